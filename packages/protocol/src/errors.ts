@@ -1,0 +1,113 @@
+/**
+ * The error-code registry: every error the server can report, over WebSocket or
+ * HTTP, with whether a retry can succeed and the HTTP status it maps to. Codes are
+ * stable and never reused (P3); docs/protocol.md lists them from this table.
+ */
+
+export interface ErrorSpec {
+  /** HTTP status used when the error answers an HTTP request. */
+  readonly status: number;
+  /** True when retrying the same request later may succeed. */
+  readonly retryable: boolean;
+  /** One line for the protocol reference. */
+  readonly description: string;
+}
+
+export const ERROR_CODES = {
+  bad_request: {
+    status: 400,
+    retryable: false,
+    description: 'The frame or request body does not match its schema; `details` lists the problems.',
+  },
+  malformed_json: { status: 400, retryable: false, description: 'The frame is not valid JSON.' },
+  unknown_frame: { status: 400, retryable: false, description: 'The frame `type` is not one this server knows.' },
+  frame_too_large: {
+    status: 413,
+    retryable: false,
+    description: 'The frame or request body exceeds the configured byte limit.',
+  },
+  message_too_large: {
+    status: 413,
+    retryable: false,
+    description: 'The message text exceeds `PARLEY_MAX_MESSAGE_BYTES` (UTF-8 bytes).',
+  },
+  unsupported_protocol: {
+    status: 426,
+    retryable: false,
+    description: 'The client protocol version is outside the range the server accepts.',
+  },
+  unauthenticated: {
+    status: 401,
+    retryable: false,
+    description: 'No token was given, or a frame other than `auth` came before authentication.',
+  },
+  token_invalid: { status: 401, retryable: false, description: 'The token is unknown or its session was revoked.' },
+  token_expired: {
+    status: 401,
+    retryable: false,
+    description: 'The session behind the token has expired: log in again.',
+  },
+  already_authenticated: {
+    status: 400,
+    retryable: false,
+    description: 'An `auth` frame arrived on a connection that is already authenticated.',
+  },
+  invalid_credentials: { status: 401, retryable: false, description: 'Wrong username or password.' },
+  username_taken: { status: 409, retryable: false, description: 'Another account already uses this username.' },
+  weak_password: { status: 400, retryable: false, description: 'The password is shorter than the configured minimum.' },
+  forbidden: {
+    status: 403,
+    retryable: false,
+    description: 'Your role in the conversation does not allow this operation.',
+  },
+  not_member: { status: 403, retryable: false, description: 'You are not a member of this conversation.' },
+  blocked: {
+    status: 403,
+    retryable: false,
+    description: 'The other person has blocked you, or you have blocked them.',
+  },
+  not_found: {
+    status: 404,
+    retryable: false,
+    description: 'The user, conversation, session or message does not exist (or is not visible to you).',
+  },
+  client_id_conflict: {
+    status: 409,
+    retryable: false,
+    description: 'This client message id was already used for a different message.',
+  },
+  invalid_operation: {
+    status: 409,
+    retryable: false,
+    description: 'The operation does not apply to this target (for example adding members to a direct conversation).',
+  },
+  rate_limited: {
+    status: 429,
+    retryable: true,
+    description: 'Too many requests: wait `details.retryAfterMs` and retry.',
+  },
+  internal: {
+    status: 500,
+    retryable: true,
+    description: 'An unexpected server error; nothing was written. Retry with the same client id.',
+  },
+  unavailable: { status: 503, retryable: true, description: 'The server is starting or shutting down: retry later.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Structured error as carried on the wire. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export function errorSpec(code: ErrorCode): ErrorSpec {
+  return ERROR_CODES[code];
+}

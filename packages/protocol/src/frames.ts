@@ -1,0 +1,207 @@
+/**
+ * WebSocket frames. Every frame is one JSON text message. Client frames carry an
+ * `id` chosen by the client; the server answers each with exactly one `result` or
+ * `error` frame whose `re` repeats that id (P1). Server events carry no `re`.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { ConversationId, UserId, ClientMessageId } from './ids';
+import {
+  ConversationSummary,
+  Limits,
+  Message,
+  Presence,
+  ReceiptKind,
+  SendableContent,
+  SettablePresence,
+  Seq,
+  Timestamp,
+  User,
+  Conversation,
+} from './models';
+import { ERROR_CODES, type ErrorCode } from './errors';
+
+const RequestId = Type.String({ minLength: 1, maxLength: 64, description: 'Client-chosen request id' });
+
+function request<T extends string, D extends TSchema>(type: T, data: D) {
+  return Type.Object({ type: Type.Literal(type), id: RequestId, data }, { additionalProperties: false });
+}
+
+// ---- client -> server -------------------------------------------------------
+
+export const AuthData = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 256 }),
+    protocol: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const MessageSendData = Type.Object(
+  { conversationId: ConversationId, clientId: ClientMessageId, content: SendableContent },
+  { additionalProperties: false },
+);
+
+export const SyncData = Type.Object(
+  {
+    cursors: Type.Record(Type.String(), Seq, {
+      description:
+        'Highest contiguous seq the client holds per conversation id; missing conversations resume from the delivered cursor',
+    }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const HistoryData = Type.Object(
+  {
+    conversationId: ConversationId,
+    before: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Return messages with seq < before, newest first page' }),
+    ),
+    after: Type.Optional(Type.Integer({ minimum: 0, description: 'Return messages with seq > after' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TypingSetData = Type.Object(
+  { conversationId: ConversationId, typing: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+export const ReceiptSetData = Type.Object(
+  { conversationId: ConversationId, kind: ReceiptKind, seq: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+export const PresenceSetData = Type.Object({ status: SettablePresence }, { additionalProperties: false });
+
+export const PresenceGetData = Type.Object(
+  { userIds: Type.Array(UserId, { maxItems: 500 }) },
+  { additionalProperties: false },
+);
+
+export const PingData = Type.Object({}, { additionalProperties: false });
+
+export const ClientFrameSchemas = {
+  auth: request('auth', AuthData),
+  ping: request('ping', PingData),
+  'message.send': request('message.send', MessageSendData),
+  sync: request('sync', SyncData),
+  history: request('history', HistoryData),
+  'typing.set': request('typing.set', TypingSetData),
+  'receipt.set': request('receipt.set', ReceiptSetData),
+  'presence.set': request('presence.set', PresenceSetData),
+  'presence.get': request('presence.get', PresenceGetData),
+} as const;
+
+export type ClientFrameType = keyof typeof ClientFrameSchemas;
+export type ClientFrame = { [K in ClientFrameType]: Static<(typeof ClientFrameSchemas)[K]> }[ClientFrameType];
+export type ClientFrameOf<K extends ClientFrameType> = Static<(typeof ClientFrameSchemas)[K]>;
+export type ClientData<K extends ClientFrameType> = ClientFrameOf<K>['data'];
+
+export function isClientFrameType(type: unknown): type is ClientFrameType {
+  return typeof type === 'string' && Object.hasOwn(ClientFrameSchemas, type);
+}
+
+// ---- results (data of the `result` frame answering each client frame) -------
+
+export const AuthResult = Type.Object({
+  user: User,
+  sessionId: Type.String(),
+  protocol: Type.Integer(),
+  serverTime: Timestamp,
+  limits: Limits,
+});
+export const MessageSendResult = Type.Object({
+  message: Message,
+  duplicate: Type.Boolean({
+    description: 'True when this client id was already stored: the first ack is repeated (P6)',
+  }),
+});
+export const SyncResult = Type.Object({
+  conversations: Type.Array(ConversationSummary),
+  messages: Type.Array(Message, { description: 'Missed messages, ascending seq within each conversation' }),
+  truncated: Type.Array(ConversationId, {
+    description: 'Conversations with more missed messages than the limit: page the rest with `history`',
+  }),
+});
+export const HistoryResult = Type.Object({
+  messages: Type.Array(Message, { description: 'Ascending seq' }),
+  hasMore: Type.Boolean({ description: 'More messages exist in the requested direction' }),
+});
+export const EmptyResult = Type.Object({});
+export const PresenceGetResult = Type.Object({ presences: Type.Array(Presence) });
+
+export const ResultSchemas = {
+  auth: AuthResult,
+  ping: EmptyResult,
+  'message.send': MessageSendResult,
+  sync: SyncResult,
+  history: HistoryResult,
+  'typing.set': EmptyResult,
+  'receipt.set': EmptyResult,
+  'presence.set': EmptyResult,
+  'presence.get': PresenceGetResult,
+} as const satisfies Record<ClientFrameType, TSchema>;
+
+export type ResultOf<K extends ClientFrameType> = Static<(typeof ResultSchemas)[K]>;
+
+// ---- server -> client -------------------------------------------------------
+
+const ErrorCodeSchema = Type.Union((Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => Type.Literal(code)));
+
+export const WireErrorSchema = Type.Object({
+  code: ErrorCodeSchema,
+  message: Type.String(),
+  retryable: Type.Boolean(),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+function event<T extends string, D extends TSchema>(type: T, data: D) {
+  return Type.Object({ type: Type.Literal(type), data });
+}
+
+export const EventSchemas = {
+  /** A new message (or system change) in a conversation you are a member of. */
+  'message.new': event('message.new', Type.Object({ message: Message })),
+  /** You were added to a conversation, or its title, members or roles changed. */
+  'conversation.updated': event('conversation.updated', Type.Object({ conversation: Conversation })),
+  /** You left or were removed from a conversation: drop it from the list. */
+  'conversation.removed': event('conversation.removed', Type.Object({ conversationId: ConversationId })),
+  /** Someone started or stopped typing; `typing: true` expires on its own after `expiresInMs`. */
+  typing: event(
+    'typing',
+    Type.Object({
+      conversationId: ConversationId,
+      userId: UserId,
+      typing: Type.Boolean(),
+      expiresInMs: Type.Integer(),
+    }),
+  ),
+  /** A member's delivered or read cursor moved forward. */
+  receipt: event(
+    'receipt',
+    Type.Object({ conversationId: ConversationId, userId: UserId, kind: ReceiptKind, seq: Seq }),
+  ),
+  /** A contact's or conversation partner's aggregated presence changed. */
+  presence: event('presence', Presence),
+  /** A user you can see changed their profile. */
+  'user.updated': event('user.updated', Type.Object({ user: User })),
+} as const;
+
+export type EventType = keyof typeof EventSchemas;
+export type ServerEvent = { [K in EventType]: Static<(typeof EventSchemas)[K]> }[EventType];
+export type EventOf<K extends EventType> = Static<(typeof EventSchemas)[K]>;
+export type EventData<K extends EventType> = EventOf<K>['data'];
+
+export const ResultFrame = Type.Object({ type: Type.Literal('result'), re: Type.String(), data: Type.Unknown() });
+export const ErrorFrame = Type.Object({
+  type: Type.Literal('error'),
+  re: Type.Union([Type.String(), Type.Null()], { description: 'Request id answered, or null when the frame had none' }),
+  error: WireErrorSchema,
+});
+export type ResultFrame = Static<typeof ResultFrame>;
+export type ErrorFrame = Static<typeof ErrorFrame>;
+
+export type ServerFrame = ResultFrame | ErrorFrame | ServerEvent;

@@ -1,0 +1,12 @@
+/**
+ * @parley/protocol: the wire contract between Parley servers and clients. No I/O,
+ * no Node or DOM APIs: the server validates with these schemas, the SDK takes its
+ * types from them, and docs/protocol.md describes them.
+ */
+export * from './version';
+export * from './errors';
+export * from './ids';
+export * from './models';
+export * from './frames';
+export * from './http';
+export * from './validate';

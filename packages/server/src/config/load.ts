@@ -1,0 +1,62 @@
+/**
+ * Reads configuration from environment variables, validates every value against
+ * its key's bounds, and fails with one message listing every problem and the fix.
+ */
+import path from 'node:path';
+import { configKeys, type Config, type ConfigKey } from './schema';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee the configuration table in README.md.`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function parseKey(key: ConfigKey, raw: string | undefined, problems: string[]): unknown {
+  if (raw === undefined || raw === '') return key.default;
+  switch (key.kind) {
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) {
+        problems.push(`${key.env}=${raw} is not an integer (expected ${key.min}..${key.max})`);
+        return key.default;
+      }
+      const value = Number(raw);
+      if (value < key.min || value > key.max)
+        problems.push(`${key.env}=${raw} is out of range (expected ${key.min}..${key.max})`);
+      return value;
+    }
+    case 'enum': {
+      const value = raw.trim().toLowerCase();
+      if (!key.values.includes(value)) problems.push(`${key.env}=${raw} is not one of: ${key.values.join(', ')}`);
+      return value;
+    }
+    case 'string':
+      return raw;
+  }
+}
+
+/** Loads and validates configuration; `overrides` win over the environment (used by tests and the CLI). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const config = {} as Record<string, unknown>;
+  for (const [name, key] of Object.entries(configKeys) as [keyof Config, ConfigKey][]) {
+    config[name] = name in overrides ? overrides[name] : parseKey(key, env[key.env], problems);
+  }
+  const result = config as Config;
+  if (result.maxFrameBytes < result.maxMessageBytes + 2048) {
+    problems.push(
+      `PARLEY_MAX_FRAME_BYTES (${result.maxFrameBytes}) must be at least PARLEY_MAX_MESSAGE_BYTES + 2048 (${result.maxMessageBytes + 2048})`,
+    );
+  }
+  if (result.db === 'postgres' && !result.databaseUrl) {
+    problems.push('PARLEY_DB=postgres needs PARLEY_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/parley)');
+  }
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(result.pgSchema)) {
+    problems.push(`PARLEY_PG_SCHEMA=${result.pgSchema} must be a lower-case SQL identifier`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  result.sqlitePath ??= path.join(result.dataDir, 'parley.db');
+  return result;
+}

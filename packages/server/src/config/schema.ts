@@ -1,0 +1,197 @@
+/**
+ * Every configuration key: environment variable, type, default, bounds and the
+ * text of its row in docs/configuration.md (generated from this file by
+ * `npm run docs:config`; a test fails when the docs are stale).
+ */
+
+interface BaseKey {
+  env: string;
+  doc: string;
+}
+export interface IntKey extends BaseKey {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+}
+export interface StringKey extends BaseKey {
+  kind: 'string';
+  default: string | null;
+}
+export interface EnumKey<V extends string = string> extends BaseKey {
+  kind: 'enum';
+  default: V;
+  values: readonly V[];
+}
+export type ConfigKey = IntKey | StringKey | EnumKey;
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const configKeys = {
+  host: {
+    env: 'PARLEY_HOST',
+    kind: 'string',
+    default: '127.0.0.1',
+    doc: 'Address to listen on. Use `0.0.0.0` to accept connections from other machines.',
+  },
+  port: {
+    env: 'PARLEY_PORT',
+    kind: 'int',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    doc: 'TCP port for HTTP and WebSocket (`0` picks a free port and logs it).',
+  },
+  dataDir: {
+    env: 'PARLEY_DATA_DIR',
+    kind: 'string',
+    default: 'data',
+    doc: 'Directory for the SQLite database and other local state; created if missing.',
+  },
+  db: {
+    env: 'PARLEY_DB',
+    kind: 'enum',
+    default: 'sqlite',
+    values: ['sqlite', 'postgres'],
+    doc: 'Store backend: embedded SQLite, or PostgreSQL (set `PARLEY_DATABASE_URL`).',
+  },
+  sqlitePath: {
+    env: 'PARLEY_SQLITE_PATH',
+    kind: 'string',
+    default: null,
+    doc: 'SQLite file. Default: `<PARLEY_DATA_DIR>/parley.db`.',
+  },
+  sqliteSynchronous: {
+    env: 'PARLEY_SQLITE_SYNCHRONOUS',
+    kind: 'enum',
+    default: 'full',
+    values: ['full', 'normal'],
+    doc: '`full` makes each acknowledged message survive power loss; `normal` survives a process crash (kill -9) but not power loss, and is faster.',
+  },
+  databaseUrl: {
+    env: 'PARLEY_DATABASE_URL',
+    kind: 'string',
+    default: null,
+    doc: 'PostgreSQL connection URL, e.g. `postgres://parley@127.0.0.1:5432/parley`. Required when `PARLEY_DB=postgres`.',
+  },
+  pgSchema: {
+    env: 'PARLEY_PG_SCHEMA',
+    kind: 'string',
+    default: 'public',
+    doc: 'PostgreSQL schema holding Parley tables (created if missing).',
+  },
+  maxMessageBytes: {
+    env: 'PARLEY_MAX_MESSAGE_BYTES',
+    kind: 'int',
+    default: 16 * KiB,
+    min: 1,
+    max: 1 * MiB,
+    doc: 'Largest message text, in UTF-8 bytes.',
+  },
+  maxFrameBytes: {
+    env: 'PARLEY_MAX_FRAME_BYTES',
+    kind: 'int',
+    default: 64 * KiB,
+    min: 4 * KiB,
+    max: 8 * MiB,
+    doc: 'Largest WebSocket frame or HTTP body, in bytes. Must exceed `PARLEY_MAX_MESSAGE_BYTES` by at least 2 KiB (JSON envelope and escaping).',
+  },
+  maxGroupMembers: {
+    env: 'PARLEY_MAX_GROUP_MEMBERS',
+    kind: 'int',
+    default: 1000,
+    min: 2,
+    max: 100_000,
+    doc: 'Most members a group conversation may have.',
+  },
+  historyPageMax: {
+    env: 'PARLEY_HISTORY_PAGE_MAX',
+    kind: 'int',
+    default: 200,
+    min: 1,
+    max: 500,
+    doc: 'Most messages returned by one history or sync page (per conversation).',
+  },
+  sessionTtlDays: {
+    env: 'PARLEY_SESSION_TTL_DAYS',
+    kind: 'int',
+    default: 30,
+    min: 1,
+    max: 3650,
+    doc: 'A session expires after this many days without use.',
+  },
+  minPasswordLength: {
+    env: 'PARLEY_MIN_PASSWORD_LENGTH',
+    kind: 'int',
+    default: 8,
+    min: 1,
+    max: 1024,
+    doc: 'Shortest accepted password, in characters.',
+  },
+  authTimeoutMs: {
+    env: 'PARLEY_AUTH_TIMEOUT_MS',
+    kind: 'int',
+    default: 10_000,
+    min: 100,
+    max: 300_000,
+    doc: 'A WebSocket must send its `auth` frame within this time or is closed (4100).',
+  },
+  typingTtlMs: {
+    env: 'PARLEY_TYPING_TTL_MS',
+    kind: 'int',
+    default: 6_000,
+    min: 500,
+    max: 60_000,
+    doc: 'A typing indicator expires after this long unless renewed.',
+  },
+  sendBufferBytes: {
+    env: 'PARLEY_SEND_BUFFER_BYTES',
+    kind: 'int',
+    default: 4 * MiB,
+    min: 64 * KiB,
+    max: 256 * MiB,
+    doc: 'Per-connection outgoing buffer; a client that falls further behind is disconnected (4108) and resyncs.',
+  },
+  framesPerSecond: {
+    env: 'PARLEY_RATE_FRAMES_PER_SEC',
+    kind: 'int',
+    default: 50,
+    min: 1,
+    max: 100_000,
+    doc: 'Sustained WebSocket frames per second per connection (burst: 4x); excess frames get `rate_limited`.',
+  },
+  authAttemptsPerMinute: {
+    env: 'PARLEY_RATE_AUTH_PER_MIN',
+    kind: 'int',
+    default: 30,
+    min: 1,
+    max: 100_000,
+    doc: 'Login and registration attempts per minute per client address.',
+  },
+  shutdownGraceMs: {
+    env: 'PARLEY_SHUTDOWN_GRACE_MS',
+    kind: 'int',
+    default: 10_000,
+    min: 0,
+    max: 300_000,
+    doc: 'On SIGTERM, how long to wait for in-flight work before closing.',
+  },
+  logLevel: {
+    env: 'PARLEY_LOG_LEVEL',
+    kind: 'enum',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    doc: 'Minimum level of the JSON log lines written to stdout.',
+  },
+} as const satisfies Record<string, ConfigKey>;
+
+type KeyValue<K> = K extends { kind: 'int' }
+  ? number
+  : K extends { kind: 'enum'; values: readonly (infer V)[] }
+    ? V
+    : K extends { default: null }
+      ? string | null
+      : string;
+
+export type Config = { -readonly [N in keyof typeof configKeys]: KeyValue<(typeof configKeys)[N]> };

@@ -1,0 +1,34 @@
+/**
+ * Id generation: a prefix naming the kind, then 10 characters of time (so ids sort
+ * roughly by creation) and 12 random characters. Ids never encode anything else.
+ */
+const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let value = ms;
+  for (let i = 0; i < 10; i++) {
+    out = alphabet[value % 32]! + out;
+    value = Math.floor(value / 32);
+  }
+  return out;
+}
+
+function randomPart(length: number): string {
+  const bytes = new Uint8Array(length);
+  globalThis.crypto.getRandomValues(bytes);
+  let out = '';
+  for (const byte of bytes) out += alphabet[byte % 32]!;
+  return out;
+}
+
+export type IdKind = 'u' | 'c' | 'm' | 's';
+
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  return `${kind}_${encodeTime(now)}${randomPart(12)}`;
+}
+
+/** The unique key of the direct conversation between two users. */
+export function directKey(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}

@@ -1,0 +1,17 @@
+/**
+ * Events that travel on the bus. Each is small, JSON-serialisable and carries a
+ * version (`v`) so that nodes of different releases can share a cluster.
+ */
+import type { Conversation, Message, Presence, ReceiptKind, User } from '@parley/protocol';
+
+export type BusEvent =
+  | { v: 1; type: 'message.new'; message: Message }
+  | { v: 1; type: 'conversation.updated'; conversation: Conversation }
+  | { v: 1; type: 'conversation.removed'; conversationId: string; userId: string }
+  | { v: 1; type: 'typing'; conversationId: string; userId: string; typing: boolean; expiresInMs: number }
+  | { v: 1; type: 'receipt'; conversationId: string; userId: string; kind: ReceiptKind; seq: number }
+  | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
+  | { v: 1; type: 'user.updated'; user: User; audience: string[] }
+  | { v: 1; type: 'session.revoked'; userId: string; sessionIds: string[] };
+
+export type BusEventType = BusEvent['type'];
