@@ -22,7 +22,8 @@ function randomPart(length: number): string {
   return out;
 }
 
-export type IdKind = 'u' | 'c' | 'm' | 's';
+/** u: user, c: conversation, m: message, s: session, k: connection */
+export type IdKind = 'u' | 'c' | 'm' | 's' | 'k';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

@@ -1,0 +1,143 @@
+/**
+ * The HTTP/JSON API (fastify): request validation from the protocol's TypeBox
+ * schemas (unknown properties are refused, not silently stripped), one error
+ * mapper, the OpenAPI document, health and metrics. Routes live in routes-*.ts.
+ */
+import swagger from '@fastify/swagger';
+import rateLimit from '@fastify/rate-limit';
+import { PROTOCOL_VERSION, type WireError } from '@parley/protocol';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import Value from 'typebox/value';
+import { AppError } from '../../domain/errors';
+import type { Logger } from '../../ports/logger';
+import type { Metrics } from '../../observability/metrics';
+import type { Services } from '../../services';
+import { toWireError } from '../errors';
+import { registerAccountRoutes } from './routes-accounts';
+import { registerContactRoutes } from './routes-contacts';
+import { registerConversationRoutes } from './routes-conversations';
+import { registerOpsRoutes } from './routes-ops';
+
+export interface HttpOptions {
+  services: Services;
+  logger: Logger;
+  metrics: Metrics;
+  maxBodyBytes: number;
+  authAttemptsPerMinute: number;
+  /** Reports whether the server is shutting down (health turns 503). */
+  isStopping: () => boolean;
+  connectionCount: () => number;
+}
+
+interface ProblemError extends Error {
+  problems?: { path: string; message: string }[];
+}
+
+function compileValidator(schema: TSchema, convert: boolean) {
+  const validator = Compile(schema);
+  return (data: unknown) => {
+    const value = convert ? Value.Convert(schema, data) : data;
+    if (validator.Check(value)) return { value };
+    const error: ProblemError = new Error('The request does not match its schema.');
+    error.problems = [...validator.Errors(value)]
+      .slice(0, 10)
+      .map((e) => ({ path: e.instancePath || '/', message: e.message }));
+    return { error };
+  };
+}
+
+function mapFastifyError(error: FastifyError & ProblemError): WireError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_VALIDATION':
+      return {
+        code: 'bad_request',
+        message: error.message,
+        retryable: false,
+        details: { problems: error.problems ?? [] },
+      };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'frame_too_large', message: 'The request body exceeds PARLEY_MAX_FRAME_BYTES.', retryable: false };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'malformed_json', message: 'The request body is not valid JSON.', retryable: false };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'bad_request', message: 'Send JSON with Content-Type: application/json.', retryable: false };
+    default:
+      if (error instanceof SyntaxError)
+        return { code: 'malformed_json', message: 'The request body is not valid JSON.', retryable: false };
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return { code: 'bad_request', message: error.message, retryable: false };
+      }
+      return undefined;
+  }
+}
+
+const statusOf = (wire: WireError): number => new AppError(wire.code, wire.message).status;
+
+export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: undefined, logger: false, bodyLimit: options.maxBodyBytes, trustProxy: false });
+
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    compileValidator(schema as TSchema, httpPart === 'querystring' || httpPart === 'params'),
+  );
+
+  app.setErrorHandler((error: FastifyError & ProblemError, request, reply) => {
+    const wire =
+      error instanceof AppError
+        ? error.toWire()
+        : (mapFastifyError(error) ?? toWireError(error, options.logger, { url: request.url }));
+    options.metrics.errors.inc({ code: wire.code, gateway: 'http' });
+    if (wire.code === 'rate_limited' && typeof wire.details?.retryAfterMs === 'number') {
+      void reply.header('retry-after', Math.ceil(wire.details.retryAfterMs / 1000));
+    }
+    return reply.status(statusOf(wire)).send({ error: wire });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({
+        error: {
+          code: 'not_found',
+          message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+          retryable: false,
+        },
+      }),
+  );
+
+  app.addHook('onResponse', (request, reply, done) => {
+    options.metrics.requestDuration.observe(
+      { gateway: 'http', type: request.routeOptions.url ?? 'unknown' },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', 'Too many attempts from your address: wait and retry.', {
+        details: { retryAfterMs: context.ttl },
+      }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley HTTP API',
+        version: `v1 (protocol ${PROTOCOL_VERSION})`,
+        description: 'See docs/protocol.md for the WebSocket protocol.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  registerOpsRoutes(app, options);
+  registerAccountRoutes(app, options);
+  registerContactRoutes(app, options);
+  registerConversationRoutes(app, options);
+  return app;
+}

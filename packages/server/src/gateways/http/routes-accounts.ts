@@ -1,0 +1,120 @@
+/** Accounts, sessions and profiles over HTTP. Each handler maps to one service call. */
+import {
+  AuthResponse,
+  ChangePasswordBody,
+  ErrorResponse,
+  LoginBody,
+  RegisterBody,
+  SessionParams,
+  SessionsResponse,
+  UpdateProfileBody,
+  UserParams,
+  UserResponse,
+  UsersResponse,
+} from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { toUser } from '../../services/accounts';
+import type { HttpOptions } from './app';
+import { authenticate, secured } from './auth';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
+const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export function registerAccountRoutes(app: FastifyInstance, { services, authAttemptsPerMinute }: HttpOptions): void {
+  const rateLimit = { max: authAttemptsPerMinute, timeWindow: 60_000 };
+
+  // POST /v1/auth/register
+  app.post<{ Body: Static<typeof RegisterBody> }>(
+    '/v1/auth/register',
+    {
+      config: { rateLimit },
+      schema: { tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await services.accounts.register(request.body)),
+  );
+
+  // POST /v1/auth/login
+  app.post<{ Body: Static<typeof LoginBody> }>(
+    '/v1/auth/login',
+    {
+      config: { rateLimit },
+      schema: { tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } },
+    },
+    (request) => services.accounts.login(request.body),
+  );
+
+  // POST /v1/auth/logout
+  app.post('/v1/auth/logout', { schema: { tags: ['accounts'], security: secured } }, async (request, reply) => {
+    await services.accounts.logout(await authenticate(services, request));
+    return reply.status(204).send();
+  });
+
+  // POST /v1/auth/password
+  app.post<{ Body: Static<typeof ChangePasswordBody> }>(
+    '/v1/auth/password',
+    { config: { rateLimit }, schema: { tags: ['accounts'], security: secured, body: ChangePasswordBody } },
+    async (request, reply) => {
+      const auth = await authenticate(services, request);
+      await services.accounts.changePassword(auth, request.body.currentPassword, request.body.newPassword);
+      return reply.status(204).send();
+    },
+  );
+
+  // GET /v1/sessions
+  app.get(
+    '/v1/sessions',
+    { schema: { tags: ['accounts'], security: secured, response: { 200: SessionsResponse } } },
+    async (request) => ({
+      sessions: await services.accounts.listSessions(await authenticate(services, request)),
+    }),
+  );
+
+  // DELETE /v1/sessions/:sessionId
+  app.delete<{ Params: Static<typeof SessionParams> }>(
+    '/v1/sessions/:sessionId',
+    { schema: { tags: ['accounts'], security: secured, params: SessionParams } },
+    async (request, reply) => {
+      await services.accounts.revokeSession(await authenticate(services, request), request.params.sessionId);
+      return reply.status(204).send();
+    },
+  );
+
+  // GET /v1/me
+  app.get(
+    '/v1/me',
+    { schema: { tags: ['accounts'], security: secured, response: { 200: UserResponse } } },
+    async (request) => ({
+      user: toUser((await authenticate(services, request)).user),
+    }),
+  );
+
+  // PATCH /v1/me
+  app.patch<{ Body: Static<typeof UpdateProfileBody> }>(
+    '/v1/me',
+    { schema: { tags: ['accounts'], security: secured, body: UpdateProfileBody, response: { 200: UserResponse } } },
+    async (request) => ({
+      user: await services.accounts.updateProfile(await authenticate(services, request), request.body),
+    }),
+  );
+
+  // GET /v1/users?username=
+  app.get<{ Querystring: Static<typeof UsernameQuery> }>(
+    '/v1/users',
+    { schema: { tags: ['accounts'], security: secured, querystring: UsernameQuery, response: { 200: UsersResponse } } },
+    async (request) => {
+      await authenticate(services, request);
+      return { users: await services.accounts.findByUsername(request.query.username) };
+    },
+  );
+
+  // GET /v1/users/:userId
+  app.get<{ Params: Static<typeof UserParams> }>(
+    '/v1/users/:userId',
+    { schema: { tags: ['accounts'], security: secured, params: UserParams, response: { 200: UserResponse } } },
+    async (request) => {
+      await authenticate(services, request);
+      return { user: await services.accounts.getUser(request.params.userId) };
+    },
+  );
+}

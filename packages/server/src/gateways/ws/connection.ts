@@ -1,0 +1,202 @@
+/**
+ * One client WebSocket: authentication deadline, decoding, rate limit, strictly
+ * sequential handling of its frames (so one client's sends commit in the order it
+ * sent them), and a bounded send buffer: a reader that falls too far behind is
+ * disconnected with 4108 and resyncs on reconnect.
+ */
+import {
+  CloseCode,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type Limits,
+  type WireError,
+} from '@parley/protocol';
+import type { WebSocket } from 'ws';
+import { AppError } from '../../domain/errors';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import type { RealtimeConnection, RealtimeHub } from '../../realtime/hub';
+import type { AuthContext, Services } from '../../services';
+import { toUser } from '../../services/accounts';
+import type { Metrics } from '../../observability/metrics';
+import { toWireError } from '../errors';
+import { decodeFrame } from './decode';
+import { handlers } from './handlers';
+import { TokenBucket } from './token-bucket';
+
+export interface ConnectionOptions {
+  services: Services;
+  hub: RealtimeHub;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  limits: Limits;
+  authTimeoutMs: number;
+  sendBufferBytes: number;
+  framesPerSecond: number;
+}
+
+/** Consecutive bad frames tolerated before the connection is closed (4109). */
+const MAX_CONSECUTIVE_VIOLATIONS = 50;
+
+export class WsConnection implements RealtimeConnection {
+  private auth: AuthContext | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+  private violations = 0;
+  private readonly bucket: TokenBucket;
+  private readonly authTimer: { cancel(): void };
+  private readonly log: Logger;
+
+  constructor(
+    readonly id: string,
+    private readonly socket: WebSocket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.log = options.logger.child({ connection: id });
+    this.bucket = new TokenBucket(options.framesPerSecond, options.framesPerSecond * 4, options.clock.now());
+    this.authTimer = options.clock.setTimeout(() => {
+      if (!this.auth) this.close(CloseCode.authTimeout, 'no auth frame in time');
+    }, options.authTimeoutMs);
+    socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    socket.on('close', () => this.onClosed());
+    socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
+  }
+
+  get userId(): string {
+    return this.auth?.user.id ?? '';
+  }
+
+  get sessionId(): string {
+    return this.auth?.session.id ?? '';
+  }
+
+  send(frame: string): void {
+    if (this.closed) return;
+    if (this.socket.bufferedAmount > this.options.sendBufferBytes) {
+      this.options.metrics.slowDisconnects.inc();
+      this.close(CloseCode.tooSlow, 'reader too slow: reconnect and resync');
+      return;
+    }
+    this.socket.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+    // A peer that never answers the close handshake must not hold the socket open.
+    this.options.clock.setTimeout(() => this.socket.terminate(), 2_000);
+    this.onClosed();
+  }
+
+  private onClosed(): void {
+    this.closed = true;
+    this.authTimer.cancel();
+    if (!this.auth) return;
+    const auth = this.auth;
+    this.auth = undefined;
+    this.options.hub.detach(this);
+    this.options.metrics.connections.dec();
+    this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
+      this.log.error({ err: error }, 'presence update failed');
+    });
+  }
+
+  private sendError(re: string | null, error: WireError): void {
+    this.options.metrics.errors.inc({ code: error.code, gateway: 'ws' });
+    this.send(JSON.stringify({ type: 'error', re, error }));
+  }
+
+  private violation(re: string | null, error: WireError): void {
+    this.sendError(re, error);
+    if (++this.violations >= MAX_CONSECUTIVE_VIOLATIONS)
+      this.close(CloseCode.policyViolation, 'too many invalid frames');
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (isBinary) {
+      this.violation(null, { code: 'bad_request', message: 'Frames are JSON text, not binary.', retryable: false });
+      return;
+    }
+    const decoded = decodeFrame(data.toString('utf8'), data.byteLength, this.options.limits.maxFrameBytes);
+    if (!decoded.ok) {
+      this.violation(decoded.re, decoded.error);
+      return;
+    }
+    const wait = this.bucket.take(this.options.clock.now());
+    if (wait > 0) {
+      this.sendError(decoded.frame.id, {
+        code: 'rate_limited',
+        message: 'Too many frames: slow down.',
+        retryable: true,
+        details: { retryAfterMs: wait },
+      });
+      return;
+    }
+    this.violations = 0;
+    this.options.metrics.frames.inc({ type: decoded.frame.type });
+    this.queue = this.queue.then(() => this.handle(decoded.frame));
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    if (this.closed) return;
+    const started = performance.now();
+    try {
+      const data = await this.dispatch(frame);
+      this.send(JSON.stringify({ type: 'result', re: frame.id, data }));
+    } catch (error) {
+      const wire = toWireError(error, this.log, { frame: frame.type });
+      this.sendError(frame.id, wire);
+      if (frame.type === 'auth' && !this.auth) {
+        const code = wire.code === 'unsupported_protocol' ? CloseCode.unsupportedProtocol : CloseCode.unauthenticated;
+        if (wire.code !== 'internal' && wire.code !== 'unavailable') this.close(code, wire.code);
+      }
+    } finally {
+      this.options.metrics.requestDuration.observe(
+        { gateway: 'ws', type: frame.type },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  private async dispatch(frame: ClientFrame): Promise<unknown> {
+    if (frame.type === 'auth') return this.authenticate(frame.data.token, frame.data.protocol);
+    if (!this.auth) throw new AppError('unauthenticated', 'Send an auth frame first.');
+    const handler = handlers[frame.type] as (ctx: unknown, data: unknown) => Promise<unknown>;
+    return handler({ auth: this.auth, connectionId: this.id, services: this.options.services }, frame.data);
+  }
+
+  private async authenticate(token: string, protocol: number) {
+    if (this.auth) throw new AppError('already_authenticated', 'This connection is already authenticated.');
+    if (protocol < MIN_PROTOCOL_VERSION || protocol > PROTOCOL_VERSION) {
+      throw new AppError(
+        'unsupported_protocol',
+        `This server speaks protocol ${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}; upgrade your client.`,
+        {
+          details: { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION, got: protocol },
+        },
+      );
+    }
+    const { services } = this.options;
+    const auth = await services.accounts.authenticate(token);
+    const conversationIds = await services.conversations.memberOf(auth);
+    if (this.closed) throw new AppError('unavailable', 'The connection closed during authentication.');
+    this.auth = auth;
+    this.authTimer.cancel();
+    // Subscribe before answering: anything committed after this point arrives live,
+    // anything before it comes with the client's `sync` (guarantee 5).
+    this.options.hub.attach(this, conversationIds);
+    this.options.metrics.connections.inc();
+    await services.presence.connected(auth.user.id, this.id);
+    return {
+      user: toUser(auth.user),
+      sessionId: auth.session.id,
+      protocol: PROTOCOL_VERSION,
+      serverTime: this.options.clock.now(),
+      limits: this.options.limits,
+    };
+  }
+}

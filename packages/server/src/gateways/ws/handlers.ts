@@ -1,0 +1,35 @@
+/**
+ * One function per client frame type: decode is done, authorization is the
+ * services' job; a handler only maps frame data to a service call and back.
+ */
+import type { ClientData, ClientFrameType, ResultOf } from '@parley/protocol';
+import type { AuthContext, Services } from '../../services';
+
+export interface HandlerContext {
+  auth: AuthContext;
+  connectionId: string;
+  services: Services;
+}
+
+type Handler<K extends ClientFrameType> = (ctx: HandlerContext, data: ClientData<K>) => Promise<ResultOf<K>>;
+type Handlers = { [K in Exclude<ClientFrameType, 'auth'>]: Handler<K> };
+
+export const handlers: Handlers = {
+  ping: () => Promise.resolve({}),
+  'message.send': (ctx, data) => ctx.services.messages.send(ctx.auth, data),
+  sync: (ctx, data) => ctx.services.sync.sync(ctx.auth, data.cursors, data.limit),
+  history: (ctx, data) => ctx.services.messages.history(ctx.auth, data),
+  'typing.set': async (ctx, data) => {
+    await ctx.services.receipts.setTyping(ctx.auth, data.conversationId, data.typing);
+    return {};
+  },
+  'receipt.set': async (ctx, data) => {
+    await ctx.services.receipts.setReceipt(ctx.auth, data.conversationId, data.kind, data.seq);
+    return {};
+  },
+  'presence.set': async (ctx, data) => {
+    await ctx.services.presence.set(ctx.auth, ctx.connectionId, data.status);
+    return {};
+  },
+  'presence.get': async (ctx, data) => ({ presences: await ctx.services.presence.get(ctx.auth, data.userIds) }),
+};

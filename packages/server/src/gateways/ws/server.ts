@@ -1,0 +1,54 @@
+/**
+ * The WebSocket endpoint at /v1/ws on the HTTP server. Frames larger than the
+ * configured limit get `frame_too_large` and the connection stays open; frames
+ * beyond four times the limit are refused by the socket layer itself (close 1009)
+ * so that no client can make the server buffer without bound.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode } from '@parley/protocol';
+import { WebSocketServer } from 'ws';
+import { newId } from '../../domain/ids';
+import { WsConnection, type ConnectionOptions } from './connection';
+
+export const WS_PATH = '/v1/ws';
+
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<WsConnection>();
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.limits.maxFrameBytes * 4,
+      perMessageDeflate: false,
+    });
+  }
+
+  /** Handles an HTTP upgrade; returns false when the path is not ours. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== WS_PATH) return false;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new WsConnection(newId('k'), ws, this.options);
+      this.connections.add(connection);
+      ws.on('close', () => this.connections.delete(connection));
+    });
+    return true;
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Closes every connection with 1001 (going away): clients reconnect elsewhere or later. */
+  closeAll(): void {
+    for (const connection of this.connections) connection.close(CloseCode.goingAway, 'server shutting down');
+    this.connections.clear();
+  }
+
+  close(): Promise<void> {
+    this.closeAll();
+    return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+}

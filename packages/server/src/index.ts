@@ -1,0 +1,5 @@
+/** @parley/server: start a server (`startServer`, `runServer`) or use its services directly (the CLI's admin commands). */
+export { startServer, runServer, openAdmin, type Admin, type RunningServer, type StartOptions } from './main';
+export { loadConfig, ConfigError } from './config/load';
+export type { Config } from './config/schema';
+export { AppError } from './domain/errors';

@@ -1,0 +1,163 @@
+/**
+ * The only composition root: load config, build adapters, start every part, and
+ * stop them in reverse order. `runServer()` is what `parley start` and
+ * `npm start` call; tests call `startServer()` with their own config.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Limits } from '@parley/protocol';
+import { LocalBus } from './bus/bus-local';
+import type { Config } from './config/schema';
+import { loadConfig } from './config/load';
+import { buildHttpApp } from './gateways/http/app';
+import { WsGateway } from './gateways/ws/server';
+import { createLogger, silentLogger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { systemClock, type Clock } from './ports/clock';
+import type { Logger } from './ports/logger';
+import type { Store } from './ports/store';
+import { RealtimeHub } from './realtime/hub';
+import { createServices, type Services } from './services';
+import { createStore } from './store/create-store';
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  config: Config;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface Core {
+  store: Store;
+  bus: LocalBus;
+  services: Services;
+  limits: Limits;
+}
+
+/** Store, bus and services: what both the server and the admin commands need. */
+async function buildCore(config: Config, logger: Logger, clock: Clock): Promise<Core> {
+  const store =
+    config.db === 'postgres'
+      ? await createStore({ db: 'postgres', databaseUrl: config.databaseUrl ?? '', schema: config.pgSchema })
+      : await createStore({ db: 'sqlite', sqlitePath: config.sqlitePath ?? '', synchronous: config.sqliteSynchronous });
+  const bus = new LocalBus(logger);
+  await bus.start();
+  const limits: Limits = {
+    maxMessageBytes: config.maxMessageBytes,
+    maxFrameBytes: config.maxFrameBytes,
+    maxHistoryPage: config.historyPageMax,
+    maxGroupMembers: config.maxGroupMembers,
+  };
+  const services = createServices({
+    store,
+    bus,
+    clock,
+    logger,
+    limits: {
+      ...limits,
+      historyPageMax: config.historyPageMax,
+      sessionTtlMs: config.sessionTtlDays * DAY_MS,
+      minPasswordLength: config.minPasswordLength,
+      typingTtlMs: config.typingTtlMs,
+    },
+  });
+  return { store, bus, services, limits };
+}
+
+export interface Admin {
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * Services over the configured store without listening on any port: what
+ * `parley user add|list|passwd` use on the server's machine. A running server sees
+ * these writes at its next read (the store is shared, not cached).
+ */
+export async function openAdmin(config: Config): Promise<Admin> {
+  const { store, services } = await buildCore(config, silentLogger(), systemClock);
+  return { services, close: () => store.close() };
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const { store, bus, services, limits } = await buildCore(config, logger, clock);
+  const hub = new RealtimeHub(bus, logger);
+  hub.start();
+  const metrics = createMetrics();
+  const ws = new WsGateway({
+    services,
+    hub,
+    clock,
+    logger,
+    metrics,
+    limits,
+    authTimeoutMs: config.authTimeoutMs,
+    sendBufferBytes: config.sendBufferBytes,
+    framesPerSecond: config.framesPerSecond,
+  });
+  let stopping = false;
+  const app = await buildHttpApp({
+    services,
+    logger,
+    metrics,
+    maxBodyBytes: config.maxFrameBytes,
+    authAttemptsPerMinute: config.authAttemptsPerMinute,
+    isStopping: () => stopping,
+    connectionCount: () => ws.size,
+  });
+  app.server.on('upgrade', (request, socket, head) => {
+    if (!ws.handleUpgrade(request, socket, head)) socket.destroy();
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const port = (app.server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, db: config.db, dataDir: config.dataDir }, `Parley listening on ${url}`);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      stopping = true;
+      logger.info({}, 'shutting down');
+      ws.closeAll();
+      // In-flight requests finish (their writes commit) before the store closes.
+      await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref())]);
+      await ws.close();
+      hub.stop();
+      await bus.stop();
+      await store.close();
+      logger.info({}, 'stopped');
+    })();
+    return stopped;
+  };
+  return { url, port, config, services, stop };
+}
+
+/** Runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
+export async function runServer(overrides: Partial<Config> = {}): Promise<RunningServer> {
+  const config = loadConfig(process.env, overrides);
+  const server = await startServer(config);
+  const onSignal = (signal: string) => {
+    process.stderr.write(`\nReceived ${signal}, shutting down...\n`);
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  return server;
+}

@@ -1,0 +1,43 @@
+/**
+ * Turns a bus event into the wire frame clients receive. Called once per event,
+ * not once per recipient: the same string is written to every socket.
+ */
+import type { ServerEvent } from '@parley/protocol';
+import type { BusEvent } from '../ports/bus-events';
+
+export function toServerEvent(event: BusEvent): ServerEvent | null {
+  switch (event.type) {
+    case 'message.new':
+      return { type: 'message.new', data: { message: event.message } };
+    case 'conversation.updated':
+      return { type: 'conversation.updated', data: { conversation: event.conversation } };
+    case 'conversation.removed':
+      return { type: 'conversation.removed', data: { conversationId: event.conversationId } };
+    case 'typing':
+      return {
+        type: 'typing',
+        data: {
+          conversationId: event.conversationId,
+          userId: event.userId,
+          typing: event.typing,
+          expiresInMs: event.expiresInMs,
+        },
+      };
+    case 'receipt':
+      return {
+        type: 'receipt',
+        data: { conversationId: event.conversationId, userId: event.userId, kind: event.kind, seq: event.seq },
+      };
+    case 'presence':
+      return { type: 'presence', data: event.presence };
+    case 'user.updated':
+      return { type: 'user.updated', data: { user: event.user } };
+    case 'session.revoked':
+      return null; // acted on by the hub, never forwarded
+  }
+}
+
+export function encodeEvent(event: BusEvent): string | null {
+  const frame = toServerEvent(event);
+  return frame ? JSON.stringify(frame) : null;
+}

@@ -1,0 +1,160 @@
+/**
+ * The sessions on this node and the bus subscriptions they need. A connection is
+ * subscribed to its user's topic and to each of its conversations' topics; a
+ * topic is subscribed on the bus once per node however many local connections
+ * want it, so a channel's message costs one bus delivery per node, not one per
+ * member (fan-out by subscription). Must not call services or the store.
+ */
+import { CloseCode } from '@parley/protocol';
+import { topics, type Bus, type Subscription } from '../ports/bus';
+import type { BusEvent } from '../ports/bus-events';
+import type { Logger } from '../ports/logger';
+import { encodeEvent } from './encode';
+
+export interface RealtimeConnection {
+  readonly id: string;
+  readonly userId: string;
+  readonly sessionId: string;
+  /** Writes an encoded frame; the connection enforces its own send buffer limit. */
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+}
+
+interface TopicEntry {
+  subscription: Subscription;
+  connections: Set<RealtimeConnection>;
+}
+
+export class RealtimeHub {
+  private readonly conversationTopics = new Map<string, TopicEntry>();
+  private readonly userTopics = new Map<string, TopicEntry>();
+  private readonly connectionConversations = new Map<RealtimeConnection, Set<string>>();
+  private presenceSubscription: Subscription | undefined;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.presenceSubscription = this.bus.subscribe(topics.presence, (event) => this.onAudienceEvent(event));
+  }
+
+  stop(): void {
+    this.presenceSubscription?.unsubscribe();
+    for (const connection of [...this.connectionConversations.keys()]) this.detach(connection);
+  }
+
+  get connectionCount(): number {
+    return this.connectionConversations.size;
+  }
+
+  attach(connection: RealtimeConnection, conversationIds: Iterable<string>): void {
+    this.connectionConversations.set(connection, new Set());
+    this.join(this.userTopics, connection.userId, connection, topics.user(connection.userId), (event) =>
+      this.onUserEvent(connection.userId, event),
+    );
+    for (const id of conversationIds) this.subscribeConversation(connection, id);
+  }
+
+  detach(connection: RealtimeConnection): void {
+    const conversations = this.connectionConversations.get(connection);
+    if (!conversations) return;
+    for (const id of conversations) this.leave(this.conversationTopics, id, connection);
+    this.leave(this.userTopics, connection.userId, connection);
+    this.connectionConversations.delete(connection);
+  }
+
+  private subscribeConversation(connection: RealtimeConnection, conversationId: string): void {
+    const set = this.connectionConversations.get(connection);
+    if (!set || set.has(conversationId)) return;
+    set.add(conversationId);
+    this.join(this.conversationTopics, conversationId, connection, topics.conversation(conversationId), (event) =>
+      this.onConversationEvent(conversationId, event),
+    );
+  }
+
+  private unsubscribeConversation(connection: RealtimeConnection, conversationId: string): void {
+    if (this.connectionConversations.get(connection)?.delete(conversationId)) {
+      this.leave(this.conversationTopics, conversationId, connection);
+    }
+  }
+
+  private join(
+    map: Map<string, TopicEntry>,
+    key: string,
+    connection: RealtimeConnection,
+    topic: string,
+    handler: (event: BusEvent) => void,
+  ): void {
+    let entry = map.get(key);
+    if (!entry) {
+      entry = { subscription: this.bus.subscribe(topic, handler), connections: new Set() };
+      map.set(key, entry);
+    }
+    entry.connections.add(connection);
+  }
+
+  private leave(map: Map<string, TopicEntry>, key: string, connection: RealtimeConnection): void {
+    const entry = map.get(key);
+    if (!entry) return;
+    entry.connections.delete(connection);
+    if (entry.connections.size === 0) {
+      entry.subscription.unsubscribe();
+      map.delete(key);
+    }
+  }
+
+  private deliver(connections: Iterable<RealtimeConnection>, frame: string, skipUserId?: string): void {
+    for (const connection of connections) {
+      if (connection.userId === skipUserId) continue;
+      try {
+        connection.send(frame);
+      } catch (error) {
+        this.logger.warn({ err: error, connection: connection.id }, 'send failed');
+      }
+    }
+  }
+
+  private onConversationEvent(conversationId: string, event: BusEvent): void {
+    const entry = this.conversationTopics.get(conversationId);
+    const frame = encodeEvent(event);
+    if (!entry || !frame) return;
+    // Your own typing indicator is noise on your other devices.
+    this.deliver([...entry.connections], frame, event.type === 'typing' ? event.userId : undefined);
+  }
+
+  private onUserEvent(userId: string, event: BusEvent): void {
+    const entry = this.userTopics.get(userId);
+    if (!entry) return;
+    const connections = [...entry.connections];
+    switch (event.type) {
+      case 'session.revoked':
+        for (const connection of connections) {
+          if (event.sessionIds.includes(connection.sessionId))
+            connection.close(CloseCode.sessionRevoked, 'session revoked');
+        }
+        return;
+      case 'conversation.updated':
+        for (const connection of connections) this.subscribeConversation(connection, event.conversation.id);
+        break;
+      case 'conversation.removed':
+        for (const connection of connections) this.unsubscribeConversation(connection, event.conversationId);
+        break;
+      default:
+        break;
+    }
+    const frame = encodeEvent(event);
+    if (frame) this.deliver(connections, frame);
+  }
+
+  private onAudienceEvent(event: BusEvent): void {
+    if (event.type !== 'presence' && event.type !== 'user.updated') return;
+    const frame = encodeEvent(event);
+    if (!frame) return;
+    for (const userId of event.audience) {
+      const entry = this.userTopics.get(userId);
+      if (entry) this.deliver(entry.connections, frame);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Accounts and sessions: register, log in and out, authenticate a token, list and
+ * revoke devices, change password, profile. One session per device; revocation is
+ * announced on the bus so that every node closes that device's connections.
+ */
+import type { Session, UpdateProfileBody, User } from '@parley/protocol';
+import { AppError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { topics } from '../ports/bus';
+import type { SessionRecord, UserRecord } from '../ports/store';
+import type { ServiceDeps } from './deps';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
+import { hashToken, newToken } from './tokens';
+import { presenceAudience } from './audience';
+
+export interface AuthContext {
+  user: UserRecord;
+  session: SessionRecord;
+}
+
+export interface Authenticated {
+  token: string;
+  user: User;
+  session: Session;
+}
+
+/** Sliding expiry is written at most this often per session, to keep reads cheap. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function toUser(record: UserRecord): User {
+  return {
+    id: record.id,
+    username: record.username,
+    displayName: record.displayName,
+    avatarUrl: record.avatarUrl,
+    statusText: record.statusText,
+    createdAt: record.createdAt,
+  };
+}
+
+export function toSession(record: SessionRecord, currentId: string | undefined): Session {
+  return {
+    id: record.id,
+    deviceName: record.deviceName,
+    createdAt: record.createdAt,
+    lastSeenAt: record.lastSeenAt,
+    expiresAt: record.expiresAt,
+    current: record.id === currentId,
+  };
+}
+
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export class AccountService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private checkPassword(password: string): void {
+    const min = this.deps.limits.minPasswordLength;
+    if ([...password].length < min) {
+      throw new AppError('weak_password', `The password must have at least ${min} characters.`, {
+        details: { minLength: min },
+      });
+    }
+  }
+
+  private async insertUser(input: { username: string; password: string; displayName?: string }): Promise<UserRecord> {
+    this.checkPassword(input.password);
+    const now = this.deps.clock.now();
+    const username = normalizeUsername(input.username);
+    return this.deps.store.createUser({
+      id: newId('u', now),
+      username,
+      displayName: input.displayName?.trim() || username,
+      passwordHash: await hashPassword(input.password),
+      createdAt: now,
+    });
+  }
+
+  async register(input: {
+    username: string;
+    password: string;
+    displayName?: string;
+    deviceName?: string;
+  }): Promise<Authenticated> {
+    return this.openSession(await this.insertUser(input), input.deviceName);
+  }
+
+  /** Creates an account without a session (administration, `parley user add`). */
+  async createUser(input: { username: string; password: string; displayName?: string }): Promise<User> {
+    return toUser(await this.insertUser(input));
+  }
+
+  async login(input: { username: string; password: string; deviceName?: string }): Promise<Authenticated> {
+    const user = await this.deps.store.getUserByUsername(normalizeUsername(input.username));
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    return this.openSession(user, input.deviceName);
+  }
+
+  private async openSession(user: UserRecord, deviceName: string | undefined): Promise<Authenticated> {
+    const now = this.deps.clock.now();
+    const token = newToken();
+    const session = await this.deps.store.createSession({
+      id: newId('s', now),
+      userId: user.id,
+      tokenHash: hashToken(token),
+      deviceName: deviceName?.trim() || 'unknown device',
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.deps.limits.sessionTtlMs,
+    });
+    return { token, user: toUser(user), session: toSession(session, session.id) };
+  }
+
+  /** Resolves a bearer token to its user and session, extending the session's expiry. */
+  async authenticate(token: string | undefined): Promise<AuthContext> {
+    if (!token) throw new AppError('unauthenticated', 'A token is required: log in to get one.');
+    const session = await this.deps.store.getSessionByTokenHash(hashToken(token));
+    if (!session) throw new AppError('token_invalid', 'The token is unknown or was revoked: log in again.');
+    const now = this.deps.clock.now();
+    if (session.expiresAt <= now) {
+      await this.deps.store.deleteSession(session.id);
+      throw new AppError('token_expired', 'The session has expired: log in again.');
+    }
+    const user = await this.deps.store.getUser(session.userId);
+    if (!user) throw new AppError('token_invalid', 'The account behind this token no longer exists.');
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+      session.lastSeenAt = now;
+      session.expiresAt = now + this.deps.limits.sessionTtlMs;
+      await this.deps.store.touchSession(session.id, session.lastSeenAt, session.expiresAt);
+    }
+    return { user, session };
+  }
+
+  async logout(auth: AuthContext): Promise<void> {
+    await this.deps.store.deleteSession(auth.session.id);
+    await this.announceRevoked(auth.user.id, [auth.session.id]);
+  }
+
+  async listSessions(auth: AuthContext): Promise<Session[]> {
+    const sessions = await this.deps.store.listSessions(auth.user.id);
+    return sessions.map((s) => toSession(s, auth.session.id));
+  }
+
+  async revokeSession(auth: AuthContext, sessionId: string): Promise<void> {
+    const session = await this.deps.store.getSession(sessionId);
+    if (!session || session.userId !== auth.user.id)
+      throw new AppError('not_found', 'No such session on your account.');
+    await this.deps.store.deleteSession(sessionId);
+    await this.announceRevoked(auth.user.id, [sessionId]);
+  }
+
+  /** Changes the password and logs out every other device. */
+  async changePassword(auth: AuthContext, currentPassword: string, newPassword: string): Promise<void> {
+    if (!(await verifyPassword(auth.user.passwordHash, currentPassword))) {
+      throw new AppError('invalid_credentials', 'The current password is wrong.');
+    }
+    this.checkPassword(newPassword);
+    await this.deps.store.setPasswordHash(auth.user.id, await hashPassword(newPassword));
+    const revoked = await this.deps.store.deleteSessionsOfUser(auth.user.id, auth.session.id);
+    await this.announceRevoked(auth.user.id, revoked);
+  }
+
+  /** Administrative reset (`parley user passwd`): sets the password and logs out every device. */
+  async resetPassword(username: string, newPassword: string): Promise<void> {
+    this.checkPassword(newPassword);
+    const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
+    if (!user) throw new AppError('not_found', `No user named ${username}.`);
+    await this.deps.store.setPasswordHash(user.id, await hashPassword(newPassword));
+    const revoked = await this.deps.store.deleteSessionsOfUser(user.id);
+    await this.announceRevoked(user.id, revoked);
+  }
+
+  private async announceRevoked(userId: string, sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'session.revoked', userId, sessionIds });
+  }
+
+  async updateProfile(auth: AuthContext, patch: UpdateProfileBody): Promise<User> {
+    const clean: UpdateProfileBody = { ...patch };
+    if (clean.displayName !== undefined) clean.displayName = clean.displayName.trim() || auth.user.username;
+    if (clean.statusText !== undefined && clean.statusText !== null) clean.statusText = clean.statusText.trim() || null;
+    const updated = await this.deps.store.updateProfile(auth.user.id, clean);
+    if (!updated) throw new AppError('not_found', 'Your account no longer exists.');
+    const user = toUser(updated);
+    const audience = await presenceAudience(this.deps.store, auth.user.id);
+    audience.push(auth.user.id);
+    await this.deps.bus.publish(topics.presence, { v: 1, type: 'user.updated', user, audience });
+    return user;
+  }
+
+  async getUser(id: string): Promise<User> {
+    const user = await this.deps.store.getUser(id);
+    if (!user) throw new AppError('not_found', 'No such user.');
+    return toUser(user);
+  }
+
+  async findByUsername(username: string): Promise<User[]> {
+    const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
+    return user ? [toUser(user)] : [];
+  }
+
+  async listUsers(options: { limit: number; afterUsername?: string }): Promise<User[]> {
+    return (await this.deps.store.listUsers(options)).map(toUser);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * What every service receives from main.ts: the ports and the limits it enforces.
+ * Services never construct adapters themselves.
+ */
+import type { Bus } from '../ports/bus';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { Store } from '../ports/store';
+
+export interface ServiceLimits {
+  maxMessageBytes: number;
+  maxFrameBytes: number;
+  maxGroupMembers: number;
+  historyPageMax: number;
+  sessionTtlMs: number;
+  minPasswordLength: number;
+  typingTtlMs: number;
+}
+
+export interface ServiceDeps {
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+  limits: ServiceLimits;
+}

@@ -1,0 +1,40 @@
+/**
+ * Builds every service over the same ports. Gateways receive this object and call
+ * nothing else: a rule enforced here holds for every way in.
+ */
+import { AccountService } from './accounts';
+import { ContactService } from './contacts';
+import { ConversationService } from './conversations';
+import type { ServiceDeps } from './deps';
+import { MessageService } from './messages';
+import { PresenceService } from './presence';
+import { ReceiptService } from './receipts';
+import { SyncService } from './sync';
+
+export interface Services {
+  accounts: AccountService;
+  contacts: ContactService;
+  conversations: ConversationService;
+  messages: MessageService;
+  receipts: ReceiptService;
+  presence: PresenceService;
+  sync: SyncService;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const accounts = new AccountService(deps);
+  const contacts = new ContactService(deps);
+  const conversations = new ConversationService(deps, contacts);
+  return {
+    accounts,
+    contacts,
+    conversations,
+    messages: new MessageService(deps, conversations, contacts),
+    receipts: new ReceiptService(deps, conversations),
+    presence: new PresenceService(deps),
+    sync: new SyncService(deps),
+  };
+}
+
+export type { AuthContext } from './accounts';
+export type { ServiceDeps, ServiceLimits } from './deps';

@@ -1,0 +1,122 @@
+/**
+ * Sending and reading messages. checkSend validates and authorizes; doSend commits
+ * (assigning the next seq, idempotent per client id) and only then publishes, so
+ * nobody sees a message that could still be lost (guarantees 1, 3 and 6).
+ */
+import type { Message, SendableContent } from '@parley/protocol';
+import { AppError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { canPost, canRead } from '../domain/permissions';
+import { topics } from '../ports/bus';
+import type { AuthContext } from './accounts';
+import type { ContactService } from './contacts';
+import { refuse, type ConversationService } from './conversations';
+import type { ServiceDeps } from './deps';
+
+const encoder = new TextEncoder();
+
+export interface SendInput {
+  conversationId: string;
+  clientId: string;
+  content: SendableContent;
+}
+
+export interface SendResult {
+  message: Message;
+  duplicate: boolean;
+}
+
+export interface HistoryInput {
+  conversationId: string;
+  before?: number | undefined;
+  after?: number | undefined;
+  limit?: number | undefined;
+}
+
+function sameContent(a: Message['content'], b: SendableContent): boolean {
+  return a.type === b.type && a.type === 'text' && a.text === b.text;
+}
+
+export class MessageService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly conversations: ConversationService,
+    private readonly contacts: ContactService,
+  ) {}
+
+  async checkSend(auth: AuthContext, input: SendInput): Promise<void> {
+    const bytes = encoder.encode(input.content.text).byteLength;
+    const max = this.deps.limits.maxMessageBytes;
+    if (bytes > max) {
+      throw new AppError('message_too_large', `The message has ${bytes} bytes; the limit is ${max}.`, {
+        details: { bytes, maxMessageBytes: max },
+      });
+    }
+    if (input.content.text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
+    const conversation = await this.conversations.load(input.conversationId);
+    const member = conversation.members.find((m) => m.userId === auth.user.id);
+    refuse(canPost({ role: member?.role }));
+    if (conversation.kind === 'direct') {
+      const other = conversation.members.find((m) => m.userId !== auth.user.id);
+      if (other) await this.contacts.checkNotBlocked(auth.user.id, other.userId);
+    }
+  }
+
+  async send(auth: AuthContext, input: SendInput): Promise<SendResult> {
+    // A retry of an acknowledged send answers from the store before any check, so
+    // that the first ack is repeated even if, say, the sender has since been removed.
+    const existing = await this.deps.store.getMessageByClientId(auth.user.id, input.clientId);
+    if (existing) return this.repeatAck(existing, input);
+    await this.checkSend(auth, input);
+    return this.doSend(auth, input);
+  }
+
+  private repeatAck(existing: Message, input: SendInput): SendResult {
+    if (existing.conversationId !== input.conversationId || !sameContent(existing.content, input.content)) {
+      throw new AppError(
+        'client_id_conflict',
+        'This client id was already used for a different message: use a new one.',
+        {
+          details: { messageId: existing.id },
+        },
+      );
+    }
+    return { message: existing, duplicate: true };
+  }
+
+  private async doSend(auth: AuthContext, input: SendInput): Promise<SendResult> {
+    const now = this.deps.clock.now();
+    const result = await this.deps.store.appendMessage({
+      id: newId('m', now),
+      conversationId: input.conversationId,
+      senderId: auth.user.id,
+      clientId: input.clientId,
+      content: input.content,
+      createdAt: now,
+    });
+    if (result.duplicate) return this.repeatAck(result.message, input);
+    await this.deps.bus.publish(topics.conversation(input.conversationId), {
+      v: 1,
+      type: 'message.new',
+      message: result.message,
+    });
+    return result;
+  }
+
+  /** A page of history in ascending seq: the newest page by default, or before/after a seq. */
+  async history(auth: AuthContext, input: HistoryInput): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const conversation = await this.conversations.load(input.conversationId);
+    refuse(canRead({ role: conversation.members.find((m) => m.userId === auth.user.id)?.role }));
+    const limit = Math.min(input.limit ?? 50, this.deps.limits.historyPageMax);
+    if (input.before !== undefined && input.after !== undefined) {
+      throw new AppError('bad_request', 'Give either `before` or `after`, not both.');
+    }
+    if (input.after !== undefined) {
+      const page = await this.deps.store.listMessages(input.conversationId, { after: input.after, limit: limit + 1 });
+      return { messages: page.slice(0, limit), hasMore: page.length > limit };
+    }
+    const before = input.before ?? conversation.lastSeq + 1;
+    const page = await this.deps.store.listMessages(input.conversationId, { before, limit: limit + 1 });
+    return { messages: page.length > limit ? page.slice(1) : page, hasMore: page.length > limit };
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Presence: each connected device reports online, away or busy; a user's status is
+ * the strongest over their devices (busy > online > away), offline when none is
+ * connected, and `lastSeenAt` is stored when the last device goes. Device state
+ * lives on the node holding the connection; changes go out on the bus to the
+ * user's audience (contacts and conversation partners) only.
+ *
+ * Cluster note: this aggregates the devices on this node. A multi-node deployment
+ * must share device state through the bus (ROADMAP.md); the service API stays.
+ */
+import type { Presence, PresenceStatus, SettablePresence } from '@parley/protocol';
+import { topics } from '../ports/bus';
+import type { AuthContext } from './accounts';
+import { canSeePresence, presenceAudience } from './audience';
+import type { ServiceDeps } from './deps';
+
+const strength: Record<SettablePresence, number> = { busy: 3, online: 2, away: 1 };
+
+export function aggregate(statuses: Iterable<SettablePresence>): PresenceStatus {
+  let best: SettablePresence | undefined;
+  for (const s of statuses) if (!best || strength[s] > strength[best]) best = s;
+  return best ?? 'offline';
+}
+
+export class PresenceService {
+  /** userId -> connectionId -> status */
+  private readonly devices = new Map<string, Map<string, SettablePresence>>();
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  statusOf(userId: string): PresenceStatus {
+    const devices = this.devices.get(userId);
+    return devices ? aggregate(devices.values()) : 'offline';
+  }
+
+  async connected(userId: string, connectionId: string): Promise<void> {
+    const before = this.statusOf(userId);
+    let devices = this.devices.get(userId);
+    if (!devices) {
+      devices = new Map();
+      this.devices.set(userId, devices);
+    }
+    devices.set(connectionId, 'online');
+    await this.announceIfChanged(userId, before);
+  }
+
+  async disconnected(userId: string, connectionId: string): Promise<void> {
+    const devices = this.devices.get(userId);
+    if (!devices?.has(connectionId)) return;
+    const before = this.statusOf(userId);
+    devices.delete(connectionId);
+    if (devices.size === 0) {
+      this.devices.delete(userId);
+      await this.deps.store.setLastSeen(userId, this.deps.clock.now());
+    }
+    await this.announceIfChanged(userId, before);
+  }
+
+  async set(auth: AuthContext, connectionId: string, status: SettablePresence): Promise<void> {
+    const devices = this.devices.get(auth.user.id);
+    if (!devices?.has(connectionId)) return;
+    const before = this.statusOf(auth.user.id);
+    devices.set(connectionId, status);
+    await this.announceIfChanged(auth.user.id, before);
+  }
+
+  async get(auth: AuthContext, userIds: readonly string[]): Promise<Presence[]> {
+    const unique = [...new Set(userIds)];
+    const users = await this.deps.store.getUsers(unique);
+    const out: Presence[] = [];
+    for (const user of users) {
+      const visible = await canSeePresence(this.deps.store, auth.user.id, user.id);
+      out.push(
+        visible
+          ? { userId: user.id, status: this.statusOf(user.id), lastSeenAt: user.lastSeenAt }
+          : { userId: user.id, status: 'offline', lastSeenAt: null },
+      );
+    }
+    return out;
+  }
+
+  private async announceIfChanged(userId: string, before: PresenceStatus): Promise<void> {
+    const status = this.statusOf(userId);
+    if (status === before) return;
+    const lastSeenAt =
+      status === 'offline' ? this.deps.clock.now() : ((await this.deps.store.getUser(userId))?.lastSeenAt ?? null);
+    const audience = await presenceAudience(this.deps.store, userId);
+    audience.push(userId); // the user's other devices see their own aggregated status
+    await this.deps.bus.publish(topics.presence, {
+      v: 1,
+      type: 'presence',
+      presence: { userId, status, lastSeenAt },
+      audience,
+    });
+  }
+}
