@@ -1,0 +1,232 @@
+/**
+ * The grouped operations of ParleyClient (`client.messages`, `client.conversations`,
+ * ...). Each is a thin, typed call: over the WebSocket when the operation exists
+ * only there (typing, receipts, presence.set) or when it is open and faster
+ * (history, presence.get), over HTTP otherwise. No state lives here; sending
+ * goes through the outbox owned by the client.
+ */
+import type {
+  Conversation,
+  ConversationSummary,
+  HistoryQuery,
+  Message,
+  Presence,
+  Role,
+  Session,
+  SettablePresence,
+  UpdateProfileBody,
+  User,
+} from '@parley/protocol';
+import type { Connection } from './connection';
+import { ParleyError } from './errors';
+import type { HttpClient } from './http';
+import { isValidId } from './ids';
+import type { Outbox, OutboxEntry } from './outbox';
+import type { HistoryPage } from './sync';
+
+/** What the API groups need from the client. */
+export interface ApiContext {
+  readonly http: HttpClient;
+  readonly connection: Connection;
+  readonly outbox: Outbox;
+}
+
+/** Sending and reading messages. */
+export class MessagesApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /**
+   * Queues a text message and resolves with the stored message once the server
+   * acknowledged it. Works offline: the message is sent (with the same client id
+   * on every retry, so never twice) when the connection is up, in order with the
+   * other messages of the conversation. Rejects on a non-retryable error
+   * (`not_member`, `blocked`, `message_too_large`...) or when the client is closed.
+   *
+   * @param options.clientId your own id for the message (`^[A-Za-z0-9_-]{1,64}$`), e.g. to persist an outbox
+   */
+  send(conversationId: string, text: string, options: { clientId?: string } = {}): Promise<Message> {
+    if (options.clientId !== undefined && !isValidId(options.clientId)) {
+      return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
+    }
+    if (text.length === 0) return Promise.reject(new ParleyError('bad_request', 'text must not be empty'));
+    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text }, options.clientId);
+  }
+
+  /**
+   * A page of history, ascending by seq: `before` for scrollback (the newest
+   * messages below it), `after` for the messages that follow a seq.
+   */
+  history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryPage> {
+    if (this.ctx.connection.isOpen) return this.ctx.connection.request('history', { conversationId, ...query });
+    return this.ctx.http.history(conversationId, query);
+  }
+
+  /** Messages queued and not yet acknowledged, in send order per conversation. */
+  pending(): OutboxEntry[] {
+    return this.ctx.outbox.pending();
+  }
+}
+
+/** Creating, listing and managing conversations (HTTP). */
+export class ConversationsApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Your conversations with their last message and unread count. */
+  async list(): Promise<ConversationSummary[]> {
+    return (await this.ctx.http.listConversations()).conversations;
+  }
+  /** One conversation you are a member of. */
+  async get(conversationId: string): Promise<Conversation> {
+    return (await this.ctx.http.getConversation(conversationId)).conversation;
+  }
+  /** The direct conversation with a user, created on first use. */
+  async createDirect(userId: string): Promise<Conversation> {
+    return (await this.ctx.http.createDirect({ userId })).conversation;
+  }
+  /** A new group with you as owner. */
+  async createGroup(title: string, memberIds: string[] = []): Promise<Conversation> {
+    return (await this.ctx.http.createGroup({ title, memberIds })).conversation;
+  }
+  /** Renames a group. */
+  async rename(conversationId: string, title: string): Promise<Conversation> {
+    return (await this.ctx.http.renameConversation(conversationId, { title })).conversation;
+  }
+  /** Adds members to a group. */
+  async addMembers(conversationId: string, userIds: string[]): Promise<Conversation> {
+    return (await this.ctx.http.addMembers(conversationId, { userIds })).conversation;
+  }
+  /** Removes a member from a group. */
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.ctx.http.removeMember(conversationId, userId);
+  }
+  /** Changes a member's role. */
+  async setRole(conversationId: string, userId: string, role: Role): Promise<Conversation> {
+    return (await this.ctx.http.setRole(conversationId, userId, { role })).conversation;
+  }
+  /** Leaves a group. */
+  leave(conversationId: string): Promise<void> {
+    return this.ctx.http.leave(conversationId);
+  }
+}
+
+/** Typing notifications (WebSocket; rejects with a retryable error when offline). */
+export class TypingApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Says that you started (`true`) or stopped (`false`) typing in a conversation. */
+  async set(conversationId: string, typing: boolean): Promise<void> {
+    await this.ctx.connection.request('typing.set', { conversationId, typing });
+  }
+}
+
+/** Read and delivered cursors (WebSocket; rejects with a retryable error when offline). */
+export class ReceiptsApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Marks every message up to `seq` as read. */
+  async markRead(conversationId: string, seq: number): Promise<void> {
+    await this.ctx.connection.request('receipt.set', { conversationId, kind: 'read', seq });
+  }
+  /** Marks every message up to `seq` as delivered (the client does this on its own by default). */
+  async markDelivered(conversationId: string, seq: number): Promise<void> {
+    await this.ctx.connection.request('receipt.set', { conversationId, kind: 'delivered', seq });
+  }
+}
+
+/** Presence. */
+export class PresenceApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Sets this device's status (WebSocket). */
+  async set(status: SettablePresence): Promise<void> {
+    await this.ctx.connection.request('presence.set', { status });
+  }
+  /** The current presence of some users (WebSocket when connected, HTTP otherwise). */
+  async get(userIds: string[]): Promise<Presence[]> {
+    if (userIds.length === 0) return [];
+    if (this.ctx.connection.isOpen) return (await this.ctx.connection.request('presence.get', { userIds })).presences;
+    return (await this.ctx.http.presence(userIds)).presences;
+  }
+}
+
+/** Looking up users (HTTP). */
+export class UsersApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** One user's public profile. */
+  async get(userId: string): Promise<User> {
+    return (await this.ctx.http.getUser(userId)).user;
+  }
+  /** Users with this username (zero or one). */
+  async findByUsername(username: string): Promise<User[]> {
+    return (await this.ctx.http.findUsers(username)).users;
+  }
+}
+
+/** Your contact list (HTTP). */
+export class ContactsApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Your contacts. */
+  async list(): Promise<User[]> {
+    return (await this.ctx.http.listContacts()).users;
+  }
+  /** Adds a contact. */
+  add(userId: string): Promise<void> {
+    return this.ctx.http.addContact(userId);
+  }
+  /** Removes a contact. */
+  remove(userId: string): Promise<void> {
+    return this.ctx.http.removeContact(userId);
+  }
+}
+
+/** The users you blocked (HTTP). */
+export class BlocksApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Users you blocked. */
+  async list(): Promise<User[]> {
+    return (await this.ctx.http.listBlocks()).users;
+  }
+  /** Blocks a user: neither of you can message the other. */
+  add(userId: string): Promise<void> {
+    return this.ctx.http.block(userId);
+  }
+  /** Unblocks a user. */
+  remove(userId: string): Promise<void> {
+    return this.ctx.http.unblock(userId);
+  }
+}
+
+/** Your logged-in devices (HTTP). */
+export class SessionsApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Every session of your account; `current` marks this one. */
+  async list(): Promise<Session[]> {
+    return (await this.ctx.http.listSessions()).sessions;
+  }
+  /** Logs a device out; its connections close with code 4003. */
+  revoke(sessionId: string): Promise<void> {
+    return this.ctx.http.revokeSession(sessionId);
+  }
+}
+
+/** Your own account (HTTP). */
+export class AccountApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Your profile. */
+  async me(): Promise<User> {
+    return (await this.ctx.http.me()).user;
+  }
+  /** Changes your display name, avatar or status text. */
+  async updateProfile(changes: UpdateProfileBody): Promise<User> {
+    return (await this.ctx.http.updateProfile(changes)).user;
+  }
+  /** Changes your password; the server may revoke your other sessions. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.ctx.http.changePassword({ currentPassword, newPassword });
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * ParleyClient, the SDK's public entry point. It owns the wiring: one Connection
+ * (socket, auth, reconnect), one Timeline (order and dedupe), one SyncRunner
+ * (catch-up after every connect and gap fill), one Outbox (ordered idempotent
+ * sends) and the delivered-receipt batcher, and turns server events into typed
+ * app events. It keeps the token it logged in with; it persists nothing itself
+ * (an app can persist `cursors()` and the token and pass them back in).
+ */
+import type { LoginBody, Message, RegisterBody, ServerEvent, User } from '@parley/protocol';
+import {
+  AccountApi,
+  BlocksApi,
+  ContactsApi,
+  ConversationsApi,
+  MessagesApi,
+  PresenceApi,
+  ReceiptsApi,
+  SessionsApi,
+  TypingApi,
+  UsersApi,
+} from './client-api';
+import type { ClientEvents, ClientState, ParleyClientOptions } from './client-types';
+import { Connection, type ConnectionStatus, type StopReason } from './connection';
+import { Emitter, type Unsubscribe } from './emitter';
+import { ParleyError, localError, toParleyError } from './errors';
+import { HttpClient, type AuthResponseBody } from './http';
+import { Outbox } from './outbox';
+import { DeliveredReceipts } from './receipts';
+import { SyncRunner } from './sync';
+import { Timeline } from './timeline';
+import { realTimers, type TimerHandle, type Timers } from './timers';
+import { globalWebSocket, webSocketUrl, type WebSocketConstructor } from './websocket';
+
+interface Waiter {
+  resolve(): void;
+  reject(error: ParleyError): void;
+}
+
+/**
+ * A Parley client: log in, connect, and receive every message exactly once and in
+ * order, across reconnects.
+ *
+ * @example
+ * ```ts
+ * const client = new ParleyClient({ baseUrl: 'https://chat.example.com' });
+ * await client.login({ username: 'alice', password: 'secret' });
+ * client.on('message', (m) => render(m));
+ * client.on('state', (s) => { if (s.state === 'stopped') showLogin(s.reason); });
+ * await client.connect();
+ * const dm = await client.conversations.createDirect(bobId);
+ * await client.messages.send(dm.id, 'hi Bob');
+ * ```
+ *
+ * @example Resuming where the app left off
+ * ```ts
+ * const client = new ParleyClient({ baseUrl, token: saved.token, cursors: saved.cursors });
+ * client.on('message', (m) => { store(m); saved.cursors = client.cursors(); });
+ * await client.connect();
+ * ```
+ */
+export class ParleyClient {
+  /** Sending and reading messages. */
+  readonly messages: MessagesApi;
+  /** Conversations: list, create, rename, members, roles, leave. */
+  readonly conversations: ConversationsApi;
+  /** Typing notifications. */
+  readonly typing: TypingApi;
+  /** Read and delivered receipts. */
+  readonly receipts: ReceiptsApi;
+  /** Presence. */
+  readonly presence: PresenceApi;
+  /** User lookup. */
+  readonly users: UsersApi;
+  /** Contacts. */
+  readonly contacts: ContactsApi;
+  /** Blocked users. */
+  readonly blocks: BlocksApi;
+  /** Logged-in devices. */
+  readonly sessions: SessionsApi;
+  /** Your own account. */
+  readonly account: AccountApi;
+
+  private readonly emitter: Emitter<ClientEvents>;
+  private readonly http: HttpClient;
+  private readonly connection: Connection;
+  private readonly timeline: Timeline;
+  private readonly runner: SyncRunner;
+  private readonly outbox: Outbox;
+  private readonly receiptBatcher: DeliveredReceipts;
+  private readonly timers: Timers;
+  private currentToken: string | undefined;
+  private currentUser: User | undefined;
+  private currentState: ClientState = { state: 'stopped', reason: 'closed' };
+  private waiters: Waiter[] = [];
+  private gapTimer: TimerHandle | undefined;
+  private generation = 0;
+  private historyPageSize: number;
+
+  constructor(private readonly options: ParleyClientOptions) {
+    this.timers = options.timers ?? realTimers;
+    this.currentToken = options.token;
+    this.historyPageSize = options.historyPageSize ?? 100;
+    this.emitter = new Emitter<ClientEvents>((error) =>
+      this.emitter.emit('error', new ParleyError('internal', 'an event handler threw', { cause: error })),
+    );
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl,
+      getToken: () => this.currentToken,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+    });
+    this.connection = new Connection({
+      url: options.wsUrl ?? webSocketUrl(options.baseUrl),
+      WebSocket: options.WebSocket ?? lazyGlobalWebSocket,
+      getToken: () => this.currentToken,
+      timers: this.timers,
+      ...pick(options, [
+        'backoff',
+        'requestTimeoutMs',
+        'connectTimeoutMs',
+        'pingIntervalMs',
+        'pingTimeoutMs',
+        'random',
+      ]),
+    });
+    this.timeline = new Timeline(options.cursors);
+    this.runner = new SyncRunner({
+      timeline: this.timeline,
+      sync: (cursors) => this.connection.request('sync', { cursors }),
+      history: (conversationId, after) =>
+        this.connection.request('history', { conversationId, after, limit: this.historyPageSize }),
+      deliver: (messages) => this.deliver(messages),
+      onSummaries: (summaries) => {
+        for (const summary of summaries) this.emitter.emit('conversation', summary.conversation);
+        this.emitter.emit('synced', { conversations: summaries });
+      },
+      onConversationError: (_id, error) => this.emitter.emit('error', error),
+    });
+    this.outbox = new Outbox({
+      send: (entry) =>
+        this.connection.request('message.send', {
+          conversationId: entry.conversationId,
+          clientId: entry.clientId,
+          content: entry.content,
+        }),
+      onAcked: (ack) => this.ingest(ack.message),
+      onRejected: (error, entry) =>
+        this.emitter.emit('message.failed', { clientId: entry.clientId, conversationId: entry.conversationId, error }),
+      timers: this.timers,
+      ...pick(options, ['random']),
+    });
+    this.receiptBatcher = new DeliveredReceipts({
+      send: (conversationId, seq) => this.connection.request('receipt.set', { conversationId, kind: 'delivered', seq }),
+      timers: this.timers,
+      onError: (error) => this.emitter.emit('error', error),
+      ...(options.receiptBatchMs === undefined ? {} : { delayMs: options.receiptBatchMs }),
+    });
+    this.connection.on('status', (status) => this.onStatus(status));
+    this.connection.on('event', (event) => this.onEvent(event));
+    this.connection.on('error', (error) => this.emitter.emit('error', error));
+    const ctx = { http: this.http, connection: this.connection, outbox: this.outbox };
+    this.messages = new MessagesApi(ctx);
+    this.conversations = new ConversationsApi(ctx);
+    this.typing = new TypingApi(ctx);
+    this.receipts = new ReceiptsApi(ctx);
+    this.presence = new PresenceApi(ctx);
+    this.users = new UsersApi(ctx);
+    this.contacts = new ContactsApi(ctx);
+    this.blocks = new BlocksApi(ctx);
+    this.sessions = new SessionsApi(ctx);
+    this.account = new AccountApi(ctx);
+  }
+
+  /**
+   * Listens to an event; returns the function that stops listening.
+   *
+   * @example
+   * ```ts
+   * const off = client.on('typing', ({ conversationId, userId, typing }) => show(conversationId, userId, typing));
+   * off();
+   * ```
+   */
+  on<K extends keyof ClientEvents>(event: K, handler: (payload: ClientEvents[K]) => void): Unsubscribe {
+    return this.emitter.on(event, handler);
+  }
+
+  /** The current connection state. */
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  /** The token in use (from login, register, `connect(token)` or the options). */
+  get token(): string | undefined {
+    return this.currentToken;
+  }
+
+  /** The logged-in user, once known (after login, register or connect). */
+  get user(): User | undefined {
+    return this.currentUser;
+  }
+
+  /** Per-conversation cursors: the highest seq handed to the app. Persist them to resume later. */
+  cursors(): Record<string, number> {
+    return this.timeline.cursors();
+  }
+
+  /** Creates an account and keeps its token. */
+  async register(body: RegisterBody): Promise<AuthResponseBody> {
+    return this.adopt(await this.http.register(body));
+  }
+
+  /** Logs in and keeps the token. */
+  async login(body: LoginBody): Promise<AuthResponseBody> {
+    return this.adopt(await this.http.login(body));
+  }
+
+  /** Revokes this session on the server, forgets the token and closes the connection. */
+  async logout(): Promise<void> {
+    try {
+      await this.http.logout();
+    } finally {
+      this.close();
+      this.currentToken = undefined;
+      this.currentUser = undefined;
+    }
+  }
+
+  /**
+   * Opens the connection (with `token`, or the one kept from login) and resolves
+   * once authenticated and caught up. Transient failures are retried with backoff
+   * while this promise waits; it rejects when the client stops (bad or revoked
+   * token, unsupported protocol, `close()`, `maxAttempts` reached).
+   */
+  connect(token?: string): Promise<void> {
+    if (token !== undefined) this.currentToken = token;
+    if (this.currentState.state === 'connected') return Promise.resolve();
+    if (this.options.WebSocket === undefined && globalWebSocket() === undefined) {
+      return Promise.reject(
+        new TypeError(
+          'no WebSocket implementation: pass options.WebSocket, or use createNodeClient from @parley/sdk/node',
+        ),
+      );
+    }
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.connection.start();
+    return done;
+  }
+
+  /**
+   * Closes the connection and stops reconnecting. Queued messages are rejected
+   * (retryable `unavailable`, reason `closed`). The token and cursors are kept,
+   * so `connect()` resumes.
+   */
+  close(): void {
+    this.generation += 1;
+    this.connection.stop();
+    this.goOffline();
+    this.outbox.rejectAll(localError('closed', 'the client was closed'));
+    if (this.currentState.state !== 'stopped') this.setState({ state: 'stopped', reason: 'closed' });
+    this.settleWaiters(localError('closed', 'the client was closed'));
+  }
+
+  private adopt(response: AuthResponseBody): AuthResponseBody {
+    this.currentToken = response.token;
+    this.currentUser = response.user;
+    return response;
+  }
+
+  private onStatus(status: ConnectionStatus): void {
+    switch (status.state) {
+      case 'connecting':
+        this.goOffline();
+        this.setState({ state: 'connecting', attempt: status.attempt });
+        return;
+      case 'connected':
+        this.onAuthenticated(status.auth);
+        return;
+      case 'disconnected':
+        this.goOffline();
+        this.setState({ state: 'disconnected', code: status.code, reason: status.reason, retryInMs: status.retryInMs });
+        return;
+      case 'stopped': {
+        this.goOffline();
+        const state: ClientState = { state: 'stopped', reason: status.reason };
+        if (status.code !== undefined) state.code = status.code;
+        if (status.error !== undefined) state.error = status.error;
+        this.setState(state);
+        this.settleWaiters(status.error ?? stopError(status.reason));
+        return;
+      }
+    }
+  }
+
+  private onAuthenticated(auth: NonNullable<Connection['auth']>): void {
+    this.currentUser = auth.user;
+    this.historyPageSize = this.options.historyPageSize ?? auth.limits.maxHistoryPage;
+    const generation = ++this.generation;
+    this.receiptBatcher.setOnline(true);
+    this.runner.run(true).then(
+      () => {
+        if (generation !== this.generation || !this.connection.isOpen) return;
+        this.outbox.setOnline(true);
+        this.setState({ state: 'connected', user: auth.user, sessionId: auth.sessionId, limits: auth.limits });
+        this.settleWaiters();
+        this.scheduleGapFill();
+      },
+      (reason: unknown) => {
+        if (generation !== this.generation || !this.connection.isOpen) return;
+        const error = toParleyError(reason);
+        this.emitter.emit('error', error);
+        // Without a completed resync we could miss messages: start over on a new socket.
+        this.connection.reconnect(`sync failed: ${error.code}`);
+      },
+    );
+  }
+
+  private onEvent(event: ServerEvent): void {
+    switch (event.type) {
+      case 'message.new':
+        this.ingest(event.data.message);
+        return;
+      case 'conversation.updated':
+        this.emitter.emit('conversation', event.data.conversation);
+        return;
+      case 'conversation.removed':
+        this.timeline.forget(event.data.conversationId);
+        this.receiptBatcher.forget(event.data.conversationId);
+        this.emitter.emit('conversation.removed', { conversationId: event.data.conversationId });
+        return;
+      case 'typing':
+        this.emitter.emit('typing', event.data);
+        return;
+      case 'receipt':
+        this.emitter.emit('receipt', event.data);
+        return;
+      case 'presence':
+        this.emitter.emit('presence', event.data);
+        return;
+      case 'user.updated':
+        if (event.data.user.id === this.currentUser?.id) this.currentUser = event.data.user;
+        this.emitter.emit('user', event.data.user);
+        return;
+    }
+  }
+
+  /** A live message (event or own ack): through the timeline, then to the app. */
+  private ingest(message: Message): void {
+    this.deliver(this.timeline.receive(message));
+    if (this.timeline.heldCount(message.conversationId) > 0) this.scheduleGapFill();
+  }
+
+  private deliver(messages: Message[]): void {
+    for (const message of messages) {
+      this.emitter.emit('message', message);
+      if (this.options.autoDeliveredReceipts !== false && message.senderId !== this.currentUser?.id) {
+        this.receiptBatcher.note(message.conversationId, message.seq);
+      }
+    }
+  }
+
+  /** Fills gaps after a short wait, in case the missing messages are only late. */
+  private scheduleGapFill(): void {
+    if (this.gapTimer !== undefined || this.currentState.state !== 'connected') return;
+    if (this.timeline.gaps().length === 0 && this.timeline.unknown().length === 0) return;
+    const generation = this.generation;
+    this.gapTimer = this.timers.setTimeout(() => {
+      this.gapTimer = undefined;
+      if (generation !== this.generation || !this.connection.isOpen) return;
+      this.runner.run(false).then(
+        () => this.scheduleGapFill(),
+        (reason: unknown) => {
+          if (generation !== this.generation || !this.connection.isOpen) return;
+          this.emitter.emit('error', toParleyError(reason));
+          this.connection.reconnect('gap fill failed');
+        },
+      );
+    }, this.options.gapFillDelayMs ?? 200);
+  }
+
+  private goOffline(): void {
+    this.outbox.setOnline(false);
+    this.receiptBatcher.stop();
+    if (this.gapTimer !== undefined) this.timers.clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+  }
+
+  private setState(state: ClientState): void {
+    this.currentState = state;
+    this.emitter.emit('state', state);
+  }
+
+  private settleWaiters(error?: ParleyError): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+}
+
+/** Resolves the global WebSocket when a socket is opened (connect() checks that there is one). */
+const lazyGlobalWebSocket = function (url: string) {
+  const Ctor = globalWebSocket();
+  if (Ctor === undefined) throw new TypeError('no WebSocket implementation');
+  return new Ctor(url);
+} as unknown as WebSocketConstructor;
+
+/** The error a pending `connect()` rejects with when the connection stops without one. */
+function stopError(reason: StopReason): ParleyError {
+  switch (reason) {
+    case 'closed':
+      return localError('closed', 'the client was closed');
+    case 'gave_up':
+      return localError('network', 'could not reach the server: gave up reconnecting');
+    case 'unsupported_protocol':
+      return new ParleyError('unsupported_protocol', 'the server does not support this SDK version');
+    case 'unauthenticated':
+      return new ParleyError('token_invalid', 'the token was refused: log in again');
+    case 'session_revoked':
+      return new ParleyError('token_invalid', 'the session was revoked: log in again');
+    case 'refused':
+      return new ParleyError('forbidden', 'the server refused the connection');
+  }
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

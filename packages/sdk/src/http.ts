@@ -1,0 +1,241 @@
+/**
+ * A small typed client for the `/v1` HTTP API: one method per endpoint, bodies and
+ * answers typed from the protocol package, every failure thrown as a ParleyError
+ * (server errors keep their code and status; network failures and timeouts become
+ * retryable `unavailable`). It holds no state beyond a token getter.
+ */
+import type {
+  AddMembersBody,
+  AuthResponse,
+  ChangePasswordBody,
+  ConversationResponse,
+  ConversationsResponse,
+  CreateDirectBody,
+  CreateGroupBody,
+  HistoryQuery,
+  HistoryResponse,
+  LoginBody,
+  PresenceResponse,
+  RegisterBody,
+  RenameBody,
+  SendMessageBody,
+  SendMessageResponse,
+  SessionsResponse,
+  SetRoleBody,
+  UpdateProfileBody,
+  UserResponse,
+  UsersResponse,
+} from '@parley/protocol';
+import type { Static } from 'typebox';
+import { fromErrorBody, localError, ParleyError } from './errors';
+
+/** Response body types of the HTTP API. */
+export type AuthResponseBody = Static<typeof AuthResponse>;
+export type UserResponseBody = Static<typeof UserResponse>;
+export type UsersResponseBody = Static<typeof UsersResponse>;
+export type SessionsResponseBody = Static<typeof SessionsResponse>;
+export type ConversationResponseBody = Static<typeof ConversationResponse>;
+export type ConversationsResponseBody = Static<typeof ConversationsResponse>;
+export type HistoryResponseBody = Static<typeof HistoryResponse>;
+export type SendMessageResponseBody = Static<typeof SendMessageResponse>;
+export type PresenceResponseBody = Static<typeof PresenceResponse>;
+
+/** The `fetch` signature the client uses (the global one by default). */
+export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Options of an {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** Server base URL, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  /** Token sent as `Authorization: Bearer`, read at every request. */
+  getToken?: () => string | undefined;
+  fetch?: FetchFn;
+  /** Per-request timeout in milliseconds. Default 15 000. */
+  timeoutMs?: number;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  auth?: boolean;
+}
+
+const seg = encodeURIComponent;
+
+/** Typed calls to the Parley HTTP API. */
+export class HttpClient {
+  private readonly baseUrl: string;
+  private readonly fetchFn: FetchFn;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  // ---- accounts and sessions ----
+  /** POST /v1/auth/register */
+  register(body: RegisterBody): Promise<AuthResponseBody> {
+    return this.call('POST', '/v1/auth/register', { body, auth: false });
+  }
+  /** POST /v1/auth/login */
+  login(body: LoginBody): Promise<AuthResponseBody> {
+    return this.call('POST', '/v1/auth/login', { body, auth: false });
+  }
+  /** POST /v1/auth/logout: revokes the current session. */
+  logout(): Promise<void> {
+    return this.call('POST', '/v1/auth/logout');
+  }
+  /** POST /v1/auth/password */
+  changePassword(body: ChangePasswordBody): Promise<void> {
+    return this.call('POST', '/v1/auth/password', { body });
+  }
+  /** GET /v1/sessions */
+  listSessions(): Promise<SessionsResponseBody> {
+    return this.call('GET', '/v1/sessions');
+  }
+  /** DELETE /v1/sessions/:sessionId */
+  revokeSession(sessionId: string): Promise<void> {
+    return this.call('DELETE', `/v1/sessions/${seg(sessionId)}`);
+  }
+  /** GET /v1/me */
+  me(): Promise<UserResponseBody> {
+    return this.call('GET', '/v1/me');
+  }
+  /** PATCH /v1/me */
+  updateProfile(body: UpdateProfileBody): Promise<UserResponseBody> {
+    return this.call('PATCH', '/v1/me', { body });
+  }
+
+  // ---- users, contacts, blocks ----
+  /** GET /v1/users/:userId */
+  getUser(userId: string): Promise<UserResponseBody> {
+    return this.call('GET', `/v1/users/${seg(userId)}`);
+  }
+  /** GET /v1/users?username=x */
+  findUsers(username: string): Promise<UsersResponseBody> {
+    return this.call('GET', '/v1/users', { query: { username } });
+  }
+  /** GET /v1/contacts */
+  listContacts(): Promise<UsersResponseBody> {
+    return this.call('GET', '/v1/contacts');
+  }
+  /** PUT /v1/contacts/:userId */
+  addContact(userId: string): Promise<void> {
+    return this.call('PUT', `/v1/contacts/${seg(userId)}`);
+  }
+  /** DELETE /v1/contacts/:userId */
+  removeContact(userId: string): Promise<void> {
+    return this.call('DELETE', `/v1/contacts/${seg(userId)}`);
+  }
+  /** GET /v1/blocks */
+  listBlocks(): Promise<UsersResponseBody> {
+    return this.call('GET', '/v1/blocks');
+  }
+  /** PUT /v1/blocks/:userId */
+  block(userId: string): Promise<void> {
+    return this.call('PUT', `/v1/blocks/${seg(userId)}`);
+  }
+  /** DELETE /v1/blocks/:userId */
+  unblock(userId: string): Promise<void> {
+    return this.call('DELETE', `/v1/blocks/${seg(userId)}`);
+  }
+
+  // ---- conversations ----
+  /** POST /v1/conversations/direct */
+  createDirect(body: CreateDirectBody): Promise<ConversationResponseBody> {
+    return this.call('POST', '/v1/conversations/direct', { body });
+  }
+  /** POST /v1/conversations */
+  createGroup(body: CreateGroupBody): Promise<ConversationResponseBody> {
+    return this.call('POST', '/v1/conversations', { body });
+  }
+  /** GET /v1/conversations */
+  listConversations(): Promise<ConversationsResponseBody> {
+    return this.call('GET', '/v1/conversations');
+  }
+  /** GET /v1/conversations/:conversationId */
+  getConversation(conversationId: string): Promise<ConversationResponseBody> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}`);
+  }
+  /** PATCH /v1/conversations/:conversationId */
+  renameConversation(conversationId: string, body: RenameBody): Promise<ConversationResponseBody> {
+    return this.call('PATCH', `/v1/conversations/${seg(conversationId)}`, { body });
+  }
+  /** POST /v1/conversations/:conversationId/members */
+  addMembers(conversationId: string, body: AddMembersBody): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/members`, { body });
+  }
+  /** DELETE /v1/conversations/:conversationId/members/:userId */
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.call('DELETE', `/v1/conversations/${seg(conversationId)}/members/${seg(userId)}`);
+  }
+  /** PATCH /v1/conversations/:conversationId/members/:userId */
+  setRole(conversationId: string, userId: string, body: SetRoleBody): Promise<ConversationResponseBody> {
+    return this.call('PATCH', `/v1/conversations/${seg(conversationId)}/members/${seg(userId)}`, { body });
+  }
+  /** POST /v1/conversations/:conversationId/leave */
+  leave(conversationId: string): Promise<void> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/leave`);
+  }
+
+  // ---- messages and presence ----
+  /** GET /v1/conversations/:conversationId/messages?before&after&limit */
+  history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryResponseBody> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/messages`, { query: { ...query } });
+  }
+  /** POST /v1/conversations/:conversationId/messages (idempotent per clientId) */
+  sendMessage(conversationId: string, body: SendMessageBody): Promise<SendMessageResponseBody> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/messages`, { body });
+  }
+  /** GET /v1/presence?userIds=a,b */
+  presence(userIds: readonly string[]): Promise<PresenceResponseBody> {
+    return this.call('GET', '/v1/presence', { query: { userIds: userIds.join(',') } });
+  }
+
+  /** Sends one request; resolves with the JSON body (undefined for 204). */
+  private async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.auth !== false) {
+      const token = this.options.getToken?.();
+      if (token === undefined || token === '') throw new ParleyError('unauthenticated', 'no token: log in first');
+      headers['authorization'] = `Bearer ${token}`;
+    }
+    const controller = new AbortController();
+    const timeoutMs = this.options.timeoutMs ?? 15_000;
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      const init: RequestInit = { method, headers, signal: controller.signal };
+      if (options.body !== undefined) init.body = JSON.stringify(options.body);
+      response = await this.fetchFn(url.toString(), init);
+      text = await response.text();
+    } catch (cause) {
+      if (controller.signal.aborted) throw localError('timeout', `${method} ${path} timed out`, cause);
+      throw localError(
+        'network',
+        `${method} ${path} failed: ${cause instanceof Error ? cause.message : 'network error'}`,
+        cause,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    const body = parseJson(text);
+    if (!response.ok) throw fromErrorBody(body, response.status);
+    return body as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * @parley/sdk: the Parley client for browsers (and any runtime with a global
+ * WebSocket and fetch). Browser-safe: nothing here imports Node modules or `ws`;
+ * on Node 20 import `@parley/sdk/node` instead.
+ *
+ * @example
+ * ```ts
+ * import { ParleyClient } from '@parley/sdk';
+ * const client = new ParleyClient({ baseUrl: location.origin });
+ * ```
+ */
+export { ParleyClient } from './client';
+export type { ClientEvents, ClientEventName, ClientState, FailedSend, ParleyClientOptions } from './client-types';
+export {
+  AccountApi,
+  BlocksApi,
+  ContactsApi,
+  ConversationsApi,
+  MessagesApi,
+  PresenceApi,
+  ReceiptsApi,
+  SessionsApi,
+  TypingApi,
+  UsersApi,
+} from './client-api';
+export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
+export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
+export type {
+  AuthResponseBody,
+  ConversationResponseBody,
+  ConversationsResponseBody,
+  HistoryResponseBody,
+  PresenceResponseBody,
+  SendMessageResponseBody,
+  SessionsResponseBody,
+  UserResponseBody,
+  UsersResponseBody,
+} from './http';
+export {
+  Connection,
+  type AuthInfo,
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type ConnectionStatus,
+  type StopReason,
+} from './connection';
+export { backoffCap, backoffDelay, resolveBackoff, type BackoffOptions, type ResolvedBackoff } from './backoff';
+export { Timeline, type Gap } from './timeline';
+export { Outbox, type OutboxEntry, type OutboxOptions, type SendAck } from './outbox';
+export { applySyncResult, SyncRunner, type HistoryPage, type SyncResultData, type SyncRunnerDeps } from './sync';
+export type { Unsubscribe } from './emitter';
+export { newClientId, isValidId } from './ids';
+export type { Timers, TimerHandle } from './timers';
+export { webSocketUrl, type WebSocketConstructor, type WebSocketLike } from './websocket';
+export type {
+  Conversation,
+  ConversationSummary,
+  Member,
+  Message,
+  MessageContent,
+  Presence,
+  PresenceStatus,
+  Role,
+  Session,
+  SettablePresence,
+  User,
+  Limits,
+  ErrorCode,
+} from '@parley/protocol';
