@@ -1,0 +1,51 @@
+/**
+ * Contract: contacts and blocks (one-directional, idempotent relations).
+ */
+import { describe, expect, it } from 'vitest';
+import { type Harness, newUser, tick, uname } from './harness';
+
+export function socialContract(h: Harness): void {
+  describe('contacts and blocks', () => {
+    it('adds contacts idempotently, lists them by username, and removes them', async () => {
+      const prefix = uname('c');
+      const owner = await newUser(h.store);
+      const zed = await newUser(h.store, `${prefix}-z`);
+      const amy = await newUser(h.store, `${prefix}-a`);
+      await h.store.addContact(owner.id, zed.id, tick());
+      await h.store.addContact(owner.id, amy.id, tick());
+      await h.store.addContact(owner.id, amy.id, tick());
+      expect((await h.store.listContacts(owner.id)).map((u) => u.id)).toEqual([amy.id, zed.id]);
+      expect(await h.store.listContacts(amy.id)).toEqual([]);
+
+      expect(await h.store.removeContact(owner.id, zed.id)).toBe(true);
+      expect(await h.store.removeContact(owner.id, zed.id)).toBe(false);
+      expect((await h.store.listContacts(owner.id)).map((u) => u.id)).toEqual([amy.id]);
+    });
+
+    it('listContactOwners returns who has the user as a contact', async () => {
+      const target = await newUser(h.store);
+      const [a, b, c] = [await newUser(h.store), await newUser(h.store), await newUser(h.store)];
+      await h.store.addContact(a.id, target.id, tick());
+      await h.store.addContact(b.id, target.id, tick());
+      await h.store.addContact(target.id, c.id, tick());
+      expect((await h.store.listContactOwners(target.id)).sort()).toEqual([a.id, b.id].sort());
+      expect(await h.store.listContactOwners(c.id)).toEqual([target.id]);
+    });
+
+    it('blocks are idempotent and one-directional', async () => {
+      const owner = await newUser(h.store);
+      const pest = await newUser(h.store);
+      expect(await h.store.isBlocked(owner.id, pest.id)).toBe(false);
+      await h.store.addBlock(owner.id, pest.id, tick());
+      await h.store.addBlock(owner.id, pest.id, tick());
+      expect(await h.store.isBlocked(owner.id, pest.id)).toBe(true);
+      expect(await h.store.isBlocked(pest.id, owner.id)).toBe(false);
+      expect((await h.store.listBlocks(owner.id)).map((u) => u.id)).toEqual([pest.id]);
+      expect(await h.store.listBlocks(pest.id)).toEqual([]);
+
+      expect(await h.store.removeBlock(owner.id, pest.id)).toBe(true);
+      expect(await h.store.removeBlock(owner.id, pest.id)).toBe(false);
+      expect(await h.store.isBlocked(owner.id, pest.id)).toBe(false);
+    });
+  });
+}

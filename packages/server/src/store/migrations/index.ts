@@ -1,0 +1,37 @@
+/**
+ * The list of migrations, in order, as a static provider (no folder scan, so it
+ * works the same under tsx, vitest and a bundle). Names sort in apply order.
+ * Migrating to the latest version is the only operation offered here.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from '../db-schema';
+import type { StoreDialect } from '../dialect';
+import { initialMigration } from './0001-initial';
+
+function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations(this.dialect));
+  }
+}
+
+/** Applies every pending migration; throws the failing migration's error. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    ...(dialect.migrationSchema === undefined ? {} : { migrationTableSchema: dialect.migrationSchema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`store migration ${failed} failed`, { cause: error });
+  }
+}

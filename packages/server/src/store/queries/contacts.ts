@@ -1,0 +1,85 @@
+/**
+ * Contact lists and blocks: one-directional relations between users. Adding is
+ * idempotent; nothing here decides who may contact whom (services do).
+ */
+import type { UserRecord } from '../../ports/store';
+import { toUser } from '../rows';
+import { affected, type QueryContext } from './context';
+
+type Db = QueryContext['db'];
+
+export async function addContact(db: Db, ownerId: string, contactId: string, at: number): Promise<void> {
+  await db
+    .insertInto('contacts')
+    .values({ owner_id: ownerId, contact_id: contactId, created_at: at })
+    .onConflict((oc) => oc.columns(['owner_id', 'contact_id']).doNothing())
+    .execute();
+}
+
+export async function removeContact(db: Db, ownerId: string, contactId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('contacts')
+    .where('owner_id', '=', ownerId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return affected(result.numDeletedRows);
+}
+
+export async function listContacts(db: Db, ownerId: string): Promise<UserRecord[]> {
+  const rows = await db
+    .selectFrom('contacts')
+    .innerJoin('users', 'users.id', 'contacts.contact_id')
+    .selectAll('users')
+    .where('contacts.owner_id', '=', ownerId)
+    .orderBy('users.username')
+    .execute();
+  return rows.map(toUser);
+}
+
+export async function listContactOwners(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('contacts')
+    .select('owner_id')
+    .where('contact_id', '=', userId)
+    .orderBy('owner_id')
+    .execute();
+  return rows.map((row) => row.owner_id);
+}
+
+export async function addBlock(db: Db, ownerId: string, blockedId: string, at: number): Promise<void> {
+  await db
+    .insertInto('blocks')
+    .values({ owner_id: ownerId, blocked_id: blockedId, created_at: at })
+    .onConflict((oc) => oc.columns(['owner_id', 'blocked_id']).doNothing())
+    .execute();
+}
+
+export async function removeBlock(db: Db, ownerId: string, blockedId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('blocks')
+    .where('owner_id', '=', ownerId)
+    .where('blocked_id', '=', blockedId)
+    .executeTakeFirst();
+  return affected(result.numDeletedRows);
+}
+
+export async function listBlocks(db: Db, ownerId: string): Promise<UserRecord[]> {
+  const rows = await db
+    .selectFrom('blocks')
+    .innerJoin('users', 'users.id', 'blocks.blocked_id')
+    .selectAll('users')
+    .where('blocks.owner_id', '=', ownerId)
+    .orderBy('users.username')
+    .execute();
+  return rows.map(toUser);
+}
+
+export async function isBlocked(db: Db, ownerId: string, otherId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('blocks')
+    .select('owner_id')
+    .where('owner_id', '=', ownerId)
+    .where('blocked_id', '=', otherId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,28 @@
+/**
+ * The Store contract: the one suite every Store implementation must pass, on
+ * every dialect, against a real database. Dialect test files call
+ * storeContract() with a factory; the factory is called once for the suite
+ * (plus once for the close test), and each test creates its own data.
+ */
+import { describe } from 'vitest';
+import { accountsContract } from './contract/accounts';
+import { conversationsContract } from './contract/conversations';
+import { type MakeStore, useStore } from './contract/harness';
+import { messagesContract } from './contract/messages';
+import { socialContract } from './contract/social';
+import { summariesContract } from './contract/summaries';
+import { transactionsContract } from './contract/transactions';
+
+export type { MakeStore } from './contract/harness';
+
+export function storeContract(name: string, makeStore: MakeStore): void {
+  describe(`Store contract (${name})`, () => {
+    const harness = useStore(makeStore);
+    accountsContract(harness);
+    socialContract(harness);
+    conversationsContract(harness);
+    messagesContract(harness);
+    summariesContract(harness);
+    transactionsContract(harness, makeStore);
+  });
+}
