@@ -13,6 +13,7 @@ import { WsGateway } from './gateways/ws/server';
 import { createLogger, silentLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { systemClock, type Clock } from './ports/clock';
+import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
@@ -31,24 +32,25 @@ export interface RunningServer {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
+  /** The bus to publish on; an in-process LocalBus by default. */
+  bus?: Bus;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Core {
   store: Store;
-  bus: LocalBus;
+  bus: Bus;
   services: Services;
   limits: Limits;
 }
 
 /** Store, bus and services: what both the server and the admin commands need. */
-async function buildCore(config: Config, logger: Logger, clock: Clock): Promise<Core> {
+async function buildCore(config: Config, logger: Logger, clock: Clock, bus: Bus = new LocalBus(logger)): Promise<Core> {
   const store =
     config.db === 'postgres'
       ? await createStore({ db: 'postgres', databaseUrl: config.databaseUrl ?? '', schema: config.pgSchema })
       : await createStore({ db: 'sqlite', sqlitePath: config.sqlitePath ?? '', synchronous: config.sqliteSynchronous });
-  const bus = new LocalBus(logger);
   await bus.start();
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
@@ -90,7 +92,7 @@ export async function openAdmin(config: Config): Promise<Admin> {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, bus, services, limits } = await buildCore(config, logger, clock);
+  const { store, bus, services, limits } = await buildCore(config, logger, clock, options.bus);
   const hub = new RealtimeHub(bus, logger);
   hub.start();
   const metrics = createMetrics();

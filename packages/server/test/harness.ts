@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, type AuthResponse, type ServerFrame } from '@parley/p
 import WebSocket from 'ws';
 import { loadConfig, startServer, type Config, type RunningServer } from '../src';
 import { silentLogger } from '../src/observability/logger';
+import type { Bus } from '../src/ports/bus';
 import type { Clock } from '../src/ports/clock';
 
 export interface TestClock extends Clock {
@@ -39,7 +40,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: { bus?: Bus } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(
     {},
@@ -53,7 +57,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     },
   );
   const clock = testClock();
-  const server = await startServer(config, { logger: silentLogger(), clock });
+  const server = await startServer(config, { logger: silentLogger(), clock, ...options });
   return {
     url: server.url,
     wsUrl: `${server.url.replace(/^http/, 'ws')}/v1/ws`,
