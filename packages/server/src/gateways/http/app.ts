@@ -96,15 +96,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'not_found',
-          message: `No route ${request.method} ${request.url.split('?')[0]}.`,
-          retryable: false,
-        },
-      }),
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+        retryable: false,
+      },
+    }),
   );
 
   app.addHook('onResponse', (request, reply, done) => {

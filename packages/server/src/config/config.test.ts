@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load';
+import { configDocsPath, renderConfigDocs } from './generate-docs';
+
+describe('loadConfig', () => {
+  it('has working defaults: SQLite under data/', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ db: 'sqlite', port: 8080, maxMessageBytes: 16384, sqlitePath: 'data/parley.db' });
+  });
+
+  it('reads PARLEY_* variables', () => {
+    const config = loadConfig({
+      PARLEY_PORT: '9000',
+      PARLEY_DB: 'POSTGRES',
+      PARLEY_DATABASE_URL: 'postgres://x@127.0.0.1/db',
+    });
+    expect(config).toMatchObject({ port: 9000, db: 'postgres', databaseUrl: 'postgres://x@127.0.0.1/db' });
+  });
+
+  it('lists every bad value at once, with what was expected', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PARLEY_PORT: 'eighty',
+        PARLEY_MAX_MESSAGE_BYTES: '0',
+        PARLEY_DB: 'mysql',
+        PARLEY_LOG_LEVEL: 'loud',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PARLEY_PORT=eighty is not an integer');
+    expect(problems).toContain('PARLEY_MAX_MESSAGE_BYTES=0 is out of range');
+    expect(problems).toContain('PARLEY_DB=mysql is not one of: sqlite, postgres');
+    expect(problems).toContain('PARLEY_LOG_LEVEL=loud');
+  });
+
+  it('checks rules between keys', () => {
+    expect(() => loadConfig({ PARLEY_MAX_MESSAGE_BYTES: '65536' })).toThrow(/PARLEY_MAX_FRAME_BYTES/);
+    expect(() => loadConfig({ PARLEY_DB: 'postgres' })).toThrow(/PARLEY_DATABASE_URL/);
+    expect(() => loadConfig({ PARLEY_PG_SCHEMA: 'drop table' })).toThrow(/PARLEY_PG_SCHEMA/);
+  });
+});
+
+it('docs/configuration.md is generated from the schema (run `npm run docs:config` after changing it)', () => {
+  expect(readFileSync(configDocsPath, 'utf8')).toBe(renderConfigDocs());
+});
