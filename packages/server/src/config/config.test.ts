@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load';
-import { configDocsPath, renderConfigDocs } from './generate-docs';
+import { configDocsPath, readmePath, renderConfigDocs, renderReadme } from './generate-docs';
 
 describe('loadConfig', () => {
   it('has working defaults: SQLite under data/', () => {
@@ -45,6 +45,8 @@ describe('loadConfig', () => {
   });
 });
 
-it('docs/configuration.md is generated from the schema (run `npm run docs:config` after changing it)', () => {
+it('docs/configuration.md and the README table are generated from the schema (run `npm run docs:config` after changing it)', () => {
   expect(readFileSync(configDocsPath, 'utf8')).toBe(renderConfigDocs());
+  const readme = readFileSync(readmePath, 'utf8');
+  expect(readme).toBe(renderReadme(readme));
 });
