@@ -24,7 +24,10 @@ export default tseslint.config(
     files: ['packages/protocol/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': banned(['node:*', '@parley/*', 'ws', 'fastify'], 'protocol has no I/O and depends on nothing of ours'),
+      'no-restricted-imports': banned(
+        ['node:*', '@parley/*', 'ws', 'fastify'],
+        'protocol has no I/O and depends on nothing of ours',
+      ),
     },
   },
   {
@@ -42,7 +45,17 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': banned(
-        ['**/store/**', '**/bus/**', '**/gateways/**', '**/realtime/**', 'kysely', 'better-sqlite3', 'pg', 'ws', 'fastify'],
+        [
+          '**/store/**',
+          '**/bus/**',
+          '**/gateways/**',
+          '**/realtime/**',
+          'kysely',
+          'better-sqlite3',
+          'pg',
+          'ws',
+          'fastify',
+        ],
         'services depend on domain and ports only; adapters are injected by main.ts',
       ),
     },
@@ -71,7 +84,10 @@ export default tseslint.config(
     files: ['packages/sdk/src/**/*.ts'],
     ignores: ['**/*.test.ts', 'packages/sdk/src/node.ts'],
     rules: {
-      'no-restricted-imports': banned(['node:*', '@parley/server', 'ws'], 'the SDK runs in browsers: Node-only code goes in node.ts'),
+      'no-restricted-imports': banned(
+        ['node:*', '@parley/server', 'ws'],
+        'the SDK runs in browsers: Node-only code goes in node.ts',
+      ),
     },
   },
   {

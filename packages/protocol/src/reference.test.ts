@@ -13,7 +13,9 @@ it('documents every client frame, server event and error code', () => {
 
 it('gives each error code the status and retryability of the registry', () => {
   for (const [code, spec] of Object.entries(ERROR_CODES)) {
-    const row = new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${spec.status}\\s*\\|\\s*${spec.retryable ? 'yes' : 'no'}\\s*\\|`);
+    const row = new RegExp(
+      `\\|\\s*\`${code}\`\\s*\\|\\s*${spec.status}\\s*\\|\\s*${spec.retryable ? 'yes' : 'no'}\\s*\\|`,
+    );
     expect(doc).toMatch(row);
   }
 });

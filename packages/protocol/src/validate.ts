@@ -14,7 +14,7 @@ export interface SchemaProblem {
 export type CheckResult<T> = { ok: true; value: T } | { ok: false; problems: SchemaProblem[] };
 
 export function checkValue<S extends TSchema>(schema: S, value: unknown): CheckResult<Static<S>> {
-  if (Value.Check(schema, value)) return { ok: true, value: value as Static<S> };
+  if (Value.Check(schema, value)) return { ok: true, value: value };
   const problems = [...Value.Errors(schema, value)]
     .slice(0, 10)
     .map((e) => ({ path: e.instancePath || '/', message: e.message }));

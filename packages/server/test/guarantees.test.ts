@@ -143,7 +143,7 @@ describe('G4: every device of every member receives every message', () => {
       RawClient.authed(t.wsUrl, b.token),
       RawClient.authed(t.wsUrl, await login(b.user.username)),
     ]);
-    const sender = devices[0]!;
+    const sender = devices[0];
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
       const ack = (await sender.request('message.send', {

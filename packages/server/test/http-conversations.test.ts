@@ -45,8 +45,8 @@ describe('direct conversations', () => {
     ]);
     const ids = new Set(results.map((r) => r.body.conversation.id));
     expect(ids.size).toBe(1);
-    expect(results[0]!.body.conversation).toMatchObject({ kind: 'direct', title: null });
-    expect(results[0]!.body.conversation.members.map((m) => m.userId).sort()).toEqual([a.user.id, b.user.id].sort());
+    expect(results[0].body.conversation).toMatchObject({ kind: 'direct', title: null });
+    expect(results[0].body.conversation.members.map((m) => m.userId).sort()).toEqual([a.user.id, b.user.id].sort());
   });
 
   it('refuse yourself, unknown users, renames, member changes and leaving', async () => {
