@@ -118,13 +118,16 @@ export class SyncRunner {
     const toPage = new Set<string>();
     if (full || timeline.unknown().length > 0) {
       const cursors = timeline.cursors();
+      const unknownBefore = timeline.unknown();
       const result = await this.deps.sync(cursors);
       this.deps.onSummaries?.(result.conversations);
       const applied = applySyncResult(timeline, cursors, result);
       this.deps.deliver(applied.delivered);
       for (const id of applied.truncated) toPage.add(id);
-      // Messages of a conversation the sync did not mention: start at the lowest held.
-      for (const id of timeline.unknown()) this.deps.deliver(timeline.establish(id, Number.POSITIVE_INFINITY));
+      // A conversation the sync did not mention although it already had messages
+      // when the sync was sent: start at its lowest held message. (One first seen
+      // during the sync waits for the next pass.)
+      for (const id of unknownBefore) this.deps.deliver(timeline.establish(id, Number.POSITIVE_INFINITY));
     }
     for (const gap of timeline.gaps()) toPage.add(gap.conversationId);
     for (const conversationId of toPage) await this.page(conversationId);
