@@ -55,8 +55,6 @@ it('loses, doubles and reorders nothing when the server is killed mid-stream', {
 
   // Every client queues its whole stream at once; the outbox sends it in order.
   const acked: Message[] = [];
-  let killed = false;
-  let ackedBeforeKill: Message[] = [];
   const sends = clients.flatMap((client, ci) =>
     Array.from({ length: PER_CLIENT }, (_, i) =>
       client.messages.send(group.id, `${names[ci]}-${i}`).then((m) => {
@@ -77,13 +75,11 @@ it('loses, doubles and reorders nothing when the server is killed mid-stream', {
   });
   server.child.kill('SIGKILL');
   await server.exited;
-  killed = true;
-  ackedBeforeKill = [...acked];
+  const ackedBeforeKill = [...acked];
   expect(ackedBeforeKill.length).toBeLessThan(PER_CLIENT * clients.length);
 
   server = await spawnServer(env);
   const all = await Promise.all(sends);
-  expect(killed).toBe(true);
 
   // Every acknowledged message (before the kill or after) is stored exactly once, in order.
   const history: Message[] = [];
