@@ -20,7 +20,7 @@ import {
   UsersApi,
 } from './client-api';
 import type { ClientEvents, ClientState, ParleyClientOptions } from './client-types';
-import { Connection, type ConnectionStatus, type StopReason } from './connection';
+import { Connection, type ConnectionStatus } from './connection';
 import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError, toParleyError } from './errors';
 import { HttpClient, type AuthResponseBody } from './http';
@@ -28,8 +28,9 @@ import { Outbox } from './outbox';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
+import { lazyGlobalWebSocket, pick, stopError } from './client-support';
 import { realTimers, type TimerHandle, type Timers } from './timers';
-import { globalWebSocket, webSocketUrl, type WebSocketConstructor } from './websocket';
+import { globalWebSocket, webSocketUrl } from './websocket';
 
 interface Waiter {
   resolve(): void;
@@ -397,35 +398,4 @@ export class ParleyClient {
       else waiter.reject(error);
     }
   }
-}
-
-/** Resolves the global WebSocket when a socket is opened (connect() checks that there is one). */
-const lazyGlobalWebSocket = function (url: string) {
-  const Ctor = globalWebSocket();
-  if (Ctor === undefined) throw new TypeError('no WebSocket implementation');
-  return new Ctor(url);
-} as unknown as WebSocketConstructor;
-
-/** The error a pending `connect()` rejects with when the connection stops without one. */
-function stopError(reason: StopReason): ParleyError {
-  switch (reason) {
-    case 'closed':
-      return localError('closed', 'the client was closed');
-    case 'gave_up':
-      return localError('network', 'could not reach the server: gave up reconnecting');
-    case 'unsupported_protocol':
-      return new ParleyError('unsupported_protocol', 'the server does not support this SDK version');
-    case 'unauthenticated':
-      return new ParleyError('token_invalid', 'the token was refused: log in again');
-    case 'session_revoked':
-      return new ParleyError('token_invalid', 'the session was revoked: log in again');
-    case 'refused':
-      return new ParleyError('forbidden', 'the server refused the connection');
-  }
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
-  return out;
 }
