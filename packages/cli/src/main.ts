@@ -1,14 +1,43 @@
-/** The `parley` command (see commands/ for each subcommand). */
-import { Command } from 'commander';
-import { runServer } from '@parley/server';
+/**
+ * The `parley` command: global options and the wiring of every subcommand (each
+ * lives in commands/). Expected failures become one message and exit code 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerAuthCommands } from './commands/auth';
+import { registerConversationsCommand } from './commands/conversations';
+import { registerGroupCommands } from './commands/group';
+import { registerHistoryCommand } from './commands/history';
+import { registerSendCommand } from './commands/send';
+import { registerStartCommand } from './commands/start';
+import { registerTailCommand } from './commands/tail';
+import { registerUserCommands } from './commands/user';
+import { DEFAULT_SERVER } from './context';
+import { reportError } from './errors';
 
-const program = new Command('parley').description('Run, administer and script a Parley server');
+const program = new Command('parley')
+  .description('Run, administer and script a Parley server')
+  .option('--server <url>', `server to talk to (default: PARLEY_SERVER, else ${DEFAULT_SERVER})`)
+  .option('--json', 'print JSON for scripts (send, history, conversations, user list...)')
+  .showHelpAfterError()
+  .exitOverride();
 
-program
-  .command('start')
-  .description('Run the server (configuration from PARLEY_* environment variables)')
-  .action(async () => {
-    await runServer();
-  });
+registerStartCommand(program);
+registerUserCommands(program);
+registerAuthCommands(program);
+registerSendCommand(program);
+registerHistoryCommand(program);
+registerTailCommand(program);
+registerConversationsCommand(program);
+registerGroupCommands(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed the usage problem (or the help, which exits 0).
+    process.exitCode = error.exitCode;
+  } else {
+    const opts = program.opts<{ server?: string }>();
+    process.exitCode = reportError(error, opts.server ?? process.env['PARLEY_SERVER'] ?? DEFAULT_SERVER);
+  }
+}

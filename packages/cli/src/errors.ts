@@ -1,0 +1,72 @@
+/**
+ * How the CLI fails: one CliError for expected problems (with a hint saying what
+ * to do next), and one place that turns any error (SDK, server admin, config)
+ * into a short message and exit code 1. Stack traces are only printed for bugs.
+ */
+import { ParleyError } from '@parley/sdk/node';
+import { AppError, ConfigError } from '@parley/server';
+
+/** An expected failure: printed as `error: <message>` plus an optional hint, exit code 1. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** What to do next for a server error code, from the point of view of a CLI user. */
+function hintFor(code: string, serverUrl: string | undefined): string | undefined {
+  switch (code) {
+    case 'unauthenticated':
+    case 'token_invalid':
+    case 'token_expired':
+      return 'run `parley login <username>` to log in again';
+    case 'invalid_credentials':
+      return 'check the username and password (PARLEY_PASSWORD or --password), or ask the administrator to run `parley user passwd <username>`';
+    case 'username_taken':
+      return 'pick another username, or run `parley login <username>` if it is yours';
+    case 'weak_password':
+      return 'choose a longer password';
+    case 'rate_limited':
+      return 'wait a little and try again';
+    case 'unavailable':
+      return serverUrl === undefined
+        ? 'is the server running? start it with `parley start`'
+        : `is the server running at ${serverUrl}? start it with \`parley start\`, or pass --server <url>`;
+    case 'not_member':
+      return 'run `parley conversations` to see the conversations you belong to';
+    case 'not_found':
+      return 'check the name or id (`parley conversations` lists your conversations)';
+    case 'blocked':
+      return 'one of you blocked the other: unblock before messaging';
+    default:
+      return undefined;
+  }
+}
+
+/** Prints an error the way users should see it and returns the exit code. */
+export function reportError(error: unknown, serverUrl?: string): number {
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  if (error instanceof CliError) {
+    write(`error${error.code ? ` (${error.code})` : ''}: ${error.message}`);
+    if (error.hint) write(`  ${error.hint}`);
+    return 1;
+  }
+  if (error instanceof ParleyError || error instanceof AppError) {
+    write(`error (${error.code}): ${error.message}`);
+    const hint = hintFor(error.code, serverUrl);
+    if (hint) write(`  ${hint}`);
+    return 1;
+  }
+  if (error instanceof ConfigError) {
+    write(`error: ${error.message}`);
+    return 1;
+  }
+  // Not an expected failure: show everything, it is a bug worth reporting.
+  write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return 1;
+}

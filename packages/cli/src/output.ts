@@ -1,0 +1,77 @@
+/**
+ * Human output: `[12] 14:03 alice: hello` lines, with usernames looked up once per
+ * user id and cached. JSON output is written by the commands themselves.
+ */
+import type { HttpClient, Message } from '@parley/sdk/node';
+
+/** Resolves user ids to usernames, caching each answer for the life of the command. */
+export class Names {
+  private readonly cache = new Map<string, Promise<string>>();
+
+  constructor(private readonly http: HttpClient) {}
+
+  get(userId: string): Promise<string> {
+    let name = this.cache.get(userId);
+    if (!name) {
+      // A deleted or invisible user still gets a line, under its id.
+      name = this.http.getUser(userId).then(
+        ({ user }) => user.username,
+        () => userId,
+      );
+      this.cache.set(userId, name);
+    }
+    return name;
+  }
+
+  remember(userId: string, username: string): void {
+    this.cache.set(userId, Promise.resolve(username));
+  }
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** `14:03` for today, `2025-11-20 14:03` otherwise (local time). */
+export function formatTime(epochMs: number, now = Date.now()): string {
+  const date = new Date(epochMs);
+  const hm = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  if (new Date(now).toDateString() === date.toDateString()) return hm;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${hm}`;
+}
+
+async function describeSystem(message: Message, names: Names): Promise<string> {
+  if (message.content.type !== 'system') return '';
+  const content = message.content;
+  const actor = await names.get(message.senderId);
+  const others = (await Promise.all((content.userIds ?? []).map((id) => names.get(id)))).join(', ');
+  switch (content.action) {
+    case 'created':
+      return `${actor} created the conversation${content.title ? ` "${content.title}"` : ''}`;
+    case 'member.added':
+      return `${actor} added ${others}`;
+    case 'member.removed':
+      return `${actor} removed ${others}`;
+    case 'member.left':
+      return `${actor} left`;
+    case 'member.role':
+      return `${actor} made ${others} ${content.role ?? 'member'}`;
+    case 'renamed':
+      return `${actor} renamed the conversation to "${content.title ?? ''}"`;
+  }
+}
+
+/** One message as a line of text. */
+export async function formatMessage(message: Message, names: Names): Promise<string> {
+  const head = `[${message.seq}] ${formatTime(message.createdAt)}`;
+  if (message.content.type === 'text') return `${head} ${await names.get(message.senderId)}: ${message.content.text}`;
+  return `${head} * ${await describeSystem(message, names)}`;
+}
+
+export function printLine(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
