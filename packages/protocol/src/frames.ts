@@ -4,7 +4,7 @@
  * `error` frame whose `re` repeats that id (P1). Server events carry no `re`.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import { ConversationId, UserId, ClientMessageId } from './ids';
+import { ConversationId, UserId, ClientMessageId, SessionId } from './ids';
 import {
   ConversationSummary,
   Limits,
@@ -108,7 +108,7 @@ export function isClientFrameType(type: unknown): type is ClientFrameType {
 
 export const AuthResult = Type.Object({
   user: User,
-  sessionId: Type.String(),
+  sessionId: SessionId,
   protocol: Type.Integer(),
   serverTime: Timestamp,
   limits: Limits,

@@ -4,7 +4,8 @@
  * `/v1/openapi.json`); the SDK's HTTP client takes its types from them.
  */
 import { Type, type Static } from 'typebox';
-import { ConversationId, UserId, ClientMessageId } from './ids';
+import { ConversationId, UserId, ClientMessageId, SessionId } from './ids';
+import { WireErrorSchema } from './frames';
 import {
   Conversation,
   ConversationSummary,
@@ -116,11 +117,4 @@ export const UserParams = Type.Object({ userId: UserId });
 export const MemberParams = Type.Object({ conversationId: ConversationId, userId: UserId });
 export const SessionParams = Type.Object({ sessionId: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    retryable: Type.Boolean(),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  }),
-});
+export const ErrorResponse = Type.Object({ error: WireErrorSchema });
