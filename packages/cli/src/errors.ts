@@ -2,9 +2,10 @@
  * How the CLI fails: one CliError for expected problems (with a hint saying what
  * to do next), and one place that turns any error (SDK, server admin, config)
  * into a short message and exit code 1. Stack traces are only printed for bugs.
+ * It recognizes errors by shape, not class, so that it does not import the server
+ * (two seconds of start-up that only `start` and `user` need).
  */
-import { ParleyError } from '@parley/sdk/node';
-import { AppError, ConfigError } from '@parley/server';
+import { isErrorCode, type ErrorCode } from '@parley/protocol';
 
 /** An expected failure: printed as `error: <message>` plus an optional hint, exit code 1. */
 export class CliError extends Error {
@@ -48,6 +49,11 @@ function hintFor(code: string, serverUrl: string | undefined): string | undefine
   }
 }
 
+/** A ParleyError (SDK) or an AppError (server services): an Error with a registry code. */
+function hasErrorCode(error: unknown): error is Error & { code: ErrorCode } {
+  return error instanceof Error && isErrorCode((error as { code?: unknown }).code);
+}
+
 /** Prints an error the way users should see it and returns the exit code. */
 export function reportError(error: unknown, serverUrl?: string): number {
   const write = (line: string) => process.stderr.write(`${line}\n`);
@@ -56,13 +62,13 @@ export function reportError(error: unknown, serverUrl?: string): number {
     if (error.hint) write(`  ${error.hint}`);
     return 1;
   }
-  if (error instanceof ParleyError || error instanceof AppError) {
+  if (hasErrorCode(error)) {
     write(`error (${error.code}): ${error.message}`);
     const hint = hintFor(error.code, serverUrl);
     if (hint) write(`  ${hint}`);
     return 1;
   }
-  if (error instanceof ConfigError) {
+  if (error instanceof Error && error.name === 'ConfigError') {
     write(`error: ${error.message}`);
     return 1;
   }

@@ -5,15 +5,16 @@
  * WAL mode accepts a second process).
  */
 import type { Command } from 'commander';
-import { Username } from '@parley/protocol';
-import { checkValue } from '@parley/protocol';
-import { loadConfig, openAdmin, type Admin } from '@parley/server';
+import { checkValue, Username } from '@parley/protocol';
+import type { Admin } from '@parley/server';
 import { globalOptions, positiveInt } from '../context';
 import { CliError } from '../errors';
 import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
 
 async function withAdmin<T>(run: (admin: Admin) => Promise<T>): Promise<T> {
+  // Loaded on demand: the server takes seconds to import and other commands do not need it.
+  const { loadConfig, openAdmin } = await import('@parley/server');
   const admin = await openAdmin(loadConfig());
   try {
     return await run(admin);
