@@ -34,6 +34,15 @@ export interface ProfilePatch {
   statusText?: string | null;
 }
 
+/** SCRAM (RFC 5802/7677) server-side material for one mechanism; binary values base64. */
+export interface ScramCredential {
+  mechanism: 'SCRAM-SHA-1' | 'SCRAM-SHA-256';
+  iterations: number;
+  salt: string;
+  storedKey: string;
+  serverKey: string;
+}
+
 export interface SessionRecord {
   id: string;
   userId: string;
@@ -96,7 +105,14 @@ export interface Store {
   /** Ordered by username, after the given username (exclusive). */
   listUsers(options: { limit: number; afterUsername?: string }): Promise<UserRecord[]>;
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | undefined>;
-  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /**
+   * Sets the password hash and replaces the user's SCRAM credentials with `scram`
+   * (none when omitted), so that no credential derived from an old password survives.
+   */
+  setPasswordHash(id: string, passwordHash: string, scram?: readonly ScramCredential[]): Promise<void>;
+  /** Replaces every SCRAM credential of the user (used to add them to an older account). */
+  setScramCredentials(userId: string, scram: readonly ScramCredential[]): Promise<void>;
+  getScramCredential(userId: string, mechanism: ScramCredential['mechanism']): Promise<ScramCredential | undefined>;
   setLastSeen(id: string, at: number): Promise<void>;
 
   // sessions (one per device)

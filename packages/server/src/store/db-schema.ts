@@ -74,6 +74,16 @@ export interface MessagesTable {
   created_at: number;
 }
 
+/** SCRAM material per user and mechanism (migration 0002); binary values as base64. */
+export interface ScramCredentialsTable {
+  user_id: string;
+  mechanism: string;
+  iterations: number;
+  salt: string;
+  stored_key: string;
+  server_key: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -82,4 +92,5 @@ export interface Database {
   conversations: ConversationsTable;
   members: MembersTable;
   messages: MessagesTable;
+  scram_credentials: ScramCredentialsTable;
 }

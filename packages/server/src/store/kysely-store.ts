@@ -14,6 +14,7 @@ import type {
   NewMessage,
   NewUser,
   ProfilePatch,
+  ScramCredential,
   SessionRecord,
   Store,
   UserRecord,
@@ -81,8 +82,14 @@ export class KyselyStore implements Store {
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | undefined> {
     return accounts.updateProfile(this.db, id, patch);
   }
-  setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    return accounts.setPasswordHash(this.db, id, passwordHash);
+  setPasswordHash(id: string, passwordHash: string, scram: readonly ScramCredential[] = []): Promise<void> {
+    return this.transaction((tx) => accounts.setPasswordHash((tx as KyselyStore).db, id, passwordHash, scram));
+  }
+  setScramCredentials(userId: string, scram: readonly ScramCredential[]): Promise<void> {
+    return this.transaction((tx) => accounts.setScramCredentials((tx as KyselyStore).db, userId, scram));
+  }
+  getScramCredential(userId: string, mechanism: ScramCredential['mechanism']): Promise<ScramCredential | undefined> {
+    return accounts.getScramCredential(this.db, userId, mechanism);
   }
   setLastSeen(id: string, at: number): Promise<void> {
     return accounts.setLastSeen(this.db, id, at);

@@ -89,6 +89,38 @@ export function accountsContract(h: Harness): void {
     });
   });
 
+  describe('SCRAM credentials', () => {
+    const sha1 = {
+      mechanism: 'SCRAM-SHA-1',
+      iterations: 4096,
+      salt: 'c2FsdA==',
+      storedKey: 'c3Q=',
+      serverKey: 'c2s=',
+    } as const;
+    const sha256 = { ...sha1, mechanism: 'SCRAM-SHA-256', storedKey: 'c3QyNTY=' } as const;
+
+    it('stores, replaces and reads credentials per mechanism', async () => {
+      const user = await newUser(h.store);
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-1')).toBeUndefined();
+      await h.store.setScramCredentials(user.id, [sha1, sha256]);
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-1')).toEqual(sha1);
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-256')).toEqual(sha256);
+      await h.store.setScramCredentials(user.id, [{ ...sha256, iterations: 8192 }]);
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-1')).toBeUndefined();
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-256')).toMatchObject({ iterations: 8192 });
+    });
+
+    it('a password change replaces the credentials, so none from the old password survives', async () => {
+      const user = await newUser(h.store);
+      await h.store.setScramCredentials(user.id, [sha1, sha256]);
+      await h.store.setPasswordHash(user.id, 'hash-2', [{ ...sha1, salt: 'bmV3' }]);
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-1')).toMatchObject({ salt: 'bmV3' });
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-256')).toBeUndefined();
+      await h.store.setPasswordHash(user.id, 'hash-3');
+      expect(await h.store.getScramCredential(user.id, 'SCRAM-SHA-1')).toBeUndefined();
+    });
+  });
+
   describe('sessions', () => {
     function session(userId: string, createdAt: number) {
       return {

@@ -7,10 +7,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from '../db-schema';
 import type { StoreDialect } from '../dialect';
 import { initialMigration } from './0001-initial';
+import { scramMigration } from './0002-scram';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-scram': scramMigration(dialect),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Updateable } from 'kysely';
 import { AppError } from '../../domain/errors';
-import type { NewUser, ProfilePatch, SessionRecord, UserRecord } from '../../ports/store';
+import type { NewUser, ProfilePatch, ScramCredential, SessionRecord, UserRecord } from '../../ports/store';
 import { recoverable } from '../atomic';
 import type { UsersTable } from '../db-schema';
 import { toSession, toUser } from '../rows';
@@ -76,8 +76,59 @@ export async function updateProfile(
   return row && toUser(row);
 }
 
-export async function setPasswordHash(db: QueryContext['db'], id: string, passwordHash: string): Promise<void> {
+export async function setPasswordHash(
+  db: QueryContext['db'],
+  id: string,
+  passwordHash: string,
+  scram: readonly ScramCredential[],
+): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  await setScramCredentials(db, id, scram);
+}
+
+/** Callers run this inside a transaction: delete and insert must land together. */
+export async function setScramCredentials(
+  db: QueryContext['db'],
+  userId: string,
+  scram: readonly ScramCredential[],
+): Promise<void> {
+  await db.deleteFrom('scram_credentials').where('user_id', '=', userId).execute();
+  if (scram.length === 0) return;
+  await db
+    .insertInto('scram_credentials')
+    .values(
+      scram.map((c) => ({
+        user_id: userId,
+        mechanism: c.mechanism,
+        iterations: c.iterations,
+        salt: c.salt,
+        stored_key: c.storedKey,
+        server_key: c.serverKey,
+      })),
+    )
+    .execute();
+}
+
+export async function getScramCredential(
+  db: QueryContext['db'],
+  userId: string,
+  mechanism: ScramCredential['mechanism'],
+): Promise<ScramCredential | undefined> {
+  const row = await db
+    .selectFrom('scram_credentials')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('mechanism', '=', mechanism)
+    .executeTakeFirst();
+  return (
+    row && {
+      mechanism,
+      iterations: Number(row.iterations),
+      salt: row.salt,
+      storedKey: row.stored_key,
+      serverKey: row.server_key,
+    }
+  );
 }
 
 export async function setLastSeen(db: QueryContext['db'], id: string, at: number): Promise<void> {
