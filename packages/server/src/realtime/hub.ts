@@ -17,7 +17,19 @@ export interface RealtimeConnection {
   readonly sessionId: string;
   /** Writes an encoded frame; the connection enforces its own send buffer limit. */
   send(frame: string): void;
+  /**
+   * When present, the hub hands this connection the bus event itself instead of
+   * the native JSON frame: a gateway speaking another protocol (XMPP) encodes it
+   * its own way. The hub still encodes the JSON frame at most once per event.
+   */
+  sendEvent?(event: BusEvent): void;
   close(code: number, reason: string): void;
+}
+
+/** Encodes the native frame on first use only, then hands out the same string (serialize once). */
+function lazyFrame(event: BusEvent): () => string | null {
+  let frame: string | null | undefined;
+  return () => (frame === undefined ? (frame = encodeEvent(event)) : frame);
 }
 
 interface TopicEntry {
@@ -105,11 +117,21 @@ export class RealtimeHub {
     }
   }
 
-  private deliver(connections: Iterable<RealtimeConnection>, frame: string, skipUserId?: string): void {
+  private deliver(
+    connections: Iterable<RealtimeConnection>,
+    event: BusEvent,
+    frameOf: () => string | null = lazyFrame(event),
+    skipUserId?: string,
+  ): void {
     for (const connection of connections) {
       if (connection.userId === skipUserId) continue;
       try {
-        connection.send(frame);
+        if (connection.sendEvent) {
+          connection.sendEvent(event);
+          continue;
+        }
+        const frame = frameOf();
+        if (frame !== null) connection.send(frame);
       } catch (error) {
         this.logger.warn({ err: error, connection: connection.id }, 'send failed');
       }
@@ -118,10 +140,9 @@ export class RealtimeHub {
 
   private onConversationEvent(conversationId: string, event: BusEvent): void {
     const entry = this.conversationTopics.get(conversationId);
-    const frame = encodeEvent(event);
-    if (!entry || !frame) return;
+    if (!entry) return;
     // Your own typing indicator is noise on your other devices.
-    this.deliver([...entry.connections], frame, event.type === 'typing' ? event.userId : undefined);
+    this.deliver([...entry.connections], event, lazyFrame(event), event.type === 'typing' ? event.userId : undefined);
   }
 
   private onUserEvent(userId: string, event: BusEvent): void {
@@ -144,17 +165,15 @@ export class RealtimeHub {
       default:
         break;
     }
-    const frame = encodeEvent(event);
-    if (frame) this.deliver(connections, frame);
+    this.deliver(connections, event);
   }
 
   private onAudienceEvent(event: BusEvent): void {
     if (event.type !== 'presence' && event.type !== 'user.updated') return;
-    const frame = encodeEvent(event);
-    if (!frame) return;
+    const frameOf = lazyFrame(event);
     for (const userId of event.audience) {
       const entry = this.userTopics.get(userId);
-      if (entry) this.deliver(entry.connections, frame);
+      if (entry) this.deliver(entry.connections, event, frameOf);
     }
   }
 }

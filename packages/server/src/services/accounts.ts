@@ -3,6 +3,7 @@
  * revoke devices, change password, profile. One session per device; revocation is
  * announced on the bus so that every node closes that device's connections.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Session, UpdateProfileBody, User } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
@@ -12,6 +13,17 @@ import type { ServiceDeps } from './deps';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { hashToken, newToken } from './tokens';
 import { presenceAudience } from './audience';
+import { deriveAllScram, SCRAM_ITERATIONS, verifyScramProof, type ScramMechanism } from './scram';
+
+/** Keys the made-up salts of unknown users; per process, so they are stable while it runs. */
+const fakeSaltKey = randomBytes(32);
+function fakeSalt(username: string, mechanism: ScramMechanism): string {
+  return createHmac('sha256', fakeSaltKey)
+    .update(`${mechanism}:${username}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64');
+}
 
 export interface AuthContext {
   user: UserRecord;
@@ -69,13 +81,18 @@ export class AccountService {
     this.checkPassword(input.password);
     const now = this.deps.clock.now();
     const username = normalizeUsername(input.username);
-    return this.deps.store.createUser({
+    const [passwordHash, scram] = await Promise.all([hashPassword(input.password), deriveAllScram(input.password)]);
+    const user = await this.deps.store.createUser({
       id: newId('u', now),
       username,
       displayName: input.displayName?.trim() || username,
-      passwordHash: await hashPassword(input.password),
+      passwordHash,
       createdAt: now,
     });
+    // Not in createUser's transaction on purpose: if this write fails, the account
+    // still works and gets its SCRAM material at its next password login.
+    await this.deps.store.setScramCredentials(user.id, scram);
+    return user;
   }
 
   async register(input: {
@@ -99,7 +116,49 @@ export class AccountService {
     return this.openSession(user, input.deviceName);
   }
 
-  private async openSession(user: UserRecord, deviceName: string | undefined): Promise<Authenticated> {
+  /**
+   * Password login for a gateway that holds its connection itself (XMPP SASL
+   * PLAIN): checks the password, gives an account from before SCRAM its SCRAM
+   * material, and opens a device session whose token nobody ever sees.
+   */
+  async loginWithPassword(input: { username: string; password: string; deviceName: string }): Promise<AuthContext> {
+    const user = await this.deps.store.getUserByUsername(normalizeUsername(input.username));
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    if (!(await this.deps.store.getScramCredential(user.id, 'SCRAM-SHA-256'))) {
+      await this.deps.store.setScramCredentials(user.id, await deriveAllScram(input.password));
+    }
+    return { user, session: (await this.createSession(user, input.deviceName)).session };
+  }
+
+  /**
+   * The salt and iteration count to put in a SCRAM server-first message. An
+   * unknown user (or one without SCRAM material yet) gets a made-up but stable
+   * salt, so that the answer does not reveal which usernames exist.
+   */
+  async scramParameters(username: string, mechanism: ScramMechanism): Promise<{ salt: string; iterations: number }> {
+    const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
+    const credential = user && (await this.deps.store.getScramCredential(user.id, mechanism));
+    if (credential) return { salt: credential.salt, iterations: credential.iterations };
+    return { salt: fakeSalt(normalizeUsername(username), mechanism), iterations: SCRAM_ITERATIONS };
+  }
+
+  /** Verifies a SCRAM client proof; opens a device session and returns the ServerSignature. */
+  async loginWithScram(input: {
+    username: string;
+    mechanism: ScramMechanism;
+    authMessage: string;
+    clientProof: Buffer;
+    deviceName: string;
+  }): Promise<{ auth: AuthContext; serverSignature: string }> {
+    const user = await this.deps.store.getUserByUsername(normalizeUsername(input.username));
+    const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
+    const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
+    if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    return { auth: { user, session: (await this.createSession(user, input.deviceName)).session }, serverSignature };
+  }
+
+  private async createSession(user: UserRecord, deviceName: string | undefined) {
     const now = this.deps.clock.now();
     const token = newToken();
     const session = await this.deps.store.createSession({
@@ -111,6 +170,11 @@ export class AccountService {
       lastSeenAt: now,
       expiresAt: now + this.deps.limits.sessionTtlMs,
     });
+    return { token, session };
+  }
+
+  private async openSession(user: UserRecord, deviceName: string | undefined): Promise<Authenticated> {
+    const { token, session } = await this.createSession(user, deviceName);
     return { token, user: toUser(user), session: toSession(session, session.id) };
   }
 
@@ -158,7 +222,11 @@ export class AccountService {
       throw new AppError('invalid_credentials', 'The current password is wrong.');
     }
     this.checkPassword(newPassword);
-    await this.deps.store.setPasswordHash(auth.user.id, await hashPassword(newPassword));
+    await this.deps.store.setPasswordHash(
+      auth.user.id,
+      await hashPassword(newPassword),
+      await deriveAllScram(newPassword),
+    );
     const revoked = await this.deps.store.deleteSessionsOfUser(auth.user.id, auth.session.id);
     await this.announceRevoked(auth.user.id, revoked);
   }
@@ -168,7 +236,7 @@ export class AccountService {
     this.checkPassword(newPassword);
     const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
     if (!user) throw new AppError('not_found', `No user named ${username}.`);
-    await this.deps.store.setPasswordHash(user.id, await hashPassword(newPassword));
+    await this.deps.store.setPasswordHash(user.id, await hashPassword(newPassword), await deriveAllScram(newPassword));
     const revoked = await this.deps.store.deleteSessionsOfUser(user.id);
     await this.announceRevoked(user.id, revoked);
   }
