@@ -13,6 +13,7 @@ import { formatTable, machine, type LoadReport } from './report';
 import { summarize } from './stats';
 import { external, startInProcess, type Target } from './target';
 
+/** How long to wait after the last send for acks and deliveries; past it, the rest counts as unsettled. */
 const DRAIN_TIMEOUT_MS = 30_000;
 const TICK_MS = 5;
 
@@ -116,6 +117,7 @@ async function run(options: LoadOptions): Promise<LoadReport> {
       acked: recorder.acked,
       delivered: recorder.delivered,
       failedSends: recorder.failed,
+      unsettled: recorder.sent - recorder.acked - recorder.failed,
       disconnects: recorder.disconnects,
       errors: Object.fromEntries(recorder.errors),
       sendRate: recorder.sent / options.durationS,

@@ -10,6 +10,8 @@ export interface LoadReport {
   acked: number;
   delivered: number;
   failedSends: number;
+  /** Sends neither acked nor failed when the drain timed out (the server fell behind). */
+  unsettled: number;
   disconnects: number;
   errors: Record<string, number>;
   /** Messages sent per second over the sending window (the target is config.rate). */
@@ -50,7 +52,7 @@ export function formatTable(r: LoadReport): string {
     ['clients / rate / duration', `${r.config.clients} / ${r.config.rate} msg/s / ${r.config.durationS} s`],
     ['setup', `register ${r.setupS.register.toFixed(1)} s, connect ${r.setupS.connect.toFixed(1)} s`],
     ['sent / acked / delivered', `${r.sent} / ${r.acked} / ${r.delivered}`],
-    ['failed sends / disconnects', `${r.failedSends} / ${r.disconnects}`],
+    ['failed / unsettled / disconnects', `${r.failedSends} / ${r.unsettled} / ${r.disconnects}`],
     ['errors', Object.keys(r.errors).length === 0 ? 'none' : JSON.stringify(r.errors)],
     ['send rate', `${r.sendRate.toFixed(0)} msg/s`],
     ['throughput (delivered)', `${r.deliveredPerS.toFixed(0)} msg/s`],
