@@ -10,6 +10,8 @@ import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
 import { buildHttpApp } from './gateways/http/app';
 import { WsGateway } from './gateways/ws/server';
+import { XmppGateway } from './gateways/xmpp/server';
+import { loadTlsContext } from './gateways/xmpp/tls';
 import { createLogger, silentLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { systemClock, type Clock } from './ports/clock';
@@ -24,6 +26,8 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  /** The XMPP listener's TCP port; null when disabled or when it could not bind. */
+  xmppPort: number | null;
   config: Config;
   services: Services;
   stop(): Promise<void>;
@@ -117,14 +121,40 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isStopping: () => stopping,
     connectionCount: () => ws.size,
   });
+  const xmpp = new XmppGateway({
+    services,
+    hub,
+    clock,
+    logger,
+    domain: config.xmppDomain,
+    limits: { maxStanzaChars: config.xmppMaxStanzaBytes, maxDepth: 32, maxAttributes: 64 },
+    stanzasPerSecond: config.xmppStanzasPerSecond,
+    sendBufferBytes: config.sendBufferBytes,
+    authTimeoutMs: config.authTimeoutMs,
+  });
   app.server.on('upgrade', (request, socket, head) => {
-    if (!ws.handleUpgrade(request, socket, head)) socket.destroy();
+    if (!ws.handleUpgrade(request, socket, head) && !xmpp.handleUpgrade(request, socket, head)) socket.destroy();
   });
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, db: config.db, dataDir: config.dataDir }, `Parley listening on ${url}`);
+  // XMPP is an extra way in: if its port is taken, the native server still runs.
+  let xmppPort: number | null = null;
+  if (config.xmppPort >= 0) {
+    try {
+      const tls = { certFile: config.xmppTlsCert, keyFile: config.xmppTlsKey, dataDir: config.dataDir };
+      const secureContext = await loadTlsContext({ ...tls, domain: config.xmppDomain }, logger);
+      xmppPort = await xmpp.listen(config.host, config.xmppPort, secureContext);
+      logger.info({ xmppPort, domain: config.xmppDomain }, `XMPP listening on port ${xmppPort}`);
+    } catch (error) {
+      logger.error(
+        { err: error, xmppPort: config.xmppPort },
+        `XMPP listener could not start on port ${config.xmppPort}: set PARLEY_XMPP_PORT to a free port (or -1 to disable XMPP)`,
+      );
+    }
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -132,6 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopping = true;
       logger.info({}, 'shutting down');
       ws.closeAll();
+      await xmpp.close();
       // In-flight requests finish (their writes commit) before the store closes.
       await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref())]);
       await ws.close();
@@ -142,7 +173,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return stopped;
   };
-  return { url, port, config, services, stop };
+  return { url, port, xmppPort, config, services, stop };
 }
 
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully. */

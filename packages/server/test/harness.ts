@@ -53,6 +53,7 @@ export async function startTestServer(
       dataDir,
       sqlitePath: path.join(dataDir, 'parley.db'),
       logLevel: 'silent',
+      xmppPort: -1, // XMPP tests turn it on with 0 (a free port)
       ...overrides,
     },
   );

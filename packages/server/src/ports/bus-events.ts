@@ -12,6 +12,7 @@ export type BusEvent =
   | { v: 1; type: 'receipt'; conversationId: string; userId: string; kind: ReceiptKind; seq: number }
   | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
-  | { v: 1; type: 'session.revoked'; userId: string; sessionIds: string[] };
+  | { v: 1; type: 'session.revoked'; userId: string; sessionIds: string[] }
+  | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean };
 
 export type BusEventType = BusEvent['type'];

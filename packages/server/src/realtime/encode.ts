@@ -34,6 +34,8 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return { type: 'user.updated', data: { user: event.user } };
     case 'session.revoked':
       return null; // acted on by the hub, never forwarded
+    case 'contacts.changed':
+      return null; // only the XMPP gateway (roster pushes) uses it so far
   }
 }
 

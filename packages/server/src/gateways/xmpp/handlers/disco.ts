@@ -1,0 +1,24 @@
+/**
+ * XEP-0030 Service Discovery: what the server (and an account) supports, and
+ * the conference component as an item. The feature list is built from the
+ * handlers actually registered, so it cannot claim what is not there.
+ */
+import { parseJid } from '../jid';
+import type { Router } from '../router';
+import { el } from '../xml';
+
+export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
+
+export function registerDisco(router: Router, features: readonly string[]): void {
+  router.onIq('get', NS_DISCO_INFO, (ctx, iq) => {
+    const to = parseJid(iq.attrs.to);
+    const account = to !== null && to.local !== '';
+    const identity = account
+      ? el('identity', { category: 'account', type: 'registered' })
+      : el('identity', { category: 'server', type: 'im', name: 'Parley' });
+    const list = [NS_DISCO_INFO, NS_DISCO_ITEMS, ...features].map((f) => el('feature', { var: f }));
+    return Promise.resolve(el('query', { xmlns: NS_DISCO_INFO }, identity, ...list));
+  });
+  router.onIq('get', NS_DISCO_ITEMS, () => Promise.resolve(el('query', { xmlns: NS_DISCO_ITEMS })));
+}

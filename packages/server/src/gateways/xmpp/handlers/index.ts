@@ -1,0 +1,25 @@
+/**
+ * The handler registry: builds the router with every XEP handler of the XMPP
+ * gateway. Adding a XEP is a file in this folder and a line here.
+ */
+import { Router } from '../router';
+import { NS_BLOCKING, registerBlocking } from './blocking';
+import { NS_CARBONS, registerCarbons } from './carbons';
+import { registerDisco } from './disco';
+import { registerMessages } from './message';
+import { NS_PING, registerPing } from './ping';
+import { registerPresence } from './presence';
+import { NS_CHATSTATES, NS_MARKERS, NS_RECEIPTS } from './receipts';
+import { registerRoster } from './roster';
+
+export function buildRouter(): Router {
+  const router = new Router();
+  registerPing(router);
+  registerRoster(router);
+  registerPresence(router);
+  registerMessages(router);
+  registerCarbons(router);
+  registerBlocking(router);
+  registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS]);
+  return router;
+}

@@ -1,0 +1,48 @@
+/**
+ * RFC 6121 `<message type='chat'>` (and `normal`, which clients use alike) to
+ * `user@domain` = a message in the direct conversation with that user, created
+ * on first use. The stanza id becomes the client id, so a client that resends a
+ * stanza after a lost connection does not store it twice (guarantee 3). A chat
+ * message without a body carries only chat states or markers (receipts.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { clientIdFor } from '../outbound';
+import { parseJid } from '../jid';
+import { StanzaError, type Router, type XmppContext } from '../router';
+import { child, text, type XmlElement } from '../xml';
+import { onChatExtras } from './receipts';
+
+export const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
+
+async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+  const username = ctx.jids.usernameOf(parseJid(stanza.attrs.to));
+  if (!username) throw new StanzaError('service-unavailable', 'cancel', 'only user@domain can be messaged here');
+  if (username === ctx.auth.user.username) throw new StanzaError('not-allowed', 'cancel', 'no messages to yourself');
+  const peer = (await ctx.services.accounts.findByUsername(username))[0];
+  // RFC 6121 8.5.2.2.1: a message to an account that does not exist.
+  if (!peer) throw new StanzaError('service-unavailable', 'cancel');
+  const conversation = await ctx.services.conversations.createDirect(ctx.auth, peer.id);
+  const body = child(stanza, 'body');
+  if (body) {
+    const originId = child(stanza, 'origin-id', NS_ORIGIN_ID)?.attrs.id;
+    const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? `xr_${randomBytes(12).toString('base64url')}`;
+    ctx.state.sentClientIds.add(clientId);
+    try {
+      await ctx.services.messages.send(ctx.auth, {
+        conversationId: conversation.id,
+        clientId,
+        content: { type: 'text', text: text(body) },
+      });
+    } catch (error) {
+      ctx.state.sentClientIds.delete(clientId);
+      throw error;
+    }
+  }
+  await onChatExtras(ctx, stanza, conversation.id);
+}
+
+export function registerMessages(router: Router): void {
+  router.on('message/chat', chat).on('message/normal', chat);
+  // Errors bounced by clients about our messages need no answer.
+  router.on('message/error', () => Promise.resolve());
+}

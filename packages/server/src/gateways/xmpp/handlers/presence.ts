@@ -1,0 +1,58 @@
+/**
+ * RFC 6121 presence <-> Parley presence. A resource's `<show/>` maps to its
+ * device status (none/chat: online, away/xa: away, dnd: busy); Parley aggregates
+ * devices, so others see one presence per user, from the bare JID. Priorities
+ * are accepted and ignored: every device of a Parley user gets every message.
+ * The initial presence makes the resource available (RFC 6121 4.2) and probes
+ * the roster's presence; unavailable or the end of the stream takes it away.
+ */
+import type { PresenceStatus, SettablePresence } from '@parley/protocol';
+import type { Router, XmppContext } from '../router';
+import { child, el, text, type XmlElement } from '../xml';
+
+export function presenceStanza(ctx: XmppContext, username: string, status: PresenceStatus): XmlElement {
+  const from = ctx.jids.user(username);
+  if (status === 'offline') return el('presence', { from, to: ctx.fullJid, type: 'unavailable' });
+  const show = status === 'away' ? [el('show', {}, 'away')] : status === 'busy' ? [el('show', {}, 'dnd')] : [];
+  return el('presence', { from, to: ctx.fullJid }, ...show);
+}
+
+function statusOf(stanza: XmlElement): SettablePresence {
+  const show = text(child(stanza, 'show')).trim();
+  if (show === 'away' || show === 'xa') return 'away';
+  if (show === 'dnd') return 'busy';
+  return 'online';
+}
+
+async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+  if (stanza.attrs.to !== undefined && stanza.attrs.to !== ctx.bareJid) return; // directed presence: not supported
+  const { presence } = ctx.services;
+  const first = !ctx.state.available;
+  if (first) {
+    ctx.state.available = true;
+    await presence.connected(ctx.auth.user.id, ctx.connectionId);
+  }
+  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza));
+  if (!first) return;
+  // The probe of RFC 6121 4.3: current presence of everyone on the roster who is online.
+  const contacts = await ctx.services.contacts.listContacts(ctx.auth);
+  const states = await presence.get(
+    ctx.auth,
+    contacts.map((c) => c.id),
+  );
+  const names = new Map(contacts.map((c) => [c.id, c.username]));
+  for (const state of states) {
+    const name = names.get(state.userId);
+    if (name && state.status !== 'offline') ctx.send(presenceStanza(ctx, name, state.status));
+  }
+}
+
+async function unavailable(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+  if (stanza.attrs.to !== undefined || !ctx.state.available) return;
+  ctx.state.available = false;
+  await ctx.services.presence.disconnected(ctx.auth.user.id, ctx.connectionId);
+}
+
+export function registerPresence(router: Router): void {
+  router.on('presence/available', available).on('presence/unavailable', unavailable);
+}

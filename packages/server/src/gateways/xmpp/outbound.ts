@@ -1,0 +1,181 @@
+/**
+ * Bus events to stanzas for one bound resource, and the offline catch-up at
+ * bind (RFC 6121 8.5.2 / XEP-0160: messages stored while the user was away are
+ * delivered when a resource comes online). Called in order, one event at a time,
+ * from the session's outbound queue. Writing a message from someone else moves
+ * the member's delivered cursor, which native senders see as "delivered".
+ */
+import type { Conversation, Message } from '@parley/protocol';
+import type { BusEvent } from '../../ports/bus-events';
+import { presenceStanza } from './handlers/presence';
+import { chatStateStanza, receiptStanza } from './handlers/receipts';
+import { rosterPush } from './handlers/roster';
+import type { XmppContext } from './router';
+import { el, type XmlElement } from './xml';
+
+export const NS_SID = 'urn:xmpp:sid:0';
+export const NS_CARBONS = 'urn:xmpp:carbons:2';
+export const NS_FORWARD = 'urn:xmpp:forward:0';
+export const NS_DELAY = 'urn:xmpp:delay';
+export const NS_MARKERS = 'urn:xmpp:chat-markers:0';
+
+/** What the session gives outbound besides its context. */
+export interface OutboundTarget {
+  readonly written: Map<string, number>;
+}
+
+interface Lookups {
+  usernames: Map<string, string>;
+  conversations: Map<string, Conversation>;
+}
+const lookups = new WeakMap<XmppContext, Lookups>();
+
+function cache(ctx: XmppContext): Lookups {
+  let found = lookups.get(ctx);
+  if (!found) {
+    found = { usernames: new Map([[ctx.auth.user.id, ctx.auth.user.username]]), conversations: new Map() };
+    lookups.set(ctx, found);
+  }
+  return found;
+}
+
+export async function usernameOf(ctx: XmppContext, userId: string): Promise<string> {
+  const c = cache(ctx);
+  const known = c.usernames.get(userId);
+  if (known !== undefined) return known;
+  const user = await ctx.services.accounts.getUser(userId);
+  c.usernames.set(userId, user.username);
+  return user.username;
+}
+
+export async function conversationOf(ctx: XmppContext, id: string): Promise<Conversation> {
+  const c = cache(ctx);
+  const known = c.conversations.get(id);
+  if (known) return known;
+  const conversation = await ctx.services.conversations.get(ctx.auth, id);
+  c.conversations.set(id, conversation);
+  return conversation;
+}
+
+/** The id XMPP peers know a message by: the sender's stanza id when it came over XMPP. */
+export function stanzaIdOf(message: Message): string {
+  return message.clientId.startsWith('x_') ? message.clientId.slice(2) : message.id;
+}
+
+/** The client id under which a stanza is stored (idempotent per sender and stanza id). */
+export function clientIdFor(stanzaId: string | undefined): string | null {
+  return stanzaId && /^[A-Za-z0-9_-]{1,62}$/.test(stanzaId) ? `x_${stanzaId}` : null;
+}
+
+export function otherMember(ctx: XmppContext, conversation: Conversation): string | undefined {
+  return conversation.members.find((m) => m.userId !== ctx.auth.user.id)?.userId;
+}
+
+/** A direct message as its recipient's resources see it; null when this resource must not get it. */
+export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
+  if (message.content.type !== 'text') return null;
+  const conversation = await conversationOf(ctx, message.conversationId);
+  if (conversation.kind !== 'direct') return null;
+  const body = el('body', {}, message.content.text);
+  const sid = el('stanza-id', { xmlns: NS_SID, id: message.id, by: ctx.bareJid });
+  const delay = delayed
+    ? [el('delay', { xmlns: NS_DELAY, from: ctx.jids.domain, stamp: new Date(message.createdAt).toISOString() })]
+    : [];
+  if (message.senderId === ctx.auth.user.id) {
+    // Our own message: not back to the resource that sent it; to the others only as a carbon (XEP-0280).
+    if (ctx.state.sentClientIds.delete(message.clientId) || !ctx.state.carbons || delayed) return null;
+    const otherId = otherMember(ctx, conversation);
+    if (!otherId) return null;
+    const inner = el(
+      'message',
+      {
+        xmlns: 'jabber:client',
+        type: 'chat',
+        id: stanzaIdOf(message),
+        from: ctx.bareJid,
+        to: ctx.jids.user(await usernameOf(ctx, otherId)),
+      },
+      body,
+      sid,
+    );
+    return el(
+      'message',
+      { type: 'chat', from: ctx.bareJid, to: ctx.fullJid },
+      el('sent', { xmlns: NS_CARBONS }, el('forwarded', { xmlns: NS_FORWARD }, inner)),
+    );
+  }
+  const from = ctx.jids.user(await usernameOf(ctx, message.senderId));
+  return el(
+    'message',
+    { type: 'chat', id: stanzaIdOf(message), from, to: ctx.fullJid },
+    body,
+    sid,
+    el('markable', { xmlns: NS_MARKERS }),
+    ...delay,
+  );
+}
+
+async function deliverMessage(ctx: XmppContext, target: OutboundTarget, message: Message, delayed: boolean) {
+  const seen = target.written.get(message.conversationId) ?? 0;
+  if (message.seq <= seen) return false;
+  target.written.set(message.conversationId, message.seq);
+  const stanza = await chatStanza(ctx, message, delayed);
+  if (stanza) ctx.send(stanza);
+  return message.senderId !== ctx.auth.user.id;
+}
+
+export async function handleEvent(ctx: XmppContext, target: OutboundTarget, event: BusEvent): Promise<void> {
+  switch (event.type) {
+    case 'message.new':
+      if (await deliverMessage(ctx, target, event.message, false)) {
+        const { conversationId, seq } = event.message;
+        await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+      }
+      return;
+    case 'typing':
+    case 'receipt': {
+      if (event.userId === ctx.auth.user.id) return;
+      const conversation = await conversationOf(ctx, event.conversationId);
+      if (conversation.kind !== 'direct') return;
+      const from = ctx.jids.user(await usernameOf(ctx, event.userId));
+      const stanza =
+        event.type === 'typing'
+          ? chatStateStanza(ctx, from, event.typing)
+          : await receiptStanza(ctx, from, event.conversationId, event.kind, event.seq);
+      if (stanza) ctx.send(stanza);
+      return;
+    }
+    case 'presence':
+      if (!ctx.state.available || event.presence.userId === ctx.auth.user.id) return;
+      ctx.send(presenceStanza(ctx, await usernameOf(ctx, event.presence.userId), event.presence.status));
+      return;
+    case 'conversation.updated':
+      cache(ctx).conversations.set(event.conversation.id, event.conversation);
+      return;
+    case 'conversation.removed':
+      cache(ctx).conversations.delete(event.conversationId);
+      return;
+    case 'contacts.changed':
+      if (event.ownerId === ctx.auth.user.id) await rosterPush(ctx, event.contactId, event.added);
+      return;
+    case 'user.updated':
+    case 'session.revoked':
+      return;
+  }
+}
+
+/** Everything after the delivered cursors, in order, then the cursors move (bounded number of pages). */
+export async function deliverOffline(ctx: XmppContext, target: OutboundTarget): Promise<void> {
+  for (let page = 0; page < 100; page++) {
+    const { messages, truncated } = await ctx.services.sync.sync(ctx.auth, {});
+    const last = new Map<string, number>();
+    for (const message of messages) {
+      if (await deliverMessage(ctx, target, message, true)) last.set(message.conversationId, message.seq);
+      else last.set(message.conversationId, Math.max(last.get(message.conversationId) ?? 0, message.seq));
+    }
+    for (const [conversationId, seq] of last) {
+      await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+    }
+    if (truncated.length === 0) return;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The router: after resource binding, every stanza goes to one named handler,
+ * Prosody-style. IQs route by type and payload namespace (`iq-get/urn:xmpp:ping`),
+ * messages by type (`message/chat`), presence by type (`presence/subscribe`).
+ * Handlers live one per XEP in handlers/ and register here; the router itself
+ * knows no feature. An IQ nobody handles gets `service-unavailable`, as RFC 6120
+ * section 8.4 asks; other unhandled stanzas are dropped.
+ */
+import { AppError } from '../../domain/errors';
+import type { Logger } from '../../ports/logger';
+import type { AuthContext, Services } from '../../services';
+import type { JidMapper } from './jid';
+import { children, el, NS, type XmlElement } from './xml';
+
+export interface SessionState {
+  /** XEP-0280: this resource asked for carbons. */
+  carbons: boolean;
+  /** RFC 6121: the resource sent its initial presence. */
+  available: boolean;
+  /** Client ids of messages this resource sent: their echo from the hub is not written back. */
+  readonly sentClientIds: Set<string>;
+}
+
+export interface XmppContext {
+  readonly auth: AuthContext;
+  readonly services: Services;
+  readonly jids: JidMapper;
+  readonly bareJid: string;
+  readonly fullJid: string;
+  /** Stable per connection: the presence service's device id for this resource. */
+  readonly connectionId: string;
+  readonly state: SessionState;
+  readonly logger: Logger;
+  send(element: XmlElement): void;
+}
+
+/** An IQ handler returns the payload of the result (or nothing for an empty result). */
+export type IqHandler = (ctx: XmppContext, iq: XmlElement, payload: XmlElement) => Promise<XmlElement | void>;
+export type StanzaHandler = (ctx: XmppContext, stanza: XmlElement) => Promise<void>;
+
+export class StanzaError extends Error {
+  constructor(
+    readonly condition: string,
+    readonly type: 'cancel' | 'modify' | 'auth' | 'wait' = 'cancel',
+    text?: string,
+  ) {
+    super(text ?? condition);
+  }
+}
+
+export function errorStanza(stanza: XmlElement, error: StanzaError): XmlElement {
+  const { from, to, ...rest } = stanza.attrs;
+  const conditionEl = el(error.condition, { xmlns: NS.stanzas });
+  const textEl = error.message !== error.condition ? [el('text', { xmlns: NS.stanzas }, error.message)] : [];
+  return el(
+    stanza.name,
+    { ...rest, from: to, to: from, type: 'error' },
+    el('error', { type: error.type }, conditionEl, ...textEl),
+  );
+}
+
+/** Service errors as RFC 6120 stanza error conditions; anything else is the session's to log. */
+export function toStanzaError(error: unknown): StanzaError | null {
+  if (error instanceof StanzaError) return error;
+  if (!(error instanceof AppError)) return null;
+  switch (error.code) {
+    case 'not_found':
+      return new StanzaError('item-not-found', 'cancel', error.message);
+    case 'forbidden':
+    case 'not_member':
+      return new StanzaError('forbidden', 'auth', error.message);
+    case 'blocked':
+      return new StanzaError('not-acceptable', 'cancel', error.message);
+    case 'rate_limited':
+      return new StanzaError('resource-constraint', 'wait', error.message);
+    case 'message_too_large':
+      return new StanzaError('policy-violation', 'modify', error.message);
+    case 'client_id_conflict':
+      return new StanzaError('conflict', 'cancel', error.message);
+    case 'invalid_operation':
+      return new StanzaError('not-allowed', 'cancel', error.message);
+    case 'bad_request':
+      return new StanzaError('bad-request', 'modify', error.message);
+    default:
+      return error.retryable ? new StanzaError('internal-server-error', 'wait', error.message) : null;
+  }
+}
+
+export class Router {
+  private readonly iq = new Map<string, IqHandler>();
+  private readonly stanzas = new Map<string, StanzaHandler>();
+
+  onIq(type: 'get' | 'set', xmlns: string, handler: IqHandler): this {
+    this.iq.set(`${type}/${xmlns}`, handler);
+    return this;
+  }
+
+  /** `key` is `message/<type>` or `presence/<type>` (`available` for presence without a type). */
+  on(key: string, handler: StanzaHandler): this {
+    this.stanzas.set(key, handler);
+    return this;
+  }
+
+  async dispatch(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+    try {
+      if (stanza.name === 'iq') return await this.dispatchIq(ctx, stanza);
+      const type = stanza.attrs.type ?? (stanza.name === 'presence' ? 'available' : 'normal');
+      const handler = this.stanzas.get(`${stanza.name}/${type}`);
+      if (handler) await handler(ctx, stanza);
+    } catch (error) {
+      if (stanza.attrs.type === 'error') return; // never answer an error with an error
+      const stanzaError = toStanzaError(error);
+      if (!stanzaError) throw error;
+      ctx.send(errorStanza(stanza, stanzaError));
+    }
+  }
+
+  private async dispatchIq(ctx: XmppContext, iq: XmlElement): Promise<void> {
+    const type = iq.attrs.type;
+    if (type === 'result' || type === 'error') return;
+    const payloads = children(iq);
+    const payload = payloads[0];
+    if ((type !== 'get' && type !== 'set') || !payload || payloads.length !== 1 || !iq.attrs.id) {
+      throw new StanzaError('bad-request', 'modify');
+    }
+    const handler = this.iq.get(`${type}/${payload.xmlns}`);
+    if (!handler) throw new StanzaError('service-unavailable');
+    const result = await handler(ctx, iq, payload);
+    ctx.send(
+      el('iq', { type: 'result', id: iq.attrs.id, to: ctx.fullJid, from: iq.attrs.to }, ...(result ? [result] : [])),
+    );
+  }
+}
