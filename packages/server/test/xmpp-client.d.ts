@@ -1,0 +1,31 @@
+// Minimal types for @xmpp/client (it ships none): only what the XMPP tests use.
+declare module '@xmpp/client' {
+  export interface Element {
+    name: string;
+    attrs: Record<string, string | undefined>;
+    children: (Element | string)[];
+    is(name: string, xmlns?: string): boolean;
+    getChild(name: string, xmlns?: string): Element | undefined;
+    getChildren(name: string, xmlns?: string): Element[];
+    getChildText(name: string, xmlns?: string): string | null;
+    getText(): string;
+    toString(): string;
+  }
+  export interface Client {
+    start(): Promise<unknown>;
+    stop(): Promise<unknown>;
+    send(element: Element): Promise<void>;
+    on(event: 'stanza', listener: (stanza: Element) => void): void;
+    on(event: 'error' | 'offline' | 'online', listener: (value: unknown) => void): void;
+    iqCaller: { request(element: Element, timeout?: number): Promise<Element> };
+    jid: { toString(): string } | null;
+  }
+  export function client(options: {
+    service: string;
+    domain: string;
+    username?: string;
+    password?: string;
+    resource?: string;
+  }): Client;
+  export function xml(name: string, attrs?: Record<string, string>, ...children: (Element | string)[]): Element;
+}
