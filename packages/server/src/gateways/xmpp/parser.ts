@@ -93,16 +93,20 @@ export class XmlStreamParser {
       }
       this.fed += piece.length;
       if (this.fed - this.boundary > this.limits.maxStanzaChars) {
-        this.fail('policy-violation', `stanza larger than ${this.limits.maxStanzaChars} characters`);
+        this.report('policy-violation', `stanza larger than ${this.limits.maxStanzaChars} characters`);
       }
     }
   }
 
+  private report(condition: StreamErrorCondition, text: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.events.error(condition, text);
+  }
+
+  /** Reports and aborts the saxes write in progress (only call from saxes callbacks). */
   private fail(condition: StreamErrorCondition, text: string): never {
-    if (!this.failed) {
-      this.failed = true;
-      this.events.error(condition, text);
-    }
+    this.report(condition, text);
     throw new Abort(text);
   }
 
