@@ -1,0 +1,62 @@
+"""A slixmpp (Debian python3-slixmpp) client for the XMPP interop tests.
+
+Usage: xmpp-slixmpp-client.py PORT JID PASSWORD MECHANISM PEER_JID
+Logs in with MECHANISM over STARTTLS (self-signed certificate accepted), sends
+"hello from slixmpp" to PEER_JID, waits for one chat message back, prints JSON
+lines ({"event": ...}) on stdout and exits 0; exits 1 on failure or after 20 s.
+"""
+import asyncio
+import json
+import ssl
+import sys
+
+import slixmpp
+
+
+def emit(**fields):
+    print(json.dumps(fields), flush=True)
+
+
+class Bot(slixmpp.ClientXMPP):
+    def __init__(self, jid, password, mechanism, peer):
+        super().__init__(jid, password, plugin_config={"feature_mechanisms": {"use_mech": mechanism}})
+        self.peer = peer
+        self.done = asyncio.get_event_loop().create_future()
+        self.ssl_context.check_hostname = False
+        self.ssl_context.verify_mode = ssl.CERT_NONE
+        self.add_event_handler("session_start", self.start)
+        self.add_event_handler("message", self.on_message)
+        self.add_event_handler("failed_auth", lambda _e: self.finish(False, "failed_auth"))
+        self.add_event_handler("auth_success", lambda _e: emit(event="auth_success", mechanism=mechanism))
+
+    async def start(self, _event):
+        self.send_presence()
+        roster = await self.get_roster()
+        emit(event="session_start", jid=str(self.boundjid), roster=len(roster["roster"]["items"]))
+        self.send_message(mto=self.peer, mbody="hello from slixmpp", mtype="chat")
+
+    def on_message(self, msg):
+        if msg["type"] in ("chat", "normal") and msg["body"]:
+            emit(event="message", sender=msg["from"].bare, body=msg["body"])
+            self.finish(True, "received")
+
+    def finish(self, ok, reason):
+        if not self.done.done():
+            self.done.set_result((ok, reason))
+
+
+async def main():
+    port, jid, password, mechanism, peer = sys.argv[1:6]
+    bot = Bot(jid, password, mechanism, peer)
+    bot.connect(("127.0.0.1", int(port)))
+    try:
+        ok, reason = await asyncio.wait_for(bot.done, 20)
+    except asyncio.TimeoutError:
+        ok, reason = False, "timeout"
+    emit(event="done", ok=ok, reason=reason)
+    bot.disconnect()
+    await asyncio.sleep(0)
+    sys.exit(0 if ok else 1)
+
+
+asyncio.get_event_loop().run_until_complete(main())
