@@ -21,6 +21,7 @@ import type {
 } from '../ports/store';
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
+import { GroupCommit } from './group-commit';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
 import * as contacts from './queries/contacts';
@@ -32,12 +33,14 @@ import { listConversationSummaries } from './queries/summaries';
 export class KyselyStore implements Store {
   private readonly ctx: QueryContext;
   private closed = false;
+  private readonly groupCommit: GroupCommit;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: StoreDialect,
   ) {
     this.ctx = { db, dialect };
+    this.groupCommit = new GroupCommit(db);
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
@@ -57,6 +60,11 @@ export class KyselyStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.db.destroy();
+  }
+
+  /** Top-level writes share commits (group-commit.ts); inside a transaction they run in it. */
+  private batched<T>(key: string, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? work(this.db) : this.groupCommit.run(key, work);
   }
 
   private assertRoot(operation: string): void {
@@ -187,7 +195,17 @@ export class KyselyStore implements Store {
 
   // messages
   appendMessage(message: NewMessage): Promise<AppendResult> {
-    return messages.appendMessage(this.ctx, message);
+    if (this.db.isTransaction) return messages.appendMessage(this.ctx, message);
+    // Fast path for a retry after a lost ack: answered without joining a batch.
+    return messages
+      .getMessageByClientId(this.db, message.senderId, message.clientId)
+      .then((earlier) =>
+        earlier
+          ? { message: earlier, duplicate: true }
+          : this.batched(message.conversationId, (db) =>
+              messages.appendMessage({ db, dialect: this.dialect }, message),
+            ),
+      );
   }
   getMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined> {
     return messages.getMessageByClientId(this.db, senderId, clientId);
@@ -198,9 +216,13 @@ export class KyselyStore implements Store {
 
   // receipts
   advanceReadCursor(conversationId: string, userId: string, seq: number): Promise<number> {
-    return messages.advanceCursor(this.db, 'read_seq', conversationId, userId, seq);
+    return this.batched(`${conversationId}:${userId}`, (db) =>
+      messages.advanceCursor(db, 'read_seq', conversationId, userId, seq),
+    );
   }
   advanceDeliveredCursor(conversationId: string, userId: string, seq: number): Promise<number> {
-    return messages.advanceCursor(this.db, 'delivered_seq', conversationId, userId, seq);
+    return this.batched(`${conversationId}:${userId}`, (db) =>
+      messages.advanceCursor(db, 'delivered_seq', conversationId, userId, seq),
+    );
   }
 }

@@ -1,0 +1,40 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { afterEach, expect, it } from 'vitest';
+import type { Database as Schema } from './db-schema';
+import { GroupCommit } from './group-commit';
+
+let db: Kysely<Schema>;
+afterEach(() => db.destroy());
+
+function open() {
+  db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+  return sql`create table t (k text primary key)`.execute(db);
+}
+
+const insert = (k: string) => (trx: Kysely<Schema>) => sql`insert into t (k) values (${k})`.execute(trx).then(() => k);
+
+it('commits concurrent writes together, and a failing write undoes only itself', async () => {
+  await open();
+  const group = new GroupCommit(db);
+  const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
+  const results = await Promise.allSettled([
+    ...keys.map((k) => group.run(k, insert(k))),
+    group.run('k5', insert('k5')),
+  ]);
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
+  expect(results.at(-1)?.status).toBe('rejected'); // primary key violation, in its own savepoint
+  const rows = await sql<{ n: number }>`select count(*) as n from t`.execute(db);
+  expect(rows.rows[0]?.n).toBe(100);
+  expect(group.stats.writes).toBe(101);
+  expect(group.stats.batches).toBeLessThan(5);
+});
+
+it('answers only after the commit, and keeps working after a failed batch', async () => {
+  await open();
+  const group = new GroupCommit(db);
+  await expect(group.run('a', (trx) => sql`select * from missing_table`.execute(trx))).rejects.toThrow();
+  expect(await group.run('b', insert('b'))).toBe('b');
+  const visible = await sql<{ k: string }>`select k from t`.execute(db);
+  expect(visible.rows.map((r) => r.k)).toEqual(['b']);
+});
