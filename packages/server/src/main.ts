@@ -53,8 +53,18 @@ interface Core {
 async function buildCore(config: Config, logger: Logger, clock: Clock, bus: Bus = new LocalBus(logger)): Promise<Core> {
   const store =
     config.db === 'postgres'
-      ? await createStore({ db: 'postgres', databaseUrl: config.databaseUrl ?? '', schema: config.pgSchema })
-      : await createStore({ db: 'sqlite', sqlitePath: config.sqlitePath ?? '', synchronous: config.sqliteSynchronous });
+      ? await createStore({
+          db: 'postgres',
+          databaseUrl: config.databaseUrl ?? '',
+          schema: config.pgSchema,
+          groupCommitMax: config.groupCommitMax,
+        })
+      : await createStore({
+          db: 'sqlite',
+          sqlitePath: config.sqlitePath ?? '',
+          synchronous: config.sqliteSynchronous,
+          groupCommitMax: config.groupCommitMax,
+        });
   await bus.start();
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
@@ -120,6 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     authAttemptsPerMinute: config.authAttemptsPerMinute,
     isStopping: () => stopping,
     connectionCount: () => ws.size,
+    webDir: config.webDir,
   });
   const xmpp = new XmppGateway({
     services,

@@ -62,6 +62,14 @@ export const configKeys = {
     default: null,
     doc: 'SQLite file. Default: `<PARLEY_DATA_DIR>/parley.db`.',
   },
+  groupCommitMax: {
+    env: 'PARLEY_GROUP_COMMIT_MAX',
+    kind: 'int',
+    default: 256,
+    min: 1,
+    max: 10_000,
+    doc: 'Most writes (messages, receipts) that share one commit when they arrive together. `1` commits each write alone (slower; no other difference: every write is committed before it is answered).',
+  },
   sqliteSynchronous: {
     env: 'PARLEY_SQLITE_SYNCHRONOUS',
     kind: 'enum',
@@ -176,6 +184,12 @@ export const configKeys = {
     min: 0,
     max: 300_000,
     doc: 'On SIGTERM, how long to wait for in-flight work before closing.',
+  },
+  webDir: {
+    env: 'PARLEY_WEB_DIR',
+    kind: 'string',
+    default: null,
+    doc: 'Folder of the built web app served at `/`. Default: `packages/web/dist` of this repository (`npm start` builds it; `npm run build:web` rebuilds it).',
   },
   xmppPort: {
     env: 'PARLEY_XMPP_PORT',

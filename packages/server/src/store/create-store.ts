@@ -12,14 +12,25 @@ import { createSqliteDb } from './sqlite/create-sqlite-db';
 import { sqliteDialect } from './sqlite/sqlite-dialect';
 
 export type StoreOptions =
-  | { db: 'sqlite'; sqlitePath: string; synchronous: 'full' | 'normal'; logger?: Logger }
-  | { db: 'postgres'; databaseUrl: string; schema: string; maxConnections?: number; logger?: Logger };
+  | { db: 'sqlite'; sqlitePath: string; synchronous: 'full' | 'normal'; logger?: Logger; groupCommitMax?: number }
+  | {
+      db: 'postgres';
+      databaseUrl: string;
+      schema: string;
+      maxConnections?: number;
+      logger?: Logger;
+      groupCommitMax?: number;
+    };
 
 export async function createStore(options: StoreOptions): Promise<Store> {
   const store =
     options.db === 'sqlite'
-      ? new KyselyStore(createSqliteDb({ path: options.sqlitePath, synchronous: options.synchronous }), sqliteDialect)
-      : new KyselyStore(await createPostgresDb(options), postgresDialect(options.schema));
+      ? new KyselyStore(
+          createSqliteDb({ path: options.sqlitePath, synchronous: options.synchronous }),
+          sqliteDialect,
+          options.groupCommitMax,
+        )
+      : new KyselyStore(await createPostgresDb(options), postgresDialect(options.schema), options.groupCommitMax);
   try {
     await store.migrate();
   } catch (error) {

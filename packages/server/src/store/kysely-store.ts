@@ -38,9 +38,10 @@ export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: StoreDialect,
+    groupCommitMax = 256,
   ) {
     this.ctx = { db, dialect };
-    this.groupCommit = new GroupCommit(db);
+    this.groupCommit = new GroupCommit(db, groupCommitMax);
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
