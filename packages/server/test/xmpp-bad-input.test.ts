@@ -34,10 +34,22 @@ describe('XMPP bad input', () => {
     ['a DTD inside the stream', `${STREAM_HEADER}<!DOCTYPE x>`, 'not-well-formed'],
     ['a comment', `${STREAM_HEADER}<!-- hi -->`, 'restricted-xml'],
     ['a processing instruction', `${STREAM_HEADER}<?evil x?>`, 'restricted-xml'],
-    ['an oversized stanza', `${STREAM_HEADER}<message><body>${'a'.repeat(20_000)}</body></message>`, 'policy-violation'],
+    [
+      'an oversized stanza',
+      `${STREAM_HEADER}<message><body>${'a'.repeat(20_000)}</body></message>`,
+      'policy-violation',
+    ],
     ['elements nested too deep', `${STREAM_HEADER}<message>${'<x>'.repeat(100)}`, 'policy-violation'],
-    ['a stanza before authentication', `${STREAM_HEADER}<message to='a@localhost'><body>hi</body></message>`, 'not-authorized'],
-    ['the wrong stream namespace', `<stream:stream xmlns:stream='urn:wrong' xmlns='jabber:client'>`, 'invalid-namespace'],
+    [
+      'a stanza before authentication',
+      `${STREAM_HEADER}<message to='a@localhost'><body>hi</body></message>`,
+      'not-authorized',
+    ],
+    [
+      'the wrong stream namespace',
+      `<stream:stream xmlns:stream='urn:wrong' xmlns='jabber:client'>`,
+      'invalid-namespace',
+    ],
     ['an unknown host', STREAM_HEADER.replace("to='localhost'", "to='elsewhere.example'"), 'host-unknown'],
   ])('%s gets its stream error and the stream closes', async (_name, input, condition) => {
     const received = await rawSession(t.xmppPort, (socket) => socket.write(input));

@@ -85,8 +85,8 @@ export class XmppTestClient {
     });
   }
 
-  message(match: (s: Element) => boolean = () => true): Promise<Element> {
-    return this.next((s) => s.name === 'message' && match(s));
+  message(match: (s: Element) => boolean = () => true, timeoutMs = 5000): Promise<Element> {
+    return this.next((s) => s.name === 'message' && match(s), timeoutMs);
   }
 
   async ping(): Promise<void> {
