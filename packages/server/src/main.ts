@@ -150,7 +150,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, db: config.db, dataDir: config.dataDir }, `Parley listening on ${url}`);
   // XMPP is an extra way in: if its port is taken, the native server still runs.
   let xmppPort: number | null = null;
   if (config.xmppPort >= 0) {
@@ -166,6 +165,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       );
     }
   }
+  // Logged last: whoever waits for this line (the CLI, tests) may then rely on everything being up.
+  logger.info({ url, db: config.db, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
