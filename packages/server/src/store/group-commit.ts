@@ -39,8 +39,10 @@ export class GroupCommit {
       this.queue.push({ key, work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
-        // Let writes submitted in the same tick join the first batch.
-        queueMicrotask(() => void this.drain());
+        // setImmediate runs after the event loop's I/O phase, so writes from every
+        // frame read in this turn join the batch. SQLite commits synchronously:
+        // without this yield no other write could ever arrive during a batch.
+        setImmediate(() => void this.drain());
       }
     });
   }
@@ -73,6 +75,7 @@ export class GroupCommit {
         if (outcome?.ok) item.resolve(outcome.value);
         else item.reject(outcome?.error);
       }
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.running = false;
   }

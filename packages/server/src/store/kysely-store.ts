@@ -196,17 +196,7 @@ export class KyselyStore implements Store {
 
   // messages
   appendMessage(message: NewMessage): Promise<AppendResult> {
-    if (this.db.isTransaction) return messages.appendMessage(this.ctx, message);
-    // Fast path for a retry after a lost ack: answered without joining a batch.
-    return messages
-      .getMessageByClientId(this.db, message.senderId, message.clientId)
-      .then((earlier) =>
-        earlier
-          ? { message: earlier, duplicate: true }
-          : this.batched(message.conversationId, (db) =>
-              messages.appendMessage({ db, dialect: this.dialect }, message),
-            ),
-      );
+    return this.batched(message.conversationId, (db) => messages.appendMessage({ db, dialect: this.dialect }, message));
   }
   getMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined> {
     return messages.getMessageByClientId(this.db, senderId, clientId);

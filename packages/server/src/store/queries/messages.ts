@@ -32,9 +32,8 @@ export async function getMessageByClientId(db: Db, senderId: string, clientId: s
 }
 
 export async function appendMessage({ db, dialect }: QueryContext, message: NewMessage): Promise<AppendResult> {
-  // Fast path for a retry after a lost ack: nothing to lock, nothing to write.
-  const earlier = await getMessageByClientId(db, message.senderId, message.clientId);
-  if (earlier) return { message: earlier, duplicate: true };
+  // No duplicate check before the lock: callers that expect retries (the message
+  // service) look first; under the lock the check below is the one that counts.
   try {
     const stored = await atomic(db, async (tx): Promise<Message> => {
       // Taking the seq first locks the conversation row (PostgreSQL) until commit, so
