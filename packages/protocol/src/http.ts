@@ -4,7 +4,7 @@
  * `/v1/openapi.json`); the SDK's HTTP client takes its types from them.
  */
 import { Type, type Static } from 'typebox';
-import { ConversationId, UserId, ClientMessageId, SessionId } from './ids';
+import { ConversationId, UserId, ClientMessageId } from './ids';
 import { WireErrorSchema } from './frames';
 import {
   Conversation,
