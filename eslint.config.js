@@ -91,7 +91,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    files: ['packages/web/src/**/*.ts', 'packages/web/src/**/*.tsx'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': banned(
+        ['node:*', '@parley/server', '@parley/server/*', '@parley/cli', '@parley/sdk/node', 'ws', 'fastify'],
+        'the web app runs in browsers: it builds on @parley/sdk and @parley/protocol only',
+      ),
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'packages/web/e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -1,7 +1,8 @@
 /**
  * The HTTP/JSON API (fastify): request validation from the protocol's TypeBox
  * schemas (unknown properties are refused, not silently stripped), one error
- * mapper, the OpenAPI document, health and metrics. Routes live in routes-*.ts.
+ * mapper, the OpenAPI document, health and metrics, and the web app at `/`.
+ * Routes live in routes-*.ts.
  */
 import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
@@ -19,6 +20,7 @@ import { registerAccountRoutes } from './routes-accounts';
 import { registerContactRoutes } from './routes-contacts';
 import { registerConversationRoutes } from './routes-conversations';
 import { registerOpsRoutes } from './routes-ops';
+import { registerWebRoutes } from './routes-web';
 
 export interface HttpOptions {
   services: Services;
@@ -29,6 +31,8 @@ export interface HttpOptions {
   /** Reports whether the server is shutting down (health turns 503). */
   isStopping: () => boolean;
   connectionCount: () => number;
+  /** The built web app served at `/` (PARLEY_WEB_DIR); null: packages/web/dist of this repository. */
+  webDir?: string | null;
 }
 
 interface ProblemError extends Error {
@@ -137,5 +141,6 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAccountRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
+  await registerWebRoutes(app, options.webDir ?? null);
   return app;
 }

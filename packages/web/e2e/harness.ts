@@ -1,0 +1,233 @@
+/**
+ * End-to-end harness: a real Parley server in this process (its own temp SQLite
+ * file, loopback port, the built web app), Debian's Chromium driven by
+ * playwright-core, and helpers that act like a person (sign up, open a chat,
+ * type). Never downloads a browser. Under CI=true a missing /usr/bin/chromium or
+ * a missing web build fails the run; elsewhere the suite is skipped with a note.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, startServer, type RunningServer, type StartOptions } from '@parley/server';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CI = process.env.CI === 'true' || process.env.CI === '1';
+export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url));
+
+/** Why the browser suite cannot run here, or undefined when it can. Throws under CI instead of skipping. */
+export function e2eUnavailable(): string | undefined {
+  const problems: string[] = [];
+  if (!existsSync(CHROMIUM)) problems.push(`${CHROMIUM} is missing (apt-get install chromium)`);
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) problems.push('the web app is not built (npm run build:web)');
+  if (problems.length === 0) return undefined;
+  if (CI) throw new Error(`CI=true: browser tests cannot run: ${problems.join('; ')}`);
+  process.stderr.write(`\nbrowser tests SKIPPED: ${problems.join('; ')}\n`);
+  return problems.join('; ');
+}
+
+type Clock = NonNullable<StartOptions['clock']>;
+
+/** A clock the test can move: lets a test write history "days ago" for day separators. */
+export interface ShiftClock extends Clock {
+  offset: number;
+}
+
+export function shiftClock(): ShiftClock {
+  const clock: ShiftClock = {
+    offset: 0,
+    now: () => Date.now() + clock.offset,
+    setTimeout(fn, ms) {
+      const handle = setTimeout(fn, ms);
+      handle.unref();
+      return { cancel: () => clearTimeout(handle) };
+    },
+  };
+  return clock;
+}
+
+export interface App {
+  url: string;
+  server: RunningServer;
+  clock: ShiftClock;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+export async function startApp(): Promise<App> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
+  const clock = shiftClock();
+  const config = loadConfig(
+    {},
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      sqlitePath: path.join(dataDir, 'parley.db'),
+      logLevel: 'silent',
+      webDir: WEB_DIST,
+      // Many sign-ups from one address in a few seconds is the test, not an attack.
+      authAttemptsPerMinute: 10_000,
+      framesPerSecond: 1_000,
+      typingTtlMs: 3_000,
+    },
+  );
+  const server = await startServer(config, { clock });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  return {
+    url: server.url,
+    server,
+    clock,
+    browser,
+    async stop() {
+      await browser.close();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Person {
+  name: string;
+  username: string;
+  context: BrowserContext;
+  page: Page;
+  /** Browser errors and CSP violations seen on this page. */
+  problems: string[];
+}
+
+let counter = 0;
+
+/** A unique, valid username for this run. */
+export function uniqueName(base: string): string {
+  counter += 1;
+  return `${base}${process.pid % 1000}${counter}`.toLowerCase();
+}
+
+export async function openPerson(
+  app: App,
+  name: string,
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Person> {
+  const context = await app.browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+  // Keep a handle on the page's sockets, so a test can cut them like a dropped network would.
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    (window as unknown as { parleySockets: WebSocket[] }).parleySockets = sockets;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|WebSocket connection/.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  await page.goto(app.url);
+  return { name, username: uniqueName(name), context, page, problems };
+}
+
+/**
+ * Takes a person offline: the browser refuses new connections, and open sockets
+ * drop (Chromium's offline emulation does not close an established WebSocket).
+ */
+export async function goOffline(person: Person): Promise<void> {
+  await person.context.setOffline(true);
+  await person.page.evaluate(() => {
+    for (const socket of (window as unknown as { parleySockets: WebSocket[] }).parleySockets) socket.close();
+  });
+}
+
+/** Signs up through the form, as a person would. */
+export async function signUp(person: Person, password = 'correct horse battery'): Promise<void> {
+  const { page } = person;
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(person.username);
+  await page.getByLabel('Display name').fill(person.name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+}
+
+/** Starts a direct chat with someone by username from the "New chat" dialog. */
+export async function startChatWith(person: Person, other: Person): Promise<void> {
+  const { page } = person;
+  await page.getByRole('button', { name: 'New chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New chat' });
+  await dialog.getByLabel('Username').fill(other.username);
+  await dialog.getByRole('button', { name: 'Chat' }).click();
+  await expect.poll(() => page.locator('.chat-title').textContent()).toBe(other.name);
+}
+
+export async function openConversation(person: Person, title: string): Promise<void> {
+  await person.page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(`^${title}`) })
+    .click();
+  await expect.poll(() => person.page.locator('.chat-title').textContent()).toBe(title);
+}
+
+export function composer(person: Person) {
+  return person.page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+export async function send(person: Person, text: string): Promise<void> {
+  await composer(person).fill(text);
+  await composer(person).press('Enter');
+}
+
+/** Texts of the message bubbles on screen, in order. */
+export function messageTexts(person: Person): Promise<string[]> {
+  return person.page.locator('[data-testid="message"] .msg-text').allTextContents();
+}
+
+/** Runs axe-core in the page (injected from node_modules; evaluate is not subject to the page's CSP). */
+export async function axeScan(page: Page): Promise<string[]> {
+  const source = await import('node:fs').then((fs) =>
+    fs.readFileSync(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8'),
+  );
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: unknown,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map(
+      (v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+  return violations;
+}

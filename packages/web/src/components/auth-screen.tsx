@@ -1,0 +1,150 @@
+/**
+ * Sign in and sign up: one form with two modes. It logs in through a throwaway
+ * client to get a token, which ChatApp then uses for its own client.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import { ParleyError } from '@parley/sdk';
+import { createClient, deviceName, type SavedSession } from '../state/session';
+import { Logo } from './icons';
+import { ThemeToggle } from './theme-toggle';
+
+type Mode = 'login' | 'register';
+
+const MESSAGES: Record<string, string> = {
+  invalid_credentials: 'Wrong username or password.',
+  username_taken: 'That username is taken. Try another one.',
+  weak_password: 'That password is too short.',
+  rate_limited: 'Too many attempts. Wait a minute and try again.',
+  bad_request: 'Usernames are 2-32 lower-case letters, digits, “_”, “.” or “-”.',
+};
+
+function describe(error: unknown): string {
+  if (error instanceof ParleyError) return MESSAGES[error.code] ?? error.message;
+  return 'Could not reach the server. Check your connection and try again.';
+}
+
+export function AuthScreen({
+  onSignedIn,
+  notice,
+}: {
+  onSignedIn: (session: SavedSession) => void;
+  notice?: string | undefined;
+}) {
+  const [mode, setMode] = useState<Mode>('login');
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const client = createClient();
+    const name = username.trim().toLowerCase();
+    try {
+      const result =
+        mode === 'login'
+          ? await client.login({ username: name, password, deviceName: deviceName() })
+          : await client.register({
+              username: name,
+              password,
+              deviceName: deviceName(),
+              ...(displayName.trim() === '' ? {} : { displayName: displayName.trim() }),
+            });
+      onSignedIn({ token: result.token, user: result.user });
+    } catch (e) {
+      setError(describe(e));
+      setBusy(false);
+    }
+  };
+
+  const register = mode === 'register';
+  return (
+    <div className="auth">
+      <div className="auth-theme">
+        <ThemeToggle />
+      </div>
+      <main className="auth-card" aria-labelledby={`${id}-title`}>
+        <div className="auth-brand">
+          <Logo />
+          <span>Parley</span>
+        </div>
+        <h1 id={`${id}-title`}>{register ? 'Create your account' : 'Welcome back'}</h1>
+        <p className="auth-sub">
+          {register ? 'Pick a username your friends can find you by.' : 'Log in to continue chatting.'}
+        </p>
+        {notice !== undefined && (
+          <p className="auth-notice" role="status">
+            {notice}
+          </p>
+        )}
+        <form onSubmit={(e) => void submit(e)} noValidate={false}>
+          <label htmlFor={`${id}-user`}>Username</label>
+          <input
+            id={`${id}-user`}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            minLength={2}
+            maxLength={32}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+          {register && (
+            <>
+              <label htmlFor={`${id}-name`}>
+                Display name <span className="optional">(optional)</span>
+              </label>
+              <input
+                id={`${id}-name`}
+                name="displayName"
+                autoComplete="name"
+                maxLength={100}
+                value={displayName}
+                onChange={(e) => setDisplayName(e.target.value)}
+              />
+            </>
+          )}
+          <label htmlFor={`${id}-pass`}>Password</label>
+          <input
+            id={`${id}-pass`}
+            name="password"
+            type="password"
+            autoComplete={register ? 'new-password' : 'current-password'}
+            required
+            minLength={register ? 8 : 1}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          {register && <p className="hint">At least 8 characters.</p>}
+          {error !== undefined && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
+            {busy ? 'Please wait…' : register ? 'Create account' : 'Log in'}
+          </button>
+        </form>
+        <p className="auth-switch">
+          {register ? 'Already have an account?' : 'New to Parley?'}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setMode(register ? 'login' : 'register');
+              setError(undefined);
+            }}
+          >
+            {register ? 'Log in' : 'Create an account'}
+          </button>
+        </p>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The right column: the open conversation (header, messages, typing line,
+ * composer), or a friendly empty state when none is open.
+ */
+import { useAppState } from '../state/context';
+import { ChatHeader } from './chat-header';
+import { Composer } from './composer';
+import { ChatIcon } from './icons';
+import { MessageList } from './message-list';
+import { TypingLine } from './typing-line';
+
+export function ChatPane() {
+  const activeId = useAppState((s) => s.activeId);
+  const exists = useAppState((s) => s.activeId !== null && s.conversations[s.activeId] !== undefined);
+  if (activeId === null || !exists) {
+    return (
+      <main className="chat chat-empty" aria-label="Chat">
+        <ChatIcon />
+        <h1>Your messages</h1>
+        <p>Pick a conversation on the left, or start a new one.</p>
+      </main>
+    );
+  }
+  return (
+    <main className="chat" aria-label="Chat">
+      <ChatHeader id={activeId} />
+      <MessageList key={activeId} id={activeId} />
+      <TypingLine id={activeId} />
+      <Composer key={`composer-${activeId}`} id={activeId} />
+    </main>
+  );
+}

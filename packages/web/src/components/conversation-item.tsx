@@ -1,0 +1,76 @@
+/**
+ * One entry of the conversation list: avatar (with presence for direct chats),
+ * title, time of the last message, a one-line preview (or "typing…"), and the
+ * unread badge. The accessible name says all of it in one sentence.
+ */
+import { listTime } from '../lib/format-time';
+import { conversationTitle, peerId, previewText } from '../lib/names';
+import { useAppState, useController, useNow } from '../state/context';
+import { Avatar } from './avatar';
+
+export function ConversationItem({ id }: { id: string }) {
+  const controller = useController();
+  const c = useAppState((s) => s.conversations[id]);
+  const users = useAppState((s) => s.users);
+  const me = useAppState((s) => s.me.id);
+  const active = useAppState((s) => s.activeId === id);
+  const typing = useAppState((s) => s.typing[id]);
+  const peer = c === undefined ? undefined : peerId(c.conversation, me);
+  const presence = useAppState((s) => (peer === undefined ? undefined : s.presence[peer]));
+  const now = useNow(60_000);
+  if (c === undefined) return null;
+
+  const group = c.conversation.kind === 'group';
+  const title = conversationTitle(c.conversation, users, me);
+  const typers = Object.keys(typing ?? {});
+  const preview =
+    typers.length > 0
+      ? group
+        ? `${users[typers[0] ?? '']?.displayName ?? 'Someone'} is typing…`
+        : 'typing…'
+      : c.lastMessage === null
+        ? group
+          ? 'Group created'
+          : 'Say hello 👋'
+        : previewText(c.lastMessage, users, me, group);
+  const time = c.lastMessage?.createdAt ?? c.conversation.lastActivityAt;
+  const label = [
+    title,
+    presence !== undefined && !group ? presence.status : undefined,
+    c.unread > 0 ? `${c.unread} unread` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+  return (
+    <button
+      type="button"
+      className={`conversation${active ? ' active' : ''}${c.unread > 0 ? ' has-unread' : ''}`}
+      aria-current={active ? 'true' : undefined}
+      aria-label={label}
+      data-conversation-id={id}
+      onClick={() => controller.open(id)}
+    >
+      <Avatar
+        id={group ? id : (peer ?? id)}
+        name={title}
+        url={peer === undefined ? null : users[peer]?.avatarUrl}
+        status={group ? undefined : presence?.status}
+      />
+      <span className="conversation-body">
+        <span className="conversation-top">
+          <span className="conversation-title">{title}</span>
+          <span className="conversation-time">{listTime(time, now)}</span>
+        </span>
+        <span className="conversation-bottom">
+          <span className={typers.length > 0 ? 'conversation-preview typing' : 'conversation-preview'}>{preview}</span>
+          {c.unread > 0 && (
+            <span className="unread-badge" data-testid="unread-badge">
+              {c.unread > 99 ? '99+' : c.unread}
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * The left column: who I am (and my status, which opens the settings), the theme
+ * switch, buttons for a new chat and a new group, the search box, and the
+ * conversation list it filters.
+ */
+import { useId, useState } from 'react';
+import { useAppState } from '../state/context';
+import { Avatar } from './avatar';
+import { ConversationList } from './conversation-list';
+import { EditIcon, SearchIcon, SettingsIcon, UsersIcon } from './icons';
+import { NewChatDialog } from './new-chat-dialog';
+import { NewGroupDialog } from './new-group-dialog';
+import { SettingsDialog } from './settings-dialog';
+import { ThemeToggle } from './theme-toggle';
+
+type Dialog = 'chat' | 'group' | 'settings' | null;
+
+const STATUS_WORDS = { online: 'Online', away: 'Away', busy: 'Busy' } as const;
+
+export function Sidebar({ onLogout }: { onLogout: () => void }) {
+  const me = useAppState((s) => s.me);
+  const myStatus = useAppState((s) => s.myStatus);
+  const [query, setQuery] = useState('');
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const searchId = useId();
+  const close = () => setDialog(null);
+
+  return (
+    <nav className="sidebar" aria-label="Conversations">
+      <header className="sidebar-header">
+        <button
+          type="button"
+          className="me-button"
+          onClick={() => setDialog('settings')}
+          aria-label={`${me.displayName}, ${STATUS_WORDS[myStatus]}. Open settings and status`}
+        >
+          <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} status={myStatus} />
+          <span className="me-text">
+            <span className="me-name">{me.displayName}</span>
+            <span className="me-status">{me.statusText ?? STATUS_WORDS[myStatus]}</span>
+          </span>
+        </button>
+        <div className="sidebar-actions">
+          <ThemeToggle />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Settings"
+            title="Settings"
+            onClick={() => setDialog('settings')}
+          >
+            <SettingsIcon />
+          </button>
+        </div>
+      </header>
+      <div className="sidebar-tools">
+        <div className="search">
+          <label htmlFor={searchId} className="visually-hidden">
+            Search conversations
+          </label>
+          <SearchIcon />
+          <input
+            id={searchId}
+            type="search"
+            placeholder="Search"
+            autoComplete="off"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </div>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="New group"
+          title="New group"
+          onClick={() => setDialog('group')}
+        >
+          <UsersIcon />
+        </button>
+        <button
+          type="button"
+          className="icon-button accent"
+          aria-label="New chat"
+          title="New chat"
+          onClick={() => setDialog('chat')}
+        >
+          <EditIcon />
+        </button>
+      </div>
+      <ConversationList query={query} onNewChat={() => setDialog('chat')} />
+      {dialog === 'chat' && <NewChatDialog onClose={close} />}
+      {dialog === 'group' && <NewGroupDialog onClose={close} />}
+      {dialog === 'settings' && <SettingsDialog onClose={close} onLogout={onLogout} />}
+    </nav>
+  );
+}

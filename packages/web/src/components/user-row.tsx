@@ -1,0 +1,25 @@
+/** A person in a list: avatar with presence, name, @username, and a slot for an action. */
+import type { ReactNode } from 'react';
+import { presenceLabel } from '../lib/presence-label';
+import { useAppState, useNow } from '../state/context';
+import { Avatar } from './avatar';
+
+export function UserRow({ id, children }: { id: string; children?: ReactNode }) {
+  const user = useAppState((s) => s.users[id]);
+  const presence = useAppState((s) => s.presence[id]);
+  const now = useNow();
+  if (user === undefined) return null;
+  return (
+    <div className="user-row">
+      <Avatar id={user.id} name={user.displayName} url={user.avatarUrl} status={presence?.status} />
+      <span className="user-row-text">
+        <span className="user-row-name">{user.displayName}</span>
+        <span className="user-row-sub">
+          @{user.username}
+          {presence !== undefined && ` · ${presenceLabel(presence, now)}`}
+        </span>
+      </span>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Turns a conversation's messages into the rows the chat view renders: day
+ * separators between calendar days, and sender grouping (consecutive messages of
+ * one sender within a few minutes share one header and a tighter gap). Pure.
+ */
+import type { Message } from '@parley/protocol';
+import { daysBetween } from './format-time';
+
+/** Messages of one sender closer than this are grouped. */
+export const GROUP_GAP_MS = 5 * 60_000;
+
+export interface PendingItem {
+  clientId: string;
+  conversationId: string;
+  text: string;
+  createdAt: number;
+  failed?: string;
+}
+
+export type TimelineItem =
+  | { kind: 'day'; key: string; at: number }
+  | { kind: 'system'; key: string; message: Message }
+  | {
+      kind: 'message';
+      key: string;
+      message: Message;
+      /** First of a run by one sender: shows the sender's name (in groups) and more space above. */
+      first: boolean;
+      /** Last of a run: shows the avatar (in groups) and the bubble's tail. */
+      last: boolean;
+    }
+  | { kind: 'pending'; key: string; pending: PendingItem; first: boolean };
+
+export function buildTimeline(
+  messages: readonly Message[],
+  pending: readonly PendingItem[],
+  me: string,
+): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  let prevAt: number | undefined;
+  let prevSender: string | undefined;
+  const dayBreak = (at: number) => {
+    if (prevAt === undefined || daysBetween(prevAt, at) !== 0) {
+      items.push({ kind: 'day', key: `day-${at}`, at });
+      prevSender = undefined;
+    }
+  };
+  for (const message of messages) {
+    dayBreak(message.createdAt);
+    if (message.content.type === 'system') {
+      items.push({ kind: 'system', key: message.id, message });
+      prevSender = undefined;
+    } else {
+      const first =
+        prevSender !== message.senderId || prevAt === undefined || message.createdAt - prevAt > GROUP_GAP_MS;
+      const prev = items[items.length - 1];
+      if (first && prev?.kind === 'message') prev.last = true;
+      items.push({ kind: 'message', key: message.id, message, first, last: true });
+      if (!first && prev?.kind === 'message') prev.last = false;
+      prevSender = message.senderId;
+    }
+    prevAt = message.createdAt;
+  }
+  for (const entry of pending) {
+    dayBreak(entry.createdAt);
+    const first = prevSender !== me;
+    const prev = items[items.length - 1];
+    if (!first && prev?.kind === 'message') prev.last = false;
+    items.push({ kind: 'pending', key: `pending-${entry.clientId}`, pending: entry, first });
+    prevSender = me;
+    prevAt = entry.createdAt;
+  }
+  return items;
+}

@@ -1,0 +1,31 @@
+/**
+ * Vite configuration of the web app: the production build (dist/, served by the
+ * server at `/`) and the dev server with hot reload, which proxies the API and the
+ * WebSocket to a Parley server on 127.0.0.1:8080 (`npm start` in another terminal).
+ */
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const server = process.env.PARLEY_DEV_SERVER ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // The server's CSP forbids inline script: keep Vite from inlining anything into index.html.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    proxy: {
+      '/v1': { target: server, ws: true, changeOrigin: true },
+      '/healthz': { target: server },
+    },
+  },
+});
