@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
 import { loadConfig, startServer, type RunningServer, type StartOptions } from '@parley/server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -68,6 +68,7 @@ export async function startApp(): Promise<App> {
       dataDir,
       sqlitePath: path.join(dataDir, 'parley.db'),
       logLevel: 'silent',
+      sqliteSynchronous: 'normal',
       webDir: WEB_DIST,
       // Many sign-ups from one address in a few seconds is the test, not an attack.
       authAttemptsPerMinute: 10_000,
@@ -182,15 +183,15 @@ export async function startChatWith(person: Person, other: Person): Promise<void
   const dialog = page.getByRole('dialog', { name: 'New chat' });
   await dialog.getByLabel('Username').fill(other.username);
   await dialog.getByRole('button', { name: 'Chat' }).click();
-  await expect.poll(() => page.locator('.chat-title').textContent()).toBe(other.name);
+  await page.getByRole('heading', { level: 1, name: other.name, exact: true }).waitFor();
 }
 
 export async function openConversation(person: Person, title: string): Promise<void> {
   await person.page
     .getByRole('navigation', { name: 'Conversations' })
-    .getByRole('button', { name: new RegExp(`^${title}`) })
+    .getByRole('button', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
     .click();
-  await expect.poll(() => person.page.locator('.chat-title').textContent()).toBe(title);
+  await person.page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
 }
 
 export function composer(person: Person) {
@@ -230,4 +231,21 @@ export async function axeScan(page: Page): Promise<string[]> {
     );
   });
   return violations;
+}
+
+/** A user driven from Node through the SDK (to seed history or play the other side). */
+export async function sdkUser(app: App, username: string, displayName: string, connect = true): Promise<ParleyClient> {
+  const client = createNodeClient({ baseUrl: app.url });
+  await client.register({ username, password: 'correct horse battery', displayName });
+  if (connect) await client.connect();
+  return client;
+}
+
+/** Logs in through the form as an existing user. */
+export async function logIn(person: Person, username: string, password = 'correct horse battery'): Promise<void> {
+  const { page } = person;
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
 }
