@@ -179,6 +179,8 @@ export interface Store {
    */
   appendMessage(message: NewMessage): Promise<AppendResult>;
   getMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined>;
+  /** A message by its server id (MAM paging names messages by id). */
+  getMessage(id: string): Promise<Message | undefined>;
   /** Ascending seq. */
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]>;
 

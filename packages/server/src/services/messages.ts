@@ -103,6 +103,19 @@ export class MessageService {
     return result;
   }
 
+  /**
+   * Where a message sits: its conversation and seq, for a reader of that
+   * conversation (XMPP MAM pages by message id; history pages by seq). Someone
+   * who may not read it gets `not_found`, as if it did not exist.
+   */
+  async locate(auth: AuthContext, messageId: string): Promise<{ conversationId: string; seq: number }> {
+    const message = await this.deps.store.getMessage(messageId);
+    const conversation = message && (await this.deps.store.getConversation(message.conversationId));
+    const role = conversation?.members.find((m) => m.userId === auth.user.id)?.role;
+    if (!message || canRead({ role }) !== null) throw new AppError('not_found', 'No such message.');
+    return { conversationId: message.conversationId, seq: message.seq };
+  }
+
   /** A page of history in ascending seq: the newest page by default, or before/after a seq. */
   async history(auth: AuthContext, input: HistoryInput): Promise<{ messages: Message[]; hasMore: boolean }> {
     const conversation = await this.conversations.load(input.conversationId);

@@ -201,6 +201,9 @@ export class KyselyStore implements Store {
   getMessageByClientId(senderId: string, clientId: string): Promise<Message | undefined> {
     return messages.getMessageByClientId(this.db, senderId, clientId);
   }
+  getMessage(id: string): Promise<Message | undefined> {
+    return messages.getMessage(this.db, id);
+  }
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]> {
     return messages.listMessages(this.db, conversationId, range);
   }

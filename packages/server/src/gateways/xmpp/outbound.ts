@@ -7,6 +7,8 @@
  */
 import type { Conversation, Message } from '@parley/protocol';
 import type { BusEvent } from '../../ports/bus-events';
+import { onRoomChanged } from './handlers/muc';
+import { groupchatStanza } from './handlers/muc-messages';
 import { presenceStanza } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
 import { rosterPush } from './handlers/roster';
@@ -57,6 +59,14 @@ export async function conversationOf(ctx: XmppContext, id: string): Promise<Conv
   return conversation;
 }
 
+/** Keeps the latest state of a conversation (the room diff of onRoomChanged needs the previous one). */
+export function remember(ctx: XmppContext, conversation: Conversation): Conversation | undefined {
+  const c = cache(ctx);
+  const before = c.conversations.get(conversation.id);
+  c.conversations.set(conversation.id, conversation);
+  return before;
+}
+
 /** The id XMPP peers know a message by: the sender's stanza id when it came over XMPP. */
 export function stanzaIdOf(message: Message): string {
   return message.clientId.startsWith('x_') ? message.clientId.slice(2) : message.id;
@@ -73,9 +83,9 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
 
 /** A direct message as its recipient's resources see it; null when this resource must not get it. */
 export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
-  if (message.content.type !== 'text') return null;
   const conversation = await conversationOf(ctx, message.conversationId);
-  if (conversation.kind !== 'direct') return null;
+  if (conversation.kind === 'group') return delayed ? null : groupchatStanza(ctx, message, false);
+  if (message.content.type !== 'text' || conversation.kind !== 'direct') return null;
   const body = el('body', {}, message.content.text);
   const sid = el('stanza-id', { xmlns: NS_SID, id: message.id, by: ctx.bareJid });
   const delay = delayed
@@ -150,7 +160,7 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       ctx.send(presenceStanza(ctx, await usernameOf(ctx, event.presence.userId), event.presence.status));
       return;
     case 'conversation.updated':
-      cache(ctx).conversations.set(event.conversation.id, event.conversation);
+      await onRoomChanged(ctx, remember(ctx, event.conversation), event.conversation);
       return;
     case 'conversation.removed':
       cache(ctx).conversations.delete(event.conversationId);

@@ -3,16 +3,24 @@
  * Prosody-style. IQs route by type and payload namespace (`iq-get/urn:xmpp:ping`),
  * messages by type (`message/chat`), presence by type (`presence/subscribe`).
  * Handlers live one per XEP in handlers/ and register here; the router itself
- * knows no feature. An IQ nobody handles gets `service-unavailable`, as RFC 6120
+ * knows no feature. Stanzas addressed to the conference component
+ * (`room@conference.domain`) route under a `muc/` prefix (`muc/presence/available`,
+ * `muc/iq-get/<ns>`), as Prosody hosts a component. An IQ nobody handles gets `service-unavailable`, as RFC 6120
  * section 8.4 asks; other unhandled stanzas are dropped.
  */
 import { AppError } from '../../domain/errors';
 import type { Logger } from '../../ports/logger';
 import type { AuthContext, Services } from '../../services';
-import type { JidMapper } from './jid';
+import { parseJid, type JidMapper } from './jid';
 import { children, el, NS, type XmlElement } from './xml';
 
 export interface SessionState {
+  /**
+   * XEP-0045: rooms (by conversation id) this resource joined: its nick, and the
+   * seq up to which the join's history covered the room (live messages at or
+   * below it are duplicates).
+   */
+  readonly rooms: Map<string, { nick: string; seq: number }>;
   /** XEP-0280: this resource asked for carbons. */
   carbons: boolean;
   /** RFC 6121: the resource sent its initial presence. */
@@ -32,6 +40,12 @@ export interface XmppContext {
   readonly state: SessionState;
   readonly logger: Logger;
   send(element: XmlElement): void;
+  /**
+   * Runs a task in the resource's outbound order, after every bus event already
+   * queued for it (a room join reads history there, so no live message falls
+   * between the history and the first live one).
+   */
+  enqueue(task: () => Promise<void>): void;
 }
 
 /** An IQ handler returns the payload of the result (or nothing for an empty result). */
@@ -86,16 +100,27 @@ export function toStanzaError(error: unknown): StanzaError | null {
   }
 }
 
+function scopeOf(ctx: XmppContext, stanza: XmlElement): string {
+  const to = stanza.attrs.to;
+  if (to === undefined) return '';
+  const domain = parseJid(to)?.domain;
+  return domain === ctx.jids.conference ? 'muc/' : '';
+}
+
 export class Router {
   private readonly iq = new Map<string, IqHandler>();
   private readonly stanzas = new Map<string, StanzaHandler>();
 
-  onIq(type: 'get' | 'set', xmlns: string, handler: IqHandler): this {
-    this.iq.set(`${type}/${xmlns}`, handler);
+  /** `scope` 'muc' takes IQs to the conference component and its rooms instead of the server's. */
+  onIq(type: 'get' | 'set', xmlns: string, handler: IqHandler, scope: '' | 'muc' = ''): this {
+    this.iq.set(`${scope ? 'muc/' : ''}${type}/${xmlns}`, handler);
     return this;
   }
 
-  /** `key` is `message/<type>` or `presence/<type>` (`available` for presence without a type). */
+  /**
+   * `key` is `message/<type>` or `presence/<type>` (`available` for presence without
+   * a type), prefixed with `muc/` for stanzas to the conference component.
+   */
   on(key: string, handler: StanzaHandler): this {
     this.stanzas.set(key, handler);
     return this;
@@ -105,7 +130,7 @@ export class Router {
     try {
       if (stanza.name === 'iq') return await this.dispatchIq(ctx, stanza);
       const type = stanza.attrs.type ?? (stanza.name === 'presence' ? 'available' : 'normal');
-      const handler = this.stanzas.get(`${stanza.name}/${type}`);
+      const handler = this.stanzas.get(`${scopeOf(ctx, stanza)}${stanza.name}/${type}`);
       if (handler) await handler(ctx, stanza);
     } catch (error) {
       if (stanza.attrs.type === 'error') return; // never answer an error with an error
@@ -123,7 +148,7 @@ export class Router {
     if ((type !== 'get' && type !== 'set') || !payload || payloads.length !== 1 || !iq.attrs.id) {
       throw new StanzaError('bad-request', 'modify');
     }
-    const handler = this.iq.get(`${type}/${payload.xmlns}`);
+    const handler = this.iq.get(`${scopeOf(ctx, iq)}${type}/${payload.xmlns}`);
     if (!handler) throw new StanzaError('service-unavailable');
     const result = await handler(ctx, iq, payload);
     ctx.send(

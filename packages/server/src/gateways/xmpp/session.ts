@@ -70,7 +70,7 @@ export class XmppSession implements RealtimeConnection {
   private readonly bucket: TokenBucket;
   private readonly authTimer: { cancel(): void };
   private readonly log: Logger;
-  readonly state: SessionState = { carbons: false, available: false, sentClientIds: new Set() };
+  readonly state: SessionState = { carbons: false, available: false, sentClientIds: new Set(), rooms: new Map() };
   /** Highest seq written per conversation: live events at or below it are duplicates of the offline batch. */
   readonly written = new Map<string, number>();
   private ctxCache: XmppContext | undefined;
@@ -352,6 +352,9 @@ export class XmppSession implements RealtimeConnection {
       state: this.state,
       logger: this.log,
       send: (element) => this.write(element),
+      enqueue: (task) => {
+        this.outbound = this.outbound.then(task).catch((error: unknown) => this.fault(error));
+      },
     };
     return this.ctxCache;
   }

@@ -22,6 +22,8 @@ export function messagesContract(h: Harness): void {
       });
       expect(await h.store.getMessageByClientId(owner.id, first.clientId)).toEqual(a.message);
       expect(await h.store.getMessageByClientId(owner.id, uid('none'))).toBeUndefined();
+      expect(await h.store.getMessage(a.message.id)).toEqual(a.message);
+      expect(await h.store.getMessage('m_none')).toBeUndefined();
     });
 
     it('keeps lastActivityAt from moving backwards', async () => {

@@ -31,6 +31,11 @@ export async function getMessageByClientId(db: Db, senderId: string, clientId: s
   return row && toMessage(row);
 }
 
+export async function getMessage(db: Db, id: string): Promise<Message | undefined> {
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toMessage(row);
+}
+
 export async function appendMessage({ db, dialect }: QueryContext, message: NewMessage): Promise<AppendResult> {
   // No duplicate check before the lock: callers that expect retries (the message
   // service) look first; under the lock the check below is the one that counts.

@@ -1,6 +1,6 @@
 /**
  * XEP-0030 Service Discovery: what the server (and an account) supports, and
- * the conference component as an item. The feature list is built from the
+ * the conference component as its one item. The feature list is built from the
  * handlers actually registered, so it cannot claim what is not there.
  */
 import { parseJid } from '../jid';
@@ -20,5 +20,10 @@ export function registerDisco(router: Router, features: readonly string[]): void
     const list = [NS_DISCO_INFO, NS_DISCO_ITEMS, ...features].map((f) => el('feature', { var: f }));
     return Promise.resolve(el('query', { xmlns: NS_DISCO_INFO }, identity, ...list));
   });
-  router.onIq('get', NS_DISCO_ITEMS, () => Promise.resolve(el('query', { xmlns: NS_DISCO_ITEMS })));
+  // The server's one item is its conference component (XEP-0045 6.1); muc.ts answers for it.
+  router.onIq('get', NS_DISCO_ITEMS, (ctx) =>
+    Promise.resolve(
+      el('query', { xmlns: NS_DISCO_ITEMS }, el('item', { jid: ctx.jids.conference, name: 'Parley groups' })),
+    ),
+  );
 }

@@ -7,6 +7,8 @@ import { NS_BLOCKING, registerBlocking } from './blocking';
 import { NS_CARBONS, registerCarbons } from './carbons';
 import { registerDisco } from './disco';
 import { registerMessages } from './message';
+import { registerMuc } from './muc';
+import { registerMucMessages } from './muc-messages';
 import { NS_PING, registerPing } from './ping';
 import { registerPresence } from './presence';
 import { NS_CHATSTATES, NS_MARKERS, NS_RECEIPTS } from './receipts';
@@ -20,6 +22,8 @@ export function buildRouter(): Router {
   registerMessages(router);
   registerCarbons(router);
   registerBlocking(router);
+  registerMuc(router);
+  registerMucMessages(router);
   registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS]);
   return router;
 }

@@ -50,6 +50,7 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
 async function unavailable(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   if (stanza.attrs.to !== undefined || !ctx.state.available) return;
   ctx.state.available = false;
+  ctx.state.rooms.clear(); // XEP-0045 7.14: going offline leaves every room
   await ctx.services.presence.disconnected(ctx.auth.user.id, ctx.connectionId);
 }
 

@@ -1,0 +1,217 @@
+/**
+ * XEP-0045 Multi-User Chat = Parley groups, at the conference component
+ * `conference.<domain>`: the room `<conversationId>@conference.<domain>` is the
+ * group, its members are its occupants (nick = username), and a Parley role is
+ * an affiliation and a room role (owner: owner/moderator, admin: admin/moderator,
+ * member: member/participant). Rooms are members-only, non-anonymous, persistent
+ * and logged (the archive is MAM, mam.ts). This file owns joining and leaving
+ * (presence to room/nick), the component's disco, and the room's presence
+ * changes when membership changes; muc-messages.ts owns groupchat both ways.
+ *
+ * Joining sends, in XEP-0045 7.2 order: every member's presence, the joiner's
+ * own (codes 110, 100, 170), the history (`<history maxstanzas|seconds|since/>`),
+ * then the subject (= title). Leaving (unavailable) only stops delivery to that
+ * resource: it is "leaving the room" in XEP-0045, not leaving the Parley group
+ * (a resource that goes offline leaves every room it was in, yet its user is
+ * still a member). Rooms cannot be created or configured from XMPP.
+ */
+import type { Conversation, Member, Role } from '@parley/protocol';
+import { AppError } from '../../../domain/errors';
+import { parseJid } from '../jid';
+import { remember, usernameOf } from '../outbound';
+import { StanzaError, type Router, type XmppContext } from '../router';
+import { child, el, type XmlElement } from '../xml';
+import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './disco';
+import { sendHistory, subjectStanza } from './muc-messages';
+
+export const NS_MUC = 'http://jabber.org/protocol/muc';
+export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+const NS_MAM = 'urn:xmpp:mam:2';
+const DEFAULT_HISTORY = 20;
+
+const ROOM_FEATURES = [
+  NS_MUC,
+  'muc_membersonly',
+  'muc_nonanonymous',
+  'muc_persistent',
+  'muc_hidden',
+  'muc_unmoderated',
+  NS_MAM,
+];
+
+const affiliations: Record<Role, { affiliation: string; role: string }> = {
+  owner: { affiliation: 'owner', role: 'moderator' },
+  admin: { affiliation: 'admin', role: 'moderator' },
+  member: { affiliation: 'member', role: 'participant' },
+};
+
+/** The group a room JID names, for a member; non-members and non-groups get the XEP-0045 errors. */
+export async function roomFor(ctx: XmppContext, to: string | undefined): Promise<Conversation> {
+  const conversationId = ctx.jids.roomOf(parseJid(to));
+  if (!conversationId) throw new StanzaError('item-not-found', 'cancel', 'no such room');
+  let conversation: Conversation;
+  try {
+    conversation = await ctx.services.conversations.get(ctx.auth, conversationId);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    // XEP-0045 7.2.6 and 7.2.8: a members-only room refuses others; rooms are never created here.
+    if (error.code === 'not_member' || error.code === 'forbidden') {
+      throw new StanzaError('registration-required', 'auth', 'this room is for members of the group');
+    }
+    if (error.code === 'not_found') {
+      throw new StanzaError('item-not-found', 'cancel', 'no such room (rooms are created in Parley)');
+    }
+    throw error;
+  }
+  if (conversation.kind !== 'group') throw new StanzaError('item-not-found', 'cancel', 'not a group');
+  return conversation;
+}
+
+/** A member's presence in a room, as `to` sees it; `codes` are XEP-0045 status codes. */
+export async function occupantPresence(
+  ctx: XmppContext,
+  roomJid: string,
+  member: Pick<Member, 'userId' | 'role'>,
+  codes: readonly string[] = [],
+  unavailable = false,
+): Promise<XmlElement> {
+  const username = await usernameOf(ctx, member.userId);
+  const { affiliation, role } = unavailable ? { affiliation: 'none', role: 'none' } : affiliations[member.role];
+  return el(
+    'presence',
+    { from: `${roomJid}/${username}`, to: ctx.fullJid, type: unavailable ? 'unavailable' : undefined },
+    el(
+      'x',
+      { xmlns: NS_MUC_USER },
+      el('item', { affiliation, role, jid: ctx.jids.user(username) }),
+      ...codes.map((code) => el('status', { code })),
+    ),
+  );
+}
+
+async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+  const to = parseJid(stanza.attrs.to);
+  if (!to?.resource) throw new StanzaError('jid-malformed', 'modify', 'join with room@service/nick');
+  const conversation = await roomFor(ctx, stanza.attrs.to);
+  // A presence update (show/status) from a resource already in the room needs no new join.
+  if (ctx.state.rooms.has(conversation.id)) return;
+  const nick = ctx.auth.user.username;
+  // 110: this is you; 100: the room is non-anonymous; 170: it is logged; 210: the service chose your nick.
+  const codes = ['110', '100', '170', ...(to.resource === nick ? [] : ['210'])];
+  const limits = historyLimits(child(child(stanza, 'x', NS_MUC) ?? el('x'), 'history', NS_MUC));
+  // Joined from now on (a second join presence is a presence update), silent until the history is out.
+  ctx.state.rooms.set(conversation.id, { nick, seq: Number.MAX_SAFE_INTEGER });
+  ctx.enqueue(async () => {
+    // Read again in outbound order: everything committed before this point is in the history below.
+    const room = await ctx.services.conversations.get(ctx.auth, conversation.id);
+    remember(ctx, room);
+    const roomJid = ctx.jids.room(room.id);
+    for (const member of room.members) {
+      if (member.userId !== ctx.auth.user.id) ctx.send(await occupantPresence(ctx, roomJid, member));
+    }
+    const self = room.members.find((m) => m.userId === ctx.auth.user.id);
+    if (!self || !ctx.state.rooms.has(room.id)) return;
+    ctx.send(await occupantPresence(ctx, roomJid, self, codes));
+    const last = await sendHistory(ctx, room, limits);
+    ctx.state.rooms.set(room.id, { nick, seq: Math.max(room.lastSeq, last) });
+    ctx.send(subjectStanza(ctx, room));
+  });
+}
+
+function historyLimits(history: XmlElement | undefined): { max: number; since: number } {
+  if (!history) return { max: DEFAULT_HISTORY, since: 0 };
+  const maxStanzas = Number(history.attrs.maxstanzas ?? DEFAULT_HISTORY);
+  // COMPAT: some clients send maxchars='0' to mean "no history" instead of maxstanzas='0'.
+  const none = history.attrs.maxchars === '0';
+  let since = 0;
+  if (history.attrs.seconds !== undefined) since = Date.now() - Number(history.attrs.seconds) * 1000;
+  if (history.attrs.since !== undefined) since = Math.max(since, Date.parse(history.attrs.since) || 0);
+  const max = none || !Number.isFinite(maxStanzas) ? 0 : Math.max(0, Math.min(Math.trunc(maxStanzas), 100));
+  return { max, since };
+}
+
+function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+  const conversationId = ctx.jids.roomOf(parseJid(stanza.attrs.to));
+  if (!conversationId || !ctx.state.rooms.delete(conversationId)) return Promise.resolve();
+  const roomJid = ctx.jids.room(conversationId);
+  ctx.send(
+    el(
+      'presence',
+      { from: `${roomJid}/${ctx.auth.user.username}`, to: ctx.fullJid, type: 'unavailable' },
+      el(
+        'x',
+        { xmlns: NS_MUC_USER },
+        el('item', { affiliation: 'member', role: 'none' }),
+        el('status', { code: '110' }),
+      ),
+    ),
+  );
+  return Promise.resolve();
+}
+
+/** Membership changed: joined resources see members arrive, leave, or change roles; a removed user is out. */
+export async function onRoomChanged(ctx: XmppContext, before: Conversation | undefined, after: Conversation) {
+  if (after.kind !== 'group' || !ctx.state.rooms.has(after.id)) return;
+  const roomJid = ctx.jids.room(after.id);
+  const old = new Map((before?.members ?? []).map((m) => [m.userId, m.role]));
+  const still = new Set(after.members.map((m) => m.userId));
+  for (const member of after.members) {
+    if (old.get(member.userId) === member.role) continue;
+    const codes = member.userId === ctx.auth.user.id ? ['110'] : [];
+    ctx.send(await occupantPresence(ctx, roomJid, member, codes));
+  }
+  for (const [userId, role] of old) {
+    if (still.has(userId)) continue;
+    const self = userId === ctx.auth.user.id;
+    // 321: removed because of an affiliation change (no longer a member).
+    ctx.send(await occupantPresence(ctx, roomJid, { userId, role }, self ? ['110', '321'] : ['321'], true));
+    if (self) ctx.state.rooms.delete(after.id);
+  }
+}
+
+export function registerMuc(router: Router): void {
+  router.on('muc/presence/available', join).on('muc/presence/unavailable', leave);
+  router.onIq(
+    'get',
+    NS_DISCO_INFO,
+    async (ctx, iq) => {
+      const to = parseJid(iq.attrs.to);
+      if (to && to.local === '') {
+        return el(
+          'query',
+          { xmlns: NS_DISCO_INFO },
+          el('identity', { category: 'conference', type: 'text', name: 'Parley groups' }),
+          ...[NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC].map((f) => el('feature', { var: f })),
+        );
+      }
+      const conversation = await roomFor(ctx, iq.attrs.to);
+      return el(
+        'query',
+        { xmlns: NS_DISCO_INFO },
+        el('identity', { category: 'conference', type: 'text', name: conversation.title ?? conversation.id }),
+        ...[NS_DISCO_INFO, ...ROOM_FEATURES].map((f) => el('feature', { var: f })),
+      );
+    },
+    'muc',
+  );
+  router.onIq(
+    'get',
+    NS_DISCO_ITEMS,
+    async (ctx, iq) => {
+      const to = parseJid(iq.attrs.to);
+      if (to && to.local !== '') {
+        await roomFor(ctx, iq.attrs.to); // occupants are not listed to disco (XEP-0045 6.5 allows it)
+        return el('query', { xmlns: NS_DISCO_ITEMS });
+      }
+      const groups = (await ctx.services.conversations.list(ctx.auth)).filter((s) => s.conversation.kind === 'group');
+      return el(
+        'query',
+        { xmlns: NS_DISCO_ITEMS },
+        ...groups.map(({ conversation }) =>
+          el('item', { jid: ctx.jids.room(conversation.id), name: conversation.title ?? conversation.id }),
+        ),
+      );
+    },
+    'muc',
+  );
+}
