@@ -6,6 +6,7 @@ import { Router } from '../router';
 import { NS_BLOCKING, registerBlocking } from './blocking';
 import { NS_CARBONS, registerCarbons } from './carbons';
 import { registerDisco } from './disco';
+import { NS_MAM, registerMam } from './mam';
 import { registerMessages } from './message';
 import { registerMuc } from './muc';
 import { registerMucMessages } from './muc-messages';
@@ -24,6 +25,7 @@ export function buildRouter(): Router {
   registerBlocking(router);
   registerMuc(router);
   registerMucMessages(router);
-  registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS]);
+  registerMam(router);
+  registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS, NS_MAM]);
   return router;
 }
