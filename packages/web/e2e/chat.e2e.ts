@@ -42,7 +42,7 @@ describe.skipIf(skip !== undefined)('two people chat in the browser', () => {
     await send(alice, 'Hi Bob!');
     // Bob sees the new conversation appear, with an unread badge and the title count.
     const entry = bob.page.getByRole('button', { name: /^Alice/ });
-    await expect.poll(() => entry.getAttribute('aria-label')).toContain('1 unread');
+    await expect.poll(() => entry.getByTestId('unread-badge').textContent()).toBe('1 unread');
     await expect.poll(() => bob.page.title()).toBe('(1) Parley');
     // Bob's device has it, but Bob has not opened the chat: delivered, not read.
     const tick = alice.page.locator('[data-testid="message"]').last().locator('.ticks');

@@ -44,7 +44,7 @@ describe.skipIf(skip !== undefined)('a group of three', () => {
       await dialog.getByText(`@${member.username}`).waitFor();
     }
     await dialog.getByRole('button', { name: 'Create group (3)' }).click();
-    await ann.page.getByRole('heading', { level: 1, name: 'Weekend plans' }).waitFor();
+    await ann.page.getByRole('heading', { level: 2, name: 'Weekend plans' }).waitFor();
     await expect.poll(() => ann.page.getByTestId('chat-subtitle').textContent()).toBe('3 members, 2 online');
     await expect
       .poll(() => ann.page.locator('.system-message').first().textContent())

@@ -183,7 +183,7 @@ export async function startChatWith(person: Person, other: Person): Promise<void
   const dialog = page.getByRole('dialog', { name: 'New chat' });
   await dialog.getByLabel('Username').fill(other.username);
   await dialog.getByRole('button', { name: 'Chat' }).click();
-  await page.getByRole('heading', { level: 1, name: other.name, exact: true }).waitFor();
+  await page.getByRole('heading', { level: 2, name: other.name, exact: true }).waitFor();
 }
 
 export async function openConversation(person: Person, title: string): Promise<void> {
@@ -191,7 +191,7 @@ export async function openConversation(person: Person, title: string): Promise<v
     .getByRole('navigation', { name: 'Conversations' })
     .getByRole('button', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
     .click();
-  await person.page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
+  await person.page.getByRole('heading', { level: 2, name: title, exact: true }).waitFor();
 }
 
 export function composer(person: Person) {

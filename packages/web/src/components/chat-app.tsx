@@ -59,11 +59,12 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
 
   return (
     <ControllerContext.Provider value={controller}>
-      <div className={hasActive ? 'app has-active' : 'app'}>
+      <main className={hasActive ? 'app has-active' : 'app'}>
+        <h1 className="visually-hidden">Parley</h1>
         <ConnectionBanner />
         <Sidebar onLogout={() => void logout()} />
         <ChatPane />
-      </div>
+      </main>
     </ControllerContext.Provider>
   );
 }

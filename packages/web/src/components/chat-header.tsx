@@ -46,7 +46,7 @@ export function ChatHeader({ id }: { id: string }) {
       </button>
       <Avatar id={peer ?? id} name={title} url={peer === undefined ? null : users[peer]?.avatarUrl} status={status} />
       <div className="chat-header-text">
-        <h1 className="chat-title">{title}</h1>
+        <h2 className="chat-title">{title}</h2>
         <p className="chat-subtitle" data-testid="chat-subtitle">
           {subtitle}
         </p>

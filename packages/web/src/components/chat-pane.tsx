@@ -14,19 +14,19 @@ export function ChatPane() {
   const exists = useAppState((s) => s.activeId !== null && s.conversations[s.activeId] !== undefined);
   if (activeId === null || !exists) {
     return (
-      <main className="chat chat-empty" aria-label="Chat">
+      <section className="chat chat-empty" aria-label="Chat">
         <ChatIcon />
-        <h1>Your messages</h1>
+        <h2>Your messages</h2>
         <p>Pick a conversation on the left, or start a new one.</p>
-      </main>
+      </section>
     );
   }
   return (
-    <main className="chat" aria-label="Chat">
+    <section className="chat" aria-label="Chat">
       <ChatHeader id={activeId} />
       <MessageList key={activeId} id={activeId} />
       <TypingLine id={activeId} />
       <Composer key={`composer-${activeId}`} id={activeId} />
-    </main>
+    </section>
   );
 }

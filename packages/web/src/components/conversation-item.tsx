@@ -1,7 +1,8 @@
 /**
  * One entry of the conversation list: avatar (with presence for direct chats),
  * title, time of the last message, a one-line preview (or "typing…"), and the
- * unread badge. The accessible name says all of it in one sentence.
+ * unread badge. Its visible text is its accessible name (plus presence and
+ * "unread" for screen readers).
  */
 import { listTime } from '../lib/format-time';
 import { conversationTitle, peerId, previewText } from '../lib/names';
@@ -34,20 +35,11 @@ export function ConversationItem({ id }: { id: string }) {
           : 'Say hello 👋'
         : previewText(c.lastMessage, users, me, group);
   const time = c.lastMessage?.createdAt ?? c.conversation.lastActivityAt;
-  const label = [
-    title,
-    presence !== undefined && !group ? presence.status : undefined,
-    c.unread > 0 ? `${c.unread} unread` : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
-
   return (
     <button
       type="button"
       className={`conversation${active ? ' active' : ''}${c.unread > 0 ? ' has-unread' : ''}`}
       aria-current={active ? 'true' : undefined}
-      aria-label={label}
       data-conversation-id={id}
       onClick={() => controller.open(id)}
     >
@@ -59,7 +51,10 @@ export function ConversationItem({ id }: { id: string }) {
       />
       <span className="conversation-body">
         <span className="conversation-top">
-          <span className="conversation-title">{title}</span>
+          <span className="conversation-title">
+            {title}
+            {presence !== undefined && !group && <span className="visually-hidden">, {presence.status}</span>}
+          </span>
           <span className="conversation-time">{listTime(time, now)}</span>
         </span>
         <span className="conversation-bottom">
@@ -67,6 +62,7 @@ export function ConversationItem({ id }: { id: string }) {
           {c.unread > 0 && (
             <span className="unread-badge" data-testid="unread-badge">
               {c.unread > 99 ? '99+' : c.unread}
+              <span className="visually-hidden"> unread</span>
             </span>
           )}
         </span>

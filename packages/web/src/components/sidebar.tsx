@@ -28,13 +28,9 @@ export function Sidebar({ onLogout }: { onLogout: () => void }) {
   return (
     <nav className="sidebar" aria-label="Conversations">
       <header className="sidebar-header">
-        <button
-          type="button"
-          className="me-button"
-          onClick={() => setDialog('settings')}
-          aria-label={`${me.displayName}, ${STATUS_WORDS[myStatus]}. Open settings and status`}
-        >
+        <button type="button" className="me-button" onClick={() => setDialog('settings')}>
           <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} status={myStatus} />
+          <span className="visually-hidden">Your status: </span>
           <span className="me-text">
             <span className="me-name">{me.displayName}</span>
             <span className="me-status">{me.statusText ?? STATUS_WORDS[myStatus]}</span>
