@@ -140,6 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     domain: config.xmppDomain,
     limits: { maxStanzaChars: config.xmppMaxStanzaBytes, maxDepth: 32, maxAttributes: 64 },
     stanzasPerSecond: config.xmppStanzasPerSecond,
+    resumeMs: config.xmppResumeSeconds * 1000,
     sendBufferBytes: config.sendBufferBytes,
     authTimeoutMs: config.authTimeoutMs,
   });

@@ -19,6 +19,16 @@ declare module '@xmpp/client' {
     on(event: 'error' | 'offline' | 'online', listener: (value: unknown) => void): void;
     iqCaller: { request(element: Element, timeout?: number): Promise<Element> };
     jid: { toString(): string } | null;
+    /** The current socket (TLS after STARTTLS); tests destroy it to simulate a dropped connection. */
+    socket: { socket: { destroy(): void } | null } | null;
+    /** XEP-0198 state of @xmpp/stream-management. */
+    streamManagement: {
+      enabled: boolean;
+      id: string;
+      outbound: number;
+      outbound_q: unknown[];
+      on(event: 'resumed', listener: () => void): void;
+    };
   }
   export function client(options: {
     service: string;

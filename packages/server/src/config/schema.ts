@@ -233,6 +233,14 @@ export const configKeys = {
     max: 100_000,
     doc: 'Sustained stanzas per second per XMPP stream (burst: 4x); a stream past it is paused (reading stops) until it is back under.',
   },
+  xmppResumeSeconds: {
+    env: 'PARLEY_XMPP_RESUME_SECONDS',
+    kind: 'int',
+    default: 300,
+    min: 0,
+    max: 86_400,
+    doc: 'XEP-0198 stream management: how long a dropped XMPP stream that enabled resumption is kept (its resource, rooms and unacknowledged stanzas, in memory) for the client to resume it; `0` offers no resumption.',
+  },
   logLevel: {
     env: 'PARLEY_LOG_LEVEL',
     kind: 'enum',

@@ -19,7 +19,7 @@ import { WsTransport } from './transport-ws';
 
 export const XMPP_WS_PATH = '/xmpp-websocket';
 
-export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'bound'> & { domain: string };
+export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'bound' | 'resumable'> & { domain: string };
 
 export class XmppGateway {
   private readonly sessions = new Set<XmppSession>();
@@ -29,7 +29,13 @@ export class XmppGateway {
   private server: Server | undefined;
 
   constructor(private readonly config: XmppGatewayOptions) {
-    this.options = { ...config, router: buildRouter(), jids: new JidMapper(config.domain), bound: new Map() };
+    this.options = {
+      ...config,
+      router: buildRouter(),
+      jids: new JidMapper(config.domain),
+      bound: new Map(),
+      resumable: new Map(),
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: config.limits.maxStanzaChars * 4,
@@ -66,7 +72,7 @@ export class XmppGateway {
     transport.onClose = () => {
       this.sockets.delete(socket);
       this.sessions.delete(session);
-      session.onClosed();
+      session.onTransportClosed(transport);
     };
   }
 
@@ -83,7 +89,7 @@ export class XmppGateway {
       transport.onData = (text) => session.receive(text);
       transport.onClose = () => {
         this.sessions.delete(session);
-        session.onClosed();
+        session.onTransportClosed(transport);
       };
     });
     return true;
@@ -96,6 +102,7 @@ export class XmppGateway {
   async close(): Promise<void> {
     for (const session of this.sessions) session.streamError('system-shutdown', 'server shutting down');
     this.sessions.clear();
+    for (const session of [...this.options.resumable.values()]) session.terminate();
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();

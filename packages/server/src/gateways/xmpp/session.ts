@@ -4,7 +4,11 @@
  * router, one at a time and in order (so one resource's messages commit in the
  * order it sent them). It is also the resource's realtime connection: the hub
  * hands it bus events, which outbound.ts turns into stanzas, again in order.
- * It must not know any XEP: those are handlers/.
+ * With XEP-0198 (stream-management.ts) a dropped stream that asked for
+ * resumption is kept detached for `resumeMs`: events still become stanzas, kept
+ * unacknowledged, and a new stream that resumes it takes over (the new session
+ * object then only forwards to the old one). It must not know any stanza-level
+ * XEP: those are handlers/.
  */
 import { randomBytes } from 'node:crypto';
 import type { BusEvent } from '../../ports/bus-events';
@@ -16,25 +20,14 @@ import { TokenBucket } from '../ws/token-bucket';
 import type { JidMapper } from './jid';
 import { deliverOffline, handleEvent } from './outbound';
 import { XmlStreamParser, type ParserLimits, type StreamErrorCondition } from './parser';
+import { NS_SM, StreamManagement } from './stream-management';
 import type { Router, SessionState, XmppContext } from './router';
-import { mechanismsFor, startSasl, type SaslExchange } from './sasl';
+import { mechanismsFor } from './sasl';
+import { SaslNegotiation } from './sasl-negotiation';
+import type { Transport } from './transport';
 import { child, el, NS, serialize, text, type XmlElement } from './xml';
 
-export interface Transport {
-  readonly kind: 'tcp' | 'websocket';
-  /** TLS is in place (or the WebSocket is on loopback behind a TLS-terminating proxy). */
-  readonly secure: boolean;
-  /** STARTTLS is possible on this transport now. */
-  readonly canStartTls: boolean;
-  readonly bufferedBytes: number;
-  write(data: string): void;
-  /** Upgrades to TLS after `<proceed/>` was written; resolves when the handshake is done. */
-  startTls(): Promise<void>;
-  pause(): void;
-  resume(): void;
-  /** Flushes what was written, then closes. */
-  end(): void;
-}
+export type { Transport } from './transport';
 
 export interface SessionOptions {
   services: Services;
@@ -49,21 +42,34 @@ export interface SessionOptions {
   authTimeoutMs: number;
   /** Resources bound on this node, by full JID (conflicts get a generated resource). */
   bound: Map<string, XmppSession>;
+  /** XEP-0198: how long a dropped stream can be resumed; 0 offers no resumption. */
+  resumeMs: number;
+  /** XEP-0198: sessions that may be resumed, by resumption id. */
+  resumable: Map<string, XmppSession>;
 }
 
-const MAX_AUTH_FAILURES = 3;
 /** Stanzas parsed but not yet handled before reading pauses (bounded memory per stream). */
 const MAX_PENDING = 64;
+/** XEP-0198: unacknowledged stanzas kept per session before it is given up. */
+const MAX_UNACKED = 5_000;
+/** XEP-0198: how soon after sending we ask the client for an ack. */
+const ACK_REQUEST_MS = 1_000;
 
 export class XmppSession implements RealtimeConnection {
   private parser: XmlStreamParser;
   private headerSent = false;
   private streamId = '';
   private auth: AuthContext | undefined;
-  private sasl: SaslExchange | undefined;
-  private authFailures = 0;
+  private readonly saslNegotiation: SaslNegotiation;
   private resource = '';
   private closed = false;
+  /** XEP-0198: the transport dropped, the session waits for a resume. */
+  private detached = false;
+  /** This stream resumed an older session: everything goes there. */
+  private movedTo: XmppSession | undefined;
+  private readonly sm = new StreamManagement(MAX_UNACKED);
+  private ackRequest: { cancel(): void } | undefined;
+  private resumeTimer: { cancel(): void } | undefined;
   private inbound: Promise<void> = Promise.resolve();
   private outbound: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -77,11 +83,14 @@ export class XmppSession implements RealtimeConnection {
 
   constructor(
     readonly id: string,
-    private readonly transport: Transport,
+    private transport: Transport,
     private readonly options: SessionOptions,
   ) {
     this.log = options.logger.child({ connection: id, gateway: 'xmpp' });
     this.parser = this.newParser();
+    this.saslNegotiation = new SaslNegotiation(options.services, options.jids.domain, (data) => {
+      if (!this.closed) this.transport.write(data);
+    });
     this.bucket = new TokenBucket(options.stanzasPerSecond, options.stanzasPerSecond * 4, options.clock.now());
     this.authTimer = options.clock.setTimeout(() => {
       if (!this.resource) this.streamError('connection-timeout', 'no authentication in time');
@@ -123,11 +132,29 @@ export class XmppSession implements RealtimeConnection {
   /** Writes a stanza; a reader that stays too far behind is cut off (it resyncs on reconnect). */
   write(element: XmlElement): void {
     if (this.closed) return;
-    if (this.transport.bufferedBytes > this.options.sendBufferBytes) {
+    if (!this.detached && this.transport.bufferedBytes > this.options.sendBufferBytes) {
       this.streamError('policy-violation', 'reader too slow');
       return;
     }
-    this.transport.write(serialize(element, this.transport.kind === 'tcp' ? NS.client : ''));
+    const serialized = serialize(element, this.transport.kind === 'tcp' ? NS.client : '');
+    if (this.sm.enabled && !this.sm.track(serialized)) {
+      this.log.info({ unacked: this.sm.unacked.length }, 'too many unacknowledged stanzas');
+      if (this.detached) this.terminate();
+      else this.streamError('policy-violation', 'too many unacknowledged stanzas');
+      return;
+    }
+    if (this.detached) return;
+    this.transport.write(serialized);
+    if (this.sm.enabled) this.requestAck();
+  }
+
+  /** XEP-0198 4: asks for an ack shortly after sending, once per burst. */
+  private requestAck(): void {
+    if (this.ackRequest) return;
+    this.ackRequest = this.options.clock.setTimeout(() => {
+      this.ackRequest = undefined;
+      if (!this.closed && !this.detached && this.sm.unacked.length > 0) this.transport.write(`<r xmlns="${NS_SM}"/>`);
+    }, ACK_REQUEST_MS);
   }
 
   private newParser(): XmlStreamParser {
@@ -195,11 +222,13 @@ export class XmppSession implements RealtimeConnection {
       // RFC 6121 legacy session establishment, marked optional (RFC 3921bis).
       features.push(el('session', { xmlns: NS.session }, el('optional')));
       features.push(el('ver', { xmlns: 'urn:xmpp:features:rosterver' }));
+      features.push(el('sm', { xmlns: NS_SM }));
     }
     this.writeStreamElement('features', ...features);
   }
 
   private onStanza(element: XmlElement): void {
+    if (this.movedTo) return this.movedTo.onStanza(element);
     if (this.closed) return;
     if (element.xmlns === NS.framing) {
       if (element.name === 'open') {
@@ -232,11 +261,58 @@ export class XmppSession implements RealtimeConnection {
       await this.negotiate(element);
       return;
     }
+    if (element.xmlns === NS_SM) return this.onSm(element);
     if (element.xmlns !== NS.client || !['message', 'presence', 'iq'].includes(element.name)) {
       this.streamError('unsupported-stanza-type', `<${element.name}/> is not a stanza`);
       return;
     }
     await this.options.router.dispatch(this.context(), element);
+    if (this.sm.enabled) this.sm.countHandled();
+  }
+
+  /** XEP-0198 after binding: enable, ack requests (answered in order, after what came before), acks. */
+  private onSm(element: XmlElement): void {
+    if (element.name === 'enable' && !this.sm.enabled) {
+      const resumable = element.attrs.resume === 'true' || element.attrs.resume === '1';
+      this.sm.enable(resumable && this.options.resumeMs > 0);
+      const seconds = String(Math.floor(this.options.resumeMs / 1000));
+      const attrs = this.sm.id ? ` id="${this.sm.id}" resume="true" max="${seconds}"` : '';
+      if (this.sm.id) this.options.resumable.set(this.sm.id, this);
+      this.transport.write(`<enabled xmlns="${NS_SM}"${attrs}/>`);
+    } else if (element.name === 'r' && this.sm.enabled) {
+      this.transport.write(`<a xmlns="${NS_SM}" h="${this.sm.handled}"/>`);
+    } else if (element.name === 'a' && this.sm.enabled) {
+      this.sm.ack(Number(element.attrs.h));
+    } else if (element.name === 'enable') {
+      this.transport.write(`<failed xmlns="${NS_SM}"><unexpected-request xmlns="${NS.stanzas}"/></failed>`);
+    } else this.streamError('unsupported-stanza-type', `<${element.name}/> is not expected here`);
+  }
+
+  /** XEP-0198 5: a new stream (this one, authenticated, not bound) takes over a detached session. */
+  private async resume(element: XmlElement): Promise<void> {
+    const auth = this.auth;
+    const old = this.options.resumable.get(element.attrs.previd ?? '');
+    const usable = old && old.userId === auth?.user.id && old.detached && old.transport.kind === this.transport.kind;
+    if (!auth || !old || !usable) {
+      this.transport.write(`<failed xmlns="${NS_SM}"><item-not-found xmlns="${NS.stanzas}"/></failed>`);
+      return;
+    }
+    this.movedTo = old;
+    this.authTimer.cancel();
+    // This stream's own device session is not needed: the resumed one carries on.
+    await this.options.services.accounts.logout(auth);
+    old.adopt(this.transport, Number(element.attrs.h));
+  }
+
+  private adopt(transport: Transport, h: number): void {
+    this.resumeTimer?.cancel();
+    this.transport = transport;
+    this.detached = false;
+    this.sm.ack(h);
+    transport.write(`<resumed xmlns="${NS_SM}" previd="${this.sm.id}" h="${this.sm.handled}"/>`);
+    for (const stanza of this.sm.unacked) transport.write(stanza);
+    if (this.sm.unacked.length > 0) this.requestAck();
+    this.log.debug({ resent: this.sm.unacked.length }, 'stream resumed');
   }
 
   private async negotiate(element: XmlElement): Promise<void> {
@@ -255,6 +331,7 @@ export class XmppSession implements RealtimeConnection {
       await this.onSasl(element);
       return;
     }
+    if (this.auth && element.xmlns === NS_SM && element.name === 'resume') return this.resume(element);
     if (this.auth && element.name === 'iq' && child(element, 'bind', NS.bind)) {
       this.bind(element);
       return;
@@ -263,42 +340,11 @@ export class XmppSession implements RealtimeConnection {
   }
 
   private async onSasl(element: XmlElement): Promise<void> {
-    if (element.name === 'abort') {
-      this.sasl = undefined;
-      this.transport.write(`<failure xmlns="${NS.sasl}"><aborted/></failure>`);
-      return;
-    }
-    let data: Buffer;
-    if (element.name === 'auth') {
-      const mechanism = element.attrs.mechanism ?? '';
-      this.sasl = mechanismsFor(this.transport.secure).includes(mechanism)
-        ? (startSasl(mechanism, this.options.services, this.options.jids.domain) ?? undefined)
-        : undefined;
-      if (!this.sasl) return this.saslFailure('invalid-mechanism');
-    } else if (element.name !== 'response' || !this.sasl) return this.saslFailure('malformed-request');
-    const payload = text(element).trim();
-    if (payload === '') {
-      if (element.name === 'auth') return this.saslChallenge('');
-      data = Buffer.alloc(0);
-    } else data = Buffer.from(payload === '=' ? '' : payload, 'base64');
-    const step = await this.sasl.step(data);
-    if (this.closed) return;
-    if (step.kind === 'challenge') return this.saslChallenge(step.data);
-    this.sasl = undefined;
-    if (step.kind === 'failure') return this.saslFailure(step.condition);
-    this.auth = step.auth;
-    const extra = step.data === undefined ? '' : Buffer.from(step.data).toString('base64');
-    this.transport.write(`<success xmlns="${NS.sasl}">${extra}</success>`);
+    const outcome = await this.saslNegotiation.onElement(element, this.transport.secure);
+    if (outcome.kind === 'too-many-failures') this.streamError('policy-violation', 'too many failed logins');
+    if (outcome.kind !== 'success' || this.closed) return;
+    this.auth = outcome.auth;
     this.restart();
-  }
-
-  private saslChallenge(data: string): void {
-    this.transport.write(`<challenge xmlns="${NS.sasl}">${Buffer.from(data).toString('base64') || '='}</challenge>`);
-  }
-
-  private saslFailure(condition: string): void {
-    this.transport.write(`<failure xmlns="${NS.sasl}"><${condition}/></failure>`);
-    if (++this.authFailures >= MAX_AUTH_FAILURES) this.streamError('policy-violation', 'too many failed logins');
   }
 
   /** RFC 6120 4.3.3: after TLS and after SASL the stream starts over with a fresh parser. */
@@ -366,6 +412,7 @@ export class XmppSession implements RealtimeConnection {
 
   /** Sends the stream error and closes the stream; other sessions are untouched. */
   streamError(condition: StreamErrorCondition, message: string): void {
+    if (this.movedTo) return this.movedTo.streamError(condition, message);
     if (this.closed) return;
     this.writeStreamHeader();
     this.log.debug({ condition, message }, 'stream error');
@@ -379,17 +426,39 @@ export class XmppSession implements RealtimeConnection {
 
   /** Closes our side of the stream and the transport. */
   end(): void {
+    if (this.movedTo) return this.movedTo.end();
     if (this.closed) return;
-    this.transport.write(this.transport.kind === 'websocket' ? `<close xmlns="${NS.framing}"/>` : '</stream:stream>');
-    this.transport.end();
-    this.onClosed();
+    if (!this.detached) {
+      this.transport.write(this.transport.kind === 'websocket' ? `<close xmlns="${NS.framing}"/>` : '</stream:stream>');
+      this.transport.end();
+    }
+    this.terminate();
   }
 
-  /** The transport went away (or we closed it). */
-  onClosed(): void {
+  /**
+   * The transport went away without a closing handshake. A session that enabled
+   * resumption is kept detached for a while (XEP-0198 5); any other ends now.
+   */
+  onTransportClosed(transport: Transport): void {
+    if (this.movedTo) return this.movedTo.onTransportClosed(transport);
+    if (this.closed || transport !== this.transport) return;
+    if (!this.sm.id || this.detached) {
+      this.terminate();
+      return;
+    }
+    this.detached = true;
+    this.log.debug({ resumeMs: this.options.resumeMs }, 'stream dropped; waiting for a resume');
+    this.resumeTimer = this.options.clock.setTimeout(() => this.terminate(), this.options.resumeMs);
+  }
+
+  /** Ends the session for good: resource, subscriptions, presence, device session. */
+  terminate(): void {
     if (this.closed) return;
     this.closed = true;
     this.authTimer.cancel();
+    this.resumeTimer?.cancel();
+    this.ackRequest?.cancel();
+    if (this.sm.id && this.options.resumable.get(this.sm.id) === this) this.options.resumable.delete(this.sm.id);
     const auth = this.auth;
     if (!auth) return;
     if (this.options.bound.get(this.fullJid) === this) this.options.bound.delete(this.fullJid);
