@@ -227,4 +227,22 @@ describe('reconnect and catch-up', () => {
     await alice.sessions.revoke(sessions.find((s) => !s.current)!.id);
     expect(await stopped).toBeTruthy();
   });
+
+  it('closes a revoked device even after the user’s first connection has gone (regression)', async () => {
+    const a = await person('alice');
+    await a.connect();
+    a.close();
+    const a2 = client();
+    await a2.login({ username: a.user!.username, password: 'realtime password' });
+    await a2.connect();
+    const b = await secondDevice(a);
+    await b.connect();
+    const stopped = new Promise<string>((resolve) =>
+      b.on('state', (s) => {
+        if (s.state === 'stopped') resolve(s.reason);
+      }),
+    );
+    await a2.sessions.revoke((await b.sessions.list()).find((s) => s.current)!.id);
+    expect(await stopped).toBe('session_revoked');
+  });
 });

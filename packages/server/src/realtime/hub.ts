@@ -40,7 +40,11 @@ interface TopicEntry {
 export class RealtimeHub {
   private readonly conversationTopics = new Map<string, TopicEntry>();
   private readonly userTopics = new Map<string, TopicEntry>();
-  private readonly connectionConversations = new Map<RealtimeConnection, Set<string>>();
+  /**
+   * Each attached connection with the user id it had when it attached: a closing
+   * connection may no longer know its user, and detach must still find its topics.
+   */
+  private readonly attached = new Map<RealtimeConnection, { userId: string; conversations: Set<string> }>();
   private presenceSubscription: Subscription | undefined;
 
   constructor(
@@ -54,31 +58,32 @@ export class RealtimeHub {
 
   stop(): void {
     this.presenceSubscription?.unsubscribe();
-    for (const connection of [...this.connectionConversations.keys()]) this.detach(connection);
+    for (const connection of [...this.attached.keys()]) this.detach(connection);
   }
 
   get connectionCount(): number {
-    return this.connectionConversations.size;
+    return this.attached.size;
   }
 
   attach(connection: RealtimeConnection, conversationIds: Iterable<string>): void {
-    this.connectionConversations.set(connection, new Set());
-    this.join(this.userTopics, connection.userId, connection, topics.user(connection.userId), (event) =>
-      this.onUserEvent(connection.userId, event),
-    );
+    const userId = connection.userId;
+    this.attached.set(connection, { userId, conversations: new Set() });
+    // The handler outlives this connection (others of the user share the topic):
+    // it must not read anything from the connection that subscribed first.
+    this.join(this.userTopics, userId, connection, topics.user(userId), (event) => this.onUserEvent(userId, event));
     for (const id of conversationIds) this.subscribeConversation(connection, id);
   }
 
   detach(connection: RealtimeConnection): void {
-    const conversations = this.connectionConversations.get(connection);
-    if (!conversations) return;
-    for (const id of conversations) this.leave(this.conversationTopics, id, connection);
-    this.leave(this.userTopics, connection.userId, connection);
-    this.connectionConversations.delete(connection);
+    const entry = this.attached.get(connection);
+    if (!entry) return;
+    for (const id of entry.conversations) this.leave(this.conversationTopics, id, connection);
+    this.leave(this.userTopics, entry.userId, connection);
+    this.attached.delete(connection);
   }
 
   private subscribeConversation(connection: RealtimeConnection, conversationId: string): void {
-    const set = this.connectionConversations.get(connection);
+    const set = this.attached.get(connection)?.conversations;
     if (!set || set.has(conversationId)) return;
     set.add(conversationId);
     this.join(this.conversationTopics, conversationId, connection, topics.conversation(conversationId), (event) =>
@@ -87,7 +92,7 @@ export class RealtimeHub {
   }
 
   private unsubscribeConversation(connection: RealtimeConnection, conversationId: string): void {
-    if (this.connectionConversations.get(connection)?.delete(conversationId)) {
+    if (this.attached.get(connection)?.conversations.delete(conversationId)) {
       this.leave(this.conversationTopics, conversationId, connection);
     }
   }

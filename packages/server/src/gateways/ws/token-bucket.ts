@@ -14,7 +14,9 @@ export class TokenBucket {
 
   /** Takes one token; returns 0 when allowed, otherwise the ms until one is available. */
   take(now: number): number {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    // A wall clock that steps back (NTP) must not drain the bucket.
+    const elapsed = Math.max(0, now - this.last);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.rate);
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
