@@ -252,6 +252,20 @@ export class ParleyClient {
    * (retryable `unavailable`, reason `closed`). The token and cursors are kept,
    * so `connect()` resumes.
    */
+  /**
+   * Reconnects at once instead of waiting out the backoff, when the client is
+   * `disconnected`; does nothing in any other state. Call it when the network is
+   * known to be back.
+   *
+   * @example
+   * ```ts
+   * window.addEventListener('online', () => client.reconnectNow());
+   * ```
+   */
+  reconnectNow(): void {
+    this.connection.retryNow();
+  }
+
   close(): void {
     this.generation += 1;
     this.connection.stop();

@@ -77,6 +77,24 @@ describe('Connection', () => {
     expect(conn.isOpen).toBe(true);
   });
 
+  it('retries at once on retryNow() while waiting out a backoff, and only then', async () => {
+    const { server, conn } = setup();
+    conn.retryNow(); // idle: nothing to do
+    expect(server.sockets).toHaveLength(0);
+    conn.start();
+    await vi.advanceTimersByTimeAsync(0);
+    conn.retryNow(); // open: nothing to do
+    expect(server.sockets).toHaveLength(1);
+    server.last.serverClose(1001, 'restart');
+    await vi.advanceTimersByTimeAsync(0);
+    conn.retryNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.sockets).toHaveLength(2);
+    expect(conn.isOpen).toBe(true);
+    await vi.advanceTimersByTimeAsync(10_000); // the cancelled backoff timer opens nothing more
+    expect(server.sockets).toHaveLength(2);
+  });
+
   it('backs off further on each failure and resets after a stable connection', async () => {
     const { server, conn, statuses } = setup();
     server.autoOpen = false;

@@ -170,6 +170,16 @@ export class Connection {
     this.finish('closed');
   }
 
+  /**
+   * While waiting out a backoff, tries again at once (the network is back: the
+   * browser's `online` event, a phone waking up). No effect in any other state.
+   */
+  retryNow(): void {
+    if (this.phase !== 'waiting') return;
+    this.clearTimer('retryTimer');
+    this.openSocket();
+  }
+
   /** Drops the current socket and reconnects (after backoff), e.g. when a resync failed. */
   reconnect(reason: string): void {
     if (this.phase === 'open' || this.phase === 'connecting') this.dropSocket(reason);

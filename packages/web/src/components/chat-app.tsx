@@ -39,7 +39,11 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
 
   useEffect(() => {
     controller.start();
+    // The network is back: reconnect now rather than at the end of the backoff.
+    const reconnect = () => controller.client.reconnectNow();
+    window.addEventListener('online', reconnect);
     return () => {
+      window.removeEventListener('online', reconnect);
       controller.stop();
       controller.client.close();
     };
