@@ -286,7 +286,9 @@ export class ChatController {
     this.later(150, () => {
       this.readPending.delete(conversationId);
       const c = this.state.conversations[conversationId];
-      if (c === undefined || this.state.activeId !== conversationId) return;
+      // Check again: the tab may have been hidden since, and a message that arrived
+      // meanwhile has not been seen.
+      if (c === undefined || this.state.activeId !== conversationId || document.visibilityState !== 'visible') return;
       const seq = c.conversation.lastSeq;
       const mine = c.conversation.members.find((m) => m.userId === this.state.me.id);
       if (seq === 0 || (mine !== undefined && mine.readSeq >= seq && c.unread === 0)) return;
