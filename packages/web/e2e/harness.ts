@@ -16,7 +16,21 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const CHROMIUM = '/usr/bin/chromium';
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
-export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url));
+/**
+ * Where the screenshots go: the committed docs/screenshots/ when PARLEY_UPDATE_SCREENSHOTS=1
+ * (`npm run screenshots`), otherwise a temporary folder, so that a test run never leaves the
+ * working tree changed (the clock in every picture differs from run to run).
+ */
+export const SCREENSHOTS =
+  process.env.PARLEY_UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../../docs/screenshots', import.meta.url))
+    : temporaryScreenshots();
+
+function temporaryScreenshots(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-screenshots-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /** Why the browser suite cannot run here, or undefined when it can. Throws under CI instead of skipping. */
 export function e2eUnavailable(): string | undefined {
