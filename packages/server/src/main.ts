@@ -21,6 +21,7 @@ import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
 import { createServices, type Services } from './services';
 import { createStore } from './store/create-store';
+import { sqliteDriver } from './store/sqlite/open-sqlite';
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -167,7 +168,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
   }
   // Logged last: whoever waits for this line (the CLI, tests) may then rely on everything being up.
-  logger.info({ url, db: config.db, dataDir: config.dataDir }, `Parley listening on ${url}`);
+  const driver = config.db === 'sqlite' ? { sqliteDriver: sqliteDriver() } : {};
+  logger.info({ url, db: config.db, ...driver, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {

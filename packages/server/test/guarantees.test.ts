@@ -3,29 +3,29 @@
  * breaks. G1 across a real crash (kill -9) is in crash.test.ts; G4 and G5 as an app
  * sees them (through the SDK) are also in realtime.test.ts.
  */
-import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBus } from '../src/bus/bus-local';
+import { openSqlite, type SqliteConnection } from '../src/store/sqlite/open-sqlite';
 import { silentLogger } from '../src/observability/logger';
 import { RawClient, http, registerUser, startTestServer, type TestServer } from './harness';
 
 let t: TestServer;
 let bus: LocalBus;
-let db: Database.Database;
+let db: SqliteConnection;
 beforeAll(async () => {
   bus = new LocalBus(silentLogger());
   t = await startTestServer({ framesPerSecond: 10_000 }, { bus });
   // A second, independent connection to the same file sees only committed rows.
-  db = new Database(path.join(t.dataDir, 'parley.db'), { readonly: true });
+  db = openSqlite(path.join(t.dataDir, 'parley.db'), { readonly: true });
 });
 afterAll(async () => {
   db.close();
   await t.stop();
 });
 
-const committed = (id: string) => db.prepare('select id from messages where id = ?').get(id) !== undefined;
+const committed = (id: string) => db.prepare('select id from messages where id = ?').all([id]).length > 0;
 
 async function directPair() {
   const [a, b] = await Promise.all([registerUser(t.url), registerUser(t.url)]);

@@ -1,14 +1,14 @@
-import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import type { Database as Schema } from './db-schema';
 import { GroupCommit } from './group-commit';
+import { openSqlite } from './sqlite/open-sqlite';
 
 let db: Kysely<Schema>;
 afterEach(() => db.destroy());
 
 function open() {
-  db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+  db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: openSqlite(':memory:') }) });
   return sql`create table t (k text primary key)`.execute(db);
 }
 
