@@ -79,7 +79,8 @@ async function buildCore(config: Config, logger: Logger, clock: Clock, bus: Bus 
     clock,
     logger,
     limits: {
-      ...limits,
+      maxMessageBytes: config.maxMessageBytes,
+      maxGroupMembers: config.maxGroupMembers,
       historyPageMax: config.historyPageMax,
       sessionTtlMs: config.sessionTtlDays * DAY_MS,
       minPasswordLength: config.minPasswordLength,

@@ -153,6 +153,21 @@ describe('typing, receipts and presence', () => {
     expect((await alice.presence.get([stranger.user!.id]))[0]).toMatchObject({ status: 'online' });
   });
 
+  it('hides presence from someone you blocked, even in a shared conversation', async () => {
+    const alice = await person('alice');
+    const bob = await person('bob');
+    await alice.conversations.createDirect(bob.user!.id);
+    await Promise.all([alice.connect(), bob.connect()]);
+    expect((await alice.presence.get([bob.user!.id]))[0]).toMatchObject({ status: 'online' });
+    await bob.blocks.add(alice.user!.id);
+    expect((await alice.presence.get([bob.user!.id]))[0]).toEqual({
+      userId: bob.user!.id,
+      status: 'offline',
+      lastSeenAt: null,
+    });
+    expect((await bob.presence.get([alice.user!.id]))[0]).toMatchObject({ status: 'online' }); // only the blocker hides
+  });
+
   it('aggregates devices: busy on one device wins; offline only when the last one leaves', async () => {
     const alice = await person('alice');
     const bob = await person('bob');

@@ -18,12 +18,21 @@ export async function presenceAudience(store: Store, userId: string): Promise<st
   return [...audience];
 }
 
-export async function canSeePresence(store: Store, viewerId: string, subjectId: string): Promise<boolean> {
-  if (viewerId === subjectId) return true;
-  if (await store.isBlocked(subjectId, viewerId)) return false;
-  const [contacts, partners] = await Promise.all([
-    store.listContacts(subjectId),
-    store.listConversationPartners(subjectId),
+/**
+ * Which of `subjectIds` the viewer may see. Both relations are read from the
+ * viewer's side (sharing a conversation is symmetric; "has the viewer as a
+ * contact" is the viewer's contact owners), so a call costs two queries plus a
+ * block check per visible subject, not three queries per subject.
+ */
+export async function visibleTo(store: Store, viewerId: string, subjectIds: readonly string[]): Promise<Set<string>> {
+  const [owners, partners] = await Promise.all([
+    store.listContactOwners(viewerId),
+    store.listConversationPartners(viewerId),
   ]);
-  return contacts.some((c) => c.id === viewerId) || partners.includes(viewerId);
+  const related = new Set([...owners, ...partners]);
+  const visible = new Set<string>();
+  for (const id of subjectIds) {
+    if (id === viewerId || (related.has(id) && !(await store.isBlocked(id, viewerId)))) visible.add(id);
+  }
+  return visible;
 }

@@ -9,7 +9,6 @@ import type { Store } from '../ports/store';
 
 export interface ServiceLimits {
   maxMessageBytes: number;
-  maxFrameBytes: number;
   maxGroupMembers: number;
   historyPageMax: number;
   sessionTtlMs: number;

@@ -11,7 +11,7 @@
 import type { Presence, PresenceStatus, SettablePresence } from '@parley/protocol';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
-import { canSeePresence, presenceAudience } from './audience';
+import { presenceAudience, visibleTo } from './audience';
 import type { ServiceDeps } from './deps';
 
 const strength: Record<SettablePresence, number> = { busy: 3, online: 2, away: 1 };
@@ -66,17 +66,15 @@ export class PresenceService {
 
   async get(auth: AuthContext, userIds: readonly string[]): Promise<Presence[]> {
     const unique = [...new Set(userIds)];
-    const users = await this.deps.store.getUsers(unique);
-    const out: Presence[] = [];
-    for (const user of users) {
-      const visible = await canSeePresence(this.deps.store, auth.user.id, user.id);
-      out.push(
-        visible
-          ? { userId: user.id, status: this.statusOf(user.id), lastSeenAt: user.lastSeenAt }
-          : { userId: user.id, status: 'offline', lastSeenAt: null },
-      );
-    }
-    return out;
+    const [users, visible] = await Promise.all([
+      this.deps.store.getUsers(unique),
+      visibleTo(this.deps.store, auth.user.id, unique),
+    ]);
+    return users.map((user) =>
+      visible.has(user.id)
+        ? { userId: user.id, status: this.statusOf(user.id), lastSeenAt: user.lastSeenAt }
+        : { userId: user.id, status: 'offline', lastSeenAt: null },
+    );
   }
 
   private async announceIfChanged(userId: string, before: PresenceStatus): Promise<void> {
