@@ -66,6 +66,32 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The other person has blocked you, or you have blocked them.',
   },
+  banned: {
+    status: 403,
+    retryable: false,
+    description: 'You are banned from this conversation; `details.expiresAt` says until when (null: until lifted).',
+  },
+  muted: {
+    status: 403,
+    retryable: false,
+    description: 'A moderator muted you in this conversation until `details.mutedUntil`: you may read but not post.',
+  },
+  slow_mode: {
+    status: 429,
+    retryable: true,
+    description: 'Slow mode: you may post again in `details.retryAfterMs`.',
+  },
+  edit_window_passed: {
+    status: 403,
+    retryable: false,
+    description:
+      'The message is older than `PARLEY_EDIT_WINDOW_SECONDS` (`details.editWindowSeconds`) and can no longer be edited.',
+  },
+  invite_invalid: {
+    status: 404,
+    retryable: false,
+    description: 'The invite code is unknown, revoked, expired or used up (`details.reason`).',
+  },
   not_found: {
     status: 404,
     retryable: false,

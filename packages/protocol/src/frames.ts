@@ -4,7 +4,7 @@
  * `error` frame whose `re` repeats that id (P1). Server events carry no `re`.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import { ConversationId, UserId, ClientMessageId, SessionId } from './ids';
+import { ConversationId, UserId, ClientMessageId, SessionId, MessageId } from './ids';
 import {
   ConversationSummary,
   Limits,
@@ -17,6 +17,9 @@ import {
   Timestamp,
   User,
   Conversation,
+  SearchHit,
+  NotifyLevel,
+  Report,
 } from './models';
 import { ERROR_CODES, type ErrorCode } from './errors';
 
@@ -37,7 +40,56 @@ export const AuthData = Type.Object(
 );
 
 export const MessageSendData = Type.Object(
-  { conversationId: ConversationId, clientId: ClientMessageId, content: SendableContent },
+  {
+    conversationId: ConversationId,
+    clientId: ClientMessageId,
+    content: SendableContent,
+    replyTo: Type.Optional(MessageId),
+    /** Reply in the thread under this root message. */
+    threadId: Type.Optional(MessageId),
+  },
+  { additionalProperties: false },
+);
+
+/** At most 64 UTF-16 units of emoji (one grapheme, skin tones and ZWJ sequences included). */
+export const Emoji = Type.String({ minLength: 1, maxLength: 64, description: 'One Unicode emoji' });
+
+export const MessageEditData = Type.Object(
+  { messageId: MessageId, text: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+export const MessageDeleteData = Type.Object({ messageId: MessageId }, { additionalProperties: false });
+export const ReactionSetData = Type.Object(
+  { messageId: MessageId, emoji: Emoji, reacted: Type.Boolean({ description: 'true adds, false removes' }) },
+  { additionalProperties: false },
+);
+export const MessagePinData = Type.Object(
+  { messageId: MessageId, pinned: Type.Boolean() },
+  { additionalProperties: false },
+);
+export const ThreadReadData = Type.Object(
+  { conversationId: ConversationId, threadId: MessageId, seq: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export const UnreadMarkData = Type.Object(
+  {
+    conversationId: ConversationId,
+    seq: Type.Integer({ minimum: 1, description: 'The first message to show as unread' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SearchData = Type.Object(
+  {
+    query: Type.String({ minLength: 1, maxLength: 200 }),
+    conversationId: Type.Optional(ConversationId),
+    senderId: Type.Optional(UserId),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+    sort: Type.Optional(Type.Union([Type.Literal('recent'), Type.Literal('relevance')])),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  },
   { additionalProperties: false },
 );
 
@@ -60,6 +112,8 @@ export const HistoryData = Type.Object(
     ),
     after: Type.Optional(Type.Integer({ minimum: 0, description: 'Return messages with seq > after' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    /** Only the replies in the thread under this root message. */
+    threadId: Type.Optional(MessageId),
   },
   { additionalProperties: false },
 );
@@ -93,6 +147,13 @@ export const ClientFrameSchemas = {
   'receipt.set': request('receipt.set', ReceiptSetData),
   'presence.set': request('presence.set', PresenceSetData),
   'presence.get': request('presence.get', PresenceGetData),
+  'message.edit': request('message.edit', MessageEditData),
+  'message.delete': request('message.delete', MessageDeleteData),
+  'reaction.set': request('reaction.set', ReactionSetData),
+  'message.pin': request('message.pin', MessagePinData),
+  'thread.read': request('thread.read', ThreadReadData),
+  'unread.mark': request('unread.mark', UnreadMarkData),
+  search: request('search', SearchData),
 } as const;
 
 export type ClientFrameType = keyof typeof ClientFrameSchemas;
@@ -132,6 +193,11 @@ export const HistoryResult = Type.Object({
 });
 export const EmptyResult = Type.Object({});
 export const PresenceGetResult = Type.Object({ presences: Type.Array(Presence) });
+export const MessageResult = Type.Object({ message: Message });
+export const SearchResult = Type.Object({
+  hits: Type.Array(SearchHit),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page' }),
+});
 
 export const ResultSchemas = {
   auth: AuthResult,
@@ -143,6 +209,13 @@ export const ResultSchemas = {
   'receipt.set': EmptyResult,
   'presence.set': EmptyResult,
   'presence.get': PresenceGetResult,
+  'message.edit': MessageResult,
+  'message.delete': MessageResult,
+  'reaction.set': MessageResult,
+  'message.pin': MessageResult,
+  'thread.read': EmptyResult,
+  'unread.mark': EmptyResult,
+  search: SearchResult,
 } as const satisfies Record<ClientFrameType, TSchema>;
 
 export type ResultOf<K extends ClientFrameType> = Static<(typeof ResultSchemas)[K]>;
@@ -188,6 +261,18 @@ export const EventSchemas = {
   presence: event('presence', Presence),
   /** A user you can see changed their profile. */
   'user.updated': event('user.updated', Type.Object({ user: User })),
+  /** Your own per-conversation state changed on another device (notification level, marked unread, thread read). */
+  'member.updated': event(
+    'member.updated',
+    Type.Object({
+      conversationId: ConversationId,
+      notifyLevel: Type.Optional(NotifyLevel),
+      markedUnread: Type.Optional(Type.Boolean()),
+      thread: Type.Optional(Type.Object({ threadId: MessageId, readSeq: Seq })),
+    }),
+  ),
+  /** A member reported a message (sent to the conversation's moderators, admins and owner). */
+  'report.new': event('report.new', Type.Object({ report: Report })),
 } as const;
 
 export type EventType = keyof typeof EventSchemas;

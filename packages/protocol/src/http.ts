@@ -4,11 +4,21 @@
  * `/v1/openapi.json`); the SDK's HTTP client takes its types from them.
  */
 import { Type, type Static } from 'typebox';
-import { ConversationId, UserId, ClientMessageId } from './ids';
+import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
 import {
+  Ban,
+  ChannelListing,
   Conversation,
+  ConversationSettings,
   ConversationSummary,
+  Invite,
+  Member,
+  NotifyLevel,
+  PostPolicy,
+  Report,
+  ThreadListing,
+  Visibility,
   Message,
   Presence,
   Role,
@@ -89,6 +99,113 @@ export type AddMembersBody = Static<typeof AddMembersBody>;
 export const SetRoleBody = Type.Object({ role: Role }, { additionalProperties: false });
 export type SetRoleBody = Static<typeof SetRoleBody>;
 
+export const CreateChannelBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    visibility: Visibility,
+    postPolicy: Type.Optional(PostPolicy),
+    topic: Type.Optional(Type.String({ maxLength: 250 })),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    memberIds: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateChannelBody = Static<typeof CreateChannelBody>;
+
+/** Changes settings (admins); `title` too. Each change is a `system` message in the sequence. */
+export const UpdateConversationBody = Type.Object(
+  { title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...ConversationSettings.properties },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateConversationBody = Static<typeof UpdateConversationBody>;
+
+export const DirectoryQuery = Type.Object({
+  query: Type.Optional(Type.String({ maxLength: 100, description: 'Matches title and topic (case-insensitive)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+export type DirectoryQuery = Static<typeof DirectoryQuery>;
+export const DirectoryResponse = Type.Object({
+  channels: Type.Array(ChannelListing),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const PageQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+export type PageQuery = Static<typeof PageQuery>;
+export const MembersResponse = Type.Object({
+  members: Type.Array(Member),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const BanBody = Type.Object(
+  {
+    userId: UserId,
+    durationSeconds: Type.Optional(Type.Integer({ minimum: 60, description: 'Omit for a ban until lifted' })),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type BanBody = Static<typeof BanBody>;
+export const BansResponse = Type.Object({ bans: Type.Array(Ban) });
+
+export const MuteBody = Type.Object(
+  { userId: UserId, durationSeconds: Type.Integer({ minimum: 60, maximum: 31_536_000 }) },
+  { additionalProperties: false },
+);
+export type MuteBody = Static<typeof MuteBody>;
+
+export const ReportBody = Type.Object(
+  { messageId: MessageId, reason: Type.String({ minLength: 1, maxLength: 1000 }) },
+  { additionalProperties: false },
+);
+export type ReportBody = Static<typeof ReportBody>;
+export const ReportsQuery = Type.Object({
+  state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])),
+});
+export const ReportResponse = Type.Object({ report: Report });
+export const ReportsResponse = Type.Object({ reports: Type.Array(Report) });
+export const ReportParams = Type.Object({
+  conversationId: ConversationId,
+  reportId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+export const CreateInviteBody = Type.Object(
+  {
+    expiresInSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
+    maxUses: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateInviteBody = Static<typeof CreateInviteBody>;
+export const InviteResponse = Type.Object({ invite: Invite });
+export const InvitesResponse = Type.Object({ invites: Type.Array(Invite) });
+export const InviteParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ConversationInviteParams = Type.Object({
+  conversationId: ConversationId,
+  code: Type.String({ minLength: 1, maxLength: 64 }),
+});
+/** What someone holding an invite code sees before accepting it. */
+export const InvitePreviewResponse = Type.Object({ channel: ChannelListing, kind: Type.String() });
+
+export const MemberSettingsBody = Type.Object({ notifyLevel: NotifyLevel }, { additionalProperties: false });
+export type MemberSettingsBody = Static<typeof MemberSettingsBody>;
+
+export const PinsResponse = Type.Object({ messages: Type.Array(Message) });
+export const ThreadsResponse = Type.Object({ threads: Type.Array(ThreadListing) });
+export const ReactionUsersQuery = Type.Object({
+  emoji: Type.String({ minLength: 1, maxLength: 64 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+export const ReactionUsersResponse = Type.Object({
+  userIds: Type.Array(UserId),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export const MessageParams = Type.Object({ messageId: MessageId });
+
 export const ConversationResponse = Type.Object({ conversation: Conversation });
 export const ConversationsResponse = Type.Object({ conversations: Type.Array(ConversationSummary) });
 
@@ -96,12 +213,18 @@ export const HistoryQuery = Type.Object({
   before: Type.Optional(Type.Integer({ minimum: 1 })),
   after: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  threadId: Type.Optional(MessageId),
 });
 export type HistoryQuery = Static<typeof HistoryQuery>;
 export const HistoryResponse = Type.Object({ messages: Type.Array(Message), hasMore: Type.Boolean() });
 
 export const SendMessageBody = Type.Object(
-  { clientId: ClientMessageId, content: SendableContent },
+  {
+    clientId: ClientMessageId,
+    content: SendableContent,
+    replyTo: Type.Optional(MessageId),
+    threadId: Type.Optional(MessageId),
+  },
   { additionalProperties: false },
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
@@ -116,5 +239,17 @@ export const ConversationParams = Type.Object({ conversationId: ConversationId }
 export const UserParams = Type.Object({ userId: UserId });
 export const MemberParams = Type.Object({ conversationId: ConversationId, userId: UserId });
 export const SessionParams = Type.Object({ sessionId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 200 }),
+  conversationId: Type.Optional(ConversationId),
+  senderId: Type.Optional(UserId),
+  from: Type.Optional(Type.Integer({ minimum: 0 })),
+  to: Type.Optional(Type.Integer({ minimum: 0 })),
+  sort: Type.Optional(Type.Union([Type.Literal('recent'), Type.Literal('relevance')])),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+export type SearchQuery = Static<typeof SearchQuery>;
 
 export const ErrorResponse = Type.Object({ error: WireErrorSchema });

@@ -43,11 +43,34 @@ export const Session = Type.Object(
 );
 export type Session = Static<typeof Session>;
 
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+/**
+ * A member's role, strongest first. Owners and admins manage the conversation;
+ * moderators keep order (delete, kick, ban, mute, pin, reports); members post;
+ * read-only members only read, react and report. See docs/protocol.md for the matrix.
+ */
+export const Role = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('moderator'),
+  Type.Literal('member'),
+  Type.Literal('readonly'),
+]);
 export type Role = Static<typeof Role>;
 
-export const ConversationKind = Type.Union([Type.Literal('direct'), Type.Literal('group')]);
+export const ConversationKind = Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')]);
 export type ConversationKind = Static<typeof ConversationKind>;
+
+/** Public channels are listed in the directory and anyone may join; private ones are invite-only. */
+export const Visibility = Type.Union([Type.Literal('public'), Type.Literal('private')]);
+export type Visibility = Static<typeof Visibility>;
+
+/** `everyone`: a discussion (all members post); `admins`: a broadcast channel (owners and admins post). */
+export const PostPolicy = Type.Union([Type.Literal('everyone'), Type.Literal('admins')]);
+export type PostPolicy = Static<typeof PostPolicy>;
+
+/** Per-member notification level of a conversation. */
+export const NotifyLevel = Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('muted')]);
+export type NotifyLevel = Static<typeof NotifyLevel>;
 
 export const Member = Type.Object({
   userId: UserId,
@@ -55,22 +78,87 @@ export const Member = Type.Object({
   joinedAt: Timestamp,
   readSeq: Seq,
   deliveredSeq: Seq,
+  mutedUntil: Type.Union([Timestamp, Type.Null()], { description: 'Set while a moderator has muted the member' }),
 });
 export type Member = Static<typeof Member>;
 
-/** Text content; its size limit is `PARLEY_MAX_MESSAGE_BYTES` in UTF-8 bytes. */
+/**
+ * Text content; its size limit is `PARLEY_MAX_MESSAGE_BYTES` in UTF-8 bytes. The text is a
+ * safe subset of Markdown (bold, italic, code, code blocks, quotes, links) with `:shortcode:`
+ * emoji; clients render it without HTML.
+ */
 export const TextContent = Type.Object({ type: Type.Literal('text'), text: Type.String({ minLength: 1 }) });
 export type TextContent = Static<typeof TextContent>;
+
+/** What a deleted message becomes: a tombstone. Its text is gone from the store and the search index. */
+export const DeletedContent = Type.Object({ type: Type.Literal('deleted') });
+export type DeletedContent = Static<typeof DeletedContent>;
+
+/**
+ * Who a message mentions, as the server parsed it from the text: `@username` (users who
+ * may read the conversation), `@here` (members online when it was sent) and `@channel`
+ * (every member). Only moderators and above may use `@here`/`@channel` in channels.
+ */
+export const Mentions = Type.Object({
+  userIds: Type.Array(UserId),
+  here: Type.Boolean(),
+  channel: Type.Boolean(),
+});
+export type Mentions = Static<typeof Mentions>;
+
+export const UpdateAction = Type.Union([
+  Type.Literal('edited'),
+  Type.Literal('deleted'),
+  Type.Literal('reaction.added'),
+  Type.Literal('reaction.removed'),
+  Type.Literal('pinned'),
+  Type.Literal('unpinned'),
+]);
+export type UpdateAction = Static<typeof UpdateAction>;
+
+/**
+ * A change to an earlier message, recorded in the conversation's sequence (P5) so that
+ * every device applies it in order, live or through `sync`. The entry's `senderId` is who
+ * made the change. Apply it to the target only when the entry's seq is greater than the
+ * target's `rev` (or `seq` when it has none): pages of history already show the current state.
+ */
+export const UpdateContent = Type.Object({
+  type: Type.Literal('update'),
+  action: UpdateAction,
+  messageId: MessageId,
+  /** `edited`: the new text (and its mentions). */
+  text: Type.Optional(Type.String()),
+  mentions: Type.Optional(Mentions),
+  /** `reaction.added` / `reaction.removed`: the emoji. */
+  emoji: Type.Optional(Type.String()),
+});
+export type UpdateContent = Static<typeof UpdateContent>;
 
 export const SystemAction = Type.Union([
   Type.Literal('created'),
   Type.Literal('member.added'),
+  Type.Literal('member.joined'),
   Type.Literal('member.removed'),
   Type.Literal('member.left'),
   Type.Literal('member.role'),
+  Type.Literal('member.banned'),
+  Type.Literal('member.unbanned'),
+  Type.Literal('member.muted'),
+  Type.Literal('member.unmuted'),
   Type.Literal('renamed'),
+  Type.Literal('settings.changed'),
 ]);
 export type SystemAction = Static<typeof SystemAction>;
+
+/** Conversation settings that admins change (`PATCH /v1/conversations/{id}`). */
+export const ConversationSettings = Type.Object({
+  topic: Type.Optional(Type.Union([Type.String({ maxLength: 250 }), Type.Null()])),
+  description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  visibility: Type.Optional(Visibility),
+  postPolicy: Type.Optional(PostPolicy),
+  slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 21600 })),
+});
+export type ConversationSettings = Static<typeof ConversationSettings>;
 
 /**
  * A change to the conversation itself, recorded in its sequence so that every
@@ -82,16 +170,58 @@ export const SystemContent = Type.Object({
   userIds: Type.Optional(Type.Array(UserId)),
   title: Type.Optional(Type.String()),
   role: Type.Optional(Role),
+  /** `member.banned` / `member.muted`: when it ends (null: until lifted). */
+  until: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+  /** `settings.changed`: the settings that changed, with their new values. */
+  settings: Type.Optional(ConversationSettings),
 });
 export type SystemContent = Static<typeof SystemContent>;
 
-export const MessageContent = Type.Union([TextContent, SystemContent]);
+export const MessageContent = Type.Union([TextContent, SystemContent, DeletedContent, UpdateContent]);
 export type MessageContent = Static<typeof MessageContent>;
 
-/** What a client may send: only text for now. */
-export const SendableContent = TextContent;
+/** Forwards a message you may read: the server copies its content and records where it came from. */
+export const ForwardContent = Type.Object({ type: Type.Literal('forward'), messageId: MessageId });
+export type ForwardContent = Static<typeof ForwardContent>;
+
+/** What a client may send. */
+export const SendableContent = Type.Union([TextContent, ForwardContent]);
 export type SendableContent = Static<typeof SendableContent>;
 
+/** The quoted message of a reply, as it was when the reply was sent (`excerpt` is emptied if it is deleted). */
+export const ReplyRef = Type.Object({
+  messageId: MessageId,
+  seq: Type.Integer({ minimum: 1 }),
+  senderId: UserId,
+  excerpt: Type.String({ description: 'The first 200 characters of the quoted text' }),
+});
+export type ReplyRef = Static<typeof ReplyRef>;
+
+/** Where a forwarded message came from (the source conversation is not disclosed). */
+export const ForwardRef = Type.Object({ senderId: UserId, createdAt: Timestamp });
+export type ForwardRef = Static<typeof ForwardRef>;
+
+/** Reactions with one emoji: the exact count and up to 20 of the users (the earliest). */
+export const ReactionSummary = Type.Object({
+  emoji: Type.String(),
+  count: Type.Integer({ minimum: 1 }),
+  userIds: Type.Array(UserId, { maxItems: 20 }),
+});
+export type ReactionSummary = Static<typeof ReactionSummary>;
+
+/** The thread under a root message. */
+export const ThreadSummary = Type.Object({
+  replyCount: Type.Integer({ minimum: 0 }),
+  lastReplyAt: Type.Union([Timestamp, Type.Null()]),
+  lastReplySeq: Seq,
+  participantIds: Type.Array(UserId, { maxItems: 20, description: 'Up to 20 people who replied, earliest first' }),
+});
+export type ThreadSummary = Static<typeof ThreadSummary>;
+
+/**
+ * A message as stored now. Optional fields are absent when they do not apply, so a plain
+ * message stays small. `rev` is the seq of the last `update` entry applied to it.
+ */
 export const Message = Type.Object({
   id: MessageId,
   conversationId: ConversationId,
@@ -100,6 +230,21 @@ export const Message = Type.Object({
   clientId: ClientMessageId,
   content: MessageContent,
   createdAt: Timestamp,
+  rev: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Set on thread replies: the id of the thread's root message. */
+  threadId: Type.Optional(MessageId),
+  replyTo: Type.Optional(ReplyRef),
+  forwardedFrom: Type.Optional(ForwardRef),
+  mentions: Type.Optional(Mentions),
+  editedAt: Type.Optional(Timestamp),
+  deletedAt: Type.Optional(Timestamp),
+  pinnedAt: Type.Optional(Timestamp),
+  pinnedBy: Type.Optional(UserId),
+  reactions: Type.Optional(Type.Array(ReactionSummary)),
+  /** In answers to one reader (history, sync, search): the emoji this reader reacted with. */
+  myReactions: Type.Optional(Type.Array(Type.String())),
+  /** On a thread's root message. */
+  thread: Type.Optional(ThreadSummary),
 });
 export type Message = Static<typeof Message>;
 
@@ -108,24 +253,108 @@ export const Conversation = Type.Object(
     id: ConversationId,
     kind: ConversationKind,
     title: Type.Union([Type.String(), Type.Null()]),
+    topic: Type.Union([Type.String(), Type.Null()]),
+    description: Type.Union([Type.String(), Type.Null()]),
+    visibility: Visibility,
+    postPolicy: PostPolicy,
+    slowModeSeconds: Type.Integer({ minimum: 0 }),
     createdAt: Timestamp,
     lastSeq: Seq,
     lastActivityAt: Timestamp,
-    members: Type.Array(Member),
+    memberCount: Type.Integer({ minimum: 0 }),
+    members: Type.Array(Member, {
+      description:
+        'Every member of a direct or group conversation; empty for channels (page them with GET .../members)',
+    }),
   },
-  { description: 'A direct (exactly two people) or group conversation' },
+  { description: 'A direct (exactly two people), group or channel conversation' },
 );
 export type Conversation = Static<typeof Conversation>;
 
 /** An entry of the conversation list: the conversation as seen by one member. */
 export const ConversationSummary = Type.Object({
   conversation: Conversation,
-  lastMessage: Type.Union([Message, Type.Null()]),
-  unreadCount: Type.Integer({ minimum: 0, description: 'Messages from others after your read cursor' }),
+  lastMessage: Type.Union([Message, Type.Null()], {
+    description: 'The last message or system change (never an update entry, never a thread reply)',
+  }),
+  unreadCount: Type.Integer({
+    minimum: 0,
+    description: 'Messages from others after your read cursor (not system changes, updates or thread replies)',
+  }),
+  mentionCount: Type.Integer({
+    minimum: 0,
+    description: 'Unread messages (thread replies included) that mention you, @here or @channel',
+  }),
   readSeq: Seq,
   deliveredSeq: Seq,
+  role: Role,
+  notifyLevel: NotifyLevel,
+  markedUnread: Type.Boolean({ description: 'You marked the conversation unread; reading it clears this' }),
+  mutedUntil: Type.Union([Timestamp, Type.Null()], { description: 'Set while a moderator has muted you here' }),
 });
 export type ConversationSummary = Static<typeof ConversationSummary>;
+
+/** A public channel as listed in the directory. */
+export const ChannelListing = Type.Object({
+  id: ConversationId,
+  title: Type.Union([Type.String(), Type.Null()]),
+  topic: Type.Union([Type.String(), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  postPolicy: PostPolicy,
+  memberCount: Type.Integer({ minimum: 0 }),
+  lastActivityAt: Timestamp,
+  joined: Type.Boolean({ description: 'You are a member' }),
+});
+export type ChannelListing = Static<typeof ChannelListing>;
+
+/** A thread you take part in (you started it or replied), with its unread state. */
+export const ThreadListing = Type.Object({
+  root: Message,
+  unreadCount: Type.Integer({ minimum: 0 }),
+  readSeq: Seq,
+});
+export type ThreadListing = Static<typeof ThreadListing>;
+
+export const Ban = Type.Object({
+  userId: UserId,
+  bannedBy: UserId,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  expiresAt: Type.Union([Timestamp, Type.Null()], { description: 'Null: until lifted' }),
+});
+export type Ban = Static<typeof Ban>;
+
+export const Report = Type.Object({
+  id: Type.String(),
+  conversationId: ConversationId,
+  messageId: MessageId,
+  reporterId: UserId,
+  reason: Type.String(),
+  createdAt: Timestamp,
+  resolvedAt: Type.Union([Timestamp, Type.Null()]),
+  resolvedBy: Type.Union([UserId, Type.Null()]),
+  message: Type.Union([Message, Type.Null()], { description: 'The reported message as it is now' }),
+});
+export type Report = Static<typeof Report>;
+
+export const Invite = Type.Object({
+  code: Type.String(),
+  conversationId: ConversationId,
+  createdBy: UserId,
+  createdAt: Timestamp,
+  expiresAt: Type.Union([Timestamp, Type.Null()]),
+  maxUses: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  uses: Type.Integer({ minimum: 0 }),
+  revoked: Type.Boolean(),
+});
+export type Invite = Static<typeof Invite>;
+
+/** A search hit: the message and the ranges of its text that matched ([start, end) in UTF-16 units). */
+export const SearchHit = Type.Object({
+  message: Message,
+  highlights: Type.Array(Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })])),
+});
+export type SearchHit = Static<typeof SearchHit>;
 
 export const PresenceStatus = Type.Union([
   Type.Literal('online'),
@@ -155,5 +384,6 @@ export const Limits = Type.Object({
   maxFrameBytes: Type.Integer(),
   maxHistoryPage: Type.Integer(),
   maxGroupMembers: Type.Integer(),
+  editWindowSeconds: Type.Integer({ description: 'How long after sending you may edit; 0: no limit' }),
 });
 export type Limits = Static<typeof Limits>;

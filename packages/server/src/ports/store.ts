@@ -5,14 +5,25 @@
  * registry codes (e.g. `username_taken`), never driver errors.
  */
 import type {
+  Ban,
+  ChannelListing,
   Conversation,
   ConversationKind,
   ConversationSummary,
+  ForwardRef,
+  Invite,
   Member,
+  Mentions,
   Message,
   MessageContent,
+  NotifyLevel,
+  PostPolicy,
+  ReplyRef,
+  Report,
   Role,
+  ThreadListing,
   User,
+  Visibility,
 } from '@parley/protocol';
 
 export interface UserRecord extends User {
@@ -60,6 +71,28 @@ export interface NewConversation {
   /** For direct conversations: the two user ids sorted and joined by ':' (unique). */
   directKey: string | null;
   createdAt: number;
+  /** Defaults: private, everyone posts, no topic or description, no slow mode. */
+  visibility?: Visibility;
+  postPolicy?: PostPolicy;
+  topic?: string | null;
+  description?: string | null;
+}
+
+/** Settings an admin changes; absent fields stay as they are. */
+export interface ConversationPatch {
+  title?: string;
+  topic?: string | null;
+  description?: string | null;
+  visibility?: Visibility;
+  postPolicy?: PostPolicy;
+  slowModeSeconds?: number;
+}
+
+/** A member as the services see it: the public Member plus the member's own settings. */
+export interface MemberRecord extends Member {
+  notifyLevel: NotifyLevel;
+  markedUnreadSeq: number | null;
+  lastPostAt: number | null;
 }
 
 export interface NewMember {
@@ -74,6 +107,27 @@ export interface NewMessage {
   clientId: string;
   content: MessageContent;
   createdAt: number;
+  /** Thread replies: the root message id (a `message` of the same conversation, not itself a reply). */
+  threadId?: string;
+  replyTo?: ReplyRef;
+  forwardedFrom?: ForwardRef;
+  mentions?: Mentions;
+}
+
+/** One search request, already authorized and parsed into terms by the service. */
+export interface SearchQuery {
+  /** Lower-case words; every one must match (as a prefix of a word of the text). */
+  terms: string[];
+  /** Only conversations this user is a member of (never anything else). */
+  userId: string;
+  conversationId?: string;
+  senderId?: string;
+  from?: number;
+  to?: number;
+  sort: 'recent' | 'relevance';
+  /** Results to skip (the cursor of the previous page). */
+  offset: number;
+  limit: number;
 }
 
 export interface AppendResult {
@@ -82,12 +136,20 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** A page of a keyset listing: pass `nextCursor` back to get the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
 export interface HistoryRange {
   /** Messages with seq < before (the newest `limit` of them). */
   before?: number;
   /** Messages with seq > after (the oldest `limit` of them). */
   after?: number;
   limit: number;
+  /** Only the replies in this thread; without it, every entry of the conversation. */
+  threadId?: string;
 }
 
 export interface Store {
@@ -150,18 +212,25 @@ export interface Store {
     conversation: NewConversation,
     members: readonly NewMember[],
   ): Promise<{ conversation: Conversation; created: boolean }>;
+  /**
+   * Channels never load their members here (`members` is empty, `memberCount` is exact);
+   * direct and group conversations carry every member.
+   */
   getConversation(id: string): Promise<Conversation | undefined>;
   getDirectConversation(directKey: string): Promise<Conversation | undefined>;
   setConversationTitle(id: string, title: string): Promise<void>;
   getMember(conversationId: string, userId: string): Promise<Member | undefined>;
-  /** Adds members that are not yet members (role as given); returns the user ids added. */
+  /**
+   * Adds members that are not yet members (role as given); returns the user ids added.
+   * Keeps member_count exact; large lists (100,000) are written in chunks.
+   */
   addMembers(conversationId: string, members: readonly NewMember[], at: number): Promise<string[]>;
   removeMember(conversationId: string, userId: string): Promise<boolean>;
   setMemberRole(conversationId: string, userId: string, role: Role): Promise<void>;
   countMembers(conversationId: string): Promise<number>;
   /** Ids of every conversation the user is a member of. */
   listConversationIds(userId: string): Promise<string[]>;
-  /** Users who share at least one conversation with `userId` (excluding them). */
+  /** Users who share at least one direct or group conversation with `userId` (excluding them; channels do not count). */
   listConversationPartners(userId: string): Promise<string[]>;
   /**
    * The user's conversation list, most recent activity first, each with its last
@@ -169,6 +238,53 @@ export interface Store {
    * the read cursor.
    */
   listConversationSummaries(userId: string, options: { limit: number }): Promise<ConversationSummary[]>;
+
+  updateConversation(id: string, patch: ConversationPatch): Promise<void>;
+  /** The member with their own settings, or undefined. */
+  getMemberRecord(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
+  /** Members ordered by user id, after the cursor. */
+  listMembers(conversationId: string, options: { cursor?: string; limit: number }): Promise<Page<Member>>;
+  /** User ids of the members with one of these roles (moderation notices). */
+  listMembersWithRoles(conversationId: string, roles: readonly Role[]): Promise<string[]>;
+  setMemberMute(conversationId: string, userId: string, until: number | null): Promise<void>;
+  setNotifyLevel(conversationId: string, userId: string, level: NotifyLevel): Promise<void>;
+  /** Marks unread from `seq` on (null clears); reading past it clears it too (advanceReadCursor). */
+  setMarkedUnread(conversationId: string, userId: string, seq: number | null): Promise<void>;
+  /** Public channels whose title or topic contains `query` (case-insensitive), most members first. */
+  listPublicChannels(
+    viewerId: string,
+    options: { query?: string; cursor?: string; limit: number },
+  ): Promise<Page<ChannelListing>>;
+
+  // bans
+  /** Replaces an existing ban of the same user. */
+  addBan(conversationId: string, ban: Ban): Promise<void>;
+  removeBan(conversationId: string, userId: string): Promise<boolean>;
+  /** The ban, if any and not expired at `now`. */
+  getActiveBan(conversationId: string, userId: string, now: number): Promise<Ban | undefined>;
+  listBans(conversationId: string, now: number): Promise<Ban[]>;
+
+  // reports
+  /** Idempotent per (messageId, reporterId): a repeat returns the first report. */
+  createReport(report: Omit<Report, 'message' | 'resolvedAt' | 'resolvedBy'>): Promise<Report>;
+  getReport(id: string): Promise<Report | undefined>;
+  /** Newest first; `open` only those not resolved. */
+  listReports(conversationId: string, options: { open: boolean; limit: number }): Promise<Report[]>;
+  resolveReport(id: string, by: string, at: number): Promise<Report | undefined>;
+
+  // invites
+  createInvite(invite: Invite): Promise<Invite>;
+  getInvite(code: string): Promise<Invite | undefined>;
+  listInvites(conversationId: string): Promise<Invite[]>;
+  revokeInvite(code: string): Promise<boolean>;
+  /**
+   * Counts one use if the invite is valid at `now` (not revoked, not expired, uses left);
+   * atomic under concurrency. Returns the reason it is not usable otherwise.
+   */
+  useInvite(
+    code: string,
+    now: number,
+  ): Promise<{ ok: true; invite: Invite } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'used_up' }>;
 
   // messages
   /**
@@ -183,8 +299,46 @@ export interface Store {
   getMessage(id: string): Promise<Message | undefined>;
   /** Ascending seq. */
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]>;
+  /** Adds `myReactions` for this reader to each message (one query). */
+  withMyReactions(userId: string, messages: Message[]): Promise<Message[]>;
 
-  // receipts: cursors only move forward; return the cursor after the update
+  // changes to earlier messages; each runs inside the service's transaction, which also
+  // appends the `update` entry whose seq becomes the target's `rev`
+  /** New text and mentions; sets edited_at and rev; re-indexes search. */
+  editMessage(id: string, text: string, mentions: Mentions | undefined, at: number, rev: number): Promise<void>;
+  /**
+   * Tombstones a message: content becomes `{type:'deleted'}`; mentions, reactions, pin and
+   * search entry go; replies quoting it lose their excerpt. Sets deleted_at and rev.
+   */
+  deleteMessage(id: string, at: number, rev: number): Promise<void>;
+  setPinned(id: string, pin: { at: number; by: string } | null, rev: number): Promise<void>;
+  /** Pinned messages of a conversation, most recently pinned first. */
+  listPinned(conversationId: string, limit: number): Promise<Message[]>;
+  /** True when added (false: this user already reacted with this emoji). */
+  addReaction(messageId: string, userId: string, emoji: string, at: number, rev: number): Promise<boolean>;
+  /** True when removed. */
+  removeReaction(messageId: string, userId: string, emoji: string, rev: number): Promise<boolean>;
+  /** Distinct emoji on a message (limit check). */
+  countReactionKinds(messageId: string): Promise<number>;
+  /** Who reacted with one emoji, earliest first. */
+  listReactionUsers(
+    messageId: string,
+    emoji: string,
+    options: { cursor?: string; limit: number },
+  ): Promise<Page<string>>;
+
+  // threads
+  /** Moves the participant's thread read cursor forward; false when they are not a participant. */
+  advanceThreadRead(rootId: string, userId: string, seq: number): Promise<boolean>;
+  /** Threads the user takes part in, most recent reply first, with unread counts. */
+  listThreads(userId: string, options: { conversationId?: string; limit: number }): Promise<ThreadListing[]>;
+
+  // search
+  /** Messages (not deleted, not system/update entries) matching every term, in conversations the user is a member of. */
+  searchMessages(query: SearchQuery): Promise<Message[]>;
+
+  // receipts: cursors only move forward; return the cursor after the update. A read that
+  // reaches the marked-unread seq clears the mark.
   advanceReadCursor(conversationId: string, userId: string, seq: number): Promise<number>;
   advanceDeliveredCursor(conversationId: string, userId: string, seq: number): Promise<number>;
 }

@@ -9,7 +9,8 @@
  * every table and to the front of each unique key; keep every query going
  * through the functions in queries/ so that there is one place to add it.
  */
-import type { ConversationKind, Role } from '@parley/protocol';
+import type { Generated } from 'kysely';
+import type { ConversationKind, NotifyLevel, PostPolicy, Role, Visibility } from '@parley/protocol';
 
 export interface UsersTable {
   id: string;
@@ -52,6 +53,15 @@ export interface ConversationsTable {
   created_at: number;
   last_seq: number;
   last_activity_at: number;
+  topic: string | null;
+  description: string | null;
+  visibility: Generated<Visibility>;
+  post_policy: Generated<PostPolicy>;
+  slow_mode_seconds: Generated<number>;
+  /** Maintained by addMembers/removeMember, so a channel never counts its members per read. */
+  member_count: Generated<number>;
+  /** Seq of the last message or system entry (not updates, not thread replies). */
+  last_message_seq: Generated<number>;
 }
 
 export interface MembersTable {
@@ -61,6 +71,12 @@ export interface MembersTable {
   joined_at: number;
   read_seq: number;
   delivered_seq: number;
+  muted_until: number | null;
+  notify_level: Generated<NotifyLevel>;
+  /** Set by "mark as unread": unread counting starts at this seq until the member reads past it. */
+  marked_unread_seq: number | null;
+  /** For slow mode. */
+  last_post_at: number | null;
 }
 
 export interface MessagesTable {
@@ -72,6 +88,81 @@ export interface MessagesTable {
   /** MessageContent serialized as JSON text (opaque to SQL, so both dialects agree). */
   content: string;
   created_at: number;
+  kind: Generated<MessageKind>;
+  thread_id: string | null;
+  /** JSON ReplyRef. */
+  reply_to: string | null;
+  /** JSON ForwardRef. */
+  forwarded_from: string | null;
+  /** JSON Mentions. */
+  mentions: string | null;
+  /** 1 when the text mentions @here or @channel: one flag, never a row per member. */
+  mention_all: Generated<number>;
+  rev: number | null;
+  edited_at: number | null;
+  deleted_at: number | null;
+  pinned_at: number | null;
+  pinned_by: string | null;
+  thread_reply_count: Generated<number>;
+  thread_last_reply_at: number | null;
+  thread_last_reply_seq: Generated<number>;
+}
+
+/** Only `message` entries count as unread; `update` entries change an earlier message. */
+export type MessageKind = 'message' | 'system' | 'update';
+
+export interface MessageMentionsTable {
+  user_id: string;
+  conversation_id: string;
+  seq: number;
+  message_id: string;
+}
+
+export interface ReactionsTable {
+  message_id: string;
+  emoji: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface ThreadParticipantsTable {
+  root_id: string;
+  user_id: string;
+  conversation_id: string;
+  joined_at: number;
+  read_seq: Generated<number>;
+}
+
+export interface BansTable {
+  conversation_id: string;
+  user_id: string;
+  banned_by: string;
+  reason: string | null;
+  created_at: number;
+  expires_at: number | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  reporter_id: string;
+  reason: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+}
+
+export interface InvitesTable {
+  code: string;
+  conversation_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  /** 0 or 1. */
+  revoked: Generated<number>;
 }
 
 /** SCRAM material per user and mechanism (migration 0002); binary values as base64. */
@@ -93,4 +184,10 @@ export interface Database {
   members: MembersTable;
   messages: MessagesTable;
   scram_credentials: ScramCredentialsTable;
+  message_mentions: MessageMentionsTable;
+  reactions: ReactionsTable;
+  thread_participants: ThreadParticipantsTable;
+  bans: BansTable;
+  reports: ReportsTable;
+  invites: InvitesTable;
 }
