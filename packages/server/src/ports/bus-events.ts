@@ -2,7 +2,7 @@
  * Events that travel on the bus. Each is small, JSON-serialisable and carries a
  * version (`v`) so that nodes of different releases can share a cluster.
  */
-import type { Conversation, Message, Presence, ReceiptKind, User } from '@parley/protocol';
+import type { Conversation, Message, NotifyLevel, Presence, ReceiptKind, Report, User } from '@parley/protocol';
 
 export type BusEvent =
   | { v: 1; type: 'message.new'; message: Message }
@@ -13,6 +13,18 @@ export type BusEvent =
   | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
   | { v: 1; type: 'session.revoked'; userId: string; sessionIds: string[] }
-  | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean };
+  | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean }
+  /** A member's own settings changed (published on their user topic, for their other devices). */
+  | {
+      v: 1;
+      type: 'member.updated';
+      userId: string;
+      conversationId: string;
+      notifyLevel?: NotifyLevel;
+      markedUnread?: boolean;
+      thread?: { threadId: string; readSeq: number };
+    }
+  /** A report, published on the user topic of each moderator, admin and owner. */
+  | { v: 1; type: 'report.new'; report: Report };
 
 export type BusEventType = BusEvent['type'];

@@ -36,6 +36,20 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return null; // acted on by the hub, never forwarded
     case 'contacts.changed':
       return null; // only the XMPP gateway (roster pushes) uses it so far
+    case 'member.updated': {
+      const { notifyLevel, markedUnread, thread, conversationId } = event;
+      return {
+        type: 'member.updated',
+        data: {
+          conversationId,
+          ...(notifyLevel === undefined ? {} : { notifyLevel }),
+          ...(markedUnread === undefined ? {} : { markedUnread }),
+          ...(thread === undefined ? {} : { thread }),
+        },
+      };
+    }
+    case 'report.new':
+      return { type: 'report.new', data: { report: event.report } };
   }
 }
 

@@ -4,7 +4,9 @@
  * implementations live in sqlite/ and postgres/; nothing outside those folders
  * may test which dialect it runs on.
  */
-import type { ColumnDataType, Expression } from 'kysely';
+import type { ColumnDataType, Expression, Kysely } from 'kysely';
+import type { SearchQuery } from '../ports/store';
+import type { Database } from './db-schema';
 
 export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
@@ -26,4 +28,20 @@ export interface StoreDialect {
   readonly migrationSchema?: string;
   /** True for a unique or primary-key violation raised by the driver. */
   isUniqueViolation(error: unknown): boolean;
+  /** Full-text search: SQLite FTS5 or PostgreSQL tsvector, behind one interface. */
+  readonly search: SearchIndex;
+}
+
+/**
+ * The full-text index of message text. The store calls `put` when a text message is
+ * appended or edited and `remove` when it is deleted, inside the same transaction, so
+ * the index never shows a deleted or superseded text.
+ */
+export interface SearchIndex {
+  /** Creates the index structures (migration 0003-search). */
+  create(db: Kysely<unknown>): Promise<void>;
+  put(db: Kysely<Database>, messageId: string, text: string): Promise<void>;
+  remove(db: Kysely<Database>, messageId: string): Promise<void>;
+  /** Ids of matching messages in the order asked for, the filters and membership applied. */
+  query(db: Kysely<Database>, query: SearchQuery): Promise<string[]>;
 }
