@@ -28,6 +28,9 @@ import * as contacts from './queries/contacts';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
 import * as messages from './queries/messages';
+import * as moderation from './queries/moderation';
+import type * as Port from '../ports/store';
+import type * as Wire from '@parley/protocol';
 import { listConversationSummaries } from './queries/summaries';
 
 export class KyselyStore implements Store {
@@ -192,6 +195,74 @@ export class KyselyStore implements Store {
   }
   listConversationSummaries(userId: string, options: { limit: number }): Promise<ConversationSummary[]> {
     return listConversationSummaries(this.db, userId, options);
+  }
+
+  // channels, member settings and moderation (issue 4)
+  updateConversation(id: string, patch: Port.ConversationPatch): Promise<void> {
+    return conversations.updateConversation(this.db, id, patch);
+  }
+  getMemberRecord(conversationId: string, userId: string): Promise<Port.MemberRecord | undefined> {
+    return conversations.getMemberRecord(this.db, conversationId, userId);
+  }
+  listMembers(conversationId: string, options: { cursor?: string; limit: number }): Promise<Port.Page<Member>> {
+    return conversations.listMembers(this.db, conversationId, options);
+  }
+  listMembersWithRoles(conversationId: string, roles: readonly Role[]): Promise<string[]> {
+    return conversations.listMembersWithRoles(this.db, conversationId, roles);
+  }
+  setMemberMute(conversationId: string, userId: string, until: number | null): Promise<void> {
+    return conversations.setMemberMute(this.db, conversationId, userId, until);
+  }
+  setNotifyLevel(conversationId: string, userId: string, level: Wire.NotifyLevel): Promise<void> {
+    return conversations.setNotifyLevel(this.db, conversationId, userId, level);
+  }
+  setMarkedUnread(conversationId: string, userId: string, seq: number | null): Promise<void> {
+    return conversations.setMarkedUnread(this.db, conversationId, userId, seq);
+  }
+  listPublicChannels(
+    viewerId: string,
+    options: { query?: string; cursor?: string; limit: number },
+  ): Promise<Port.Page<Wire.ChannelListing>> {
+    return conversations.listPublicChannels(this.db, viewerId, options);
+  }
+  addBan(conversationId: string, ban: Wire.Ban): Promise<void> {
+    return moderation.addBan(this.db, conversationId, ban);
+  }
+  removeBan(conversationId: string, userId: string): Promise<boolean> {
+    return moderation.removeBan(this.db, conversationId, userId);
+  }
+  getActiveBan(conversationId: string, userId: string, now: number): Promise<Wire.Ban | undefined> {
+    return moderation.getActiveBan(this.db, conversationId, userId, now);
+  }
+  listBans(conversationId: string, now: number): Promise<Wire.Ban[]> {
+    return moderation.listBans(this.db, conversationId, now);
+  }
+  createReport(report: Omit<Wire.Report, 'message' | 'resolvedAt' | 'resolvedBy'>): Promise<Wire.Report> {
+    return moderation.createReport(this.ctx, report);
+  }
+  getReport(id: string): Promise<Wire.Report | undefined> {
+    return moderation.getReport(this.db, id);
+  }
+  listReports(conversationId: string, options: { open: boolean; limit: number }): Promise<Wire.Report[]> {
+    return moderation.listReports(this.db, conversationId, options);
+  }
+  resolveReport(id: string, by: string, at: number): Promise<Wire.Report | undefined> {
+    return moderation.resolveReport(this.db, id, by, at);
+  }
+  createInvite(invite: Wire.Invite): Promise<Wire.Invite> {
+    return moderation.createInvite(this.db, invite);
+  }
+  getInvite(code: string): Promise<Wire.Invite | undefined> {
+    return moderation.getInvite(this.db, code);
+  }
+  listInvites(conversationId: string): Promise<Wire.Invite[]> {
+    return moderation.listInvites(this.db, conversationId);
+  }
+  revokeInvite(code: string): Promise<boolean> {
+    return moderation.revokeInvite(this.db, code);
+  }
+  useInvite(code: string, now: number): Promise<moderation.UseInviteResult> {
+    return moderation.useInvite(this.db, code, now);
   }
 
   // messages

@@ -5,7 +5,7 @@
  */
 import type { Conversation, Member, Message, MessageContent } from '@parley/protocol';
 import type { Selectable } from 'kysely';
-import type { SessionRecord, UserRecord } from '../ports/store';
+import type { MemberRecord, SessionRecord, UserRecord } from '../ports/store';
 import type { ConversationsTable, MembersTable, MessagesTable, SessionsTable, UsersTable } from './db-schema';
 
 export function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -40,6 +40,17 @@ export function toMember(row: Selectable<MembersTable>): Member {
     joinedAt: row.joined_at,
     readSeq: row.read_seq,
     deliveredSeq: row.delivered_seq,
+    mutedUntil: row.muted_until,
+  };
+}
+
+/** The member with their own settings (what the services authorize and notify with). */
+export function toMemberRecord(row: Selectable<MembersTable>): MemberRecord {
+  return {
+    ...toMember(row),
+    notifyLevel: row.notify_level,
+    markedUnreadSeq: row.marked_unread_seq,
+    lastPostAt: row.last_post_at,
   };
 }
 
@@ -48,9 +59,15 @@ export function toConversation(row: Selectable<ConversationsTable>, members: Mem
     id: row.id,
     kind: row.kind,
     title: row.title,
+    topic: row.topic,
+    description: row.description,
+    visibility: row.visibility,
+    postPolicy: row.post_policy,
+    slowModeSeconds: Number(row.slow_mode_seconds),
     createdAt: row.created_at,
     lastSeq: row.last_seq,
     lastActivityAt: row.last_activity_at,
+    memberCount: Number(row.member_count),
     members,
   };
 }

@@ -9,6 +9,7 @@ import { accountsContract } from './contract/accounts';
 import { conversationsContract } from './contract/conversations';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
+import { moderationContract } from './contract/moderation';
 import { socialContract } from './contract/social';
 import { summariesContract } from './contract/summaries';
 import { transactionsContract } from './contract/transactions';
@@ -22,6 +23,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     socialContract(harness);
     conversationsContract(harness);
     messagesContract(harness);
+    moderationContract(harness);
     summariesContract(harness);
     transactionsContract(harness, makeStore);
   });

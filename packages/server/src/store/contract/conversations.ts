@@ -2,7 +2,7 @@
  * Contract: conversations and members, including race-safe direct creation.
  */
 import { describe, expect, it } from 'vitest';
-import { directKey, type Harness, newGroup, newUser, newUsers, tick, uid } from './harness';
+import { directKey, type Harness, newChannel, newGroup, newUser, newUsers, tick, uid } from './harness';
 
 export function conversationsContract(h: Harness): void {
   describe('conversations', () => {
@@ -20,12 +20,24 @@ export function conversationsContract(h: Harness): void {
         ],
       );
       expect(result.created).toBe(true);
-      expect(result.conversation).toMatchObject({ id, kind: 'group', title: 'Team', createdAt, lastSeq: 0 });
+      expect(result.conversation).toMatchObject({
+        id,
+        kind: 'group',
+        title: 'Team',
+        createdAt,
+        lastSeq: 0,
+        topic: null,
+        description: null,
+        visibility: 'private',
+        postPolicy: 'everyone',
+        slowModeSeconds: 0,
+        memberCount: 2,
+      });
       expect(result.conversation.lastActivityAt).toBe(createdAt);
       expect([...result.conversation.members].sort((a, b) => a.userId.localeCompare(b.userId))).toEqual(
         [
-          { userId: owner.id, role: 'owner', joinedAt: createdAt, readSeq: 0, deliveredSeq: 0 },
-          { userId: bob.id, role: 'member', joinedAt: createdAt, readSeq: 0, deliveredSeq: 0 },
+          { userId: owner.id, role: 'owner', joinedAt: createdAt, readSeq: 0, deliveredSeq: 0, mutedUntil: null },
+          { userId: bob.id, role: 'member', joinedAt: createdAt, readSeq: 0, deliveredSeq: 0, mutedUntil: null },
         ].sort((a, b) => a.userId.localeCompare(b.userId)),
       );
       expect(await h.store.getConversation(id)).toEqual(result.conversation);
@@ -100,6 +112,7 @@ export function conversationsContract(h: Harness): void {
         joinedAt: at,
         readSeq: 0,
         deliveredSeq: 0,
+        mutedUntil: null,
       });
       expect(await h.store.addMembers(group.id, [], at)).toEqual([]);
       expect(await h.store.countMembers(group.id)).toBe(3);
@@ -130,10 +143,205 @@ export function conversationsContract(h: Harness): void {
       const g1 = await newGroup(h.store, me, [a, b]);
       const g2 = await newGroup(h.store, a, [me, c]);
       await newGroup(h.store, stranger, [a]);
-      expect(await h.store.listConversationIds(me.id)).toEqual([g1.id, g2.id].sort());
+      // Channel co-members are not partners (presence never fans out to a whole channel).
+      const channel = await newChannel(h.store, stranger, [me, a, b, c]);
+      expect(await h.store.listConversationIds(me.id)).toEqual([g1.id, g2.id, channel.id].sort());
       expect(await h.store.listConversationPartners(me.id)).toEqual([a.id, b.id, c.id].sort());
       expect(await h.store.listConversationPartners(stranger.id)).toEqual([a.id]);
       expect(await h.store.listConversationIds(uid('nobody'))).toEqual([]);
+    });
+
+    it('creates a channel with its settings; it never loads members but counts them exactly', async () => {
+      const [owner, bob, carol] = await newUsers(h.store, 3);
+      if (!owner || !bob || !carol) throw new Error('fixture');
+      const id = uid('conv');
+      const { conversation } = await h.store.createConversation(
+        {
+          id,
+          kind: 'channel',
+          title: 'News',
+          directKey: null,
+          createdAt: tick(),
+          visibility: 'public',
+          postPolicy: 'admins',
+          topic: 'What is new',
+          description: 'Announcements',
+        },
+        [
+          { userId: owner.id, role: 'owner' },
+          { userId: bob.id, role: 'member' },
+          { userId: bob.id, role: 'member' },
+        ],
+      );
+      expect(conversation).toMatchObject({
+        id,
+        kind: 'channel',
+        visibility: 'public',
+        postPolicy: 'admins',
+        topic: 'What is new',
+        description: 'Announcements',
+        slowModeSeconds: 0,
+        memberCount: 2,
+        members: [],
+      });
+      expect(await h.store.getConversation(id)).toEqual(conversation);
+      expect(await h.store.countMembers(id)).toBe(2);
+      expect(await h.store.getMember(id, bob.id)).toMatchObject({ role: 'member', mutedUntil: null });
+
+      expect(await h.store.addMembers(id, [{ userId: carol.id, role: 'readonly' }], tick())).toEqual([carol.id]);
+      expect(await h.store.addMembers(id, [{ userId: carol.id, role: 'member' }], tick())).toEqual([]);
+      expect((await h.store.getConversation(id))?.memberCount).toBe(3);
+      expect(await h.store.removeMember(id, bob.id)).toBe(true);
+      expect(await h.store.removeMember(id, bob.id)).toBe(false);
+      expect((await h.store.getConversation(id))?.memberCount).toBe(2);
+      // Conversation summaries of channels carry no member list either.
+      const summary = (await h.store.listConversationSummaries(carol.id, { limit: 10 })).find(
+        (s) => s.conversation.id === id,
+      );
+      expect(summary?.conversation).toMatchObject({ memberCount: 2, members: [] });
+    });
+
+    it('updates settings; absent fields stay', async () => {
+      const owner = await newUser(h.store);
+      const channel = await newChannel(h.store, owner, [], { visibility: 'private' });
+      await h.store.updateConversation(channel.id, { topic: 'T', slowModeSeconds: 30 });
+      await h.store.updateConversation(channel.id, { description: 'D', visibility: 'public', postPolicy: 'admins' });
+      await h.store.updateConversation(channel.id, {});
+      expect(await h.store.getConversation(channel.id)).toMatchObject({
+        title: channel.title,
+        topic: 'T',
+        description: 'D',
+        visibility: 'public',
+        postPolicy: 'admins',
+        slowModeSeconds: 30,
+      });
+      await h.store.updateConversation(channel.id, { topic: null, title: 'Renamed' });
+      expect(await h.store.getConversation(channel.id)).toMatchObject({ topic: null, title: 'Renamed' });
+    });
+
+    it('adds 2,500 members in one call (chunked), exactly counted, and pages them by user id', async () => {
+      const owner = await newUser(h.store);
+      const channel = await newChannel(h.store, owner);
+      const users: string[] = [];
+      for (let batch = 0; batch < 25; batch += 1) {
+        const made = await Promise.all(Array.from({ length: 100 }, () => newUser(h.store)));
+        users.push(...made.map((u) => u.id));
+      }
+      const added = await h.store.addMembers(
+        channel.id,
+        users.map((userId) => ({ userId, role: 'member' as const })),
+        tick(),
+      );
+      expect(added).toEqual(users);
+      expect(await h.store.countMembers(channel.id)).toBe(2501);
+      // A repeat over a chunk boundary with one newcomer adds only the newcomer.
+      const newcomer = await newUser(h.store);
+      const again = await h.store.addMembers(
+        channel.id,
+        [...users.slice(0, 1500), newcomer.id].map((userId) => ({ userId, role: 'member' as const })),
+        tick(),
+      );
+      expect(again).toEqual([newcomer.id]);
+      expect((await h.store.getConversation(channel.id))?.memberCount).toBe(2502);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages += 1) {
+        const page = await h.store.listMembers(channel.id, { limit: 400, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(400);
+        seen.push(...page.items.map((m) => m.userId));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      const expected = [owner.id, ...users, newcomer.id].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(seen).toEqual(expected);
+    });
+
+    it('lists members with given roles, and keeps per-member settings', async () => {
+      const [owner, mod, admin, member] = await newUsers(h.store, 4);
+      if (!owner || !mod || !admin || !member) throw new Error('fixture');
+      const channel = await newChannel(h.store, owner, [member]);
+      await h.store.addMembers(
+        channel.id,
+        [
+          { userId: mod.id, role: 'moderator' },
+          { userId: admin.id, role: 'admin' },
+        ],
+        tick(),
+      );
+      expect(await h.store.listMembersWithRoles(channel.id, ['owner', 'admin', 'moderator'])).toEqual(
+        [owner.id, mod.id, admin.id].sort(),
+      );
+      expect(await h.store.listMembersWithRoles(channel.id, [])).toEqual([]);
+
+      const until = tick();
+      await h.store.setMemberMute(channel.id, member.id, until);
+      await h.store.setNotifyLevel(channel.id, member.id, 'mentions');
+      await h.store.setMarkedUnread(channel.id, member.id, 3);
+      expect(await h.store.getMemberRecord(channel.id, member.id)).toMatchObject({
+        userId: member.id,
+        role: 'member',
+        mutedUntil: until,
+        notifyLevel: 'mentions',
+        markedUnreadSeq: 3,
+        lastPostAt: null,
+      });
+      expect(await h.store.getMember(channel.id, member.id)).toMatchObject({ mutedUntil: until });
+      await h.store.setMemberMute(channel.id, member.id, null);
+      await h.store.setMarkedUnread(channel.id, member.id, null);
+      expect(await h.store.getMemberRecord(channel.id, member.id)).toMatchObject({
+        mutedUntil: null,
+        markedUnreadSeq: null,
+        notifyLevel: 'mentions',
+      });
+      expect(await h.store.getMemberRecord(channel.id, uid('nobody'))).toBeUndefined();
+    });
+
+    it('lists public channels by members, filtered by title or topic, keyset-paged', async () => {
+      const [viewer, other] = await newUsers(h.store, 2);
+      if (!viewer || !other) throw new Error('fixture');
+      const tag = uid('dir').toLowerCase();
+      const big = await newChannel(h.store, other, [viewer], { title: `Big ${tag}`, visibility: 'public' });
+      await h.store.addMembers(big.id, [{ userId: (await newUser(h.store)).id, role: 'member' }], tick());
+      const small = await newChannel(h.store, other, [], {
+        title: 'Small',
+        topic: `about ${tag}_%`,
+        visibility: 'public',
+      });
+      const tie = await newChannel(h.store, other, [], { title: `TIE ${tag.toUpperCase()}`, visibility: 'public' });
+      await newChannel(h.store, other, [viewer], { title: `Hidden ${tag}`, visibility: 'private' });
+      await newGroup(h.store, other, [viewer], `Group ${tag}`);
+
+      const all = await h.store.listPublicChannels(viewer.id, { query: tag, limit: 10 });
+      const tieFirst = small.id < tie.id;
+      expect(all.items.map((c) => c.id)).toEqual([big.id, ...(tieFirst ? [small.id, tie.id] : [tie.id, small.id])]);
+      expect(all.nextCursor).toBeNull();
+      expect(all.items[0]).toEqual({
+        id: big.id,
+        title: `Big ${tag}`,
+        topic: null,
+        description: null,
+        postPolicy: 'everyone',
+        memberCount: 3,
+        lastActivityAt: big.lastActivityAt,
+        joined: true,
+      });
+      expect(all.items[1]?.joined).toBe(false);
+
+      const first = await h.store.listPublicChannels(viewer.id, { query: tag, limit: 2 });
+      expect(first.items).toEqual(all.items.slice(0, 2));
+      if (!first.nextCursor) throw new Error('expected another page');
+      const second = await h.store.listPublicChannels(viewer.id, { query: tag, limit: 2, cursor: first.nextCursor });
+      expect(second).toEqual({ items: all.items.slice(2), nextCursor: null });
+
+      // `%` and `_` are literal, not wildcards.
+      const literal = await h.store.listPublicChannels(viewer.id, { query: `${tag}_%`, limit: 10 });
+      expect(literal.items.map((c) => c.id)).toEqual([small.id]);
+      const none = await h.store.listPublicChannels(viewer.id, { query: `${tag}%x`, limit: 10 });
+      expect(none.items).toEqual([]);
+      await expect(h.store.listPublicChannels(viewer.id, { cursor: 'garbage', limit: 10 })).rejects.toMatchObject({
+        code: 'bad_request',
+      });
     });
   });
 }

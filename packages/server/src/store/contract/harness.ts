@@ -5,7 +5,7 @@
  */
 import type { Conversation, MessageContent, Role } from '@parley/protocol';
 import { afterAll, beforeAll } from 'vitest';
-import type { NewMessage, Store, UserRecord } from '../../ports/store';
+import type { NewConversation, NewMessage, Store, UserRecord } from '../../ports/store';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -81,6 +81,23 @@ export async function newGroup(
   const { conversation } = await store.createConversation(
     { id: uid('conv'), kind: 'group', title, directKey: null, createdAt: tick() },
     members,
+  );
+  return conversation;
+}
+
+/** A channel owned by `owner` (private, everyone posts, unless `options` say otherwise). */
+export async function newChannel(
+  store: Store,
+  owner: UserRecord,
+  others: readonly UserRecord[] = [],
+  options: Partial<Pick<NewConversation, 'title' | 'visibility' | 'postPolicy' | 'topic' | 'description'>> = {},
+): Promise<Conversation> {
+  const { conversation } = await store.createConversation(
+    { id: uid('conv'), kind: 'channel', title: 'channel', directKey: null, createdAt: tick(), ...options },
+    [
+      { userId: owner.id, role: 'owner' },
+      ...others.map((user) => ({ userId: user.id, role: 'member' as const })),
+    ],
   );
   return conversation;
 }

@@ -1,16 +1,28 @@
 /**
  * Conversations and their members: creation (race-safe for direct pairs through
- * the direct_key unique key), lookup, membership changes and membership-derived
- * lists. No permission checks here: who may add or remove whom is a service rule.
+ * the direct_key unique key), lookup, settings, membership changes (keeping
+ * `member_count` exact in the same transaction), per-member settings, keyset pages
+ * of members and of the public channel directory. No permission checks here: who
+ * may add or remove whom is a service rule.
+ *
+ * Channels may have 100,000 members: nothing here loads all of a channel's members
+ * (getConversation leaves `members` empty for them), and bulk inserts go in chunks.
  */
-import type { Conversation, Member, Role } from '@parley/protocol';
+import type { ChannelListing, Conversation, Member, NotifyLevel, Role } from '@parley/protocol';
+import { sql } from 'kysely';
 import { AppError } from '../../domain/errors';
-import type { NewConversation, NewMember } from '../../ports/store';
+import type { ConversationPatch, MemberRecord, NewConversation, NewMember, Page } from '../../ports/store';
 import { atomic } from '../atomic';
-import { toConversation, toMember } from '../rows';
+import { toConversation, toMember, toMemberRecord } from '../rows';
 import { affected, type QueryContext } from './context';
 
 type Db = QueryContext['db'];
+
+/**
+ * Rows per insert statement: 6 parameters each keeps a chunk far below SQLite's
+ * 32,766 and PostgreSQL's 65,535 bound parameters, and 100,000 members take 100 statements.
+ */
+const MEMBER_CHUNK = 1000;
 
 /** The first entry per user wins, so a repeated id cannot trip the primary key. */
 function uniqueMembers(members: readonly NewMember[]): NewMember[] {
@@ -19,17 +31,33 @@ function uniqueMembers(members: readonly NewMember[]): NewMember[] {
   return [...byUser.values()];
 }
 
-/** Members of each conversation, in joining order (ties by user id). */
+function memberRows(conversationId: string, members: readonly NewMember[], at: number) {
+  return members.map((member) => ({
+    conversation_id: conversationId,
+    user_id: member.userId,
+    role: member.role,
+    joined_at: at,
+    read_seq: 0,
+    delivered_seq: 0,
+  }));
+}
+
+/**
+ * Members of each direct or group conversation, in joining order (ties by user id).
+ * Channels map to an empty list: their members are paged with listMembers.
+ */
 export async function membersOf(db: Db, conversationIds: readonly string[]): Promise<Map<string, Member[]>> {
   const byConversation = new Map<string, Member[]>(conversationIds.map((id) => [id, []]));
   if (conversationIds.length === 0) return byConversation;
   const rows = await db
     .selectFrom('members')
-    .selectAll()
-    .where('conversation_id', 'in', [...new Set(conversationIds)])
-    .orderBy('conversation_id')
-    .orderBy('joined_at')
-    .orderBy('user_id')
+    .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+    .selectAll('members')
+    .where('members.conversation_id', 'in', [...new Set(conversationIds)])
+    .where('conversations.kind', '!=', 'channel')
+    .orderBy('members.conversation_id')
+    .orderBy('members.joined_at')
+    .orderBy('members.user_id')
     .execute();
   for (const row of rows) byConversation.get(row.conversation_id)?.push(toMember(row));
   return byConversation;
@@ -38,8 +66,8 @@ export async function membersOf(db: Db, conversationIds: readonly string[]): Pro
 export async function getConversation(db: Db, id: string): Promise<Conversation | undefined> {
   const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const members = await membersOf(db, [row.id]);
-  return toConversation(row, members.get(row.id) ?? []);
+  const members = row.kind === 'channel' ? [] : ((await membersOf(db, [row.id])).get(row.id) ?? []);
+  return toConversation(row, members);
 }
 
 export async function getDirectConversation(db: Db, directKey: string): Promise<Conversation | undefined> {
@@ -58,6 +86,7 @@ export async function createConversation(
     const existing = await getDirectConversation(db, directKey);
     if (existing) return { conversation: existing, created: false };
   }
+  const unique = uniqueMembers(members);
   try {
     const created = await atomic(db, async (tx) => {
       await tx
@@ -70,17 +99,19 @@ export async function createConversation(
           created_at: conversation.createdAt,
           last_seq: 0,
           last_activity_at: conversation.createdAt,
+          topic: conversation.topic ?? null,
+          description: conversation.description ?? null,
+          visibility: conversation.visibility ?? 'private',
+          post_policy: conversation.postPolicy ?? 'everyone',
+          member_count: unique.length,
         })
         .execute();
-      const rows = uniqueMembers(members).map((member) => ({
-        conversation_id: conversation.id,
-        user_id: member.userId,
-        role: member.role,
-        joined_at: conversation.createdAt,
-        read_seq: 0,
-        delivered_seq: 0,
-      }));
-      if (rows.length > 0) await tx.insertInto('members').values(rows).execute();
+      for (let i = 0; i < unique.length; i += MEMBER_CHUNK) {
+        await tx
+          .insertInto('members')
+          .values(memberRows(conversation.id, unique.slice(i, i + MEMBER_CHUNK), conversation.createdAt))
+          .execute();
+      }
       return getConversation(tx, conversation.id);
     });
     if (!created) throw new Error('conversation vanished inside its creating transaction');
@@ -99,17 +130,48 @@ export async function setConversationTitle(db: Db, id: string, title: string): P
   await db.updateTable('conversations').set({ title }).where('id', '=', id).execute();
 }
 
+export async function updateConversation(db: Db, id: string, patch: ConversationPatch): Promise<void> {
+  const set = {
+    ...(patch.title === undefined ? {} : { title: patch.title }),
+    ...(patch.topic === undefined ? {} : { topic: patch.topic }),
+    ...(patch.description === undefined ? {} : { description: patch.description }),
+    ...(patch.visibility === undefined ? {} : { visibility: patch.visibility }),
+    ...(patch.postPolicy === undefined ? {} : { post_policy: patch.postPolicy }),
+    ...(patch.slowModeSeconds === undefined ? {} : { slow_mode_seconds: patch.slowModeSeconds }),
+  };
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('conversations').set(set).where('id', '=', id).execute();
+}
+
 export async function getMember(db: Db, conversationId: string, userId: string): Promise<Member | undefined> {
+  const record = await getMemberRecord(db, conversationId, userId);
+  return record && toPublicMember(record);
+}
+
+function toPublicMember(record: MemberRecord): Member {
+  const { userId, role, joinedAt, readSeq, deliveredSeq, mutedUntil } = record;
+  return { userId, role, joinedAt, readSeq, deliveredSeq, mutedUntil };
+}
+
+export async function getMemberRecord(
+  db: Db,
+  conversationId: string,
+  userId: string,
+): Promise<MemberRecord | undefined> {
   const row = await db
     .selectFrom('members')
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return row && toMember(row);
+  return row && toMemberRecord(row);
 }
 
-/** @throws AppError('not_found') when the conversation does not exist. */
+/**
+ * Adds the members who are not members yet, in chunks, and adds their number to
+ * `member_count` in the same transaction.
+ * @throws AppError('not_found') when the conversation does not exist.
+ */
 export async function addMembers(
   db: Db,
   conversationId: string,
@@ -118,35 +180,52 @@ export async function addMembers(
 ): Promise<string[]> {
   const wanted = uniqueMembers(members);
   if (wanted.length === 0) return [];
-  const exists = await db.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst();
-  if (!exists) throw new AppError('not_found', 'The conversation does not exist.');
-  const inserted = await db
-    .insertInto('members')
-    .values(
-      wanted.map((member) => ({
-        conversation_id: conversationId,
-        user_id: member.userId,
-        role: member.role,
-        joined_at: at,
-        read_seq: 0,
-        delivered_seq: 0,
-      })),
-    )
-    // Existing members keep their role and cursors.
-    .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
-    .returning('user_id')
-    .execute();
-  const added = new Set(inserted.map((row) => row.user_id));
-  return wanted.map((member) => member.userId).filter((id) => added.has(id));
+  return atomic(db, async (tx) => {
+    // Taking the row lock first (PostgreSQL) serializes concurrent count updates.
+    const exists = await tx
+      .updateTable('conversations')
+      .set((eb) => ({ member_count: eb('member_count', '+', 0) }))
+      .where('id', '=', conversationId)
+      .returning('id')
+      .executeTakeFirst();
+    if (!exists) throw new AppError('not_found', 'The conversation does not exist.');
+    const added = new Set<string>();
+    for (let i = 0; i < wanted.length; i += MEMBER_CHUNK) {
+      const inserted = await tx
+        .insertInto('members')
+        .values(memberRows(conversationId, wanted.slice(i, i + MEMBER_CHUNK), at))
+        // Existing members keep their role and cursors.
+        .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+        .returning('user_id')
+        .execute();
+      for (const row of inserted) added.add(row.user_id);
+    }
+    if (added.size > 0) {
+      await tx
+        .updateTable('conversations')
+        .set((eb) => ({ member_count: eb('member_count', '+', added.size) }))
+        .where('id', '=', conversationId)
+        .execute();
+    }
+    return wanted.map((member) => member.userId).filter((id) => added.has(id));
+  });
 }
 
 export async function removeMember(db: Db, conversationId: string, userId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('members')
-    .where('conversation_id', '=', conversationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return affected(result.numDeletedRows);
+  return atomic(db, async (tx) => {
+    const result = await tx
+      .deleteFrom('members')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!affected(result.numDeletedRows)) return false;
+    await tx
+      .updateTable('conversations')
+      .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
+      .where('id', '=', conversationId)
+      .execute();
+    return true;
+  });
 }
 
 export async function setMemberRole(db: Db, conversationId: string, userId: string, role: Role): Promise<void> {
@@ -158,13 +237,88 @@ export async function setMemberRole(db: Db, conversationId: string, userId: stri
     .execute();
 }
 
+export async function setMemberMute(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  until: number | null,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ muted_until: until })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+export async function setNotifyLevel(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  level: NotifyLevel,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ notify_level: level })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+export async function setMarkedUnread(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  seq: number | null,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ marked_unread_seq: seq })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** The exact count, from the maintained column (0 for an unknown conversation). */
 export async function countMembers(db: Db, conversationId: string): Promise<number> {
   const row = await db
+    .selectFrom('conversations')
+    .select('member_count')
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+  return row ? Number(row.member_count) : 0;
+}
+
+/** Members by user id, after the cursor (the last user id of the previous page). */
+export async function listMembers(
+  db: Db,
+  conversationId: string,
+  options: { cursor?: string; limit: number },
+): Promise<Page<Member>> {
+  const limit = Math.max(1, Math.trunc(options.limit));
+  let query = db
     .selectFrom('members')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .selectAll()
     .where('conversation_id', '=', conversationId)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+    .orderBy('user_id')
+    .limit(limit + 1);
+  if (options.cursor !== undefined) query = query.where('user_id', '>', options.cursor);
+  const rows = await query.execute();
+  const items = rows.slice(0, limit).map(toMember);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? last.userId : null };
+}
+
+export async function listMembersWithRoles(db: Db, conversationId: string, roles: readonly Role[]): Promise<string[]> {
+  if (roles.length === 0) return [];
+  const rows = await db
+    .selectFrom('members')
+    .select('user_id')
+    .where('conversation_id', '=', conversationId)
+    .where('role', 'in', [...roles])
+    .orderBy('user_id')
+    .execute();
+  return rows.map((row) => row.user_id);
 }
 
 export async function listConversationIds(db: Db, userId: string): Promise<string[]> {
@@ -177,15 +331,92 @@ export async function listConversationIds(db: Db, userId: string): Promise<strin
   return rows.map((row) => row.conversation_id);
 }
 
+/** Co-members in direct and group conversations only: channel co-members are strangers. */
 export async function listConversationPartners(db: Db, userId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('members as mine')
+    .innerJoin('conversations', 'conversations.id', 'mine.conversation_id')
     .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
     .select('other.user_id')
     .distinct()
     .where('mine.user_id', '=', userId)
+    .where('conversations.kind', 'in', ['direct', 'group'])
     .where('other.user_id', '!=', userId)
     .orderBy('other.user_id')
     .execute();
   return rows.map((row) => row.user_id);
+}
+
+/** `<memberCount>:<id>` of the last listing: the directory is ordered by members (desc), then id. */
+function parseDirectoryCursor(cursor: string | undefined): { count: number; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const at = cursor.indexOf(':');
+  const count = Number(cursor.slice(0, at));
+  if (at < 1 || !Number.isSafeInteger(count)) throw new AppError('bad_request', 'The cursor is not valid.');
+  return { count, id: cursor.slice(at + 1) };
+}
+
+/** `%` and `_` in the query are matched literally. */
+function likePattern(query: string): string {
+  return `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listPublicChannels(
+  db: Db,
+  viewerId: string,
+  options: { query?: string; cursor?: string; limit: number },
+): Promise<Page<ChannelListing>> {
+  const limit = Math.max(1, Math.trunc(options.limit));
+  const after = parseDirectoryCursor(options.cursor);
+  let query = db
+    .selectFrom('conversations')
+    .leftJoin('members', (join) =>
+      join.onRef('members.conversation_id', '=', 'conversations.id').on('members.user_id', '=', viewerId),
+    )
+    .select([
+      'conversations.id',
+      'conversations.title',
+      'conversations.topic',
+      'conversations.description',
+      'conversations.post_policy',
+      'conversations.member_count',
+      'conversations.last_activity_at',
+      'members.user_id as viewer',
+    ])
+    .where('conversations.kind', '=', 'channel')
+    .where('conversations.visibility', '=', 'public')
+    .orderBy('conversations.member_count', 'desc')
+    .orderBy('conversations.id')
+    .limit(limit + 1);
+  const text = options.query?.trim();
+  if (text) {
+    const pattern = likePattern(text);
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${eb.ref('conversations.title')}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${eb.ref('conversations.topic')}) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('conversations.member_count', '<', after.count),
+        eb.and([eb('conversations.member_count', '=', after.count), eb('conversations.id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.execute();
+  const items: ChannelListing[] = rows.slice(0, limit).map((row) => ({
+    id: row.id,
+    title: row.title,
+    topic: row.topic,
+    description: row.description,
+    postPolicy: row.post_policy,
+    memberCount: Number(row.member_count),
+    lastActivityAt: row.last_activity_at,
+    joined: row.viewer !== null,
+  }));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? `${last.memberCount}:${last.id}` : null };
 }
