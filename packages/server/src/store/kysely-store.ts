@@ -28,6 +28,7 @@ import * as contacts from './queries/contacts';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
 import * as messages from './queries/messages';
+import { searchMessages } from './queries/search';
 import * as moderation from './queries/moderation';
 import type * as Port from '../ports/store';
 import type * as Wire from '@parley/protocol';
@@ -277,6 +278,11 @@ export class KyselyStore implements Store {
   }
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]> {
     return messages.listMessages(this.db, conversationId, range);
+  }
+
+  // search
+  searchMessages(query: Port.SearchQuery): Promise<Message[]> {
+    return searchMessages(this.ctx, query);
   }
 
   // receipts

@@ -9,6 +9,7 @@ import { accountsContract } from './contract/accounts';
 import { conversationsContract } from './contract/conversations';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
+import { searchContract } from './contract/search';
 import { moderationContract } from './contract/moderation';
 import { socialContract } from './contract/social';
 import { summariesContract } from './contract/summaries';
@@ -25,6 +26,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     messagesContract(harness);
     moderationContract(harness);
     summariesContract(harness);
+    searchContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -9,12 +9,14 @@ import type { StoreDialect } from '../dialect';
 import { initialMigration } from './0001-initial';
 import { scramMigration } from './0002-scram';
 import { richMigration } from './0003-rich';
+import { searchMigration } from './0003-search';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-scram': scramMigration(dialect),
     '0003-rich': richMigration(dialect),
+    '0003-search': searchMigration(dialect),
   };
 }
 

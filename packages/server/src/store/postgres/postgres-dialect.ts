@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { StoreDialect } from '../dialect';
+import { postgresSearch } from './postgres-search';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -15,6 +16,7 @@ export function postgresDialect(schema: string): StoreDialect {
     migrationSchema: schema,
     // The "C" collation compares bytes, like SQLite; locale collations ignore punctuation.
     types: { int64: 'bigint', key: sql`text collate "C"` },
+    search: postgresSearch,
     isUniqueViolation(error: unknown): boolean {
       return error instanceof Error && 'code' in error && error.code === UNIQUE_VIOLATION;
     },

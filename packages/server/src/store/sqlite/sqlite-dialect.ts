@@ -4,6 +4,7 @@
  * name (better-sqlite3: `code`) or a number (node:sqlite: `errcode`).
  */
 import type { StoreDialect } from '../dialect';
+import { sqliteSearch } from './sqlite-search';
 
 const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 /** SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY as numbers. */
@@ -13,6 +14,7 @@ export const sqliteDialect: StoreDialect = {
   name: 'sqlite',
   // BINARY, SQLite's default collation, already compares bytes.
   types: { int64: 'integer', key: 'text' },
+  search: sqliteSearch,
   isUniqueViolation(error: unknown): boolean {
     // Duck-typed: a second copy of a driver would defeat instanceof.
     if (!(error instanceof Error)) return false;

@@ -1,0 +1,80 @@
+/**
+ * Full-text search on PostgreSQL: one tsvector per text message in
+ * `message_search`, under a GIN index. The vector and the query are built as
+ * literals from words domain/search-text.ts already split and folded (the `simple`
+ * configuration's parser would split URLs, e-mail addresses and hyphenated words
+ * differently from SQLite), so both dialects match the same messages.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isSearchTerm, wordsOf } from '../../domain/search-text';
+import type { SearchQuery } from '../../ports/store';
+import type { Database } from '../db-schema';
+import type { SearchIndex } from '../dialect';
+
+/** PostgreSQL keeps positions up to 16383 and clamps larger ones. */
+const MAX_POSITION = 16383;
+
+/** A quoted lexeme of a tsvector or tsquery literal. */
+function lexeme(word: string): string {
+  return `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/** `'word':1,4 'other':2`: every word with its positions, as the parser would have numbered them. */
+export function tsvectorLiteral(text: string): string {
+  const positions = new Map<string, number[]>();
+  wordsOf(text).forEach((word, index) => {
+    const list = positions.get(word.folded) ?? [];
+    list.push(Math.min(index + 1, MAX_POSITION));
+    positions.set(word.folded, list);
+  });
+  return [...positions].map(([word, at]) => `${lexeme(word)}:${[...new Set(at)].join(',')}`).join(' ');
+}
+
+export const postgresSearch: SearchIndex = {
+  async create(db: Kysely<unknown>): Promise<void> {
+    await sql`create table message_search (
+      message_id text collate "C" primary key references messages(id) on delete cascade,
+      document tsvector not null
+    )`.execute(db);
+    await sql`create index message_search_document_idx on message_search using gin (document)`.execute(db);
+  },
+
+  async put(db: Kysely<Database>, messageId: string, text: string): Promise<void> {
+    const document = tsvectorLiteral(text);
+    if (document === '') {
+      await sql`delete from message_search where message_id = ${messageId}`.execute(db);
+      return;
+    }
+    await sql`insert into message_search (message_id, document) values (${messageId}, ${document}::tsvector)
+      on conflict (message_id) do update set document = excluded.document`.execute(db);
+  },
+
+  async remove(db: Kysely<Database>, messageId: string): Promise<void> {
+    await sql`delete from message_search where message_id = ${messageId}`.execute(db);
+  },
+
+  async query(db: Kysely<Database>, query: SearchQuery): Promise<string[]> {
+    if (query.terms.length === 0 || !query.terms.every(isSearchTerm) || query.limit <= 0) return [];
+    const tsquery = query.terms.map((term) => `${lexeme(term)}:*`).join(' & ');
+    const filters: RawBuilder<unknown>[] = [];
+    if (query.conversationId !== undefined) filters.push(sql`and m.conversation_id = ${query.conversationId}`);
+    if (query.senderId !== undefined) filters.push(sql`and m.sender_id = ${query.senderId}`);
+    if (query.from !== undefined) filters.push(sql`and m.created_at >= ${query.from}`);
+    if (query.to !== undefined) filters.push(sql`and m.created_at <= ${query.to}`);
+    const order =
+      query.sort === 'relevance'
+        ? sql`ts_rank(s.document, q.query) desc, m.created_at desc, m.seq desc, m.id desc`
+        : sql`m.created_at desc, m.seq desc, m.id desc`;
+    const result = await sql<{ id: string }>`
+      select m.id as id
+      from (select ${tsquery}::tsquery as query) q
+      join message_search s on s.document @@ q.query
+      join messages m on m.id = s.message_id
+      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${query.userId}
+      where m.kind = 'message' and m.deleted_at is null
+        ${filters.length === 0 ? sql`` : sql.join(filters, sql` `)}
+      order by ${order}
+      limit ${query.limit} offset ${query.offset}`.execute(db);
+    return result.rows.map((row) => row.id);
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * Full-text search on SQLite: an FTS5 table of the folded words of each text
+ * message (domain/search-text.ts splits and folds them, so FTS5's unicode61
+ * tokenizer only sees words it keeps whole). FTS5 rows are keyed by an integer
+ * `doc` that `search_docs` maps to the message id: messages.rowid is not stable
+ * across VACUUM, and FTS5 can only delete by rowid. A trigger removes the FTS5 row
+ * with its mapping, so the cascade from a deleted conversation cleans both.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { indexText, isSearchTerm } from '../../domain/search-text';
+import type { SearchQuery } from '../../ports/store';
+import type { Database } from '../db-schema';
+import type { SearchIndex } from '../dialect';
+
+/** An FTS5 string: a double-quoted phrase with inner quotes doubled, then `*` (prefix). */
+function prefixTerm(term: string): string {
+  return `"${term.replaceAll('"', '""')}"*`;
+}
+
+export const sqliteSearch: SearchIndex = {
+  async create(db: Kysely<unknown>): Promise<void> {
+    await sql`create table search_docs (
+      doc integer primary key,
+      message_id text not null unique references messages(id) on delete cascade
+    )`.execute(db);
+    await sql`create virtual table message_search using fts5(body, tokenize = 'unicode61 remove_diacritics 0')`.execute(
+      db,
+    );
+    await sql`create trigger search_docs_delete after delete on search_docs begin
+      delete from message_search where rowid = old.doc;
+    end`.execute(db);
+  },
+
+  async put(db: Kysely<Database>, messageId: string, text: string): Promise<void> {
+    const body = indexText(text);
+    await sql`delete from search_docs where message_id = ${messageId}`.execute(db);
+    if (body === '') return;
+    const inserted = await sql<{
+      doc: number;
+    }>`insert into search_docs (message_id) values (${messageId}) returning doc`.execute(db);
+    const doc = inserted.rows[0]?.doc;
+    if (doc === undefined) throw new Error('search_docs insert returned no row');
+    await sql`insert into message_search (rowid, body) values (${doc}, ${body})`.execute(db);
+  },
+
+  async remove(db: Kysely<Database>, messageId: string): Promise<void> {
+    await sql`delete from search_docs where message_id = ${messageId}`.execute(db);
+  },
+
+  async query(db: Kysely<Database>, query: SearchQuery): Promise<string[]> {
+    if (query.terms.length === 0 || !query.terms.every(isSearchTerm) || query.limit <= 0) return [];
+    const match = query.terms.map(prefixTerm).join(' ');
+    const filters: RawBuilder<unknown>[] = [];
+    if (query.conversationId !== undefined) filters.push(sql`and m.conversation_id = ${query.conversationId}`);
+    if (query.senderId !== undefined) filters.push(sql`and m.sender_id = ${query.senderId}`);
+    if (query.from !== undefined) filters.push(sql`and m.created_at >= ${query.from}`);
+    if (query.to !== undefined) filters.push(sql`and m.created_at <= ${query.to}`);
+    // bm25() is smaller for better matches.
+    const order =
+      query.sort === 'relevance'
+        ? sql`bm25(message_search) asc, m.created_at desc, m.seq desc, m.id desc`
+        : sql`m.created_at desc, m.seq desc, m.id desc`;
+    const result = await sql<{ id: string }>`
+      select m.id as id
+      from message_search
+      join search_docs d on d.doc = message_search.rowid
+      join messages m on m.id = d.message_id
+      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${query.userId}
+      where message_search match ${match}
+        and m.kind = 'message' and m.deleted_at is null
+        ${filters.length === 0 ? sql`` : sql.join(filters, sql` `)}
+      order by ${order}
+      limit ${query.limit} offset ${query.offset}`.execute(db);
+    return result.rows.map((row) => row.id);
+  },
+};
