@@ -27,7 +27,11 @@ import * as accounts from './queries/accounts';
 import * as contacts from './queries/contacts';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
+import * as changes from './queries/message-changes';
+import * as decorate from './queries/decorate';
 import * as messages from './queries/messages';
+import * as reactions from './queries/reactions';
+import * as threads from './queries/threads';
 import { searchMessages } from './queries/search';
 import * as moderation from './queries/moderation';
 import type * as Port from '../ports/store';
@@ -282,6 +286,47 @@ export class KyselyStore implements Store {
 
   // search
   searchMessages(query: Port.SearchQuery): Promise<Message[]> {
+  withMyReactions(userId: string, list: Message[]): Promise<Message[]> {
+    return decorate.withMyReactions(this.db, userId, list);
+  }
+
+  // changes to earlier messages (inside the service's transaction, after its update entry)
+  editMessage(id: string, text: string, mentions: Wire.Mentions | undefined, at: number, rev: number): Promise<void> {
+    return changes.editMessage(this.ctx, id, text, mentions, at, rev);
+  }
+  deleteMessage(id: string, at: number, rev: number): Promise<void> {
+    return changes.deleteMessage(this.ctx, id, at, rev);
+  }
+  setPinned(id: string, pin: { at: number; by: string } | null, rev: number): Promise<void> {
+    return changes.setPinned(this.db, id, pin, rev);
+  }
+  listPinned(conversationId: string, limit: number): Promise<Message[]> {
+    return changes.listPinned(this.db, conversationId, limit);
+  }
+  addReaction(messageId: string, userId: string, emoji: string, at: number, rev: number): Promise<boolean> {
+    return reactions.addReaction(this.db, messageId, userId, emoji, at, rev);
+  }
+  removeReaction(messageId: string, userId: string, emoji: string, rev: number): Promise<boolean> {
+    return reactions.removeReaction(this.db, messageId, userId, emoji, rev);
+  }
+  countReactionKinds(messageId: string): Promise<number> {
+    return reactions.countReactionKinds(this.db, messageId);
+  }
+  listReactionUsers(
+    messageId: string,
+    emoji: string,
+    options: { cursor?: string; limit: number },
+  ): Promise<Port.Page<string>> {
+    return reactions.listReactionUsers(this.db, messageId, emoji, options);
+  }
+
+  // threads
+  advanceThreadRead(rootId: string, userId: string, seq: number): Promise<boolean> {
+    return threads.advanceThreadRead(this.db, rootId, userId, seq);
+  }
+  listThreads(userId: string, options: { conversationId?: string; limit: number }): Promise<Wire.ThreadListing[]> {
+    return threads.listThreads(this.db, userId, options);
+  }
     return searchMessages(this.ctx, query);
   }
 

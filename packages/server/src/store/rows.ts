@@ -3,7 +3,16 @@
  * Pure functions; they own the JSON decoding of message content and nothing
  * else. Numbers arrive as numbers from both dialects (see the dialect folders).
  */
-import type { Conversation, Member, Message, MessageContent } from '@parley/protocol';
+import type {
+  Conversation,
+  ForwardRef,
+  Member,
+  Mentions,
+  Message,
+  MessageContent,
+  ReactionSummary,
+  ReplyRef,
+} from '@parley/protocol';
 import type { Selectable } from 'kysely';
 import type { MemberRecord, SessionRecord, UserRecord } from '../ports/store';
 import type { ConversationsTable, MembersTable, MessagesTable, SessionsTable, UsersTable } from './db-schema';
@@ -72,8 +81,15 @@ export function toConversation(row: Selectable<ConversationsTable>, members: Mem
   };
 }
 
-export function toMessage(row: Selectable<MessagesTable>): Message {
-  return {
+/** What one page of messages adds to its rows (loaded with one query per page, see queries/decorate.ts). */
+export interface MessageExtras {
+  reactions?: ReactionSummary[];
+  participantIds?: string[];
+}
+
+/** A message row as the port's Message: optional fields only when they apply, so a plain message stays small. */
+export function toMessage(row: Selectable<MessagesTable>, extras: MessageExtras = {}): Message {
+  const message: Message = {
     id: row.id,
     conversationId: row.conversation_id,
     seq: row.seq,
@@ -83,6 +99,32 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     content: JSON.parse(row.content) as MessageContent,
     createdAt: row.created_at,
   };
+  if (row.rev !== null && row.rev !== undefined) message.rev = row.rev;
+  if (row.thread_id) message.threadId = row.thread_id;
+  if (row.reply_to) message.replyTo = JSON.parse(row.reply_to) as ReplyRef;
+  if (row.forwarded_from) message.forwardedFrom = JSON.parse(row.forwarded_from) as ForwardRef;
+  if (row.mentions) message.mentions = JSON.parse(row.mentions) as Mentions;
+  if (row.edited_at !== null && row.edited_at !== undefined) message.editedAt = row.edited_at;
+  if (row.deleted_at !== null && row.deleted_at !== undefined) message.deletedAt = row.deleted_at;
+  if (row.pinned_at !== null && row.pinned_at !== undefined) {
+    message.pinnedAt = row.pinned_at;
+    if (row.pinned_by) message.pinnedBy = row.pinned_by;
+  }
+  if (extras.reactions && extras.reactions.length > 0) message.reactions = extras.reactions;
+  if (row.thread_reply_count > 0) {
+    message.thread = {
+      replyCount: row.thread_reply_count,
+      lastReplyAt: row.thread_last_reply_at,
+      lastReplySeq: row.thread_last_reply_seq,
+      participantIds: extras.participantIds ?? [],
+    };
+  }
+  return message;
+}
+
+/** JSON for the reply_to, forwarded_from and mentions columns (null when absent). */
+export function encodeJson(value: ReplyRef | ForwardRef | Mentions | undefined): string | null {
+  return value === undefined ? null : JSON.stringify(value);
 }
 
 export function encodeContent(content: MessageContent): string {

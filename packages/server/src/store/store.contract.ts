@@ -13,7 +13,9 @@ import { searchContract } from './contract/search';
 import { moderationContract } from './contract/moderation';
 import { socialContract } from './contract/social';
 import { summariesContract } from './contract/summaries';
+import { threadsContract } from './contract/threads';
 import { transactionsContract } from './contract/transactions';
+import { updatesContract } from './contract/updates';
 
 export type { MakeStore } from './contract/harness';
 
@@ -26,6 +28,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     messagesContract(harness);
     moderationContract(harness);
     summariesContract(harness);
+    updatesContract(harness);
+    threadsContract(harness);
     searchContract(harness);
     transactionsContract(harness, makeStore);
   });

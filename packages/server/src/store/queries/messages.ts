@@ -4,13 +4,15 @@
  * from committing before returning; fan-out is the caller's business, after
  * commit.
  */
-import type { Message } from '@parley/protocol';
+import type { Message, MessageContent } from '@parley/protocol';
 import { sql } from 'kysely';
 import { AppError } from '../../domain/errors';
 import type { AppendResult, HistoryRange, NewMessage } from '../../ports/store';
 import { atomic } from '../atomic';
-import { encodeContent, toMessage } from '../rows';
+import type { MessageKind } from '../db-schema';
+import { encodeContent, encodeJson } from '../rows';
 import type { QueryContext } from './context';
+import { decorate } from './decorate';
 
 type Db = QueryContext['db'];
 
@@ -28,17 +30,96 @@ export async function getMessageByClientId(db: Db, senderId: string, clientId: s
     .where('sender_id', '=', senderId)
     .where('client_id', '=', clientId)
     .executeTakeFirst();
-  return row && toMessage(row);
+  return row && (await decorate(db, [row]))[0];
 }
 
 export async function getMessage(db: Db, id: string): Promise<Message | undefined> {
   const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toMessage(row);
+  return row && (await decorate(db, [row]))[0];
+}
+
+export function kindOf(content: MessageContent): MessageKind {
+  if (content.type === 'system') return 'system';
+  if (content.type === 'update') return 'update';
+  return 'message';
+}
+
+/**
+ * The writes that come with a new entry besides its row, under the conversation's
+ * lock: mention rows (one per mentioned user; @here/@channel are the row's flag),
+ * the thread root's counters and participants, the sender's last post time (slow
+ * mode) and the search index. Each costs O(1) whatever the member count.
+ */
+async function sideEffects({ db, dialect }: QueryContext, message: NewMessage, seq: number): Promise<void> {
+  const kind = kindOf(message.content);
+  const userIds = [...new Set(message.mentions?.userIds ?? [])];
+  if (userIds.length > 0) {
+    await db
+      .insertInto('message_mentions')
+      .values(
+        userIds.map((userId) => ({
+          user_id: userId,
+          conversation_id: message.conversationId,
+          seq,
+          message_id: message.id,
+        })),
+      )
+      .execute();
+  }
+  if (message.threadId) {
+    const root = await db
+      .updateTable('messages')
+      .set((eb) => ({
+        thread_reply_count: eb('thread_reply_count', '+', 1),
+        thread_last_reply_at: message.createdAt,
+        thread_last_reply_seq: seq,
+      }))
+      .where('id', '=', message.threadId)
+      .where('conversation_id', '=', message.conversationId)
+      .returning(['sender_id', 'created_at'])
+      .executeTakeFirst();
+    if (!root) throw new AppError('not_found', 'The thread root does not exist in this conversation.');
+    // The root's author follows the thread from its start; the sender has read up to their own reply.
+    await db
+      .insertInto('thread_participants')
+      .values({
+        root_id: message.threadId,
+        user_id: root.sender_id,
+        conversation_id: message.conversationId,
+        joined_at: root.created_at,
+        read_seq: root.sender_id === message.senderId ? seq : 0,
+      })
+      .onConflict((oc) => oc.columns(['root_id', 'user_id']).doNothing())
+      .execute();
+    await db
+      .insertInto('thread_participants')
+      .values({
+        root_id: message.threadId,
+        user_id: message.senderId,
+        conversation_id: message.conversationId,
+        joined_at: message.createdAt,
+        read_seq: seq,
+      })
+      .onConflict((oc) => oc.columns(['root_id', 'user_id']).doUpdateSet({ read_seq: seq }))
+      .execute();
+  }
+  if (kind === 'message') {
+    await db
+      .updateTable('members')
+      .set({ last_post_at: message.createdAt })
+      .where('conversation_id', '=', message.conversationId)
+      .where('user_id', '=', message.senderId)
+      .execute();
+  }
+  if (message.content.type === 'text') await dialect.search.put(db, message.id, message.content.text);
 }
 
 export async function appendMessage({ db, dialect }: QueryContext, message: NewMessage): Promise<AppendResult> {
   // No duplicate check before the lock: callers that expect retries (the message
   // service) look first; under the lock the check below is the one that counts.
+  const kind = kindOf(message.content);
+  // The list preview: messages and system changes, not updates, not thread replies.
+  const preview = kind !== 'update' && !message.threadId;
   try {
     const stored = await atomic(db, async (tx): Promise<Message> => {
       // Taking the seq first locks the conversation row (PostgreSQL) until commit, so
@@ -47,8 +128,14 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
         .updateTable('conversations')
         .set((eb) => ({
           last_seq: eb('last_seq', '+', 1),
-          // Never move backwards, even if two nodes' clocks disagree.
-          last_activity_at: sql<number>`case when last_activity_at > ${message.createdAt} then last_activity_at else ${message.createdAt} end`,
+          ...(preview ? { last_message_seq: eb('last_seq', '+', 1) } : {}),
+          // Never move backwards, even if two nodes' clocks disagree. Updates (a
+          // reaction, an edit) do not reorder the conversation list.
+          ...(kind === 'update'
+            ? {}
+            : {
+                last_activity_at: sql<number>`case when last_activity_at > ${message.createdAt} then last_activity_at else ${message.createdAt} end`,
+              }),
         }))
         .where('id', '=', message.conversationId)
         .returning('last_seq')
@@ -59,6 +146,7 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
       const raced = await getMessageByClientId(tx, message.senderId, message.clientId);
       if (raced) throw new DuplicateFound(raced);
       const seq = Number(bumped.last_seq);
+      const mentionAll = message.mentions?.here === true || message.mentions?.channel === true;
       await tx
         .insertInto('messages')
         .values({
@@ -69,9 +157,16 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           client_id: message.clientId,
           content: encodeContent(message.content),
           created_at: message.createdAt,
+          kind,
+          thread_id: message.threadId ?? null,
+          reply_to: encodeJson(message.replyTo),
+          forwarded_from: encodeJson(message.forwardedFrom),
+          mentions: encodeJson(message.mentions),
+          mention_all: mentionAll ? 1 : 0,
         })
         .execute();
-      return {
+      await sideEffects({ db: tx, dialect }, message, seq);
+      const result: Message = {
         id: message.id,
         conversationId: message.conversationId,
         seq,
@@ -80,6 +175,11 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
         content: message.content,
         createdAt: message.createdAt,
       };
+      if (message.threadId) result.threadId = message.threadId;
+      if (message.replyTo) result.replyTo = message.replyTo;
+      if (message.forwardedFrom) result.forwardedFrom = message.forwardedFrom;
+      if (message.mentions) result.mentions = message.mentions;
+      return result;
     });
     return { message: stored, duplicate: false };
   } catch (error) {
@@ -97,18 +197,20 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
 /**
  * Ascending seq. With `after`: the oldest `limit` messages above it (bounded by
  * `before` if given too); otherwise the newest `limit` below `before` (or of all).
+ * With `threadId`: only the replies in that thread.
  */
 export async function listMessages(db: Db, conversationId: string, range: HistoryRange): Promise<Message[]> {
   const limit = Math.max(0, Math.trunc(range.limit));
   if (limit === 0) return [];
   let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (range.threadId !== undefined) query = query.where('thread_id', '=', range.threadId);
   if (range.before !== undefined) query = query.where('seq', '<', range.before);
   if (range.after !== undefined) {
     const rows = await query.where('seq', '>', range.after).orderBy('seq', 'asc').limit(limit).execute();
-    return rows.map(toMessage);
+    return decorate(db, rows);
   }
   const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
-  return rows.reverse().map(toMessage);
+  return decorate(db, rows.reverse());
 }
 
 /**
@@ -131,6 +233,17 @@ export async function advanceCursor(
     .executeTakeFirst();
   // last_seq only grows, so a stale read clamps conservatively, never too far.
   const target = Math.max(0, Math.min(Math.trunc(seq), conversation?.last_seq ?? 0));
+  if (column === 'read_seq') {
+    // Reading at or past the message marked unread clears the mark, even if the cursor was there already.
+    await db
+      .updateTable('members')
+      .set({ marked_unread_seq: null })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .where('marked_unread_seq', 'is not', null)
+      .where('marked_unread_seq', '<=', Math.trunc(seq))
+      .execute();
+  }
   const updated = await db
     .updateTable('members')
     .set(column, target)
