@@ -25,6 +25,7 @@ import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError, toParleyError } from './errors';
 import { HttpClient, type AuthResponseBody } from './http';
 import { Outbox } from './outbox';
+import { SearchApi } from './search-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -80,6 +81,8 @@ export class ParleyClient {
   readonly sessions: SessionsApi;
   /** Your own account. */
   readonly account: AccountApi;
+  /** Full-text search across your conversations. */
+  readonly search: SearchApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly http: HttpClient;
@@ -170,6 +173,7 @@ export class ParleyClient {
     this.blocks = new BlocksApi(ctx);
     this.sessions = new SessionsApi(ctx);
     this.account = new AccountApi(ctx);
+    this.search = new SearchApi(ctx);
   }
 
   /**

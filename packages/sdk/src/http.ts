@@ -8,6 +8,7 @@ import type {
   AddMembersBody,
   AuthResponse,
   ChangePasswordBody,
+  ClientData,
   ConversationResponse,
   ConversationsResponse,
   CreateDirectBody,
@@ -18,6 +19,7 @@ import type {
   PresenceResponse,
   RegisterBody,
   RenameBody,
+  ResultOf,
   SendMessageBody,
   SendMessageResponse,
   SessionsResponse,
@@ -186,6 +188,11 @@ export class HttpClient {
   /** POST /v1/conversations/:conversationId/messages (idempotent per clientId) */
   sendMessage(conversationId: string, body: SendMessageBody): Promise<SendMessageResponseBody> {
     return this.call('POST', `/v1/conversations/${seg(conversationId)}/messages`, { body });
+  }
+  /** GET /v1/search?q&conversationId&senderId&from&to&sort&cursor&limit */
+  search(params: ClientData<'search'>): Promise<ResultOf<'search'>> {
+    const { query, ...filters } = params;
+    return this.call('GET', '/v1/search', { query: { q: query, ...filters } });
   }
   /** GET /v1/presence?userIds=a,b */
   presence(userIds: readonly string[]): Promise<PresenceResponseBody> {

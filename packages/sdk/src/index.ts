@@ -23,6 +23,7 @@ export {
   TypingApi,
   UsersApi,
 } from './client-api';
+export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
 export type {

@@ -9,6 +9,7 @@ import type { ServiceDeps } from './deps';
 import { MessageService } from './messages';
 import { PresenceService } from './presence';
 import { ReceiptService } from './receipts';
+import { SearchService } from './search';
 import { SyncService } from './sync';
 
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   messages: MessageService;
   receipts: ReceiptService;
   presence: PresenceService;
+  search: SearchService;
   sync: SyncService;
 }
 
@@ -32,6 +34,7 @@ export function createServices(deps: ServiceDeps): Services {
     messages: new MessageService(deps, conversations, contacts),
     receipts: new ReceiptService(deps, conversations),
     presence: new PresenceService(deps),
+    search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
   };
 }

@@ -20,6 +20,7 @@ import { registerAccountRoutes } from './routes-accounts';
 import { registerContactRoutes } from './routes-contacts';
 import { registerConversationRoutes } from './routes-conversations';
 import { registerOpsRoutes } from './routes-ops';
+import { registerSearchRoutes } from './routes-search';
 import { registerWebRoutes } from './routes-web';
 
 export interface HttpOptions {
@@ -141,6 +142,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAccountRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
+  registerSearchRoutes(app, options);
   await registerWebRoutes(app, options.webDir ?? null);
   return app;
 }

@@ -32,4 +32,5 @@ export const handlers: Handlers = {
     return {};
   },
   'presence.get': async (ctx, data) => ({ presences: await ctx.services.presence.get(ctx.auth, data.userIds) }),
+  search: (ctx, data) => ctx.services.search.search(ctx.auth, data),
 };
