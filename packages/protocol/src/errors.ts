@@ -107,6 +107,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The operation does not apply to this target (for example adding members to a direct conversation).',
   },
+  limit_reached: {
+    status: 409,
+    retryable: false,
+    description:
+      'A limit on the target is reached: distinct reactions on a message (`PARLEY_MAX_REACTIONS_PER_MESSAGE`) or pins in a conversation (`PARLEY_MAX_PINS`); `details.limit` says which and `details.max` how many.',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

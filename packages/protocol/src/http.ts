@@ -194,6 +194,8 @@ export const MemberSettingsBody = Type.Object({ notifyLevel: NotifyLevel }, { ad
 export type MemberSettingsBody = Static<typeof MemberSettingsBody>;
 
 export const PinsResponse = Type.Object({ messages: Type.Array(Message) });
+export const ThreadsQuery = Type.Object({ conversationId: Type.Optional(ConversationId) });
+export type ThreadsQuery = Static<typeof ThreadsQuery>;
 export const ThreadsResponse = Type.Object({ threads: Type.Array(ThreadListing) });
 export const ReactionUsersQuery = Type.Object({
   emoji: Type.String({ minLength: 1, maxLength: 64 }),

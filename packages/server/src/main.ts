@@ -81,6 +81,7 @@ async function buildCore(config: Config, logger: Logger, clock: Clock, bus: Bus 
     limits: {
       maxMessageBytes: config.maxMessageBytes,
       maxGroupMembers: config.maxGroupMembers,
+    editWindowSeconds: config.editWindowSeconds,
       historyPageMax: config.historyPageMax,
       sessionTtlMs: config.sessionTtlDays * DAY_MS,
       minPasswordLength: config.minPasswordLength,
@@ -94,6 +95,9 @@ export interface Admin {
   services: Services;
   close(): Promise<void>;
 }
+      editWindowSeconds: config.editWindowSeconds,
+      maxReactionsPerMessage: config.maxReactionsPerMessage,
+      maxPins: config.maxPins,
 
 /**
  * Services over the configured store without listening on any port: what

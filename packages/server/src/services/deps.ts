@@ -14,6 +14,10 @@ export interface ServiceLimits {
   sessionTtlMs: number;
   minPasswordLength: number;
   typingTtlMs: number;
+  /** 0: no limit. */
+  editWindowSeconds: number;
+  maxReactionsPerMessage: number;
+  maxPins: number;
 }
 
 export interface ServiceDeps {

@@ -6,18 +6,22 @@ import { AccountService } from './accounts';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
 import { PresenceService } from './presence';
 import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
 
+import { ThreadService } from './threads';
 export interface Services {
   accounts: AccountService;
   contacts: ContactService;
   conversations: ConversationService;
   messages: MessageService;
   receipts: ReceiptService;
+  messageChanges: MessageChangeService;
+  threads: ThreadService;
   presence: PresenceService;
   search: SearchService;
   sync: SyncService;
@@ -29,9 +33,12 @@ export function createServices(deps: ServiceDeps): Services {
   const conversations = new ConversationService(deps, contacts);
   return {
     accounts,
+  const messages = new MessageService(deps, conversations, contacts);
     contacts,
     conversations,
-    messages: new MessageService(deps, conversations, contacts),
+    messages,
+    messageChanges: new MessageChangeService(deps, conversations, messages),
+    threads: new ThreadService(deps, conversations),
     receipts: new ReceiptService(deps, conversations),
     presence: new PresenceService(deps),
     search: new SearchService(deps, conversations),

@@ -1,24 +1,33 @@
 /**
- * Sending and reading messages. checkSend validates and authorizes; doSend commits
- * (assigning the next seq, idempotent per client id) and only then publishes, so
- * nobody sees a message that could still be lost (guarantees 1, 3 and 6).
+ * Sending and reading messages. checkSend validates and authorizes (role, ban, mute,
+ * slow mode, the quoted message, the thread root, the forwarded source) and works
+ * out the mentions; doSend commits (assigning the next seq, idempotent per client id)
+ * and only then publishes, so nobody sees a message that could still be lost
+ * (guarantees 1, 3 and 6). Changes to sent messages are in message-changes.ts.
  */
-import type { Message, SendableContent } from '@parley/protocol';
+import type { Conversation, ForwardRef, Mentions, Message, ReplyRef, SendableContent } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
-import { canPost, canRead } from '../domain/permissions';
+import { parseMentions } from '../domain/mentions';
+import { authorize } from '../domain/permissions';
 import { topics } from '../ports/bus';
+import type { MemberRecord, NewMessage } from '../ports/store';
 import type { AuthContext } from './accounts';
 import type { ContactService } from './contacts';
-import { refuse, type ConversationService } from './conversations';
+import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 
 const encoder = new TextEncoder();
+
+/** How much of a quoted message a reply carries. */
+export const EXCERPT_CHARS = 200;
 
 export interface SendInput {
   conversationId: string;
   clientId: string;
   content: SendableContent;
+  replyTo?: string | undefined;
+  threadId?: string | undefined;
 }
 
 export interface SendResult {
@@ -31,10 +40,20 @@ export interface HistoryInput {
   before?: number | undefined;
   after?: number | undefined;
   limit?: number | undefined;
+  threadId?: string | undefined;
 }
 
-function sameContent(a: Message['content'], b: SendableContent): boolean {
-  return a.type === b.type && a.type === 'text' && a.text === b.text;
+/** What checkSend worked out: the entry to append, minus its id, seq and time. */
+type Prepared = Pick<NewMessage, 'content' | 'replyTo' | 'threadId' | 'forwardedFrom' | 'mentions'>;
+
+function sameContent(existing: Message, input: SendInput): boolean {
+  if (input.content.type === 'forward') return existing.forwardedFrom !== undefined;
+  return existing.content.type === 'text' && existing.content.text === input.content.text;
+}
+
+/** The first characters of a text, whole code points only. */
+export function excerpt(text: string): string {
+  return Array.from(text).slice(0, EXCERPT_CHARS).join('');
 }
 
 export class MessageService {
@@ -44,22 +63,113 @@ export class MessageService {
     private readonly contacts: ContactService,
   ) {}
 
-  async checkSend(auth: AuthContext, input: SendInput): Promise<void> {
-    const bytes = encoder.encode(input.content.text).byteLength;
+  checkText(text: string): void {
+    const bytes = encoder.encode(text).byteLength;
     const max = this.deps.limits.maxMessageBytes;
     if (bytes > max) {
       throw new AppError('message_too_large', `The message has ${bytes} bytes; the limit is ${max}.`, {
         details: { bytes, maxMessageBytes: max },
       });
     }
-    if (input.content.text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
-    const conversation = await this.conversations.load(input.conversationId);
-    const member = conversation.members.find((m) => m.userId === auth.user.id);
-    refuse(canPost({ role: member?.role }));
+    if (text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
+  }
+
+  /** A muted member may read but not post or edit. */
+  checkNotMuted(member: MemberRecord): void {
+    if (member.mutedUntil !== null && member.mutedUntil > this.deps.clock.now()) {
+      throw new AppError('muted', 'A moderator muted you in this conversation.', {
+        details: { mutedUntil: member.mutedUntil },
+      });
+    }
+  }
+
+  async checkSend(auth: AuthContext, input: SendInput): Promise<Prepared> {
+    if (input.content.type === 'text') this.checkText(input.content.text);
+    const { conversation, member } = await this.conversations.authorize(auth, input.conversationId, 'post');
+    this.checkNotMuted(member);
+    this.checkSlowMode(conversation, member);
     if (conversation.kind === 'direct') {
       const other = conversation.members.find((m) => m.userId !== auth.user.id);
       if (other) await this.contacts.checkNotBlocked(auth.user.id, other.userId);
     }
+    const prepared: Prepared = { content: { type: 'text', text: '' } };
+    if (input.content.type === 'forward') {
+      const source = await this.forwardSource(auth, input.content.messageId);
+      prepared.content = { type: 'text', text: source.text };
+      prepared.forwardedFrom = source.from;
+    } else {
+      prepared.content = input.content;
+      const mentions = await this.mentions(input.content.text, conversation, member);
+      if (mentions) prepared.mentions = mentions;
+    }
+    if (input.threadId !== undefined) {
+      const root = await this.deps.store.getMessage(input.threadId);
+      if (!root || root.conversationId !== input.conversationId) throw new AppError('not_found', 'No such thread.');
+      if (root.threadId !== undefined || root.content.type === 'update' || root.content.type === 'system') {
+        throw new AppError('invalid_operation', 'Threads start under a message, not under a reply or a change.');
+      }
+      prepared.threadId = root.id;
+    }
+    if (input.replyTo !== undefined) prepared.replyTo = await this.replyRef(input.conversationId, input.replyTo);
+    return prepared;
+  }
+
+  private checkSlowMode(conversation: Conversation, member: MemberRecord): void {
+    const seconds = conversation.slowModeSeconds;
+    if (seconds <= 0 || member.lastPostAt === null) return;
+    const facts = { kind: conversation.kind, postPolicy: conversation.postPolicy, role: member.role };
+    if (authorize('bypassSlowMode', facts) === null) return;
+    const retryAfterMs = member.lastPostAt + seconds * 1000 - this.deps.clock.now();
+    if (retryAfterMs > 0) {
+      throw new AppError('slow_mode', `Slow mode: one message every ${seconds} seconds.`, {
+        details: { retryAfterMs, slowModeSeconds: seconds },
+      });
+    }
+  }
+
+  private async replyRef(conversationId: string, messageId: string): Promise<ReplyRef> {
+    const quoted = await this.deps.store.getMessage(messageId);
+    if (!quoted || quoted.conversationId !== conversationId) throw new AppError('not_found', 'No such message.');
+    if (quoted.content.type === 'update' || quoted.content.type === 'system') {
+      throw new AppError('invalid_operation', 'Only messages can be quoted.');
+    }
+    const text = quoted.content.type === 'text' ? quoted.content.text : '';
+    return { messageId: quoted.id, seq: quoted.seq, senderId: quoted.senderId, excerpt: excerpt(text) };
+  }
+
+  /** The text to copy and where it first came from; the reader must be able to read the source. */
+  private async forwardSource(auth: AuthContext, messageId: string): Promise<{ text: string; from: ForwardRef }> {
+    const source = await this.deps.store.getMessage(messageId);
+    if (!source) throw new AppError('not_found', 'No such message.');
+    await this.conversations.authorize(auth, source.conversationId, 'read');
+    if (source.content.type !== 'text') throw new AppError('invalid_operation', 'Only text messages can be forwarded.');
+    this.checkText(source.content.text);
+    return {
+      text: source.content.text,
+      from: source.forwardedFrom ?? { senderId: source.senderId, createdAt: source.createdAt },
+    };
+  }
+
+  /**
+   * Who the text mentions: `@username` of members (people who may read it), and
+   * `@here`/`@channel` only for roles allowed `mentionAll` (others' text is sent
+   * unflagged). Undefined when it mentions nobody.
+   */
+  async mentions(text: string, conversation: Conversation, member: MemberRecord): Promise<Mentions | undefined> {
+    const parsed = parseMentions(text);
+    const userIds: string[] = [];
+    for (const username of parsed.usernames) {
+      const user = await this.deps.store.getUserByUsername(username);
+      if (!user) continue;
+      const listed = conversation.members.find((m) => m.userId === user.id);
+      if (listed || (await this.deps.store.getMemberRecord(conversation.id, user.id))) userIds.push(user.id);
+    }
+    const facts = { kind: conversation.kind, postPolicy: conversation.postPolicy, role: member.role };
+    const all = (parsed.here || parsed.channel) && authorize('mentionAll', facts) === null;
+    const here = all && parsed.here;
+    const channel = all && parsed.channel;
+    if (userIds.length === 0 && !here && !channel) return undefined;
+    return { userIds, here, channel };
   }
 
   async send(auth: AuthContext, input: SendInput): Promise<SendResult> {
@@ -67,12 +177,12 @@ export class MessageService {
     // that the first ack is repeated even if, say, the sender has since been removed.
     const existing = await this.deps.store.getMessageByClientId(auth.user.id, input.clientId);
     if (existing) return this.repeatAck(existing, input);
-    await this.checkSend(auth, input);
-    return this.doSend(auth, input);
+    const prepared = await this.checkSend(auth, input);
+    return this.doSend(auth, input, prepared);
   }
 
   private repeatAck(existing: Message, input: SendInput): SendResult {
-    if (existing.conversationId !== input.conversationId || !sameContent(existing.content, input.content)) {
+    if (existing.conversationId !== input.conversationId || !sameContent(existing, input)) {
       throw new AppError(
         'client_id_conflict',
         'This client id was already used for a different message: use a new one.',
@@ -84,16 +194,21 @@ export class MessageService {
     return { message: existing, duplicate: true };
   }
 
-  private async doSend(auth: AuthContext, input: SendInput): Promise<SendResult> {
+  private async doSend(auth: AuthContext, input: SendInput, prepared: Prepared): Promise<SendResult> {
     const now = this.deps.clock.now();
-    const result = await this.deps.store.appendMessage({
+    const entry: NewMessage = {
       id: newId('m', now),
       conversationId: input.conversationId,
       senderId: auth.user.id,
       clientId: input.clientId,
-      content: input.content,
+      content: prepared.content,
       createdAt: now,
-    });
+    };
+    if (prepared.threadId) entry.threadId = prepared.threadId;
+    if (prepared.replyTo) entry.replyTo = prepared.replyTo;
+    if (prepared.forwardedFrom) entry.forwardedFrom = prepared.forwardedFrom;
+    if (prepared.mentions) entry.mentions = prepared.mentions;
+    const result = await this.deps.store.appendMessage(entry);
     if (result.duplicate) return this.repeatAck(result.message, input);
     await this.deps.bus.publish(topics.conversation(input.conversationId), {
       v: 1,
@@ -110,26 +225,34 @@ export class MessageService {
    */
   async locate(auth: AuthContext, messageId: string): Promise<{ conversationId: string; seq: number }> {
     const message = await this.deps.store.getMessage(messageId);
-    const conversation = message && (await this.deps.store.getConversation(message.conversationId));
-    const role = conversation?.members.find((m) => m.userId === auth.user.id)?.role;
-    if (!message || canRead({ role }) !== null) throw new AppError('not_found', 'No such message.');
+    const member = message && (await this.deps.store.getMemberRecord(message.conversationId, auth.user.id));
+    if (!message || !member) throw new AppError('not_found', 'No such message.');
     return { conversationId: message.conversationId, seq: message.seq };
   }
 
-  /** A page of history in ascending seq: the newest page by default, or before/after a seq. */
+  /**
+   * A page of history in ascending seq: the newest page by default, or before/after a
+   * seq; with `threadId`, the replies of that thread. Messages are in their current
+   * state (edits, reactions, pins applied) with the reader's own reactions.
+   */
   async history(auth: AuthContext, input: HistoryInput): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const conversation = await this.conversations.load(input.conversationId);
-    refuse(canRead({ role: conversation.members.find((m) => m.userId === auth.user.id)?.role }));
+    const { conversation } = await this.conversations.authorize(auth, input.conversationId, 'read');
     const limit = Math.min(input.limit ?? 50, this.deps.limits.historyPageMax);
     if (input.before !== undefined && input.after !== undefined) {
       throw new AppError('bad_request', 'Give either `before` or `after`, not both.');
     }
+    const range = input.threadId === undefined ? {} : { threadId: input.threadId };
+    const { store } = this.deps;
     if (input.after !== undefined) {
-      const page = await this.deps.store.listMessages(input.conversationId, { after: input.after, limit: limit + 1 });
-      return { messages: page.slice(0, limit), hasMore: page.length > limit };
+      const page = await store.listMessages(input.conversationId, { ...range, after: input.after, limit: limit + 1 });
+      return {
+        messages: await store.withMyReactions(auth.user.id, page.slice(0, limit)),
+        hasMore: page.length > limit,
+      };
     }
     const before = input.before ?? conversation.lastSeq + 1;
-    const page = await this.deps.store.listMessages(input.conversationId, { before, limit: limit + 1 });
-    return { messages: page.length > limit ? page.slice(1) : page, hasMore: page.length > limit };
+    const page = await store.listMessages(input.conversationId, { ...range, before, limit: limit + 1 });
+    const messages = page.length > limit ? page.slice(1) : page;
+    return { messages: await store.withMyReactions(auth.user.id, messages), hasMore: page.length > limit };
   }
 }

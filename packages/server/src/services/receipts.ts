@@ -1,13 +1,15 @@
 /**
- * Delivered and read receipts (per-member cursors) and typing indicators. Cursors
- * only move forward; a read receipt also counts as delivered. Typing is never
+ * Delivered and read receipts (per-member cursors), mark as unread, and typing
+ * indicators. Cursors only move forward; a read receipt also counts as delivered,
+ * and reading at or past a message marked unread clears the mark. In channels a
+ * receipt goes only to the reader's own devices (their user topic): fanning every
+ * read out to 100,000 members would cost more than the messages. Typing is never
  * stored: it expires on the receiver's side after `expiresInMs`.
  */
 import type { ReceiptKind } from '@parley/protocol';
-import { canRead } from '../domain/permissions';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
-import { refuse, type ConversationService } from './conversations';
+import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 
 export class ReceiptService {
@@ -17,32 +19,46 @@ export class ReceiptService {
   ) {}
 
   async setReceipt(auth: AuthContext, conversationId: string, kind: ReceiptKind, seq: number): Promise<void> {
-    const member = await this.deps.store.getMember(conversationId, auth.user.id);
-    if (!member) {
-      await this.conversations.load(conversationId); // not_found beats not_member for unknown ids
-      refuse(canRead({ role: undefined }));
-      return;
-    }
+    const { conversation, member } = await this.conversations.authorize(auth, conversationId, 'read');
     const { store, bus } = this.deps;
-    const topic = topics.conversation(conversationId);
     const userId = auth.user.id;
+    const topic = conversation.kind === 'channel' ? topics.user(userId) : topics.conversation(conversationId);
     const delivered = await store.advanceDeliveredCursor(conversationId, userId, seq);
     if (delivered > member.deliveredSeq) {
       await bus.publish(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'delivered', seq: delivered });
     }
-    if (kind === 'read') {
-      const read = await store.advanceReadCursor(conversationId, userId, seq);
-      if (read > member.readSeq)
-        await bus.publish(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read });
+    if (kind !== 'read') return;
+    const read = await store.advanceReadCursor(conversationId, userId, seq);
+    if (read > member.readSeq) {
+      await bus.publish(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read });
+    }
+    if (member.markedUnreadSeq !== null && seq >= member.markedUnreadSeq) {
+      await bus.publish(topics.user(userId), {
+        v: 1,
+        type: 'member.updated',
+        userId,
+        conversationId,
+        markedUnread: false,
+      });
     }
   }
 
+  /** Shows the conversation as unread from `seq` on (clamped to its last entry) until the member reads it again. */
+  async markUnread(auth: AuthContext, conversationId: string, seq: number): Promise<void> {
+    const { conversation } = await this.conversations.authorize(auth, conversationId, 'read');
+    const userId = auth.user.id;
+    await this.deps.store.setMarkedUnread(conversationId, userId, Math.max(1, Math.min(seq, conversation.lastSeq)));
+    await this.deps.bus.publish(topics.user(userId), {
+      v: 1,
+      type: 'member.updated',
+      userId,
+      conversationId,
+      markedUnread: true,
+    });
+  }
+
   async setTyping(auth: AuthContext, conversationId: string, typing: boolean): Promise<void> {
-    const member = await this.deps.store.getMember(conversationId, auth.user.id);
-    if (!member) {
-      await this.conversations.load(conversationId);
-      refuse(canRead({ role: undefined }));
-    }
+    await this.conversations.authorize(auth, conversationId, 'read');
     const expiresInMs = this.deps.limits.typingTtlMs;
     await this.deps.bus.publish(topics.conversation(conversationId), {
       v: 1,

@@ -33,7 +33,8 @@ export class SyncService {
       const cursor = Object.hasOwn(cursors, id) ? (cursors[id] ?? 0) : summary.deliveredSeq;
       if (lastSeq <= cursor) continue;
       const page = await this.deps.store.listMessages(id, { after: cursor, limit: pageSize });
-      messages.push(...page);
+      // Current state with the reader's own reactions; the update entries in the page say what changed.
+      messages.push(...(await this.deps.store.withMyReactions(auth.user.id, page)));
       if (lastSeq - cursor > page.length) truncated.push(id);
     }
     return { conversations, messages, truncated };

@@ -19,6 +19,7 @@ import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
 import { registerContactRoutes } from './routes-contacts';
 import { registerConversationRoutes } from './routes-conversations';
+import { registerMessageRoutes } from './routes-messages';
 import { registerOpsRoutes } from './routes-ops';
 import { registerSearchRoutes } from './routes-search';
 import { registerWebRoutes } from './routes-web';
@@ -146,3 +147,4 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await registerWebRoutes(app, options.webDir ?? null);
   return app;
 }
+  registerMessageRoutes(app, options);

@@ -32,5 +32,25 @@ export const handlers: Handlers = {
     return {};
   },
   'presence.get': async (ctx, data) => ({ presences: await ctx.services.presence.get(ctx.auth, data.userIds) }),
+  'message.edit': async (ctx, data) => ({
+    message: await ctx.services.messageChanges.edit(ctx.auth, data.messageId, data.text),
+  }),
+  'message.delete': async (ctx, data) => ({
+    message: await ctx.services.messageChanges.delete(ctx.auth, data.messageId),
+  }),
+  'reaction.set': async (ctx, data) => ({
+    message: await ctx.services.messageChanges.react(ctx.auth, data.messageId, data.emoji, data.reacted),
+  }),
+  'message.pin': async (ctx, data) => ({
+    message: await ctx.services.messageChanges.pin(ctx.auth, data.messageId, data.pinned),
+  }),
+  'thread.read': async (ctx, data) => {
+    await ctx.services.threads.markRead(ctx.auth, data.conversationId, data.threadId, data.seq);
+    return {};
+  },
+  'unread.mark': async (ctx, data) => {
+    await ctx.services.receipts.markUnread(ctx.auth, data.conversationId, data.seq);
+    return {};
+  },
   search: (ctx, data) => ctx.services.search.search(ctx.auth, data),
 };

@@ -33,6 +33,8 @@ export async function groupchatStanza(
     if (action !== 'renamed' || delayed) return null;
     return el('message', { type: 'groupchat', from, to: ctx.fullJid }, el('subject', {}, title ?? ''));
   }
+  // Update entries and tombstones are never sent as chat bodies.
+  if (message.content.type !== 'text') return null;
   const id = stanzaIdOf(message);
   return el(
     'message',

@@ -1,0 +1,67 @@
+/**
+ * What the message features read over HTTP: pins, threads and who reacted. The
+ * changes themselves (edit, delete, react, pin, thread read, mark unread) are
+ * WebSocket frames; history and send with threadId/replyTo are in
+ * routes-conversations.ts.
+ */
+import {
+  ConversationParams,
+  MessageParams,
+  PinsResponse,
+  ReactionUsersQuery,
+  ReactionUsersResponse,
+  ThreadsQuery,
+  ThreadsResponse,
+} from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import type { HttpOptions } from './app';
+import { authenticate, secured } from './auth';
+
+export function registerMessageRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+  const tags = ['messages'];
+
+  // GET /v1/conversations/:conversationId/pins
+  app.get<{ Params: Static<typeof ConversationParams> }>(
+    '/v1/conversations/:conversationId/pins',
+    { schema: { tags, security: secured, params: ConversationParams, response: { 200: PinsResponse } } },
+    async (request) => ({
+      messages: await services.messageChanges.pins(
+        await authenticate(services, request),
+        request.params.conversationId,
+      ),
+    }),
+  );
+
+  // GET /v1/threads?conversationId=
+  app.get<{ Querystring: Static<typeof ThreadsQuery> }>(
+    '/v1/threads',
+    { schema: { tags, security: secured, querystring: ThreadsQuery, response: { 200: ThreadsResponse } } },
+    async (request) => ({
+      threads: await services.threads.list(await authenticate(services, request), request.query),
+    }),
+  );
+
+  // GET /v1/messages/:messageId/reactions?emoji=&cursor=&limit=
+  app.get<{ Params: Static<typeof MessageParams>; Querystring: Static<typeof ReactionUsersQuery> }>(
+    '/v1/messages/:messageId/reactions',
+    {
+      schema: {
+        tags,
+        security: secured,
+        params: MessageParams,
+        querystring: ReactionUsersQuery,
+        response: { 200: ReactionUsersResponse },
+      },
+    },
+    async (request) => {
+      const { emoji, ...page } = request.query;
+      return services.messageChanges.reactionUsers(
+        await authenticate(services, request),
+        request.params.messageId,
+        emoji,
+        page,
+      );
+    },
+  );
+}

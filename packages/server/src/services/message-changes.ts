@@ -1,0 +1,192 @@
+/**
+ * Changes to sent messages: edit, delete, react, pin. Each is one transaction that
+ * appends an `update` entry to the conversation's sequence and changes the target
+ * (whose `rev` becomes the entry's seq), then, after commit, publishes the entry as
+ * an ordinary `message.new`, so every device applies changes in order with the
+ * messages, live or through sync (P5). A change that changes nothing (the same
+ * reaction twice, deleting a tombstone) appends nothing and answers with the
+ * target as it is.
+ */
+import type { Message, UpdateContent } from '@parley/protocol';
+import { AppError } from '../domain/errors';
+import { isEmoji } from '../domain/emoji';
+import { newId } from '../domain/ids';
+import type { Operation } from '../domain/permissions';
+import { topics } from '../ports/bus';
+import type { MemberRecord, Store } from '../ports/store';
+import type { AuthContext } from './accounts';
+import type { Access, ConversationService } from './conversations';
+import type { ServiceDeps } from './deps';
+import type { MessageService } from './messages';
+
+/** Thrown inside a change's transaction to roll back the entry it appended. */
+class NoChange extends Error {
+  constructor() {
+    super('no change');
+  }
+}
+
+type Target = Access & { member: MemberRecord; message: Message };
+
+export class MessageChangeService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly conversations: ConversationService,
+    private readonly messages: MessageService,
+  ) {}
+
+  /** The target and the actor's access for one operation; update and system entries are not targets. */
+  private async target(auth: AuthContext, messageId: string, operation: Operation): Promise<Target> {
+    const message = await this.deps.store.getMessage(messageId);
+    if (!message) throw new AppError('not_found', 'No such message.');
+    const access = await this.conversations.authorize(auth, message.conversationId, operation);
+    if (message.content.type === 'update' || message.content.type === 'system') {
+      throw new AppError('invalid_operation', 'Only messages can be changed.');
+    }
+    return { ...access, message };
+  }
+
+  private async current(auth: AuthContext, messageId: string): Promise<Message> {
+    const message = await this.deps.store.getMessage(messageId);
+    if (!message) throw new AppError('not_found', 'No such message.');
+    const [mine] = await this.deps.store.withMyReactions(auth.user.id, [message]);
+    return mine ?? message;
+  }
+
+  /**
+   * Appends the update entry and runs the change with its seq, in one transaction;
+   * publishes after commit. Returns the target as it is now.
+   */
+  private async apply(
+    auth: AuthContext,
+    target: Message,
+    content: Omit<UpdateContent, 'type' | 'messageId'>,
+    change: (tx: Store, rev: number, at: number) => Promise<boolean | undefined | void>,
+  ): Promise<Message> {
+    const at = this.deps.clock.now();
+    let entry: Message;
+    try {
+      entry = await this.deps.store.transaction(async (tx) => {
+        const { message } = await tx.appendMessage({
+          id: newId('m', at),
+          conversationId: target.conversationId,
+          senderId: auth.user.id,
+          clientId: newId('u', at),
+          content: { type: 'update', messageId: target.id, ...content },
+          createdAt: at,
+        });
+        if ((await change(tx, message.seq, at)) === false) throw new NoChange();
+        return message;
+      });
+    } catch (error) {
+      if (error instanceof NoChange) return this.current(auth, target.id);
+      throw error;
+    }
+    await this.deps.bus.publish(topics.conversation(target.conversationId), {
+      v: 1,
+      type: 'message.new',
+      message: entry,
+    });
+    return this.current(auth, target.id);
+  }
+
+  /** Own text messages only, within PARLEY_EDIT_WINDOW_SECONDS; mentions are parsed again. */
+  async edit(auth: AuthContext, messageId: string, text: string): Promise<Message> {
+    this.messages.checkText(text);
+    const { conversation, member, message } = await this.target(auth, messageId, 'editOwn');
+    if (message.senderId !== auth.user.id) throw new AppError('forbidden', 'You may only edit your own messages.');
+    this.messages.checkNotMuted(member);
+    if (message.content.type !== 'text' || message.forwardedFrom) {
+      throw new AppError('invalid_operation', 'Deleted and forwarded messages cannot be edited.');
+    }
+    const window = this.deps.limits.editWindowSeconds;
+    if (window > 0 && this.deps.clock.now() - message.createdAt > window * 1000) {
+      throw new AppError('edit_window_passed', `Messages can be edited for ${window} seconds after sending.`, {
+        details: { editWindowSeconds: window },
+      });
+    }
+    if (message.content.text === text) return this.current(auth, messageId);
+    const mentions = await this.messages.mentions(text, conversation, member);
+    return this.apply(auth, message, { action: 'edited', text, ...(mentions ? { mentions } : {}) }, (tx, rev, at) =>
+      tx.editMessage(messageId, text, mentions, at, rev),
+    );
+  }
+
+  /** Own messages (deleteOwn) or anyone's (deleteAny). */
+  async delete(auth: AuthContext, messageId: string): Promise<Message> {
+    const message = await this.deps.store.getMessage(messageId);
+    if (!message) throw new AppError('not_found', 'No such message.');
+    const operation = message.senderId === auth.user.id ? 'deleteOwn' : 'deleteAny';
+    const target = await this.target(auth, messageId, operation);
+    if (target.message.content.type === 'deleted') return this.current(auth, messageId);
+    return this.apply(auth, target.message, { action: 'deleted' }, (tx, rev, at) =>
+      tx.deleteMessage(messageId, at, rev),
+    );
+  }
+
+  /** Adds or removes the actor's reaction; at most PARLEY_MAX_REACTIONS_PER_MESSAGE distinct emoji. */
+  async react(auth: AuthContext, messageId: string, emoji: string, reacted: boolean): Promise<Message> {
+    if (!isEmoji(emoji)) {
+      throw new AppError('bad_request', 'A reaction is one emoji.', { details: { emoji } });
+    }
+    const { message } = await this.target(auth, messageId, 'react');
+    if (message.content.type === 'deleted') throw new AppError('invalid_operation', 'The message was deleted.');
+    const { store, limits } = this.deps;
+    if (!reacted) {
+      return this.apply(auth, message, { action: 'reaction.removed', emoji }, (tx, rev) =>
+        tx.removeReaction(messageId, auth.user.id, emoji, rev),
+      );
+    }
+    const known = message.reactions?.some((r) => r.emoji === emoji) ?? false;
+    if (!known && (await store.countReactionKinds(messageId)) >= limits.maxReactionsPerMessage) {
+      throw new AppError('limit_reached', 'This message has as many different reactions as it may have.', {
+        details: { limit: 'reactions', max: limits.maxReactionsPerMessage },
+      });
+    }
+    return this.apply(auth, message, { action: 'reaction.added', emoji }, (tx, rev, at) =>
+      tx.addReaction(messageId, auth.user.id, emoji, at, rev),
+    );
+  }
+
+  /** Pins or unpins; at most PARLEY_MAX_PINS per conversation. */
+  async pin(auth: AuthContext, messageId: string, pinned: boolean): Promise<Message> {
+    const { message } = await this.target(auth, messageId, 'pin');
+    if (message.content.type === 'deleted') throw new AppError('invalid_operation', 'The message was deleted.');
+    if ((message.pinnedAt !== undefined) === pinned) return this.current(auth, messageId);
+    if (pinned) {
+      const max = this.deps.limits.maxPins;
+      if ((await this.deps.store.listPinned(message.conversationId, max)).length >= max) {
+        throw new AppError('limit_reached', 'This conversation has as many pinned messages as it may have.', {
+          details: { limit: 'pins', max },
+        });
+      }
+    }
+    return this.apply(auth, message, { action: pinned ? 'pinned' : 'unpinned' }, (tx, rev, at) =>
+      tx.setPinned(messageId, pinned ? { at, by: auth.user.id } : null, rev),
+    );
+  }
+
+  /** Pinned messages of a conversation, most recently pinned first. */
+  async pins(auth: AuthContext, conversationId: string): Promise<Message[]> {
+    await this.conversations.authorize(auth, conversationId, 'read');
+    const pinned = await this.deps.store.listPinned(conversationId, this.deps.limits.maxPins);
+    return this.deps.store.withMyReactions(auth.user.id, pinned);
+  }
+
+  /** Who reacted with one emoji, earliest first. */
+  async reactionUsers(
+    auth: AuthContext,
+    messageId: string,
+    emoji: string,
+    options: { cursor?: string | undefined; limit?: number | undefined },
+  ): Promise<{ userIds: string[]; nextCursor: string | null }> {
+    const message = await this.deps.store.getMessage(messageId);
+    if (!message) throw new AppError('not_found', 'No such message.');
+    await this.conversations.authorize(auth, message.conversationId, 'read');
+    const page = await this.deps.store.listReactionUsers(messageId, emoji, {
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+      limit: Math.min(options.limit ?? 100, 500),
+    });
+    return { userIds: page.items, nextCursor: page.nextCursor };
+  }
+}
