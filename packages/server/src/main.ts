@@ -39,6 +39,8 @@ export interface StartOptions {
   clock?: Clock;
   /** The bus to publish on; an in-process LocalBus by default. */
   bus?: Bus;
+  /** A store already open and migrated (tests that observe its statements); the configured one by default. Closed by stop(). */
+  store?: Store;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,9 +53,16 @@ interface Core {
 }
 
 /** Store, bus and services: what both the server and the admin commands need. */
-async function buildCore(config: Config, logger: Logger, clock: Clock, bus: Bus = new LocalBus(logger)): Promise<Core> {
+async function buildCore(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+  bus: Bus = new LocalBus(logger),
+  injected?: Store,
+): Promise<Core> {
   const store =
-    config.db === 'postgres'
+    injected ??
+    (config.db === 'postgres'
       ? await createStore({
           db: 'postgres',
           databaseUrl: config.databaseUrl ?? '',
@@ -65,7 +74,7 @@ async function buildCore(config: Config, logger: Logger, clock: Clock, bus: Bus 
           sqlitePath: config.sqlitePath ?? '',
           synchronous: config.sqliteSynchronous,
           groupCommitMax: config.groupCommitMax,
-        });
+        }));
   await bus.start();
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
@@ -112,7 +121,7 @@ export async function openAdmin(config: Config): Promise<Admin> {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, bus, services, limits } = await buildCore(config, logger, clock, options.bus);
+  const { store, bus, services, limits } = await buildCore(config, logger, clock, options.bus, options.store);
   const hub = new RealtimeHub(bus, logger);
   hub.start();
   const metrics = createMetrics();

@@ -1,0 +1,218 @@
+/**
+ * A channel with 100,000 members accepts a post with the same work as a channel
+ * with 10: the store's statements are counted by a Kysely plugin installed on the
+ * server's own store, and a post (through the WebSocket gateway, the service and
+ * the store) into either channel must issue the same statements, read the same
+ * number of rows and write the same number of rows. Fan-out goes by subscription:
+ * only the members connected get a frame. No timing is asserted (bench/ measures).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AuthResponse, Message } from '@parley/protocol';
+import type {
+  Kysely,
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, startServer, type RunningServer } from '../src';
+import { silentLogger } from '../src/observability/logger';
+import type { NewMember } from '../src/ports/store';
+import type { Database } from '../src/store/db-schema';
+import { KyselyStore } from '../src/store/kysely-store';
+import { createSqliteDb } from '../src/store/sqlite/create-sqlite-db';
+import { sqliteDialect } from '../src/store/sqlite/sqlite-dialect';
+import { http, RawClient, registerUser } from './harness';
+
+const BIG = 100_000;
+const SMALL = 10;
+
+/** Counts what the store asks of the database: statements by kind, rows read and rows written. */
+class StatementCounter implements KyselyPlugin {
+  statements: string[] = [];
+  rowsRead = 0;
+  rowsWritten = 0;
+  private readonly kinds = new Map<unknown, string>();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.kinds.set(args.queryId, args.node.kind);
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const kind = this.kinds.get(args.queryId) ?? 'unknown';
+    this.kinds.delete(args.queryId);
+    const { result } = args;
+    const written = result.numAffectedRows === undefined ? 0 : Number(result.numAffectedRows);
+    this.statements.push(kind);
+    // Rows returned (selects, RETURNING) and rows changed (inserts, updates, deletes, raw writes).
+    this.rowsRead += result.rows.length;
+    this.rowsWritten += written;
+    return Promise.resolve(result);
+  }
+
+  reset(): void {
+    this.statements = [];
+    this.rowsRead = 0;
+    this.rowsWritten = 0;
+  }
+
+  snapshot(): { statements: string[]; rowsRead: number; rowsWritten: number } {
+    return { statements: [...this.statements].sort(), rowsRead: this.rowsRead, rowsWritten: this.rowsWritten };
+  }
+}
+
+let dataDir: string;
+let server: RunningServer;
+let db: Kysely<Database>;
+let store: KyselyStore;
+const counter = new StatementCounter();
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'parley-large-'));
+  const sqlitePath = path.join(dataDir, 'parley.db');
+  db = createSqliteDb({ path: sqlitePath, synchronous: 'normal' }).withPlugin(counter);
+  store = new KyselyStore(db, sqliteDialect);
+  await store.migrate();
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, sqlitePath, logLevel: 'silent', xmppPort: -1 });
+  server = await startServer(config, { logger: silentLogger(), store });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Users that never log in: written in bulk (fixture data), 500 rows a statement. */
+async function bulkUsers(prefix: string, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `u_${prefix}${i}`);
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < ids.length; i += 500) {
+      await tx
+        .insertInto('users')
+        .values(
+          ids.slice(i, i + 500).map((id) => ({
+            id,
+            username: id.slice(2).toLowerCase(),
+            display_name: id,
+            password_hash: 'x',
+            created_at: 1,
+            last_seen_at: null,
+            avatar_url: null,
+            status_text: null,
+          })),
+        )
+        .execute();
+    }
+  });
+  return ids;
+}
+
+async function channel(owner: AuthResponse, connected: AuthResponse[], others: string[]): Promise<string> {
+  const id = `c_large${Math.random().toString(36).slice(2, 10)}`;
+  await store.createConversation(
+    { id, kind: 'channel', title: id, directKey: null, createdAt: Date.now(), visibility: 'public' },
+    [{ userId: owner.user.id, role: 'owner' }],
+  );
+  const members: NewMember[] = [...connected.map((u) => u.user.id), ...others].map((userId) => ({
+    userId,
+    role: 'member',
+  }));
+  // Through the store, in bulk (it writes in chunks).
+  const added = await store.addMembers(id, members, Date.now());
+  expect(added).toHaveLength(members.length);
+  return id;
+}
+
+async function post(client: RawClient, conversationId: string, text: string): Promise<Message> {
+  const reply = await client.request('message.send', {
+    conversationId,
+    clientId: `k${Math.random().toString(36).slice(2)}`,
+    content: { type: 'text', text },
+  });
+  if (reply.type !== 'result') throw new Error(`send failed: ${JSON.stringify(reply)}`);
+  return (reply.data as { message: Message }).message;
+}
+
+describe('a channel with 100,000 members', () => {
+  it('accepts a post with the same statements and rows as a 10-member channel, and fans out only to connected members', async () => {
+    const url = server.url;
+    const wsUrl = `${url.replace(/^http/, 'ws')}/v1/ws`;
+    const owner = await registerUser(url, 'owner');
+    const readers = [await registerUser(url, 'reader'), await registerUser(url, 'reader')];
+    const offline = await registerUser(url, 'offline');
+    const outsider = await registerUser(url, 'outsider');
+
+    const bigOthers = await bulkUsers('big', BIG - readers.length - 2);
+    const smallOthers = await bulkUsers('small', SMALL - readers.length - 2);
+    const big = await channel(owner, readers, [offline.user.id, ...bigOthers]);
+    const small = await channel(owner, readers, [offline.user.id, ...smallOthers]);
+    for (const [id, size] of [
+      [big, BIG],
+      [small, SMALL],
+    ] as const) {
+      const res = await http<{ conversation: { memberCount: number; members: unknown[] } }>(
+        url,
+        'GET',
+        `/v1/conversations/${id}`,
+        { token: owner.token },
+      );
+      expect(res.body.conversation).toMatchObject({ memberCount: size, members: [] });
+    }
+
+    const poster = await RawClient.authed(wsUrl, owner.token);
+    const listeners = await Promise.all(readers.map((r) => RawClient.authed(wsUrl, r.token)));
+    const stranger = await RawClient.authed(wsUrl, outsider.token);
+    try {
+      // Warm up both channels (first post, prepared statements), then measure the second post of each.
+      await post(poster, big, 'warm up');
+      await post(poster, small, 'warm up');
+      await Promise.all(listeners.map((l) => l.event('message.new')));
+      await Promise.all(listeners.map((l) => l.event('message.new')));
+
+      const measure = async (conversationId: string, text: string) => {
+        counter.reset();
+        const message = await post(poster, conversationId, text);
+        const work = counter.snapshot();
+        for (const listener of listeners) {
+          const frame = await listener.event('message.new');
+          expect(frame.type === 'message.new' && frame.data.message.id).toBe(message.id);
+        }
+        return work;
+      };
+      const inBig = await measure(big, 'hello to one hundred thousand');
+      const inSmall = await measure(small, 'hello to ten');
+      expect(inBig.statements.length).toBeGreaterThan(0);
+      expect(inBig.rowsWritten).toBeGreaterThan(0);
+      expect(inBig).toEqual(inSmall);
+
+      // Nobody else got a frame: not the outsider, and the poster only their own echo.
+      expect(stranger.frames.filter((f) => f.type === 'message.new')).toEqual([]);
+      expect(listeners.flatMap((l) => l.frames.filter((f) => f.type === 'message.new'))).toEqual([]);
+
+      // The member who was offline gets the post by history when they come back (by cursor, not by a row per member).
+      const back = await RawClient.authed(wsUrl, offline.token);
+      try {
+        const page = await back.request('history', { conversationId: big, limit: 10 });
+        expect(page.type).toBe('result');
+        if (page.type === 'result') {
+          const texts = (page.data as { messages: Message[] }).messages
+            .filter((m) => m.content.type === 'text')
+            .map((m) => (m.content.type === 'text' ? m.content.text : ''));
+          expect(texts).toEqual(['warm up', 'hello to one hundred thousand']);
+        }
+      } finally {
+        back.close();
+      }
+    } finally {
+      poster.close();
+      for (const l of listeners) l.close();
+      stranger.close();
+    }
+  }, 120_000);
+});
