@@ -12,6 +12,8 @@ import './styles/auth.css';
 import './styles/sidebar.css';
 import './styles/chat.css';
 import './styles/dialogs.css';
+import './styles/rich.css';
+import './styles/panels.css';
 
 applyTheme(savedThemeChoice());
 

@@ -4,6 +4,7 @@
  * notifications for hidden tabs, and lays out the sidebar and the chat pane.
  */
 import { useEffect, useRef, useState } from 'react';
+import { plainText } from '../lib/markdown';
 import { conversationTitle } from '../lib/names';
 import { notifyHidden, titleFor } from '../lib/notify';
 import { ControllerContext } from '../state/context';
@@ -13,7 +14,15 @@ import { createClient, type SavedSession } from '../state/session';
 import { useSelector } from '../state/store';
 import { ChatPane } from './chat-pane';
 import { ConnectionBanner } from './connection-banner';
+import { InviteDialog } from './invite-dialog';
 import { Sidebar } from './sidebar';
+import { Toast } from './toast';
+
+/** The invite code in `/#/invite/<code>`, if the address holds one. */
+function inviteFromHash(): string | undefined {
+  const match = /^#\/invite\/([^/?#]+)/.exec(location.hash);
+  return match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+}
 
 export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSignedOut: (reason?: string) => void }) {
   const signedOut = useRef(onSignedOut);
@@ -27,10 +36,10 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
           if (c === undefined || message.content.type !== 'text') return;
           const sender = state.users[message.senderId];
           const title =
-            c.conversation.kind === 'group'
+            c.conversation.kind !== 'direct'
               ? `${sender?.displayName ?? 'Someone'} in ${conversationTitle(c.conversation, state.users, state.me.id)}`
               : (sender?.displayName ?? 'New message');
-          notifyHidden(title, message.content.text, message.conversationId, () =>
+          notifyHidden(title, plainText(message.content.text), message.conversationId, () =>
             controller.open(message.conversationId),
           );
         },
@@ -55,6 +64,18 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
   }, [unread]);
   useEffect(() => () => void (document.title = titleFor(0)), []);
 
+  // An invite link opened in the browser (`/#/invite/<code>`), now or later.
+  const [invite, setInvite] = useState<string | undefined>(inviteFromHash);
+  useEffect(() => {
+    const onHash = () => setInvite(inviteFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const closeInvite = () => {
+    setInvite(undefined);
+    if (inviteFromHash() !== undefined) history.replaceState(null, '', location.pathname + location.search);
+  };
+
   const hasActive = useSelector(controller.store, (s) => s.activeId !== null);
   const logout = async () => {
     await controller.client.logout().catch(() => undefined);
@@ -66,8 +87,10 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
       <main className={hasActive ? 'app has-active' : 'app'}>
         <h1 className="visually-hidden">Parley</h1>
         <ConnectionBanner />
-        <Sidebar onLogout={() => void logout()} />
+        <Sidebar onLogout={() => void logout()} onInvite={setInvite} />
         <ChatPane />
+        <Toast />
+        {invite !== undefined && <InviteDialog key={invite} code={invite} onClose={closeInvite} />}
       </main>
     </ControllerContext.Provider>
   );

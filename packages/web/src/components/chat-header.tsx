@@ -1,21 +1,28 @@
 /**
  * The open conversation's header: a back button (phone width), avatar, title and
  * the subtitle: presence and status text for a direct chat, member count and how
- * many are online for a group.
+ * many are online for a group, the member count and topic for a channel. Buttons
+ * search the conversation and open the pinned messages and the details pane.
  */
+import { useState } from 'react';
 import { conversationTitle, peerId } from '../lib/names';
 import { presenceLabel } from '../lib/presence-label';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
-import { BackIcon } from './icons';
+import { BackIcon, BellOffIcon, InfoIcon, LockIcon, PinIcon, SearchIcon } from './icons';
+import { SearchDialog } from './search-dialog';
 
 export function ChatHeader({ id }: { id: string }) {
   const controller = useController();
   const conversation = useAppState((s) => s.conversations[id]?.conversation);
+  const notifyLevel = useAppState((s) => s.conversations[id]?.notifyLevel);
+  const panel = useAppState((s) => s.panel?.kind);
+  const reports = useAppState((s) => s.openReports[id] ?? 0);
   const users = useAppState((s) => s.users);
   const presence = useAppState((s) => s.presence);
   const me = useAppState((s) => s.me.id);
   const now = useNow();
+  const [search, setSearch] = useState(false);
   if (conversation === undefined) return null;
 
   const title = conversationTitle(conversation, users, me);
@@ -27,12 +34,16 @@ export function ChatHeader({ id }: { id: string }) {
     const words = presenceLabel(presence[peer], now);
     const text = users[peer]?.statusText;
     subtitle = [words, text].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
+  } else if (conversation.kind === 'channel') {
+    const count = conversation.memberCount === 1 ? '1 member' : `${conversation.memberCount} members`;
+    subtitle = conversation.topic === null || conversation.topic === '' ? count : `${count} · ${conversation.topic}`;
   } else {
     const online = conversation.members.filter(
       (m) => m.userId !== me && (presence[m.userId]?.status ?? 'offline') !== 'offline',
     ).length;
     subtitle = `${conversation.members.length} members${online > 0 ? `, ${online} online` : ''}`;
   }
+  const toggle = (kind: 'pins' | 'info') => controller.openPanel(panel === kind ? null : { kind });
 
   return (
     <header className="chat-header">
@@ -46,11 +57,59 @@ export function ChatHeader({ id }: { id: string }) {
       </button>
       <Avatar id={peer ?? id} name={title} url={peer === undefined ? null : users[peer]?.avatarUrl} status={status} />
       <div className="chat-header-text">
-        <h2 className="chat-title">{title}</h2>
+        <h2 className="chat-title">
+          {conversation.kind === 'channel' && <span aria-hidden="true"># </span>}
+          {title}
+          {conversation.kind === 'channel' && conversation.visibility === 'private' && (
+            <span className="title-icon" title="Private channel">
+              <LockIcon />
+              <span className="visually-hidden">, private</span>
+            </span>
+          )}
+          {notifyLevel === 'muted' && (
+            <span className="title-icon" title="Notifications muted">
+              <BellOffIcon />
+              <span className="visually-hidden">, muted</span>
+            </span>
+          )}
+        </h2>
         <p className="chat-subtitle" data-testid="chat-subtitle">
           {subtitle}
         </p>
       </div>
+      <div className="chat-header-actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Search in this conversation"
+          title="Search in this conversation"
+          onClick={() => setSearch(true)}
+        >
+          <SearchIcon />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Pinned messages"
+          title="Pinned messages"
+          aria-pressed={panel === 'pins'}
+          onClick={() => toggle('pins')}
+        >
+          <PinIcon />
+        </button>
+        <button
+          type="button"
+          className="icon-button badge-host"
+          aria-label={reports > 0 ? `Details, ${reports} open reports` : 'Details'}
+          title="Details"
+          aria-pressed={panel === 'info'}
+          onClick={() => toggle('info')}
+        >
+          <InfoIcon />
+          {reports > 0 && <span className="dot-badge" aria-hidden="true" />}
+        </button>
+      </div>
+      {search && <SearchDialog conversationId={id} onClose={() => setSearch(false)} />}
     </header>
   );
 }

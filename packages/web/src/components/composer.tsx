@@ -1,22 +1,67 @@
 /**
  * The message composer: a textarea that grows with its text (Enter sends,
- * Shift+Enter adds a line, nothing is sent mid-IME-composition), an emoji picker
- * that inserts at the caret, and the send button. It reports typing to the
- * controller, which throttles what goes on the wire.
+ * Shift+Enter adds a line, nothing is sent mid-IME-composition), suggestions for
+ * `@mentions` and `:shortcodes:`, an emoji picker that inserts at the caret, the
+ * reply being written, and the send button. Up in an empty composer edits my last
+ * message. Where I may not post it says why instead; slow mode counts down. The
+ * same composer serves a thread (`threadId`). It reports typing to the controller.
  */
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useController } from '../state/context';
+import type { User } from '@parley/protocol';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { shortcodeMatches } from '../lib/emoji';
+import { formatDuration } from '../lib/format-time';
+import { activeToken, insertCompletion, mentionCandidates } from '../lib/mentions';
+import { can } from '../lib/permissions';
+import { postBlocker, slowModeWait } from '../lib/posting';
+import { useAppState, useController, useNow } from '../state/context';
 import { EmojiPicker } from './emoji-picker';
 import { SendIcon, SmileIcon } from './icons';
+import { ReplyPreview } from './reply-preview';
+import { SuggestionList, type Suggestion } from './suggestion-list';
 
 const MAX_HEIGHT = 180;
 
-export function Composer({ id }: { id: string }) {
+/** People I can mention here: members (a channel's first page of them) and whoever wrote what I see. */
+function usePeople(id: string, wanted: boolean): User[] {
   const controller = useController();
+  const c = useAppState((s) => s.conversations[id]);
+  const users = useAppState((s) => s.users);
+  const [fetched, setFetched] = useState<string[]>([]);
+  const channel = c?.conversation.kind === 'channel';
+  useEffect(() => {
+    if (!wanted || !channel || fetched.length > 0) return;
+    let live = true;
+    void controller.members(id).then((page) => {
+      if (live) setFetched(page.members.map((m) => m.userId));
+    });
+    return () => {
+      live = false;
+    };
+  }, [wanted, channel, fetched.length, controller, id]);
+  return useMemo(() => {
+    const ids = new Set<string>(fetched);
+    for (const m of c?.conversation.members ?? []) ids.add(m.userId);
+    for (const m of c?.messages ?? []) ids.add(m.senderId);
+    return [...ids].map((uid) => users[uid]).filter((u): u is User => u !== undefined);
+  }, [fetched, c, users]);
+}
+
+export function Composer({ id, threadId }: { id: string; threadId?: string }) {
+  const controller = useController();
+  const c = useAppState((s) => s.conversations[id]);
+  const me = useAppState((s) => s.me.id);
   const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
   const [picker, setPicker] = useState(false);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<number | undefined>();
   const input = useRef<HTMLTextAreaElement>(null);
   const emojiButton = useRef<HTMLButtonElement>(null);
+  const listId = useId();
+  const token = activeToken(text, caret);
+  const people = usePeople(id, token?.kind === 'mention');
+  const now = useNow(1_000);
+  const threadReplies = useAppState((s) => (threadId === undefined ? undefined : s.threads[threadId]?.replies));
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -28,22 +73,111 @@ export function Composer({ id }: { id: string }) {
   useLayoutEffect(() => {
     // Only with a keyboard-and-mouse layout: on phones this would pop the keyboard up.
     if (window.matchMedia('(min-width: 721px)').matches) input.current?.focus();
-  }, [id]);
+  }, [id, threadId]);
 
-  const change = (value: string) => {
+  const replying = useAppState((s) => threadId === undefined && s.replyTo[id] !== undefined);
+  useEffect(() => {
+    if (replying) input.current?.focus();
+  }, [replying]);
+
+  const seat =
+    c === undefined ? undefined : { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+  const suggestions: Suggestion[] = useMemo(() => {
+    if (token === undefined || token.start === dismissed) return [];
+    if (token.kind === 'emoji')
+      return shortcodeMatches(token.query).map(([name, emoji]) => ({
+        key: name,
+        insert: emoji,
+        label: `${emoji} :${name}:`,
+      }));
+    const allowAll = seat !== undefined && seat.kind !== 'direct' && can('mentionAll', seat);
+    return mentionCandidates(token.query, people, { allowAll, me }).map((m) =>
+      m.kind === 'user'
+        ? { key: m.user.id, insert: `@${m.user.username}`, label: m.user.displayName, detail: `@${m.user.username}` }
+        : { key: m.name, insert: `@${m.name}`, label: `@${m.name}`, detail: m.label },
+    );
+  }, [token?.kind, token?.query, token?.start, dismissed, people, me, seat?.kind, seat?.role, seat?.postPolicy]);
+  const open = suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+
+  if (c === undefined) return null;
+  const blocker = postBlocker(c, now);
+  if (blocker !== undefined) {
+    return (
+      <div className="composer-blocked" role="note" data-testid="composer-blocked">
+        {blocker}
+      </div>
+    );
+  }
+  const wait = slowModeWait(c, now);
+
+  const change = (value: string, at: number) => {
     setText(value);
+    setCaret(at);
+    setActive(0);
     controller.composing(id, value.trim() !== '');
   };
 
   const send = () => {
     const value = text.trim();
-    if (value === '') return;
-    controller.send(id, value);
+    if (value === '' || wait > 0) return;
+    controller.send(id, value, threadId === undefined ? {} : { threadId });
     setText('');
+    setCaret(0);
     input.current?.focus();
   };
 
+  const pick = (item: Suggestion) => {
+    if (token === undefined) return;
+    const next = insertCompletion(text, token.start, caret, item.insert);
+    change(next.text, next.caret);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
+  const editLast = (): boolean => {
+    const list = threadReplies ?? c.messages;
+    const mine = [...list]
+      .reverse()
+      .find((m) => m.senderId === me && m.content.type === 'text' && m.threadId === threadId);
+    if (mine === undefined) return false;
+    controller.startEdit(mine.id);
+    return true;
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (open) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setActive((activeIndex + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey) {
+        const item = suggestions[activeIndex];
+        if (item !== undefined) {
+          event.preventDefault();
+          pick(item);
+          return;
+        }
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setDismissed(token?.start);
+        return;
+      }
+    }
+    if (event.key === 'Escape' && threadId === undefined && replying) {
+      event.preventDefault();
+      controller.cancelReply(id);
+      return;
+    }
+    if (event.key === 'ArrowUp' && text === '' && editLast()) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -55,64 +189,85 @@ export function Composer({ id }: { id: string }) {
     const start = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
-    change(next);
+    change(next, start + emoji.length);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(start + emoji.length, start + emoji.length);
     });
   };
 
+  const inputId = threadId === undefined ? `composer-${id}` : `thread-composer-${threadId}`;
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <div className="composer-emoji">
-        <button
-          ref={emojiButton}
-          type="button"
-          className="icon-button"
-          aria-label="Insert emoji"
-          aria-expanded={picker}
-          aria-haspopup="dialog"
-          onClick={() => setPicker((open) => !open)}
-        >
-          <SmileIcon />
-        </button>
-        {picker && (
-          <EmojiPicker
-            onPick={insert}
-            onClose={(refocus) => {
-              setPicker(false);
-              if (refocus) emojiButton.current?.focus();
-            }}
+    <div className="composer-wrap">
+      {threadId === undefined && <ReplyPreview conversationId={id} />}
+      {wait > 0 && (
+        <div className="slow-mode" role="status" data-testid="slow-mode">
+          Slow mode: you can post again in {formatDuration(wait)}.
+        </div>
+      )}
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <div className="composer-emoji">
+          <button
+            ref={emojiButton}
+            type="button"
+            className="icon-button"
+            aria-label="Insert emoji"
+            aria-expanded={picker}
+            aria-haspopup="dialog"
+            onClick={() => setPicker((o) => !o)}
+          >
+            <SmileIcon />
+          </button>
+          {picker && (
+            <EmojiPicker
+              onPick={insert}
+              onClose={(refocus) => {
+                setPicker(false);
+                if (refocus) emojiButton.current?.focus();
+              }}
+            />
+          )}
+        </div>
+        <label htmlFor={inputId} className="visually-hidden">
+          {threadId === undefined ? 'Message' : 'Reply in thread'}
+        </label>
+        <div className="composer-field">
+          {open && <SuggestionList id={listId} items={suggestions} active={activeIndex} onPick={pick} />}
+          <textarea
+            id={inputId}
+            ref={input}
+            className="composer-input"
+            rows={1}
+            placeholder={threadId === undefined ? 'Write a message…' : 'Reply…'}
+            value={text}
+            onChange={(e) => change(e.target.value, e.target.selectionStart)}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+            onKeyDown={onKeyDown}
+            onBlur={() => controller.stopTyping(id)}
+            aria-describedby={`${inputId}-hint`}
+            aria-autocomplete="list"
+            aria-controls={open ? listId : undefined}
+            aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
           />
-        )}
-      </div>
-      <label htmlFor={`composer-${id}`} className="visually-hidden">
-        Message
-      </label>
-      <textarea
-        id={`composer-${id}`}
-        ref={input}
-        className="composer-input"
-        rows={1}
-        placeholder="Write a message…"
-        value={text}
-        onChange={(e) => change(e.target.value)}
-        onKeyDown={onKeyDown}
-        onBlur={() => controller.stopTyping(id)}
-        aria-describedby={`composer-hint-${id}`}
-      />
-      <span id={`composer-hint-${id}`} className="visually-hidden">
-        Enter sends, Shift+Enter adds a new line.
-      </span>
-      <button type="submit" className="send-button" aria-label="Send message" disabled={text.trim() === ''}>
-        <SendIcon />
-      </button>
-    </form>
+        </div>
+        <span id={`${inputId}-hint`} className="visually-hidden">
+          Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone.
+        </span>
+        <button
+          type="submit"
+          className="send-button"
+          aria-label={threadId === undefined ? 'Send message' : 'Send reply'}
+          disabled={text.trim() === '' || wait > 0}
+        >
+          <SendIcon />
+        </button>
+      </form>
+    </div>
   );
 }

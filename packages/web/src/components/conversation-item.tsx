@@ -8,6 +8,7 @@ import { listTime } from '../lib/format-time';
 import { conversationTitle, peerId, previewText } from '../lib/names';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
+import { BellOffIcon } from './icons';
 
 export function ConversationItem({ id }: { id: string }) {
   const controller = useController();
@@ -21,7 +22,9 @@ export function ConversationItem({ id }: { id: string }) {
   const now = useNow(60_000);
   if (c === undefined) return null;
 
-  const group = c.conversation.kind === 'group';
+  const group = c.conversation.kind !== 'direct';
+  const channel = c.conversation.kind === 'channel';
+  const muted = c.notifyLevel === 'muted';
   const title = conversationTitle(c.conversation, users, me);
   const typers = Object.keys(typing ?? {});
   const preview =
@@ -30,15 +33,17 @@ export function ConversationItem({ id }: { id: string }) {
         ? `${users[typers[0] ?? '']?.displayName ?? 'Someone'} is typing…`
         : 'typing…'
       : c.lastMessage === null
-        ? group
-          ? 'Group created'
-          : 'Say hello 👋'
+        ? channel
+          ? (c.conversation.topic ?? 'Channel created')
+          : group
+            ? 'Group created'
+            : 'Say hello 👋'
         : previewText(c.lastMessage, users, me, group);
   const time = c.lastMessage?.createdAt ?? c.conversation.lastActivityAt;
   return (
     <button
       type="button"
-      className={`conversation${active ? ' active' : ''}${c.unread > 0 ? ' has-unread' : ''}`}
+      className={`conversation${active ? ' active' : ''}${c.unread > 0 ? ' has-unread' : ''}${muted ? ' muted' : ''}`}
       aria-current={active ? 'true' : undefined}
       data-conversation-id={id}
       onClick={() => controller.open(id)}
@@ -52,6 +57,7 @@ export function ConversationItem({ id }: { id: string }) {
       <span className="conversation-body">
         <span className="conversation-top">
           <span className="conversation-title">
+            {channel && <span aria-hidden="true"># </span>}
             {title}
             {presence !== undefined && !group && <span className="visually-hidden">, {presence.status}</span>}
           </span>
@@ -59,11 +65,28 @@ export function ConversationItem({ id }: { id: string }) {
         </span>
         <span className="conversation-bottom">
           <span className={typers.length > 0 ? 'conversation-preview typing' : 'conversation-preview'}>{preview}</span>
-          {c.unread > 0 && (
-            <span className="unread-badge" data-testid="unread-badge">
+          {muted && (
+            <span className="muted-icon" title="Muted">
+              <BellOffIcon />
+              <span className="visually-hidden">, muted</span>
+            </span>
+          )}
+          {c.mentions > 0 && (
+            <span className="mention-badge" data-testid="mention-badge" title={`${c.mentions} mentions`}>
+              @<span className="visually-hidden"> {c.mentions} mentions</span>
+            </span>
+          )}
+          {c.unread > 0 ? (
+            <span className={muted ? 'unread-badge quiet' : 'unread-badge'} data-testid="unread-badge">
               {c.unread > 99 ? '99+' : c.unread}
               <span className="visually-hidden"> unread</span>
             </span>
+          ) : (
+            c.markedUnread && (
+              <span className="unread-badge dot" data-testid="unread-badge">
+                <span className="visually-hidden">marked unread</span>
+              </span>
+            )
           )}
         </span>
       </span>

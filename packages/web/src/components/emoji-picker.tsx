@@ -11,9 +11,12 @@ const COLUMNS = 8;
 export function EmojiPicker({
   onPick,
   onClose,
+  inline = false,
 }: {
   onPick: (emoji: string) => void;
   onClose: (refocus: boolean) => void;
+  /** Shown in the flow of a dialog rather than as a popup (no closing on outside clicks). */
+  inline?: boolean;
 }) {
   const root = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
@@ -21,6 +24,7 @@ export function EmojiPicker({
 
   useEffect(() => {
     root.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    if (inline) return;
     const onDown = (event: MouseEvent) => {
       const target = event.target as Node;
       if (
@@ -33,7 +37,7 @@ export function EmojiPicker({
     };
     document.addEventListener('mousedown', onDown);
     return () => document.removeEventListener('mousedown', onDown);
-  }, []);
+  }, [inline]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') {
@@ -52,7 +56,13 @@ export function EmojiPicker({
   };
 
   return (
-    <div className="emoji-picker" role="dialog" aria-label="Emoji" ref={root} onKeyDown={onKeyDown}>
+    <div
+      className={inline ? 'emoji-picker inline' : 'emoji-picker'}
+      role={inline ? 'group' : 'dialog'}
+      aria-label="Emoji"
+      ref={root}
+      onKeyDown={onKeyDown}
+    >
       {EMOJI_GROUPS.map((group) => (
         <section key={group.name} aria-label={group.name}>
           <h2 className="emoji-group-title">{group.name}</h2>

@@ -136,3 +136,52 @@ export const Check = ({ double }: { double: boolean }) => (
     )}
   </svg>
 );
+export const MoreIcon = () => (
+  <Svg size={18}>
+    <circle cx="12" cy="5" r="1.2" />
+    <circle cx="12" cy="12" r="1.2" />
+    <circle cx="12" cy="19" r="1.2" />
+  </Svg>
+);
+export const PinIcon = () => (
+  <Svg size={14}>
+    <path d="M12 17v5" />
+    <path d="M9 3h6l-1 6 3 3v2H7v-2l3-3-1-6z" />
+  </Svg>
+);
+export const ThreadIcon = () => (
+  <Svg>
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 21l1.9-5.4A8 8 0 1 1 21 12z" />
+    <path d="M8 10h8M8 14h5" />
+  </Svg>
+);
+export const HashIcon = () => (
+  <Svg>
+    <path d="M4 9h16M4 15h16M10 3 8 21M16 3l-2 18" />
+  </Svg>
+);
+export const BellOffIcon = () => (
+  <Svg size={14}>
+    <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+    <path d="M18 8a6 6 0 0 0-9.3-5M6.3 6.3A6 6 0 0 0 6 8c0 7-3 9-3 9h14" />
+    <path d="m2 2 20 20" />
+  </Svg>
+);
+export const InfoIcon = () => (
+  <Svg>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M12 16v-4M12 8h.01" />
+  </Svg>
+);
+export const CompassIcon = () => (
+  <Svg>
+    <circle cx="12" cy="12" r="10" />
+    <path d="m16.2 7.8-2.1 6.3-6.3 2.1 2.1-6.3z" />
+  </Svg>
+);
+export const LockIcon = () => (
+  <Svg size={14}>
+    <rect x="4" y="11" width="16" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Svg>
+);

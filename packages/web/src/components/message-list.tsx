@@ -7,7 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { dayLabel } from '../lib/format-time';
 import { systemText } from '../lib/names';
-import { buildTimeline, type TimelineItem } from '../lib/timeline-items';
+import { buildTimeline, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
 import { MessageRow, PendingRow } from './message-row';
@@ -39,10 +39,10 @@ export function MessageList({ id }: { id: string }) {
   const messages = c?.messages;
   const items = useMemo(() => {
     const list = messages ?? [];
-    const shown = list.slice(contiguousStart(list));
+    const shown = list.slice(contiguousStart(list)).filter(isTimelineEntry);
     return buildTimeline(
       shown,
-      pendingAll.filter((p) => p.conversationId === id),
+      pendingAll.filter((p) => p.conversationId === id && p.threadId === undefined),
       me,
     );
   }, [messages, pendingAll, id, me]);
@@ -78,6 +78,23 @@ export function MessageList({ id }: { id: string }) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
+
+  // Scroll to a message asked for (search result, quote, pin) and flash it.
+  const highlight = useAppState((s) => s.highlight);
+  const shownNonce = useRef(0);
+  useEffect(() => {
+    if (highlight === null || shownNonce.current === highlight.nonce) return;
+    const el = ref.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(highlight.messageId)}"]`);
+    if (el === null || el === undefined) return;
+    shownNonce.current = highlight.nonce;
+    el.scrollIntoView({ block: 'center' });
+    el.classList.remove('flash');
+    void el.offsetWidth;
+    el.classList.add('flash');
+    const bubble = el.querySelector<HTMLElement>('.bubble');
+    bubble?.setAttribute('tabindex', '-1');
+    bubble?.focus({ preventScroll: true });
+  }, [highlight, items]);
 
   const hasMore = c?.hasMoreBefore ?? false;
   const loading = c?.loadingOlder ?? false;

@@ -1,18 +1,28 @@
 /**
- * One message bubble: mine on the right, others' on the left; in groups the
- * sender's name heads a run and their avatar ends it. Time and delivery ticks sit
- * in the bubble's corner. A pending message shows a clock, or, if it failed,
- * why and buttons to retry or discard it.
+ * One message bubble: mine on the right, others' on the left; in groups and
+ * channels the sender's name heads a run and their avatar ends it. It shows a
+ * quoted reply, "Forwarded", the Markdown text (or the inline editor, or the
+ * tombstone of a deleted message), pinned and edited markers, time and ticks,
+ * reactions, the thread summary and the actions menu. A pending message shows a
+ * clock, or, if it failed, why and buttons to retry or discard it.
  */
 import type { Conversation, Message, User } from '@parley/protocol';
 import { memo } from 'react';
 import { colorSlot } from '../lib/avatar';
 import { clockTime } from '../lib/format-time';
+import { mentionsMe } from '../lib/mentions';
 import { userName } from '../lib/names';
+import { can } from '../lib/permissions';
 import type { PendingItem } from '../lib/timeline-items';
-import { useController } from '../state/context';
+import { useAppState, useController } from '../state/context';
 import { Avatar } from './avatar';
-import { MessageText } from './message-text';
+import { PinIcon } from './icons';
+import { MessageActions, type MessagePermissions } from './message-actions';
+import { MessageEditor } from './message-editor';
+import { mentionContext, MessageText } from './message-text';
+import { ReactionBar } from './reaction-bar';
+import { ReplyQuote } from './reply-quote';
+import { ThreadSummary } from './thread-summary';
 import { deliveryStatus, Ticks } from './ticks';
 
 interface RowProps {
@@ -21,6 +31,33 @@ interface RowProps {
   me: string;
   first: boolean;
   last: boolean;
+  /** Shown in a thread pane: no thread summary or "reply in thread". */
+  inThread?: boolean;
+}
+
+function usePermissions(
+  message: Message,
+  conversation: Conversation,
+  me: string,
+  inThread: boolean,
+): MessagePermissions {
+  const role = useAppState((s) => s.conversations[conversation.id]?.role);
+  const editWindow = useAppState((s) => s.limits?.editWindowSeconds ?? 0);
+  const seat = { kind: conversation.kind, postPolicy: conversation.postPolicy, role };
+  const mine = message.senderId === me;
+  const text = message.content.type === 'text';
+  const withinWindow = editWindow === 0 || Date.now() - message.createdAt < editWindow * 1000;
+  return {
+    react: text && can('react', seat),
+    reply: text && can('post', seat) && !inThread,
+    thread: text && can('post', seat) && !inThread && message.threadId === undefined,
+    edit: text && mine && can('editOwn', seat) && withinWindow && message.forwardedFrom === undefined,
+    delete: text && ((mine && can('deleteOwn', seat)) || can('deleteAny', seat)),
+    pin: text && can('pin', seat) && message.threadId === undefined,
+    forward: text,
+    report: text && !mine && can('report', seat),
+    markUnread: !mine && message.threadId === undefined && !inThread,
+  };
 }
 
 export const MessageRow = memo(function MessageRow({
@@ -30,37 +67,83 @@ export const MessageRow = memo(function MessageRow({
   me,
   first,
   last,
+  inThread = false,
 }: RowProps & { message: Message }) {
-  if (message.content.type !== 'text') return null;
+  const editing = useAppState((s) => s.editing === message.id);
+  const meUser = useAppState((s) => s.me);
+  const allowed = usePermissions(message, conversation, me, inThread);
+  if (message.content.type !== 'text' && message.content.type !== 'deleted') return null;
+  const deleted = message.content.type === 'deleted';
   const mine = message.senderId === me;
-  const group = conversation.kind === 'group';
+  const group = conversation.kind !== 'direct';
   const name = mine ? 'You' : userName(users, message.senderId);
   const sender = users[message.senderId];
+  const showName = group && !mine && (first || inThread);
+  const classes = [
+    'msg',
+    mine ? 'mine' : 'theirs',
+    first ? 'first' : '',
+    last ? 'last' : '',
+    mentionsMe(message, me) ? 'mentions-me' : '',
+    deleted ? 'deleted' : '',
+  ].filter((c) => c !== '');
   return (
     <div
-      className={`msg ${mine ? 'mine' : 'theirs'}${first ? ' first' : ''}${last ? ' last' : ''}`}
+      className={classes.join(' ')}
       data-seq={message.seq}
+      data-message-id={message.id}
+      id={`msg-${message.id}`}
       data-testid="message"
     >
       {group && !mine && (
         <div className="msg-avatar">
-          {last && <Avatar id={message.senderId} name={name} url={sender?.avatarUrl} size="sm" />}
+          {(last || inThread) && <Avatar id={message.senderId} name={name} url={sender?.avatarUrl} size="sm" />}
         </div>
       )}
-      <div className="bubble">
-        {group && !mine && first && <div className={`msg-sender name-c${colorSlot(message.senderId)}`}>{name}</div>}
-        <span className="visually-hidden">{name}: </span>
-        <MessageText text={message.content.text} />
-        <span className="msg-meta">
-          <time
-            dateTime={new Date(message.createdAt).toISOString()}
-            title={new Date(message.createdAt).toLocaleString()}
-          >
-            {clockTime(message.createdAt)}
-          </time>
-          {mine && <Ticks status={deliveryStatus(conversation, me, message.seq)} />}
-        </span>
+      <div className="msg-main">
+        <div className="bubble">
+          {showName && <div className={`msg-sender name-c${colorSlot(message.senderId)}`}>{name}</div>}
+          <span className="visually-hidden">{name}: </span>
+          {message.forwardedFrom !== undefined && (
+            <div className="msg-forwarded">Forwarded from {userName(users, message.forwardedFrom.senderId)}</div>
+          )}
+          {message.replyTo !== undefined && (
+            <ReplyQuote conversationId={message.conversationId} quote={message.replyTo} />
+          )}
+          {message.content.type === 'deleted' ? (
+            <div className="msg-text msg-tombstone">This message was deleted</div>
+          ) : editing ? (
+            <MessageEditor messageId={message.id} text={message.content.text} />
+          ) : (
+            <MessageText text={message.content.text} mentions={mentionContext(users, meUser)} />
+          )}
+          <span className="msg-meta">
+            {message.pinnedAt !== undefined && (
+              <span className="msg-pinned" title="Pinned">
+                <PinIcon />
+                <span className="visually-hidden">pinned</span>
+              </span>
+            )}
+            {message.editedAt !== undefined && !deleted && (
+              <span className="msg-edited" title={new Date(message.editedAt).toLocaleString()}>
+                edited
+              </span>
+            )}
+            <time
+              dateTime={new Date(message.createdAt).toISOString()}
+              title={new Date(message.createdAt).toLocaleString()}
+            >
+              {clockTime(message.createdAt)}
+            </time>
+            {mine && conversation.kind !== 'channel' && (
+              <Ticks status={deliveryStatus(conversation, me, message.seq)} />
+            )}
+          </span>
+        </div>
+        {!deleted && <ReactionBar message={message} canReact={allowed.react} />}
+        {!inThread && <ThreadSummary message={message} />}
       </div>
+      {!deleted && !editing && <MessageActions message={message} allowed={allowed} />}
     </div>
   );
 });
@@ -73,25 +156,27 @@ export function PendingRow({ pending, first }: { pending: PendingItem; first: bo
       data-testid="message"
       data-pending="true"
     >
-      <div className="bubble">
-        <span className="visually-hidden">You: </span>
-        <MessageText text={pending.text} />
-        <span className="msg-meta">
-          <time dateTime={new Date(pending.createdAt).toISOString()}>{clockTime(pending.createdAt)}</time>
-          <Ticks status="sending" />
-        </span>
-      </div>
-      {pending.failed !== undefined && (
-        <div className="msg-failed" role="alert">
-          Not sent: {pending.failed}{' '}
-          <button type="button" className="link-button" onClick={() => controller.retry(pending.clientId)}>
-            Retry
-          </button>{' '}
-          <button type="button" className="link-button" onClick={() => controller.discard(pending.clientId)}>
-            Delete
-          </button>
+      <div className="msg-main">
+        <div className="bubble">
+          <span className="visually-hidden">You: </span>
+          <MessageText text={pending.text} />
+          <span className="msg-meta">
+            <time dateTime={new Date(pending.createdAt).toISOString()}>{clockTime(pending.createdAt)}</time>
+            <Ticks status="sending" />
+          </span>
         </div>
-      )}
+        {pending.failed !== undefined && (
+          <div className="msg-failed" role="alert">
+            Not sent: {pending.failed}{' '}
+            <button type="button" className="link-button" onClick={() => controller.retry(pending.clientId)}>
+              Retry
+            </button>{' '}
+            <button type="button" className="link-button" onClick={() => controller.discard(pending.clientId)}>
+              Delete
+            </button>
+          </div>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,28 +1,90 @@
 /**
- * Renders message text safely: React text nodes and <a> elements for http(s) and
- * mailto links only, never HTML. Line breaks are kept by CSS (white-space:
- * pre-wrap); messages of only a few emoji are shown large.
+ * Renders message text safely: the Markdown subset (lib/markdown.ts) becomes React
+ * elements — text nodes, <strong>, <em>, <code>, <pre>, <blockquote>, and <a> for
+ * http(s) and mailto links only — never HTML. Mentions of known people are
+ * highlighted (mine, @here and @channel strongly). Line breaks are kept by CSS;
+ * messages of only a few emoji are shown large.
  */
-import { useMemo } from 'react';
-import { linkify } from '../lib/linkify';
+import type { User } from '@parley/protocol';
+import { Fragment, useMemo, type ReactNode } from 'react';
+import { parseMarkdown, type Block, type Inline } from '../lib/markdown';
 
 const EMOJI_ONLY =
   /^(?:\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic}|\p{Emoji_Modifier})*\s*){1,3}$/u;
 
-export function MessageText({ text }: { text: string }) {
-  const segments = useMemo(() => linkify(text), [text]);
-  const jumbo = EMOJI_ONLY.test(text.trim());
-  return (
-    <div className={jumbo ? 'msg-text jumbo' : 'msg-text'}>
-      {segments.map((segment, i) =>
-        segment.kind === 'link' ? (
-          <a key={i} href={segment.href} target="_blank" rel="noopener noreferrer">
-            {segment.text}
+export interface MentionContext {
+  me: string;
+  /** Usernames that exist (to highlight only real mentions). */
+  known: (username: string) => boolean;
+}
+
+function inline(nodes: readonly Inline[], mentions: MentionContext | undefined): ReactNode[] {
+  return nodes.map((node, i) => {
+    switch (node.t) {
+      case 'text':
+        return <Fragment key={i}>{node.text}</Fragment>;
+      case 'code':
+        return <code key={i}>{node.text}</code>;
+      case 'link':
+        return (
+          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer">
+            {node.text}
           </a>
-        ) : (
-          <span key={i}>{segment.text}</span>
-        ),
-      )}
-    </div>
-  );
+        );
+      case 'mention': {
+        const all = node.username === 'here' || node.username === 'channel';
+        const me = node.username === mentions?.me;
+        if (!all && !me && mentions?.known(node.username) !== true)
+          return <Fragment key={i}>@{node.username}</Fragment>;
+        return (
+          <span key={i} className={all || me ? 'mention mention-me' : 'mention'}>
+            @{node.username}
+          </span>
+        );
+      }
+      case 'bold':
+        return <strong key={i}>{inline(node.children, mentions)}</strong>;
+      case 'italic':
+        return <em key={i}>{inline(node.children, mentions)}</em>;
+      case 'strike':
+        return <s key={i}>{inline(node.children, mentions)}</s>;
+    }
+  });
+}
+
+function blocks(list: readonly Block[], mentions: MentionContext | undefined): ReactNode[] {
+  return list.map((block, i) => {
+    switch (block.t) {
+      case 'para':
+        return (
+          <p key={i} className="md-p">
+            {inline(block.children, mentions)}
+          </p>
+        );
+      case 'code':
+        return (
+          <pre key={i} className="md-pre">
+            <code>{block.text}</code>
+          </pre>
+        );
+      case 'quote':
+        return (
+          <blockquote key={i} className="md-quote">
+            {blocks(block.children, mentions)}
+          </blockquote>
+        );
+    }
+  });
+}
+
+export function MessageText({ text, mentions }: { text: string; mentions?: MentionContext }) {
+  const parsed = useMemo(() => parseMarkdown(text), [text]);
+  const jumbo = EMOJI_ONLY.test(text.trim());
+  return <div className={jumbo ? 'msg-text jumbo' : 'msg-text'}>{blocks(parsed, mentions)}</div>;
+}
+
+/** The mention context for a set of known users. */
+export function mentionContext(users: Readonly<Record<string, User>>, me: User): MentionContext {
+  const names = new Set(Object.values(users).map((u) => u.username));
+  return { me: me.username, known: (username) => names.has(username) };
 }

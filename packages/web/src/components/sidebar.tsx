@@ -4,21 +4,31 @@
  * conversation list it filters.
  */
 import { useId, useState } from 'react';
+import { threadUnread } from '../state/reducers';
 import { useAppState } from '../state/context';
 import { Avatar } from './avatar';
+import { ChannelDirectoryDialog } from './channel-directory-dialog';
 import { ConversationList } from './conversation-list';
-import { EditIcon, SearchIcon, SettingsIcon, UsersIcon } from './icons';
+import { CompassIcon, EditIcon, HashIcon, SearchIcon, SettingsIcon, ThreadIcon, UsersIcon } from './icons';
+import { NewChannelDialog } from './new-channel-dialog';
 import { NewChatDialog } from './new-chat-dialog';
 import { NewGroupDialog } from './new-group-dialog';
+import { SearchDialog } from './search-dialog';
 import { SettingsDialog } from './settings-dialog';
 import { ThemeToggle } from './theme-toggle';
+import { ThreadsDialog } from './threads-dialog';
 
-type Dialog = 'chat' | 'group' | 'settings' | null;
+type Dialog = 'chat' | 'group' | 'settings' | 'channel' | 'directory' | 'search' | 'threads' | null;
 
 const STATUS_WORDS = { online: 'Online', away: 'Away', busy: 'Busy' } as const;
 
-export function Sidebar({ onLogout }: { onLogout: () => void }) {
+export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite: (code: string) => void }) {
   const me = useAppState((s) => s.me);
+  const unreadThreads = useAppState(
+    (s) =>
+      Object.values(s.threads).some((t) => t.root !== undefined && threadUnread(s, t.root)) ||
+      Object.values(s.conversations).some((c) => c.messages.some((m) => m.thread !== undefined && threadUnread(s, m))),
+  );
   const myStatus = useAppState((s) => s.myStatus);
   const [query, setQuery] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -52,13 +62,13 @@ export function Sidebar({ onLogout }: { onLogout: () => void }) {
       <div className="sidebar-tools">
         <div className="search">
           <label htmlFor={searchId} className="visually-hidden">
-            Search conversations
+            Filter conversations
           </label>
           <SearchIcon />
           <input
             id={searchId}
             type="search"
-            placeholder="Search"
+            placeholder="Filter chats"
             autoComplete="off"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
@@ -83,10 +93,45 @@ export function Sidebar({ onLogout }: { onLogout: () => void }) {
           <EditIcon />
         </button>
       </div>
+      <div className="sidebar-nav">
+        <button type="button" className="nav-button" onClick={() => setDialog('search')}>
+          <SearchIcon />
+          <span>Search</span>
+        </button>
+        <button type="button" className="nav-button" onClick={() => setDialog('threads')}>
+          <ThreadIcon />
+          <span>Threads</span>
+          {unreadThreads && (
+            <span className="dot-badge" data-testid="threads-unread">
+              <span className="visually-hidden">, unread</span>
+            </span>
+          )}
+        </button>
+        <button type="button" className="nav-button" onClick={() => setDialog('directory')}>
+          <CompassIcon />
+          <span>Channels</span>
+        </button>
+        <button type="button" className="nav-button" onClick={() => setDialog('channel')}>
+          <HashIcon />
+          <span>New channel</span>
+        </button>
+      </div>
       <ConversationList query={query} onNewChat={() => setDialog('chat')} />
       {dialog === 'chat' && <NewChatDialog onClose={close} />}
       {dialog === 'group' && <NewGroupDialog onClose={close} />}
       {dialog === 'settings' && <SettingsDialog onClose={close} onLogout={onLogout} />}
+      {dialog === 'channel' && <NewChannelDialog onClose={close} />}
+      {dialog === 'search' && <SearchDialog onClose={close} />}
+      {dialog === 'threads' && <ThreadsDialog onClose={close} />}
+      {dialog === 'directory' && (
+        <ChannelDirectoryDialog
+          onClose={close}
+          onInvite={(code) => {
+            close();
+            onInvite(code);
+          }}
+        />
+      )}
     </nav>
   );
 }

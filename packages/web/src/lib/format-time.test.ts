@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel, daysBetween, lastSeen } from './format-time';
+import { dayLabel, daysBetween, formatDuration, lastSeen } from './format-time';
 
 const now = new Date(2026, 4, 20, 15, 30).getTime();
 
@@ -20,5 +20,16 @@ describe('format-time', () => {
     expect(lastSeen(now - 5 * 60_000, now)).toBe('last seen 5 min ago');
     expect(lastSeen(now - 3 * 3_600_000, now)).toMatch(/^last seen today at /);
     expect(lastSeen(null, now)).toBe('offline');
+  });
+});
+
+describe('formatDuration', () => {
+  it('rounds up to the unit it shows', () => {
+    expect(formatDuration(1)).toBe('1 s');
+    expect(formatDuration(59_000)).toBe('59 s');
+    expect(formatDuration(61_000)).toBe('2 min');
+    expect(formatDuration(3_600_000)).toBe('1 h');
+    expect(formatDuration(7_200_001)).toBe('3 h');
+    expect(formatDuration(86_400_000 * 2)).toBe('2 days');
   });
 });

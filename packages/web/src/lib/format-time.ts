@@ -56,3 +56,13 @@ export function lastSeen(t: number | null, now: number, locale?: string): string
   if (days === 1) return `last seen yesterday at ${clockTime(t, locale)}`;
   return `last seen ${new Date(t).toLocaleDateString(locale, { day: 'numeric', month: 'short' })}`;
 }
+
+/** A duration in words: "45 s", "5 min", "2 h", "3 days" (rounded up to the unit shown). */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.ceil(s / 60)} min`;
+  if (s < 86_400) return `${Math.ceil(s / 3600)} h`;
+  const days = Math.ceil(s / 86_400);
+  return days === 1 ? '1 day' : `${days} days`;
+}

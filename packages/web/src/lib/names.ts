@@ -4,6 +4,8 @@
  * and the text of system messages.
  */
 import type { Conversation, Message, User } from '@parley/protocol';
+import { formatDuration } from './format-time';
+import { plainText } from './markdown';
 
 export function userName(users: Readonly<Record<string, User>>, id: string): string {
   const user = users[id];
@@ -22,6 +24,7 @@ export function conversationTitle(
   me: string,
 ): string {
   if (conversation.kind === 'group') return conversation.title ?? 'Group';
+  if (conversation.kind === 'channel') return conversation.title ?? 'Channel';
   const peer = peerId(conversation, me);
   return peer === undefined ? 'Direct chat' : userName(users, peer);
 }
@@ -44,8 +47,41 @@ export function systemText(message: Message, users: Readonly<Record<string, User
     case 'member.role':
       return `${actor} made ${targets} ${content.role ?? 'member'}`;
     case 'renamed':
-      return `${actor} renamed the group to “${content.title ?? ''}”`;
+      return `${actor} renamed the conversation to “${content.title ?? ''}”`;
+    case 'member.joined':
+      return `${actor} joined`;
+    case 'member.banned':
+      return `${actor} banned ${targets}${until(content.until)}`;
+    case 'member.unbanned':
+      return `${actor} lifted the ban on ${targets}`;
+    case 'member.muted':
+      return `${actor} muted ${targets}${until(content.until)}`;
+    case 'member.unmuted':
+      return `${actor} unmuted ${targets}`;
+    case 'settings.changed':
+      return `${actor} changed ${settingsWords(content.settings ?? {})}`;
   }
+}
+
+function until(at: number | null | undefined): string {
+  return at === null || at === undefined ? '' : ` until ${new Date(at).toLocaleString()}`;
+}
+
+function settingsWords(settings: NonNullable<Extract<Message['content'], { type: 'system' }>['settings']>): string {
+  const parts: string[] = [];
+  if (settings.topic !== undefined)
+    parts.push(settings.topic === null ? 'cleared the topic' : `the topic to “${settings.topic}”`);
+  if (settings.description !== undefined) parts.push('the description');
+  if (settings.visibility !== undefined) parts.push(`the channel to ${settings.visibility}`);
+  if (settings.postPolicy !== undefined)
+    parts.push(settings.postPolicy === 'admins' ? 'posting to admins only' : 'posting to everyone');
+  if (settings.slowModeSeconds !== undefined)
+    parts.push(
+      settings.slowModeSeconds === 0
+        ? 'slow mode off'
+        : `slow mode to ${formatDuration(settings.slowModeSeconds * 1000)}`,
+    );
+  return parts.length === 0 ? 'the settings' : parts.join(', ');
 }
 
 /** One line for the conversation list. */
@@ -56,7 +92,9 @@ export function previewText(
   group: boolean,
 ): string {
   if (message.content.type === 'system') return systemText(message, users, me);
-  const text = message.content.text.replace(/\s+/g, ' ').trim();
+  if (message.content.type === 'deleted') return 'This message was deleted';
+  if (message.content.type !== 'text') return '';
+  const text = plainText(message.content.text).replace(/\s+/g, ' ').trim();
   if (message.senderId === me) return `You: ${text}`;
   return group ? `${userName(users, message.senderId)}: ${text}` : text;
 }

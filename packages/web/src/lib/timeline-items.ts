@@ -1,7 +1,8 @@
 /**
  * Turns a conversation's messages into the rows the chat view renders: day
  * separators between calendar days, and sender grouping (consecutive messages of
- * one sender within a few minutes share one header and a tighter gap). Pure.
+ * one sender within a few minutes share one header and a tighter gap). Update
+ * entries are never rows (they are folded into their targets). Pure.
  */
 import type { Message } from '@parley/protocol';
 import { daysBetween } from './format-time';
@@ -15,6 +16,15 @@ export interface PendingItem {
   text: string;
   createdAt: number;
   failed?: string;
+  /** The message this one quotes. */
+  replyTo?: string;
+  /** The thread (root message id) this reply goes to. */
+  threadId?: string;
+}
+
+/** Entries the main timeline shows: top-level messages and system changes (not update entries or thread replies). */
+export function isTimelineEntry(message: Message): boolean {
+  return message.content.type !== 'update' && message.threadId === undefined;
 }
 
 export type TimelineItem =
@@ -46,6 +56,7 @@ export function buildTimeline(
     }
   };
   for (const message of messages) {
+    if (message.content.type === 'update') continue;
     dayBreak(message.createdAt);
     if (message.content.type === 'system') {
       items.push({ kind: 'system', key: message.id, message });

@@ -3,18 +3,42 @@
  * delivery (order, dedupe, resync); this state only mirrors what it reports, plus
  * UI facts (the open conversation, messages still in the outbox, typing timers).
  */
-import type { Conversation, Message, Presence, SettablePresence, User } from '@parley/protocol';
+import type {
+  Conversation,
+  Limits,
+  Message,
+  NotifyLevel,
+  Presence,
+  Role,
+  SettablePresence,
+  User,
+} from '@parley/protocol';
 import type { ClientState } from '@parley/sdk';
 import type { PendingItem } from '../lib/timeline-items';
 
 export interface ConversationState {
   conversation: Conversation;
   lastMessage: Message | null;
-  /** Messages from others after my read cursor. */
+  /** Messages from others after my read cursor (top level: not thread replies). */
   unread: number;
+  /** Unread messages (thread replies included) that mention me, @here or @channel. */
+  mentions: number;
+  notifyLevel: NotifyLevel;
+  /** I marked the conversation unread (reading it clears this). */
+  markedUnread: boolean;
+  /** My role here (undefined until the server's list says; direct and group members carry it too). */
+  role: Role | undefined;
+  /** A moderator muted me here until then. */
+  mutedUntil: number | null;
+  /** When I last posted here (for the slow-mode countdown). */
+  lastPostAt: number;
   /** Messages up to this seq are already counted in `unread` (the sync summary counted them). */
   countedThrough: number;
-  /** Messages held for display, ascending by seq, no duplicates. */
+  /**
+   * Entries held, ascending by seq, no duplicates: messages, system changes, thread replies and
+   * update entries alike (so that the run of consecutive seqs is known). The timeline shows only
+   * top-level messages; update entries are folded into their targets as they arrive.
+   */
   messages: readonly Message[];
   /** The newest history page was fetched (so `messages` ends at the conversation's latest). */
   opened: boolean;
@@ -24,6 +48,20 @@ export interface ConversationState {
 }
 
 export type ConnectionState = ClientState['state'];
+
+/** The replies of one thread, as far as fetched. */
+export interface ThreadState {
+  conversationId: string;
+  /** The root message, when known (it may live on a page of history not loaded). */
+  root: Message | undefined;
+  /** Replies ascending by seq. */
+  replies: readonly Message[];
+  loaded: boolean;
+}
+
+/** Side panes of the chat view. */
+export type Panel =
+  { kind: 'thread'; rootId: string } | { kind: 'pins' } | { kind: 'members' } | { kind: 'info' } | { kind: 'reports' };
 
 export interface AppState {
   me: User;
@@ -41,6 +79,23 @@ export interface AppState {
   contacts: readonly string[];
   activeId: string | null;
   myStatus: SettablePresence;
+  limits: Limits | null;
+  /** Thread replies by root message id. */
+  threads: Readonly<Record<string, ThreadState>>;
+  /** My read cursor per thread (root id -> seq), for the threads I take part in. */
+  threadReads: Readonly<Record<string, number>>;
+  /** The side pane of the open conversation. */
+  panel: Panel | null;
+  /** The message the composer replies to, per conversation. */
+  replyTo: Readonly<Record<string, string>>;
+  /** The message being edited inline. */
+  editing: string | null;
+  /** A message to scroll to and flash (search results, quotes); `nonce` repeats a jump. */
+  highlight: { messageId: string; nonce: number } | null;
+  /** Open reports per conversation (moderators). */
+  openReports: Readonly<Record<string, number>>;
+  /** A short notice about the last action (e.g. why the server refused it), shown as a toast. */
+  toast: { text: string; nonce: number } | null;
 }
 
 export function initialState(me: User, myStatus: SettablePresence): AppState {
@@ -57,5 +112,14 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     contacts: [],
     activeId: null,
     myStatus,
+    limits: null,
+    threads: {},
+    threadReads: {},
+    panel: null,
+    replyTo: {},
+    editing: null,
+    highlight: null,
+    openReports: {},
+    toast: null,
   };
 }

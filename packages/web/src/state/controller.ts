@@ -5,15 +5,39 @@
  * (send, read, start chats, status). Components read the store and call these
  * methods; they never hold a ParleyClient themselves.
  */
-import type { Conversation, Message, SettablePresence, User } from '@parley/protocol';
-import { newClientId, type ParleyClient, type ClientState } from '@parley/sdk';
+import type {
+  Ban,
+  ChannelListing,
+  Conversation,
+  Invite,
+  Member,
+  Message,
+  NotifyLevel,
+  PostPolicy,
+  Report,
+  Role,
+  SearchHit,
+  SettablePresence,
+  ThreadListing,
+  UpdateConversationBody,
+  User,
+  Visibility,
+} from '@parley/protocol';
+import { newClientId, ParleyError, type ParleyClient, type ClientState } from '@parley/sdk';
+import { formatDuration } from '../lib/format-time';
+import { mentionsMe } from '../lib/mentions';
 import type { PendingItem } from '../lib/timeline-items';
-import { initialState, type AppState } from './app-state';
+import { initialState, type AppState, type Panel } from './app-state';
 import {
   applyHistory,
+  applyMarkedUnread,
+  applyMemberUpdate,
   applyMessage,
   applyReceipt,
   applySummaries,
+  applyThreadListings,
+  applyThreadPage,
+  applyThreadRead,
   contiguousStart,
   expireTyping,
   removeConversation,
@@ -21,6 +45,45 @@ import {
   upsertConversation,
 } from './reducers';
 import { Store } from './store';
+
+/** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
+function usersOf(messages: readonly Message[]): string[] {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    ids.add(m.senderId);
+    if (m.replyTo !== undefined) ids.add(m.replyTo.senderId);
+    if (m.forwardedFrom !== undefined) ids.add(m.forwardedFrom.senderId);
+    for (const r of m.reactions ?? []) for (const id of r.userIds) ids.add(id);
+    for (const id of m.thread?.participantIds ?? []) ids.add(id);
+    for (const id of m.mentions?.userIds ?? []) ids.add(id);
+  }
+  return [...ids];
+}
+
+/** Words for a refusal from the server, with the details that help (how long, until when). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof ParleyError)) return error instanceof Error ? error.message : String(error);
+  const details = (error as ParleyError & { details?: Record<string, unknown> }).details ?? {};
+  const at = (v: unknown) => (typeof v === 'number' ? new Date(v).toLocaleString() : undefined);
+  switch (error.code) {
+    case 'muted':
+      return `You are muted here${at(details.mutedUntil) === undefined ? '' : ` until ${at(details.mutedUntil)}`}.`;
+    case 'banned':
+      return `You are banned from this conversation${at(details.expiresAt) === undefined ? '' : ` until ${at(details.expiresAt)}`}.`;
+    case 'slow_mode':
+      return typeof details.retryAfterMs === 'number'
+        ? `Slow mode: you can post again in ${formatDuration(details.retryAfterMs)}.`
+        : 'Slow mode: wait a little before posting again.';
+    case 'edit_window_passed':
+      return 'This message can no longer be edited.';
+    case 'invite_invalid':
+      return 'This invite link is invalid, expired or used up.';
+    case 'forbidden':
+      return 'You are not allowed to do that here.';
+    default:
+      return error.message;
+  }
+}
 
 const PAGE = 50;
 /** Re-send "typing" this often while the user keeps typing (the server expires it after 6 s). */
@@ -49,6 +112,8 @@ export class ChatController {
   private readonly typingSentAt = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readPending = new Map<string, number>();
+  private readonly readSent = new Map<string, number>();
+  private toastNonce = 0;
 
   constructor(
     readonly client: ParleyClient,
@@ -85,7 +150,13 @@ export class ChatController {
       c.on('user', (user) =>
         this.update((s) => ({ ...s, users: { ...s.users, [user.id]: user }, me: user.id === s.me.id ? user : s.me })),
       ),
-      c.on('message.failed', ({ clientId, error }) => this.markFailed(clientId, error.message)),
+      c.on('message.failed', ({ clientId, error }) => this.markFailed(clientId, errorText(error))),
+      c.on('member.updated', (data) => {
+        this.update((s) => applyMemberUpdate(s, data));
+        if (data.markedUnread === true && this.state.activeId === data.conversationId)
+          this.readSent.delete(data.conversationId);
+      }),
+      c.on('report', (report) => this.onReport(report)),
     );
     const onVisible = () => {
       if (document.visibilityState === 'visible' && this.state.activeId !== null) this.markRead(this.state.activeId);
@@ -122,6 +193,7 @@ export class ChatController {
       ...state,
       connection: s.state,
       everConnected: state.everConnected || s.state === 'connected',
+      limits: s.state === 'connected' ? s.limits : state.limits,
     }));
     if (s.state === 'connected') {
       // Presence is per device and starts as "online": re-apply the chosen status.
@@ -161,10 +233,15 @@ export class ChatController {
     }
     this.update((s) => applyMessage(s, message));
     if (message.senderId !== this.state.me.id && message.content.type === 'text') {
-      this.hooks.onIncoming?.(message, this.state);
+      const level = this.state.conversations[message.conversationId]?.notifyLevel ?? 'all';
+      if (level === 'all' || (level === 'mentions' && mentionsMe(message, this.state.me.id))) {
+        this.hooks.onIncoming?.(message, this.state);
+      }
     }
     if (message.content.type === 'system') this.ensureUsers(message.content.userIds ?? []);
-    this.ensureUsers([message.senderId]);
+    this.ensureUsers(usersOf([message]));
+    const panel = this.state.panel;
+    if (panel?.kind === 'thread' && message.threadId === panel.rootId) this.markThreadRead(panel.rootId);
     if (message.conversationId === this.state.activeId) this.markRead(message.conversationId);
   }
 
@@ -235,7 +312,11 @@ export class ChatController {
 
   /** Opens a conversation (or none): loads its newest page the first time and marks it read. */
   open(conversationId: string | null): void {
-    this.update((s) => ({ ...s, activeId: conversationId }));
+    this.update((s) =>
+      s.activeId === conversationId
+        ? s
+        : { ...s, activeId: conversationId, panel: null, editing: null, highlight: null },
+    );
     if (conversationId !== null) void this.ensureOpened(conversationId);
   }
 
@@ -251,8 +332,9 @@ export class ChatController {
     try {
       const page = await this.client.messages.history(conversationId, { limit: PAGE });
       this.update((s) => applyHistory(s, conversationId, page.messages, page.hasMore, true));
-      this.ensureUsers(page.messages.map((m) => m.senderId));
+      this.ensureUsers(usersOf(page.messages));
       this.markRead(conversationId);
+      this.loadThreads(conversationId);
     } catch {
       this.update((s) => applyHistory(s, conversationId, [], true, false));
     }
@@ -272,7 +354,7 @@ export class ChatController {
     try {
       const page = await this.client.messages.history(conversationId, { before: first.seq, limit: PAGE });
       this.update((s) => applyHistory(s, conversationId, page.messages, page.hasMore, false));
-      this.ensureUsers(page.messages.map((m) => m.senderId));
+      this.ensureUsers(usersOf(page.messages));
     } catch {
       this.update((s) => applyHistory(s, conversationId, [], true, false));
     }
@@ -291,25 +373,45 @@ export class ChatController {
       if (c === undefined || this.state.activeId !== conversationId || document.visibilityState !== 'visible') return;
       const seq = c.conversation.lastSeq;
       const mine = c.conversation.members.find((m) => m.userId === this.state.me.id);
-      if (seq === 0 || (mine !== undefined && mine.readSeq >= seq && c.unread === 0)) return;
+      const readSeq = Math.max(mine?.readSeq ?? 0, this.readSent.get(conversationId) ?? 0);
+      if (seq === 0 || (readSeq >= seq && c.unread === 0 && c.mentions === 0 && !c.markedUnread)) return;
+      this.readSent.set(conversationId, seq);
       this.update((s) => applyReceipt(s, { conversationId, userId: s.me.id, kind: 'read', seq }));
       this.client.receipts.markRead(conversationId, seq).catch(ignore);
     });
   }
 
-  /** Sends a message; it shows at once as pending and goes out when the connection allows. */
-  send(conversationId: string, text: string): void {
+  /**
+   * Sends a message; it shows at once as pending and goes out when the connection allows. In the
+   * main composer it quotes the message being replied to; in a thread's composer it goes to the thread.
+   */
+  send(conversationId: string, text: string, options: { threadId?: string } = {}): void {
     const clientId = newClientId();
-    const item: PendingItem = { clientId, conversationId, text, createdAt: Date.now() };
+    const replyTo = options.threadId === undefined ? this.state.replyTo[conversationId] : undefined;
+    const item: PendingItem = {
+      clientId,
+      conversationId,
+      text,
+      createdAt: Date.now(),
+      ...(replyTo === undefined ? {} : { replyTo }),
+      ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
+    };
     this.update((s) => ({ ...s, pending: [...s.pending, item] }));
+    if (replyTo !== undefined) this.cancelReply(conversationId);
     this.stopTyping(conversationId);
     this.dispatch(item);
   }
 
   private dispatch(item: PendingItem): void {
-    this.client.messages.send(item.conversationId, item.text, { clientId: item.clientId }).catch((error: unknown) => {
-      this.markFailed(item.clientId, error instanceof Error ? error.message : String(error));
-    });
+    this.client.messages
+      .send(item.conversationId, item.text, {
+        clientId: item.clientId,
+        ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
+        ...(item.threadId === undefined ? {} : { threadId: item.threadId }),
+      })
+      .catch((error: unknown) => {
+        this.markFailed(item.clientId, errorText(error));
+      });
   }
 
   private markFailed(clientId: string, reason: string): void {
@@ -323,12 +425,7 @@ export class ChatController {
   retry(clientId: string): void {
     const item = this.state.pending.find((p) => p.clientId === clientId);
     if (item === undefined) return;
-    const again: PendingItem = {
-      clientId,
-      conversationId: item.conversationId,
-      text: item.text,
-      createdAt: item.createdAt,
-    };
+    const { failed: _failed, ...again } = item;
     this.update((s) => ({ ...s, pending: s.pending.map((p) => (p.clientId === clientId ? again : p)) }));
     this.dispatch(again);
   }
@@ -383,5 +480,352 @@ export class ChatController {
   async setStatusText(text: string): Promise<void> {
     const user = await this.client.account.updateProfile({ statusText: text.trim() === '' ? null : text.trim() });
     this.update((s) => ({ ...s, me: user, users: { ...s.users, [user.id]: user } }));
+  }
+
+  // ---- message actions -------------------------------------------------------------------------
+
+  /** Shows a short notice (the toast) for a moment. */
+  notify(text: string): void {
+    const nonce = ++this.toastNonce;
+    this.update((s) => ({ ...s, toast: { text, nonce } }));
+    this.later(5_000, () => this.update((s) => (s.toast?.nonce === nonce ? { ...s, toast: null } : s)));
+  }
+
+  /** Runs an action; a refusal shows as a toast and the promise resolves to undefined. */
+  private async attempt<T>(work: Promise<T>): Promise<T | undefined> {
+    try {
+      return await work;
+    } catch (error) {
+      this.notify(errorText(error));
+      return undefined;
+    }
+  }
+
+  startReply(conversationId: string, messageId: string): void {
+    this.update((s) => ({ ...s, replyTo: { ...s.replyTo, [conversationId]: messageId } }));
+  }
+
+  cancelReply(conversationId: string): void {
+    this.update((s) => {
+      if (s.replyTo[conversationId] === undefined) return s;
+      const replyTo = { ...s.replyTo };
+      delete replyTo[conversationId];
+      return { ...s, replyTo };
+    });
+  }
+
+  /** Opens (or with null closes) the inline editor of one of my messages. */
+  startEdit(messageId: string | null): void {
+    this.update((s) => ({ ...s, editing: messageId }));
+  }
+
+  async edit(messageId: string, text: string): Promise<boolean> {
+    const done = await this.attempt(this.client.messages.edit(messageId, text));
+    if (done !== undefined) this.startEdit(null);
+    return done !== undefined;
+  }
+
+  async deleteMessage(messageId: string): Promise<void> {
+    await this.attempt(this.client.messages.delete(messageId));
+  }
+
+  async react(message: Message, emoji: string): Promise<void> {
+    const mine =
+      (message.myReactions ?? []).includes(emoji) ||
+      (message.reactions ?? []).some((r) => r.emoji === emoji && r.userIds.includes(this.state.me.id));
+    await this.attempt(
+      mine ? this.client.messages.unreact(message.id, emoji) : this.client.messages.react(message.id, emoji),
+    );
+  }
+
+  async reactionUsers(messageId: string, emoji: string): Promise<string[]> {
+    const page = await this.attempt(this.client.messages.reactionUsers(messageId, emoji, { limit: 100 }));
+    const ids = page?.userIds ?? [];
+    this.ensureUsers(ids);
+    return ids;
+  }
+
+  async pin(message: Message): Promise<void> {
+    await this.attempt(
+      message.pinnedAt === undefined ? this.client.messages.pin(message.id) : this.client.messages.unpin(message.id),
+    );
+  }
+
+  async pins(conversationId: string): Promise<Message[]> {
+    const list = (await this.attempt(this.client.messages.pins(conversationId))) ?? [];
+    this.ensureUsers(usersOf(list));
+    return list;
+  }
+
+  async forward(messageId: string, toConversationId: string): Promise<boolean> {
+    const done = await this.attempt(this.client.messages.forward(messageId, toConversationId));
+    if (done !== undefined) this.notify('Message forwarded.');
+    return done !== undefined;
+  }
+
+  async report(conversationId: string, messageId: string, reason: string): Promise<boolean> {
+    const done = await this.attempt(this.client.moderation.report(conversationId, messageId, reason));
+    if (done !== undefined) this.notify('Thanks: the moderators will look at it.');
+    return done !== undefined;
+  }
+
+  // ---- panels, threads, jumping --------------------------------------------------------------
+
+  openPanel(panel: Panel | null): void {
+    this.update((s) => ({ ...s, panel }));
+    if (panel?.kind === 'thread') void this.loadThread(panel.rootId);
+  }
+
+  private async loadThread(rootId: string): Promise<void> {
+    const conversationId = this.state.activeId;
+    if (conversationId === null) return;
+    const page = await this.attempt(this.client.messages.history(conversationId, { threadId: rootId, limit: 200 }));
+    if (page === undefined) return;
+    this.update((s) => applyThreadPage(s, conversationId, rootId, page.messages, undefined));
+    this.ensureUsers(usersOf(page.messages));
+    this.markThreadRead(rootId);
+  }
+
+  /** Marks the open thread read up to its last reply (while the page is visible). */
+  markThreadRead(rootId: string): void {
+    const thread = this.state.threads[rootId];
+    const last = thread?.replies[thread.replies.length - 1];
+    if (thread === undefined || last === undefined || document.visibilityState !== 'visible') return;
+    if ((this.state.threadReads[rootId] ?? 0) >= last.seq) return;
+    this.update((s) => applyThreadRead(s, rootId, last.seq));
+    this.client.threads.markRead(thread.conversationId, rootId, last.seq).catch(ignore);
+  }
+
+  /** The threads I take part in (in one conversation, or everywhere), with their unread counts. */
+  async listThreads(conversationId?: string): Promise<ThreadListing[]> {
+    const list = await this.attempt(this.client.threads.list(conversationId === undefined ? {} : { conversationId }));
+    if (list === undefined) return [];
+    this.update((s) => applyThreadListings(s, list));
+    this.ensureUsers(usersOf(list.map((t) => t.root)));
+    return list;
+  }
+
+  private loadThreads(conversationId: string): void {
+    this.client.threads
+      .list({ conversationId })
+      .then((list) => this.update((s) => applyThreadListings(s, list)), ignore);
+  }
+
+  /**
+   * Opens a conversation at one message (a search result, a quote, a pin): loads older pages
+   * until it is in view, then scrolls to it and flashes it. A thread reply opens its thread.
+   */
+  async jumpTo(conversationId: string, messageId: string, seq: number, threadId?: string): Promise<void> {
+    if (this.state.activeId !== conversationId) this.open(conversationId);
+    if (threadId !== undefined) {
+      this.openPanel({ kind: 'thread', rootId: threadId });
+    } else {
+      for (let guard = 0; guard < 40; guard++) {
+        await this.ensureOpened(conversationId);
+        const c = this.state.conversations[conversationId];
+        if (c === undefined) return;
+        const first = c.messages[contiguousStart(c.messages)];
+        if (!c.opened || c.loadingOlder) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        if (first === undefined || first.seq <= seq || !c.hasMoreBefore) break;
+        await this.loadOlder(conversationId);
+      }
+    }
+    this.update((s) => ({ ...s, highlight: { messageId, nonce: (s.highlight?.nonce ?? 0) + 1 } }));
+  }
+
+  async search(query: {
+    query: string;
+    conversationId?: string;
+    senderId?: string;
+    from?: number;
+    to?: number;
+    cursor?: string;
+  }): Promise<{ hits: SearchHit[]; nextCursor: string | null } | undefined> {
+    const result = await this.attempt(this.client.search.query({ ...query, limit: 20 }));
+    if (result !== undefined) this.ensureUsers(usersOf(result.hits.map((h) => h.message)));
+    return result;
+  }
+
+  // ---- channels, membership, moderation ---------------------------------------------------------
+
+  async createChannel(options: {
+    title: string;
+    visibility: Visibility;
+    postPolicy: PostPolicy;
+    topic?: string;
+    description?: string;
+  }): Promise<string | undefined> {
+    const conversation = await this.attempt(this.client.channels.create(options));
+    if (conversation === undefined) return undefined;
+    this.onConversation(conversation);
+    this.setRole(conversation.id, 'owner');
+    this.open(conversation.id);
+    return conversation.id;
+  }
+
+  private setRole(conversationId: string, role: Role): void {
+    this.update((s) => {
+      const c = s.conversations[conversationId];
+      return c === undefined ? s : { ...s, conversations: { ...s.conversations, [conversationId]: { ...c, role } } };
+    });
+  }
+
+  async directory(query: string, cursor?: string): Promise<{ channels: ChannelListing[]; nextCursor: string | null }> {
+    const page = await this.attempt(
+      this.client.channels.directory({
+        ...(query === '' ? {} : { query }),
+        ...(cursor === undefined ? {} : { cursor }),
+        limit: 30,
+      }),
+    );
+    return page ?? { channels: [], nextCursor: null };
+  }
+
+  async join(conversationId: string): Promise<boolean> {
+    const conversation = await this.attempt(this.client.channels.join(conversationId));
+    if (conversation === undefined) return false;
+    this.onConversation(conversation);
+    if (this.state.conversations[conversationId]?.role === undefined) this.setRole(conversationId, 'member');
+    this.open(conversationId);
+    return true;
+  }
+
+  async updateConversation(conversationId: string, patch: UpdateConversationBody): Promise<boolean> {
+    const conversation = await this.attempt(this.client.conversations.update(conversationId, patch));
+    if (conversation !== undefined) this.onConversation(conversation);
+    return conversation !== undefined;
+  }
+
+  async members(conversationId: string, cursor?: string): Promise<{ members: Member[]; nextCursor: string | null }> {
+    const page = await this.attempt(
+      this.client.conversations.members(conversationId, { ...(cursor === undefined ? {} : { cursor }), limit: 50 }),
+    );
+    if (page === undefined) return { members: [], nextCursor: null };
+    this.ensureUsers(page.members.map((m) => m.userId));
+    return page;
+  }
+
+  async changeRole(conversationId: string, userId: string, role: Role): Promise<boolean> {
+    return (await this.attempt(this.client.conversations.setRole(conversationId, userId, role))) !== undefined;
+  }
+
+  async kick(conversationId: string, userId: string): Promise<boolean> {
+    const done = await this.attempt(this.client.moderation.kick(conversationId, userId).then(() => true));
+    return done === true;
+  }
+
+  async ban(conversationId: string, userId: string, durationSeconds?: number, reason?: string): Promise<boolean> {
+    const options = {
+      ...(durationSeconds === undefined ? {} : { durationSeconds }),
+      ...(reason === undefined || reason === '' ? {} : { reason }),
+    };
+    return (await this.attempt(this.client.moderation.ban(conversationId, userId, options).then(() => true))) === true;
+  }
+
+  async unban(conversationId: string, userId: string): Promise<boolean> {
+    return (await this.attempt(this.client.moderation.unban(conversationId, userId).then(() => true))) === true;
+  }
+
+  async bans(conversationId: string): Promise<Ban[]> {
+    const list = (await this.attempt(this.client.moderation.bans(conversationId))) ?? [];
+    this.ensureUsers(list.map((b) => b.userId));
+    return list;
+  }
+
+  async mute(conversationId: string, userId: string, durationSeconds: number): Promise<boolean> {
+    return (
+      (await this.attempt(this.client.moderation.mute(conversationId, userId, durationSeconds).then(() => true))) ===
+      true
+    );
+  }
+
+  async unmute(conversationId: string, userId: string): Promise<boolean> {
+    return (await this.attempt(this.client.moderation.unmute(conversationId, userId).then(() => true))) === true;
+  }
+
+  async reports(conversationId: string): Promise<Report[]> {
+    const list = (await this.attempt(this.client.moderation.reports(conversationId, { state: 'open' }))) ?? [];
+    this.update((s) => ({ ...s, openReports: { ...s.openReports, [conversationId]: list.length } }));
+    this.ensureUsers(list.flatMap((r) => [r.reporterId, ...(r.message === null ? [] : [r.message.senderId])]));
+    return list;
+  }
+
+  async resolveReport(conversationId: string, reportId: string): Promise<boolean> {
+    const done =
+      (await this.attempt(this.client.moderation.resolveReport(conversationId, reportId).then(() => true))) === true;
+    if (done)
+      this.update((s) => ({
+        ...s,
+        openReports: { ...s.openReports, [conversationId]: Math.max(0, (s.openReports[conversationId] ?? 1) - 1) },
+      }));
+    return done;
+  }
+
+  private onReport(report: Report): void {
+    if (report.resolvedAt !== null) return;
+    this.update((s) => ({
+      ...s,
+      openReports: { ...s.openReports, [report.conversationId]: (s.openReports[report.conversationId] ?? 0) + 1 },
+    }));
+    this.ensureUsers([report.reporterId]);
+  }
+
+  async createInvite(conversationId: string, expiresInSeconds?: number, maxUses?: number): Promise<Invite | undefined> {
+    return this.attempt(
+      this.client.invites.create(conversationId, {
+        ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
+        ...(maxUses === undefined ? {} : { maxUses }),
+      }),
+    );
+  }
+
+  async invites(conversationId: string): Promise<Invite[]> {
+    return (await this.attempt(this.client.invites.list(conversationId))) ?? [];
+  }
+
+  async revokeInvite(conversationId: string, code: string): Promise<boolean> {
+    return (await this.attempt(this.client.invites.revoke(conversationId, code).then(() => true))) === true;
+  }
+
+  async previewInvite(code: string): Promise<ChannelListing | undefined> {
+    const preview = await this.attempt(this.client.invites.preview(code));
+    return preview?.channel;
+  }
+
+  async acceptInvite(code: string): Promise<boolean> {
+    const conversation = await this.attempt(this.client.invites.accept(code));
+    if (conversation === undefined) return false;
+    this.onConversation(conversation);
+    if (this.state.conversations[conversation.id]?.role === undefined) this.setRole(conversation.id, 'member');
+    this.open(conversation.id);
+    return true;
+  }
+
+  async setNotifyLevel(conversationId: string, level: NotifyLevel): Promise<void> {
+    const before = this.state.conversations[conversationId]?.notifyLevel;
+    this.update((s) => applyMemberUpdate(s, { conversationId, notifyLevel: level }));
+    const done = await this.attempt(this.client.conversations.setNotifyLevel(conversationId, level).then(() => true));
+    if (done !== true && before !== undefined)
+      this.update((s) => applyMemberUpdate(s, { conversationId, notifyLevel: before }));
+  }
+
+  /** Marks a conversation unread from one message (or its last), and leaves it so that it stays unread. */
+  async markUnread(conversationId: string, seq?: number): Promise<void> {
+    const c = this.state.conversations[conversationId];
+    if (c === undefined) return;
+    const from = seq ?? c.lastMessage?.seq ?? c.conversation.lastSeq;
+    if (from < 1) return;
+    if (this.state.activeId === conversationId) this.open(null);
+    this.readSent.delete(conversationId);
+    this.update((s) => applyMarkedUnread(s, conversationId, from));
+    await this.attempt(this.client.receipts.markUnread(conversationId, from));
+  }
+
+  async leave(conversationId: string): Promise<void> {
+    const done = await this.attempt(this.client.conversations.leave(conversationId).then(() => true));
+    if (done === true) this.update((s) => removeConversation(s, conversationId));
   }
 }

@@ -1,9 +1,15 @@
-import type { Conversation, Message } from '@parley/protocol';
+import type { Conversation, ConversationSummary, Message } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { initialState } from './app-state';
 import {
   applyHistory,
+  applyMarkedUnread,
+  applyMemberUpdate,
   applyMessage,
+  applyThreadListings,
+  applyThreadPage,
+  threadUnread,
+  totalUnread,
   applyReceipt,
   applySummaries,
   contiguousStart,
@@ -17,13 +23,35 @@ const conv = (id: string, lastSeq = 0, lastActivityAt = 1): Conversation => ({
   id,
   kind: 'direct',
   title: null,
+  topic: null,
+  description: null,
+  visibility: 'private',
+  postPolicy: 'everyone',
+  slowModeSeconds: 0,
   createdAt: 1,
   lastSeq,
   lastActivityAt,
+  memberCount: 2,
   members: [
-    { userId: 'u_me', role: 'member', joinedAt: 1, readSeq: 0, deliveredSeq: 0 },
-    { userId: 'u_bob', role: 'member', joinedAt: 1, readSeq: 0, deliveredSeq: 0 },
+    { userId: 'u_me', role: 'member', joinedAt: 1, readSeq: 0, deliveredSeq: 0, mutedUntil: null },
+    { userId: 'u_bob', role: 'member', joinedAt: 1, readSeq: 0, deliveredSeq: 0, mutedUntil: null },
   ],
+});
+const summary = (
+  conversation: Conversation,
+  lastMessage: Message | null,
+  unreadCount: number,
+): ConversationSummary => ({
+  conversation,
+  lastMessage,
+  unreadCount,
+  mentionCount: 0,
+  readSeq: 0,
+  deliveredSeq: 0,
+  role: 'member',
+  notifyLevel: 'all',
+  markedUnread: false,
+  mutedUntil: null,
 });
 const msg = (seq: number, senderId = 'u_bob', conversationId = 'c1'): Message => ({
   id: `m${conversationId}${seq}`,
@@ -48,9 +76,7 @@ describe('reducers', () => {
 
   it('does not count twice what the sync summary already counted', () => {
     let s = upsertConversation(initialState(me, 'online'), conv('c1'));
-    s = applySummaries(s, [
-      { conversation: conv('c1', 2, 5), lastMessage: msg(2), unreadCount: 2, readSeq: 0, deliveredSeq: 0 },
-    ]);
+    s = applySummaries(s, [summary(conv('c1', 2, 5), msg(2), 2)]);
     s = applyMessage(s, msg(1));
     s = applyMessage(s, msg(2));
     expect(s.conversations.c1?.unread).toBe(2);
@@ -88,9 +114,7 @@ describe('reducers', () => {
     let s = upsertConversation(initialState(me, 'online'), conv('c1', 0, 1));
     s = upsertConversation(s, conv('c2', 0, 2));
     expect(orderedIds(s.conversations)).toEqual(['c2', 'c1']);
-    s = applySummaries(s, [
-      { conversation: conv('c1', 0, 1), lastMessage: null, unreadCount: 0, readSeq: 0, deliveredSeq: 0 },
-    ]);
+    s = applySummaries(s, [summary(conv('c1', 0, 1), null, 0)]);
     expect(Object.keys(s.conversations)).toEqual(['c1']);
   });
 
@@ -99,5 +123,87 @@ describe('reducers', () => {
     s = applyReceipt(s, { conversationId: 'c1', userId: 'u_bob', kind: 'read', seq: 3 });
     s = upsertConversation(s, conv('c1', 3));
     expect(s.conversations.c1?.conversation.members[1]?.readSeq).toBe(3);
+  });
+
+  const update = (
+    seq: number,
+    content: Extract<Message['content'], { type: 'update' }>,
+    senderId = 'u_bob',
+  ): Message => ({
+    ...msg(seq, senderId),
+    content,
+  });
+
+  it('folds update entries into their targets and never shows them as rows or previews', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyMessage(s, msg(1));
+    s = applyMessage(s, update(2, { type: 'update', action: 'edited', messageId: 'mc11', text: 'fixed' }));
+    s = applyMessage(
+      s,
+      update(3, { type: 'update', action: 'reaction.added', messageId: 'mc11', emoji: '👍' }, 'u_me'),
+    );
+    const target = s.conversations.c1?.messages[0];
+    expect(target?.content).toEqual({ type: 'text', text: 'fixed' });
+    expect(target?.editedAt).toBeDefined();
+    expect(target?.reactions).toEqual([{ emoji: '👍', count: 1, userIds: ['u_me'] }]);
+    expect(target?.myReactions).toEqual(['👍']);
+    expect(s.conversations.c1?.lastMessage?.content).toEqual({ type: 'text', text: 'fixed' });
+    // Updates are not unread messages.
+    expect(s.conversations.c1?.unread).toBe(1);
+    s = applyMessage(s, update(4, { type: 'update', action: 'deleted', messageId: 'mc11' }));
+    expect(s.conversations.c1?.messages[0]?.content).toEqual({ type: 'deleted' });
+  });
+
+  it('does not apply an update twice or to a newer copy (a history page already shows it)', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    const current: Message = { ...msg(1), rev: 3, reactions: [{ emoji: '🎉', count: 1, userIds: ['u_bob'] }] };
+    s = applyHistory(s, 'c1', [current], false, true);
+    s = applyMessage(s, update(2, { type: 'update', action: 'reaction.added', messageId: 'mc11', emoji: '🎉' }));
+    expect(s.conversations.c1?.messages.find((m) => m.seq === 1)?.reactions).toEqual(current.reactions);
+    // An older copy of the same message from a late history page does not replace the newer one.
+    s = applyHistory(s, 'c1', [msg(1)], false, false);
+    expect(s.conversations.c1?.messages.find((m) => m.seq === 1)?.rev).toBe(3);
+  });
+
+  it('keeps thread replies out of unread counts and counts them on the root and in the thread', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyMessage(s, msg(1, 'u_me'));
+    s = applyThreadPage(s, 'c1', 'mc11', [], undefined);
+    s = applyMessage(s, { ...msg(2), threadId: 'mc11' });
+    const c = s.conversations.c1;
+    expect(c?.unread).toBe(0);
+    expect(c?.lastMessage?.seq).toBe(1);
+    expect(c?.messages[0]?.thread).toMatchObject({ replyCount: 1, lastReplySeq: 2, participantIds: ['u_me', 'u_bob'] });
+    expect(s.threads.mc11?.replies.map((m) => m.seq)).toEqual([2]);
+    expect(s.threads.mc11?.root?.thread?.replyCount).toBe(1);
+    // I started the thread: a reply from someone else makes it unread for me.
+    const root = c?.messages[0];
+    expect(root !== undefined && threadUnread(s, root)).toBe(true);
+    s = applyThreadListings(s, [{ root: root ?? msg(1), unreadCount: 0, readSeq: 2 }]);
+    expect(root !== undefined && threadUnread(s, root)).toBe(false);
+  });
+
+  it('counts mentions apart from unread, and the title badge follows the notification level', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyMessage(s, { ...msg(1), mentions: { userIds: ['u_me'], here: false, channel: false } });
+    s = applyMessage(s, msg(2));
+    s = applyMessage(s, { ...msg(3), threadId: 'mc11', mentions: { userIds: [], here: false, channel: true } });
+    expect(s.conversations.c1?.unread).toBe(2);
+    expect(s.conversations.c1?.mentions).toBe(2);
+    expect(totalUnread(s.conversations)).toBe(2);
+    s = applyMemberUpdate(s, { conversationId: 'c1', notifyLevel: 'muted' });
+    expect(totalUnread(s.conversations)).toBe(0);
+    s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 3 });
+    expect(s.conversations.c1?.mentions).toBe(0);
+  });
+
+  it('marks a conversation unread from a message, and reading clears it', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    for (const seq of [1, 2, 3]) s = applyMessage(s, msg(seq));
+    s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 3 });
+    s = applyMarkedUnread(s, 'c1', 2);
+    expect(s.conversations.c1).toMatchObject({ unread: 2, markedUnread: true });
+    s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 3 });
+    expect(s.conversations.c1).toMatchObject({ unread: 0, markedUnread: false });
   });
 });

@@ -3,16 +3,68 @@
  * summaries, receipts, typing, presence) and for history pages. No I/O, no
  * timers: the controller calls these and decides what to fetch.
  */
-import type { Conversation, ConversationSummary, Message } from '@parley/protocol';
-import type { AppState, ConversationState } from './app-state';
+import type { Conversation, ConversationSummary, EventData, Message, ThreadListing } from '@parley/protocol';
+import { applyQuoteDeletion, applyThreadReply, applyUpdate } from '@parley/sdk';
+import { mentionsMe } from '../lib/mentions';
+import type { AppState, ConversationState, ThreadState } from './app-state';
 
-/** Merges messages by seq (a later copy of the same seq wins), ascending. */
+/** The revision a copy of a message shows: the seq of the last update applied to it. */
+const revision = (m: Message) => m.rev ?? m.seq;
+
+/**
+ * Merges messages by seq, ascending. Of two copies of one seq the later wins, unless it
+ * shows an older revision (a history page fetched before an update that arrived live).
+ */
 export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
   if (incoming.length === 0) return existing as Message[];
   const bySeq = new Map<number, Message>();
   for (const m of existing) bySeq.set(m.seq, m);
-  for (const m of incoming) bySeq.set(m.seq, m);
+  for (const m of incoming) {
+    const held = bySeq.get(m.seq);
+    if (held === undefined || revision(m) >= revision(held)) bySeq.set(m.seq, m);
+  }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** True for a text message from someone else at the top level (what unread counts count). */
+function countsAsUnread(m: Message, me: string): boolean {
+  return m.senderId !== me && m.content.type === 'text' && m.threadId === undefined;
+}
+
+/** Folds an update entry into its target (the SDK's applyUpdate: only when newer than the target's revision). */
+export function foldUpdate(target: Message, update: Message, me: string): Message {
+  return applyUpdate(target, update, { me });
+}
+
+/** Applies an update entry to the copy of its target in a list, and empties quotes of a deleted message. */
+function foldInto(list: readonly Message[], update: Message, me: string): readonly Message[] {
+  if (update.content.type !== 'update') return list;
+  const id = update.content.messageId;
+  const deleted = update.content.action === 'deleted';
+  let copy: Message[] | undefined;
+  list.forEach((m, i) => {
+    const next = m.id === id ? foldUpdate(m, update, me) : deleted ? applyQuoteDeletion(m, update) : m;
+    if (next === m) return;
+    copy ??= [...list];
+    copy[i] = next;
+  });
+  return copy ?? list;
+}
+
+/** A thread reply arrived: the root's summary counts it (once: by the reply's seq). */
+export function bumpThread(root: Message, reply: Message): Message {
+  return applyThreadReply(root, reply);
+}
+
+function replaceById(list: readonly Message[], id: string, fn: (m: Message) => Message): readonly Message[] {
+  const index = list.findIndex((m) => m.id === id);
+  const found = list[index];
+  if (found === undefined) return list;
+  const next = fn(found);
+  if (next === found) return list;
+  const copy = [...list];
+  copy[index] = next;
+  return copy;
 }
 
 /**
@@ -31,11 +83,17 @@ export function contiguousStart(messages: readonly Message[]): number {
   return Math.max(0, i);
 }
 
-export function newConversationState(conversation: Conversation): ConversationState {
+export function newConversationState(conversation: Conversation, me = ''): ConversationState {
   return {
     conversation,
     lastMessage: null,
     unread: 0,
+    mentions: 0,
+    notifyLevel: 'all',
+    markedUnread: false,
+    role: conversation.members.find((m) => m.userId === me)?.role,
+    mutedUntil: null,
+    lastPostAt: 0,
     countedThrough: conversation.lastSeq,
     messages: [],
     opened: false,
@@ -51,7 +109,8 @@ function withConversation(state: AppState, id: string, next: ConversationState):
 /** A conversation was created, joined, renamed or changed members: keep our per-conversation data. */
 export function upsertConversation(state: AppState, conversation: Conversation): AppState {
   const current = state.conversations[conversation.id];
-  if (current === undefined) return withConversation(state, conversation.id, newConversationState(conversation));
+  if (current === undefined)
+    return withConversation(state, conversation.id, newConversationState(conversation, state.me.id));
   // Receipt cursors only move forward; a stale copy must not move them back.
   const members = conversation.members.map((m) => {
     const old = current.conversation.members.find((o) => o.userId === m.userId);
@@ -65,14 +124,20 @@ export function upsertConversation(state: AppState, conversation: Conversation):
     lastSeq: Math.max(conversation.lastSeq, current.conversation.lastSeq),
     lastActivityAt: Math.max(conversation.lastActivityAt, current.conversation.lastActivityAt),
   };
-  return withConversation(state, conversation.id, { ...current, conversation: merged });
+  // Direct and group conversations list their members: my role is there. Channels do not.
+  const role =
+    conversation.kind === 'channel'
+      ? current.role
+      : (members.find((m) => m.userId === state.me.id)?.role ?? current.role);
+  return withConversation(state, conversation.id, { ...current, conversation: merged, role });
 }
 
 export function removeConversation(state: AppState, id: string): AppState {
   if (!(id in state.conversations)) return state;
   const conversations = { ...state.conversations };
   delete conversations[id];
-  return { ...state, conversations, activeId: state.activeId === id ? null : state.activeId };
+  const active = state.activeId === id;
+  return { ...state, conversations, activeId: active ? null : state.activeId, panel: active ? null : state.panel };
 }
 
 /** The server's list after a (re)sync: authoritative for membership, last message and unread counts. */
@@ -92,6 +157,11 @@ export function applySummaries(state: AppState, summaries: readonly Conversation
       ...current,
       lastMessage,
       unread: summary.unreadCount,
+      mentions: summary.mentionCount,
+      notifyLevel: summary.notifyLevel,
+      markedUnread: summary.markedUnread,
+      role: summary.role,
+      mutedUntil: summary.mutedUntil,
       countedThrough: Math.max(summary.conversation.lastSeq, current.countedThrough),
     });
   }
@@ -99,30 +169,190 @@ export function applySummaries(state: AppState, summaries: readonly Conversation
   return next;
 }
 
-/** A message the SDK delivered (exactly once, in order), own ones included. */
+/**
+ * An entry the SDK delivered (exactly once, in order), own ones included: a message, a
+ * system change, a thread reply (kept out of the main timeline, counted on its root) or an
+ * update entry (folded into its target wherever a copy of it is held).
+ */
 export function applyMessage(state: AppState, message: Message): AppState {
   const current = state.conversations[message.conversationId];
   if (current === undefined) return state;
-  const mine = message.senderId === state.me.id;
-  const countable = !mine && message.content.type === 'text' && message.seq > current.countedThrough;
+  const me = state.me.id;
+  const mine = message.senderId === me;
+  const fresh = message.seq > current.countedThrough;
   const conversation: Conversation = {
     ...current.conversation,
     lastSeq: Math.max(current.conversation.lastSeq, message.seq),
-    lastActivityAt: Math.max(current.conversation.lastActivityAt, message.createdAt),
+    lastActivityAt:
+      message.content.type === 'update'
+        ? current.conversation.lastActivityAt
+        : Math.max(current.conversation.lastActivityAt, message.createdAt),
   };
+  let messages = mergeMessages(current.messages, [message]) as readonly Message[];
+  let lastMessage = current.lastMessage;
+  let threads = state.threads;
+  if (message.content.type === 'update') {
+    messages = foldInto(messages, message, me);
+    if (lastMessage !== null && lastMessage.id === message.content.messageId)
+      lastMessage = foldUpdate(lastMessage, message, me);
+    threads = foldIntoThreads(threads, message, me);
+  } else if (message.threadId !== undefined) {
+    const rootId = message.threadId;
+    messages = replaceById(messages, rootId, (root) => bumpThread(root, message));
+    threads = withReply(threads, message);
+  } else if (message.seq >= (lastMessage?.seq ?? 0)) {
+    lastMessage = message;
+  }
   let next = withConversation(state, message.conversationId, {
     ...current,
     conversation,
-    messages: mergeMessages(current.messages, [message]),
-    lastMessage: message.seq >= (current.lastMessage?.seq ?? 0) ? message : current.lastMessage,
-    unread: countable ? current.unread + 1 : current.unread,
+    messages,
+    lastMessage,
+    unread: fresh && countsAsUnread(message, me) ? current.unread + 1 : current.unread,
+    mentions:
+      fresh && message.content.type === 'text' && mentionsMe(message, me) ? current.mentions + 1 : current.mentions,
+    lastPostAt:
+      mine && message.content.type === 'text' ? Math.max(current.lastPostAt, message.createdAt) : current.lastPostAt,
     countedThrough: Math.max(current.countedThrough, message.seq),
   });
+  if (threads !== state.threads) next = { ...next, threads };
+  if (message.threadId !== undefined && !mine) next = noteThreadReply(next, message);
   if (mine) next = { ...next, pending: next.pending.filter((p) => p.clientId !== message.clientId) };
   // A message ends its sender's typing indicator.
   const typing = next.typing[message.conversationId];
   if (typing?.[message.senderId] !== undefined) next = setTyping(next, message.conversationId, message.senderId, 0);
   return next;
+}
+
+function foldIntoThreads(
+  threads: Readonly<Record<string, ThreadState>>,
+  update: Message,
+  me: string,
+): Readonly<Record<string, ThreadState>> {
+  if (update.content.type !== 'update') return threads;
+  const target = update.content.messageId;
+  let next = threads;
+  for (const [rootId, thread] of Object.entries(threads)) {
+    if (thread.conversationId !== update.conversationId) continue;
+    const root =
+      thread.root !== undefined && thread.root.id === target ? foldUpdate(thread.root, update, me) : thread.root;
+    const replies = foldInto(thread.replies, update, me);
+    if (root !== thread.root || replies !== thread.replies) next = { ...next, [rootId]: { ...thread, root, replies } };
+  }
+  return next;
+}
+
+function withReply(
+  threads: Readonly<Record<string, ThreadState>>,
+  reply: Message,
+): Readonly<Record<string, ThreadState>> {
+  const rootId = reply.threadId;
+  if (rootId === undefined) return threads;
+  const thread = threads[rootId];
+  if (thread === undefined) return threads;
+  return {
+    ...threads,
+    [rootId]: {
+      ...thread,
+      root: thread.root === undefined ? undefined : bumpThread(thread.root, reply),
+      replies: mergeMessages(thread.replies, [reply]),
+    },
+  };
+}
+
+/** Someone replied in a thread: if I take part in it, its unread marker needs a read cursor to compare with. */
+function noteThreadReply(state: AppState, reply: Message): AppState {
+  const rootId = reply.threadId;
+  if (rootId === undefined || state.threadReads[rootId] !== undefined) return state;
+  const root =
+    state.threads[rootId]?.root ?? state.conversations[reply.conversationId]?.messages.find((m) => m.id === rootId);
+  if (root === undefined) return state;
+  const me = state.me.id;
+  const takesPart = root.senderId === me || (root.thread?.participantIds ?? []).includes(me);
+  if (!takesPart) return state;
+  return { ...state, threadReads: { ...state.threadReads, [rootId]: reply.seq - 1 } };
+}
+
+/** A page of a thread's replies (ascending), with its root when known. */
+export function applyThreadPage(
+  state: AppState,
+  conversationId: string,
+  rootId: string,
+  replies: readonly Message[],
+  root: Message | undefined,
+): AppState {
+  const held = state.threads[rootId];
+  const fromTimeline = state.conversations[conversationId]?.messages.find((m) => m.id === rootId);
+  const base: ThreadState = held ?? { conversationId, root: undefined, replies: [], loaded: false };
+  return {
+    ...state,
+    threads: {
+      ...state.threads,
+      [rootId]: {
+        ...base,
+        root: pickNewer(pickNewer(base.root, root), fromTimeline),
+        replies: mergeMessages(base.replies, replies),
+        loaded: true,
+      },
+    },
+  };
+}
+
+function pickNewer(a: Message | undefined, b: Message | undefined): Message | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const ra = Math.max(revision(a), a.thread?.lastReplySeq ?? 0);
+  const rb = Math.max(revision(b), b.thread?.lastReplySeq ?? 0);
+  return rb >= ra ? b : a;
+}
+
+/** The threads I take part in, with my read cursor in each. */
+export function applyThreadListings(state: AppState, listings: readonly ThreadListing[]): AppState {
+  if (listings.length === 0) return state;
+  const threadReads = { ...state.threadReads };
+  let threads = state.threads;
+  for (const listing of listings) {
+    threadReads[listing.root.id] = Math.max(listing.readSeq, state.threadReads[listing.root.id] ?? 0);
+    const held = threads[listing.root.id];
+    if (held !== undefined)
+      threads = { ...threads, [listing.root.id]: { ...held, root: pickNewer(held.root, listing.root) } };
+  }
+  return { ...state, threadReads, threads };
+}
+
+/** I read a thread up to `seq` (here or on another device). */
+export function applyThreadRead(state: AppState, rootId: string, seq: number): AppState {
+  if ((state.threadReads[rootId] ?? -1) >= seq) return state;
+  return { ...state, threadReads: { ...state.threadReads, [rootId]: seq } };
+}
+
+/** The thread under a root has replies I have not read. */
+export function threadUnread(state: AppState, root: Message): boolean {
+  const read = state.threadReads[root.id];
+  return read !== undefined && (root.thread?.lastReplySeq ?? 0) > read;
+}
+
+/** My own per-conversation state changed on another device. */
+export function applyMemberUpdate(state: AppState, data: EventData<'member.updated'>): AppState {
+  const current = state.conversations[data.conversationId];
+  let next = state;
+  if (current !== undefined) {
+    next = withConversation(next, data.conversationId, {
+      ...current,
+      notifyLevel: data.notifyLevel ?? current.notifyLevel,
+      markedUnread: data.markedUnread ?? current.markedUnread,
+    });
+  }
+  if (data.thread !== undefined) next = applyThreadRead(next, data.thread.threadId, data.thread.readSeq);
+  return next;
+}
+
+/** I marked a conversation unread from `seq`: count what I see from there as unread again. */
+export function applyMarkedUnread(state: AppState, conversationId: string, seq: number): AppState {
+  const current = state.conversations[conversationId];
+  if (current === undefined) return state;
+  const unread = current.messages.filter((m) => m.seq >= seq && countsAsUnread(m, state.me.id)).length;
+  return withConversation(state, conversationId, { ...current, markedUnread: true, unread: Math.max(unread, 1) });
 }
 
 /** A history page (older or newest) for a conversation. */
@@ -161,21 +391,19 @@ export function applyReceipt(
       ? { ...m, readSeq: Math.max(m.readSeq, receipt.seq), deliveredSeq }
       : { ...m, deliveredSeq };
   });
-  let unread = current.unread;
+  let { unread, mentions, markedUnread } = current;
   if (receipt.userId === state.me.id && receipt.kind === 'read') {
-    unread =
-      receipt.seq >= current.conversation.lastSeq
-        ? 0
-        : Math.min(
-            unread,
-            current.messages.filter(
-              (m) => m.seq > receipt.seq && m.senderId !== state.me.id && m.content.type === 'text',
-            ).length,
-          );
+    const after = current.messages.filter((m) => m.seq > receipt.seq);
+    const all = receipt.seq >= current.conversation.lastSeq;
+    unread = all ? 0 : Math.min(unread, after.filter((m) => countsAsUnread(m, state.me.id)).length);
+    mentions = all ? 0 : Math.min(mentions, after.filter((m) => mentionsMe(m, state.me.id)).length);
+    markedUnread = false;
   }
   return withConversation(state, receipt.conversationId, {
     ...current,
     unread,
+    mentions,
+    markedUnread,
     conversation: { ...current.conversation, members },
   });
 }
@@ -207,9 +435,15 @@ export function orderedIds(conversations: Readonly<Record<string, ConversationSt
     .map((c) => c.conversation.id);
 }
 
-/** Sum of unread counts (the title badge). */
+/** What a conversation adds to the title badge: unread messages, only mentions, or nothing (muted). */
+export function badgeCount(c: ConversationState): number {
+  if (c.notifyLevel === 'muted') return 0;
+  return c.notifyLevel === 'mentions' ? c.mentions : c.unread;
+}
+
+/** Sum of the badge counts (the tab title). */
 export function totalUnread(conversations: Readonly<Record<string, ConversationState>>): number {
   let total = 0;
-  for (const c of Object.values(conversations)) total += c.unread;
+  for (const c of Object.values(conversations)) total += badgeCount(c);
   return total;
 }

@@ -1,0 +1,133 @@
+/**
+ * The open conversation's details: topic, description, kind and rules (who posts,
+ * slow mode), my notification level, "mark as unread", and for admins the
+ * settings and invite links; moderators reach the reports; everyone may leave a
+ * group or channel.
+ */
+import type { NotifyLevel } from '@parley/protocol';
+import { useId, useState } from 'react';
+import { formatDuration } from '../lib/format-time';
+import { can } from '../lib/permissions';
+import { useAppState, useController } from '../state/context';
+import { ChannelSettingsDialog } from './channel-settings-dialog';
+import { ConfirmDialog } from './confirm-dialog';
+import { InvitesDialog } from './invites-dialog';
+
+const LEVELS: [NotifyLevel, string, string][] = [
+  ['all', 'All messages', 'Notify and count every new message'],
+  ['mentions', 'Mentions only', 'Notify only when someone mentions you'],
+  ['muted', 'Muted', 'No notifications; not counted in the title'],
+];
+
+export function InfoPanel({ conversationId }: { conversationId: string }) {
+  const controller = useController();
+  const c = useAppState((s) => s.conversations[conversationId]);
+  const reports = useAppState((s) => s.openReports[conversationId] ?? 0);
+  const [dialog, setDialog] = useState<'settings' | 'invites' | 'leave' | null>(null);
+  const id = useId();
+  if (c === undefined) return null;
+  const conv = c.conversation;
+  const seat = { kind: conv.kind, postPolicy: conv.postPolicy, role: c.role };
+  const channel = conv.kind === 'channel';
+  return (
+    <div className="panel-body">
+      {channel && (
+        <dl className="info-list">
+          <dt>Topic</dt>
+          <dd data-testid="info-topic">{conv.topic ?? 'No topic'}</dd>
+          {conv.description !== null && (
+            <>
+              <dt>Description</dt>
+              <dd className="info-description">{conv.description}</dd>
+            </>
+          )}
+          <dt>Kind</dt>
+          <dd>
+            {conv.visibility === 'public' ? 'Public' : 'Private'}{' '}
+            {conv.postPolicy === 'admins' ? 'broadcast channel (admins post)' : 'discussion channel'}
+          </dd>
+          {conv.slowModeSeconds > 0 && (
+            <>
+              <dt>Slow mode</dt>
+              <dd>One message every {formatDuration(conv.slowModeSeconds * 1000)}</dd>
+            </>
+          )}
+          <dt>Your role</dt>
+          <dd>{c.role ?? 'member'}</dd>
+        </dl>
+      )}
+      <fieldset className="notify-levels">
+        <legend>Notifications</legend>
+        {LEVELS.map(([level, label, hint]) => (
+          <label key={level} className="radio-row">
+            <input
+              type="radio"
+              name={`${id}-notify`}
+              value={level}
+              checked={c.notifyLevel === level}
+              onChange={() => void controller.setNotifyLevel(conversationId, level)}
+            />
+            <span>
+              {label}
+              <span className="radio-hint">{hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="panel-actions">
+        <button type="button" className="btn" onClick={() => void controller.markUnread(conversationId)}>
+          Mark as unread
+        </button>
+        <button type="button" className="btn" onClick={() => controller.openPanel({ kind: 'pins' })}>
+          Pinned messages
+        </button>
+        {conv.kind !== 'direct' && (
+          <button type="button" className="btn" onClick={() => controller.openPanel({ kind: 'members' })}>
+            Members ({conv.memberCount})
+          </button>
+        )}
+        {can('viewReports', seat) && (
+          <button type="button" className="btn" onClick={() => controller.openPanel({ kind: 'reports' })}>
+            Reports{reports > 0 ? ` (${reports})` : ''}
+          </button>
+        )}
+        {channel && can('editSettings', seat) && (
+          <button type="button" className="btn" onClick={() => setDialog('settings')}>
+            Channel settings
+          </button>
+        )}
+        {channel && can('manageInvites', seat) && (
+          <button type="button" className="btn" onClick={() => setDialog('invites')}>
+            Invite links
+          </button>
+        )}
+        {conv.kind !== 'direct' && (
+          <button type="button" className="btn btn-danger" onClick={() => setDialog('leave')}>
+            Leave
+          </button>
+        )}
+      </div>
+      {dialog === 'settings' && (
+        <ChannelSettingsDialog conversationId={conversationId} onClose={() => setDialog(null)} />
+      )}
+      {dialog === 'invites' && <InvitesDialog conversationId={conversationId} onClose={() => setDialog(null)} />}
+      {dialog === 'leave' && (
+        <ConfirmDialog
+          title="Leave conversation?"
+          confirm="Leave"
+          danger
+          onConfirm={() => {
+            setDialog(null);
+            void controller.leave(conversationId);
+          }}
+          onClose={() => setDialog(null)}
+        >
+          <p>
+            You will stop receiving its messages.
+            {conv.visibility === 'private' ? ' You need an invite to come back.' : ''}
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * A message shown outside the timeline (pins, search results, reports, threads
+ * list): sender, time and the text (with highlighted ranges for search), as a
+ * button that jumps to it in its conversation.
+ */
+import type { Message } from '@parley/protocol';
+import { Fragment, type ReactNode } from 'react';
+import { listTime } from '../lib/format-time';
+import { plainText } from '../lib/markdown';
+import { userName } from '../lib/names';
+import { useAppState, useController, useNow } from '../state/context';
+import { Avatar } from './avatar';
+
+/** The text with [start, end) ranges wrapped in <mark>. */
+export function highlighted(text: string, ranges: readonly (readonly [number, number])[]): ReactNode[] {
+  const out: ReactNode[] = [];
+  let at = 0;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  for (const [start, end] of sorted) {
+    if (start < at || end <= start || start >= text.length) continue;
+    if (start > at) out.push(<Fragment key={`t${at}`}>{text.slice(at, start)}</Fragment>);
+    out.push(<mark key={`m${start}`}>{text.slice(start, end)}</mark>);
+    at = end;
+  }
+  if (at < text.length) out.push(<Fragment key={`t${at}`}>{text.slice(at)}</Fragment>);
+  return out;
+}
+
+export function MessageCard({
+  message,
+  highlights,
+  context,
+  onOpen,
+  children,
+}: {
+  message: Message;
+  highlights?: readonly (readonly [number, number])[];
+  /** A line above the text, e.g. the conversation's name. */
+  context?: string;
+  onOpen?: () => void;
+  children?: ReactNode;
+}) {
+  const controller = useController();
+  const name = useAppState((s) => (message.senderId === s.me.id ? 'You' : userName(s.users, message.senderId)));
+  const avatar = useAppState((s) => s.users[message.senderId]?.avatarUrl);
+  const now = useNow(60_000);
+  const raw = message.content.type === 'text' ? message.content.text : '';
+  const body =
+    message.content.type === 'deleted'
+      ? 'This message was deleted'
+      : highlights !== undefined
+        ? highlighted(raw, highlights)
+        : plainText(raw);
+  const open =
+    onOpen ?? (() => void controller.jumpTo(message.conversationId, message.id, message.seq, message.threadId));
+  return (
+    <div className="message-card" data-testid="message-card">
+      <button type="button" className="message-card-open" onClick={open}>
+        <Avatar id={message.senderId} name={name} url={avatar} size="sm" />
+        <span className="message-card-body">
+          <span className="message-card-top">
+            <span className="message-card-name">{name}</span>
+            {context !== undefined && <span className="message-card-context">{context}</span>}
+            <span className="message-card-time">{listTime(message.createdAt, now)}</span>
+          </span>
+          <span className="message-card-text">{body}</span>
+        </span>
+      </button>
+      {children}
+    </div>
+  );
+}

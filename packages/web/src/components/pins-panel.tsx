@@ -1,0 +1,47 @@
+/**
+ * The pinned messages of the open conversation, newest pin first; each jumps to
+ * the message, and those who may pin can unpin from here.
+ */
+import type { Message } from '@parley/protocol';
+import { useEffect, useState } from 'react';
+import { can } from '../lib/permissions';
+import { useAppState, useController } from '../state/context';
+import { MessageCard } from './message-card';
+
+export function PinsPanel({ conversationId }: { conversationId: string }) {
+  const controller = useController();
+  const lastSeq = useAppState((s) => s.conversations[conversationId]?.conversation.lastSeq ?? 0);
+  const mayPin = useAppState((s) => {
+    const c = s.conversations[conversationId];
+    return (
+      c !== undefined && can('pin', { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role })
+    );
+  });
+  const [pins, setPins] = useState<Message[] | undefined>();
+  useEffect(() => {
+    let live = true;
+    void controller.pins(conversationId).then((list) => {
+      if (live) setPins(list);
+    });
+    return () => {
+      live = false;
+    };
+  }, [controller, conversationId, lastSeq]);
+  if (pins === undefined) return <p className="panel-note">Loading…</p>;
+  if (pins.length === 0) return <p className="panel-note">No pinned messages yet.</p>;
+  return (
+    <ul className="panel-list" aria-label="Pinned messages">
+      {pins.map((m) => (
+        <li key={m.id}>
+          <MessageCard message={m}>
+            {mayPin && (
+              <button type="button" className="btn btn-small" onClick={() => void controller.pin(m)}>
+                Unpin
+              </button>
+            )}
+          </MessageCard>
+        </li>
+      ))}
+    </ul>
+  );
+}

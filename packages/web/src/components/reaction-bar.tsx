@@ -1,0 +1,45 @@
+/**
+ * The reactions under a message: one toggle button per emoji with its count
+ * (pressed when I reacted), and who reacted on hover or keyboard focus.
+ */
+import type { Message } from '@parley/protocol';
+import { userName } from '../lib/names';
+import { useAppState, useController } from '../state/context';
+
+export function ReactionBar({ message, canReact }: { message: Message; canReact: boolean }) {
+  const controller = useController();
+  const users = useAppState((s) => s.users);
+  const me = useAppState((s) => s.me.id);
+  const reactions = message.reactions ?? [];
+  if (reactions.length === 0) return null;
+  return (
+    <div className="reactions" data-testid="reactions">
+      {reactions.map((r) => {
+        const mine = (message.myReactions ?? []).includes(r.emoji) || r.userIds.includes(me);
+        const names = r.userIds.map((id) => (id === me ? 'You' : userName(users, id)));
+        const others = r.count - r.userIds.length;
+        const who = others > 0 ? `${names.join(', ')} and ${others} more` : names.join(', ');
+        return (
+          <button
+            key={r.emoji}
+            type="button"
+            className={mine ? 'reaction mine' : 'reaction'}
+            aria-pressed={mine}
+            aria-label={`${r.emoji} ${r.count}: ${who}`}
+            disabled={!canReact}
+            data-emoji={r.emoji}
+            onClick={() => void controller.react(message, r.emoji)}
+          >
+            <span aria-hidden="true">{r.emoji}</span>
+            <span className="reaction-count" aria-hidden="true">
+              {r.count}
+            </span>
+            <span className="reaction-who" role="tooltip" aria-hidden="true">
+              {who}
+            </span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}

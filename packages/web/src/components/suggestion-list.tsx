@@ -1,0 +1,45 @@
+/**
+ * The composer's suggestions while typing `@name` or `:code`: a listbox under the
+ * caret's line; the composer keeps the focus and moves the active option with the
+ * arrow keys (aria-activedescendant). A click picks without taking the focus.
+ */
+export interface Suggestion {
+  key: string;
+  /** What goes into the text. */
+  insert: string;
+  label: string;
+  detail?: string;
+}
+
+export function SuggestionList({
+  id,
+  items,
+  active,
+  onPick,
+}: {
+  id: string;
+  items: readonly Suggestion[];
+  active: number;
+  onPick: (item: Suggestion) => void;
+}) {
+  return (
+    <ul id={id} className="suggestions" role="listbox" aria-label="Suggestions">
+      {items.map((item, i) => (
+        <li
+          key={item.key}
+          id={`${id}-${i}`}
+          role="option"
+          aria-selected={i === active}
+          className={i === active ? 'suggestion active' : 'suggestion'}
+          onMouseDown={(e) => {
+            e.preventDefault();
+            onPick(item);
+          }}
+        >
+          <span className="suggestion-label">{item.label}</span>
+          {item.detail !== undefined && <span className="suggestion-detail">{item.detail}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
