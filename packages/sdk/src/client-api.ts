@@ -14,6 +14,7 @@ import type {
   Role,
   Session,
   SettablePresence,
+  ThreadListing,
   UpdateProfileBody,
   User,
 } from '@parley/protocol';
@@ -40,21 +41,91 @@ export class MessagesApi {
    * acknowledged it. Works offline: the message is sent (with the same client id
    * on every retry, so never twice) when the connection is up, in order with the
    * other messages of the conversation. Rejects on a non-retryable error
-   * (`not_member`, `blocked`, `message_too_large`...) or when the client is closed.
+   * (`not_member`, `blocked`, `muted`, `message_too_large`...) or when the client is closed.
+   * `@username`, `@here` and `@channel` in the text are mentions: the server works them out.
    *
    * @param options.clientId your own id for the message (`^[A-Za-z0-9_-]{1,64}$`), e.g. to persist an outbox
+   * @param options.replyTo the id of a message of the same conversation to quote
+   * @param options.threadId the id of the root message: the message is a reply in its thread
+   *
+   * @example
+   * ```ts
+   * await client.messages.send(channelId, 'agreed', { threadId: root.id, replyTo: question.id });
+   * ```
    */
-  send(conversationId: string, text: string, options: { clientId?: string } = {}): Promise<Message> {
+  send(
+    conversationId: string,
+    text: string,
+    options: { clientId?: string; replyTo?: string; threadId?: string } = {},
+  ): Promise<Message> {
     if (options.clientId !== undefined && !isValidId(options.clientId)) {
       return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
     }
     if (text.length === 0) return Promise.reject(new ParleyError('bad_request', 'text must not be empty'));
-    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text }, options.clientId);
+    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text }, options.clientId, {
+      replyTo: options.replyTo,
+      threadId: options.threadId,
+    });
+  }
+
+  /**
+   * Forwards a message you may read to another conversation, through the outbox like
+   * `send`. The copy carries `forwardedFrom` (the original sender and time), not the
+   * source conversation.
+   */
+  forward(messageId: string, toConversationId: string, options: { clientId?: string } = {}): Promise<Message> {
+    if (options.clientId !== undefined && !isValidId(options.clientId)) {
+      return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
+    }
+    return this.ctx.outbox.enqueue(toConversationId, { type: 'forward', messageId }, options.clientId);
+  }
+
+  /**
+   * Replaces the text of your own message (within the server's `editWindowSeconds`,
+   * see `limits`); resolves with the message as it is now. Every device receives the
+   * change as an `update` entry: fold it with {@link applyUpdate}.
+   */
+  async edit(messageId: string, text: string): Promise<Message> {
+    return (await this.ctx.connection.request('message.edit', { messageId, text })).message;
+  }
+  /** Deletes a message (yours, or anyone's as a moderator): it becomes a tombstone. */
+  async delete(messageId: string): Promise<Message> {
+    return (await this.ctx.connection.request('message.delete', { messageId })).message;
+  }
+  /** Adds your reaction (one emoji); reacting twice with the same emoji changes nothing. */
+  async react(messageId: string, emoji: string): Promise<Message> {
+    return (await this.ctx.connection.request('reaction.set', { messageId, emoji, reacted: true })).message;
+  }
+  /** Removes your reaction. */
+  async unreact(messageId: string, emoji: string): Promise<Message> {
+    return (await this.ctx.connection.request('reaction.set', { messageId, emoji, reacted: false })).message;
+  }
+  /** Pins a message to its conversation (moderators and above; both people in a direct conversation). */
+  async pin(messageId: string): Promise<Message> {
+    return (await this.ctx.connection.request('message.pin', { messageId, pinned: true })).message;
+  }
+  /** Unpins a message. */
+  async unpin(messageId: string): Promise<Message> {
+    return (await this.ctx.connection.request('message.pin', { messageId, pinned: false })).message;
+  }
+  /** The pinned messages of a conversation, most recently pinned first (HTTP). */
+  async pins(conversationId: string): Promise<Message[]> {
+    return (await this.ctx.http.pins(conversationId)).messages;
+  }
+  /** Who reacted with one emoji, earliest first, a page at a time (HTTP). */
+  reactionUsers(
+    messageId: string,
+    emoji: string,
+    options: { cursor?: string; limit?: number } = {},
+  ): Promise<{ userIds: string[]; nextCursor: string | null }> {
+    return this.ctx.http.reactionUsers(messageId, { emoji, ...options });
   }
 
   /**
    * A page of history, ascending by seq: `before` for scrollback (the newest
-   * messages below it), `after` for the messages that follow a seq.
+   * messages below it), `after` for the messages that follow a seq; with `threadId`,
+   * only the replies of that thread. Messages are in their current state (edits,
+   * reactions and pins applied; `rev` says up to which update).
    */
   history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryPage> {
     if (this.ctx.connection.isOpen) return this.ctx.connection.request('history', { conversationId, ...query });
@@ -130,6 +201,31 @@ export class ReceiptsApi {
   /** Marks every message up to `seq` as delivered (the client does this on its own by default). */
   async markDelivered(conversationId: string, seq: number): Promise<void> {
     await this.ctx.connection.request('receipt.set', { conversationId, kind: 'delivered', seq });
+  }
+  /**
+   * Shows the conversation as unread from the message at `seq` on, on every device
+   * (`member.updated` with `markedUnread: true`), until you read it again.
+   */
+  async markUnread(conversationId: string, seq: number): Promise<void> {
+    await this.ctx.connection.request('unread.mark', { conversationId, seq });
+  }
+}
+
+/** Threads you take part in, and their read state. */
+export class ThreadsApi {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /**
+   * Threads you started or replied in, most recent reply first, each with its root
+   * message (`root.thread` has the reply count and participants) and your unread count (HTTP).
+   * Replies themselves: `messages.history(conversationId, { threadId })`.
+   */
+  async list(options: { conversationId?: string } = {}): Promise<ThreadListing[]> {
+    return (await this.ctx.http.threads(options)).threads;
+  }
+  /** Marks the replies of a thread up to `seq` as read (your other devices get `member.updated`). */
+  async markRead(conversationId: string, threadId: string, seq: number): Promise<void> {
+    await this.ctx.connection.request('thread.read', { conversationId, threadId, seq });
   }
 }
 

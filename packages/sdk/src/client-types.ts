@@ -80,6 +80,8 @@ export interface ClientEvents {
   typing: EventData<'typing'>;
   /** A member's delivered or read cursor moved. */
   receipt: EventData<'receipt'>;
+  /** Your own state in a conversation changed (notification level, marked unread, a thread read), e.g. on another device. */
+  'member.updated': EventData<'member.updated'>;
   /** A user's presence changed. */
   presence: Presence;
   /** A user's profile changed. */

@@ -15,6 +15,7 @@ import {
   MessagesApi,
   PresenceApi,
   ReceiptsApi,
+  ThreadsApi,
   SessionsApi,
   TypingApi,
   UsersApi,
@@ -69,6 +70,8 @@ export class ParleyClient {
   readonly typing: TypingApi;
   /** Read and delivered receipts. */
   readonly receipts: ReceiptsApi;
+  /** Threads you take part in and their read state. */
+  readonly threads: ThreadsApi;
   /** Presence. */
   readonly presence: PresenceApi;
   /** User lookup. */
@@ -146,6 +149,8 @@ export class ParleyClient {
           conversationId: entry.conversationId,
           clientId: entry.clientId,
           content: entry.content,
+          ...(entry.replyTo === undefined ? {} : { replyTo: entry.replyTo }),
+          ...(entry.threadId === undefined ? {} : { threadId: entry.threadId }),
         }),
       onAcked: (ack) => this.ingest(ack.message),
       onRejected: (error, entry) =>
@@ -167,6 +172,7 @@ export class ParleyClient {
     this.conversations = new ConversationsApi(ctx);
     this.typing = new TypingApi(ctx);
     this.receipts = new ReceiptsApi(ctx);
+    this.threads = new ThreadsApi(ctx);
     this.presence = new PresenceApi(ctx);
     this.users = new UsersApi(ctx);
     this.contacts = new ContactsApi(ctx);
@@ -358,6 +364,9 @@ export class ParleyClient {
       case 'user.updated':
         if (event.data.user.id === this.currentUser?.id) this.currentUser = event.data.user;
         this.emitter.emit('user', event.data.user);
+        return;
+      case 'member.updated':
+        this.emitter.emit('member.updated', event.data);
         return;
     }
   }

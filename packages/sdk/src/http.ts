@@ -16,7 +16,9 @@ import type {
   HistoryQuery,
   HistoryResponse,
   LoginBody,
+  PinsResponse,
   PresenceResponse,
+  ReactionUsersResponse,
   RegisterBody,
   RenameBody,
   ResultOf,
@@ -24,6 +26,7 @@ import type {
   SendMessageResponse,
   SessionsResponse,
   SetRoleBody,
+  ThreadsResponse,
   UpdateProfileBody,
   UserResponse,
   UsersResponse,
@@ -41,6 +44,9 @@ export type ConversationsResponseBody = Static<typeof ConversationsResponse>;
 export type HistoryResponseBody = Static<typeof HistoryResponse>;
 export type SendMessageResponseBody = Static<typeof SendMessageResponse>;
 export type PresenceResponseBody = Static<typeof PresenceResponse>;
+export type PinsResponseBody = Static<typeof PinsResponse>;
+export type ThreadsResponseBody = Static<typeof ThreadsResponse>;
+export type ReactionUsersResponseBody = Static<typeof ReactionUsersResponse>;
 
 /** The `fetch` signature the client uses (the global one by default). */
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
@@ -193,6 +199,21 @@ export class HttpClient {
   search(params: ClientData<'search'>): Promise<ResultOf<'search'>> {
     const { query, ...filters } = params;
     return this.call('GET', '/v1/search', { query: { q: query, ...filters } });
+  }
+  /** GET /v1/conversations/:conversationId/pins */
+  pins(conversationId: string): Promise<PinsResponseBody> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/pins`);
+  }
+  /** GET /v1/threads?conversationId= */
+  threads(query: { conversationId?: string } = {}): Promise<ThreadsResponseBody> {
+    return this.call('GET', '/v1/threads', { query: { ...query } });
+  }
+  /** GET /v1/messages/:messageId/reactions?emoji=&cursor=&limit= */
+  reactionUsers(
+    messageId: string,
+    query: { emoji: string; cursor?: string; limit?: number },
+  ): Promise<ReactionUsersResponseBody> {
+    return this.call('GET', `/v1/messages/${seg(messageId)}/reactions`, { query: { ...query } });
   }
   /** GET /v1/presence?userIds=a,b */
   presence(userIds: readonly string[]): Promise<PresenceResponseBody> {

@@ -20,9 +20,11 @@ export {
   PresenceApi,
   ReceiptsApi,
   SessionsApi,
+  ThreadsApi,
   TypingApi,
   UsersApi,
 } from './client-api';
+export { applyQuoteDeletion, applyThreadReply, applyUpdate, isUpdate, type ApplyOptions } from './apply-update';
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
@@ -31,7 +33,10 @@ export type {
   ConversationResponseBody,
   ConversationsResponseBody,
   HistoryResponseBody,
+  PinsResponseBody,
   PresenceResponseBody,
+  ReactionUsersResponseBody,
+  ThreadsResponseBody,
   SendMessageResponseBody,
   SessionsResponseBody,
   UserResponseBody,
@@ -59,6 +64,14 @@ export type {
   Member,
   Message,
   MessageContent,
+  Mentions,
+  ReactionSummary,
+  ReplyRef,
+  ForwardRef,
+  ThreadSummary,
+  ThreadListing,
+  UpdateContent,
+  UpdateAction,
   Presence,
   PresenceStatus,
   Role,

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Message } from '@parley/protocol';
+import type { Message, SendableContent } from '@parley/protocol';
 import { ParleyError, localError } from './errors';
 import { msg } from './fake-socket.test-helper';
 import { Outbox, type OutboxEntry, type SendAck } from './outbox';
+
+const textOf = (content: SendableContent): string => (content.type === 'text' ? content.text : '');
 
 interface Call {
   entry: OutboxEntry;
@@ -47,13 +49,13 @@ describe('Outbox', () => {
     const p2 = outbox.enqueue('c', text('two'));
     const p3 = outbox.enqueue('d', text('other'));
     expect(calls).toHaveLength(0);
-    expect(outbox.pending().map((e) => e.content.text)).toEqual(['one', 'two', 'other']);
+    expect(outbox.pending().map((e) => textOf(e.content))).toEqual(['one', 'two', 'other']);
     outbox.setOnline(true);
     // c sends "one" only; d progresses independently.
-    expect(calls.map((c) => c.entry.content.text)).toEqual(['one', 'other']);
+    expect(calls.map((c) => textOf(c.entry.content))).toEqual(['one', 'other']);
     const m1 = ack(calls[0]);
     await expect(p1).resolves.toEqual(m1);
-    expect(calls.map((c) => c.entry.content.text)).toEqual(['one', 'other', 'two']);
+    expect(calls.map((c) => textOf(c.entry.content))).toEqual(['one', 'other', 'two']);
     ack(calls[2]);
     ack(calls[1]);
     await expect(p2).resolves.toMatchObject({ conversationId: 'c', seq: 2 });

@@ -20,6 +20,10 @@ export interface OutboxEntry {
   readonly clientId: string;
   readonly conversationId: string;
   readonly content: SendableContent;
+  /** The message this one quotes. */
+  readonly replyTo?: string;
+  /** The root of the thread this reply belongs to. */
+  readonly threadId?: string;
   /** When the app sent it (local clock, epoch ms). */
   readonly queuedAt: number;
   /** Send attempts so far. */
@@ -71,9 +75,15 @@ export class Outbox {
 
   /**
    * Queues a message; resolves with the stored message once acknowledged. Queuing
-   * the same client id twice returns the first promise.
+   * the same client id twice returns the first promise. `refs` quote a message
+   * (`replyTo`) or put the message in a thread (`threadId`).
    */
-  enqueue(conversationId: string, content: SendableContent, clientId: string = newClientId()): Promise<Message> {
+  enqueue(
+    conversationId: string,
+    content: SendableContent,
+    clientId: string = newClientId(),
+    refs: { replyTo?: string | undefined; threadId?: string | undefined } = {},
+  ): Promise<Message> {
     const existing = this.find(clientId);
     if (existing !== undefined) return existing.promise;
     let resolve!: (message: Message) => void;
@@ -85,7 +95,15 @@ export class Outbox {
     // The failure is also reported through onRejected: an app that fires and
     // forgets must not crash on an unhandled rejection.
     promise.catch(() => undefined);
-    const entry: OutboxEntry = { clientId, conversationId, content, queuedAt: this.timers.now(), attempts: 0 };
+    const entry: OutboxEntry = {
+      clientId,
+      conversationId,
+      content,
+      ...(refs.replyTo === undefined ? {} : { replyTo: refs.replyTo }),
+      ...(refs.threadId === undefined ? {} : { threadId: refs.threadId }),
+      queuedAt: this.timers.now(),
+      attempts: 0,
+    };
     this.queue(conversationId).slots.push({ entry, resolve, reject, promise });
     this.pump(conversationId);
     return promise;

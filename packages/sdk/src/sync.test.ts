@@ -10,12 +10,29 @@ function summary(id: string, lastSeq: number): ConversationSummary {
     id,
     kind: 'group',
     title: id,
+    topic: null,
+    description: null,
+    visibility: 'private',
+    postPolicy: 'everyone',
+    slowModeSeconds: 0,
     createdAt: 1,
     lastSeq,
     lastActivityAt: 1,
+    memberCount: 0,
     members: [],
   };
-  return { conversation, lastMessage: null, unreadCount: 0, readSeq: 0, deliveredSeq: 0 };
+  return {
+    conversation,
+    lastMessage: null,
+    unreadCount: 0,
+    mentionCount: 0,
+    readSeq: 0,
+    deliveredSeq: 0,
+    role: 'member',
+    notifyLevel: 'all',
+    markedUnread: false,
+    mutedUntil: null,
+  };
 }
 
 const seqs = (messages: Message[]) => messages.map((m) => `${m.conversationId}${m.seq}`);
