@@ -95,6 +95,10 @@ describe('groups and roles', () => {
     expect(
       (await api<ErrorBody>('PATCH', `${route}/members/${owner!.user.id}`, admin!.token, { role: 'member' })).body.error
         .code,
+    ).toBe('forbidden'); // only the owner changes roles (the matrix checks the role first)
+    expect(
+      (await api<ErrorBody>('PATCH', `${route}/members/${admin!.user.id}`, owner!.token, { role: 'owner' })).body.error
+        .code,
     ).toBe('invalid_operation');
 
     // Renaming and adding: admins and owner, not members, not outsiders.

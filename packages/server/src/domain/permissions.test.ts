@@ -1,82 +1,177 @@
-/** The role matrix of groups and directs: every operation x every role, including "not a member". */
-import type { ConversationKind, Role } from '@parley/protocol';
+/**
+ * The authorization matrix: every operation x every role (and "not a member") for
+ * direct conversations, groups, discussion channels and broadcast channels, written
+ * out by hand so that a change to `authorize()` must change this table too. A banned
+ * user is not a member (the services answer `banned` instead of `not_member`, see
+ * test/moderation.test.ts). docs/protocol.md prints the same matrix, generated.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Role } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  canAddMembers,
-  canLeave,
-  canPost,
-  canRead,
-  canRemoveMember,
-  canRename,
-  canSetRole,
-  nextOwner,
-} from './permissions';
+import { atLeast, authorize, MODERATING_ROLES, nextOwner, ROLES, type Operation } from './permissions';
+import { cell, OPERATIONS, permissionMatrixMarkdown, SETTINGS } from './permissions-table';
 
-const roles: (Role | undefined)[] = ['owner', 'admin', 'member', undefined];
-const label = (r: Role | undefined) => r ?? 'non-member';
+/** One letter per column: owner, admin, moderator, member, readonly, not a member. */
+type Row = string;
+const code: Record<string, string | null> = {
+  '+': null,
+  f: 'forbidden',
+  n: 'not_member',
+  i: 'invalid_operation',
+};
 
-describe('group permissions', () => {
-  const kind: ConversationKind = 'group';
-  const expected = {
-    read: { owner: null, admin: null, member: null, 'non-member': 'not_member' },
-    post: { owner: null, admin: null, member: null, 'non-member': 'not_member' },
-    rename: { owner: null, admin: null, member: 'forbidden', 'non-member': 'not_member' },
-    add: { owner: null, admin: null, member: 'forbidden', 'non-member': 'not_member' },
-    leave: { owner: null, admin: null, member: null, 'non-member': 'not_member' },
-  } as const;
-  for (const role of roles) {
-    it(`${label(role)}`, () => {
-      expect(canRead({ role })).toBe(expected.read[label(role)]);
-      expect(canPost({ role })).toBe(expected.post[label(role)]);
-      expect(canRename(kind, { role })).toBe(expected.rename[label(role)]);
-      expect(canAddMembers(kind, { role })).toBe(expected.add[label(role)]);
-      expect(canLeave(kind, { role })).toBe(expected.leave[label(role)]);
-    });
+// Targeted operations (kick, ban, mute, setRole) here aim at a read-only member; setRole gives 'member'.
+const group: Record<Operation, Row> = {
+  read: '+++++n',
+  post: '++++fn',
+  react: '+++++n',
+  report: '+++++n',
+  editOwn: '++++fn',
+  deleteOwn: '+++++n',
+  deleteAny: '+++ffn',
+  pin: '+++ffn',
+  mentionAll: '++++fn',
+  bypassSlowMode: '+++ffn',
+  addMembers: '++fffn',
+  editSettings: '++fffn',
+  manageInvites: '++fffn',
+  viewReports: '+++ffn',
+  kick: '+++ffn',
+  ban: '+++ffn',
+  mute: '+++ffn',
+  setRole: '+ffffn',
+  leave: '+++++n',
+};
+
+const discussion: Record<Operation, Row> = { ...group, mentionAll: '+++ffn' };
+
+const broadcast: Record<Operation, Row> = { ...discussion, post: '++fffn', editOwn: '++fffn' };
+
+/** Direct conversations: only members (role 'member') and outsiders. */
+const direct: Record<Operation, string> = {
+  read: '+n',
+  post: '+n',
+  react: '+n',
+  report: '+n',
+  editOwn: '+n',
+  deleteOwn: '+n',
+  deleteAny: 'in',
+  pin: '+n',
+  mentionAll: 'in',
+  bypassSlowMode: 'in',
+  addMembers: 'in',
+  editSettings: 'in',
+  manageInvites: 'in',
+  viewReports: 'in',
+  kick: 'in',
+  ban: 'in',
+  mute: 'in',
+  setRole: 'in',
+  leave: 'in',
+};
+
+const columns: (Role | undefined)[] = [...ROLES, undefined];
+const expected = {
+  group,
+  'channel (discussion)': discussion,
+  'channel (broadcast)': broadcast,
+  direct,
+} as const;
+
+describe('authorize: every operation x every role', () => {
+  it('covers every operation', () => {
+    expect([...OPERATIONS].sort()).toEqual(Object.keys(group).sort());
+  });
+
+  for (const setting of SETTINGS) {
+    const table = expected[setting.label as keyof typeof expected];
+    const roles = setting.kind === 'direct' ? ['member' as const, undefined] : columns;
+    for (const operation of OPERATIONS) {
+      it(`${setting.label}: ${operation}`, () => {
+        const row = table[operation];
+        const actual = roles.map((role) =>
+          authorize(operation, {
+            kind: setting.kind,
+            postPolicy: setting.postPolicy,
+            role,
+            targetRole: 'readonly',
+            self: false,
+            newRole: 'member',
+          }),
+        );
+        expect(actual).toEqual([...row].map((letter) => code[letter]));
+      });
+    }
+  }
+});
+
+describe('targeted operations: the actor must outrank the target', () => {
+  const targets: (Role | undefined)[] = [...ROLES, undefined];
+  // rows: actor; columns: target owner, admin, moderator, member, readonly, not a member
+  const kickBanMute: Record<Role, Row> = {
+    owner: 'f+++++',
+    admin: 'ff++++',
+    moderator: 'fff+++',
+    member: 'ffffff',
+    readonly: 'ffffff',
+  };
+  for (const operation of ['kick', 'ban', 'mute'] as const) {
+    for (const kind of ['group', 'channel'] as const) {
+      it(`${operation} in a ${kind}`, () => {
+        for (const actor of ROLES) {
+          const actual = targets.map((targetRole) =>
+            authorize(operation, { kind, postPolicy: 'everyone', role: actor, targetRole, self: false }),
+          );
+          expect([actor, actual]).toEqual([actor, [...kickBanMute[actor]].map((l) => code[l])]);
+        }
+        expect(authorize(operation, { kind, postPolicy: 'everyone', role: undefined, targetRole: 'member' })).toBe(
+          'not_member',
+        );
+      });
+    }
   }
 
-  it('removal: strictly higher rank and at least admin; never yourself', () => {
-    const table: Record<string, Record<string, string | null>> = {};
-    for (const actor of roles) {
-      for (const target of roles) {
-        (table[label(actor)] ??= {})[label(target)] = canRemoveMember(kind, { role: actor }, { role: target }, false);
+  it('nobody kicks, bans, mutes or re-roles themselves', () => {
+    for (const operation of ['kick', 'ban', 'mute', 'setRole'] as const) {
+      expect(
+        authorize(operation, {
+          kind: 'channel',
+          postPolicy: 'everyone',
+          role: 'owner',
+          targetRole: 'owner',
+          self: true,
+        }),
+      ).toBe('invalid_operation');
+    }
+  });
+
+  it('setRole: only the owner, never to or from owner', () => {
+    const facts = { kind: 'group' as const, postPolicy: 'everyone' as const };
+    for (const newRole of ['admin', 'moderator', 'member', 'readonly'] as const) {
+      for (const targetRole of ['admin', 'moderator', 'member', 'readonly'] as const) {
+        expect(authorize('setRole', { ...facts, role: 'owner', targetRole, newRole })).toBeNull();
+        expect(authorize('setRole', { ...facts, role: 'admin', targetRole, newRole })).toBe('forbidden');
       }
     }
-    expect(table).toEqual({
-      owner: { owner: 'forbidden', admin: null, member: null, 'non-member': null },
-      admin: { owner: 'forbidden', admin: 'forbidden', member: null, 'non-member': null },
-      member: { owner: 'forbidden', admin: 'forbidden', member: 'forbidden', 'non-member': null },
-      'non-member': { owner: 'not_member', admin: 'not_member', member: 'not_member', 'non-member': 'not_member' },
-    });
-    expect(canRemoveMember(kind, { role: 'owner' }, { role: 'owner' }, true)).toBe('invalid_operation');
-  });
-
-  it('roles: only the owner, never to or from owner, never your own', () => {
-    expect(canSetRole(kind, { role: 'owner' }, { role: 'member' }, 'admin', false)).toBeNull();
-    expect(canSetRole(kind, { role: 'owner' }, { role: 'admin' }, 'member', false)).toBeNull();
-    expect(canSetRole(kind, { role: 'admin' }, { role: 'member' }, 'admin', false)).toBe('forbidden');
-    expect(canSetRole(kind, { role: 'member' }, { role: 'member' }, 'admin', false)).toBe('forbidden');
-    expect(canSetRole(kind, { role: undefined }, { role: 'member' }, 'admin', false)).toBe('not_member');
-    expect(canSetRole(kind, { role: 'owner' }, { role: 'member' }, 'owner', false)).toBe('invalid_operation');
-    expect(canSetRole(kind, { role: 'owner' }, { role: 'owner' }, 'admin', true)).toBe('invalid_operation');
+    expect(authorize('setRole', { ...facts, role: 'owner', targetRole: 'member', newRole: 'owner' })).toBe(
+      'invalid_operation',
+    );
+    expect(authorize('setRole', { ...facts, role: 'admin', targetRole: 'member', newRole: 'owner' })).toBe('forbidden');
   });
 });
 
-describe('direct permissions', () => {
-  it('members read and post; nobody renames, adds, removes, changes roles or leaves', () => {
-    expect(canPost({ role: 'member' })).toBeNull();
-    expect(canRename('direct', { role: 'member' })).toBe('invalid_operation');
-    expect(canAddMembers('direct', { role: 'member' })).toBe('invalid_operation');
-    expect(canRemoveMember('direct', { role: 'member' }, { role: 'member' }, false)).toBe('invalid_operation');
-    expect(canSetRole('direct', { role: 'member' }, { role: 'member' }, 'admin', false)).toBe('invalid_operation');
-    expect(canLeave('direct', { role: 'member' })).toBe('invalid_operation');
+describe('role helpers', () => {
+  it('reports go to moderators, admins and the owner', () => {
+    expect([...MODERATING_ROLES].sort()).toEqual(['admin', 'moderator', 'owner']);
+    expect(atLeast('admin', 'moderator')).toBe(true);
+    expect(atLeast('member', 'moderator')).toBe(false);
   });
-});
 
-describe('nextOwner', () => {
-  it('prefers the longest-standing admin, then the longest-standing member', () => {
+  it('nextOwner prefers rank, then the longest-standing', () => {
     expect(
       nextOwner([
         { userId: 'm1', role: 'member', joinedAt: 1 },
+        { userId: 'd1', role: 'moderator', joinedAt: 2 },
         { userId: 'a2', role: 'admin', joinedAt: 5 },
         { userId: 'a1', role: 'admin', joinedAt: 3 },
       ])?.userId,
@@ -84,9 +179,35 @@ describe('nextOwner', () => {
     expect(
       nextOwner([
         { userId: 'm2', role: 'member', joinedAt: 9 },
+        { userId: 'r1', role: 'readonly', joinedAt: 1 },
         { userId: 'm1', role: 'member', joinedAt: 2 },
       ])?.userId,
     ).toBe('m1');
     expect(nextOwner([])).toBeUndefined();
+  });
+});
+
+describe('docs/protocol.md', () => {
+  const start = '<!-- permission-matrix:start (generated from authorize(); PARLEY_UPDATE_DOCS=1 to refresh) -->';
+  const end = '<!-- permission-matrix:end -->';
+  const path = new URL('../../../../docs/protocol.md', import.meta.url);
+
+  it('prints the matrix authorize() implements', () => {
+    const doc = readFileSync(path, 'utf8');
+    const table = `${start}\n\n${permissionMatrixMarkdown()}\n\n${end}`;
+    const from = doc.indexOf(start);
+    const to = doc.indexOf(end);
+    if (process.env.PARLEY_UPDATE_DOCS === '1' && from >= 0 && to > from) {
+      writeFileSync(path, doc.slice(0, from) + table + doc.slice(to + end.length));
+      return;
+    }
+    expect(from).toBeGreaterThanOrEqual(0);
+    expect(doc.slice(from, to + end.length)).toBe(table);
+  });
+
+  it('the generated cells agree with the hand-written table', () => {
+    expect(cell('post', SETTINGS[2]!, 'moderator')).toBe('`forbidden`');
+    expect(cell('read', SETTINGS[0]!, undefined)).toBe('`not_member`');
+    expect(cell('read', SETTINGS[0]!, 'readonly')).toBe('yes');
   });
 });

@@ -246,6 +246,11 @@ export interface Store {
   listMembers(conversationId: string, options: { cursor?: string; limit: number }): Promise<Page<Member>>;
   /** User ids of the members with one of these roles (moderation notices). */
   listMembersWithRoles(conversationId: string, roles: readonly Role[]): Promise<string[]>;
+  /**
+   * Who inherits ownership when the owner leaves: the highest-ranked, longest-standing
+   * member other than `exceptUserId` (one indexed query; a channel never loads its members).
+   */
+  findHeir(conversationId: string, exceptUserId: string): Promise<Member | undefined>;
   setMemberMute(conversationId: string, userId: string, until: number | null): Promise<void>;
   setNotifyLevel(conversationId: string, userId: string, level: NotifyLevel): Promise<void>;
   /** Marks unread from `seq` on (null clears); reading past it clears it too (advanceReadCursor). */

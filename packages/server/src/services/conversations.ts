@@ -1,23 +1,29 @@
 /**
- * Direct and group conversations: create, rename, membership and roles. Every
- * change is written together with a system message in the conversation's
- * sequence (so devices see it in order with the messages), then published.
+ * Direct, group and channel conversations: create, settings, joining, membership and
+ * roles. Every change is written together with a system message in the conversation's
+ * sequence (P5: devices see it in order with the messages), then published.
+ *
+ * Authorization reads the actor's own member row (`getMemberRecord`), never the member
+ * list: a channel's `members` is empty and may stand for 100,000 people. A non-member
+ * with an active ban is told `banned` (with its expiry) rather than `not_member`.
  */
-import type { Conversation, ConversationSummary, Role, SystemContent } from '@parley/protocol';
+import type {
+  ChannelListing,
+  Conversation,
+  ConversationSettings,
+  ConversationSummary,
+  Member,
+  NotifyLevel,
+  PostPolicy,
+  Role,
+  SystemContent,
+  Visibility,
+} from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { directKey, newId } from '../domain/ids';
-import {
-  canAddMembers,
-  canLeave,
-  canRead,
-  canRemoveMember,
-  canRename,
-  canSetRole,
-  nextOwner,
-  type Refusal,
-} from '../domain/permissions';
+import { authorize, type Facts, type Operation, type Refusal } from '../domain/permissions';
 import { topics } from '../ports/bus';
-import type { Store } from '../ports/store';
+import type { ConversationPatch, MemberRecord, Page, Store } from '../ports/store';
 import type { AuthContext } from './accounts';
 import type { ContactService } from './contacts';
 import type { ServiceDeps } from './deps';
@@ -32,27 +38,83 @@ export function refuse(refusal: Refusal | null): void {
   if (refusal) throw new AppError(refusal, refusalMessages[refusal]);
 }
 
+/** A conversation and the actor's member row (undefined: not a member). */
+export interface Access {
+  conversation: Conversation;
+  member: MemberRecord | undefined;
+}
+
+export interface CreateChannelInput {
+  title: string;
+  visibility: Visibility;
+  postPolicy?: PostPolicy | undefined;
+  topic?: string | undefined;
+  description?: string | undefined;
+  memberIds?: readonly string[] | undefined;
+}
+
+export type ConversationUpdate = ConversationSettings & { title?: string | undefined };
+
+type Recorded = { conversation: Conversation; message: Awaited<ReturnType<Store['appendMessage']>>['message'] };
+
 export class ConversationService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly contacts: ContactService,
   ) {}
 
-  /** Loads a conversation the actor can see; a non-member gets `not_found` unless told otherwise. */
+  /** Loads a conversation; `not_found` when it does not exist. */
   async load(conversationId: string): Promise<Conversation> {
     const conversation = await this.deps.store.getConversation(conversationId);
     if (!conversation) throw new AppError('not_found', 'No such conversation.');
     return conversation;
   }
 
-  private roleOf(conversation: Conversation, userId: string): Role | undefined {
-    return conversation.members.find((m) => m.userId === userId)?.role;
+  /** The conversation and the actor's own member row: two indexed reads whatever the size. */
+  async access(auth: AuthContext, conversationId: string): Promise<Access> {
+    const [conversation, member] = await Promise.all([
+      this.load(conversationId),
+      this.deps.store.getMemberRecord(conversationId, auth.user.id),
+    ]);
+    return { conversation, member };
+  }
+
+  /**
+   * Loads and authorizes one operation for the actor (see domain/permissions.ts). A
+   * non-member with an active ban gets `banned` with `details.expiresAt`.
+   */
+  async authorize(
+    auth: AuthContext,
+    conversationId: string,
+    operation: Operation,
+    facts: Partial<Pick<Facts, 'targetRole' | 'self' | 'newRole'>> = {},
+  ): Promise<Access & { member: MemberRecord }> {
+    const access = await this.access(auth, conversationId);
+    const { conversation, member } = access;
+    const refusal = authorize(operation, {
+      kind: conversation.kind,
+      postPolicy: conversation.postPolicy,
+      role: member?.role,
+      ...facts,
+    });
+    if (refusal === 'not_member') await this.checkNotBanned(conversationId, auth.user.id);
+    refuse(refusal);
+    if (!member) throw new AppError('not_member', refusalMessages.not_member);
+    return { conversation, member };
+  }
+
+  /** @throws AppError('banned') while the user has an active ban in the conversation. */
+  async checkNotBanned(conversationId: string, userId: string): Promise<void> {
+    const ban = await this.deps.store.getActiveBan(conversationId, userId, this.deps.clock.now());
+    if (ban) {
+      throw new AppError('banned', 'You are banned from this conversation.', {
+        details: { expiresAt: ban.expiresAt },
+      });
+    }
   }
 
   async get(auth: AuthContext, conversationId: string): Promise<Conversation> {
-    const conversation = await this.load(conversationId);
-    refuse(canRead({ role: this.roleOf(conversation, auth.user.id) }));
-    return conversation;
+    return (await this.authorize(auth, conversationId, 'read')).conversation;
   }
 
   /** Ids of the conversations the user belongs to (what a connection subscribes to). */
@@ -91,18 +153,32 @@ export class ConversationService {
     }
   }
 
-  private checkSize(count: number): void {
+  /** Groups are bounded by PARLEY_MAX_GROUP_MEMBERS; channels are not. */
+  private checkSize(conversation: Pick<Conversation, 'kind'>, count: number): void {
     const max = this.deps.limits.maxGroupMembers;
-    if (count > max) {
+    if (conversation.kind === 'group' && count > max) {
       throw new AppError('invalid_operation', `A group may have at most ${max} members.`, {
         details: { maxGroupMembers: max },
       });
     }
   }
 
+  /** Banned users cannot be added (nor join, nor accept an invite). */
+  private async checkNoneBanned(conversationId: string, userIds: readonly string[]): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const userId of userIds) {
+      const ban = await this.deps.store.getActiveBan(conversationId, userId, now);
+      if (ban) {
+        throw new AppError('banned', 'This user is banned from this conversation.', {
+          details: { userId, expiresAt: ban.expiresAt },
+        });
+      }
+    }
+  }
+
   async createGroup(auth: AuthContext, title: string, memberIds: readonly string[]): Promise<Conversation> {
     const others = [...new Set(memberIds)].filter((id) => id !== auth.user.id);
-    this.checkSize(others.length + 1);
+    this.checkSize({ kind: 'group' }, others.length + 1);
     await this.checkUsersExist(others);
     const now = this.deps.clock.now();
     const id = newId('c', now);
@@ -123,24 +199,150 @@ export class ConversationService {
     return result.conversation;
   }
 
-  async rename(auth: AuthContext, conversationId: string, title: string): Promise<Conversation> {
-    const conversation = await this.load(conversationId);
-    refuse(canRename(conversation.kind, { role: this.roleOf(conversation, auth.user.id) }));
+  /** A channel; the creator is its owner, `memberIds` (at most 1000) join as members. */
+  async createChannel(auth: AuthContext, input: CreateChannelInput): Promise<Conversation> {
+    const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== auth.user.id);
+    await this.checkUsersExist(others);
+    const now = this.deps.clock.now();
+    const id = newId('c', now);
+    const title = input.title.trim();
+    if (title === '') throw new AppError('bad_request', 'The title is empty.');
     const result = await this.deps.store.transaction(async (tx) => {
-      await tx.setConversationTitle(conversationId, title.trim());
-      return this.record(tx, conversationId, auth.user.id, { type: 'system', action: 'renamed', title: title.trim() });
+      await tx.createConversation(
+        {
+          id,
+          kind: 'channel',
+          title,
+          directKey: null,
+          createdAt: now,
+          visibility: input.visibility,
+          postPolicy: input.postPolicy ?? 'everyone',
+          topic: input.topic ?? null,
+          description: input.description ?? null,
+        },
+        [{ userId: auth.user.id, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))],
+      );
+      return this.record(tx, id, auth.user.id, { type: 'system', action: 'created', userIds: others, title });
     });
-    await this.publishChange(result);
+    await this.announceToUsers(result.conversation, [auth.user.id, ...others]);
+    await this.publishMessage(result);
     return result.conversation;
   }
 
+  /** The public channel directory, most members first. */
+  async directory(
+    auth: AuthContext,
+    options: { query?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
+  ): Promise<Page<ChannelListing>> {
+    return this.deps.store.listPublicChannels(auth.user.id, {
+      limit: Math.min(options.limit ?? 50, 100),
+      ...(options.query === undefined ? {} : { query: options.query }),
+      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+    });
+  }
+
+  /** Joins a public channel (idempotent). Private channels take an invite; groups are joined by being added. */
+  async join(auth: AuthContext, conversationId: string): Promise<Conversation> {
+    const { conversation, member } = await this.access(auth, conversationId);
+    if (member) return conversation;
+    if (conversation.kind !== 'channel') {
+      throw new AppError('invalid_operation', 'Only channels can be joined; ask an admin to add you.');
+    }
+    await this.checkNotBanned(conversationId, auth.user.id);
+    if (conversation.visibility !== 'public') {
+      throw new AppError('forbidden', 'This channel is private: you need an invite.');
+    }
+    return this.admit(auth.user.id, conversation);
+  }
+
+  /**
+   * Makes a user a member (public join, accepted invite) with a `member.joined` system
+   * message. The caller has checked bans and the way in.
+   */
+  async admit(userId: string, conversation: Conversation): Promise<Conversation> {
+    this.checkSize(conversation, conversation.memberCount + 1);
+    const now = this.deps.clock.now();
+    const result = await this.deps.store.transaction(async (tx) => {
+      const added = await tx.addMembers(conversation.id, [{ userId, role: 'member' }], now);
+      if (added.length === 0) return null; // joined concurrently: nothing to record
+      return this.record(tx, conversation.id, userId, { type: 'system', action: 'member.joined', userIds: [userId] });
+    });
+    if (!result) return this.load(conversation.id);
+    await this.publishChange(result);
+    await this.announceToUsers(result.conversation, [userId]);
+    return result.conversation;
+  }
+
+  /** Renames (kept for the XMPP subject and older clients): `update` with a title. */
+  async rename(auth: AuthContext, conversationId: string, title: string): Promise<Conversation> {
+    return this.update(auth, conversationId, { title });
+  }
+
+  /**
+   * Changes the title and settings (owners and admins). A new title is a `renamed`
+   * system message, other changes one `settings.changed` with the changed values;
+   * values equal to the current ones are not changes, and no change records nothing.
+   */
+  async update(auth: AuthContext, conversationId: string, patch: ConversationUpdate): Promise<Conversation> {
+    const { conversation } = await this.authorize(auth, conversationId, 'editSettings');
+    if (conversation.kind !== 'channel' && (patch.visibility !== undefined || patch.postPolicy !== undefined)) {
+      throw new AppError('invalid_operation', 'Visibility and post policy apply to channels only.');
+    }
+    const title = patch.title?.trim();
+    if (title === '') throw new AppError('bad_request', 'The title is empty.');
+    const settings: ConversationSettings = {};
+    if (patch.topic !== undefined && patch.topic !== conversation.topic) settings.topic = patch.topic;
+    if (patch.description !== undefined && patch.description !== conversation.description) {
+      settings.description = patch.description;
+    }
+    if (patch.visibility !== undefined && patch.visibility !== conversation.visibility) {
+      settings.visibility = patch.visibility;
+    }
+    if (patch.postPolicy !== undefined && patch.postPolicy !== conversation.postPolicy) {
+      settings.postPolicy = patch.postPolicy;
+    }
+    if (patch.slowModeSeconds !== undefined && patch.slowModeSeconds !== conversation.slowModeSeconds) {
+      settings.slowModeSeconds = patch.slowModeSeconds;
+    }
+    const renamed = title !== undefined && title !== conversation.title;
+    const changed = Object.keys(settings).length > 0;
+    if (!renamed && !changed) return conversation;
+    const results = await this.deps.store.transaction(async (tx) => {
+      const storePatch: ConversationPatch = { ...settings, ...(renamed ? { title } : {}) };
+      await tx.updateConversation(conversationId, storePatch);
+      const recorded: Recorded[] = [];
+      if (renamed) {
+        recorded.push(
+          await this.record(tx, conversationId, auth.user.id, { type: 'system', action: 'renamed', title }),
+        );
+      }
+      if (changed) {
+        recorded.push(
+          await this.record(tx, conversationId, auth.user.id, { type: 'system', action: 'settings.changed', settings }),
+        );
+      }
+      return recorded;
+    });
+    const last = results.at(-1);
+    if (!last) return conversation;
+    await this.deps.bus.publish(topics.conversation(conversationId), {
+      v: 1,
+      type: 'conversation.updated',
+      conversation: last.conversation,
+    });
+    for (const result of results) await this.publishMessage(result);
+    return last.conversation;
+  }
+
   async addMembers(auth: AuthContext, conversationId: string, userIds: readonly string[]): Promise<Conversation> {
-    const conversation = await this.load(conversationId);
-    refuse(canAddMembers(conversation.kind, { role: this.roleOf(conversation, auth.user.id) }));
-    const wanted = [...new Set(userIds)].filter((id) => !this.roleOf(conversation, id));
+    const { conversation } = await this.authorize(auth, conversationId, 'addMembers');
+    const requested = [...new Set(userIds)];
+    const existing = await Promise.all(requested.map((id) => this.deps.store.getMember(conversationId, id)));
+    const wanted = requested.filter((_, i) => !existing[i]);
     if (wanted.length === 0) return conversation;
-    this.checkSize(conversation.members.length + wanted.length);
+    this.checkSize(conversation, conversation.memberCount + wanted.length);
     await this.checkUsersExist(wanted);
+    await this.checkNoneBanned(conversationId, wanted);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {
       const added = await tx.addMembers(
@@ -148,24 +350,35 @@ export class ConversationService {
         wanted.map((userId) => ({ userId, role: 'member' as const })),
         now,
       );
+      if (added.length === 0) return null;
       return this.record(tx, conversationId, auth.user.id, { type: 'system', action: 'member.added', userIds: added });
     });
+    if (!result) return this.load(conversationId);
     await this.publishChange(result);
     await this.announceToUsers(result.conversation, wanted);
     return result.conversation;
   }
 
+  /** Loads the target's member row and authorizes a targeted operation (kick, ban, mute, setRole). */
+  async authorizeOnMember(
+    auth: AuthContext,
+    conversationId: string,
+    operation: Operation,
+    targetId: string,
+    newRole?: Role,
+  ): Promise<Access & { member: MemberRecord; target: Member | undefined }> {
+    const target = await this.deps.store.getMember(conversationId, targetId);
+    const access = await this.authorize(auth, conversationId, operation, {
+      targetRole: target?.role,
+      self: targetId === auth.user.id,
+      ...(newRole === undefined ? {} : { newRole }),
+    });
+    return { ...access, target };
+  }
+
+  /** Removes (kicks) a member; they may come back (join, invite), unlike a ban. */
   async removeMember(auth: AuthContext, conversationId: string, userId: string): Promise<void> {
-    const conversation = await this.load(conversationId);
-    const target = this.roleOf(conversation, userId);
-    refuse(
-      canRemoveMember(
-        conversation.kind,
-        { role: this.roleOf(conversation, auth.user.id) },
-        { role: target },
-        userId === auth.user.id,
-      ),
-    );
+    const { target } = await this.authorizeOnMember(auth, conversationId, 'kick', userId);
     if (!target) throw new AppError('not_found', 'This user is not a member.');
     const result = await this.deps.store.transaction(async (tx) => {
       await tx.removeMember(conversationId, userId);
@@ -176,23 +389,13 @@ export class ConversationService {
       });
     });
     await this.publishChange(result);
-    await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'conversation.removed', conversationId, userId });
+    await this.publishRemoved(conversationId, userId);
   }
 
   async setRole(auth: AuthContext, conversationId: string, userId: string, role: Role): Promise<Conversation> {
-    const conversation = await this.load(conversationId);
-    const target = this.roleOf(conversation, userId);
-    refuse(
-      canSetRole(
-        conversation.kind,
-        { role: this.roleOf(conversation, auth.user.id) },
-        { role: target },
-        role,
-        userId === auth.user.id,
-      ),
-    );
+    const { conversation, target } = await this.authorizeOnMember(auth, conversationId, 'setRole', userId, role);
     if (!target) throw new AppError('not_found', 'This user is not a member.');
-    if (target === role) return conversation;
+    if (target.role === role) return conversation;
     const result = await this.deps.store.transaction(async (tx) => {
       await tx.setMemberRole(conversationId, userId, role);
       return this.record(tx, conversationId, auth.user.id, {
@@ -206,34 +409,72 @@ export class ConversationService {
     return result.conversation;
   }
 
-  /** Leaves a group; an owner who leaves hands ownership to the longest-standing admin, else member. */
+  /**
+   * Leaves; an owner who leaves hands ownership to the highest-ranked, longest-standing
+   * member (one query: a channel's members are never loaded).
+   */
   async leave(auth: AuthContext, conversationId: string): Promise<void> {
-    const conversation = await this.load(conversationId);
-    const role = this.roleOf(conversation, auth.user.id);
-    refuse(canLeave(conversation.kind, { role }));
+    const { member } = await this.authorize(auth, conversationId, 'leave');
     const result = await this.deps.store.transaction(async (tx) => {
       await tx.removeMember(conversationId, auth.user.id);
-      if (role === 'owner') {
-        const heir = nextOwner(conversation.members.filter((m) => m.userId !== auth.user.id));
-        if (heir) await tx.setMemberRole(conversationId, heir.userId, 'owner');
-      }
-      return this.record(tx, conversationId, auth.user.id, {
+      const left = await this.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.left',
         userIds: [auth.user.id],
       });
+      if (member.role !== 'owner') return [left];
+      const heir = await tx.findHeir(conversationId, auth.user.id);
+      if (!heir) return [left];
+      await tx.setMemberRole(conversationId, heir.userId, 'owner');
+      const handed = await this.record(tx, conversationId, auth.user.id, {
+        type: 'system',
+        action: 'member.role',
+        userIds: [heir.userId],
+        role: 'owner',
+      });
+      return [left, handed];
     });
-    await this.publishChange(result);
+    const last = result.at(-1);
+    if (last) {
+      await this.deps.bus.publish(topics.conversation(conversationId), {
+        v: 1,
+        type: 'conversation.updated',
+        conversation: last.conversation,
+      });
+    }
+    for (const entry of result) await this.publishMessage(entry);
+    await this.publishRemoved(conversationId, auth.user.id);
+  }
+
+  /** Your notification level for one conversation; your other devices get `member.updated`. */
+  async setNotifyLevel(auth: AuthContext, conversationId: string, level: NotifyLevel): Promise<void> {
+    const { member } = await this.authorize(auth, conversationId, 'read');
+    if (member.notifyLevel === level) return;
+    await this.deps.store.setNotifyLevel(conversationId, auth.user.id, level);
     await this.deps.bus.publish(topics.user(auth.user.id), {
       v: 1,
-      type: 'conversation.removed',
-      conversationId,
+      type: 'member.updated',
       userId: auth.user.id,
+      conversationId,
+      notifyLevel: level,
+    });
+  }
+
+  /** A page of members by user id (any member may list them; channels page 100,000 this way). */
+  async members(
+    auth: AuthContext,
+    conversationId: string,
+    options: { cursor?: string | undefined; limit?: number | undefined },
+  ): Promise<Page<Member>> {
+    await this.authorize(auth, conversationId, 'read');
+    return this.deps.store.listMembers(conversationId, {
+      limit: Math.min(options.limit ?? 100, 500),
+      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
     });
   }
 
   /** Appends a system message inside the caller's transaction and reloads the conversation. */
-  private async record(tx: Store, conversationId: string, actorId: string, content: SystemContent) {
+  async record(tx: Store, conversationId: string, actorId: string, content: SystemContent): Promise<Recorded> {
     const now = this.deps.clock.now();
     const id = newId('m', now);
     const { message } = await tx.appendMessage({
@@ -249,7 +490,7 @@ export class ConversationService {
     return { conversation, message };
   }
 
-  private async publishMessage(result: Awaited<ReturnType<ConversationService['record']>>): Promise<void> {
+  async publishMessage(result: Recorded): Promise<void> {
     await this.deps.bus.publish(topics.conversation(result.conversation.id), {
       v: 1,
       type: 'message.new',
@@ -257,14 +498,20 @@ export class ConversationService {
     });
   }
 
-  private async publishChange(result: Awaited<ReturnType<ConversationService['record']>>): Promise<void> {
+  /** `conversation.updated` to the members, then the system message. */
+  async publishChange(result: Recorded): Promise<void> {
     const topic = topics.conversation(result.conversation.id);
     await this.deps.bus.publish(topic, { v: 1, type: 'conversation.updated', conversation: result.conversation });
     await this.publishMessage(result);
   }
 
+  /** Tells a user who is no longer a member (their devices unsubscribe). */
+  async publishRemoved(conversationId: string, userId: string): Promise<void> {
+    await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'conversation.removed', conversationId, userId });
+  }
+
   /** Tells users (on their personal topic) about a conversation they now belong to. */
-  private async announceToUsers(conversation: Conversation, userIds: readonly string[]): Promise<void> {
+  async announceToUsers(conversation: Conversation, userIds: readonly string[]): Promise<void> {
     for (const userId of userIds) {
       await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'conversation.updated', conversation });
     }

@@ -8,20 +8,22 @@ import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
+import { ModerationService } from './moderation';
 import { PresenceService } from './presence';
 import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
-
 import { ThreadService } from './threads';
+
 export interface Services {
   accounts: AccountService;
   contacts: ContactService;
   conversations: ConversationService;
   messages: MessageService;
-  receipts: ReceiptService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
+  moderation: ModerationService;
+  receipts: ReceiptService;
   presence: PresenceService;
   search: SearchService;
   sync: SyncService;
@@ -31,14 +33,15 @@ export function createServices(deps: ServiceDeps): Services {
   const accounts = new AccountService(deps);
   const contacts = new ContactService(deps);
   const conversations = new ConversationService(deps, contacts);
+  const messages = new MessageService(deps, conversations, contacts);
   return {
     accounts,
-  const messages = new MessageService(deps, conversations, contacts);
     contacts,
     conversations,
     messages,
     messageChanges: new MessageChangeService(deps, conversations, messages),
     threads: new ThreadService(deps, conversations),
+    moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations),
     presence: new PresenceService(deps),
     search: new SearchService(deps, conversations),

@@ -215,6 +215,9 @@ export class KyselyStore implements Store {
   listMembersWithRoles(conversationId: string, roles: readonly Role[]): Promise<string[]> {
     return conversations.listMembersWithRoles(this.db, conversationId, roles);
   }
+  findHeir(conversationId: string, exceptUserId: string): Promise<Member | undefined> {
+    return conversations.findHeir(this.db, conversationId, exceptUserId);
+  }
   setMemberMute(conversationId: string, userId: string, until: number | null): Promise<void> {
     return conversations.setMemberMute(this.db, conversationId, userId, until);
   }
@@ -283,9 +286,6 @@ export class KyselyStore implements Store {
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]> {
     return messages.listMessages(this.db, conversationId, range);
   }
-
-  // search
-  searchMessages(query: Port.SearchQuery): Promise<Message[]> {
   withMyReactions(userId: string, list: Message[]): Promise<Message[]> {
     return decorate.withMyReactions(this.db, userId, list);
   }
@@ -327,6 +327,9 @@ export class KyselyStore implements Store {
   listThreads(userId: string, options: { conversationId?: string; limit: number }): Promise<Wire.ThreadListing[]> {
     return threads.listThreads(this.db, userId, options);
   }
+
+  // search
+  searchMessages(query: Port.SearchQuery): Promise<Message[]> {
     return searchMessages(this.ctx, query);
   }
 

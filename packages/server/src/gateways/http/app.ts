@@ -17,9 +17,11 @@ import type { Metrics } from '../../observability/metrics';
 import type { Services } from '../../services';
 import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
+import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
-import { registerConversationRoutes } from './routes-conversations';
 import { registerMessageRoutes } from './routes-messages';
+import { registerConversationRoutes } from './routes-conversations';
+import { registerModerationRoutes } from './routes-moderation';
 import { registerOpsRoutes } from './routes-ops';
 import { registerSearchRoutes } from './routes-search';
 import { registerWebRoutes } from './routes-web';
@@ -143,8 +145,10 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAccountRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
+  registerChannelRoutes(app, options);
+  registerModerationRoutes(app, options);
   registerSearchRoutes(app, options);
+  registerMessageRoutes(app, options);
   await registerWebRoutes(app, options.webDir ?? null);
   return app;
 }
-  registerMessageRoutes(app, options);

@@ -11,10 +11,10 @@ import {
   MemberParams,
   PresenceQuery,
   PresenceResponse,
-  RenameBody,
   SendMessageBody,
   SendMessageResponse,
   SetRoleBody,
+  UpdateConversationBody,
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
@@ -72,15 +72,15 @@ export function registerConversationRoutes(app: FastifyInstance, { services }: H
     }),
   );
 
-  // PATCH /v1/conversations/:conversationId
-  app.patch<ConvParams & { Body: Static<typeof RenameBody> }>(
+  // PATCH /v1/conversations/:conversationId (title and settings; each change is a system message)
+  app.patch<ConvParams & { Body: Static<typeof UpdateConversationBody> }>(
     '/v1/conversations/:conversationId',
-    { schema: { ...conv, body: RenameBody, response: { 200: ConversationResponse } } },
+    { schema: { ...conv, body: UpdateConversationBody, response: { 200: ConversationResponse } } },
     async (request) => ({
-      conversation: await services.conversations.rename(
+      conversation: await services.conversations.update(
         await authenticate(services, request),
         request.params.conversationId,
-        request.body.title,
+        request.body,
       ),
     }),
   );

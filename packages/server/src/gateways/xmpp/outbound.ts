@@ -84,7 +84,7 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
 /** A direct message as its recipient's resources see it; null when this resource must not get it. */
 export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
   const conversation = await conversationOf(ctx, message.conversationId);
-  if (conversation.kind === 'group') return delayed ? null : groupchatStanza(ctx, message, false);
+  if (conversation.kind !== 'direct') return delayed ? null : groupchatStanza(ctx, message, false);
   if (message.content.type !== 'text' || conversation.kind !== 'direct') return null;
   const body = el('body', {}, message.content.text);
   const sid = el('stanza-id', { xmlns: NS_SID, id: message.id, by: ctx.bareJid });

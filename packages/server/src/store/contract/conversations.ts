@@ -273,6 +273,15 @@ export function conversationsContract(h: Harness): void {
         [owner.id, mod.id, admin.id].sort(),
       );
       expect(await h.store.listMembersWithRoles(channel.id, [])).toEqual([]);
+      // The heir outranks everyone else (admin before the earlier-joined member); never the one leaving.
+      expect((await h.store.findHeir(channel.id, owner.id))?.userId).toBe(admin.id);
+      expect((await h.store.findHeir(channel.id, admin.id))?.userId).toBe(owner.id);
+      await h.store.setMemberRole(channel.id, admin.id, 'member');
+      expect((await h.store.findHeir(channel.id, owner.id))?.userId).toBe(mod.id);
+      await h.store.setMemberRole(channel.id, mod.id, 'member');
+      // Among equals, the longest-standing.
+      expect((await h.store.findHeir(channel.id, owner.id))?.userId).toBe(member.id);
+      expect(await h.store.findHeir(uid('missing'), owner.id)).toBeUndefined();
 
       const until = tick();
       await h.store.setMemberMute(channel.id, member.id, until);

@@ -321,6 +321,23 @@ export async function listMembersWithRoles(db: Db, conversationId: string, roles
   return rows.map((row) => row.user_id);
 }
 
+/** Rank order of domain/permissions.ts nextOwner: role first, then the earliest to join, then user id. */
+export async function findHeir(db: Db, conversationId: string, exceptUserId: string): Promise<Member | undefined> {
+  const row = await db
+    .selectFrom('members')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '!=', exceptUserId)
+    .orderBy(
+      sql`case role when 'owner' then 0 when 'admin' then 1 when 'moderator' then 2 when 'member' then 3 else 4 end`,
+    )
+    .orderBy('joined_at')
+    .orderBy('user_id')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toMember(row);
+}
+
 export async function listConversationIds(db: Db, userId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('members')

@@ -1,12 +1,15 @@
 /**
- * XEP-0045 Multi-User Chat = Parley groups, at the conference component
+ * XEP-0045 Multi-User Chat = Parley groups and channels, at the conference component
  * `conference.<domain>`: the room `<conversationId>@conference.<domain>` is the
- * group, its members are its occupants (nick = username), and a Parley role is
- * an affiliation and a room role (owner: owner/moderator, admin: admin/moderator,
- * member: member/participant). Rooms are members-only, non-anonymous, persistent
- * and logged (the archive is MAM, mam.ts). This file owns joining and leaving
- * (presence to room/nick), the component's disco, and the room's presence
- * changes when membership changes; muc-messages.ts owns groupchat both ways.
+ * group or channel, its members are its occupants (nick = username), and a Parley role
+ * is an affiliation and a room role (owner: owner/moderator, admin: admin/moderator,
+ * moderator: member/moderator, member: member/participant, readonly: member/visitor).
+ * Rooms are members-only, non-anonymous, persistent and logged (the archive is MAM,
+ * mam.ts). A channel's occupant list is not sent (it may hold 100,000 members): a
+ * joiner sees only itself, and membership changes reach it as system messages. This
+ * file owns joining and leaving (presence to room/nick), the component's disco, and
+ * the room's presence changes when membership changes; muc-messages.ts owns groupchat
+ * both ways.
  *
  * Joining sends, in XEP-0045 7.2 order: every member's presence, the joiner's
  * own (codes 110, 100, 170), the history (`<history maxstanzas|seconds|since/>`),
@@ -42,10 +45,15 @@ const ROOM_FEATURES = [
 const affiliations: Record<Role, { affiliation: string; role: string }> = {
   owner: { affiliation: 'owner', role: 'moderator' },
   admin: { affiliation: 'admin', role: 'moderator' },
+  moderator: { affiliation: 'member', role: 'moderator' },
   member: { affiliation: 'member', role: 'participant' },
+  readonly: { affiliation: 'member', role: 'visitor' },
 };
 
-/** The group a room JID names, for a member; non-members and non-groups get the XEP-0045 errors. */
+/** Groups and channels are rooms; direct conversations are not. */
+const isRoom = (conversation: Pick<Conversation, 'kind'>): boolean => conversation.kind !== 'direct';
+
+/** The group or channel a room JID names, for a member; others get the XEP-0045 errors. */
 export async function roomFor(ctx: XmppContext, to: string | undefined): Promise<Conversation> {
   const conversationId = ctx.jids.roomOf(parseJid(to));
   if (!conversationId) throw new StanzaError('item-not-found', 'cancel', 'no such room');
@@ -55,7 +63,7 @@ export async function roomFor(ctx: XmppContext, to: string | undefined): Promise
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // XEP-0045 7.2.6 and 7.2.8: a members-only room refuses others; rooms are never created here.
-    if (error.code === 'not_member' || error.code === 'forbidden') {
+    if (error.code === 'not_member' || error.code === 'forbidden' || error.code === 'banned') {
       throw new StanzaError('registration-required', 'auth', 'this room is for members of the group');
     }
     if (error.code === 'not_found') {
@@ -63,7 +71,7 @@ export async function roomFor(ctx: XmppContext, to: string | undefined): Promise
     }
     throw error;
   }
-  if (conversation.kind !== 'group') throw new StanzaError('item-not-found', 'cancel', 'not a group');
+  if (!isRoom(conversation)) throw new StanzaError('item-not-found', 'cancel', 'not a group or channel');
   return conversation;
 }
 
@@ -109,7 +117,11 @@ async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     for (const member of room.members) {
       if (member.userId !== ctx.auth.user.id) ctx.send(await occupantPresence(ctx, roomJid, member));
     }
-    const self = room.members.find((m) => m.userId === ctx.auth.user.id);
+    // A channel lists no members: the joiner's own row comes from the store.
+    const self =
+      room.kind === 'channel'
+        ? (await ctx.services.conversations.access(ctx.auth, room.id)).member
+        : room.members.find((m) => m.userId === ctx.auth.user.id);
     if (!self || !ctx.state.rooms.has(room.id)) return;
     ctx.send(await occupantPresence(ctx, roomJid, self, codes));
     const last = await sendHistory(ctx, room, limits);
@@ -151,7 +163,7 @@ function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
 
 /** Membership changed: joined resources see members arrive, leave, or change roles; a removed user is out. */
 export async function onRoomChanged(ctx: XmppContext, before: Conversation | undefined, after: Conversation) {
-  if (after.kind !== 'group' || !ctx.state.rooms.has(after.id)) return;
+  if (after.kind !== 'group' || !ctx.state.rooms.has(after.id)) return; // channels: system messages only
   const roomJid = ctx.jids.room(after.id);
   const old = new Map((before?.members ?? []).map((m) => [m.userId, m.role]));
   const still = new Set(after.members.map((m) => m.userId));
@@ -180,7 +192,7 @@ export function registerMuc(router: Router): void {
         return el(
           'query',
           { xmlns: NS_DISCO_INFO },
-          el('identity', { category: 'conference', type: 'text', name: 'Parley groups' }),
+          el('identity', { category: 'conference', type: 'text', name: 'Parley groups and channels' }),
           ...[NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC].map((f) => el('feature', { var: f })),
         );
       }
@@ -203,7 +215,7 @@ export function registerMuc(router: Router): void {
         await roomFor(ctx, iq.attrs.to); // occupants are not listed to disco (XEP-0045 6.5 allows it)
         return el('query', { xmlns: NS_DISCO_ITEMS });
       }
-      const groups = (await ctx.services.conversations.list(ctx.auth)).filter((s) => s.conversation.kind === 'group');
+      const groups = (await ctx.services.conversations.list(ctx.auth)).filter((s) => isRoom(s.conversation));
       return el(
         'query',
         { xmlns: NS_DISCO_ITEMS },
