@@ -51,8 +51,13 @@ export function MessageActions({ message, allowed }: { message: Message; allowed
     const below = b.bottom + 4;
     const top = below + m.height > window.innerHeight - 8 ? Math.max(8, b.top - m.height - 4) : below;
     setPlace({ top, left });
-    menu.current.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
   }, [open]);
+
+  // Once placed (and visible), the first item takes the focus.
+  const placed = place !== undefined;
+  useEffect(() => {
+    if (placed) menu.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+  }, [placed]);
 
   useEffect(() => {
     if (!open) return;
