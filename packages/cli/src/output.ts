@@ -62,9 +62,46 @@ async function describeSystem(message: Message, names: Names): Promise<string> {
 }
 
 /** One message as a line of text. */
+/** What an update entry did, e.g. `bob reacted 👍 to m_...`. */
+async function describeUpdate(message: Message, names: Names): Promise<string> {
+  if (message.content.type !== 'update') return '';
+  const { action, messageId, emoji, text } = message.content;
+  const actor = await names.get(message.senderId);
+  switch (action) {
+    case 'edited':
+      return `${actor} edited ${messageId}: ${text ?? ''}`;
+    case 'deleted':
+      return `${actor} deleted ${messageId}`;
+    case 'reaction.added':
+      return `${actor} reacted ${emoji ?? ''} to ${messageId}`;
+    case 'reaction.removed':
+      return `${actor} took back ${emoji ?? ''} from ${messageId}`;
+    case 'pinned':
+      return `${actor} pinned ${messageId}`;
+    case 'unpinned':
+      return `${actor} unpinned ${messageId}`;
+  }
+}
+
+/** Markers after the sender: a thread reply, a quote, a forward. */
+function markers(message: Message): string {
+  const parts: string[] = [];
+  if (message.threadId) parts.push(`(in thread ${message.threadId})`);
+  if (message.replyTo) parts.push(`(replying to [${message.replyTo.seq}])`);
+  if (message.forwardedFrom) parts.push('(forwarded)');
+  return parts.map((p) => ` ${p}`).join('');
+}
+
 export async function formatMessage(message: Message, names: Names): Promise<string> {
   const head = `[${message.seq}] ${formatTime(message.createdAt)}`;
-  if (message.content.type === 'text') return `${head} ${await names.get(message.senderId)}: ${message.content.text}`;
+  const content = message.content;
+  if (content.type === 'text') {
+    const edited = message.editedAt === undefined ? '' : ' (edited)';
+    const reactions = (message.reactions ?? []).map((r) => `${r.emoji}${r.count}`).join(' ');
+    return `${head} ${await names.get(message.senderId)}${markers(message)}: ${content.text}${edited}${reactions ? `  ${reactions}` : ''}`;
+  }
+  if (content.type === 'deleted') return `${head} ${await names.get(message.senderId)}: (deleted)`;
+  if (content.type === 'update') return `${head} * ${await describeUpdate(message, names)}`;
   return `${head} * ${await describeSystem(message, names)}`;
 }
 
