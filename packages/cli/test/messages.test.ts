@@ -31,7 +31,7 @@ describe('parley message changes', () => {
     expect((await env.run('ben', ['react', id, '👍'])).stdout).toMatch(/lunch at noon\?\s+👍1\n$/);
     expect((await env.run('ben', ['react', id, 'thumbs'])).code).toBe(1);
     expect((await env.run('ann', ['edit', id, 'lunch at one?'])).stdout).toMatch(
-      /ann: lunch at one\? \(edited\)  👍1\n$/,
+      /ann: lunch at one\? \(edited\) {2}👍1\n$/,
     );
     const notMine = await env.run('ben', ['edit', id, 'hijacked']);
     expect(notMine.code).toBe(1);
