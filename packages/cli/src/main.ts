@@ -4,10 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth';
+import { registerChannelCommands } from './commands/channel';
 import { registerConversationsCommand } from './commands/conversations';
 import { registerGroupCommands } from './commands/group';
 import { registerHistoryCommand } from './commands/history';
+import { registerInviteCommands } from './commands/invite';
 import { registerMessageChangeCommands } from './commands/message-changes';
+import { registerModerationCommands } from './commands/moderation';
 import { registerSearchCommand } from './commands/search';
 import { registerSendCommand } from './commands/send';
 import { registerStartCommand } from './commands/start';
@@ -33,6 +36,9 @@ registerSearchCommand(program);
 registerTailCommand(program);
 registerConversationsCommand(program);
 registerGroupCommands(program);
+registerChannelCommands(program);
+registerInviteCommands(program);
+registerModerationCommands(program);
 
 try {
   await program.parseAsync(process.argv);

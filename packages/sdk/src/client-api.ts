@@ -18,6 +18,7 @@ import type {
   UpdateProfileBody,
   User,
 } from '@parley/protocol';
+import type { Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
 import type { Connection } from './connection';
 import { ParleyError } from './errors';
 import type { HttpClient } from './http';
@@ -177,6 +178,24 @@ export class ConversationsApi {
   /** Leaves a group. */
   leave(conversationId: string): Promise<void> {
     return this.ctx.http.leave(conversationId);
+  }
+  /**
+   * Changes the title and settings (owners and admins): topic, description, and for
+   * channels visibility, post policy and slow mode. Each change is a system message.
+   */
+  async update(conversationId: string, patch: UpdateConversationBody): Promise<Conversation> {
+    return (await this.ctx.http.updateConversation(conversationId, patch)).conversation;
+  }
+  /** A page of members by user id (channels list no members in `Conversation.members`). */
+  members(
+    conversationId: string,
+    options: { cursor?: string; limit?: number } = {},
+  ): Promise<{ members: Member[]; nextCursor: string | null }> {
+    return this.ctx.http.members(conversationId, options);
+  }
+  /** Your notification level here; your other devices get `member.updated`. */
+  setNotifyLevel(conversationId: string, level: NotifyLevel): Promise<void> {
+    return this.ctx.http.setMemberSettings(conversationId, { notifyLevel: level });
   }
 }
 

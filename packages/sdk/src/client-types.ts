@@ -2,7 +2,16 @@
  * The public types of ParleyClient: its options, the events an app listens to and
  * the connection state it reports. Types only.
  */
-import type { Conversation, ConversationSummary, EventData, Limits, Message, Presence, User } from '@parley/protocol';
+import type {
+  Conversation,
+  ConversationSummary,
+  EventData,
+  Limits,
+  Message,
+  Presence,
+  Report,
+  User,
+} from '@parley/protocol';
 import type { BackoffOptions } from './backoff';
 import type { StopReason } from './connection';
 import type { ParleyError } from './errors';
@@ -82,6 +91,8 @@ export interface ClientEvents {
   receipt: EventData<'receipt'>;
   /** Your own state in a conversation changed (notification level, marked unread, a thread read), e.g. on another device. */
   'member.updated': EventData<'member.updated'>;
+  /** A member reported a message in a conversation you moderate (moderators, admins and the owner). */
+  report: Report;
   /** A user's presence changed. */
   presence: Presence;
   /** A user's profile changed. */

@@ -27,6 +27,7 @@ import { ParleyError, localError, toParleyError } from './errors';
 import { HttpClient, type AuthResponseBody } from './http';
 import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
+import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -86,6 +87,12 @@ export class ParleyClient {
   readonly account: AccountApi;
   /** Full-text search across your conversations. */
   readonly search: SearchApi;
+  /** Channels: create, the public directory, join. */
+  readonly channels: ChannelsApi;
+  /** Kick, ban, mute, reports. */
+  readonly moderation: ModerationApi;
+  /** Invite links. */
+  readonly invites: InvitesApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly http: HttpClient;
@@ -180,6 +187,9 @@ export class ParleyClient {
     this.sessions = new SessionsApi(ctx);
     this.account = new AccountApi(ctx);
     this.search = new SearchApi(ctx);
+    this.channels = new ChannelsApi(ctx);
+    this.moderation = new ModerationApi(ctx);
+    this.invites = new InvitesApi(ctx);
   }
 
   /**
@@ -367,6 +377,9 @@ export class ParleyClient {
         return;
       case 'member.updated':
         this.emitter.emit('member.updated', event.data);
+        return;
+      case 'report.new':
+        this.emitter.emit('report', event.data.report);
         return;
     }
   }

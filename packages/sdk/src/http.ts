@@ -31,6 +31,7 @@ import type {
   UserResponse,
   UsersResponse,
 } from '@parley/protocol';
+import type * as Wire from '@parley/protocol';
 import type { Static } from 'typebox';
 import { fromErrorBody, localError, ParleyError } from './errors';
 
@@ -214,6 +215,86 @@ export class HttpClient {
     query: { emoji: string; cursor?: string; limit?: number },
   ): Promise<ReactionUsersResponseBody> {
     return this.call('GET', `/v1/messages/${seg(messageId)}/reactions`, { query: { ...query } });
+  }
+  // ---- channels and moderation ----
+  /** POST /v1/channels */
+  createChannel(body: Wire.CreateChannelBody): Promise<ConversationResponseBody> {
+    return this.call('POST', '/v1/channels', { body });
+  }
+  /** GET /v1/channels?query&cursor&limit */
+  directory(query: Static<typeof Wire.DirectoryQuery> = {}): Promise<Static<typeof Wire.DirectoryResponse>> {
+    return this.call('GET', '/v1/channels', { query: { ...query } });
+  }
+  /** POST /v1/conversations/:conversationId/join */
+  join(conversationId: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/join`);
+  }
+  /** PATCH /v1/conversations/:conversationId (title and settings) */
+  updateConversation(conversationId: string, body: Wire.UpdateConversationBody): Promise<ConversationResponseBody> {
+    return this.call('PATCH', `/v1/conversations/${seg(conversationId)}`, { body });
+  }
+  /** GET /v1/conversations/:conversationId/members?cursor&limit */
+  members(conversationId: string, query: Wire.PageQuery = {}): Promise<Static<typeof Wire.MembersResponse>> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/members`, { query: { ...query } });
+  }
+  /** PUT /v1/conversations/:conversationId/settings */
+  setMemberSettings(conversationId: string, body: Wire.MemberSettingsBody): Promise<void> {
+    return this.call('PUT', `/v1/conversations/${seg(conversationId)}/settings`, { body });
+  }
+  /** POST /v1/conversations/:conversationId/bans */
+  ban(conversationId: string, body: Wire.BanBody): Promise<void> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/bans`, { body });
+  }
+  /** GET /v1/conversations/:conversationId/bans */
+  bans(conversationId: string): Promise<Static<typeof Wire.BansResponse>> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/bans`);
+  }
+  /** DELETE /v1/conversations/:conversationId/bans/:userId */
+  unban(conversationId: string, userId: string): Promise<void> {
+    return this.call('DELETE', `/v1/conversations/${seg(conversationId)}/bans/${seg(userId)}`);
+  }
+  /** POST /v1/conversations/:conversationId/mutes */
+  mute(conversationId: string, body: Wire.MuteBody): Promise<void> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/mutes`, { body });
+  }
+  /** DELETE /v1/conversations/:conversationId/mutes/:userId */
+  unmute(conversationId: string, userId: string): Promise<void> {
+    return this.call('DELETE', `/v1/conversations/${seg(conversationId)}/mutes/${seg(userId)}`);
+  }
+  /** POST /v1/conversations/:conversationId/reports */
+  report(conversationId: string, body: Wire.ReportBody): Promise<Static<typeof Wire.ReportResponse>> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/reports`, { body });
+  }
+  /** GET /v1/conversations/:conversationId/reports?state=open|all */
+  reports(
+    conversationId: string,
+    query: { state?: 'open' | 'all' } = {},
+  ): Promise<Static<typeof Wire.ReportsResponse>> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/reports`, { query: { ...query } });
+  }
+  /** POST /v1/conversations/:conversationId/reports/:reportId/resolve */
+  resolveReport(conversationId: string, reportId: string): Promise<Static<typeof Wire.ReportResponse>> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/reports/${seg(reportId)}/resolve`);
+  }
+  /** POST /v1/conversations/:conversationId/invites */
+  createInvite(conversationId: string, body: Wire.CreateInviteBody): Promise<Static<typeof Wire.InviteResponse>> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/invites`, { body });
+  }
+  /** GET /v1/conversations/:conversationId/invites */
+  invites(conversationId: string): Promise<Static<typeof Wire.InvitesResponse>> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/invites`);
+  }
+  /** DELETE /v1/conversations/:conversationId/invites/:code */
+  revokeInvite(conversationId: string, code: string): Promise<void> {
+    return this.call('DELETE', `/v1/conversations/${seg(conversationId)}/invites/${seg(code)}`);
+  }
+  /** GET /v1/invites/:code */
+  previewInvite(code: string): Promise<Static<typeof Wire.InvitePreviewResponse>> {
+    return this.call('GET', `/v1/invites/${seg(code)}`);
+  }
+  /** POST /v1/invites/:code/accept */
+  acceptInvite(code: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/invites/${seg(code)}/accept`);
   }
   /** GET /v1/presence?userIds=a,b */
   presence(userIds: readonly string[]): Promise<PresenceResponseBody> {

@@ -26,6 +26,7 @@ export {
 } from './client-api';
 export { applyQuoteDeletion, applyThreadReply, applyUpdate, isUpdate, type ApplyOptions } from './apply-update';
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
+export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
 export type {
