@@ -206,4 +206,20 @@ describe('reducers', () => {
     s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 3 });
     expect(s.conversations.c1).toMatchObject({ unread: 0, markedUnread: false });
   });
+
+  it('follows system changes about me: muted until, unmuted, my role', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    const sys = (seq: number, content: Extract<Message['content'], { type: 'system' }>): Message => ({
+      ...msg(seq),
+      content,
+    });
+    s = applyMessage(s, sys(1, { type: 'system', action: 'member.muted', userIds: ['u_me'], until: 5000 }));
+    expect(s.conversations.c1?.mutedUntil).toBe(5000);
+    s = applyMessage(s, sys(2, { type: 'system', action: 'member.unmuted', userIds: ['u_me'] }));
+    expect(s.conversations.c1?.mutedUntil).toBeNull();
+    s = applyMessage(s, sys(3, { type: 'system', action: 'member.role', userIds: ['u_me'], role: 'moderator' }));
+    expect(s.conversations.c1?.role).toBe('moderator');
+    s = applyMessage(s, sys(4, { type: 'system', action: 'member.muted', userIds: ['u_bob'], until: 9000 }));
+    expect(s.conversations.c1?.mutedUntil).toBeNull();
+  });
 });

@@ -217,11 +217,35 @@ export function applyMessage(state: AppState, message: Message): AppState {
   });
   if (threads !== state.threads) next = { ...next, threads };
   if (message.threadId !== undefined && !mine) next = noteThreadReply(next, message);
+  if (message.content.type === 'system' && fresh) next = applyMySeat(next, message);
   if (mine) next = { ...next, pending: next.pending.filter((p) => p.clientId !== message.clientId) };
   // A message ends its sender's typing indicator.
   const typing = next.typing[message.conversationId];
   if (typing?.[message.senderId] !== undefined) next = setTyping(next, message.conversationId, message.senderId, 0);
   return next;
+}
+
+/**
+ * A system change about me: a moderator muted or unmuted me, or my role changed (channels do not
+ * list their members, so the role comes from here).
+ */
+function applyMySeat(state: AppState, message: Message): AppState {
+  const content = message.content;
+  const current = state.conversations[message.conversationId];
+  if (content.type !== 'system' || current === undefined || !(content.userIds ?? []).includes(state.me.id))
+    return state;
+  switch (content.action) {
+    case 'member.muted':
+      return withConversation(state, message.conversationId, { ...current, mutedUntil: content.until ?? null });
+    case 'member.unmuted':
+      return withConversation(state, message.conversationId, { ...current, mutedUntil: null });
+    case 'member.role':
+      return content.role === undefined
+        ? state
+        : withConversation(state, message.conversationId, { ...current, role: content.role });
+    default:
+      return state;
+  }
 }
 
 function foldIntoThreads(
