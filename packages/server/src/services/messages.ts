@@ -230,6 +230,23 @@ export class MessageService {
     return { conversationId: message.conversationId, seq: message.seq };
   }
 
+  /** One message for a reader of its conversation, with their own reactions; `not_found` for anyone else. */
+  async get(auth: AuthContext, messageId: string): Promise<Message> {
+    const { store } = this.deps;
+    const message = await store.getMessage(messageId);
+    const member = message && (await store.getMemberRecord(message.conversationId, auth.user.id));
+    if (!message || !member) throw new AppError('not_found', 'No such message.');
+    const [mine] = await store.withMyReactions(auth.user.id, [message]);
+    return mine ?? message;
+  }
+
+  /** The emoji one user reacts with on a message the reader may read (XEP-0444 sends the whole set). */
+  async reactionsBy(auth: AuthContext, messageId: string, userId: string): Promise<string[]> {
+    const message = await this.get(auth, messageId);
+    const [theirs] = await this.deps.store.withMyReactions(userId, [message]);
+    return theirs?.myReactions ?? [];
+  }
+
   /**
    * A page of history in ascending seq: the newest page by default, or before/after a
    * seq; with `threadId`, the replies of that thread. Messages are in their current

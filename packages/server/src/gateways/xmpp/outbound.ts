@@ -8,6 +8,7 @@
 import type { Conversation, Message } from '@parley/protocol';
 import type { BusEvent } from '../../ports/bus-events';
 import { onRoomChanged } from './handlers/muc';
+import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
 import { presenceStanza } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
@@ -85,8 +86,9 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
 export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
   const conversation = await conversationOf(ctx, message.conversationId);
   if (conversation.kind !== 'direct') return delayed ? null : groupchatStanza(ctx, message, false);
-  if (message.content.type !== 'text' || conversation.kind !== 'direct') return null;
-  const body = el('body', {}, message.content.text);
+  // Text as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
+  const payload = await messagePayload(ctx, message);
+  if (!payload) return null;
   const sid = el('stanza-id', { xmlns: NS_SID, id: message.id, by: ctx.bareJid });
   const delay = delayed
     ? [el('delay', { xmlns: NS_DELAY, from: ctx.jids.domain, stamp: new Date(message.createdAt).toISOString() })]
@@ -105,7 +107,7 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
         from: ctx.bareJid,
         to: ctx.jids.user(await usernameOf(ctx, otherId)),
       },
-      body,
+      ...payload,
       sid,
     );
     return el(
@@ -118,9 +120,9 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
   return el(
     'message',
     { type: 'chat', id: stanzaIdOf(message), from, to: ctx.fullJid },
-    body,
+    ...payload,
     sid,
-    el('markable', { xmlns: NS_MARKERS }),
+    ...(message.content.type === 'text' ? [el('markable', { xmlns: NS_MARKERS })] : []),
     ...delay,
   );
 }
@@ -170,6 +172,8 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       return;
     case 'user.updated':
     case 'session.revoked':
+    case 'member.updated': // per-member settings have no XMPP form yet
+    case 'report.new':
       return;
   }
 }

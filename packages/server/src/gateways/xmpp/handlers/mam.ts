@@ -16,6 +16,7 @@ import { parseJid } from '../jid';
 import { NS_FORWARD, stanzaIdOf, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, children, childText, el, text, type XmlElement } from '../xml';
+import { messagePayload } from './message-changes';
 import { roomFor } from './muc';
 
 export const NS_MAM = 'urn:xmpp:mam:2';
@@ -91,14 +92,15 @@ async function page(ctx: XmppContext, archive: Archive, set: XmlElement | undefi
 }
 
 async function resultStanza(ctx: XmppContext, archive: Archive, message: Message, queryId: string | undefined) {
-  if (message.content.type !== 'text') return null;
+  const payload = await messagePayload(ctx, message);
+  if (!payload) return null;
   const sender = await usernameOf(ctx, message.senderId);
   let inner: XmlElement;
   if (archive.room) {
     inner = el(
       'message',
       { xmlns: 'jabber:client', type: 'groupchat', id: stanzaIdOf(message), from: `${archive.owner}/${sender}` },
-      el('body', {}, message.content.text),
+      ...payload,
     );
   } else {
     const conversation = await ctx.services.conversations.get(ctx.auth, message.conversationId);
@@ -112,7 +114,7 @@ async function resultStanza(ctx: XmppContext, archive: Archive, message: Message
         from: ctx.jids.user(sender),
         to: ctx.jids.user(await usernameOf(ctx, otherId)),
       },
-      el('body', {}, message.content.text),
+      ...payload,
     );
   }
   return el(

@@ -11,6 +11,7 @@ import type { Conversation, Message } from '@parley/protocol';
 import { parseJid } from '../jid';
 import { clientIdFor, NS_DELAY, NS_SID, stanzaIdOf, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
+import { messagePayload } from './message-changes';
 import { child, el, text, type XmlElement } from '../xml';
 
 const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
@@ -33,13 +34,14 @@ export async function groupchatStanza(
     if (action !== 'renamed' || delayed) return null;
     return el('message', { type: 'groupchat', from, to: ctx.fullJid }, el('subject', {}, title ?? ''));
   }
-  // Update entries and tombstones are never sent as chat bodies.
-  if (message.content.type !== 'text') return null;
+  // Update entries are corrections, retractions and reactions, never chat bodies; tombstones are not sent.
+  const payload = await messagePayload(ctx, message);
+  if (!payload) return null;
   const id = stanzaIdOf(message);
   return el(
     'message',
     { type: 'groupchat', id, from, to: ctx.fullJid },
-    el('body', {}, message.content.text),
+    ...payload,
     el('stanza-id', { xmlns: NS_SID, id: message.id, by: roomJid }),
     ...(message.clientId.startsWith('x_') ? [el('origin-id', { xmlns: NS_ORIGIN_ID, id })] : []),
     ...delay,

@@ -1,0 +1,63 @@
+/**
+ * Update entries (edits, deletes, reactions) as XMPP sees them, never as chat
+ * bodies: an edit is a XEP-0308 correction of the original stanza, a delete a
+ * XEP-0424 retraction (with a fallback body for clients that do not know it), a
+ * reaction change the author's whole XEP-0444 reaction set on the message. Pins
+ * have no XMPP form and are not sent. The original is named by the id XMPP peers
+ * know it by (stanzaIdOf). Used for live delivery, groupchat and MAM alike.
+ * Outbound only: corrections, retractions and reactions sent by XMPP clients are
+ * not mapped yet.
+ */
+import type { Message } from '@parley/protocol';
+import { AppError } from '../../../domain/errors';
+import type { XmppContext } from '../router';
+import { el, type XmlElement } from '../xml';
+
+export const NS_CORRECT = 'urn:xmpp:message-correct:0';
+export const NS_RETRACT = 'urn:xmpp:message-retract:1';
+export const NS_REACTIONS = 'urn:xmpp:reactions:0';
+const NS_FALLBACK = 'urn:xmpp:fallback:0';
+const NS_HINTS = 'urn:xmpp:hints';
+
+/** The id XMPP peers know a message by (as outbound.ts stanzaIdOf: kept here to avoid an import cycle). */
+function originalId(message: Message): string {
+  return message.clientId.startsWith('x_') ? message.clientId.slice(2) : message.id;
+}
+
+/**
+ * The children of the stanza carrying a message: its body for text, the XEP
+ * elements for an update entry; null for what XMPP has no stanza for (system
+ * changes, tombstones, pins, a target the reader cannot see).
+ */
+export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
+  const content = message.content;
+  if (content.type === 'text') return [el('body', {}, content.text)];
+  if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
+  let target: Message;
+  try {
+    target = await ctx.services.messages.get(ctx.auth, content.messageId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return null;
+    throw error;
+  }
+  const id = originalId(target);
+  switch (content.action) {
+    case 'edited':
+      return [el('body', {}, content.text ?? ''), el('replace', { xmlns: NS_CORRECT, id })];
+    case 'deleted':
+      return [
+        el('retract', { xmlns: NS_RETRACT, id }),
+        el('fallback', { xmlns: NS_FALLBACK, for: NS_RETRACT }),
+        el('body', {}, 'This message was deleted.'),
+        el('store', { xmlns: NS_HINTS }),
+      ];
+    case 'reaction.added':
+    case 'reaction.removed': {
+      const emoji = await ctx.services.messages.reactionsBy(ctx.auth, target.id, message.senderId);
+      return [
+        el('reactions', { xmlns: NS_REACTIONS, id }, ...emoji.map((e) => el('reaction', {}, e))),
+        el('store', { xmlns: NS_HINTS }),
+      ];
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Edits, deletes and reactions made with the native API reach XMPP clients as
+ * XEP-0308 corrections, XEP-0424 retractions and XEP-0444 reactions (live, in
+ * rooms and in MAM), never as chat bodies of their own; pins are not sent.
+ */
+import { xml, type Element } from '@xmpp/client';
+import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
+import type { AuthResponse } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jidOf, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
+
+type Server = Awaited<ReturnType<typeof startXmppServer>>;
+let t: Server;
+const xmppClients: XmppTestClient[] = [];
+const sdkClients: ParleyClient[] = [];
+const MAM = 'urn:xmpp:mam:2';
+const CORRECT = 'urn:xmpp:message-correct:0';
+const RETRACT = 'urn:xmpp:message-retract:1';
+const REACTIONS = 'urn:xmpp:reactions:0';
+
+beforeAll(async () => {
+  t = await startXmppServer();
+});
+afterAll(async () => {
+  sdkClients.forEach((c) => c.close());
+  for (const c of xmppClients) await c.stop();
+  await t.stop();
+});
+
+async function xmppLogin(user: AuthResponse): Promise<XmppTestClient> {
+  const c = await XmppTestClient.connect(t.xmppPort, user);
+  xmppClients.push(c);
+  return c;
+}
+
+async function native(user: AuthResponse): Promise<ParleyClient> {
+  const c = createNodeClient({ baseUrl: t.url, token: user.token });
+  sdkClients.push(c);
+  await c.connect();
+  return c;
+}
+
+const isChat = (s: Element) => s.is('message') && s.attrs.type === 'chat';
+
+describe('changes to messages over XMPP', () => {
+  it('sends corrections, reactions and retractions live, and corrections and reactions in MAM', async () => {
+    const [alice, bob] = await users(t, 'xca', 'xcb');
+    const xb = await xmppLogin(bob!);
+    const a = await native(alice!);
+    const direct = await a.conversations.createDirect(bob!.user.id);
+    const original = await a.messages.send(direct.id, 'see you at 5');
+    const first = await xb.next((s) => isChat(s) && s.getChildText('body') === 'see you at 5');
+    expect(first.attrs.id).toBe(original.id);
+
+    await a.messages.edit(original.id, 'see you at 6');
+    const correction = await xb.next((s) => isChat(s) && s.getChild('replace', CORRECT) !== undefined);
+    expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(original.id);
+    expect(correction.getChildText('body')).toBe('see you at 6');
+    expect(correction.attrs.from).toBe(jidOf(alice!));
+
+    await a.messages.react(original.id, '👍');
+    await a.messages.react(original.id, '🎉');
+    await a.messages.pin(original.id);
+    await a.messages.unreact(original.id, '👍');
+    const sets: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const stanza = await xb.next((s) => isChat(s) && s.getChild('reactions', REACTIONS) !== undefined);
+      const reactions = stanza.getChild('reactions', REACTIONS)!;
+      expect(reactions.attrs.id).toBe(original.id);
+      expect(stanza.getChildText('body')).toBeNull();
+      sets.push(reactions.getChildren('reaction').map((r) => r.text()));
+    }
+    // The author's whole set, as it is now (XEP-0444 replaces the previous set).
+    expect(sets.at(-1)).toEqual(['🎉']);
+
+    // MAM: the message in its current state, then the changes in order; the pin has no stanza.
+    const queryid = 'q1';
+    const form = xml(
+      'x',
+      { xmlns: 'jabber:x:data', type: 'submit' },
+      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM)),
+      xml('field', { var: 'with' }, xml('value', {}, jidOf(alice!))),
+    );
+    await xb.iq(xml('iq', { type: 'set' }, xml('query', { xmlns: MAM, queryid }, form)));
+    const inner = xb.stanzas
+      .filter((s) => s.getChild('result', MAM)?.attrs.queryid === queryid)
+      .map((s) => s.getChild('result', MAM)!.getChild('forwarded', 'urn:xmpp:forward:0')!.getChild('message')!);
+    const kinds = inner.map((m) =>
+      m.getChild('replace', CORRECT) ? 'correction' : m.getChild('reactions', REACTIONS) ? 'reactions' : 'body',
+    );
+    expect(kinds).toEqual(['body', 'correction', 'reactions', 'reactions', 'reactions']);
+    expect(inner[0]?.getChildText('body')).toBe('see you at 6');
+
+    await a.messages.delete(original.id);
+    const retraction = await xb.next((s) => isChat(s) && s.getChild('retract', RETRACT) !== undefined);
+    expect(retraction.getChild('retract', RETRACT)?.attrs.id).toBe(original.id);
+    // No stanza ever carried an update entry as text.
+    expect(xb.stanzas.some((s) => (s.getChildText('body') ?? '').includes('"type":"update"'))).toBe(false);
+  });
+});
