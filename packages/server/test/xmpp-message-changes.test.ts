@@ -97,4 +97,30 @@ describe('changes to messages over XMPP', () => {
     // No stanza ever carried an update entry as text.
     expect(xb.stanzas.some((s) => (s.getChildText('body') ?? '').includes('"type":"update"'))).toBe(false);
   });
+
+  it('sends them to the occupants of a room, from the author’s nick', async () => {
+    const [alice, bob] = await users(t, 'xra', 'xrb');
+    const xb = await xmppLogin(bob!);
+    const a = await native(alice!);
+    const group = await a.conversations.createGroup('room', [bob!.user.id]);
+    const room = `${group.id}@conference.localhost`;
+    await xb.send(
+      xml('presence', { to: `${room}/${bob!.user.username}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })),
+    );
+    await xb.next((s) => s.is('message') && s.getChild('subject') !== undefined);
+    const isGroupchat = (s: Element) => s.is('message') && s.attrs.type === 'groupchat';
+    const original = await a.messages.send(group.id, 'agenda: one item');
+    await xb.next((s) => isGroupchat(s) && s.getChildText('body') === 'agenda: one item');
+    await a.messages.edit(original.id, 'agenda: two items');
+    await a.messages.react(original.id, '✅');
+    await a.messages.delete(original.id);
+    const correction = await xb.next((s) => isGroupchat(s) && s.getChild('replace', CORRECT) !== undefined);
+    expect(correction.attrs.from).toBe(`${room}/${alice!.user.username}`);
+    expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(original.id);
+    const reaction = await xb.next((s) => isGroupchat(s) && s.getChild('reactions', REACTIONS) !== undefined);
+    // Applied after the delete (which removed the reactions): the set as it is now.
+    expect(reaction.getChild('reactions', REACTIONS)?.attrs.id).toBe(original.id);
+    const retraction = await xb.next((s) => isGroupchat(s) && s.getChild('retract', RETRACT) !== undefined);
+    expect(retraction.getChild('retract', RETRACT)?.attrs.id).toBe(original.id);
+  });
 });
