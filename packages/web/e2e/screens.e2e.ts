@@ -49,7 +49,7 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
       linus.user?.id ?? '',
       margaret.user?.id ?? '',
     ]);
-    await linus.messages.send(team.id, 'Nightly build is green again 🎉');
+    const green = await linus.messages.send(team.id, 'Nightly build is green again 🎉');
     await margaret.messages.send(team.id, 'Nice! I pushed the flight-check fixes too.');
     const dm = await grace.conversations.createDirect(adaId);
     await grace.messages.send(dm.id, 'Did you get a chance to look at the new parser?');
@@ -62,15 +62,38 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
       dm.id,
       'I wrote up the design notes here: https://example.com/parley/design-notes\nComments welcome before Friday.',
     );
+    await grace.messages.react(green.id, '🎉');
+    await margaret.messages.react(green.id, '🎉');
+    await grace.messages.react(green.id, '🚀');
     app.clock.offset = -12 * 60_000;
-    await margaret.messages.send(team.id, 'Standup moved to 10:30 today.');
-    await linus.messages.send(team.id, 'Works for me 👍');
+    const standup = await margaret.messages.send(team.id, 'Standup moved to **10:30** today.');
+    await grace.messages.send(team.id, 'Can we make it 10:45? I have a review at 10.', { threadId: standup.id });
+    await margaret.messages.send(team.id, 'Sure, `10:45` it is.', { threadId: standup.id });
+    await linus.messages.send(team.id, 'Works for me 👍', { replyTo: standup.id });
+    // Channels: one Ada is in (broadcast), one she can find in the directory.
+    const news = await grace.channels.create({
+      title: 'Announcements',
+      visibility: 'public',
+      postPolicy: 'admins',
+      topic: 'Releases and downtime, from the core team',
+    });
+    await grace.messages.send(
+      news.id,
+      'Parley 2.4 is out: threads, reactions and search. Notes: https://example.com/parley/2.4',
+    );
+    await linus.channels.create({
+      title: 'Parser design',
+      visibility: 'public',
+      postPolicy: 'everyone',
+      topic: 'Grammar, error recovery, and the new parser',
+    });
     app.clock.offset = 0;
     await grace.account.updateProfile({ statusText: 'Reviewing pull requests' });
     await linus.presence.set('away');
     margaret.close();
     await adaClient.connect();
     await adaClient.messages.send(dm.id, 'Reading them now. Section 3 is great 👏');
+    await adaClient.channels.join(news.id);
     adaClient.close();
   });
 
@@ -161,6 +184,72 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
       await p.context.close();
     });
   }
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`threads, reactions, search and channels at desktop width, ${theme}`, async () => {
+      const p = await person(theme, 'desktop');
+      await logIn(p, ada);
+      await openConversation(p, 'Compiler team');
+      const standup = p.page.locator('[data-testid="message"]', { hasText: 'Standup moved to' }).first();
+      await standup.getByTestId('thread-summary').click();
+      const pane = p.page.getByRole('complementary', { name: 'Thread' });
+      await pane.locator('.msg-text', { hasText: '10:45 it is' }).waitFor();
+      await p.page.locator('.reaction[data-emoji="🎉"]').first().waitFor();
+      await expectAccessible(p);
+      await shoot(p, `thread-${theme}-desktop`);
+      // The message actions menu, opened from the keyboard.
+      const green = p.page.locator('.chat-main [data-testid="message"]', { hasText: 'Nightly build' });
+      await green.getByRole('button', { name: 'Message actions' }).focus();
+      await p.page.keyboard.press('Enter');
+      await p.page.getByRole('menu', { name: 'Message actions' }).waitFor();
+      await expectAccessible(p);
+      await p.page.keyboard.press('Escape');
+      await p.page.getByRole('button', { name: 'Close panel' }).click();
+
+      await p.page.getByRole('button', { name: 'Search', exact: true }).click();
+      const search = p.page.getByRole('dialog', { name: 'Search messages' });
+      await search.getByLabel('Words to find').fill('parser');
+      await search.getByRole('button', { name: 'Search', exact: true }).click();
+      await search.getByTestId('message-card').first().waitFor();
+      await expectAccessible(p);
+      await shoot(p, `search-${theme}-desktop`);
+      await p.page.keyboard.press('Escape');
+
+      await p.page.getByRole('button', { name: 'Channels', exact: true }).click();
+      const directory = p.page.getByRole('dialog', { name: 'Browse channels' });
+      await directory.getByTestId('directory-channel').filter({ hasText: 'Parser design' }).waitFor();
+      await expectAccessible(p);
+      await shoot(p, `channels-${theme}-desktop`);
+      await p.page.keyboard.press('Escape');
+
+      await openConversation(p, 'Announcements');
+      await p.page.getByTestId('composer-blocked').waitFor();
+      await p.page.getByRole('button', { name: /^Details/ }).click();
+      await p.page.getByRole('complementary', { name: 'Details' }).waitFor();
+      await expectAccessible(p);
+      await shoot(p, `channel-${theme}-desktop`);
+      await p.context.close();
+    });
+  }
+
+  it('thread pane at phone width', async () => {
+    const p = await person('dark', 'phone');
+    await logIn(p, ada);
+    await openConversation(p, 'Compiler team');
+    await p.page
+      .locator('[data-testid="message"]', { hasText: 'Standup moved to' })
+      .first()
+      .getByTestId('thread-summary')
+      .click();
+    await p.page
+      .getByRole('complementary', { name: 'Thread' })
+      .locator('.msg-text', { hasText: '10:45 it is' })
+      .waitFor();
+    await expectAccessible(p);
+    await shoot(p, 'thread-dark-phone');
+    expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await p.context.close();
+  });
 
   it('is usable from the keyboard alone', async () => {
     const p = await person('light', 'desktop');

@@ -60,7 +60,7 @@ export function MessageCard({
         <span className="message-card-body">
           <span className="message-card-top">
             <span className="message-card-name">{name}</span>
-            {context !== undefined && <span className="message-card-context">{context}</span>}
+            {context !== undefined && <span className="message-card-context">in {context}</span>}
             <span className="message-card-time">{listTime(message.createdAt, now)}</span>
           </span>
           <span className="message-card-text">{body}</span>
