@@ -68,7 +68,7 @@ describe('changes to messages over XMPP', () => {
       const reactions = stanza.getChild('reactions', REACTIONS)!;
       expect(reactions.attrs.id).toBe(original.id);
       expect(stanza.getChildText('body')).toBeNull();
-      sets.push(reactions.getChildren('reaction').map((r) => r.text()));
+      sets.push(reactions.getChildren('reaction').map((r) => r.getText()));
     }
     // The author's whole set, as it is now (XEP-0444 replaces the previous set).
     expect(sets.at(-1)).toEqual(['🎉']);
