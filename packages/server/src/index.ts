@@ -3,3 +3,6 @@ export { startServer, runServer, openAdmin, type Admin, type RunningServer, type
 export { loadConfig, ConfigError } from './config/load';
 export type { Config } from './config/schema';
 export { AppError } from './domain/errors';
+/** For tools that prepare data in bulk before starting a server on it (bench/): `startServer(config, { store })`. */
+export { createStore, type StoreOptions } from './store/create-store';
+export type { Store } from './ports/store';
