@@ -3,7 +3,8 @@
  * makes (client.channels, client.conversations.update/members/setNotifyLevel,
  * client.moderation, client.invites) and the `member.updated` and `report` events.
  */
-import { createNodeClient, type ParleyClient, type Report } from '@parley/sdk/node';
+import type { Report } from '@parley/protocol';
+import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness';
 
