@@ -1,7 +1,7 @@
 /**
  * The SQLite driver behind the store, chosen by Node version: Node's built-in
- * `node:sqlite` where it exists without a flag (Node 22.13+, 24), better-sqlite3
- * on Node 20. Why two: better-sqlite3 12, the last release that runs on Node 20,
+ * `node:sqlite` where it exists without a flag and has FTS5 (Node 22.16+, 24),
+ * better-sqlite3 on Node 20 and on Node 22.13-22.15 (whose node:sqlite lacks FTS5). Why two: better-sqlite3 12, the last release that runs on Node 20,
  * aborts the process on Node 24.19+ when the garbage collector finalizes one of
  * its statements (a cleanup-hook assertion in node::ObjectWrap), and 13, which
  * fixes that, requires Node 22. Both drivers speak to the same SQLite engine and
@@ -42,9 +42,29 @@ interface NodeSqliteDatabase {
 }
 type NodeSqliteModule = { DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => NodeSqliteDatabase };
 
+/** True when this build of SQLite has FTS5 (full-text search, migration 0003-search needs it). */
+function hasFts5(module: NodeSqliteModule): boolean {
+  const db = new module.DatabaseSync(':memory:');
+  try {
+    db.exec('create virtual table probe using fts5(body)');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db.close();
+  }
+}
+
+let builtin: { module: NodeSqliteModule | undefined } | undefined;
+
 function nodeSqlite(): NodeSqliteModule | undefined {
-  // getBuiltinModule answers undefined where the module needs a flag or does not exist.
-  return process.getBuiltinModule?.('node:sqlite') as NodeSqliteModule | undefined;
+  if (!builtin) {
+    // getBuiltinModule answers undefined where the module needs a flag or does not exist.
+    const module = process.getBuiltinModule?.('node:sqlite') as NodeSqliteModule | undefined;
+    // Node 22.13-22.15 ship node:sqlite without FTS5: better-sqlite3 (which has it) there.
+    builtin = { module: module && hasFts5(module) ? module : undefined };
+  }
+  return builtin.module;
 }
 
 export function sqliteDriver(): SqliteDriverName {
