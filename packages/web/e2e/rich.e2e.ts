@@ -125,6 +125,19 @@ describe.skipIf(skip !== undefined)('rich conversations in the browser', () => {
     await expect.poll(() => row(alice, 'Hello Bob').first().getAttribute('class')).toContain('flash');
   });
 
+  it('pins a message, lists it in the pinned panel, and forwards a message', async () => {
+    await menu(alice, 'Lunch at noon?', 'Pin');
+    await row(bob, 'Lunch at noon?').locator('.msg-pinned').waitFor();
+    await bob.page.getByRole('button', { name: 'Pinned messages' }).click();
+    const pins = bob.page.getByRole('complementary', { name: 'Pinned messages' });
+    await pins.getByTestId('message-card').filter({ hasText: 'Lunch at noon?' }).waitFor();
+    await bob.page.getByRole('button', { name: 'Close panel' }).click();
+    await menu(bob, 'See you tomorrow', 'Forward…');
+    const forward = bob.page.getByRole('dialog', { name: 'Forward message' });
+    await forward.getByRole('button', { name: 'Alice', exact: true }).click();
+    await row(alice, 'Forwarded from Alice').waitFor();
+  });
+
   it('renders Markdown safely and completes @mentions', async () => {
     await send(alice, '**bold** and _soft_ and `code`\n> quoted');
     const text = row(bob, 'quoted').locator('.msg-text');
