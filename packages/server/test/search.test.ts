@@ -4,6 +4,7 @@
  * edited-away text; highlights, filters, relevance and cursor paging.
  */
 import type { AuthResponse, Conversation, Message, SearchHit } from '@parley/protocol';
+import { createNodeClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, http, RawClient, registerUser, startTestServer, type TestServer } from './harness';
 
@@ -155,6 +156,28 @@ describe('search', () => {
     expect(pages).toEqual([...sent, best].reverse().map((m) => m.id));
     const bad = await api<{ error: { code: string } }>('GET', `/v1/search?q=${w}&cursor=bogus`, alice.token);
     expect(bad.body.error.code).toBe('bad_request');
+  });
+
+  it('works through the SDK, over HTTP before connecting and over the WebSocket after', async () => {
+    const client = createNodeClient({ baseUrl: t.url });
+    try {
+      const { user } = await client.register({ username: `sdk${word()}`, password: 'search sdk password' });
+      const other = await registerUser(t.url);
+      const conv = await group(other, []);
+      await api('POST', `/v1/conversations/${conv.id}/members`, other.token, { userIds: [user.id] });
+      const w = word();
+      const sent = await send(other, conv.id, `SDK ${w} finds this`);
+      const overHttp = await client.search.query({ query: `${w} find`, conversationId: conv.id });
+      expect(overHttp.hits.map((h) => h.message.id)).toEqual([sent.id]);
+      await client.connect();
+      const overWs = await client.search.query({ query: `${w} find`, sort: 'relevance', limit: 5 });
+      expect(overWs).toEqual(overHttp);
+      await expect(client.search.query({ query: w, conversationId: 'c_missing' })).rejects.toMatchObject({
+        code: 'not_found',
+      });
+    } finally {
+      client.close();
+    }
   });
 
   it('answers an empty page for a query without words, and validates the frame', async () => {
