@@ -139,6 +139,10 @@ describe.skipIf(skip !== undefined)('channels and moderation in the browser', ()
     const again = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Releases/ });
     await again.getByTestId('unread-badge').waitFor();
     await again.locator('.muted-icon').waitFor();
+    // A mention shows its own badge, apart from the unread count, even when muted.
+    expect(await again.getByTestId('mention-badge').count()).toBe(0);
+    await send(alice, `@${bob.username} please check the release notes`);
+    await again.getByTestId('mention-badge').waitFor();
   });
 
   it('logged no errors in any window', () => {

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { userName } from '../lib/names';
 import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
+import { lastSeqWhere } from '../state/reducers';
 import { Avatar } from './avatar';
 import { MemberDialog } from './member-dialog';
 
@@ -36,7 +37,8 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
     if (moderator) setBans(await controller.bans(conversationId));
   }, [controller, conversationId, moderator]);
 
-  const lastSeq = c?.conversation.lastSeq ?? 0;
+  // Membership changes are system lines: reload when one arrives.
+  const lastSeq = useAppState((s) => lastSeqWhere(s.conversations[conversationId], (m) => m.content.type === 'system'));
   useEffect(() => {
     void load();
     void loadBans();

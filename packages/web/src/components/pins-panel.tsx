@@ -6,11 +6,18 @@ import type { Message } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
+import { lastSeqWhere } from '../state/reducers';
 import { MessageCard } from './message-card';
 
 export function PinsPanel({ conversationId }: { conversationId: string }) {
   const controller = useController();
-  const lastSeq = useAppState((s) => s.conversations[conversationId]?.conversation.lastSeq ?? 0);
+  // Pins change through update entries: reload when one arrives.
+  const lastSeq = useAppState((s) =>
+    lastSeqWhere(
+      s.conversations[conversationId],
+      (m) => m.content.type === 'update' && (m.content.action === 'pinned' || m.content.action === 'unpinned'),
+    ),
+  );
   const mayPin = useAppState((s) => {
     const c = s.conversations[conversationId];
     return (

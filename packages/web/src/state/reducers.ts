@@ -471,3 +471,13 @@ export function totalUnread(conversations: Readonly<Record<string, ConversationS
   for (const c of Object.values(conversations)) total += badgeCount(c);
   return total;
 }
+
+/** The seq of the newest entry held that matches (0 if none): a cheap "something of this kind changed" signal. */
+export function lastSeqWhere(c: ConversationState | undefined, match: (m: Message) => boolean): number {
+  if (c === undefined) return 0;
+  for (let i = c.messages.length - 1; i >= 0; i--) {
+    const m = c.messages[i];
+    if (m !== undefined && match(m)) return m.seq;
+  }
+  return 0;
+}
