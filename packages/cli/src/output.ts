@@ -58,10 +58,21 @@ async function describeSystem(message: Message, names: Names): Promise<string> {
       return `${actor} made ${others} ${content.role ?? 'member'}`;
     case 'renamed':
       return `${actor} renamed the conversation to "${content.title ?? ''}"`;
+    case 'member.joined':
+      return `${actor} joined`;
+    case 'member.banned':
+      return `${actor} banned ${others}${content.until ? ` until ${formatTime(content.until)}` : ''}`;
+    case 'member.unbanned':
+      return `${actor} lifted the ban of ${others}`;
+    case 'member.muted':
+      return `${actor} muted ${others}${content.until ? ` until ${formatTime(content.until)}` : ''}`;
+    case 'member.unmuted':
+      return `${actor} unmuted ${others}`;
+    case 'settings.changed':
+      return `${actor} changed ${Object.keys(content.settings ?? {}).join(', ') || 'the settings'}`;
   }
 }
 
-/** One message as a line of text. */
 /** What an update entry did, e.g. `bob reacted 👍 to m_...`. */
 async function describeUpdate(message: Message, names: Names): Promise<string> {
   if (message.content.type !== 'update') return '';
@@ -92,6 +103,7 @@ function markers(message: Message): string {
   return parts.map((p) => ` ${p}`).join('');
 }
 
+/** One message as a line of text. */
 export async function formatMessage(message: Message, names: Names): Promise<string> {
   const head = `[${message.seq}] ${formatTime(message.createdAt)}`;
   const content = message.content;
