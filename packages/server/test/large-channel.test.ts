@@ -10,14 +10,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthResponse, Message } from '@parley/protocol';
-import type {
-  Kysely,
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
+import {
+  SqliteQueryCompiler,
+  type CompiledQuery,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '../src';
@@ -26,6 +28,7 @@ import type { NewMember } from '../src/ports/store';
 import type { Database } from '../src/store/db-schema';
 import { KyselyStore } from '../src/store/kysely-store';
 import { createSqliteDb } from '../src/store/sqlite/create-sqlite-db';
+import { openSqlite } from '../src/store/sqlite/open-sqlite';
 import { sqliteDialect } from '../src/store/sqlite/sqlite-dialect';
 import { http, RawClient, registerUser } from './harness';
 
@@ -37,10 +40,14 @@ class StatementCounter implements KyselyPlugin {
   statements: string[] = [];
   rowsRead = 0;
   rowsWritten = 0;
+  /** The SQL of each statement, to ask SQLite how it runs them. */
+  queries: CompiledQuery[] = [];
   private readonly kinds = new Map<unknown, string>();
+  private readonly compiler = new SqliteQueryCompiler();
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     this.kinds.set(args.queryId, args.node.kind);
+    this.queries.push(this.compiler.compileQuery(args.node, args.queryId));
     return args.node;
   }
 
@@ -57,6 +64,7 @@ class StatementCounter implements KyselyPlugin {
   }
 
   reset(): void {
+    this.queries = [];
     this.statements = [];
     this.rowsRead = 0;
     this.rowsWritten = 0;
@@ -129,6 +137,22 @@ async function channel(owner: AuthResponse, connected: AuthResponse[], others: s
   return id;
 }
 
+/** SQLite's plan for each data statement (on a read-only connection of its own). */
+function explain(queries: readonly CompiledQuery[]): { sql: string; detail: string }[] {
+  const reader = openSqlite(path.join(dataDir, 'parley.db'), { readonly: true });
+  try {
+    return queries
+      .filter((query) => /^\s*(select|insert|update|delete|with)\b/i.test(query.sql))
+      .flatMap((query) =>
+        (reader.prepare(`explain query plan ${query.sql}`).all(query.parameters) as { detail: string }[]).map(
+          (row) => ({ sql: query.sql, detail: row.detail }),
+        ),
+      );
+  } finally {
+    reader.close();
+  }
+}
+
 async function post(client: RawClient, conversationId: string, text: string): Promise<Message> {
   const reply = await client.request('message.send', {
     conversationId,
@@ -175,10 +199,12 @@ describe('a channel with 100,000 members', () => {
       await Promise.all(listeners.map((l) => l.event('message.new')));
       await Promise.all(listeners.map((l) => l.event('message.new')));
 
+      let bigQueries: CompiledQuery[] = [];
       const measure = async (conversationId: string, text: string) => {
         counter.reset();
         const message = await post(poster, conversationId, text);
         const work = counter.snapshot();
+        if (conversationId === big) bigQueries = counter.queries;
         for (const listener of listeners) {
           const frame = await listener.event('message.new');
           expect(frame.type === 'message.new' && frame.data.message.id).toBe(message.id);
@@ -190,6 +216,10 @@ describe('a channel with 100,000 members', () => {
       expect(inBig.statements.length).toBeGreaterThan(0);
       expect(inBig.rowsWritten).toBeGreaterThan(0);
       expect(inBig).toEqual(inSmall);
+      // Equal rows returned could still hide a scan: no statement of the post reads a table whole.
+      const plans = explain(bigQueries);
+      expect(plans.length).toBeGreaterThan(0);
+      expect(plans.filter((line) => /^SCAN /.test(line.detail))).toEqual([]);
 
       // Nobody else got a frame: not the outsider, and the poster only their own echo.
       expect(stranger.frames.filter((f) => f.type === 'message.new')).toEqual([]);
