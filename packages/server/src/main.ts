@@ -81,6 +81,7 @@ async function buildCore(
     maxFrameBytes: config.maxFrameBytes,
     maxHistoryPage: config.historyPageMax,
     maxGroupMembers: config.maxGroupMembers,
+    editWindowSeconds: config.editWindowSeconds,
   };
   const services = createServices({
     store,
@@ -90,11 +91,13 @@ async function buildCore(
     limits: {
       maxMessageBytes: config.maxMessageBytes,
       maxGroupMembers: config.maxGroupMembers,
-    editWindowSeconds: config.editWindowSeconds,
       historyPageMax: config.historyPageMax,
       sessionTtlMs: config.sessionTtlDays * DAY_MS,
       minPasswordLength: config.minPasswordLength,
       typingTtlMs: config.typingTtlMs,
+      editWindowSeconds: config.editWindowSeconds,
+      maxReactionsPerMessage: config.maxReactionsPerMessage,
+      maxPins: config.maxPins,
     },
   });
   return { store, bus, services, limits };
@@ -104,9 +107,6 @@ export interface Admin {
   services: Services;
   close(): Promise<void>;
 }
-      editWindowSeconds: config.editWindowSeconds,
-      maxReactionsPerMessage: config.maxReactionsPerMessage,
-      maxPins: config.maxPins,
 
 /**
  * Services over the configured store without listening on any port: what
