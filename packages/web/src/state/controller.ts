@@ -23,8 +23,8 @@ import type {
   User,
   Visibility,
 } from '@parley/protocol';
-import { newClientId, ParleyError, type ParleyClient, type ClientState } from '@parley/sdk';
-import { formatDuration } from '../lib/format-time';
+import { newClientId, type ParleyClient, type ClientState } from '@parley/sdk';
+import { errorText } from '../lib/error-text';
 import { mentionsMe } from '../lib/mentions';
 import type { PendingItem } from '../lib/timeline-items';
 import { initialState, type AppState, type Panel } from './app-state';
@@ -58,31 +58,6 @@ function usersOf(messages: readonly Message[]): string[] {
     for (const id of m.mentions?.userIds ?? []) ids.add(id);
   }
   return [...ids];
-}
-
-/** Words for a refusal from the server, with the details that help (how long, until when). */
-export function errorText(error: unknown): string {
-  if (!(error instanceof ParleyError)) return error instanceof Error ? error.message : String(error);
-  const details = (error as ParleyError & { details?: Record<string, unknown> }).details ?? {};
-  const at = (v: unknown) => (typeof v === 'number' ? new Date(v).toLocaleString() : undefined);
-  switch (error.code) {
-    case 'muted':
-      return `You are muted here${at(details.mutedUntil) === undefined ? '' : ` until ${at(details.mutedUntil)}`}.`;
-    case 'banned':
-      return `You are banned from this conversation${at(details.expiresAt) === undefined ? '' : ` until ${at(details.expiresAt)}`}.`;
-    case 'slow_mode':
-      return typeof details.retryAfterMs === 'number'
-        ? `Slow mode: you can post again in ${formatDuration(details.retryAfterMs)}.`
-        : 'Slow mode: wait a little before posting again.';
-    case 'edit_window_passed':
-      return 'This message can no longer be edited.';
-    case 'invite_invalid':
-      return 'This invite link is invalid, expired or used up.';
-    case 'forbidden':
-      return 'You are not allowed to do that here.';
-    default:
-      return error.message;
-  }
 }
 
 const PAGE = 50;

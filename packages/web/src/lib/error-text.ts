@@ -1,0 +1,31 @@
+/**
+ * Words for an action the server refused, with the details that help: until when a
+ * mute or ban lasts, how long slow mode still holds. Pure.
+ */
+import { ParleyError } from '@parley/sdk';
+import { formatDuration } from './format-time';
+
+/** Words for a refusal from the server, with the details that help (how long, until when). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof ParleyError)) return error instanceof Error ? error.message : String(error);
+  const details = error.details ?? {};
+  const at = (v: unknown) => (typeof v === 'number' ? new Date(v).toLocaleString() : undefined);
+  switch (error.code) {
+    case 'muted':
+      return `You are muted here${at(details.mutedUntil) === undefined ? '' : ` until ${at(details.mutedUntil)}`}.`;
+    case 'banned':
+      return `You are banned from this conversation${at(details.expiresAt) === undefined ? '' : ` until ${at(details.expiresAt)}`}.`;
+    case 'slow_mode':
+      return typeof details.retryAfterMs === 'number'
+        ? `Slow mode: you can post again in ${formatDuration(details.retryAfterMs)}.`
+        : 'Slow mode: wait a little before posting again.';
+    case 'edit_window_passed':
+      return 'This message can no longer be edited.';
+    case 'invite_invalid':
+      return 'This invite link is invalid, expired or used up.';
+    case 'forbidden':
+      return 'You are not allowed to do that here.';
+    default:
+      return error.message;
+  }
+}
