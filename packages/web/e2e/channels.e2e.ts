@@ -115,6 +115,31 @@ describe.skipIf(skip !== undefined)('channels and moderation in the browser', ()
     await members.getByTestId('member').filter({ hasText: 'Carol' }).getByText('muted').waitFor();
   });
 
+  it('changes a role, and slow mode counts down after a post', async () => {
+    const members = alice.page.getByRole('complementary', { name: 'Members' });
+    await members.getByRole('button', { name: 'Manage Bob' }).click();
+    const manage = alice.page.getByRole('dialog', { name: 'Manage Bob' });
+    await manage.getByLabel('Role').selectOption('readonly');
+    await manage.getByRole('button', { name: 'Change role' }).click();
+    await expect.poll(() => bob.page.getByTestId('composer-blocked').textContent()).toContain('not post');
+    await members.getByRole('button', { name: 'Manage Bob' }).click();
+    await manage.getByLabel('Role').selectOption('member');
+    await manage.getByRole('button', { name: 'Change role' }).click();
+    await bob.page.getByTestId('composer-blocked').waitFor({ state: 'detached' });
+
+    await openDetails(alice);
+    await alice.page.getByRole('button', { name: 'Channel settings' }).click();
+    const settings = alice.page.getByRole('dialog', { name: 'Channel settings' });
+    await settings.getByLabel('Slow mode').selectOption({ label: '1 minute' });
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await bob.page.locator('.system-message', { hasText: 'slow mode to 1 min' }).waitFor();
+    await send(bob, 'Is 2.4 tagged yet?');
+    await expect
+      .poll(() => bob.page.getByTestId('slow-mode').textContent())
+      .toMatch(/you can post again in (1 min|\d+ s)\./);
+    expect(await bob.page.getByRole('button', { name: 'Send message' }).isDisabled()).toBe(true);
+  });
+
   it('turns the channel into a broadcast one: members read, admins post', async () => {
     await openDetails(alice);
     await alice.page.getByRole('button', { name: 'Channel settings' }).click();
