@@ -153,6 +153,14 @@ export interface ReportsTable {
   resolved_by: string | null;
 }
 
+/** What a member who left carries back when rejoining (a mute, the slow-mode clock). */
+export interface MemberRestrictionsTable {
+  conversation_id: string;
+  user_id: string;
+  muted_until: number | null;
+  last_post_at: number | null;
+}
+
 export interface InvitesTable {
   code: string;
   conversation_id: string;
@@ -190,4 +198,5 @@ export interface Database {
   bans: BansTable;
   reports: ReportsTable;
   invites: InvitesTable;
+  member_restrictions: MemberRestrictionsTable;
 }

@@ -304,6 +304,21 @@ export function conversationsContract(h: Harness): void {
         notifyLevel: 'mentions',
       });
       expect(await h.store.getMemberRecord(channel.id, uid('nobody'))).toBeUndefined();
+
+      // Leaving and rejoining keeps a mute (and the slow-mode clock); an unrestricted member leaves nothing behind.
+      const mutedUntil = tick() + 60_000;
+      await h.store.setMemberMute(channel.id, member.id, mutedUntil);
+      expect(await h.store.removeMember(channel.id, member.id)).toBe(true);
+      expect(await h.store.removeMember(channel.id, mod.id)).toBe(true);
+      const rejoining = [member, mod].map((u) => ({ userId: u.id, role: 'member' as const }));
+      expect(await h.store.addMembers(channel.id, rejoining, tick())).toEqual([member.id, mod.id]);
+      expect(await h.store.getMemberRecord(channel.id, member.id)).toMatchObject({ mutedUntil });
+      expect(await h.store.getMemberRecord(channel.id, mod.id)).toMatchObject({ mutedUntil: null, role: 'member' });
+      // Restored once: leaving again after the mute was lifted carries nothing back.
+      await h.store.setMemberMute(channel.id, member.id, null);
+      await h.store.removeMember(channel.id, member.id);
+      await h.store.addMembers(channel.id, [{ userId: member.id, role: 'member' }], tick());
+      expect(await h.store.getMemberRecord(channel.id, member.id)).toMatchObject({ mutedUntil: null });
     });
 
     it('lists public channels by members, filtered by title or topic, keyset-paged', async () => {

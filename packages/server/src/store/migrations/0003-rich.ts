@@ -166,10 +166,29 @@ export function richMigration(dialect: StoreDialect): Migration {
         .on('invites')
         .columns(['conversation_id', 'created_at'])
         .execute();
+
+      // A muted member (or one waiting out slow mode) who leaves keeps that state here, and
+      // gets it back on rejoining: leaving and rejoining must not lift a mute.
+      await db.schema
+        .createTable('member_restrictions')
+        .addColumn('conversation_id', key, (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('user_id', key, (c) => c.notNull())
+        .addColumn('muted_until', int64)
+        .addColumn('last_post_at', int64)
+        .addPrimaryKeyConstraint('member_restrictions_pk', ['conversation_id', 'user_id'])
+        .execute();
     },
 
     async down(db: Kysely<unknown>): Promise<void> {
-      for (const table of ['invites', 'reports', 'bans', 'thread_participants', 'reactions', 'message_mentions']) {
+      for (const table of [
+        'member_restrictions',
+        'invites',
+        'reports',
+        'bans',
+        'thread_participants',
+        'reactions',
+        'message_mentions',
+      ]) {
         await sql`drop table if exists ${sql.table(table)}`.execute(db);
       }
     },

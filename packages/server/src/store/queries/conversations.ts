@@ -199,6 +199,11 @@ export async function addMembers(
         .returning('user_id')
         .execute();
       for (const row of inserted) added.add(row.user_id);
+      await restoreRestrictions(
+        tx,
+        conversationId,
+        inserted.map((row) => row.user_id),
+      );
     }
     if (added.size > 0) {
       await tx
@@ -211,14 +216,53 @@ export async function addMembers(
   });
 }
 
+/** Gives rejoining members the mute and slow-mode clock they left with. */
+async function restoreRestrictions(tx: Db, conversationId: string, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const saved = await tx
+    .selectFrom('member_restrictions')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', 'in', userIds)
+    .execute();
+  for (const row of saved) {
+    await tx
+      .updateTable('members')
+      .set({ muted_until: row.muted_until, last_post_at: row.last_post_at })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', row.user_id)
+      .execute();
+  }
+  if (saved.length > 0) {
+    await tx
+      .deleteFrom('member_restrictions')
+      .where('conversation_id', '=', conversationId)
+      .where(
+        'user_id',
+        'in',
+        saved.map((row) => row.user_id),
+      )
+      .execute();
+  }
+}
+
 export async function removeMember(db: Db, conversationId: string, userId: string): Promise<boolean> {
   return atomic(db, async (tx) => {
-    const result = await tx
+    const removed = await tx
       .deleteFrom('members')
       .where('conversation_id', '=', conversationId)
       .where('user_id', '=', userId)
+      .returning(['muted_until', 'last_post_at'])
       .executeTakeFirst();
-    if (!affected(result.numDeletedRows)) return false;
+    if (!removed) return false;
+    if (removed.muted_until !== null || removed.last_post_at !== null) {
+      const restriction = { muted_until: removed.muted_until, last_post_at: removed.last_post_at };
+      await tx
+        .insertInto('member_restrictions')
+        .values({ conversation_id: conversationId, user_id: userId, ...restriction })
+        .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doUpdateSet(restriction))
+        .execute();
+    }
     await tx
       .updateTable('conversations')
       .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
