@@ -14,7 +14,7 @@ import { AppError } from '../../domain/errors';
 import type { ConversationPatch, MemberRecord, NewConversation, NewMember, Page } from '../../ports/store';
 import { atomic } from '../atomic';
 import { toConversation, toMember, toMemberRecord } from '../rows';
-import { affected, type QueryContext } from './context';
+import type { QueryContext } from './context';
 
 type Db = QueryContext['db'];
 
