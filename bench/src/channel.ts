@@ -15,69 +15,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createStore, loadConfig, startServer, type RunningServer, type Store } from '@parley/server';
 import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
+import { parseChannelOptions, UsageError, USAGE, type ChannelOptions } from './channel-options';
 import { mapLimit } from './fleet';
 import { now, Recorder } from './recorder';
 import { machine, type LoadReport } from './report';
 import { summarize, type Summary } from './stats';
 
-const LIMITS = { connected: 2000, members: 200_000, rate: 2000, durationS: 300 } as const;
 const DRAIN_TIMEOUT_MS = 30_000;
 const TICK_MS = 5;
-
-const USAGE = `usage: npm run bench:channel -- --connected N --members M --rate R --duration T [--rounds K] [--json]
-  --connected N  members connected over WebSocket (1..${LIMITS.connected})
-  --members M    channel members in total, N connected and M - N only in the store (N+1..${LIMITS.members})
-  --rate R       posts per second by the one poster (1..${LIMITS.rate})
-  --duration T   seconds of posting per phase (1..${LIMITS.durationS})
-  --rounds K     phases per channel, alternating between the two channels (default 3)
-  --json         print the report as JSON`;
-
-class UsageError extends Error {}
-
-interface ChannelOptions {
-  connected: number;
-  members: number;
-  rate: number;
-  durationS: number;
-  rounds: number;
-  json: boolean;
-}
-
-function bounded(name: string, raw: string | undefined, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer within ${min}..${max}, not ${raw ?? '(missing)'}`);
-  }
-  return value;
-}
-
-export function parseChannelOptions(argv: string[]): ChannelOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      connected: { type: 'string' },
-      members: { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      rounds: { type: 'string', default: '3' },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const connected = bounded('connected', values.connected, 1, LIMITS.connected);
-  return {
-    connected,
-    // The poster is a member too.
-    members: bounded('members', values.members, connected + 1, LIMITS.members),
-    rate: bounded('rate', values.rate, 1, LIMITS.rate),
-    durationS: bounded('duration', values.duration, 1, LIMITS.durationS),
-    rounds: bounded('rounds', values.rounds, 1, 20),
-    json: values.json ?? false,
-  };
-}
 
 interface PhaseReport {
   channelMembers: number;
@@ -91,6 +38,8 @@ interface PhaseReport {
   /** Deliveries to connected members per second, from the first post to the last delivery. */
   deliveriesPerS: number;
   latencyMs: { delivery: Summary; ack: Summary };
+  /** Frames the server received per acknowledged post, by type: what each post costs besides itself. */
+  framesPerPost: Record<string, number>;
 }
 
 interface PhaseSamples {
@@ -102,6 +51,8 @@ interface PhaseSamples {
   seconds: number;
   deliveryMs: number[];
   ackMs: number[];
+  /** Frames the server received during the phase, by type (receipts, sends...). */
+  frames: Record<string, number>;
 }
 
 interface ChannelReport {
@@ -112,6 +63,20 @@ interface ChannelReport {
   small: PhaseReport;
   /** large / small: 1.0 means the members who are not connected cost nothing. */
   ratios: { deliveryP50: number; deliveryP95: number; deliveryP99: number; ackP50: number; deliveriesPerS: number };
+}
+
+/** WebSocket frames the server received so far, by type (from its /metrics). */
+async function framesByType(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^parley_ws_frames_total\{type="([^"]+)"\} (\d+(?:\.\d+)?)$/gm)) {
+    counts[match[1]!] = Number(match[2]);
+  }
+  return counts;
+}
+
+function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([type, n]) => [type, n - (before[type] ?? 0)]));
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -163,6 +128,7 @@ async function newChannel(store: Store, ownerId: string, memberIds: readonly str
 }
 
 async function phase(
+  url: string,
   poster: Member,
   members: readonly Member[],
   channelId: string,
@@ -178,6 +144,7 @@ async function phase(
     }),
   );
   const total = options.rate * options.durationS;
+  const framesBefore = await framesByType(url);
   const start = now();
   const progress = setInterval(() => {
     log(
@@ -220,7 +187,19 @@ async function phase(
     seconds: (Math.max(recorder.lastDeliveryAt, start + 1) - start) / 1000,
     deliveryMs: recorder.e2eMs,
     ackMs: recorder.ackMs,
+    frames: difference(await framesByType(url), framesBefore),
   };
+}
+
+function perPost(phases: readonly PhaseSamples[]): Record<string, number> {
+  const acked = phases.reduce((total, p) => total + p.acked, 0);
+  const totals: Record<string, number> = {};
+  for (const p of phases) for (const [type, n] of Object.entries(p.frames)) totals[type] = (totals[type] ?? 0) + n;
+  return Object.fromEntries(
+    Object.entries(totals)
+      .filter(([, n]) => n > 0)
+      .map(([type, n]) => [type, Math.round((n / Math.max(1, acked)) * 10) / 10]),
+  );
 }
 
 /** Several phases of one channel, as one report. */
@@ -239,6 +218,7 @@ function merge(channelMembers: number, connected: number, phases: readonly Phase
       delivery: summarize(phases.flatMap((p) => p.deliveryMs)),
       ack: summarize(phases.flatMap((p) => p.ackMs)),
     },
+    framesPerPost: perPost(phases),
   };
 }
 
@@ -290,8 +270,8 @@ async function run(options: ChannelOptions): Promise<ChannelReport> {
     // Unmeasured warm-up in both channels (JIT, prepared statements, the WAL checkpoint after the bulk writes).
     const warmUp = { ...options, durationS: 2 };
     log('warm-up');
-    await phase(poster, members, small, options.connected + 1, warmUp);
-    await phase(poster, members, large, options.members, warmUp);
+    await phase(server.url, poster, members, small, options.connected + 1, warmUp);
+    await phase(server.url, poster, members, large, options.members, warmUp);
     await sleep(1000);
     // Rounds alternate the two channels, so that a busy moment of a shared machine falls on both alike.
     const smallPhases: PhaseSamples[] = [];
@@ -303,7 +283,7 @@ async function run(options: ChannelOptions): Promise<ChannelReport> {
     ];
     for (let round = 1; round <= options.rounds; round += 1) {
       for (const step of round % 2 === 1 ? plan : [...plan].reverse()) {
-        const samples = await phase(poster, members, step.id, step.size, options);
+        const samples = await phase(server.url, poster, members, step.id, step.size, options);
         const d = summarize(samples.deliveryMs);
         log(
           `round ${round}/${options.rounds}, channel of ${step.size}: delivery p50 ${d.p50.toFixed(1)} ms, p95 ${d.p95.toFixed(1)} ms`,
@@ -361,6 +341,11 @@ function formatReport(report: ChannelReport): string {
     row(report.large),
     '',
     `ratios (large / small): delivery p50 ${r.deliveryP50}, p95 ${r.deliveryP95}, p99 ${r.deliveryP99}; ack p50 ${r.ackP50}; deliveries/s ${r.deliveriesPerS}`,
+    `frames received per post: ${Object.entries(report.large.framesPerPost)
+      .map(([type, n]) => `${type} ${n}`)
+      .join(', ')} (large channel); ${Object.entries(report.small.framesPerPost)
+      .map(([type, n]) => `${type} ${n}`)
+      .join(', ')} (small)`,
     `setup: ${report.setupS.fixtureUsers.toFixed(1)} s fixture users, ${report.setupS.addMembers.toFixed(1)} s adding members, ${report.setupS.register.toFixed(1)} s registering, ${report.setupS.connect.toFixed(1)} s connecting`,
   ].join('\n');
 }
