@@ -83,8 +83,15 @@ export function MessageText({ text, mentions }: { text: string; mentions?: Menti
   return <div className={jumbo ? 'msg-text jumbo' : 'msg-text'}>{blocks(parsed, mentions)}</div>;
 }
 
-/** The mention context for a set of known users. */
+const usernames = new WeakMap<Readonly<Record<string, User>>, ReadonlySet<string>>();
+
+/** The mention context for a set of known users (the set of names is built once per users map). */
 export function mentionContext(users: Readonly<Record<string, User>>, me: User): MentionContext {
-  const names = new Set(Object.values(users).map((u) => u.username));
-  return { me: me.username, known: (username) => names.has(username) };
+  let names = usernames.get(users);
+  if (names === undefined) {
+    names = new Set(Object.values(users).map((u) => u.username));
+    usernames.set(users, names);
+  }
+  const known = names;
+  return { me: me.username, known: (username) => known.has(username) };
 }

@@ -4,7 +4,7 @@
  * conversation list it filters.
  */
 import { useId, useState } from 'react';
-import { threadUnread } from '../state/reducers';
+import { anyThreadUnread } from '../state/reducers';
 import { useAppState } from '../state/context';
 import { Avatar } from './avatar';
 import { ChannelDirectoryDialog } from './channel-directory-dialog';
@@ -24,11 +24,7 @@ const STATUS_WORDS = { online: 'Online', away: 'Away', busy: 'Busy' } as const;
 
 export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite: (code: string) => void }) {
   const me = useAppState((s) => s.me);
-  const unreadThreads = useAppState(
-    (s) =>
-      Object.values(s.threads).some((t) => t.root !== undefined && threadUnread(s, t.root)) ||
-      Object.values(s.conversations).some((c) => c.messages.some((m) => m.thread !== undefined && threadUnread(s, m))),
-  );
+  const unreadThreads = useAppState(anyThreadUnread);
   const myStatus = useAppState((s) => s.myStatus);
   const [query, setQuery] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);

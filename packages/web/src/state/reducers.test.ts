@@ -2,6 +2,7 @@ import type { Conversation, ConversationSummary, Message } from '@parley/protoco
 import { describe, expect, it } from 'vitest';
 import { initialState } from './app-state';
 import {
+  anyThreadUnread,
   applyHistory,
   applyMarkedUnread,
   applyMemberUpdate,
@@ -179,8 +180,10 @@ describe('reducers', () => {
     // I started the thread: a reply from someone else makes it unread for me.
     const root = c?.messages[0];
     expect(root !== undefined && threadUnread(s, root)).toBe(true);
+    expect(anyThreadUnread(s)).toBe(true);
     s = applyThreadListings(s, [{ root: root ?? msg(1), unreadCount: 0, readSeq: 2 }]);
     expect(root !== undefined && threadUnread(s, root)).toBe(false);
+    expect(anyThreadUnread(s)).toBe(false);
   });
 
   it('counts mentions apart from unread, and the title badge follows the notification level', () => {

@@ -481,3 +481,18 @@ export function lastSeqWhere(c: ConversationState | undefined, match: (m: Messag
   }
   return 0;
 }
+
+/** Some thread I take part in has replies I have not read (the "Threads" button's dot). */
+export function anyThreadUnread(state: AppState): boolean {
+  for (const [rootId, readSeq] of Object.entries(state.threadReads)) {
+    let root = state.threads[rootId]?.root;
+    if (root === undefined) {
+      for (const c of Object.values(state.conversations)) {
+        root = c.messages.find((m) => m.id === rootId);
+        if (root !== undefined) break;
+      }
+    }
+    if (root !== undefined && (root.thread?.lastReplySeq ?? 0) > readSeq) return true;
+  }
+  return false;
+}
