@@ -31,22 +31,31 @@ async function login(user: AuthResponse): Promise<XmppTestClient> {
 
 let queries = 0;
 /** Runs one MAM query; returns the result bodies, their ids and the fin element. */
-async function mam(c: XmppTestClient, options: { to?: string; with?: string; set?: Element[] }) {
+async function mam(
+  c: XmppTestClient,
+  options: { to?: string; with?: string; set?: Element[]; fields?: Record<string, string | string[]>; flip?: boolean },
+) {
   const queryid = `q${++queries}`;
   const fields = [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM))];
   if (options.with) fields.push(xml('field', { var: 'with' }, xml('value', {}, options.with)));
+  for (const [name, value] of Object.entries(options.fields ?? {})) {
+    const values = Array.isArray(value) ? value : [value];
+    fields.push(xml('field', { var: name }, ...values.map((v) => xml('value', {}, v))));
+  }
   const form = xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields);
   const set = options.set ? [xml('set', { xmlns: RSM }, ...options.set)] : [];
+  const flip = options.flip ? [xml('flip-page')] : [];
   const attrs: Record<string, string> = { type: 'set' };
   if (options.to) attrs.to = options.to;
-  const answer = await c.iq(xml('iq', attrs, xml('query', { xmlns: MAM, queryid }, form, ...set)));
+  const answer = await c.iq(xml('iq', attrs, xml('query', { xmlns: MAM, queryid }, form, ...set, ...flip)));
   // Results come before the answer, in order.
   const results = c.stanzas.filter((s) => s.getChild('result', MAM)?.attrs.queryid === queryid);
   const fin = answer.getChild('fin', MAM)!;
   const items = results.map((r) => {
     const result = r.getChild('result', MAM)!;
     const inner = result.getChild('forwarded', 'urn:xmpp:forward:0')!.getChild('message')!;
-    return { id: result.attrs.id!, body: inner.getChildText('body'), from: inner.attrs.from, inner };
+    const stamp = result.getChild('forwarded', 'urn:xmpp:forward:0')!.getChild('delay', 'urn:xmpp:delay')!.attrs.stamp;
+    return { id: result.attrs.id!, body: inner.getChildText('body'), from: inner.attrs.from, inner, stamp: stamp! };
   });
   return { items, fin, set: fin.getChild('set', RSM)! };
 }
@@ -126,5 +135,98 @@ describe('XEP-0313 MAM', () => {
     expect([...all.items, ...rest.items].map((i) => i.body)).toEqual(['r1', 'r2', 'r3']);
     expect(rest.items[0]?.from).toBe(`${room}/${owner!.user.username}`);
     expect(rest.fin.attrs.complete).toBe('true');
+  });
+
+  it('pages the personal archive: every direct conversation by time, no rooms, no one else', async () => {
+    const [me, bob, carol, other] = await users(t, 'mpa', 'mpb', 'mpc', 'mpd');
+    const { body } = await http<{ conversation: Conversation }>(t.url, 'POST', '/v1/conversations', {
+      token: me!.token,
+      body: { title: 'not in the personal archive', memberIds: [bob!.user.id] },
+    });
+    const room = `${body.conversation.id}@conference.${DOMAIN}`;
+    const xm = await login(me!);
+    const xb = await login(bob!);
+    const xc = await login(carol!);
+    const xo = await login(other!);
+    const chat = async (from: XmppTestClient, to: AuthResponse, text: string) => {
+      await from.send(xml('message', { type: 'chat', to: jidOf(to), id: `p-${text}` }, xml('body', {}, text)));
+      await from.ping();
+    };
+    await chat(xm, bob!, 'p1');
+    await chat(xc, me!, 'p2');
+    await xm.send(xml('presence', { to: `${room}/${me!.user.username}` }));
+    await xm.message((s) => s.getChild('subject') !== undefined);
+    await xm.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, 'in the room')));
+    await xm.message((s) => s.getChildText('body') === 'in the room');
+    await chat(xb, me!, 'p3');
+    await chat(xo, bob!, 'not mine');
+    await chat(xm, carol!, 'p4');
+    await chat(xb, me!, 'p5');
+
+    const all = await mam(xm, {});
+    expect(all.items.map((i) => i.body)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    expect(all.fin.attrs.complete).toBe('true');
+    expect(all.items[1]?.inner.attrs).toMatchObject({ from: jidOf(carol!), to: jidOf(me!), type: 'chat', id: 'p-p2' });
+    expect(all.items[3]?.inner.attrs).toMatchObject({ from: jidOf(me!), to: jidOf(carol!) });
+    const stamps = all.items.map((i) => Date.parse(i.stamp));
+    expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+
+    // RSM pages forwards by id until complete; the newest page and backwards.
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const set = [xml('max', {}, '2'), ...(after ? [xml('after', {}, after)] : [])];
+      const got = await mam(xm, { set });
+      seen.push(...got.items.map((i) => i.body ?? ''));
+      after = got.set.getChildText('last') ?? undefined;
+      if (got.fin.attrs.complete === 'true') break;
+    }
+    expect(seen).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    const newest = await mam(xm, { set: [xml('max', {}, '2'), xml('before')] });
+    expect(newest.items.map((i) => i.body)).toEqual(['p4', 'p5']);
+    expect(newest.fin.attrs.complete).toBeUndefined();
+    const older = await mam(xm, { set: [xml('max', {}, '5'), xml('before', {}, newest.items[0]!.id)] });
+    expect(older.items.map((i) => i.body)).toEqual(['p1', 'p2', 'p3']);
+    expect(older.fin.attrs.complete).toBe('true');
+
+    // start/end (inclusive, by the archive's own stamps), after-id/before-id, ids, flip-page.
+    const start = all.items[1]!.stamp;
+    const end = all.items[3]!.stamp;
+    const expected = all.items.filter((i) => i.stamp >= start && i.stamp <= end).map((i) => i.body);
+    expect((await mam(xm, { fields: { start, end } })).items.map((i) => i.body)).toEqual(expected);
+    const between = await mam(xm, { fields: { 'after-id': all.items[0]!.id, 'before-id': all.items[4]!.id } });
+    expect(between.items.map((i) => i.body)).toEqual(['p2', 'p3', 'p4']);
+    const picked = await mam(xm, { fields: { ids: [all.items[4]!.id, all.items[0]!.id] } });
+    expect(picked.items.map((i) => i.body)).toEqual(['p1', 'p5']);
+    const flipped = await mam(xm, { set: [xml('max', {}, '2'), xml('before')], flip: true });
+    expect(flipped.items.map((i) => i.body)).toEqual(['p5', 'p4']);
+    // With `with`, time filters apply to one conversation; an id from elsewhere is refused.
+    const withCarol = await mam(xm, { with: jidOf(carol!), fields: { start } });
+    expect(withCarol.items.map((i) => i.body)).toEqual(['p2', 'p4']);
+    const roomId = (await mam(xm, { to: room })).items[0]!.id;
+    await expect(mam(xm, { set: [xml('after', {}, roomId)] })).rejects.toThrow(/item-not-found/);
+    await expect(mam(xm, { fields: { start: 'yesterday' } })).rejects.toThrow(/bad-request/);
+    // Someone else's personal archive holds none of this.
+    expect((await mam(xo, {})).items.map((i) => i.body)).toEqual(['not mine']);
+  });
+
+  it('advertises the extended archive in disco and in the form', async () => {
+    const [user] = await users(t, 'mpf');
+    const c = await login(user!);
+    const info = await c.iq(
+      xml('iq', { type: 'get', to: jidOf(user!) }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })),
+    );
+    const features = info
+      .getChild('query')!
+      .getChildren('feature')
+      .map((f) => f.attrs.var);
+    expect(features).toEqual(expect.arrayContaining([MAM, `${MAM}#extended`]));
+    const form = await c.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: MAM })));
+    const vars = form
+      .getChild('query')!
+      .getChild('x')!
+      .getChildren('field')
+      .map((f) => f.attrs.var);
+    expect(vars).toEqual(['FORM_TYPE', 'with', 'start', 'end', 'after-id', 'before-id', 'ids']);
   });
 });

@@ -152,6 +152,28 @@ export interface HistoryRange {
   threadId?: string;
 }
 
+/** A place in the time-ordered archive: a message's (createdAt, seq, id). */
+export interface ArchiveKey {
+  createdAt: number;
+  seq: number;
+  id: string;
+}
+
+/** A slice of the time-ordered archive (XMPP MAM); every bound is optional. */
+export interface ArchiveRange {
+  /** One conversation the reader is a member of; without it, every direct conversation they belong to. */
+  conversationId?: string;
+  /** created_at at or after `start`, at or before `end` (inclusive). */
+  start?: number;
+  end?: number;
+  /** Entries strictly after / before these places. */
+  after?: ArchiveKey;
+  before?: ArchiveKey;
+  /** Take the newest `limit` entries of the range (default: the oldest); pages are ascending either way. */
+  fromEnd?: boolean;
+  limit: number;
+}
+
 export interface Store {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
@@ -304,6 +326,11 @@ export interface Store {
   getMessage(id: string): Promise<Message | undefined>;
   /** Ascending seq. */
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]>;
+  /**
+   * Messages and update entries (never system entries) the user may read as a member,
+   * ascending by (createdAt, seq, id), keyset-paged on that triple (see ArchiveRange).
+   */
+  listArchive(userId: string, range: ArchiveRange): Promise<Message[]>;
   /** Adds `myReactions` for this reader to each message (one query). */
   withMyReactions(userId: string, messages: Message[]): Promise<Message[]>;
 

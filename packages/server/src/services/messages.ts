@@ -11,7 +11,7 @@ import { newId } from '../domain/ids';
 import { parseMentions } from '../domain/mentions';
 import { authorize } from '../domain/permissions';
 import { topics } from '../ports/bus';
-import type { MemberRecord, NewMessage } from '../ports/store';
+import type { ArchiveKey, ArchiveRange, MemberRecord, NewMessage } from '../ports/store';
 import type { AuthContext } from './accounts';
 import type { ContactService } from './contacts';
 import type { ConversationService } from './conversations';
@@ -43,12 +43,35 @@ export interface HistoryInput {
   threadId?: string | undefined;
 }
 
+/** A query of the time-ordered archive (XMPP MAM); message ids name places. */
+export interface ArchiveInput {
+  /** One conversation (the reader must be allowed to read it); without it, the reader's direct conversations. */
+  conversationId?: string | undefined;
+  start?: number | undefined;
+  end?: number | undefined;
+  /** Only entries after every one / before every one of these messages (RSM and XEP-0313 ids combine). */
+  after?: readonly string[] | undefined;
+  before?: readonly string[] | undefined;
+  /** Exactly these messages (XEP-0313 `ids`), in archive order; the other bounds are ignored. */
+  ids?: readonly string[] | undefined;
+  /** The newest page of the range instead of the oldest. */
+  fromEnd?: boolean | undefined;
+  limit?: number | undefined;
+}
+
 /** What checkSend worked out: the entry to append, minus its id, seq and time. */
 type Prepared = Pick<NewMessage, 'content' | 'replyTo' | 'threadId' | 'forwardedFrom' | 'mentions'>;
 
 function sameContent(existing: Message, input: SendInput): boolean {
   if (input.content.type === 'forward') return existing.forwardedFrom !== undefined;
   return existing.content.type === 'text' && existing.content.text === input.content.text;
+}
+
+/** The archive's order: (createdAt, seq, id). */
+function compareKeys(a: ArchiveKey, b: ArchiveKey): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  if (a.seq !== b.seq) return a.seq - b.seq;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** The first characters of a text, whole code points only. */
@@ -245,6 +268,67 @@ export class MessageService {
     const message = await this.get(auth, messageId);
     const [theirs] = await this.deps.store.withMyReactions(userId, [message]);
     return theirs?.myReactions ?? [];
+  }
+
+  /**
+   * A page of the time-ordered archive, ascending by (createdAt, seq, id): one
+   * conversation the reader may read, or every direct conversation they belong to.
+   * A place id that is not in that archive (or that the reader may not read) is
+   * `not_found`. `complete` says nothing more lies in the paging direction.
+   */
+  async archive(auth: AuthContext, input: ArchiveInput): Promise<{ messages: Message[]; complete: boolean }> {
+    if (input.conversationId !== undefined) await this.conversations.authorize(auth, input.conversationId, 'read');
+    const limit = Math.max(0, Math.min(input.limit ?? 50, this.deps.limits.historyPageMax));
+    const { store } = this.deps;
+    const inArchive = async (id: string): Promise<Message> => {
+      const message = await store.getMessage(id);
+      const member = message && (await store.getMemberRecord(message.conversationId, auth.user.id));
+      const conversation =
+        message && member && input.conversationId === undefined
+          ? await store.getConversation(message.conversationId)
+          : undefined;
+      const inScope =
+        input.conversationId === undefined
+          ? conversation?.kind === 'direct'
+          : message?.conversationId === input.conversationId;
+      if (!message || !member || !inScope || message.content.type === 'system') {
+        throw new AppError('not_found', 'No such message in this archive.');
+      }
+      return message;
+    };
+    const place = async (id: string): Promise<ArchiveKey> => {
+      const { createdAt, seq } = await inArchive(id);
+      return { createdAt, seq, id };
+    };
+    if (input.ids !== undefined) {
+      // XEP-0313 `ids`: exactly these messages, in archive order.
+      const found = [];
+      for (const id of new Set(input.ids)) found.push(await inArchive(id));
+      found.sort((a, b) => compareKeys(a, b));
+      return {
+        messages: await store.withMyReactions(auth.user.id, found.slice(0, limit)),
+        complete: found.length <= limit,
+      };
+    }
+    const range: ArchiveRange = { limit: limit + 1 };
+    if (input.conversationId !== undefined) range.conversationId = input.conversationId;
+    if (input.start !== undefined) range.start = input.start;
+    if (input.end !== undefined) range.end = input.end;
+    // The tightest bound of each side: the latest `after`, the earliest `before`.
+    for (const id of input.after ?? []) {
+      const found = await place(id);
+      if (!range.after || compareKeys(found, range.after) > 0) range.after = found;
+    }
+    for (const id of input.before ?? []) {
+      const found = await place(id);
+      if (!range.before || compareKeys(found, range.before) < 0) range.before = found;
+    }
+    if (input.fromEnd) range.fromEnd = true;
+    if (limit === 0) return { messages: [], complete: false };
+    const page = await store.listArchive(auth.user.id, range);
+    const more = page.length > limit;
+    const messages = more ? (input.fromEnd ? page.slice(1) : page.slice(0, limit)) : page;
+    return { messages: await store.withMyReactions(auth.user.id, messages), complete: !more };
   }
 
   /**

@@ -24,6 +24,7 @@ import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
+import * as archive from './queries/archive';
 import * as contacts from './queries/contacts';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
@@ -285,6 +286,9 @@ export class KyselyStore implements Store {
   }
   listMessages(conversationId: string, range: HistoryRange): Promise<Message[]> {
     return messages.listMessages(this.db, conversationId, range);
+  }
+  listArchive(userId: string, range: Port.ArchiveRange): Promise<Message[]> {
+    return archive.listArchive(this.db, userId, range);
   }
   withMyReactions(userId: string, list: Message[]): Promise<Message[]> {
     return decorate.withMyReactions(this.db, userId, list);

@@ -6,6 +6,7 @@
  */
 import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
+import { archiveContract } from './contract/archive';
 import { conversationsContract } from './contract/conversations';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
@@ -26,6 +27,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     socialContract(harness);
     conversationsContract(harness);
     messagesContract(harness);
+    archiveContract(harness);
     moderationContract(harness);
     summariesContract(harness);
     updatesContract(harness);

@@ -6,7 +6,7 @@ import { Router } from '../router';
 import { NS_BLOCKING, registerBlocking } from './blocking';
 import { NS_CARBONS, registerCarbons } from './carbons';
 import { registerDisco } from './disco';
-import { NS_MAM, registerMam } from './mam';
+import { NS_MAM, NS_MAM_EXTENDED, registerMam } from './mam';
 import { registerMessages } from './message';
 import { registerMuc } from './muc';
 import { registerMucMessages } from './muc-messages';
@@ -26,6 +26,6 @@ export function buildRouter(): Router {
   registerMuc(router);
   registerMucMessages(router);
   registerMam(router);
-  registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS, NS_MAM]);
+  registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS, NS_MAM, NS_MAM_EXTENDED]);
   return router;
 }

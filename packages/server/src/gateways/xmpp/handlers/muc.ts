@@ -40,6 +40,7 @@ const ROOM_FEATURES = [
   'muc_hidden',
   'muc_unmoderated',
   NS_MAM,
+  `${NS_MAM}#extended`,
 ];
 
 const affiliations: Record<Role, { affiliation: string; role: string }> = {
