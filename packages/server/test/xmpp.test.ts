@@ -97,6 +97,21 @@ describe('XMPP with @xmpp/client', () => {
     expect(again.stanzas.filter((s) => s.name === 'message')).toEqual([]);
   });
 
+  it('takes a stanza id reused in a later session with other content as a new message', async () => {
+    // Clients that number stanzas from 1 in every stream (RFC 6120 8.1.3 allows it) reuse ids.
+    const [counter, reader] = await users(t, 'counter', 'reader');
+    const xr = await login(t.xmppPort, reader!);
+    const first = await login(t.xmppPort, counter!);
+    await first.send(xml('message', { type: 'chat', to: jidOf(reader!), id: '1' }, xml('body', {}, 'first session')));
+    await xr.message((s) => s.getChildText('body') === 'first session');
+    await first.stop();
+    const second = await login(t.xmppPort, counter!);
+    await second.send(xml('message', { type: 'chat', to: jidOf(reader!), id: '1' }, xml('body', {}, 'second session')));
+    await xr.message((s) => s.getChildText('body') === 'second session');
+    await second.ping();
+    expect(second.stanzas.filter((s) => s.name === 'message' && s.attrs.type === 'error')).toEqual([]);
+  });
+
   it('maps the roster to contacts, with pushes and subscription states', async () => {
     const [alice, bob] = await users(t, 'ralice', 'rbob');
     const xa = await login(t.xmppPort, alice!);

@@ -2,10 +2,12 @@
  * RFC 6121 `<message type='chat'>` (and `normal`, which clients use alike) to
  * `user@domain` = a message in the direct conversation with that user, created
  * on first use. The stanza id becomes the client id, so a client that resends a
- * stanza after a lost connection does not store it twice (guarantee 3). A chat
+ * stanza after a lost connection does not store it twice (guarantee 3); the same
+ * id with other content is a new message (ids need only be unique per stream). A chat
  * message without a body carries only chat states or markers (receipts.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../../../domain/errors';
 import { clientIdFor } from '../outbound';
 import { parseJid } from '../jid';
 import { StanzaError, type Router, type XmppContext } from '../router';
@@ -25,20 +27,37 @@ async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const body = child(stanza, 'body');
   if (body) {
     const originId = child(stanza, 'origin-id', NS_ORIGIN_ID)?.attrs.id;
-    const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? `xr_${randomBytes(12).toString('base64url')}`;
-    ctx.state.sentClientIds.add(clientId);
+    const content = { type: 'text' as const, text: text(body) };
+    const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? randomClientId();
     try {
-      await ctx.services.messages.send(ctx.auth, {
-        conversationId: conversation.id,
-        clientId,
-        content: { type: 'text', text: text(body) },
-      });
+      await send(ctx, conversation.id, clientId, content);
     } catch (error) {
-      ctx.state.sentClientIds.delete(clientId);
-      throw error;
+      // RFC 6120 8.1.3 lets a client make stanza ids unique only within its stream, and
+      // many count from 1 in every session: a plain stanza id seen before with other
+      // content is a new message, not a resend. (An origin-id is unique for good.)
+      const reused = error instanceof AppError && error.code === 'client_id_conflict' && originId === undefined;
+      if (!reused) throw error;
+      await send(ctx, conversation.id, randomClientId(), content);
     }
   }
   await onChatExtras(ctx, stanza, conversation.id);
+}
+
+const randomClientId = () => `xr_${randomBytes(12).toString('base64url')}`;
+
+async function send(
+  ctx: XmppContext,
+  conversationId: string,
+  clientId: string,
+  content: { type: 'text'; text: string },
+): Promise<void> {
+  ctx.state.sentClientIds.add(clientId);
+  try {
+    await ctx.services.messages.send(ctx.auth, { conversationId, clientId, content });
+  } catch (error) {
+    ctx.state.sentClientIds.delete(clientId);
+    throw error;
+  }
 }
 
 export function registerMessages(router: Router): void {
