@@ -115,6 +115,25 @@ describe.skipIf(skip !== undefined)('channels and moderation in the browser', ()
     await members.getByTestId('member').filter({ hasText: 'Carol' }).getByText('muted').waitFor();
   });
 
+  it('bans a member, who loses the channel and cannot join again until the ban is lifted', async () => {
+    const members = alice.page.getByRole('complementary', { name: 'Members' });
+    await members.getByRole('button', { name: 'Manage Carol' }).click();
+    const manage = alice.page.getByRole('dialog', { name: 'Manage Carol' });
+    await manage.getByLabel('Reason (optional)').fill('Spam');
+    await manage.getByRole('button', { name: 'Ban', exact: true }).click();
+    const list = carol.page.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('button', { name: /Releases/ }).waitFor({ state: 'detached' });
+    await carol.page.getByRole('button', { name: 'Channels', exact: true }).click();
+    const directory = carol.page.getByRole('dialog', { name: 'Browse channels' });
+    await directory.getByRole('button', { name: 'Join Releases' }).click();
+    await expect.poll(() => carol.page.getByTestId('toast').textContent()).toContain('banned');
+    await carol.page.keyboard.press('Escape');
+    const banned = members.getByRole('list', { name: 'Banned' });
+    await banned.getByText('Spam').waitFor();
+    await banned.getByRole('button', { name: 'Lift ban' }).click();
+    await banned.waitFor({ state: 'detached' });
+  });
+
   it('changes a role, and slow mode counts down after a post', async () => {
     const members = alice.page.getByRole('complementary', { name: 'Members' });
     await members.getByRole('button', { name: 'Manage Bob' }).click();
