@@ -68,10 +68,19 @@ describe('search', () => {
 
     const ws = await RawClient.authed(t.wsUrl, bob.token);
     try {
+      expect((await ws.request('reaction.set', { messageId: first.id, emoji: '🚀', reacted: true })).type).toBe(
+        'result',
+      );
       const reply = await ws.request('search', { query: `${w} PARLEY ships` });
       expect(reply.type).toBe('result');
       if (reply.type !== 'result') return;
-      expect((reply.data as Page).hits.map((h) => h.message.id)).toEqual([first.id]);
+      const hits = (reply.data as Page).hits;
+      expect(hits.map((h) => h.message.id)).toEqual([first.id]);
+      // As history shows it: with its reactions and the reader's own.
+      expect(hits[0]!.message.reactions).toEqual([{ emoji: '🚀', count: 1, userIds: [bob.user.id] }]);
+      expect(hits[0]!.message.myReactions).toEqual(['🚀']);
+      const forAlice = await search(alice, { q: `${w} ships` });
+      expect(forAlice.hits[0]!.message.myReactions).toBeUndefined();
     } finally {
       ws.close();
     }
