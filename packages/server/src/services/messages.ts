@@ -263,6 +263,19 @@ export class MessageService {
     return mine ?? message;
   }
 
+  /**
+   * A message by the client id its sender gave it, for a reader of its conversation
+   * (XMPP clients name messages by the stanza id they sent); `not_found` otherwise.
+   */
+  async getByClientId(auth: AuthContext, senderId: string, clientId: string): Promise<Message> {
+    const { store } = this.deps;
+    const message = await store.getMessageByClientId(senderId, clientId);
+    const member = message && (await store.getMemberRecord(message.conversationId, auth.user.id));
+    if (!message || !member) throw new AppError('not_found', 'No such message.');
+    const [mine] = await store.withMyReactions(auth.user.id, [message]);
+    return mine ?? message;
+  }
+
   /** The emoji one user reacts with on a message the reader may read (XEP-0444 sends the whole set). */
   async reactionsBy(auth: AuthContext, messageId: string, userId: string): Promise<string[]> {
     const message = await this.get(auth, messageId);

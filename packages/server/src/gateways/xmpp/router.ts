@@ -82,7 +82,15 @@ export function toStanzaError(error: unknown): StanzaError | null {
       return new StanzaError('item-not-found', 'cancel', error.message);
     case 'forbidden':
     case 'not_member':
+    case 'banned':
+    case 'muted':
       return new StanzaError('forbidden', 'auth', error.message);
+    case 'edit_window_passed':
+      return new StanzaError('not-allowed', 'cancel', error.message);
+    case 'limit_reached':
+      return new StanzaError('policy-violation', 'cancel', error.message);
+    case 'slow_mode':
+      return new StanzaError('resource-constraint', 'wait', error.message);
     case 'blocked':
       return new StanzaError('not-acceptable', 'cancel', error.message);
     case 'rate_limited':

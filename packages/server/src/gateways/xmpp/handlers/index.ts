@@ -26,6 +26,15 @@ export function buildRouter(): Router {
   registerMuc(router);
   registerMucMessages(router);
   registerMam(router);
-  registerDisco(router, [NS_PING, NS_CARBONS, NS_BLOCKING, NS_CHATSTATES, NS_RECEIPTS, NS_MARKERS, NS_MAM, NS_MAM_EXTENDED]);
+  registerDisco(router, [
+    NS_PING,
+    NS_CARBONS,
+    NS_BLOCKING,
+    NS_CHATSTATES,
+    NS_RECEIPTS,
+    NS_MARKERS,
+    NS_MAM,
+    NS_MAM_EXTENDED,
+  ]);
   return router;
 }

@@ -5,8 +5,7 @@
  * reaction change the author's whole XEP-0444 reaction set on the message. Pins
  * have no XMPP form and are not sent. The original is named by the id XMPP peers
  * know it by (stanzaIdOf). Used for live delivery, groupchat and MAM alike.
- * Outbound only: corrections, retractions and reactions sent by XMPP clients are
- * not mapped yet.
+ * Inbound changes (sent by XMPP clients) are message-changes-in.ts.
  */
 import type { Message } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';

@@ -4,7 +4,8 @@
  * on first use. The stanza id becomes the client id, so a client that resends a
  * stanza after a lost connection does not store it twice (guarantee 3); the same
  * id with other content is a new message (ids need only be unique per stream). A chat
- * message without a body carries only chat states or markers (receipts.ts).
+ * message without a body carries only chat states or markers (receipts.ts). Corrections,
+ * retractions and reactions are changes to earlier messages (message-changes-in.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../domain/errors';
@@ -12,6 +13,7 @@ import { clientIdFor } from '../outbound';
 import { parseJid } from '../jid';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, text, type XmlElement } from '../xml';
+import { applyChange } from './message-changes-in';
 import { onChatExtras } from './receipts';
 
 export const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
@@ -25,7 +27,9 @@ async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   if (!peer) throw new StanzaError('service-unavailable', 'cancel');
   const conversation = await ctx.services.conversations.createDirect(ctx.auth, peer.id);
   const body = child(stanza, 'body');
-  if (body) {
+  // A correction, retraction or reaction set (message-changes-in.ts): its body is not a new message.
+  const changed = await applyChange(ctx, stanza, conversation);
+  if (body && !changed) {
     const originId = child(stanza, 'origin-id', NS_ORIGIN_ID)?.attrs.id;
     const content = { type: 'text' as const, text: text(body) };
     const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? randomClientId();

@@ -5,13 +5,15 @@
  * the group goes to every joined resource, the sender's own included: XEP-0045
  * 7.4 reflects it, and clients use the reflection (same id) as "sent". A rename
  * comes back as the subject. History on join comes from the history service.
+ * Corrections, retractions and reactions are changes (message-changes-in.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Message } from '@parley/protocol';
 import { parseJid } from '../jid';
-import { clientIdFor, NS_DELAY, NS_SID, stanzaIdOf, usernameOf } from '../outbound';
+import { clientIdFor, conversationOf, NS_DELAY, NS_SID, stanzaIdOf, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { messagePayload } from './message-changes';
+import { applyChange } from './message-changes-in';
 import { child, el, text, type XmlElement } from '../xml';
 
 const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
@@ -86,6 +88,7 @@ async function groupchat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   }
   // XEP-0045 7.4: only occupants may send.
   if (!ctx.state.rooms.has(conversationId)) throw new StanzaError('not-acceptable', 'cancel', 'join the room first');
+  if (await applyChange(ctx, stanza, await conversationOf(ctx, conversationId))) return;
   const body = child(stanza, 'body');
   const subject = child(stanza, 'subject');
   if (subject && !body) {
