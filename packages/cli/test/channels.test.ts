@@ -58,5 +58,5 @@ describe('parley channel, invite and moderation commands', () => {
     const bad = await env.run('ana', ['ban', town, '@ben', '--for', 'soon']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/not a duration/);
-  });
+  }, 120_000); // about twenty `parley` processes, each starting tsx: slow on a loaded machine
 });

@@ -46,5 +46,5 @@ describe('parley message changes', () => {
       messages: { id: string; content: { type: string } }[];
     };
     expect(after.messages.find((m) => m.id === id)?.content).toEqual({ type: 'deleted' });
-  });
+  }, 120_000); // a dozen `parley` processes, each starting tsx
 });

@@ -37,5 +37,5 @@ describe('parley search', () => {
     expect(inLee.stdout).toMatch(/lee: quarterly party\?\n$/);
     const none = await env.run('sam', ['search', 'nothing-like-this']);
     expect(none.stdout).toBe('(no messages found)\n');
-  });
+  }, 120_000); // several `parley` processes, each starting tsx
 });
