@@ -1,10 +1,12 @@
 /**
  * A channel with 100,000 members accepts a post with the same work as a channel
- * with 10: the store's statements are counted by a Kysely plugin installed on the
- * server's own store, and a post (through the WebSocket gateway, the service and
- * the store) into either channel must issue the same statements, read the same
- * number of rows and write the same number of rows. Fan-out goes by subscription:
- * only the members connected get a frame. No timing is asserted (bench/ measures).
+ * with 10, on SQLite and on PostgreSQL: the store's statements are counted by a
+ * Kysely plugin installed on the server's own store, and a post (through the
+ * WebSocket gateway, the service and the store) into either channel must issue the
+ * same statements, read the same number of rows and write the same number of rows.
+ * On SQLite the post's statements are also explained: none may scan a table.
+ * Fan-out goes by subscription: only the members connected get a frame. No timing
+ * is asserted (bench/ measures).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,10 @@ import { silentLogger } from '../src/observability/logger';
 import type { NewMember } from '../src/ports/store';
 import type { Database } from '../src/store/db-schema';
 import { KyselyStore } from '../src/store/kysely-store';
+import type { StoreDialect } from '../src/store/dialect';
+import { createPostgresDb } from '../src/store/postgres/create-postgres-db';
+import { postgresDialect } from '../src/store/postgres/postgres-dialect';
+import { dropSchema, pgTestUrl, randomSchemaName, requirePostgres } from '../src/store/postgres/test-database';
 import { createSqliteDb } from '../src/store/sqlite/create-sqlite-db';
 import { openSqlite } from '../src/store/sqlite/open-sqlite';
 import { sqliteDialect } from '../src/store/sqlite/sqlite-dialect';
@@ -43,11 +49,13 @@ class StatementCounter implements KyselyPlugin {
   /** The SQL of each statement, to ask SQLite how it runs them. */
   queries: CompiledQuery[] = [];
   private readonly kinds = new Map<unknown, string>();
-  private readonly compiler = new SqliteQueryCompiler();
+
+  /** With a compiler, it also keeps each statement's SQL (to ask the database for its plan). */
+  constructor(private readonly compiler?: SqliteQueryCompiler) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     this.kinds.set(args.queryId, args.node.kind);
-    this.queries.push(this.compiler.compileQuery(args.node, args.queryId));
+    if (this.compiler) this.queries.push(this.compiler.compileQuery(args.node, args.queryId));
     return args.node;
   }
 
@@ -75,29 +83,84 @@ class StatementCounter implements KyselyPlugin {
   }
 }
 
-let dataDir: string;
-let server: RunningServer;
-let db: Kysely<Database>;
-let store: KyselyStore;
-const counter = new StatementCounter();
+interface Opened {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  counter: StatementCounter;
+  /** The database's plan lines for statements (SQLite); undefined where plans are not checked. */
+  explain?: (queries: readonly CompiledQuery[]) => { sql: string; detail: string }[];
+  cleanup(): Promise<void>;
+}
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'parley-large-'));
+interface Running {
+  db: Kysely<Database>;
+  store: KyselyStore;
+  server: RunningServer;
+}
+
+function openSqliteBackend(dataDir: string): Promise<Opened> {
   const sqlitePath = path.join(dataDir, 'parley.db');
-  db = createSqliteDb({ path: sqlitePath, synchronous: 'normal' }).withPlugin(counter);
-  store = new KyselyStore(db, sqliteDialect);
-  await store.migrate();
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, sqlitePath, logLevel: 'silent', xmppPort: -1 });
-  server = await startServer(config, { logger: silentLogger(), store });
-}, 60_000);
+  const counter = new StatementCounter(new SqliteQueryCompiler());
+  return Promise.resolve({
+    db: createSqliteDb({ path: sqlitePath, synchronous: 'normal' }).withPlugin(counter),
+    dialect: sqliteDialect,
+    counter,
+    explain: (queries) => explainSqlite(sqlitePath, queries),
+    cleanup: () => Promise.resolve(),
+  });
+}
 
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+async function openPostgresBackend(): Promise<Opened> {
+  const schema = randomSchemaName('large');
+  const counter = new StatementCounter();
+  // PostgreSQL plans small tables with sequential scans on purpose: only counts are compared there.
+  return {
+    db: (await createPostgresDb({ databaseUrl: pgTestUrl(), schema })).withPlugin(counter),
+    dialect: postgresDialect(schema),
+    counter,
+    cleanup: () => dropSchema(schema),
+  };
+}
+
+const postgresAvailable = await requirePostgres();
+
+for (const [name, open, enabled] of [
+  ['sqlite', openSqliteBackend, true],
+  ['postgres', () => openPostgresBackend(), postgresAvailable],
+] as const) {
+  describe.runIf(enabled)(`a channel with 100,000 members (${name})`, () => {
+    let dataDir = '';
+    let opened: Opened | undefined;
+    let running: Running | undefined;
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'parley-large-'));
+      opened = await open(dataDir);
+      const store = new KyselyStore(opened.db, opened.dialect);
+      await store.migrate();
+      const sqlitePath = path.join(dataDir, 'parley.db');
+      const config = loadConfig(
+        {},
+        { port: 0, host: '127.0.0.1', dataDir, sqlitePath, logLevel: 'silent', xmppPort: -1 },
+      );
+      // The server runs on this store (whatever the config says), so the counter sees its statements.
+      running = { db: opened.db, store, server: await startServer(config, { logger: silentLogger(), store }) };
+    }, 120_000);
+
+    afterAll(async () => {
+      await running?.server.stop();
+      await opened?.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('accepts a post with the same statements and rows as a 10-member channel, and fans out only to connected members', async () => {
+      await postIntoLargeChannel(running!, opened!);
+    }, 180_000);
+  });
+}
 
 /** Users that never log in: written in bulk (fixture data), 500 rows a statement. */
-async function bulkUsers(prefix: string, count: number): Promise<string[]> {
+async function bulkUsers({ db }: Running, prefix: string, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `u_${prefix}${i}`);
   await db.transaction().execute(async (tx) => {
     for (let i = 0; i < ids.length; i += 500) {
@@ -121,7 +184,12 @@ async function bulkUsers(prefix: string, count: number): Promise<string[]> {
   return ids;
 }
 
-async function channel(owner: AuthResponse, connected: AuthResponse[], others: string[]): Promise<string> {
+async function channel(
+  { store }: Running,
+  owner: AuthResponse,
+  connected: AuthResponse[],
+  others: string[],
+): Promise<string> {
   const id = `c_large${Math.random().toString(36).slice(2, 10)}`;
   await store.createConversation(
     { id, kind: 'channel', title: id, directKey: null, createdAt: Date.now(), visibility: 'public' },
@@ -138,8 +206,8 @@ async function channel(owner: AuthResponse, connected: AuthResponse[], others: s
 }
 
 /** SQLite's plan for each data statement (on a read-only connection of its own). */
-function explain(queries: readonly CompiledQuery[]): { sql: string; detail: string }[] {
-  const reader = openSqlite(path.join(dataDir, 'parley.db'), { readonly: true });
+function explainSqlite(file: string, queries: readonly CompiledQuery[]): { sql: string; detail: string }[] {
+  const reader = openSqlite(file, { readonly: true });
   try {
     return queries
       .filter((query) => /^\s*(select|insert|update|delete|with)\b/i.test(query.sql))
@@ -163,86 +231,86 @@ async function post(client: RawClient, conversationId: string, text: string): Pr
   return (reply.data as { message: Message }).message;
 }
 
-describe('a channel with 100,000 members', () => {
-  it('accepts a post with the same statements and rows as a 10-member channel, and fans out only to connected members', async () => {
-    const url = server.url;
-    const wsUrl = `${url.replace(/^http/, 'ws')}/v1/ws`;
-    const owner = await registerUser(url, 'owner');
-    const readers = [await registerUser(url, 'reader'), await registerUser(url, 'reader')];
-    const offline = await registerUser(url, 'offline');
-    const outsider = await registerUser(url, 'outsider');
+async function postIntoLargeChannel(running: Running, opened: Opened): Promise<void> {
+  const url = running.server.url;
+  const wsUrl = `${url.replace(/^http/, 'ws')}/v1/ws`;
+  const owner = await registerUser(url, 'owner');
+  const readers = [await registerUser(url, 'reader'), await registerUser(url, 'reader')];
+  const offline = await registerUser(url, 'offline');
+  const outsider = await registerUser(url, 'outsider');
 
-    const bigOthers = await bulkUsers('big', BIG - readers.length - 2);
-    const smallOthers = await bulkUsers('small', SMALL - readers.length - 2);
-    const big = await channel(owner, readers, [offline.user.id, ...bigOthers]);
-    const small = await channel(owner, readers, [offline.user.id, ...smallOthers]);
-    for (const [id, size] of [
-      [big, BIG],
-      [small, SMALL],
-    ] as const) {
-      const res = await http<{ conversation: { memberCount: number; members: unknown[] } }>(
-        url,
-        'GET',
-        `/v1/conversations/${id}`,
-        { token: owner.token },
-      );
-      expect(res.body.conversation).toMatchObject({ memberCount: size, members: [] });
-    }
+  const bigOthers = await bulkUsers(running, 'big', BIG - readers.length - 2);
+  const smallOthers = await bulkUsers(running, 'small', SMALL - readers.length - 2);
+  const big = await channel(running, owner, readers, [offline.user.id, ...bigOthers]);
+  const small = await channel(running, owner, readers, [offline.user.id, ...smallOthers]);
+  for (const [id, size] of [
+    [big, BIG],
+    [small, SMALL],
+  ] as const) {
+    const res = await http<{ conversation: { memberCount: number; members: unknown[] } }>(
+      url,
+      'GET',
+      `/v1/conversations/${id}`,
+      { token: owner.token },
+    );
+    expect(res.body.conversation).toMatchObject({ memberCount: size, members: [] });
+  }
 
-    const poster = await RawClient.authed(wsUrl, owner.token);
-    const listeners = await Promise.all(readers.map((r) => RawClient.authed(wsUrl, r.token)));
-    const stranger = await RawClient.authed(wsUrl, outsider.token);
-    try {
-      // Warm up both channels (first post, prepared statements), then measure the second post of each.
-      await post(poster, big, 'warm up');
-      await post(poster, small, 'warm up');
-      await Promise.all(listeners.map((l) => l.event('message.new')));
-      await Promise.all(listeners.map((l) => l.event('message.new')));
+  const poster = await RawClient.authed(wsUrl, owner.token);
+  const listeners = await Promise.all(readers.map((r) => RawClient.authed(wsUrl, r.token)));
+  const stranger = await RawClient.authed(wsUrl, outsider.token);
+  try {
+    // Warm up both channels (first post, prepared statements), then measure the second post of each.
+    await post(poster, big, 'warm up');
+    await post(poster, small, 'warm up');
+    await Promise.all(listeners.map((l) => l.event('message.new')));
+    await Promise.all(listeners.map((l) => l.event('message.new')));
 
-      let bigQueries: CompiledQuery[] = [];
-      const measure = async (conversationId: string, text: string) => {
-        counter.reset();
-        const message = await post(poster, conversationId, text);
-        const work = counter.snapshot();
-        if (conversationId === big) bigQueries = counter.queries;
-        for (const listener of listeners) {
-          const frame = await listener.event('message.new');
-          expect(frame.type === 'message.new' && frame.data.message.id).toBe(message.id);
-        }
-        return work;
-      };
-      const inBig = await measure(big, 'hello to one hundred thousand');
-      const inSmall = await measure(small, 'hello to ten');
-      expect(inBig.statements.length).toBeGreaterThan(0);
-      expect(inBig.rowsWritten).toBeGreaterThan(0);
-      expect(inBig).toEqual(inSmall);
-      // Equal rows returned could still hide a scan: no statement of the post reads a table whole.
-      const plans = explain(bigQueries);
+    let bigQueries: CompiledQuery[] = [];
+    const measure = async (conversationId: string, text: string) => {
+      opened.counter.reset();
+      const message = await post(poster, conversationId, text);
+      const work = opened.counter.snapshot();
+      if (conversationId === big) bigQueries = opened.counter.queries;
+      for (const listener of listeners) {
+        const frame = await listener.event('message.new');
+        expect(frame.type === 'message.new' && frame.data.message.id).toBe(message.id);
+      }
+      return work;
+    };
+    const inBig = await measure(big, 'hello to one hundred thousand');
+    const inSmall = await measure(small, 'hello to ten');
+    expect(inBig.statements.length).toBeGreaterThan(0);
+    expect(inBig.rowsWritten).toBeGreaterThan(0);
+    expect(inBig).toEqual(inSmall);
+    // Equal rows returned could still hide a scan: no statement of the post reads a table whole.
+    if (opened.explain) {
+      const plans = opened.explain(bigQueries);
       expect(plans.length).toBeGreaterThan(0);
       expect(plans.filter((line) => /^SCAN /.test(line.detail))).toEqual([]);
+    }
 
-      // Nobody else got a frame: not the outsider, and the poster only their own echo.
-      expect(stranger.frames.filter((f) => f.type === 'message.new')).toEqual([]);
-      expect(listeners.flatMap((l) => l.frames.filter((f) => f.type === 'message.new'))).toEqual([]);
+    // Nobody else got a frame: not the outsider, and the poster only their own echo.
+    expect(stranger.frames.filter((f) => f.type === 'message.new')).toEqual([]);
+    expect(listeners.flatMap((l) => l.frames.filter((f) => f.type === 'message.new'))).toEqual([]);
 
-      // The member who was offline gets the post by history when they come back (by cursor, not by a row per member).
-      const back = await RawClient.authed(wsUrl, offline.token);
-      try {
-        const page = await back.request('history', { conversationId: big, limit: 10 });
-        expect(page.type).toBe('result');
-        if (page.type === 'result') {
-          const texts = (page.data as { messages: Message[] }).messages
-            .filter((m) => m.content.type === 'text')
-            .map((m) => (m.content.type === 'text' ? m.content.text : ''));
-          expect(texts).toEqual(['warm up', 'hello to one hundred thousand']);
-        }
-      } finally {
-        back.close();
+    // The member who was offline gets the post by history when they come back (by cursor, not by a row per member).
+    const back = await RawClient.authed(wsUrl, offline.token);
+    try {
+      const page = await back.request('history', { conversationId: big, limit: 10 });
+      expect(page.type).toBe('result');
+      if (page.type === 'result') {
+        const texts = (page.data as { messages: Message[] }).messages
+          .filter((m) => m.content.type === 'text')
+          .map((m) => (m.content.type === 'text' ? m.content.text : ''));
+        expect(texts).toEqual(['warm up', 'hello to one hundred thousand']);
       }
     } finally {
-      poster.close();
-      for (const l of listeners) l.close();
-      stranger.close();
+      back.close();
     }
-  }, 120_000);
-});
+  } finally {
+    poster.close();
+    for (const l of listeners) l.close();
+    stranger.close();
+  }
+}
