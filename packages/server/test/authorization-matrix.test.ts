@@ -1,24 +1,27 @@
 /**
- * The authorization matrix over real sockets: every operation x every role
- * (owner, admin, moderator, member, readonly, not a member, banned), in a
- * discussion channel, a broadcast channel and a group, asserting "ok" or the
- * exact error code. Each case runs in a conversation of its own, so no case
- * depends on another's leftovers: the owner creates it with the actor (unless
- * the actor is the owner or an outsider) and a victim (a plain member whose
- * message and membership the operations act on), gives the actor their role,
- * lets them post their own message first (so that a readonly, muted-out or
- * banned actor still has one to edit or delete), then bans the actor or turns
- * the channel into a broadcast one as the case requires.
+ * The authorization matrix over real sockets: every operation x every role (owner,
+ * admin, moderator, member, readonly, not a member, banned, and a member whom a
+ * moderator muted), in a discussion channel, a broadcast channel and a group,
+ * asserting "ok" or the exact error code. Each case runs in a conversation of its
+ * own, so no case depends on another's leftovers: the owner creates it with the
+ * actor (unless the actor is the owner or an outsider) and a victim (a plain member
+ * whose message and membership the operations act on), lets both post a message
+ * (so that a readonly, muted or banned actor still has one of their own to edit or
+ * delete), gives the actor their role, then turns the channel into a broadcast one,
+ * bans or mutes the actor as the case requires.
  *
  * The table is data: adding an operation is one line in OPERATIONS, with what it
- * does (and, if needed, what the owner prepares first) and what each role gets. docs/protocol.md prints the same matrix.
+ * does (and, if needed, what the owner prepares first) and what each role gets.
+ * docs/protocol.md prints the same matrix (from domain/permissions.ts); where the
+ * two differ on purpose the table says so: a member's `@channel` in a channel is
+ * sent without its flag ("unflagged"), not refused.
  */
 import type { AuthResponse, Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, RawClient, registerUser, startTestServer, type TestServer } from './harness';
 
-type Role = 'owner' | 'admin' | 'moderator' | 'member' | 'readonly' | 'outsider' | 'banned';
-const ROLES: readonly Role[] = ['owner', 'admin', 'moderator', 'member', 'readonly', 'outsider', 'banned'];
+type Role = 'owner' | 'admin' | 'moderator' | 'member' | 'readonly' | 'outsider' | 'banned' | 'muted';
+const ROLES: readonly Role[] = ['owner', 'admin', 'moderator', 'member', 'readonly', 'outsider', 'banned', 'muted'];
 type Kind = 'discussion' | 'broadcast' | 'group';
 const KINDS: readonly Kind[] = ['discussion', 'broadcast', 'group'];
 
@@ -82,40 +85,40 @@ const conv = (c: Case, rest = '') => `/v1/conversations/${c.conversationId}${res
 
 /**
  * Each operation: what it does as the actor, then the outcome for each role in the
- * order of ROLES (owner admin moderator member readonly outsider banned), per kind;
+ * order of ROLES (owner admin moderator member readonly outsider banned muted), per kind;
  * `broadcast` and `group` default to `discussion`.
  */
 // prettier-ignore: one line per operation, so the table reads as a table.
 // prettier-ignore
 const OPERATIONS: { name: string; prepare?: Run; run: Run; discussion: string; broadcast?: string; group?: string }[] = [
-  { name: 'post', run: (c) => send(c, 'hello'), discussion: 'ok ok ok ok forbidden not_member banned', broadcast: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'thread reply', run: (c) => send(c, 'in thread', { threadId: c.victimMessage.id }), discussion: 'ok ok ok ok forbidden not_member banned', broadcast: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'edit own', run: (c) => frame(c.actor, 'message.edit', { messageId: (c.ownMessage ?? c.victimMessage).id, text: 'edited' }), discussion: 'ok ok ok ok forbidden not_member banned', broadcast: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'delete own', run: (c) => frame(c.actor, 'message.delete', { messageId: (c.ownMessage ?? c.victimMessage).id }), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'delete any', run: (c) => frame(c.actor, 'message.delete', { messageId: c.victimMessage.id }), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'react', run: (c) => frame(c.actor, 'reaction.set', { messageId: c.victimMessage.id, emoji: '👍', reacted: true }), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'pin', run: (c) => frame(c.actor, 'message.pin', { messageId: c.victimMessage.id, pinned: true }), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'mention all', run: mentionAll, discussion: 'ok ok ok unflagged forbidden not_member banned', broadcast: 'ok ok forbidden forbidden forbidden not_member banned', group: 'ok ok ok ok forbidden not_member banned' },
-  { name: 'report', run: (c) => call(c.actor, 'POST', conv(c, '/reports'), { messageId: c.victimMessage.id, reason: 'spam' }), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'add members', run: (c) => call(c.actor, 'POST', conv(c, '/members'), { userIds: [c.spare.auth.user.id] }), discussion: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'update settings', run: (c) => call(c.actor, 'PATCH', conv(c), { topic: 'new topic' }), discussion: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'create invite', run: (c) => call(c.actor, 'POST', conv(c, '/invites'), {}), discussion: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'list invites', run: (c) => call(c.actor, 'GET', conv(c, '/invites')), discussion: 'ok ok forbidden forbidden forbidden not_member banned' },
-  { name: 'view reports', run: (c) => call(c.actor, 'GET', conv(c, '/reports')), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'kick', run: (c) => call(c.actor, 'DELETE', conv(c, `/members/${c.victim.auth.user.id}`)), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'ban', run: (c) => call(c.actor, 'POST', conv(c, '/bans'), { userId: c.victim.auth.user.id }), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'list bans', run: (c) => call(c.actor, 'GET', conv(c, '/bans')), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'mute', run: (c) => call(c.actor, 'POST', conv(c, '/mutes'), { userId: c.victim.auth.user.id, durationSeconds: 600 }), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'set role', run: (c) => call(c.actor, 'PATCH', conv(c, `/members/${c.victim.auth.user.id}`), { role: 'moderator' }), discussion: 'ok forbidden forbidden forbidden forbidden not_member banned' },
-  { name: 'leave', run: (c) => call(c.actor, 'POST', conv(c, '/leave')), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'search in it', run: (c) => call(c.actor, 'GET', `/v1/search?q=hello&conversationId=${c.conversationId}`), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'history', run: (c) => frame(c.actor, 'history', { conversationId: c.conversationId, limit: 10 }), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'pins', run: (c) => call(c.actor, 'GET', conv(c, '/pins')), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'join', run: (c) => call(c.actor, 'POST', conv(c, '/join')), discussion: 'ok ok ok ok ok ok banned', group: 'ok ok ok ok ok invalid_operation invalid_operation' },
-  { name: 'unban', prepare: (c) => call(owner, 'POST', conv(c, '/bans'), { userId: c.victim.auth.user.id }), run: (c) => call(c.actor, 'DELETE', conv(c, `/bans/${c.victim.auth.user.id}`)), discussion: 'ok ok ok forbidden forbidden not_member banned' },
-  { name: 'read receipt', run: (c) => frame(c.actor, 'receipt.set', { conversationId: c.conversationId, kind: 'read', seq: c.victimMessage.seq }), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'reaction users', run: (c) => call(c.actor, 'GET', `/v1/messages/${c.victimMessage.id}/reactions?emoji=${encodeURIComponent('👍')}`), discussion: 'ok ok ok ok ok not_member banned' },
-  { name: 'members', run: (c) => call(c.actor, 'GET', conv(c, '/members')), discussion: 'ok ok ok ok ok not_member banned' },
+  { name: 'post', run: (c) => send(c, 'hello'), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'thread reply', run: (c) => send(c, 'in thread', { threadId: c.victimMessage.id }), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'edit own', run: (c) => frame(c.actor, 'message.edit', { messageId: (c.ownMessage ?? c.victimMessage).id, text: 'edited' }), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'delete own', run: (c) => frame(c.actor, 'message.delete', { messageId: (c.ownMessage ?? c.victimMessage).id }), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'delete any', run: (c) => frame(c.actor, 'message.delete', { messageId: c.victimMessage.id }), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'react', run: (c) => frame(c.actor, 'reaction.set', { messageId: c.victimMessage.id, emoji: '👍', reacted: true }), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'pin', run: (c) => frame(c.actor, 'message.pin', { messageId: c.victimMessage.id, pinned: true }), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'mention all', run: mentionAll, discussion: 'ok ok ok unflagged forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden', group: 'ok ok ok ok forbidden not_member banned muted' },
+  { name: 'report', run: (c) => call(c.actor, 'POST', conv(c, '/reports'), { messageId: c.victimMessage.id, reason: 'spam' }), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'add members', run: (c) => call(c.actor, 'POST', conv(c, '/members'), { userIds: [c.spare.auth.user.id] }), discussion: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'update settings', run: (c) => call(c.actor, 'PATCH', conv(c), { topic: 'new topic' }), discussion: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'create invite', run: (c) => call(c.actor, 'POST', conv(c, '/invites'), {}), discussion: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'list invites', run: (c) => call(c.actor, 'GET', conv(c, '/invites')), discussion: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'view reports', run: (c) => call(c.actor, 'GET', conv(c, '/reports')), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'kick', run: (c) => call(c.actor, 'DELETE', conv(c, `/members/${c.victim.auth.user.id}`)), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'ban', run: (c) => call(c.actor, 'POST', conv(c, '/bans'), { userId: c.victim.auth.user.id }), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'list bans', run: (c) => call(c.actor, 'GET', conv(c, '/bans')), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'mute', run: (c) => call(c.actor, 'POST', conv(c, '/mutes'), { userId: c.victim.auth.user.id, durationSeconds: 600 }), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'set role', run: (c) => call(c.actor, 'PATCH', conv(c, `/members/${c.victim.auth.user.id}`), { role: 'moderator' }), discussion: 'ok forbidden forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'leave', run: (c) => call(c.actor, 'POST', conv(c, '/leave')), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'search in it', run: (c) => call(c.actor, 'GET', `/v1/search?q=hello&conversationId=${c.conversationId}`), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'history', run: (c) => frame(c.actor, 'history', { conversationId: c.conversationId, limit: 10 }), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'pins', run: (c) => call(c.actor, 'GET', conv(c, '/pins')), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'join', run: (c) => call(c.actor, 'POST', conv(c, '/join')), discussion: 'ok ok ok ok ok ok banned ok', group: 'ok ok ok ok ok invalid_operation invalid_operation ok' },
+  { name: 'unban', prepare: (c) => call(owner, 'POST', conv(c, '/bans'), { userId: c.victim.auth.user.id }), run: (c) => call(c.actor, 'DELETE', conv(c, `/bans/${c.victim.auth.user.id}`)), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
+  { name: 'read receipt', run: (c) => frame(c.actor, 'receipt.set', { conversationId: c.conversationId, kind: 'read', seq: c.victimMessage.seq }), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'reaction users', run: (c) => call(c.actor, 'GET', `/v1/messages/${c.victimMessage.id}/reactions?emoji=${encodeURIComponent('👍')}`), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'members', run: (c) => call(c.actor, 'GET', conv(c, '/members')), discussion: 'ok ok ok ok ok not_member banned ok' },
 ];
 
 function expected(operation: (typeof OPERATIONS)[number], kind: Kind): Record<Role, Outcome> {
@@ -171,6 +174,15 @@ async function arrange(kind: Kind, role: Role): Promise<Case> {
     await expectOk(
       call(owner, 'POST', `/v1/conversations/${conversationId}/bans`, { userId: actor.auth.user.id }),
       'ban the actor',
+    );
+  }
+  if (role === 'muted') {
+    await expectOk(
+      call(owner, 'POST', `/v1/conversations/${conversationId}/mutes`, {
+        userId: actor.auth.user.id,
+        durationSeconds: 3600,
+      }),
+      'mute the actor',
     );
   }
   return { conversationId, victimMessage, ownMessage, actor: self, victim, spare };
