@@ -51,6 +51,8 @@ export interface CreateChannelInput {
   topic?: string | undefined;
   description?: string | undefined;
   memberIds?: readonly string[] | undefined;
+  /** A chosen id (an XMPP room created by joining `<id>@conference`); generated when absent. */
+  id?: string | undefined;
 }
 
 export type ConversationUpdate = ConversationSettings & { title?: string | undefined };
@@ -176,12 +178,19 @@ export class ConversationService {
     }
   }
 
-  async createGroup(auth: AuthContext, title: string, memberIds: readonly string[]): Promise<Conversation> {
+  /** A group; the creator is its owner. `options.id` chooses the id (XMPP rooms created by joining). */
+  async createGroup(
+    auth: AuthContext,
+    title: string,
+    memberIds: readonly string[],
+    options: { id?: string | undefined } = {},
+  ): Promise<Conversation> {
     const others = [...new Set(memberIds)].filter((id) => id !== auth.user.id);
     this.checkSize({ kind: 'group' }, others.length + 1);
     await this.checkUsersExist(others);
     const now = this.deps.clock.now();
-    const id = newId('c', now);
+    await this.checkNewId(options.id);
+    const id = options.id ?? newId('c', now);
     const result = await this.deps.store.transaction(async (tx) => {
       await tx.createConversation({ id, kind: 'group', title: title.trim(), directKey: null, createdAt: now }, [
         { userId: auth.user.id, role: 'owner' },
@@ -199,12 +208,22 @@ export class ConversationService {
     return result.conversation;
   }
 
+  /** A chosen id must be a valid id that no conversation has. */
+  private async checkNewId(id: string | undefined): Promise<void> {
+    if (id === undefined) return;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('bad_request', 'Not a valid conversation id.');
+    if (await this.deps.store.getConversation(id)) {
+      throw new AppError('invalid_operation', 'A conversation with this id exists.');
+    }
+  }
+
   /** A channel; the creator is its owner, `memberIds` (at most 1000) join as members. */
   async createChannel(auth: AuthContext, input: CreateChannelInput): Promise<Conversation> {
     const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== auth.user.id);
     await this.checkUsersExist(others);
     const now = this.deps.clock.now();
-    const id = newId('c', now);
+    await this.checkNewId(input.id);
+    const id = input.id ?? newId('c', now);
     const title = input.title.trim();
     if (title === '') throw new AppError('bad_request', 'The title is empty.');
     const result = await this.deps.store.transaction(async (tx) => {
@@ -458,6 +477,12 @@ export class ConversationService {
       conversationId,
       notifyLevel: level,
     });
+  }
+
+  /** One member of a conversation the actor may read (undefined: not a member); never loads the member list. */
+  async member(auth: AuthContext, conversationId: string, userId: string): Promise<Member | undefined> {
+    await this.authorize(auth, conversationId, 'read');
+    return this.deps.store.getMember(conversationId, userId);
   }
 
   /** A page of members by user id (any member may list them; channels page 100,000 this way). */

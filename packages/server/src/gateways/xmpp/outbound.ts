@@ -7,7 +7,8 @@
  */
 import type { Conversation, Message } from '@parley/protocol';
 import type { BusEvent } from '../../ports/bus-events';
-import { onRoomChanged } from './handlers/muc';
+import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
+import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
 import { presenceStanza } from './handlers/presence';
@@ -161,11 +162,15 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       if (!ctx.state.available || event.presence.userId === ctx.auth.user.id) return;
       ctx.send(presenceStanza(ctx, await usernameOf(ctx, event.presence.userId), event.presence.status));
       return;
-    case 'conversation.updated':
+    case 'conversation.updated': {
       await onRoomChanged(ctx, remember(ctx, event.conversation), event.conversation);
+      const invitation = await inviteStanza(ctx, event.conversation);
+      if (invitation) ctx.send(invitation);
       return;
+    }
     case 'conversation.removed':
       cache(ctx).conversations.delete(event.conversationId);
+      onRemovedFromRoom(ctx, event.conversationId);
       return;
     case 'contacts.changed':
       if (event.ownerId === ctx.auth.user.id) await rosterPush(ctx, event.contactId, event.added);

@@ -21,6 +21,15 @@ export interface SessionState {
    * below it are duplicates).
    */
   readonly rooms: Map<string, { nick: string; seq: number }>;
+  /**
+   * XEP-0045 10.1: rooms this resource created by joining a new room JID, locked
+   * until their owner submits the configuration (then the group or channel exists).
+   */
+  readonly pendingRooms: Set<string>;
+  /** When the resource was bound: rooms joined later were invitations (XEP-0045 7.8.2). */
+  readonly since: number;
+  /** Rooms this resource has been told it was invited to. */
+  readonly invited: Set<string>;
   /** XEP-0280: this resource asked for carbons. */
   carbons: boolean;
   /** RFC 6121: the resource sent its initial presence. */

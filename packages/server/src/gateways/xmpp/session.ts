@@ -76,7 +76,15 @@ export class XmppSession implements RealtimeConnection {
   private readonly bucket: TokenBucket;
   private readonly authTimer: { cancel(): void };
   private readonly log: Logger;
-  readonly state: SessionState = { carbons: false, available: false, sentClientIds: new Set(), rooms: new Map() };
+  readonly state: SessionState = {
+    carbons: false,
+    available: false,
+    sentClientIds: new Set(),
+    rooms: new Map(),
+    pendingRooms: new Set(),
+    since: Date.now(),
+    invited: new Set(),
+  };
   /** Highest seq written per conversation: live events at or below it are duplicates of the offline batch. */
   readonly written = new Map<string, number>();
   private ctxCache: XmppContext | undefined;

@@ -9,6 +9,8 @@ import { registerDisco } from './disco';
 import { NS_MAM, NS_MAM_EXTENDED, registerMam } from './mam';
 import { registerMessages } from './message';
 import { registerMuc } from './muc';
+import { registerMucAdmin } from './muc-admin';
+import { registerMucOwner } from './muc-owner';
 import { registerMucMessages } from './muc-messages';
 import { NS_PING, registerPing } from './ping';
 import { registerPresence } from './presence';
@@ -24,6 +26,8 @@ export function buildRouter(): Router {
   registerCarbons(router);
   registerBlocking(router);
   registerMuc(router);
+  registerMucOwner(router);
+  registerMucAdmin(router);
   registerMucMessages(router);
   registerMam(router);
   registerDisco(router, [

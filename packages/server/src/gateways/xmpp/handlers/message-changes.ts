@@ -15,6 +15,7 @@ import { el, type XmlElement } from '../xml';
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
 export const NS_RETRACT = 'urn:xmpp:message-retract:1';
 export const NS_REACTIONS = 'urn:xmpp:reactions:0';
+export const NS_MODERATE = 'urn:xmpp:message-moderate:1';
 const NS_FALLBACK = 'urn:xmpp:fallback:0';
 const NS_HINTS = 'urn:xmpp:hints';
 
@@ -43,13 +44,24 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   switch (content.action) {
     case 'edited':
       return [el('body', {}, content.text ?? ''), el('replace', { xmlns: NS_CORRECT, id })];
-    case 'deleted':
+    case 'deleted': {
+      // XEP-0425: someone else's message removed by a moderator of the room.
+      const moderated =
+        message.senderId === target.senderId
+          ? []
+          : [
+              el('moderated', {
+                xmlns: NS_MODERATE,
+                by: `${ctx.jids.room(message.conversationId)}/${(await ctx.services.accounts.getUser(message.senderId)).username}`,
+              }),
+            ];
       return [
-        el('retract', { xmlns: NS_RETRACT, id }),
+        el('retract', { xmlns: NS_RETRACT, id }, ...moderated),
         el('fallback', { xmlns: NS_FALLBACK, for: NS_RETRACT }),
         el('body', {}, 'This message was deleted.'),
         el('store', { xmlns: NS_HINTS }),
       ];
+    }
     case 'reaction.added':
     case 'reaction.removed': {
       const emoji = await ctx.services.messages.reactionsBy(ctx.auth, target.id, message.senderId);

@@ -14,6 +14,7 @@ import { clientIdFor, conversationOf, NS_DELAY, NS_SID, stanzaIdOf, usernameOf }
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { messagePayload } from './message-changes';
 import { applyChange } from './message-changes-in';
+import { invite } from './muc-admin';
 import { child, el, text, type XmlElement } from '../xml';
 
 const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
@@ -107,6 +108,10 @@ async function privateMessage(): Promise<void> {
 
 export function registerMucMessages(router: Router): void {
   router.on('muc/message/groupchat', groupchat);
-  router.on('muc/message/chat', privateMessage).on('muc/message/normal', privateMessage);
+  router.on('muc/message/chat', privateMessage);
+  // A normal message to the bare room JID may be a mediated invitation (muc-admin.ts).
+  router.on('muc/message/normal', async (ctx, stanza) => {
+    if (!(await invite(ctx, stanza))) await privateMessage();
+  });
   router.on('muc/message/error', () => Promise.resolve());
 }

@@ -26,22 +26,29 @@ import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, el, type XmlElement } from '../xml';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './disco';
 import { sendHistory, subjectStanza } from './muc-messages';
+import { creatableRoomName, lockedRoomPresence } from './muc-owner';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_MAM = 'urn:xmpp:mam:2';
 const DEFAULT_HISTORY = 20;
 
-const ROOM_FEATURES = [
-  NS_MUC,
-  'muc_membersonly',
-  'muc_nonanonymous',
-  'muc_persistent',
-  'muc_hidden',
-  'muc_unmoderated',
-  NS_MAM,
-  `${NS_MAM}#extended`,
-];
+/** What a room is (XEP-0045 15.3.x): public channels are open and listed, broadcast channels moderated. */
+function roomFeatures(conversation: Conversation): string[] {
+  const isPublic = conversation.kind === 'channel' && conversation.visibility === 'public';
+  const moderated = conversation.kind === 'channel' && conversation.postPolicy === 'admins';
+  return [
+    NS_MUC,
+    isPublic ? 'muc_open' : 'muc_membersonly',
+    isPublic ? 'muc_public' : 'muc_hidden',
+    moderated ? 'muc_moderated' : 'muc_unmoderated',
+    'muc_nonanonymous',
+    'muc_persistent',
+    NS_MAM,
+    `${NS_MAM}#extended`,
+    'urn:xmpp:message-moderate:1',
+  ];
+}
 
 const affiliations: Record<Role, { affiliation: string; role: string }> = {
   owner: { affiliation: 'owner', role: 'moderator' },
@@ -80,12 +87,16 @@ export async function roomFor(ctx: XmppContext, to: string | undefined): Promise
 export async function occupantPresence(
   ctx: XmppContext,
   roomJid: string,
-  member: Pick<Member, 'userId' | 'role'>,
+  member: Pick<Member, 'userId' | 'role'> & { mutedUntil?: number | null },
   codes: readonly string[] = [],
   unavailable = false,
 ): Promise<XmlElement> {
   const username = await usernameOf(ctx, member.userId);
-  const { affiliation, role } = unavailable ? { affiliation: 'none', role: 'none' } : affiliations[member.role];
+  const muted = member.mutedUntil != null && member.mutedUntil > Date.now();
+  const mapped = affiliations[member.role];
+  const { affiliation, role } = unavailable
+    ? { affiliation: 'none', role: 'none' }
+    : { affiliation: mapped.affiliation, role: muted && mapped.role === 'participant' ? 'visitor' : mapped.role };
   return el(
     'presence',
     { from: `${roomJid}/${username}`, to: ctx.fullJid, type: unavailable ? 'unavailable' : undefined },
@@ -101,7 +112,13 @@ export async function occupantPresence(
 async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const to = parseJid(stanza.attrs.to);
   if (!to?.resource) throw new StanzaError('jid-malformed', 'modify', 'join with room@service/nick');
-  const conversation = await roomFor(ctx, stanza.attrs.to);
+  const roomId = ctx.jids.roomOf(to);
+  if (roomId && ctx.state.pendingRooms.has(roomId)) {
+    ctx.send(lockedRoomPresence(ctx, roomId));
+    return;
+  }
+  const conversation = await roomToJoin(ctx, stanza.attrs.to, roomId);
+  if (!conversation) return;
   // A presence update (show/status) from a resource already in the room needs no new join.
   if (ctx.state.rooms.has(conversation.id)) return;
   const nick = ctx.auth.user.username;
@@ -129,6 +146,37 @@ async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     ctx.state.rooms.set(room.id, { nick, seq: Math.max(room.lastSeq, last) });
     ctx.send(subjectStanza(ctx, room));
   });
+}
+
+/**
+ * The room to join; a new room name becomes a locked room of this resource
+ * (muc-owner.ts, undefined is returned), a public channel admits anyone who joins.
+ */
+async function roomToJoin(
+  ctx: XmppContext,
+  to: string | undefined,
+  roomId: string | null,
+): Promise<Conversation | undefined> {
+  try {
+    return await roomFor(ctx, to);
+  } catch (error) {
+    if (!(error instanceof StanzaError) || !roomId) throw error;
+    if (error.condition === 'item-not-found' && creatableRoomName(roomId)) {
+      ctx.state.pendingRooms.add(roomId);
+      ctx.send(lockedRoomPresence(ctx, roomId));
+      return undefined;
+    }
+    if (error.condition !== 'registration-required') throw error;
+    try {
+      await ctx.services.conversations.join(ctx.auth, roomId);
+    } catch (joinError) {
+      // XEP-0045 7.2.7: a banned user is forbidden; others need to be made members.
+      if (joinError instanceof AppError && joinError.code === 'banned') throw new StanzaError('forbidden', 'auth');
+      if (joinError instanceof AppError) throw error;
+      throw joinError;
+    }
+    return roomFor(ctx, to);
+  }
 }
 
 function historyLimits(history: XmlElement | undefined): { max: number; since: number } {
@@ -160,6 +208,24 @@ function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     ),
   );
   return Promise.resolve();
+}
+
+/** The user is no longer a member (kicked, banned, left elsewhere): a joined resource is out of the room. */
+export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): void {
+  if (!ctx.state.rooms.delete(conversationId)) return;
+  ctx.send(
+    el(
+      'presence',
+      { from: `${ctx.jids.room(conversationId)}/${ctx.auth.user.username}`, to: ctx.fullJid, type: 'unavailable' },
+      el(
+        'x',
+        { xmlns: NS_MUC_USER },
+        el('item', { affiliation: 'none', role: 'none' }),
+        el('status', { code: '110' }),
+        el('status', { code: '321' }),
+      ),
+    ),
+  );
 }
 
 /** Membership changed: joined resources see members arrive, leave, or change roles; a removed user is out. */
@@ -202,7 +268,7 @@ export function registerMuc(router: Router): void {
         'query',
         { xmlns: NS_DISCO_INFO },
         el('identity', { category: 'conference', type: 'text', name: conversation.title ?? conversation.id }),
-        ...[NS_DISCO_INFO, ...ROOM_FEATURES].map((f) => el('feature', { var: f })),
+        ...[NS_DISCO_INFO, ...roomFeatures(conversation)].map((f) => el('feature', { var: f })),
       );
     },
     'muc',
