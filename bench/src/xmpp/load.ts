@@ -207,9 +207,11 @@ export async function runXmppLoad(
       },
     );
     const loginS = (now() - t) / 1000;
-    // Warm-up: one message from each client to its peer, waited for (bounded).
+    // Warm-up: one message from each client to its peer, waited for (bounded). Stanza ids are
+    // unique to the run, as a random-id client's are: Parley takes a stanza id as the message's
+    // client id for good (idempotent resend), so a reused id is refused (`conflict`) or dropped.
     for (let i = 0; i < options.clients; i++) {
-      clients[i]!.write(chatMessage(jids[i ^ 1]!, `w${i}`, `warm-${tag} ${i}`));
+      clients[i]!.write(chatMessage(jids[i ^ 1]!, `${tag}-w${i}`, `warm-${tag} ${i}`));
     }
     t = now();
     while (counters.warm < options.clients && now() - t < 30_000) await sleep(50);
@@ -237,7 +239,7 @@ export async function runXmppLoad(
           const n = sent++;
           const from = n % options.clients;
           const sentAt = now();
-          clients[from]!.write(chatMessage(jids[from ^ 1]!, `m${n}`, messageBody(tag, n, sentAt)));
+          clients[from]!.write(chatMessage(jids[from ^ 1]!, `${tag}-m${n}`, messageBody(tag, n, sentAt)));
         }
         await sleep(TICK_MS);
       }

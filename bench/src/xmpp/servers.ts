@@ -185,7 +185,12 @@ export async function startParley(ctx: StartContext, options: ParleyOptions): Pr
   delete env.PARLEY_DB;
   const { child, output } = spawnLogged(
     process.execPath,
-    [path.join(options.root, 'packages/cli/bin/parley.js'), 'start'],
+    // BENCH_PARLEY_NODE_ARGS: extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    [
+      ...(process.env.BENCH_PARLEY_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      path.join(options.root, 'packages/cli/bin/parley.js'),
+      'start',
+    ],
     { env, cwd: options.root },
     path.join(dir, 'server.log'),
   );

@@ -153,3 +153,14 @@ describe('bench:xmpp options', () => {
     expect(() => parseCompareOptions(['--clients', '99999', '--rate', '1', '--duration', '1'])).toThrow(/within/);
   });
 });
+
+describe('users file of run.ts', () => {
+  it('reads username:password lines, passwords may hold colons', async () => {
+    const { parseUsers } = await import('./run');
+    expect(parseUsers('# accounts\nalice:pw1\n\nbob:a:b:c\n')).toEqual([
+      { username: 'alice', password: 'pw1' },
+      { username: 'bob', password: 'a:b:c' },
+    ]);
+    expect(() => parseUsers('nocolon')).toThrow(/username:password/);
+  });
+});
