@@ -43,7 +43,7 @@ export interface ParleyClientOptions {
   pingTimeoutMs?: number;
   /** Timeout of HTTP requests. Default 15 000. */
   httpTimeoutMs?: number;
-  /** Send `delivered` receipts for received messages automatically. Default true. */
+  /** Send `delivered` receipts for received messages automatically (never in channels, where a read receipt moves both cursors). Default true. */
   autoDeliveredReceipts?: boolean;
   /** Batching window of automatic delivered receipts. Default 250. */
   receiptBatchMs?: number;

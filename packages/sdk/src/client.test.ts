@@ -5,7 +5,7 @@ import type { ClientState } from './client-types';
 import { FakeServer, msg, type FakeSocket, type SentFrame } from './fake-socket.test-helper';
 
 /** A scripted server holding one conversation's messages, answering like the real one. */
-function world() {
+function world(kind: 'group' | 'channel' = 'group') {
   const server = new FakeServer();
   const log: Message[] = [];
   const byClientId = new Map<string, Message>();
@@ -22,7 +22,7 @@ function world() {
             {
               conversation: {
                 id: 'c',
-                kind: 'group',
+                kind,
                 title: 'C',
                 createdAt: 1,
                 lastSeq,
@@ -192,6 +192,23 @@ describe('ParleyClient', () => {
     await vi.advanceTimersByTimeAsync(300);
     const receipts = w.server.last.framesOf('receipt.set').map((f) => f.data);
     expect(receipts).toEqual([{ conversationId: 'c', kind: 'delivered', seq: 3 }]);
+  });
+
+  it('sends no automatic delivered receipts in channels (one post would cost a write per member)', async () => {
+    const w = world('channel');
+    const { client } = makeClient(w);
+    const seen: number[] = [];
+    client.on('message', (m) => seen.push(m.seq));
+    await client.connect();
+    for (let i = 0; i < 3; i += 1) w.server.last.push({ type: 'message.new', data: { message: w.post() } });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(w.server.last.framesOf('receipt.set')).toEqual([]);
+    // Reading still moves the cursor, on purpose.
+    await client.receipts.markRead('c', 3);
+    expect(w.server.last.framesOf('receipt.set').map((f) => f.data)).toEqual([
+      { conversationId: 'c', kind: 'read', seq: 3 },
+    ]);
   });
 
   it('stops on a revoked session, rejects connect, and does not reconnect', async () => {

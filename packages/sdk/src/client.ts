@@ -6,7 +6,7 @@
  * app events. It keeps the token it logged in with; it persists nothing itself
  * (an app can persist `cursors()` and the token and pass them back in).
  */
-import type { LoginBody, Message, RegisterBody, ServerEvent, User } from '@parley/protocol';
+import type { Conversation, LoginBody, Message, RegisterBody, ServerEvent, User } from '@parley/protocol';
 import {
   AccountApi,
   BlocksApi,
@@ -101,6 +101,8 @@ export class ParleyClient {
   private readonly runner: SyncRunner;
   private readonly outbox: Outbox;
   private readonly receiptBatcher: DeliveredReceipts;
+  /** Ids of the channels we know of (see noteConversation). */
+  private readonly channelIds = new Set<string>();
   private readonly timers: Timers;
   private currentToken: string | undefined;
   private currentUser: User | undefined;
@@ -145,7 +147,7 @@ export class ParleyClient {
         this.connection.request('history', { conversationId, after, limit: this.historyPageSize }),
       deliver: (messages) => this.deliver(messages),
       onSummaries: (summaries) => {
-        for (const summary of summaries) this.emitter.emit('conversation', summary.conversation);
+        for (const summary of summaries) this.noteConversation(summary.conversation);
         this.emitter.emit('synced', { conversations: summaries });
       },
       onConversationError: (_id, error) => this.emitter.emit('error', error),
@@ -355,7 +357,7 @@ export class ParleyClient {
         this.ingest(event.data.message);
         return;
       case 'conversation.updated':
-        this.emitter.emit('conversation', event.data.conversation);
+        this.noteConversation(event.data.conversation);
         return;
       case 'conversation.removed':
         this.timeline.forget(event.data.conversationId);
@@ -384,6 +386,16 @@ export class ParleyClient {
     }
   }
 
+  /**
+   * Channels get no automatic delivered receipts: with every connected member
+   * acknowledging, one post would cost a write per member. Their delivered cursor
+   * moves with read receipts.
+   */
+  private noteConversation(conversation: Conversation): void {
+    if (conversation.kind === 'channel') this.channelIds.add(conversation.id);
+    this.emitter.emit('conversation', conversation);
+  }
+
   /** A live message (event or own ack): through the timeline, then to the app. */
   private ingest(message: Message): void {
     this.deliver(this.timeline.receive(message));
@@ -393,7 +405,8 @@ export class ParleyClient {
   private deliver(messages: Message[]): void {
     for (const message of messages) {
       this.emitter.emit('message', message);
-      if (this.options.autoDeliveredReceipts !== false && message.senderId !== this.currentUser?.id) {
+      const automatic = this.options.autoDeliveredReceipts !== false && !this.channelIds.has(message.conversationId);
+      if (automatic && message.senderId !== this.currentUser?.id) {
         this.receiptBatcher.note(message.conversationId, message.seq);
       }
     }
