@@ -126,9 +126,12 @@ describe('XMPP with @xmpp/client', () => {
     const pushed = (await push).getChild('query')?.getChild('item');
     expect(pushed?.attrs).toMatchObject({ jid: jidOf(bob!), subscription: 'from' });
 
-    // Bob approves Alice: he adds her, so she now sees his presence too.
+    // Bob approves Alice: he adds her, so she now sees his presence too (a push and `subscribed` to her).
+    const approved = xa.next((s) => s.name === 'iq' && s.attrs.type === 'set');
     await xb.send(xml('presence', { type: 'subscribed', to: jidOf(alice!) }));
     await xb.next((s) => s.name === 'iq' && s.attrs.type === 'set');
+    expect((await approved).getChild('query')?.getChild('item')?.attrs.subscription).toBe('both');
+    await xa.next((s) => s.name === 'presence' && s.attrs.type === 'subscribed' && s.attrs.from === jidOf(bob!));
     const roster = await xa.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:roster' })));
     expect(roster.getChild('query')?.getChild('item')?.attrs.subscription).toBe('both');
 
@@ -149,7 +152,8 @@ describe('XMPP with @xmpp/client', () => {
         xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: jidOf(bob!), subscription: 'remove' })),
       ),
     );
-    expect((await removal).getChild('query')?.getChild('item')?.attrs.subscription).toBe('remove');
+    // Alice stops sharing with Bob; Bob still shares with her (only he can change that): `to`.
+    expect((await removal).getChild('query')?.getChild('item')?.attrs.subscription).toBe('to');
   });
 
   it('sends carbons of what one resource sent to the other resources that enabled them', async () => {

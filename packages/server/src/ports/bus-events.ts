@@ -13,7 +13,16 @@ export type BusEvent =
   | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
   | { v: 1; type: 'session.revoked'; userId: string; sessionIds: string[] }
+  /** Published on the user topics of both the owner and the contact. */
   | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean }
+  /** A presence subscription request (XMPP) made, denied or withdrawn; on both users' topics. */
+  | {
+      v: 1;
+      type: 'subscription.changed';
+      requesterId: string;
+      targetId: string;
+      state: 'requested' | 'denied' | 'cancelled';
+    }
   /** A member's own settings changed (published on their user topic, for their other devices). */
   | {
       v: 1;

@@ -223,6 +223,13 @@ export interface Store {
   listBlocks(ownerId: string): Promise<UserRecord[]>;
   /** True when `ownerId` has blocked `otherId`. */
   isBlocked(ownerId: string, otherId: string): Promise<boolean>;
+  /** A presence subscription request (XMPP) waiting for the target; idempotent, true when new. */
+  addSubscriptionRequest(requesterId: string, targetId: string, at: number): Promise<boolean>;
+  removeSubscriptionRequest(requesterId: string, targetId: string): Promise<boolean>;
+  /** Users waiting for `targetId` to answer, oldest request first. */
+  listSubscriptionRequests(targetId: string): Promise<UserRecord[]>;
+  /** Ids of the users `requesterId` waits for. */
+  listOutgoingSubscriptionRequests(requesterId: string): Promise<string[]>;
 
   // conversations and members
   /**

@@ -35,7 +35,8 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
     case 'session.revoked':
       return null; // acted on by the hub, never forwarded
     case 'contacts.changed':
-      return null; // only the XMPP gateway (roster pushes) uses it so far
+    case 'subscription.changed':
+      return null; // only the XMPP gateway (roster pushes, subscription requests) uses them so far
     case 'member.updated': {
       const { notifyLevel, markedUnread, thread, conversationId } = event;
       return {

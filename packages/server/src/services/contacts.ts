@@ -20,9 +20,11 @@ export class ContactService {
     return (await this.deps.store.listContacts(auth.user.id)).map(toUser);
   }
 
+  /** Adding someone shows them your presence, which also answers their subscription request, if any. */
   async addContact(auth: AuthContext, userId: string): Promise<void> {
     await this.checkOtherUser(auth, userId);
     await this.deps.store.addContact(auth.user.id, userId, this.deps.clock.now());
+    await this.deps.store.removeSubscriptionRequest(userId, auth.user.id);
     await this.announce(auth.user.id, userId, true);
   }
 
@@ -33,9 +35,89 @@ export class ContactService {
     await this.announce(auth.user.id, userId, false);
   }
 
-  /** The owner's other devices (XMPP roster pushes, RFC 6121 2.1.6) learn of the change. */
+  /**
+   * The owner's other devices (XMPP roster pushes, RFC 6121 2.1.6) and the contact (who
+   * now sees, or no longer sees, the owner's presence) learn of the change.
+   */
   private async announce(ownerId: string, contactId: string, added: boolean): Promise<void> {
-    await this.deps.bus.publish(topics.user(ownerId), { v: 1, type: 'contacts.changed', ownerId, contactId, added });
+    const event = { v: 1, type: 'contacts.changed', ownerId, contactId, added } as const;
+    await this.deps.bus.publish(topics.user(ownerId), event);
+    await this.deps.bus.publish(topics.user(contactId), event);
+  }
+
+  private async announceRequest(
+    requesterId: string,
+    targetId: string,
+    state: 'requested' | 'denied' | 'cancelled',
+  ): Promise<void> {
+    const event = { v: 1, type: 'subscription.changed', requesterId, targetId, state } as const;
+    await this.deps.bus.publish(topics.user(requesterId), event);
+    await this.deps.bus.publish(topics.user(targetId), event);
+  }
+
+  /**
+   * A presence subscription request (XMPP, RFC 6121 3.1): the actor asks to see the
+   * target's presence, which in Parley means being in the target's contacts. Approved at
+   * once when they already are; otherwise held until the target adds them (approves) or
+   * denies. A request to someone who blocked the actor is dropped without a word.
+   */
+  async requestSubscription(auth: AuthContext, targetId: string): Promise<'approved' | 'pending'> {
+    await this.checkOtherUser(auth, targetId);
+    const { store } = this.deps;
+    if ((await store.listContactOwners(auth.user.id)).includes(targetId)) return 'approved';
+    if (await store.isBlocked(targetId, auth.user.id)) return 'pending';
+    if (await store.addSubscriptionRequest(auth.user.id, targetId, this.deps.clock.now())) {
+      await this.announceRequest(auth.user.id, targetId, 'requested');
+    }
+    return 'pending';
+  }
+
+  /** The target says no: the request goes (they may ask again). */
+  async denySubscription(auth: AuthContext, requesterId: string): Promise<void> {
+    if (await this.deps.store.removeSubscriptionRequest(requesterId, auth.user.id)) {
+      await this.announceRequest(requesterId, auth.user.id, 'denied');
+    }
+  }
+
+  /** The requester withdraws a request still waiting. */
+  async cancelSubscriptionRequest(auth: AuthContext, targetId: string): Promise<void> {
+    if (await this.deps.store.removeSubscriptionRequest(auth.user.id, targetId)) {
+      await this.announceRequest(auth.user.id, targetId, 'cancelled');
+    }
+  }
+
+  /** People waiting for the actor to answer their subscription request, oldest first. */
+  async subscriptionRequests(auth: AuthContext): Promise<User[]> {
+    return (await this.deps.store.listSubscriptionRequests(auth.user.id)).map(toUser);
+  }
+
+  /**
+   * Everyone the actor has a presence relation with: people they added (`sharesWithThem`:
+   * those see the actor), people who added them (`seesThem`: the actor sees those), and
+   * people they asked and who have not answered (`asked`).
+   */
+  async presenceRelations(
+    auth: AuthContext,
+  ): Promise<{ user: User; sharesWithThem: boolean; seesThem: boolean; asked: boolean }[]> {
+    const { store } = this.deps;
+    const [contacts, owners, asked] = await Promise.all([
+      store.listContacts(auth.user.id),
+      store.listContactOwners(auth.user.id),
+      store.listOutgoingSubscriptionRequests(auth.user.id),
+    ]);
+    const mine = new Set(contacts.map((c) => c.id));
+    const others = [...new Set([...owners, ...asked])].filter((id) => !mine.has(id));
+    const users = [...contacts, ...(others.length > 0 ? await store.getUsers(others) : [])];
+    const seeing = new Set(owners);
+    const waiting = new Set(asked);
+    return users
+      .map((u) => ({
+        user: toUser(u),
+        sharesWithThem: mine.has(u.id),
+        seesThem: seeing.has(u.id),
+        asked: waiting.has(u.id),
+      }))
+      .sort((a, b) => (a.user.username < b.user.username ? -1 : 1));
   }
 
   /** The contact list with, for each contact, whether they have the user in theirs too. */

@@ -183,6 +183,13 @@ export interface ScramCredentialsTable {
   server_key: string;
 }
 
+/** A presence subscription request waiting for the target's answer (XMPP, RFC 6121 3.1). */
+export interface SubscriptionRequestsTable {
+  requester_id: string;
+  target_id: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -199,4 +206,5 @@ export interface Database {
   reports: ReportsTable;
   invites: InvitesTable;
   member_restrictions: MemberRestrictionsTable;
+  subscription_requests: SubscriptionRequestsTable;
 }

@@ -161,6 +161,18 @@ export class KyselyStore implements Store {
   isBlocked(ownerId: string, otherId: string): Promise<boolean> {
     return contacts.isBlocked(this.db, ownerId, otherId);
   }
+  addSubscriptionRequest(requesterId: string, targetId: string, at: number): Promise<boolean> {
+    return contacts.addSubscriptionRequest(this.db, requesterId, targetId, at);
+  }
+  removeSubscriptionRequest(requesterId: string, targetId: string): Promise<boolean> {
+    return contacts.removeSubscriptionRequest(this.db, requesterId, targetId);
+  }
+  listSubscriptionRequests(targetId: string): Promise<UserRecord[]> {
+    return contacts.listSubscriptionRequests(this.db, targetId);
+  }
+  listOutgoingSubscriptionRequests(requesterId: string): Promise<string[]> {
+    return contacts.listOutgoingSubscriptionRequests(this.db, requesterId);
+  }
 
   // conversations and members
   createConversation(

@@ -13,6 +13,7 @@ import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { moderationContract } from './contract/moderation';
 import { socialContract } from './contract/social';
+import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
 import { threadsContract } from './contract/threads';
 import { transactionsContract } from './contract/transactions';
@@ -25,6 +26,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     const harness = useStore(makeStore);
     accountsContract(harness);
     socialContract(harness);
+    subscriptionsContract(harness);
     conversationsContract(harness);
     messagesContract(harness);
     archiveContract(harness);

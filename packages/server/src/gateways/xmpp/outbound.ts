@@ -11,9 +11,9 @@ import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
-import { presenceStanza } from './handlers/presence';
+import { presenceStanza, receivesBareJidMessages } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
-import { rosterPush } from './handlers/roster';
+import { onContactsChanged, onSubscriptionChanged } from './handlers/roster';
 import type { XmppContext } from './router';
 import { el, type XmlElement } from './xml';
 
@@ -118,12 +118,29 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
     );
   }
   const from = ctx.jids.user(await usernameOf(ctx, message.senderId));
+  const markable = message.content.type === 'text' ? [el('markable', { xmlns: NS_MARKERS })] : [];
+  if (!delayed && !receivesBareJidMessages(ctx)) {
+    // RFC 6121 8.5.2.1.1: a resource of higher priority has it; this one only as a `received` carbon.
+    if (!ctx.state.carbons) return null;
+    const inner = el(
+      'message',
+      { xmlns: 'jabber:client', type: 'chat', id: stanzaIdOf(message), from, to: ctx.bareJid },
+      ...payload,
+      sid,
+      ...markable,
+    );
+    return el(
+      'message',
+      { type: 'chat', from: ctx.bareJid, to: ctx.fullJid },
+      el('received', { xmlns: NS_CARBONS }, el('forwarded', { xmlns: NS_FORWARD }, inner)),
+    );
+  }
   return el(
     'message',
     { type: 'chat', id: stanzaIdOf(message), from, to: ctx.fullJid },
     ...payload,
     sid,
-    ...(message.content.type === 'text' ? [el('markable', { xmlns: NS_MARKERS })] : []),
+    ...markable,
     ...delay,
   );
 }
@@ -173,7 +190,10 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       onRemovedFromRoom(ctx, event.conversationId);
       return;
     case 'contacts.changed':
-      if (event.ownerId === ctx.auth.user.id) await rosterPush(ctx, event.contactId, event.added);
+      await onContactsChanged(ctx, event.ownerId, event.contactId, event.added);
+      return;
+    case 'subscription.changed':
+      await onSubscriptionChanged(ctx, event.requesterId, event.targetId, event.state);
       return;
     case 'user.updated':
     case 'session.revoked':

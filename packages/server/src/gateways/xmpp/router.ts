@@ -34,6 +34,8 @@ export interface SessionState {
   carbons: boolean;
   /** RFC 6121: the resource sent its initial presence. */
   available: boolean;
+  /** RFC 6121 4.7.2.3: the resource's priority (-128..127, 0 by default). */
+  priority: number;
   /** Client ids of messages this resource sent: their echo from the hub is not written back. */
   readonly sentClientIds: Set<string>;
 }
@@ -48,6 +50,8 @@ export interface XmppContext {
   readonly connectionId: string;
   readonly state: SessionState;
   readonly logger: Logger;
+  /** The state of every resource of this user bound on this node, this one included. */
+  resources(): readonly SessionState[];
   send(element: XmlElement): void;
   /**
    * Runs a task in the resource's outbound order, after every bus event already

@@ -19,7 +19,9 @@ import { WsTransport } from './transport-ws';
 
 export const XMPP_WS_PATH = '/xmpp-websocket';
 
-export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'bound' | 'resumable'> & { domain: string };
+export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'bound' | 'byUser' | 'resumable'> & {
+  domain: string;
+};
 
 export class XmppGateway {
   private readonly sessions = new Set<XmppSession>();
@@ -34,6 +36,7 @@ export class XmppGateway {
       router: buildRouter(),
       jids: new JidMapper(config.domain),
       bound: new Map(),
+      byUser: new Map(),
       resumable: new Map(),
     };
     this.wss = new WebSocketServer({

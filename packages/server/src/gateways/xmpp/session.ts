@@ -42,6 +42,8 @@ export interface SessionOptions {
   authTimeoutMs: number;
   /** Resources bound on this node, by full JID (conflicts get a generated resource). */
   bound: Map<string, XmppSession>;
+  /** The same sessions by user id (RFC 6121 8.5: which resource gets a message to the bare JID). */
+  byUser: Map<string, Set<XmppSession>>;
   /** XEP-0198: how long a dropped stream can be resumed; 0 offers no resumption. */
   resumeMs: number;
   /** XEP-0198: sessions that may be resumed, by resumption id. */
@@ -79,6 +81,7 @@ export class XmppSession implements RealtimeConnection {
   readonly state: SessionState = {
     carbons: false,
     available: false,
+    priority: 0,
     sentClientIds: new Set(),
     rooms: new Map(),
     pendingRooms: new Set(),
@@ -376,6 +379,9 @@ export class XmppSession implements RealtimeConnection {
     this.resource = resource;
     this.authTimer.cancel();
     this.options.bound.set(this.fullJid, this);
+    const mine = this.options.byUser.get(auth.user.id) ?? new Set<XmppSession>();
+    mine.add(this);
+    this.options.byUser.set(auth.user.id, mine);
     const ctx = this.context();
     this.write(
       el('iq', { type: 'result', id: iq.attrs.id }, el('bind', { xmlns: NS.bind }, el('jid', {}, this.fullJid))),
@@ -405,6 +411,7 @@ export class XmppSession implements RealtimeConnection {
       connectionId: this.id,
       state: this.state,
       logger: this.log,
+      resources: () => [...(this.options.byUser.get(auth.user.id) ?? [this])].map((s) => s.state),
       send: (element) => this.write(element),
       enqueue: (task) => {
         this.outbound = this.outbound.then(task).catch((error: unknown) => this.fault(error));
@@ -470,6 +477,8 @@ export class XmppSession implements RealtimeConnection {
     const auth = this.auth;
     if (!auth) return;
     if (this.options.bound.get(this.fullJid) === this) this.options.bound.delete(this.fullJid);
+    const mine = this.options.byUser.get(auth.user.id);
+    if (mine?.delete(this) && mine.size === 0) this.options.byUser.delete(auth.user.id);
     this.options.hub.detach(this);
     const { services } = this.options;
     const wasAvailable = this.state.available;

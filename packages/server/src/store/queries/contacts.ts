@@ -83,3 +83,51 @@ export async function isBlocked(db: Db, ownerId: string, otherId: string): Promi
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Idempotent; true when the request is new. */
+export async function addSubscriptionRequest(
+  db: Db,
+  requesterId: string,
+  targetId: string,
+  at: number,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('subscription_requests')
+    .values({ requester_id: requesterId, target_id: targetId, created_at: at })
+    .onConflict((oc) => oc.columns(['requester_id', 'target_id']).doNothing())
+    .executeTakeFirst();
+  return affected(result.numInsertedOrUpdatedRows);
+}
+
+export async function removeSubscriptionRequest(db: Db, requesterId: string, targetId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('subscription_requests')
+    .where('requester_id', '=', requesterId)
+    .where('target_id', '=', targetId)
+    .executeTakeFirst();
+  return affected(result.numDeletedRows);
+}
+
+/** Users waiting for `targetId` to answer, oldest request first. */
+export async function listSubscriptionRequests(db: Db, targetId: string): Promise<UserRecord[]> {
+  const rows = await db
+    .selectFrom('subscription_requests')
+    .innerJoin('users', 'users.id', 'subscription_requests.requester_id')
+    .selectAll('users')
+    .where('subscription_requests.target_id', '=', targetId)
+    .orderBy('subscription_requests.created_at')
+    .orderBy('users.id')
+    .execute();
+  return rows.map(toUser);
+}
+
+/** Ids of the users `requesterId` is waiting for. */
+export async function listOutgoingSubscriptionRequests(db: Db, requesterId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('subscription_requests')
+    .select('target_id')
+    .where('requester_id', '=', requesterId)
+    .orderBy('target_id')
+    .execute();
+  return rows.map((r) => r.target_id);
+}

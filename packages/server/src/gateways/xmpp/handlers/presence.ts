@@ -2,12 +2,13 @@
  * RFC 6121 presence <-> Parley presence. A resource's `<show/>` maps to its
  * device status (none/chat: online, away/xa: away, dnd: busy); Parley aggregates
  * devices, so others see one presence per user, from the bare JID. Priorities
- * are accepted and ignored: every device of a Parley user gets every message.
+ * choose which resource gets chat messages (receivesBareJidMessages).
  * The initial presence makes the resource available (RFC 6121 4.2) and probes
  * the roster's presence; unavailable or the end of the stream takes it away.
  */
 import type { PresenceStatus, SettablePresence } from '@parley/protocol';
 import type { Router, XmppContext } from '../router';
+import { pendingRequests } from './roster';
 import { child, el, text, type XmlElement } from '../xml';
 
 export function presenceStanza(ctx: XmppContext, username: string, status: PresenceStatus): XmlElement {
@@ -15,6 +16,25 @@ export function presenceStanza(ctx: XmppContext, username: string, status: Prese
   if (status === 'offline') return el('presence', { from, to: ctx.fullJid, type: 'unavailable' });
   const show = status === 'away' ? [el('show', {}, 'away')] : status === 'busy' ? [el('show', {}, 'dnd')] : [];
   return el('presence', { from, to: ctx.fullJid }, ...show);
+}
+
+/** RFC 6121 4.7.2.3: an integer from -128 to 127; absent or invalid is 0. */
+function priorityOf(stanza: XmlElement): number {
+  const value = Number(text(child(stanza, 'priority')).trim() || '0');
+  return Number.isInteger(value) && value >= -128 && value <= 127 ? value : 0;
+}
+
+/**
+ * RFC 6121 8.5.2.1.1: whether this resource gets a chat message to the bare JID. The
+ * available resources with the highest non-negative priority get it (all of them on a
+ * tie); the others only as a carbon, if they enabled carbons. With no such resource on
+ * this node, every resource gets it, so nothing waits (Parley delivers to every device).
+ */
+export function receivesBareJidMessages(ctx: XmppContext): boolean {
+  const candidates = ctx.resources().filter((r) => r.available && r.priority >= 0);
+  if (candidates.length === 0) return true;
+  const highest = Math.max(...candidates.map((r) => r.priority));
+  return ctx.state.available && ctx.state.priority === highest;
 }
 
 function statusOf(stanza: XmlElement): SettablePresence {
@@ -27,6 +47,7 @@ function statusOf(stanza: XmlElement): SettablePresence {
 async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   if (stanza.attrs.to !== undefined && stanza.attrs.to !== ctx.bareJid) return; // directed presence: not supported
   const { presence } = ctx.services;
+  ctx.state.priority = priorityOf(stanza);
   const first = !ctx.state.available;
   if (first) {
     ctx.state.available = true;
@@ -34,6 +55,7 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   }
   await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza));
   if (!first) return;
+  await pendingRequests(ctx);
   // The probe of RFC 6121 4.3: current presence of everyone on the roster who is online.
   const contacts = await ctx.services.contacts.listContacts(ctx.auth);
   const states = await presence.get(

@@ -1,14 +1,22 @@
 /**
- * RFC 6121 roster = Parley contacts. Each contact is an item with subscription
- * `from` (a Parley contact sees your presence) or `both` (they have you in their
- * contacts too, so you see theirs). Roster set adds a contact, remove deletes it,
- * and every resource of the owner gets a roster push (from the bus event).
- * Subscription stanzas map to what Parley can express: `subscribed` lets the
- * peer see you (adds them), `unsubscribed` stops it (removes them); `subscribe`
- * is answered at once when the peer already lets you see them, otherwise it
- * stays unanswered (Parley keeps no pending requests); `unsubscribe` cannot
- * change someone else's contact list and is ignored. Groups, names and roster
- * versioning are not stored.
+ * RFC 6121 roster and subscriptions = Parley contacts and subscription requests.
+ *
+ * In Parley, adding someone as a contact shows them your presence. So, seen from
+ * you: a contact you added has subscription `from` (they see you), someone who
+ * added you `to` (you see them), both at once `both`; a `subscribe` you sent that
+ * the other person has not answered is `ask='subscribe'` (subscription `none` or
+ * `from`). Roster set adds a contact, remove deletes it; every resource gets a
+ * roster push (from the bus events).
+ *
+ * - `subscribe` to B: answered `subscribed` at once when B already has you as a
+ *   contact; otherwise the request is stored (contacts.requestSubscription) and
+ *   B's available resources get it now or at their next initial presence.
+ * - `subscribed` to A (approve): you add A as a contact, which also clears A's request.
+ * - `unsubscribed` to A (deny or revoke): the request goes, and A leaves your contacts.
+ * - `unsubscribe` to B: withdraws your request if it still waits; Parley cannot edit
+ *   B's contact list, so once approved only B can stop sharing.
+ *
+ * Groups, names and roster versioning are not stored.
  */
 import type { User } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
@@ -18,11 +26,21 @@ import { children, el, type XmlElement } from '../xml';
 
 export const NS_ROSTER = 'jabber:iq:roster';
 
-function item(ctx: XmppContext, user: User, mutual: boolean): XmlElement {
+interface Relation {
+  user: User;
+  sharesWithThem: boolean;
+  seesThem: boolean;
+  asked: boolean;
+}
+
+function item(ctx: XmppContext, relation: Relation): XmlElement {
+  const { user, sharesWithThem, seesThem, asked } = relation;
+  const subscription = sharesWithThem ? (seesThem ? 'both' : 'from') : seesThem ? 'to' : 'none';
   return el('item', {
     jid: ctx.jids.user(user.username),
     name: user.displayName,
-    subscription: mutual ? 'both' : 'from',
+    subscription,
+    ask: asked && !seesThem ? 'subscribe' : undefined,
   });
 }
 
@@ -33,14 +51,15 @@ async function userByJid(ctx: XmppContext, jid: string | undefined): Promise<Use
   return user;
 }
 
-export async function rosterPush(ctx: XmppContext, contactId: string, added: boolean): Promise<void> {
-  const user = await ctx.services.accounts.getUser(contactId);
-  const entry = added
-    ? ((await ctx.services.contacts.listContactsWithMutual(ctx.auth)).find((c) => c.user.id === contactId) ?? null)
-    : null;
-  const pushed = entry
-    ? item(ctx, entry.user, entry.mutual)
-    : el('item', { jid: ctx.jids.user(user.username), subscription: 'remove' });
+/** RFC 6121 2.1.6: the roster item of one user as it is now (`remove` when there is no relation left). */
+export async function rosterPush(ctx: XmppContext, userId: string): Promise<void> {
+  const relation = (await ctx.services.contacts.presenceRelations(ctx.auth)).find((r) => r.user.id === userId);
+  const pushed = relation
+    ? item(ctx, relation)
+    : el('item', {
+        jid: ctx.jids.user((await ctx.services.accounts.getUser(userId)).username),
+        subscription: 'remove',
+      });
   ctx.send(
     el(
       'iq',
@@ -48,6 +67,58 @@ export async function rosterPush(ctx: XmppContext, contactId: string, added: boo
       el('query', { xmlns: NS_ROSTER }, pushed),
     ),
   );
+}
+
+/** A subscription stanza from another user to this resource's bare JID. */
+function subscriptionStanza(ctx: XmppContext, username: string, type: string): XmlElement {
+  return el('presence', { from: ctx.jids.user(username), to: ctx.bareJid, type });
+}
+
+/** RFC 6121 3.1.3: requests waiting for this user, delivered at initial presence. */
+export async function pendingRequests(ctx: XmppContext): Promise<void> {
+  for (const user of await ctx.services.contacts.subscriptionRequests(ctx.auth)) {
+    ctx.send(subscriptionStanza(ctx, user.username, 'subscribe'));
+  }
+}
+
+/** Bus events about contacts and requests, as roster pushes and subscription stanzas. */
+export async function onContactsChanged(ctx: XmppContext, ownerId: string, contactId: string, added: boolean) {
+  const me = ctx.auth.user.id;
+  if (ownerId === me) {
+    await rosterPush(ctx, contactId);
+    return;
+  }
+  if (contactId !== me) return;
+  // Someone added (approved) or removed us: we now see, or no longer see, them.
+  await rosterPush(ctx, ownerId);
+  const owner = await ctx.services.accounts.getUser(ownerId);
+  ctx.send(subscriptionStanza(ctx, owner.username, added ? 'subscribed' : 'unsubscribed'));
+  if (!added || !ctx.state.available) return;
+  const [state] = await ctx.services.presence.get(ctx.auth, [ownerId]);
+  if (state && state.status !== 'offline') {
+    ctx.send(el('presence', { from: ctx.jids.user(owner.username), to: ctx.fullJid }));
+  }
+}
+
+export async function onSubscriptionChanged(
+  ctx: XmppContext,
+  requesterId: string,
+  targetId: string,
+  state: 'requested' | 'denied' | 'cancelled',
+) {
+  const me = ctx.auth.user.id;
+  if (requesterId === me) {
+    await rosterPush(ctx, targetId);
+    if (state === 'denied') {
+      const target = await ctx.services.accounts.getUser(targetId);
+      ctx.send(subscriptionStanza(ctx, target.username, 'unsubscribed'));
+    }
+    return;
+  }
+  if (targetId !== me || !ctx.state.available) return;
+  const requester = await ctx.services.accounts.getUser(requesterId);
+  if (state === 'requested') ctx.send(subscriptionStanza(ctx, requester.username, 'subscribe'));
+  if (state === 'cancelled') ctx.send(subscriptionStanza(ctx, requester.username, 'unsubscribe'));
 }
 
 async function addOrRemove(ctx: XmppContext, user: User, add: boolean): Promise<void> {
@@ -62,8 +133,8 @@ async function addOrRemove(ctx: XmppContext, user: User, add: boolean): Promise<
 
 export function registerRoster(router: Router): void {
   router.onIq('get', NS_ROSTER, async (ctx) => {
-    const contacts = await ctx.services.contacts.listContactsWithMutual(ctx.auth);
-    return el('query', { xmlns: NS_ROSTER }, ...contacts.map((c) => item(ctx, c.user, c.mutual)));
+    const relations = await ctx.services.contacts.presenceRelations(ctx.auth);
+    return el('query', { xmlns: NS_ROSTER }, ...relations.map((r) => item(ctx, r)));
   });
   router.onIq('set', NS_ROSTER, async (ctx, iq, query) => {
     if (iq.attrs.from !== undefined && iq.attrs.from !== ctx.bareJid && iq.attrs.from !== ctx.fullJid) {
@@ -74,22 +145,30 @@ export function registerRoster(router: Router): void {
     if (items.length !== 1 || !first || first.name !== 'item') throw new StanzaError('bad-request', 'modify');
     const user = await userByJid(ctx, first.attrs.jid);
     if (user.id === ctx.auth.user.id) throw new StanzaError('not-allowed', 'cancel', 'you cannot add yourself');
-    await addOrRemove(ctx, user, first.attrs.subscription !== 'remove');
+    if (first.attrs.subscription === 'remove') {
+      // RFC 6121 2.5.2: removing an item also withdraws our request and stops sharing.
+      await ctx.services.contacts.cancelSubscriptionRequest(ctx.auth, user.id);
+      await addOrRemove(ctx, user, false);
+    } else await addOrRemove(ctx, user, true);
   });
   router.on('presence/subscribed', async (ctx, stanza) =>
     addOrRemove(ctx, await userByJid(ctx, stanza.attrs.to), true),
   );
-  router.on('presence/unsubscribed', async (ctx, stanza) =>
-    addOrRemove(ctx, await userByJid(ctx, stanza.attrs.to), false),
-  );
+  router.on('presence/unsubscribed', async (ctx, stanza) => {
+    const user = await userByJid(ctx, stanza.attrs.to);
+    await ctx.services.contacts.denySubscription(ctx.auth, user.id);
+    await addOrRemove(ctx, user, false);
+  });
   router.on('presence/subscribe', async (ctx, stanza) => {
     const user = await userByJid(ctx, stanza.attrs.to);
-    const [state] = await ctx.services.presence.get(ctx.auth, [user.id]);
-    const mutual = (await ctx.services.contacts.listContactsWithMutual(ctx.auth)).find((c) => c.user.id === user.id);
-    if (!mutual?.mutual) return;
+    if ((await ctx.services.contacts.requestSubscription(ctx.auth, user.id)) === 'pending') return;
     const from = ctx.jids.user(user.username);
     ctx.send(el('presence', { from, to: ctx.bareJid, type: 'subscribed' }));
+    const [state] = await ctx.services.presence.get(ctx.auth, [user.id]);
     if (state && state.status !== 'offline') ctx.send(el('presence', { from, to: ctx.fullJid }));
   });
-  router.on('presence/unsubscribe', () => Promise.resolve());
+  router.on('presence/unsubscribe', async (ctx, stanza) => {
+    const user = await userByJid(ctx, stanza.attrs.to);
+    await ctx.services.contacts.cancelSubscriptionRequest(ctx.auth, user.id);
+  });
 }
