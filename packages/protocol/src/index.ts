@@ -10,3 +10,4 @@ export * from './models';
 export * from './frames';
 export * from './http';
 export * from './validate';
+export * from './permissions';

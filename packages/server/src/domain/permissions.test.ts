@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Role } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { atLeast, authorize, MODERATING_ROLES, nextOwner, ROLES, type Operation } from './permissions';
+import { atLeast, authorize, MODERATING_ROLES, ROLES, type Operation } from './permissions';
 import { cell, OPERATIONS, permissionMatrixMarkdown, SETTINGS } from './permissions-table';
 
 /** One letter per column: owner, admin, moderator, member, readonly, not a member. */
@@ -165,25 +165,6 @@ describe('role helpers', () => {
     expect([...MODERATING_ROLES].sort()).toEqual(['admin', 'moderator', 'owner']);
     expect(atLeast('admin', 'moderator')).toBe(true);
     expect(atLeast('member', 'moderator')).toBe(false);
-  });
-
-  it('nextOwner prefers rank, then the longest-standing', () => {
-    expect(
-      nextOwner([
-        { userId: 'm1', role: 'member', joinedAt: 1 },
-        { userId: 'd1', role: 'moderator', joinedAt: 2 },
-        { userId: 'a2', role: 'admin', joinedAt: 5 },
-        { userId: 'a1', role: 'admin', joinedAt: 3 },
-      ])?.userId,
-    ).toBe('a1');
-    expect(
-      nextOwner([
-        { userId: 'm2', role: 'member', joinedAt: 9 },
-        { userId: 'r1', role: 'readonly', joinedAt: 1 },
-        { userId: 'm1', role: 'member', joinedAt: 2 },
-      ])?.userId,
-    ).toBe('m1');
-    expect(nextOwner([])).toBeUndefined();
   });
 });
 
