@@ -143,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics,
     maxBodyBytes: config.maxFrameBytes,
     authAttemptsPerMinute: config.authAttemptsPerMinute,
+    membershipChangesPerMinute: config.membershipChangesPerMinute,
     isStopping: () => stopping,
     connectionCount: () => ws.size,
     webDir: config.webDir,

@@ -189,7 +189,11 @@ async function arrange(kind: Kind, role: Role): Promise<Case> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer({ framesPerSecond: 100_000, authAttemptsPerMinute: 100_000 });
+  t = await startTestServer({
+    framesPerSecond: 100_000,
+    authAttemptsPerMinute: 100_000,
+    membershipChangesPerMinute: 100_000,
+  });
   const user = async (name: string): Promise<User> => {
     const auth = await registerUser(t.url, name);
     return { auth, ws: await RawClient.authed(t.wsUrl, auth.token) };

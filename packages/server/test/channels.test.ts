@@ -318,3 +318,32 @@ describe('per-member settings', () => {
     expect(again.body.presences[0]?.status).toBe('online');
   });
 });
+
+describe('membership rate limit', () => {
+  it('refuses a join/leave loop past PARLEY_RATE_MEMBERSHIP_PER_MIN per account, not per address', async () => {
+    const limited = await startTestServer({ authAttemptsPerMinute: 1000, membershipChangesPerMinute: 2 });
+    try {
+      const call = (method: string, route: string, token: string, body?: unknown) =>
+        http<ErrorBody>(limited.url, method, route, { token, body });
+      const owner = await registerUser(limited.url, 'rl-owner');
+      const looper = await registerUser(limited.url, 'rl-looper');
+      const other = await registerUser(limited.url, 'rl-other');
+      const created = await http<{ conversation: Conversation }>(limited.url, 'POST', '/v1/channels', {
+        token: owner.token,
+        body: { title: 'Busy', visibility: 'public' },
+      });
+      const id = created.body.conversation.id;
+      expect((await call('POST', `/v1/conversations/${id}/join`, looper.token)).status).toBe(200);
+      expect((await call('POST', `/v1/conversations/${id}/leave`, looper.token)).status).toBe(204);
+      expect((await call('POST', `/v1/conversations/${id}/join`, looper.token)).status).toBe(200);
+      expect((await call('POST', `/v1/conversations/${id}/leave`, looper.token)).status).toBe(204);
+      const third = await call('POST', `/v1/conversations/${id}/join`, looper.token);
+      expect(third.status).toBe(429);
+      expect(third.body.error.code).toBe('rate_limited');
+      // Another account from the same address is not affected.
+      expect((await call('POST', `/v1/conversations/${id}/join`, other.token)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -201,6 +201,14 @@ export const configKeys = {
     max: 100_000,
     doc: 'Login and registration attempts per minute per client address.',
   },
+  membershipChangesPerMinute: {
+    env: 'PARLEY_RATE_MEMBERSHIP_PER_MIN',
+    kind: 'int',
+    default: 20,
+    min: 1,
+    max: 100_000,
+    doc: 'Joins, invite acceptances and leaves per minute per account: each is a system message to every connected member, so a join/leave loop must not flood a large channel.',
+  },
   shutdownGraceMs: {
     env: 'PARLEY_SHUTDOWN_GRACE_MS',
     kind: 'int',

@@ -32,6 +32,7 @@ export interface HttpOptions {
   metrics: Metrics;
   maxBodyBytes: number;
   authAttemptsPerMinute: number;
+  membershipChangesPerMinute: number;
   /** Reports whether the server is shutting down (health turns 503). */
   isStopping: () => boolean;
   connectionCount: () => number;
@@ -123,6 +124,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
 
   await app.register(rateLimit, {
     global: false,
+    // Per account where the request carries a token (membership changes), else per address.
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', 'Too many attempts from your address: wait and retry.', {
         details: { retryAfterMs: context.ttl },

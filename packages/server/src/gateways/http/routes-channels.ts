@@ -20,7 +20,11 @@ import { authenticate, secured } from './auth';
 
 type ConvParams = { Params: Static<typeof ConversationParams> };
 
-export function registerChannelRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+export function registerChannelRoutes(
+  app: FastifyInstance,
+  { services, membershipChangesPerMinute }: HttpOptions,
+): void {
+  const membershipLimit = { rateLimit: { max: membershipChangesPerMinute, timeWindow: 60_000 } };
   const tags = ['channels'];
   const conv = { tags, security: secured, params: ConversationParams };
 
@@ -48,7 +52,7 @@ export function registerChannelRoutes(app: FastifyInstance, { services }: HttpOp
   // POST /v1/conversations/:conversationId/join
   app.post<ConvParams>(
     '/v1/conversations/:conversationId/join',
-    { schema: { ...conv, response: { 200: ConversationResponse } } },
+    { config: membershipLimit, schema: { ...conv, response: { 200: ConversationResponse } } },
     async (request) => ({
       conversation: await services.conversations.join(
         await authenticate(services, request),

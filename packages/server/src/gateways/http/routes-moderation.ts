@@ -29,7 +29,11 @@ import { authenticate, secured } from './auth';
 type ConvParams = { Params: Static<typeof ConversationParams> };
 type MemberRoute = { Params: Static<typeof MemberParams> };
 
-export function registerModerationRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+export function registerModerationRoutes(
+  app: FastifyInstance,
+  { services, membershipChangesPerMinute }: HttpOptions,
+): void {
+  const membershipLimit = { rateLimit: { max: membershipChangesPerMinute, timeWindow: 60_000 } };
   const tags = ['moderation'];
   const conv = { tags, security: secured, params: ConversationParams };
   const member = { tags, security: secured, params: MemberParams };
@@ -166,7 +170,10 @@ export function registerModerationRoutes(app: FastifyInstance, { services }: Htt
   // POST /v1/invites/:code/accept
   app.post<{ Params: Static<typeof InviteParams> }>(
     '/v1/invites/:code/accept',
-    { schema: { tags, security: secured, params: InviteParams, response: { 200: ConversationResponse } } },
+    {
+      config: membershipLimit,
+      schema: { tags, security: secured, params: InviteParams, response: { 200: ConversationResponse } },
+    },
     async (request) => ({
       conversation: await services.moderation.acceptInvite(await authenticate(services, request), request.params.code),
     }),
