@@ -13,13 +13,14 @@ import { WebSocketServer } from 'ws';
 import { newId } from '../../domain/ids';
 import { buildRouter } from './handlers';
 import { JidMapper } from './jid';
+import { ResourceRegistry } from './resources';
 import { XmppSession, type SessionOptions } from './session';
 import { TcpTransport } from './transport-tcp';
 import { WsTransport } from './transport-ws';
 
 export const XMPP_WS_PATH = '/xmpp-websocket';
 
-export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'bound' | 'byUser' | 'resumable'> & {
+export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'resources' | 'resumable'> & {
   domain: string;
 };
 
@@ -35,8 +36,7 @@ export class XmppGateway {
       ...config,
       router: buildRouter(),
       jids: new JidMapper(config.domain),
-      bound: new Map(),
-      byUser: new Map(),
+      resources: new ResourceRegistry(),
       resumable: new Map(),
     };
     this.wss = new WebSocketServer({

@@ -1,14 +1,20 @@
 /**
- * One XMPP stream (RFC 6120) over any transport: the stream header, features,
- * STARTTLS, SASL, resource binding, stream errors, then every stanza to the
- * router, one at a time and in order (so one resource's messages commit in the
- * order it sent them). It is also the resource's realtime connection: the hub
- * hands it bus events, which outbound.ts turns into stanzas, again in order.
- * With XEP-0198 (stream-management.ts) a dropped stream that asked for
- * resumption is kept detached for `resumeMs`: events still become stanzas, kept
- * unacknowledged, and a new stream that resumes it takes over (the new session
- * object then only forwards to the old one). It must not know any stanza-level
- * XEP: those are handlers/.
+ * One XMPP stream (RFC 6120) over any transport, from its header to its end: it
+ * owns the transport, the parser and the session's lifecycle (authenticated,
+ * bound, detached, resumed, closed), writes stanzas (with the send-buffer bound),
+ * and is the resource's realtime connection: the hub hands it bus events, which
+ * outbound.ts turns into stanzas in order. The rest is in modules of their own:
+ *
+ * - stream-framing.ts: headers, stream-level elements, features, header checks;
+ * - inbound-queue.ts: one stanza at a time, in order, rate-limited, with backpressure;
+ * - negotiation.ts: which pre-bind step (STARTTLS, SASL, resume, bind) an element is;
+ * - sasl-negotiation.ts: SASL; resources.ts: binding names and the node's resources;
+ * - sm-link.ts and stream-management.ts: XEP-0198 (a dropped stream that asked for
+ *   resumption stays detached for `resumeMs`, events still become stanzas, kept
+ *   unacknowledged, and a new stream that resumes it takes over; the new session
+ *   object then only forwards to the old one);
+ * - context.ts: what handlers see; router.ts and handlers/: every stanza-level XEP,
+ *   which this file must not know.
  */
 import { randomBytes } from 'node:crypto';
 import type { BusEvent } from '../../ports/bus-events';
@@ -17,15 +23,20 @@ import type { Logger } from '../../ports/logger';
 import type { RealtimeConnection, RealtimeHub } from '../../realtime/hub';
 import type { AuthContext, Services } from '../../services';
 import { TokenBucket } from '../ws/token-bucket';
+import { buildContext } from './context';
+import { InboundQueue } from './inbound-queue';
+import { negotiate, type Negotiating } from './negotiation';
 import type { JidMapper } from './jid';
 import { deliverOffline, handleEvent } from './outbound';
 import { XmlStreamParser, type ParserLimits, type StreamErrorCondition } from './parser';
-import { NS_SM, StreamManagement } from './stream-management';
+import type { ResourceRegistry } from './resources';
 import type { Router, SessionState, XmppContext } from './router';
-import { mechanismsFor } from './sasl';
 import { SaslNegotiation } from './sasl-negotiation';
+import { SmLink } from './sm-link';
+import { NS_SM } from './stream-management';
+import { headerProblem, streamClose, streamElement, streamFeatures, streamHeader } from './stream-framing';
 import type { Transport } from './transport';
-import { child, el, NS, serialize, text, type XmlElement } from './xml';
+import { el, NS, serialize, type XmlElement } from './xml';
 
 export type { Transport } from './transport';
 
@@ -40,27 +51,17 @@ export interface SessionOptions {
   stanzasPerSecond: number;
   sendBufferBytes: number;
   authTimeoutMs: number;
-  /** Resources bound on this node, by full JID (conflicts get a generated resource). */
-  bound: Map<string, XmppSession>;
-  /** The same sessions by user id (RFC 6121 8.5: which resource gets a message to the bare JID). */
-  byUser: Map<string, Set<XmppSession>>;
+  /** Resources bound on this node (conflicts get a generated resource; RFC 6121 8.5 routing). */
+  resources: ResourceRegistry<XmppSession>;
   /** XEP-0198: how long a dropped stream can be resumed; 0 offers no resumption. */
   resumeMs: number;
   /** XEP-0198: sessions that may be resumed, by resumption id. */
   resumable: Map<string, XmppSession>;
 }
 
-/** Stanzas parsed but not yet handled before reading pauses (bounded memory per stream). */
-const MAX_PENDING = 64;
-/** XEP-0198: unacknowledged stanzas kept per session before it is given up. */
-const MAX_UNACKED = 5_000;
-/** XEP-0198: how soon after sending we ask the client for an ack. */
-const ACK_REQUEST_MS = 1_000;
-
 export class XmppSession implements RealtimeConnection {
   private parser: XmlStreamParser;
   private headerSent = false;
-  private streamId = '';
   private auth: AuthContext | undefined;
   private readonly saslNegotiation: SaslNegotiation;
   private resource = '';
@@ -69,13 +70,10 @@ export class XmppSession implements RealtimeConnection {
   private detached = false;
   /** This stream resumed an older session: everything goes there. */
   private movedTo: XmppSession | undefined;
-  private readonly sm = new StreamManagement(MAX_UNACKED);
-  private ackRequest: { cancel(): void } | undefined;
+  private readonly smLink: SmLink;
   private resumeTimer: { cancel(): void } | undefined;
-  private inbound: Promise<void> = Promise.resolve();
+  private readonly inbound: InboundQueue;
   private outbound: Promise<void> = Promise.resolve();
-  private pending = 0;
-  private readonly bucket: TokenBucket;
   private readonly authTimer: { cancel(): void };
   private readonly log: Logger;
   readonly state: SessionState = {
@@ -102,10 +100,39 @@ export class XmppSession implements RealtimeConnection {
     this.saslNegotiation = new SaslNegotiation(options.services, options.jids.domain, (data) => {
       if (!this.closed) this.transport.write(data);
     });
-    this.bucket = new TokenBucket(options.stanzasPerSecond, options.stanzasPerSecond * 4, options.clock.now());
+    const bucket = new TokenBucket(options.stanzasPerSecond, options.stanzasPerSecond * 4, options.clock.now());
+    this.inbound = new InboundQueue(
+      { pause: () => this.transport.pause(), resume: () => this.transport.resume(), open: () => !this.closed },
+      bucket,
+      options.clock,
+      (error) => this.fault(error),
+    );
+    this.smLink = new SmLink(options.clock, {
+      writeRaw: (data) => this.transport.write(data),
+      connected: () => !this.closed && !this.detached,
+      resumeMs: options.resumeMs,
+      register: (smId) => this.options.resumable.set(smId, this),
+    });
     this.authTimer = options.clock.setTimeout(() => {
       if (!this.resource) this.streamError('connection-timeout', 'no authentication in time');
     }, options.authTimeoutMs);
+  }
+
+  /** The pre-bind steps, for negotiation.ts. */
+  private get negotiation(): Negotiating {
+    return {
+      transport: this.transport,
+      authenticated: this.auth !== undefined,
+      restart: () => this.restart(),
+      sasl: (element) => this.onSasl(element),
+      resume: (element) => this.resume(element),
+      bind: (iq) => this.bind(iq),
+      streamError: (condition, message) => this.streamError(condition, message),
+    };
+  }
+
+  private get sm() {
+    return this.smLink.sm;
   }
 
   get userId(): string {
@@ -156,16 +183,7 @@ export class XmppSession implements RealtimeConnection {
     }
     if (this.detached) return;
     this.transport.write(serialized);
-    if (this.sm.enabled) this.requestAck();
-  }
-
-  /** XEP-0198 4: asks for an ack shortly after sending, once per burst. */
-  private requestAck(): void {
-    if (this.ackRequest) return;
-    this.ackRequest = this.options.clock.setTimeout(() => {
-      this.ackRequest = undefined;
-      if (!this.closed && !this.detached && this.sm.unacked.length > 0) this.transport.write(`<r xmlns="${NS_SM}"/>`);
-    }, ACK_REQUEST_MS);
+    if (this.sm.enabled) this.smLink.requestAck();
   }
 
   private newParser(): XmlStreamParser {
@@ -180,23 +198,13 @@ export class XmppSession implements RealtimeConnection {
   private writeStreamHeader(): void {
     if (this.headerSent) return;
     this.headerSent = true;
-    this.streamId = randomBytes(12).toString('base64url');
-    const domain = this.options.jids.domain;
-    if (this.transport.kind === 'websocket') {
-      this.transport.write(
-        `<open xmlns="${NS.framing}" from="${domain}" id="${this.streamId}" version="1.0" xml:lang="en"/>`,
-      );
-    } else {
-      this.transport.write(
-        `<?xml version='1.0'?><stream:stream xmlns="${NS.client}" xmlns:stream="${NS.stream}" from="${domain}" id="${this.streamId}" version="1.0" xml:lang="en">`,
-      );
-    }
+    this.transport.write(
+      streamHeader(this.transport.kind, this.options.jids.domain, randomBytes(12).toString('base64url')),
+    );
   }
 
-  /** Stream-level elements carry the `stream:` prefix, declared by the header on TCP. */
   private writeStreamElement(name: string, ...content: XmlElement[]): void {
-    const decl = this.transport.kind === 'websocket' ? ` xmlns:stream="${NS.stream}"` : '';
-    this.transport.write(`<stream:${name}${decl}>${content.map((c) => serialize(c, '')).join('')}</stream:${name}>`);
+    this.transport.write(streamElement(this.transport.kind, name, content));
   }
 
   private onStreamOpen(attrs: Record<string, string>, element: { name: string; xmlns: string }): void {
@@ -209,33 +217,12 @@ export class XmppSession implements RealtimeConnection {
   }
 
   private checkHeader(attrs: Record<string, string>): void {
-    if (attrs.to !== undefined && attrs.to.toLowerCase() !== this.options.jids.domain) {
-      this.streamError('host-unknown', `this server serves ${this.options.jids.domain}`);
+    const problem = headerProblem(attrs, this.options.jids.domain);
+    if (problem) {
+      this.streamError(problem.condition, problem.message);
       return;
     }
-    if (attrs.version !== undefined && !/^1\.\d+$/.test(attrs.version)) {
-      this.streamError('unsupported-version', 'XMPP 1.0 only');
-      return;
-    }
-    this.sendFeatures();
-  }
-
-  private sendFeatures(): void {
-    const features: XmlElement[] = [];
-    if (!this.auth) {
-      if (this.transport.canStartTls) features.push(el('starttls', { xmlns: NS.tls }, el('required')));
-      else {
-        const mechanisms = mechanismsFor(this.transport.secure).map((m) => el('mechanism', {}, m));
-        features.push(el('mechanisms', { xmlns: NS.sasl }, ...mechanisms));
-      }
-    } else {
-      features.push(el('bind', { xmlns: NS.bind }));
-      // RFC 6121 legacy session establishment, marked optional (RFC 3921bis).
-      features.push(el('session', { xmlns: NS.session }, el('optional')));
-      features.push(el('ver', { xmlns: 'urn:xmpp:features:rosterver' }));
-      features.push(el('sm', { xmlns: NS_SM }));
-    }
-    this.writeStreamElement('features', ...features);
+    this.writeStreamElement('features', ...streamFeatures(this.auth !== undefined, this.transport));
   }
 
   private onStanza(element: XmlElement): void {
@@ -248,55 +235,28 @@ export class XmppSession implements RealtimeConnection {
       } else if (element.name === 'close') this.end();
       return;
     }
-    this.pending += 1;
-    if (this.pending >= MAX_PENDING) this.transport.pause();
-    this.inbound = this.inbound
-      .then(() => this.throttle())
-      .then(() => this.handle(element))
-      .catch((error: unknown) => this.fault(error))
-      .finally(() => {
-        this.pending -= 1;
-        if (this.pending === MAX_PENDING - 1 && !this.closed) this.transport.resume();
-      });
-  }
-
-  /** Per-stream rate limit: past it, handling (and so, through MAX_PENDING, reading) waits. */
-  private async throttle(): Promise<void> {
-    const wait = this.bucket.take(this.options.clock.now());
-    if (wait > 0) await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, wait));
+    this.inbound.push(() => this.handle(element));
   }
 
   private async handle(element: XmlElement): Promise<void> {
     if (this.closed) return;
     if (!this.auth || !this.resource) {
-      await this.negotiate(element);
+      await negotiate(this.negotiation, element);
       return;
     }
-    if (element.xmlns === NS_SM) return this.onSm(element);
+    if (element.xmlns === NS_SM) {
+      // XEP-0198 after binding: enable, ack requests (answered in order, after what came before), acks.
+      if (!this.smLink.onElement(element)) {
+        this.streamError('unsupported-stanza-type', `<${element.name}/> is not expected here`);
+      }
+      return;
+    }
     if (element.xmlns !== NS.client || !['message', 'presence', 'iq'].includes(element.name)) {
       this.streamError('unsupported-stanza-type', `<${element.name}/> is not a stanza`);
       return;
     }
     await this.options.router.dispatch(this.context(), element);
     if (this.sm.enabled) this.sm.countHandled();
-  }
-
-  /** XEP-0198 after binding: enable, ack requests (answered in order, after what came before), acks. */
-  private onSm(element: XmlElement): void {
-    if (element.name === 'enable' && !this.sm.enabled) {
-      const resumable = element.attrs.resume === 'true' || element.attrs.resume === '1';
-      this.sm.enable(resumable && this.options.resumeMs > 0);
-      const seconds = String(Math.floor(this.options.resumeMs / 1000));
-      const attrs = this.sm.id ? ` id="${this.sm.id}" resume="true" max="${seconds}"` : '';
-      if (this.sm.id) this.options.resumable.set(this.sm.id, this);
-      this.transport.write(`<enabled xmlns="${NS_SM}"${attrs}/>`);
-    } else if (element.name === 'r' && this.sm.enabled) {
-      this.transport.write(`<a xmlns="${NS_SM}" h="${this.sm.handled}"/>`);
-    } else if (element.name === 'a' && this.sm.enabled) {
-      this.sm.ack(Number(element.attrs.h));
-    } else if (element.name === 'enable') {
-      this.transport.write(`<failed xmlns="${NS_SM}"><unexpected-request xmlns="${NS.stanzas}"/></failed>`);
-    } else this.streamError('unsupported-stanza-type', `<${element.name}/> is not expected here`);
   }
 
   /** XEP-0198 5: a new stream (this one, authenticated, not bound) takes over a detached session. */
@@ -319,35 +279,8 @@ export class XmppSession implements RealtimeConnection {
     this.resumeTimer?.cancel();
     this.transport = transport;
     this.detached = false;
-    this.sm.ack(h);
-    transport.write(`<resumed xmlns="${NS_SM}" previd="${this.sm.id}" h="${this.sm.handled}"/>`);
-    for (const stanza of this.sm.unacked) transport.write(stanza);
-    if (this.sm.unacked.length > 0) this.requestAck();
-    this.log.debug({ resent: this.sm.unacked.length }, 'stream resumed');
-  }
-
-  private async negotiate(element: XmlElement): Promise<void> {
-    if (element.xmlns === NS.tls && element.name === 'starttls' && this.transport.canStartTls) {
-      this.transport.write(`<proceed xmlns="${NS.tls}"/>`);
-      await this.transport.startTls();
-      this.restart();
-      return;
-    }
-    const isStanza = element.xmlns === NS.client && ['message', 'presence', 'iq'].includes(element.name);
-    if (this.transport.canStartTls && !isStanza) {
-      this.streamError('policy-violation', 'STARTTLS is required');
-      return;
-    }
-    if (element.xmlns === NS.sasl && !this.auth) {
-      await this.onSasl(element);
-      return;
-    }
-    if (this.auth && element.xmlns === NS_SM && element.name === 'resume') return this.resume(element);
-    if (this.auth && element.name === 'iq' && child(element, 'bind', NS.bind)) {
-      this.bind(element);
-      return;
-    }
-    this.streamError('not-authorized', 'authenticate and bind a resource first');
+    const resent = this.smLink.resumeOn((data) => transport.write(data), h);
+    this.log.debug({ resent }, 'stream resumed');
   }
 
   private async onSasl(element: XmlElement): Promise<void> {
@@ -370,18 +303,10 @@ export class XmppSession implements RealtimeConnection {
       this.streamError('not-authorized', 'bad bind request');
       return;
     }
-    const bindEl = child(iq, 'bind', NS.bind);
-    const requested = bindEl ? text(child(bindEl, 'resource', NS.bind)).trim() : '';
     // RFC 6120 7.7.2.2 "override": a taken or missing resource gets a generated one.
-    let resource = requested && requested.length <= 256 ? requested : randomBytes(6).toString('base64url');
-    const bare = this.options.jids.user(auth.user.username);
-    while (this.options.bound.has(`${bare}/${resource}`)) resource = `${resource}-${randomBytes(3).toString('hex')}`;
-    this.resource = resource;
+    this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq);
     this.authTimer.cancel();
-    this.options.bound.set(this.fullJid, this);
-    const mine = this.options.byUser.get(auth.user.id) ?? new Set<XmppSession>();
-    mine.add(this);
-    this.options.byUser.set(auth.user.id, mine);
+    this.options.resources.add(this.fullJid, auth.user.id, this);
     const ctx = this.context();
     this.write(
       el('iq', { type: 'result', id: iq.attrs.id }, el('bind', { xmlns: NS.bind }, el('jid', {}, this.fullJid))),
@@ -401,22 +326,23 @@ export class XmppSession implements RealtimeConnection {
     if (this.ctxCache) return this.ctxCache;
     const auth = this.auth;
     if (!auth) throw new Error('no context before authentication');
-    const bareJid = this.options.jids.user(auth.user.username);
-    this.ctxCache = {
+    this.ctxCache = buildContext({
       auth,
       services: this.options.services,
       jids: this.options.jids,
-      bareJid,
       fullJid: this.fullJid,
       connectionId: this.id,
       state: this.state,
       logger: this.log,
-      resources: () => [...(this.options.byUser.get(auth.user.id) ?? [this])].map((s) => s.state),
+      resources: () => {
+        const sessions = this.options.resources.ofUser(auth.user.id);
+        return (sessions.length > 0 ? sessions : [this]).map((s) => s.state);
+      },
       send: (element) => this.write(element),
       enqueue: (task) => {
         this.outbound = this.outbound.then(task).catch((error: unknown) => this.fault(error));
       },
-    };
+    });
     return this.ctxCache;
   }
 
@@ -444,7 +370,7 @@ export class XmppSession implements RealtimeConnection {
     if (this.movedTo) return this.movedTo.end();
     if (this.closed) return;
     if (!this.detached) {
-      this.transport.write(this.transport.kind === 'websocket' ? `<close xmlns="${NS.framing}"/>` : '</stream:stream>');
+      this.transport.write(streamClose(this.transport.kind));
       this.transport.end();
     }
     this.terminate();
@@ -472,13 +398,11 @@ export class XmppSession implements RealtimeConnection {
     this.closed = true;
     this.authTimer.cancel();
     this.resumeTimer?.cancel();
-    this.ackRequest?.cancel();
+    this.smLink.stop();
     if (this.sm.id && this.options.resumable.get(this.sm.id) === this) this.options.resumable.delete(this.sm.id);
     const auth = this.auth;
     if (!auth) return;
-    if (this.options.bound.get(this.fullJid) === this) this.options.bound.delete(this.fullJid);
-    const mine = this.options.byUser.get(auth.user.id);
-    if (mine?.delete(this) && mine.size === 0) this.options.byUser.delete(auth.user.id);
+    this.options.resources.remove(this.fullJid, auth.user.id, this);
     this.options.hub.detach(this);
     const { services } = this.options;
     const wasAvailable = this.state.available;

@@ -1,0 +1,39 @@
+/**
+ * The XmppContext handlers receive: who the resource is, the services, its own
+ * state, and the ways back to the session (send a stanza, run a task in its
+ * outbound order, see the user's other resources on this node).
+ */
+import type { Logger } from '../../ports/logger';
+import type { AuthContext, Services } from '../../services';
+import type { JidMapper } from './jid';
+import type { SessionState, XmppContext } from './router';
+import type { XmlElement } from './xml';
+
+export interface ContextSource {
+  readonly auth: AuthContext;
+  readonly services: Services;
+  readonly jids: JidMapper;
+  readonly fullJid: string;
+  readonly connectionId: string;
+  readonly state: SessionState;
+  readonly logger: Logger;
+  resources(): readonly SessionState[];
+  send(element: XmlElement): void;
+  enqueue(task: () => Promise<void>): void;
+}
+
+export function buildContext(source: ContextSource): XmppContext {
+  return {
+    auth: source.auth,
+    services: source.services,
+    jids: source.jids,
+    bareJid: source.jids.user(source.auth.user.username),
+    fullJid: source.fullJid,
+    connectionId: source.connectionId,
+    state: source.state,
+    logger: source.logger,
+    resources: () => source.resources(),
+    send: (element) => source.send(element),
+    enqueue: (task) => source.enqueue(task),
+  };
+}
