@@ -61,6 +61,63 @@ describe.runIf(available)('XMPP with slixmpp', () => {
     expect(code).toBe(0);
   });
 
+  it('catches up from its personal archive by time, paged (XEP-0313 without `with`, XEP-0059)', async () => {
+    const [py, ann, ben] = await users(t, 'pymam', 'annmam', 'benmam');
+    const xa = await XmppTestClient.connect(t.xmppPort, ann!);
+    const xb = await XmppTestClient.connect(t.xmppPort, ben!);
+    const chat = async (c: XmppTestClient, text: string) => {
+      await c.send(xml('message', { type: 'chat', to: jidOf(py!), id: text }, xml('body', {}, text)));
+      await c.ping();
+    };
+    await chat(xa, 'old-1');
+    await chat(xa, 'a-1');
+    await chat(xb, 'b-1');
+    await chat(xa, 'a-2');
+    await chat(xb, 'b-2');
+    // Start at the stamp the archive gives the second message (what a client kept from its last sync).
+    const iq = await xa.iq(
+      xml(
+        'iq',
+        { type: 'set' },
+        xml(
+          'query',
+          { xmlns: 'urn:xmpp:mam:2', queryid: 'stamp' },
+          xml(
+            'x',
+            { xmlns: 'jabber:x:data', type: 'submit' },
+            xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, 'urn:xmpp:mam:2')),
+            xml('field', { var: 'with' }, xml('value', {}, jidOf(py!))),
+          ),
+        ),
+      ),
+    );
+    expect(iq.getChild('fin')).toBeDefined();
+    const stamps = xa.stanzas
+      .map((s) => s.getChild('result', 'urn:xmpp:mam:2'))
+      .filter((r) => r?.attrs.queryid === 'stamp')
+      .map((r) => r!.getChild('forwarded')!.getChild('delay')!.attrs.stamp!);
+    const start = stamps[1]!;
+    await xa.stop();
+    await xb.stop();
+    const { code, events } = await runSlixmpp([
+      String(t.xmppPort),
+      jidOf(py!),
+      PASSWORD,
+      'SCRAM-SHA-1',
+      jidOf(ann!),
+      `mam:${start}`,
+    ]);
+    const archived = events.filter((e) => e.event === 'archived');
+    // Everything from the start stamp on, both conversations merged by time (stamps at the same ms included).
+    const expected = ['old-1', 'a-1', 'b-1', 'a-2', 'b-2'].filter((_, i) => i >= 1 || stamps[0] === start);
+    expect(archived.map((e) => e.body)).toEqual(expected);
+    expect(archived.map((e) => e.sender)).toEqual(
+      expected.map((body) => (body.startsWith('b') ? jidOf(ben!) : jidOf(ann!))),
+    );
+    expect(archived.every((e) => e.to === jidOf(py!))).toBe(true);
+    expect(code).toBe(0);
+  });
+
   it('a wrong password fails the login', async () => {
     const [py] = await users(t, 'pybad');
     const { code, events } = await runSlixmpp([
