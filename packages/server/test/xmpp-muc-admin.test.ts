@@ -306,4 +306,22 @@ describe('XEP-0045 administration', () => {
     );
     expect(history.messages.find((m) => m.id === stanzaId)?.content.type).toBe('deleted');
   });
+
+  it('answers a XEP-0410 self-ping while joined, and not-acceptable after leaving', async () => {
+    const [owner] = await users(t, 'msp');
+    const { body } = await http<{ conversation: Conversation }>(t.url, 'POST', '/v1/conversations', {
+      token: owner!.token,
+      body: { title: 'ping', memberIds: [] },
+    });
+    const room = `${body.conversation.id}@${CONFERENCE}`;
+    const xo = await login(owner!);
+    const selfPing = () =>
+      xo.iq(xml('iq', { type: 'get', to: `${room}/${owner!.user.username}` }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+    expect(conditionOf(await selfPing().catch((e: unknown) => e))).toMatch(/not-acceptable/);
+    await join(xo, room, owner!.user.username);
+    await selfPing();
+    await xo.send(xml('presence', { to: `${room}/${owner!.user.username}`, type: 'unavailable' }));
+    await xo.next((s) => s.is('presence') && s.attrs.type === 'unavailable');
+    expect(conditionOf(await selfPing().catch((e: unknown) => e))).toMatch(/not-acceptable/);
+  });
 });

@@ -248,8 +248,25 @@ export async function onRoomChanged(ctx: XmppContext, before: Conversation | und
   }
 }
 
+/**
+ * XEP-0410 MUC self-ping: a ping to your own occupant JID answers whether this
+ * resource is still in the room (`not-acceptable` when it is not); a ping to the
+ * room or the service is answered as any ping.
+ */
+async function selfPing(ctx: XmppContext, iq: XmlElement): Promise<void> {
+  const to = parseJid(iq.attrs.to);
+  const roomId = ctx.jids.roomOf(to);
+  if (!to?.resource || !roomId) return;
+  const joined = ctx.state.rooms.has(roomId) || ctx.state.pendingRooms.has(roomId);
+  if (!joined || to.resource !== ctx.auth.user.username) {
+    throw new StanzaError('not-acceptable', 'cancel', 'you are not in this room');
+  }
+  return Promise.resolve();
+}
+
 export function registerMuc(router: Router): void {
   router.on('muc/presence/available', join).on('muc/presence/unavailable', leave);
+  router.onIq('get', 'urn:xmpp:ping', selfPing, 'muc');
   router.onIq(
     'get',
     NS_DISCO_INFO,
