@@ -33,7 +33,10 @@ export function summarizeServer(server: string, runs: readonly XmppRunResult[]):
     p50: median(mine.map((r) => r.latencyMs.p50)),
     p99: median(mine.map((r) => r.latencyMs.p99)),
     lost: mine.reduce((sum, r) => sum + r.lost, 0),
-    rssPerConnectionKB: median(mine.map((r) => r.rss.perConnectionKB ?? Number.NaN)),
+    // A negative difference is garbage collected between rounds, not a measurement.
+    rssPerConnectionKB: median(
+      mine.map((r) => ((r.rss.perConnectionKB ?? 0) > 0 ? r.rss.perConnectionKB! : Number.NaN)),
+    ),
     peakRssMB: median(mine.map((r) => r.rss.peakMB ?? Number.NaN)),
     cpuSPer1000: median(mine.map((r) => r.serverCpuSPer1000 ?? Number.NaN)),
   };
