@@ -51,8 +51,14 @@ describe.skipIf(skip !== undefined)('rich conversations in the browser', () => {
     await Promise.all([signUp(alice), signUp(bob)]);
     await startChatWith(alice, bob);
     await send(alice, 'Hello Bob');
+    await bob.page
+      .getByRole('button', { name: /^Alice/ })
+      .getByTestId('unread-badge')
+      .waitFor();
     await openConversation(bob, 'Alice');
     await row(bob, 'Hello Bob').waitFor();
+    // Bob opened the chat with one unread message: a "New messages" line sits above it.
+    await bob.page.getByTestId('new-messages').waitFor();
   });
 
   afterAll(async () => {

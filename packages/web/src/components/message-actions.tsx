@@ -65,12 +65,17 @@ export function MessageActions({ message, allowed }: { message: Message; allowed
       const target = event.target as Node;
       if (!menu.current?.contains(target) && !button.current?.contains(target)) close(false);
     };
-    const onScroll = () => close(false);
+    // The menu is placed in the window: scrolling the messages or resizing closes it.
+    const onMove = (event: Event) => {
+      if (!(event.target instanceof Node && menu.current?.contains(event.target))) close(false);
+    };
     document.addEventListener('mousedown', onDown);
-    window.addEventListener('resize', onScroll);
+    document.addEventListener('scroll', onMove, true);
+    window.addEventListener('resize', onMove);
     return () => {
       document.removeEventListener('mousedown', onDown);
-      window.removeEventListener('resize', onScroll);
+      document.removeEventListener('scroll', onMove, true);
+      window.removeEventListener('resize', onMove);
     };
   }, [open]);
 

@@ -4,10 +4,10 @@
  * prepended (no jump), follows new messages only when you are at the bottom (or
  * sent them), and fills a short screen by loading more.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { dayLabel } from '../lib/format-time';
 import { systemText } from '../lib/names';
-import { buildTimeline, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
+import { buildTimeline, firstUnreadKey, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
 import { MessageRow, PendingRow } from './message-row';
@@ -47,6 +47,13 @@ export function MessageList({ id }: { id: string }) {
     );
   }, [messages, pendingAll, id, me]);
 
+  // "New messages": how many were unread when the conversation opened (reading it clears the count).
+  // The line stays where it was put, while more messages arrive below it.
+  const newFromRef = useRef<string | null | undefined>(undefined);
+  if (newFromRef.current === undefined && c?.opened === true)
+    newFromRef.current = firstUnreadKey(items, c.unread, me) ?? null;
+  const newFrom = newFromRef.current ?? undefined;
+
   useLayoutEffect(() => {
     const el = ref.current;
     if (el === null) return;
@@ -62,9 +69,12 @@ export function MessageList({ id }: { id: string }) {
     } else if (prev.lastKey !== lastKey) {
       const own = last?.kind === 'pending';
       if (prev.atBottom || own) el.scrollTop = el.scrollHeight;
+    } else if (prev.atBottom) {
+      // Something changed in place (an edit, a reaction, the "New messages" line): stay at the bottom.
+      el.scrollTop = el.scrollHeight;
     }
     snapshot.current = { height: el.scrollHeight, top: el.scrollTop, firstKey, lastKey, atBottom: atBottom(el) };
-  }, [items]);
+  }, [items, newFrom]);
 
   // A growing composer or a resized window must not push the newest message out of view.
   useEffect(() => {
@@ -124,7 +134,18 @@ export function MessageList({ id }: { id: string }) {
         ) : (
           items.length > 0 && <div className="history-start">This is the beginning of the conversation.</div>
         )}
-        {items.map((item) => renderItem(item, c.conversation, users, me, now))}
+        {items.map((item) =>
+          item.key === newFrom ? (
+            <Fragment key={`new-${item.key}`}>
+              <div className="new-messages" role="separator" data-testid="new-messages">
+                <span>New messages</span>
+              </div>
+              {renderItem(item, c.conversation, users, me, now)}
+            </Fragment>
+          ) : (
+            renderItem(item, c.conversation, users, me, now)
+          ),
+        )}
       </div>
     </div>
   );

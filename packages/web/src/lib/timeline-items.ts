@@ -83,3 +83,19 @@ export function buildTimeline(
   }
   return items;
 }
+
+/**
+ * The row before which a "New messages" line goes: the oldest of the last `unread` messages
+ * from others (what the unread count counted), or undefined when nothing is unread.
+ */
+export function firstUnreadKey(items: readonly TimelineItem[], unread: number, me: string): string | undefined {
+  if (unread <= 0) return undefined;
+  let seen = 0;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item?.kind !== 'message' || item.message.senderId === me || item.message.content.type !== 'text') continue;
+    seen += 1;
+    if (seen === unread) return item.key;
+  }
+  return undefined;
+}
