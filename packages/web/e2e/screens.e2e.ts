@@ -232,7 +232,7 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
     });
   }
 
-  it('thread pane at phone width', async () => {
+  it('thread pane, details and search at phone width', async () => {
     const p = await person('dark', 'phone');
     await logIn(p, ada);
     await openConversation(p, 'Compiler team');
@@ -247,6 +247,16 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
       .waitFor();
     await expectAccessible(p);
     await shoot(p, 'thread-dark-phone');
+    expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    // The details pane and the search dialog (Ctrl+K) fit a phone too.
+    await p.page.getByRole('button', { name: 'Close panel' }).click();
+    await p.page.getByRole('button', { name: /^Details/ }).click();
+    await p.page.getByRole('complementary', { name: 'Details' }).getByText('Mark as unread').waitFor();
+    await expectAccessible(p);
+    expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await p.page.keyboard.press('Control+k');
+    await p.page.getByRole('dialog', { name: 'Search messages' }).waitFor();
+    await expectAccessible(p);
     expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await p.context.close();
   });

@@ -3,7 +3,8 @@
  * switch, buttons for a new chat and a new group, the search box, and the
  * conversation list it filters.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { anyThreadUnread } from '../state/reducers';
 import { useAppState } from '../state/context';
 import { Avatar } from './avatar';
@@ -29,6 +30,17 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
   const [query, setQuery] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);
   const searchId = useId();
+  // Ctrl+K (⌘K) searches messages from anywhere.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setDialog('search');
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const close = () => setDialog(null);
 
   return (
@@ -90,7 +102,12 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
         </button>
       </div>
       <div className="sidebar-nav">
-        <button type="button" className="nav-button" onClick={() => setDialog('search')}>
+        <button
+          type="button"
+          className="nav-button"
+          title="Search messages (Ctrl+K)"
+          onClick={() => setDialog('search')}
+        >
           <SearchIcon />
           <span>Search</span>
         </button>
@@ -113,21 +130,28 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
         </button>
       </div>
       <ConversationList query={query} onNewChat={() => setDialog('chat')} />
-      {dialog === 'chat' && <NewChatDialog onClose={close} />}
-      {dialog === 'group' && <NewGroupDialog onClose={close} />}
-      {dialog === 'settings' && <SettingsDialog onClose={close} onLogout={onLogout} />}
-      {dialog === 'channel' && <NewChannelDialog onClose={close} />}
-      {dialog === 'search' && <SearchDialog onClose={close} />}
-      {dialog === 'threads' && <ThreadsDialog onClose={close} />}
-      {dialog === 'directory' && (
-        <ChannelDirectoryDialog
-          onClose={close}
-          onInvite={(code) => {
-            close();
-            onInvite(code);
-          }}
-        />
-      )}
+      {/* In a portal: on a phone the sidebar is hidden while a chat is open, and Ctrl+K still opens search. */}
+      {dialog !== null &&
+        createPortal(
+          <>
+            {dialog === 'chat' && <NewChatDialog onClose={close} />}
+            {dialog === 'group' && <NewGroupDialog onClose={close} />}
+            {dialog === 'settings' && <SettingsDialog onClose={close} onLogout={onLogout} />}
+            {dialog === 'channel' && <NewChannelDialog onClose={close} />}
+            {dialog === 'search' && <SearchDialog onClose={close} />}
+            {dialog === 'threads' && <ThreadsDialog onClose={close} />}
+            {dialog === 'directory' && (
+              <ChannelDirectoryDialog
+                onClose={close}
+                onInvite={(code) => {
+                  close();
+                  onInvite(code);
+                }}
+              />
+            )}
+          </>,
+          document.body,
+        )}
     </nav>
   );
 }
