@@ -215,10 +215,17 @@ describe('XEP-0045 administration', () => {
     // Voice: revoked = muted (the guest cannot post), granted = unmuted.
     await admin(xo, room, { nick: guest!.user.username, role: 'visitor' });
     expect((await roleOf(guest!.user.id))?.mutedUntil).toBeGreaterThan(Date.now());
+    const roleIn = (s: Element) => s.getChild('x', MUC_USER)?.getChild('item')?.attrs.role;
+    const guestNick = `${room}/${guest!.user.username}`;
+    await xo.next((s) => s.is('presence') && s.attrs.from === guestNick && roleIn(s) === 'visitor');
+    await xg.next(
+      (s) => s.is('presence') && s.attrs.from === guestNick && roleIn(s) === 'visitor' && codes(s).includes('110'),
+    );
     await xg.send(xml('message', { type: 'groupchat', to: room, id: 'muted' }, xml('body', {}, 'hello?')));
     await xg.next((s) => s.attrs.type === 'error' && s.attrs.id === 'muted');
     await admin(xo, room, { nick: guest!.user.username, role: 'participant' });
     expect((await roleOf(guest!.user.id))?.mutedUntil).toBeNull();
+    await xo.next((s) => s.is('presence') && s.attrs.from === guestNick && roleIn(s) === 'participant');
 
     // Members may not kick; the owner kicks (role none) and the guest's resource is out.
     const xm = await login(mate!);
@@ -229,6 +236,11 @@ describe('XEP-0045 administration', () => {
     await admin(xo, room, { nick: guest!.user.username, role: 'none' }, 'too loud');
     const out = await xg.next((s) => s.is('presence') && s.attrs.type === 'unavailable' && codes(s).includes('110'));
     expect(out.attrs.from).toBe(`${room}/${guest!.user.username}`);
+    expect(codes(out)).toEqual(['110', '307']);
+    const seenOut = await xo.next(
+      (s) => s.is('presence') && s.attrs.type === 'unavailable' && s.attrs.from === guestNick,
+    );
+    expect(codes(seenOut)).toEqual(['307']);
     expect(await roleOf(guest!.user.id)).toBeUndefined();
 
     // Outcast = ban (listed), none = unbanned; ownership cannot be given away.

@@ -14,6 +14,7 @@ import { clientIdFor, conversationOf, NS_DELAY, NS_SID, stanzaIdOf, usernameOf }
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { messagePayload } from './message-changes';
 import { applyChange } from './message-changes-in';
+import { roomSystemPresence } from './muc';
 import { invite } from './muc-admin';
 import { child, el, text, type XmlElement } from '../xml';
 
@@ -34,7 +35,8 @@ export async function groupchatStanza(
     : [];
   if (message.content.type === 'system') {
     const { action, title } = message.content;
-    if (action !== 'renamed' || delayed) return null;
+    if (delayed) return null;
+    if (action !== 'renamed') return roomSystemPresence(ctx, message);
     return el('message', { type: 'groupchat', from, to: ctx.fullJid }, el('subject', {}, title ?? ''));
   }
   // Update entries are corrections, retractions and reactions, never chat bodies; tombstones are not sent.

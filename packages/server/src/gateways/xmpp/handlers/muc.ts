@@ -18,10 +18,10 @@
  * (a resource that goes offline leaves every room it was in, yet its user is
  * still a member). Rooms cannot be created or configured from XMPP.
  */
-import type { Conversation, Member, Role } from '@parley/protocol';
+import type { Conversation, Member, Message, Role } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
-import { remember, usernameOf } from '../outbound';
+import { conversationOf, remember, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, el, type XmlElement } from '../xml';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './disco';
@@ -210,7 +210,10 @@ function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   return Promise.resolve();
 }
 
-/** The user is no longer a member (kicked, banned, left elsewhere): a joined resource is out of the room. */
+/**
+ * The user is no longer a member: a joined resource that has not already been told by
+ * the system message (roomSystemPresence) is out of the room (321: no longer a member).
+ */
 export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): void {
   if (!ctx.state.rooms.delete(conversationId)) return;
   ctx.send(
@@ -233,19 +236,47 @@ export async function onRoomChanged(ctx: XmppContext, before: Conversation | und
   if (after.kind !== 'group' || !ctx.state.rooms.has(after.id)) return; // channels: system messages only
   const roomJid = ctx.jids.room(after.id);
   const old = new Map((before?.members ?? []).map((m) => [m.userId, m.role]));
-  const still = new Set(after.members.map((m) => m.userId));
   for (const member of after.members) {
     if (old.get(member.userId) === member.role) continue;
     const codes = member.userId === ctx.auth.user.id ? ['110'] : [];
     ctx.send(await occupantPresence(ctx, roomJid, member, codes));
   }
-  for (const [userId, role] of old) {
-    if (still.has(userId)) continue;
-    const self = userId === ctx.auth.user.id;
-    // 321: removed because of an affiliation change (no longer a member).
-    ctx.send(await occupantPresence(ctx, roomJid, { userId, role }, self ? ['110', '321'] : ['321'], true));
-    if (self) ctx.state.rooms.delete(after.id);
+  // Members who left or were removed: their system message says how (roomSystemPresence).
+}
+
+/** Why a member is out, as XEP-0045 status codes: 307 kicked, 301 banned, nothing when they left. */
+const REMOVAL_CODES: Partial<Record<string, string[]>> = {
+  'member.removed': ['307'],
+  'member.banned': ['301'],
+  'member.left': [],
+};
+
+/**
+ * The room presence a system message stands for, for a joined resource: a member
+ * kicked (307), banned (301) or gone (and the resource itself out, with 110), or muted
+ * (a visitor) and unmuted. Others' presence only in groups: a channel lists nobody.
+ */
+export async function roomSystemPresence(ctx: XmppContext, message: Message): Promise<XmlElement | null> {
+  if (message.content.type !== 'system') return null;
+  const { action, userIds } = message.content;
+  const userId = userIds?.[0];
+  if (!userId) return null;
+  const self = userId === ctx.auth.user.id;
+  const roomJid = ctx.jids.room(message.conversationId);
+  const removal = REMOVAL_CODES[action];
+  const conversation = self ? undefined : await conversationOf(ctx, message.conversationId);
+  if (!self && conversation?.kind !== 'group') return null;
+  if (removal) {
+    if (self) ctx.state.rooms.delete(message.conversationId);
+    return occupantPresence(ctx, roomJid, { userId, role: 'member' }, self ? ['110', ...removal] : removal, true);
   }
+  if (action !== 'member.muted' && action !== 'member.unmuted') return null;
+  const member = (conversation ?? (await conversationOf(ctx, message.conversationId))).members.find(
+    (m) => m.userId === userId,
+  );
+  if (!member) return null;
+  const until = action === 'member.muted' && message.content.until ? message.content.until : null;
+  return occupantPresence(ctx, roomJid, { ...member, mutedUntil: until }, self ? ['110'] : []);
 }
 
 /**
