@@ -184,6 +184,15 @@ describe('reducers', () => {
     s = applyThreadListings(s, [{ root: root ?? msg(1), unreadCount: 0, readSeq: 2 }]);
     expect(root !== undefined && threadUnread(s, root)).toBe(false);
     expect(anyThreadUnread(s)).toBe(false);
+    // A thread listed but not in the loaded history keeps its root for the pane.
+    const far: Message = {
+      ...msg(90, 'u_bob', 'c1'),
+      id: 'far',
+      thread: { replyCount: 2, lastReplyAt: 1, lastReplySeq: 95, participantIds: ['u_bob', 'u_me'] },
+    };
+    s = applyThreadListings(s, [{ root: far, unreadCount: 1, readSeq: 94 }]);
+    expect(s.threads.far?.root?.id).toBe('far');
+    expect(anyThreadUnread(s)).toBe(true);
   });
 
   it('counts mentions apart from unread, and the title badge follows the notification level', () => {

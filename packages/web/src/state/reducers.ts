@@ -337,9 +337,14 @@ export function applyThreadListings(state: AppState, listings: readonly ThreadLi
   let threads = state.threads;
   for (const listing of listings) {
     threadReads[listing.root.id] = Math.max(listing.readSeq, state.threadReads[listing.root.id] ?? 0);
-    const held = threads[listing.root.id];
-    if (held !== undefined)
-      threads = { ...threads, [listing.root.id]: { ...held, root: pickNewer(held.root, listing.root) } };
+    // Keep the root, so that a thread opened from the list shows it even when its page of history is not loaded.
+    const held: ThreadState = threads[listing.root.id] ?? {
+      conversationId: listing.root.conversationId,
+      root: undefined,
+      replies: [],
+      loaded: false,
+    };
+    threads = { ...threads, [listing.root.id]: { ...held, root: pickNewer(held.root, listing.root) } };
   }
   return { ...state, threadReads, threads };
 }
