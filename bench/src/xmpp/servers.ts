@@ -136,7 +136,7 @@ async function endGroup(child: ChildProcess, graceMs: number, extraPids: () => (
 function spawnLogged(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string },
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number },
   logFile: string,
 ) {
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -333,13 +333,17 @@ export async function startEjabberd(ctx: StartContext, options: { archive: boole
       '',
     ].join('\n'),
   );
+  let asUser: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {};
   if (process.getuid?.() === 0) {
-    // ejabberdctl run by root switches to the ejabberd user (su): give it the directory.
+    // ejabberdctl run by root switches to the ejabberd user with su, which also drops the
+    // open-files limit to 1024 (too few past ~1000 clients): start it as that user ourselves,
+    // so that it keeps our limit, and give it the directory.
     const uid = Number(spawnSync('id', ['-u', 'ejabberd']).stdout.toString().trim());
     const gid = Number(spawnSync('id', ['-g', 'ejabberd']).stdout.toString().trim());
     chownSync(ctx.dir, 0, gid);
     spawnSync('chmod', ['0750', ctx.dir]);
     spawnSync('chown', ['-R', `${uid}:${gid}`, dir]);
+    asUser = { uid, gid, env: { ...process.env, HOME: '/var/lib/ejabberd', USER: 'ejabberd', LOGNAME: 'ejabberd' } };
   }
   const args = [
     '--config-dir',
@@ -358,7 +362,7 @@ export async function startEjabberd(ctx: StartContext, options: { archive: boole
   const { child, output } = spawnLogged(
     EJABBERDCTL,
     [...args, 'foreground'],
-    { cwd: dir },
+    { cwd: dir, ...asUser },
     path.join(dir, 'foreground.log'),
   );
   let beam: number | undefined;
