@@ -74,6 +74,43 @@ describe('XMPP with @xmpp/client', () => {
     ws.close();
   });
 
+  it('answers delivery receipts and markers only for messages that asked for them (XEP-0184, XEP-0333)', async () => {
+    const [native, jabber] = await users(t, 'rcpt-native', 'rcpt-jabber');
+    const ws = await RawClient.authed(t.wsUrl, native!.token);
+    const xj = await login(t.xmppPort, jabber!);
+    const seqOf = async (text: string) => {
+      const event = await ws.next(
+        (f) =>
+          f.type === 'message.new' && f.data.message.content.type === 'text' && f.data.message.content.text === text,
+      );
+      return event.type === 'message.new' ? event.data.message : undefined;
+    };
+    await xj.send(xml('message', { type: 'chat', to: jidOf(native!), id: 'plain-1' }, xml('body', {}, 'no receipt')));
+    const plain = await seqOf('no receipt');
+    await xj.send(
+      xml(
+        'message',
+        { type: 'chat', to: jidOf(native!), id: 'asks-1' },
+        xml('body', {}, 'receipt please'),
+        xml('request', { xmlns: 'urn:xmpp:receipts' }),
+        xml('markable', { xmlns: 'urn:xmpp:chat-markers:0' }),
+      ),
+    );
+    const asks = await seqOf('receipt please');
+    const receipt = (kind: string, seq: number) =>
+      ws.request('receipt.set', { conversationId: asks!.conversationId, kind, seq });
+    expect((await receipt('delivered', plain!.seq)).type).toBe('result');
+    expect((await receipt('delivered', asks!.seq)).type).toBe('result');
+    const received = await xj.message((s) => s.getChild('received', 'urn:xmpp:receipts') !== undefined);
+    expect(received.getChild('received', 'urn:xmpp:receipts')?.attrs.id).toBe('asks-1');
+    expect((await receipt('read', asks!.seq)).type).toBe('result');
+    const displayed = await xj.message((s) => s.getChild('displayed', 'urn:xmpp:chat-markers:0') !== undefined);
+    expect(displayed.getChild('displayed', 'urn:xmpp:chat-markers:0')?.attrs.id).toBe('asks-1');
+    // Events reach the session in order: the unrequested one was handled (and dropped) before these.
+    expect(xj.stanzas.some((s) => s.getChild('received', 'urn:xmpp:receipts')?.attrs.id === 'plain-1')).toBe(false);
+    ws.close();
+  });
+
   it('delivers messages sent while offline at login, with a delay stamp, once', async () => {
     const [sender, away] = await users(t, 'sender', 'away');
     const xs = await login(t.xmppPort, sender!);

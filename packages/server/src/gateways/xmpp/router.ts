@@ -38,6 +38,13 @@ export interface SessionState {
   priority: number;
   /** Client ids of messages this resource sent: their echo from the hub is not written back. */
   readonly sentClientIds: Set<string>;
+  /**
+   * Client ids of messages this resource sent asking for a delivery receipt (XEP-0184
+   * `<request/>`) or marked `<markable/>` (XEP-0333): only those get `<received/>` or
+   * `<displayed/>` back. Bounded (the oldest are forgotten).
+   */
+  readonly receiptRequests: Set<string>;
+  readonly markable: Set<string>;
 }
 
 export interface XmppContext {

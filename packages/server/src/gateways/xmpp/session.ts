@@ -81,6 +81,8 @@ export class XmppSession implements RealtimeConnection {
     available: false,
     priority: 0,
     sentClientIds: new Set(),
+    receiptRequests: new Set(),
+    markable: new Set(),
     rooms: new Map(),
     pendingRooms: new Set(),
     since: Date.now(),

@@ -14,7 +14,7 @@ import { parseJid } from '../jid';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, text, type XmlElement } from '../xml';
 import { applyChange } from './message-changes-in';
-import { onChatExtras } from './receipts';
+import { NS_MARKERS, NS_RECEIPTS, onChatExtras, rememberRequest } from './receipts';
 
 export const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
 
@@ -34,14 +34,14 @@ async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     const content = { type: 'text' as const, text: text(body) };
     const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? randomClientId();
     try {
-      await send(ctx, conversation.id, clientId, content);
+      await send(ctx, stanza, conversation.id, clientId, content);
     } catch (error) {
       // RFC 6120 8.1.3 lets a client make stanza ids unique only within its stream, and
       // many count from 1 in every session: a plain stanza id seen before with other
       // content is a new message, not a resend. (An origin-id is unique for good.)
       const reused = error instanceof AppError && error.code === 'client_id_conflict' && originId === undefined;
       if (!reused) throw error;
-      await send(ctx, conversation.id, randomClientId(), content);
+      await send(ctx, stanza, conversation.id, randomClientId(), content);
     }
   }
   await onChatExtras(ctx, stanza, conversation.id);
@@ -51,6 +51,7 @@ const randomClientId = () => `xr_${randomBytes(12).toString('base64url')}`;
 
 async function send(
   ctx: XmppContext,
+  stanza: XmlElement,
   conversationId: string,
   clientId: string,
   content: { type: 'text'; text: string },
@@ -58,6 +59,8 @@ async function send(
   ctx.state.sentClientIds.add(clientId);
   try {
     await ctx.services.messages.send(ctx.auth, { conversationId, clientId, content });
+    if (child(stanza, 'request', NS_RECEIPTS)) rememberRequest(ctx.state.receiptRequests, clientId);
+    if (child(stanza, 'markable', NS_MARKERS)) rememberRequest(ctx.state.markable, clientId);
   } catch (error) {
     ctx.state.sentClientIds.delete(clientId);
     throw error;

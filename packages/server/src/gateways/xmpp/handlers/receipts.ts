@@ -6,7 +6,9 @@
  * its newest message (markers name a stanza id, and reading is cumulative).
  * `<received/>` needs nothing: writing a message to a resource already moved the
  * delivered cursor. Outgoing: a native read receipt becomes `<displayed/>` and a
- * delivered one `<received/>`, naming the message by the id the XMPP peer knows.
+ * delivered one `<received/>`, naming the message by the id the XMPP peer knows, and
+ * only for messages that asked for it (XEP-0184 5.4: `<request/>`; XEP-0333: `<markable/>`),
+ * as this resource remembers them.
  */
 import type { ReceiptKind } from '@parley/protocol';
 import { stanzaIdOf } from '../outbound';
@@ -25,6 +27,14 @@ export function chatStateStanza(ctx: XmppContext, from: string, typing: boolean)
   );
 }
 
+const REMEMBERED_REQUESTS = 1000;
+
+/** Remembers a client id in a bounded, insertion-ordered set. */
+export function rememberRequest(set: Set<string>, clientId: string): void {
+  set.add(clientId);
+  if (set.size > REMEMBERED_REQUESTS) set.delete(set.values().next().value as string);
+}
+
 export async function receiptStanza(
   ctx: XmppContext,
   from: string,
@@ -32,9 +42,13 @@ export async function receiptStanza(
   kind: ReceiptKind,
   seq: number,
 ): Promise<XmlElement | null> {
+  const wanted = kind === 'read' ? ctx.state.markable : ctx.state.receiptRequests;
+  // Nothing asked for: no lookup at all (the common case for clients without receipts).
+  if (wanted.size === 0) return null;
   const { messages } = await ctx.services.messages.history(ctx.auth, { conversationId, after: seq - 1, limit: 1 });
   const message = messages[0];
   if (!message || message.seq !== seq || message.senderId !== ctx.auth.user.id) return null;
+  if (!wanted.delete(message.clientId)) return null;
   const id = stanzaIdOf(message);
   const payload =
     kind === 'read' ? el('displayed', { xmlns: NS_MARKERS, id }) : el('received', { xmlns: NS_RECEIPTS, id });
