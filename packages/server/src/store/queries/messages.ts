@@ -47,10 +47,15 @@ export function kindOf(content: MessageContent): MessageKind {
 /**
  * The writes that come with a new entry besides its row, under the conversation's
  * lock: mention rows (one per mentioned user; @here/@channel are the row's flag),
- * the thread root's counters and participants, the sender's last post time (slow
- * mode) and the search index. Each costs O(1) whatever the member count.
+ * the thread root's counters and participants, the sender's last post time (only
+ * in slow mode) and the search index. Each costs O(1) whatever the member count.
  */
-async function sideEffects({ db, dialect }: QueryContext, message: NewMessage, seq: number): Promise<void> {
+async function sideEffects(
+  { db, dialect }: QueryContext,
+  message: NewMessage,
+  seq: number,
+  slowMode: boolean,
+): Promise<void> {
   const kind = kindOf(message.content);
   const userIds = [...new Set(message.mentions?.userIds ?? [])];
   if (userIds.length > 0) {
@@ -103,7 +108,8 @@ async function sideEffects({ db, dialect }: QueryContext, message: NewMessage, s
       .onConflict((oc) => oc.columns(['root_id', 'user_id']).doUpdateSet({ read_seq: seq }))
       .execute();
   }
-  if (kind === 'message') {
+  // Only slow mode reads it: without slow mode the post saves this write.
+  if (kind === 'message' && slowMode) {
     await db
       .updateTable('members')
       .set({ last_post_at: message.createdAt })
@@ -138,7 +144,7 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
               }),
         }))
         .where('id', '=', message.conversationId)
-        .returning('last_seq')
+        .returning(['last_seq', 'slow_mode_seconds'])
         .executeTakeFirst();
       if (!bumped) throw new AppError('not_found', 'The conversation does not exist.');
       // Under the lock, an identical send to this conversation has either committed
@@ -165,7 +171,7 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           mention_all: mentionAll ? 1 : 0,
         })
         .execute();
-      await sideEffects({ db: tx, dialect }, message, seq);
+      await sideEffects({ db: tx, dialect }, message, seq, Number(bumped.slow_mode_seconds) > 0);
       const result: Message = {
         id: message.id,
         conversationId: message.conversationId,
