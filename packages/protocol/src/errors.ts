@@ -81,6 +81,26 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The operation does not apply to this target (for example adding members to a direct conversation).',
   },
+  file_too_large: {
+    status: 413,
+    retryable: false,
+    description: 'The upload is larger than `PARLEY_MAX_FILE_BYTES`; refused at creation from `Upload-Length`.',
+  },
+  quota_exceeded: {
+    status: 413,
+    retryable: false,
+    description: 'The upload would take you over your storage quota (`PARLEY_USER_QUOTA_BYTES`); delete files first.',
+  },
+  file_type_not_allowed: {
+    status: 415,
+    retryable: false,
+    description: 'The file type (declared, then sniffed from the content) is not in `PARLEY_FILE_TYPES`.',
+  },
+  file_not_ready: {
+    status: 409,
+    retryable: true,
+    description: 'The upload has not finished (or is still being processed): finish it, then send.',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

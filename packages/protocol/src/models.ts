@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { ConversationId, MessageId, SessionId, UserId, ClientMessageId } from './ids';
+import { FileContent, FileSendContent } from './files';
 
 export const Timestamp = Type.Integer({ minimum: 0, description: 'Epoch milliseconds' });
 export const Seq = Type.Integer({
@@ -85,11 +86,11 @@ export const SystemContent = Type.Object({
 });
 export type SystemContent = Static<typeof SystemContent>;
 
-export const MessageContent = Type.Union([TextContent, SystemContent]);
+export const MessageContent = Type.Union([TextContent, SystemContent, FileContent]);
 export type MessageContent = Static<typeof MessageContent>;
 
-/** What a client may send: only text for now. */
-export const SendableContent = TextContent;
+/** What a client may send: text, or a file it uploaded (the server fills in the file's details). */
+export const SendableContent = Type.Union([TextContent, FileSendContent]);
 export type SendableContent = Static<typeof SendableContent>;
 
 export const Message = Type.Object({
@@ -155,5 +156,6 @@ export const Limits = Type.Object({
   maxFrameBytes: Type.Integer(),
   maxHistoryPage: Type.Integer(),
   maxGroupMembers: Type.Integer(),
+  maxFileBytes: Type.Optional(Type.Integer({ description: 'Largest upload accepted, in bytes (absent: no uploads)' })),
 });
 export type Limits = Static<typeof Limits>;
