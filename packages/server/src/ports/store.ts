@@ -14,6 +14,7 @@ import type {
   Role,
   User,
 } from '@parley/protocol';
+import type { FileRecords } from './file-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -90,7 +91,7 @@ export interface HistoryRange {
   limit: number;
 }
 
-export interface Store {
+export interface Store extends FileRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;

@@ -7,6 +7,7 @@
 import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
 import { conversationsContract } from './contract/conversations';
+import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { socialContract } from './contract/social';
@@ -23,6 +24,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     conversationsContract(harness);
     messagesContract(harness);
     summariesContract(harness);
+    filesContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -8,11 +8,13 @@ import type { Database } from '../db-schema';
 import type { StoreDialect } from '../dialect';
 import { initialMigration } from './0001-initial';
 import { scramMigration } from './0002-scram';
+import { filesMigration } from './0004-files';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-scram': scramMigration(dialect),
+    '0004-files': filesMigration(dialect),
   };
 }
 

@@ -10,6 +10,7 @@ import { AppError } from '../../domain/errors';
 import type { AppendResult, HistoryRange, NewMessage } from '../../ports/store';
 import { atomic } from '../atomic';
 import { encodeContent, toMessage } from '../rows';
+import { addFileRef } from './files';
 import type { QueryContext } from './context';
 
 type Db = QueryContext['db'];
@@ -71,6 +72,8 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           created_at: message.createdAt,
         })
         .execute();
+      // The ref commits with the message: a sent file is never unreferenced (0004-files).
+      if (message.content.type === 'file') await addFileRef(tx, message.content.fileId, message.id, message.conversationId);
       return {
         id: message.id,
         conversationId: message.conversationId,
