@@ -42,7 +42,9 @@ export const FileContent = Type.Object({
   width: Type.Optional(Type.Integer({ minimum: 1 })),
   height: Type.Optional(Type.Integer({ minimum: 1 })),
   durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
-  placeholder: Type.Optional(Type.String({ maxLength: 100, description: 'BlurHash of the image, shown while loading' })),
+  placeholder: Type.Optional(
+    Type.String({ maxLength: 100, description: 'BlurHash of the image, shown while loading' }),
+  ),
   waveform: Type.Optional(Waveform),
   thumbnail: Type.Optional(Type.Boolean({ description: 'True when `/v1/files/{fileId}/thumbnail` exists' })),
   caption: Type.Optional(Type.String({ maxLength: MAX_CAPTION_CHARS })),
@@ -70,7 +72,9 @@ export const FileLinkQuery = Type.Object({ variant: Type.Optional(FileVariant) }
 export type FileLinkQuery = Static<typeof FileLinkQuery>;
 
 export const FileLinkResponse = Type.Object({
-  url: Type.String({ description: 'Path (relative to the server) that serves the file without a token until expiresAt' }),
+  url: Type.String({
+    description: 'Path (relative to the server) that serves the file without a token until expiresAt',
+  }),
   expiresAt: Type.Integer({ description: 'Epoch milliseconds' }),
 });
 export type FileLinkResponse = Static<typeof FileLinkResponse>;
@@ -90,4 +94,31 @@ export type FileDownloadQuery = Static<typeof FileDownloadQuery>;
  * marks a voice message), `durationMs`, `waveform` (comma-separated 0-255),
  * `width` and `height` (video, from the client's player).
  */
-export const UPLOAD_METADATA_KEYS = ['filename', 'filetype', 'kind', 'durationMs', 'waveform', 'width', 'height'] as const;
+export const UPLOAD_METADATA_KEYS = [
+  'filename',
+  'filetype',
+  'kind',
+  'durationMs',
+  'waveform',
+  'width',
+  'height',
+] as const;
+
+const KIND_LABELS: Record<FileKind, string> = {
+  image: 'Photo',
+  video: 'Video',
+  audio: 'Audio',
+  voice: 'Voice message',
+  file: 'File',
+};
+
+/**
+ * A one-line plain-text stand-in for a file message, for places that show only
+ * text (conversation previews, notifications, XMPP bodies, the CLI): the caption
+ * when there is one, else the kind and name.
+ * @example fileSummary(content) // 'Photo: beach.jpg'
+ */
+export function fileSummary(content: FileContent): string {
+  if (content.caption !== undefined && content.caption.trim() !== '') return content.caption;
+  return content.kind === 'voice' ? KIND_LABELS.voice : `${KIND_LABELS[content.kind]}: ${content.name}`;
+}

@@ -47,13 +47,13 @@ describe('Outbox', () => {
     const p2 = outbox.enqueue('c', text('two'));
     const p3 = outbox.enqueue('d', text('other'));
     expect(calls).toHaveLength(0);
-    expect(outbox.pending().map((e) => e.content.text)).toEqual(['one', 'two', 'other']);
+    expect(outbox.pending().map((e) => (e.content as { text: string }).text)).toEqual(['one', 'two', 'other']);
     outbox.setOnline(true);
     // c sends "one" only; d progresses independently.
-    expect(calls.map((c) => c.entry.content.text)).toEqual(['one', 'other']);
+    expect(calls.map((c) => (c.entry.content as { text: string }).text)).toEqual(['one', 'other']);
     const m1 = ack(calls[0]);
     await expect(p1).resolves.toEqual(m1);
-    expect(calls.map((c) => c.entry.content.text)).toEqual(['one', 'other', 'two']);
+    expect(calls.map((c) => (c.entry.content as { text: string }).text)).toEqual(['one', 'other', 'two']);
     ack(calls[2]);
     ack(calls[1]);
     await expect(p2).resolves.toMatchObject({ conversationId: 'c', seq: 2 });

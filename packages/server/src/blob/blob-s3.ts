@@ -53,7 +53,10 @@ export class S3BlobStore implements BlobStore {
             return chunk;
           });
     if (body instanceof Uint8Array) size = body.byteLength;
-    await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: this.objectKey(key), Body: counted } }).done();
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: counted },
+    }).done();
     return size;
   }
 

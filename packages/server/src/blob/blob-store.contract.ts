@@ -33,7 +33,9 @@ export function blobStoreContract(name: string, make: MakeBlobStore): void {
       expect(await store().put('a/one.bin', Buffer.from('hello world'))).toBe(11);
       expect(await read(store(), 'a/one.bin')).toBe('hello world');
       const big = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
-      expect(await store().put('a/two.bin', Readable.from([big.subarray(0, 1000), big.subarray(1000)]))).toBe(big.length);
+      expect(await store().put('a/two.bin', Readable.from([big.subarray(0, 1000), big.subarray(1000)]))).toBe(
+        big.length,
+      );
       const back = await store().get('a/two.bin');
       expect(Buffer.compare(await buffer(back!), big)).toBe(0);
     });

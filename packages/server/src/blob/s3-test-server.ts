@@ -4,7 +4,6 @@
  * protocol, not a mock. Used by the blob contract and the server's S3 tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -25,7 +24,7 @@ export async function startS3TestServer(bucket = 'parley-test'): Promise<S3TestS
     directory: dir,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
-  const address = (await server.run()) as AddressInfo;
+  const address = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     bucket,

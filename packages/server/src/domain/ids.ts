@@ -22,8 +22,8 @@ function randomPart(length: number): string {
   return out;
 }
 
-/** u: user, c: conversation, m: message, s: session, k: connection */
-export type IdKind = 'u' | 'c' | 'm' | 's' | 'k';
+/** u: user, c: conversation, m: message, s: session, k: connection, f: file */
+export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'f';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

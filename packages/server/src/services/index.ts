@@ -6,6 +6,7 @@ import { AccountService } from './accounts';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import { FileService, type FileDeps } from './files';
 import { MessageService } from './messages';
 import { PresenceService } from './presence';
 import { ReceiptService } from './receipts';
@@ -19,22 +20,27 @@ export interface Services {
   receipts: ReceiptService;
   presence: PresenceService;
   sync: SyncService;
+  files: FileService;
 }
 
-export function createServices(deps: ServiceDeps): Services {
+export function createServices(deps: ServiceDeps, fileDeps: FileDeps): Services {
   const accounts = new AccountService(deps);
   const contacts = new ContactService(deps);
   const conversations = new ConversationService(deps, contacts);
+  const files = new FileService(deps, fileDeps);
   return {
     accounts,
     contacts,
     conversations,
-    messages: new MessageService(deps, conversations, contacts),
+    messages: new MessageService(deps, conversations, contacts, files),
     receipts: new ReceiptService(deps, conversations),
     presence: new PresenceService(deps),
     sync: new SyncService(deps),
+    files,
   };
 }
 
 export type { AuthContext } from './accounts';
 export type { ServiceDeps, ServiceLimits } from './deps';
+export type { FileDeps, FileLimits, Download } from './files';
+export { FileLinkSigner } from './file-links';

@@ -3,7 +3,7 @@
  * (assigning the next seq, idempotent per client id) and only then publishes, so
  * nobody sees a message that could still be lost (guarantees 1, 3 and 6).
  */
-import type { Message, SendableContent } from '@parley/protocol';
+import type { Message, MessageContent, SendableContent } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { canPost, canRead } from '../domain/permissions';
@@ -12,6 +12,7 @@ import type { AuthContext } from './accounts';
 import type { ContactService } from './contacts';
 import { refuse, type ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import type { FileService } from './files';
 
 const encoder = new TextEncoder();
 
@@ -34,7 +35,9 @@ export interface HistoryInput {
 }
 
 function sameContent(a: Message['content'], b: SendableContent): boolean {
-  return a.type === b.type && a.type === 'text' && a.text === b.text;
+  if (a.type === 'text' && b.type === 'text') return a.text === b.text;
+  if (a.type === 'file' && b.type === 'file') return a.fileId === b.fileId && (a.caption ?? '') === (b.caption ?? '');
+  return false;
 }
 
 export class MessageService {
@@ -42,17 +45,22 @@ export class MessageService {
     private readonly deps: ServiceDeps,
     private readonly conversations: ConversationService,
     private readonly contacts: ContactService,
+    private readonly files: FileService,
   ) {}
 
-  async checkSend(auth: AuthContext, input: SendInput): Promise<void> {
-    const bytes = encoder.encode(input.content.text).byteLength;
+  /** Validates and authorizes a send; returns the content to store (a file's details come from its record). */
+  async checkSend(auth: AuthContext, input: SendInput): Promise<MessageContent> {
+    const text = input.content.type === 'text' ? input.content.text : (input.content.caption ?? '');
+    const bytes = encoder.encode(text).byteLength;
     const max = this.deps.limits.maxMessageBytes;
     if (bytes > max) {
       throw new AppError('message_too_large', `The message has ${bytes} bytes; the limit is ${max}.`, {
         details: { bytes, maxMessageBytes: max },
       });
     }
-    if (input.content.text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
+    if (input.content.type === 'text' && text.trim() === '') {
+      throw new AppError('bad_request', 'The message text is empty.');
+    }
     const conversation = await this.conversations.load(input.conversationId);
     const member = conversation.members.find((m) => m.userId === auth.user.id);
     refuse(canPost({ role: member?.role }));
@@ -60,6 +68,7 @@ export class MessageService {
       const other = conversation.members.find((m) => m.userId !== auth.user.id);
       if (other) await this.contacts.checkNotBlocked(auth.user.id, other.userId);
     }
+    return input.content.type === 'file' ? this.files.resolveForSend(auth, input.content) : input.content;
   }
 
   async send(auth: AuthContext, input: SendInput): Promise<SendResult> {
@@ -67,8 +76,8 @@ export class MessageService {
     // that the first ack is repeated even if, say, the sender has since been removed.
     const existing = await this.deps.store.getMessageByClientId(auth.user.id, input.clientId);
     if (existing) return this.repeatAck(existing, input);
-    await this.checkSend(auth, input);
-    return this.doSend(auth, input);
+    const content = await this.checkSend(auth, input);
+    return this.doSend(auth, input, content);
   }
 
   private repeatAck(existing: Message, input: SendInput): SendResult {
@@ -84,14 +93,14 @@ export class MessageService {
     return { message: existing, duplicate: true };
   }
 
-  private async doSend(auth: AuthContext, input: SendInput): Promise<SendResult> {
+  private async doSend(auth: AuthContext, input: SendInput, content: MessageContent): Promise<SendResult> {
     const now = this.deps.clock.now();
     const result = await this.deps.store.appendMessage({
       id: newId('m', now),
       conversationId: input.conversationId,
       senderId: auth.user.id,
       clientId: input.clientId,
-      content: input.content,
+      content,
       createdAt: now,
     });
     if (result.duplicate) return this.repeatAck(result.message, input);

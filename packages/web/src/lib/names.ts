@@ -3,7 +3,7 @@
  * username), a direct conversation's title (the other person), a group's title,
  * and the text of system messages.
  */
-import type { Conversation, Message, User } from '@parley/protocol';
+import { fileSummary, type Conversation, type Message, type User } from '@parley/protocol';
 
 export function userName(users: Readonly<Record<string, User>>, id: string): string {
   const user = users[id];
@@ -56,7 +56,8 @@ export function previewText(
   group: boolean,
 ): string {
   if (message.content.type === 'system') return systemText(message, users, me);
-  const text = message.content.text.replace(/\s+/g, ' ').trim();
+  const body = message.content.type === 'file' ? fileSummary(message.content) : message.content.text;
+  const text = body.replace(/\s+/g, ' ').trim();
   if (message.senderId === me) return `You: ${text}`;
   return group ? `${userName(users, message.senderId)}: ${text}` : text;
 }

@@ -19,6 +19,9 @@ import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
 import { registerContactRoutes } from './routes-contacts';
 import { registerConversationRoutes } from './routes-conversations';
+import { registerFileRoutes } from './routes-files';
+import { createTusServer, registerUploadRoutes } from './uploads-tus';
+import type { DataStore } from '@tus/server';
 import { registerOpsRoutes } from './routes-ops';
 import { registerWebRoutes } from './routes-web';
 
@@ -33,6 +36,8 @@ export interface HttpOptions {
   connectionCount: () => number;
   /** The built web app served at `/` (PARLEY_WEB_DIR); null: packages/web/dist of this repository. */
   webDir?: string | null;
+  /** The tus data store for uploads in progress (main.ts picks local disk or S3). */
+  uploads: DataStore;
 }
 
 interface ProblemError extends Error {
@@ -141,6 +146,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAccountRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
+  registerFileRoutes(app, options);
+  await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);
   return app;
 }

@@ -7,7 +7,16 @@ import { type Harness, newGroup, newUsers, tick, uid } from './harness';
 
 function newFile(owner: UserRecord, size = 100, createdAt = tick()): NewFile {
   const id = uid('f');
-  return { id, ownerId: owner.id, name: 'photo.png', size, mime: 'image/png', kind: 'file', blobKey: `f/${id}`, createdAt };
+  return {
+    id,
+    ownerId: owner.id,
+    name: 'photo.png',
+    size,
+    mime: 'image/png',
+    kind: 'file',
+    blobKey: `f/${id}`,
+    createdAt,
+  };
 }
 
 function fileContent(fileId: string): MessageContent {
@@ -28,7 +37,7 @@ async function sendFile(store: Store, conversationId: string, sender: UserRecord
 
 export function filesContract(h: Harness): void {
   describe('files', () => {
-    it('creates an uploading file, completes it once, and sums its owner\'s bytes', async () => {
+    it("creates an uploading file, completes it once, and sums its owner's bytes", async () => {
       const [alice] = await newUsers(h.store, 1);
       const created = await h.store.createFile(newFile(alice!, 1000));
       expect(created).toMatchObject({ status: 'uploading', size: 1000, thumbKey: null, waveform: null });

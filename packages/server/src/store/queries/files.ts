@@ -140,8 +140,12 @@ export async function listUnreferencedFiles(
     .selectFrom('files')
     .selectAll()
     .where('created_at', '<', options.createdBefore)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('file_refs').select('file_refs.file_id').whereRef('file_refs.file_id', '=', 'files.id'))),
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('file_refs').select('file_refs.file_id').whereRef('file_refs.file_id', '=', 'files.id'),
+        ),
+      ),
     )
     .orderBy('created_at', 'asc')
     .limit(Math.max(1, Math.trunc(options.limit)))

@@ -73,7 +73,8 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
         })
         .execute();
       // The ref commits with the message: a sent file is never unreferenced (0004-files).
-      if (message.content.type === 'file') await addFileRef(tx, message.content.fileId, message.id, message.conversationId);
+      if (message.content.type === 'file')
+        await addFileRef(tx, message.content.fileId, message.id, message.conversationId);
       return {
         id: message.id,
         conversationId: message.conversationId,

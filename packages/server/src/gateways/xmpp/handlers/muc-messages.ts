@@ -7,7 +7,7 @@
  * comes back as the subject. History on join comes from the history service.
  */
 import { randomBytes } from 'node:crypto';
-import type { Conversation, Message } from '@parley/protocol';
+import { fileSummary, type Conversation, type Message } from '@parley/protocol';
 import { parseJid } from '../jid';
 import { clientIdFor, NS_DELAY, NS_SID, stanzaIdOf, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
@@ -37,7 +37,7 @@ export async function groupchatStanza(
   return el(
     'message',
     { type: 'groupchat', id, from, to: ctx.fullJid },
-    el('body', {}, message.content.text),
+    el('body', {}, message.content.type === 'file' ? fileSummary(message.content) : message.content.text),
     el('stanza-id', { xmlns: NS_SID, id: message.id, by: roomJid }),
     ...(message.clientId.startsWith('x_') ? [el('origin-id', { xmlns: NS_ORIGIN_ID, id })] : []),
     ...delay,

@@ -1,0 +1,38 @@
+/**
+ * UploadStaging over a tus data store (FileStore on disk, S3Store in a bucket):
+ * what the file service needs of uploads in progress, and nothing of tus.
+ */
+import type { DataStore } from '@tus/server';
+import { Readable } from 'node:stream';
+import type { UploadStaging } from '../ports/upload-staging';
+
+interface Readable_ {
+  read(id: string): Readable | Promise<Readable>;
+}
+
+function canRead(store: DataStore): store is DataStore & Readable_ {
+  return typeof (store as Partial<Readable_>).read === 'function';
+}
+
+export class TusUploadStaging implements UploadStaging {
+  constructor(private readonly store: DataStore) {
+    if (!canRead(store)) throw new Error('the tus data store cannot read uploads back');
+  }
+
+  async read(uploadId: string): Promise<Readable> {
+    const stream = await (this.store as DataStore & Readable_).read(uploadId);
+    // S3's body is a web-compatible stream on some runtimes: normalize to a Node stream.
+    return stream instanceof Readable ? stream : Readable.from(stream as AsyncIterable<Uint8Array>);
+  }
+
+  async remove(uploadId: string): Promise<void> {
+    try {
+      await this.store.remove(uploadId);
+    } catch (error) {
+      // Already gone (finished and removed, terminated, expired): removing is idempotent.
+      const status = (error as { status_code?: number }).status_code;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (status !== 404 && code !== 'ENOENT' && code !== 'NoSuchKey') throw error;
+    }
+  }
+}
