@@ -23,6 +23,7 @@ import type { ClientEvents, ClientState, ParleyClientOptions } from './client-ty
 import { Connection, type ConnectionStatus } from './connection';
 import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError, toParleyError } from './errors';
+import { FilesApi } from './files';
 import { HttpClient, type AuthResponseBody } from './http';
 import { Outbox } from './outbox';
 import { DeliveredReceipts } from './receipts';
@@ -80,6 +81,8 @@ export class ParleyClient {
   readonly sessions: SessionsApi;
   /** Your own account. */
   readonly account: AccountApi;
+  /** Uploading (resumable), linking and downloading files. */
+  readonly files: FilesApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly http: HttpClient;
@@ -170,6 +173,7 @@ export class ParleyClient {
     this.blocks = new BlocksApi(ctx);
     this.sessions = new SessionsApi(ctx);
     this.account = new AccountApi(ctx);
+    this.files = new FilesApi(this.http);
   }
 
   /**

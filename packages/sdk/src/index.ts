@@ -25,12 +25,21 @@ export {
 } from './client-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
+export {
+  FilesApi,
+  uploadFile,
+  type NodeReadableLike,
+  type UploadData,
+  type UploadOptions,
+  type UploadedFile,
+} from './files';
 export type {
   AuthResponseBody,
   ConversationResponseBody,
   ConversationsResponseBody,
   HistoryResponseBody,
   PresenceResponseBody,
+  FileLinkResponseBody,
   SendMessageResponseBody,
   SessionsResponseBody,
   UserResponseBody,
@@ -66,4 +75,8 @@ export type {
   User,
   Limits,
   ErrorCode,
+  FileContent,
+  FileKind,
+  FileVariant,
 } from '@parley/protocol';
+export { fileSummary } from '@parley/protocol';
