@@ -61,10 +61,28 @@ async function describeSystem(message: Message, names: Names): Promise<string> {
   }
 }
 
+/** `1.5 MB`, `320 KB`, `12 B` (powers of 1000, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
 /** One message as a line of text. */
 export async function formatMessage(message: Message, names: Names): Promise<string> {
   const head = `[${message.seq}] ${formatTime(message.createdAt)}`;
   if (message.content.type === 'text') return `${head} ${await names.get(message.senderId)}: ${message.content.text}`;
+  if (message.content.type === 'file') {
+    const { name, size, mime, caption } = message.content;
+    const file = `[file ${name}, ${formatBytes(size)}, ${mime}, id ${message.content.fileId}]`;
+    return `${head} ${await names.get(message.senderId)}: ${file}${caption ? ` ${caption}` : ''}`;
+  }
   return `${head} * ${await describeSystem(message, names)}`;
 }
 

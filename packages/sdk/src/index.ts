@@ -77,6 +77,7 @@ export type {
   ErrorCode,
   FileContent,
   FileKind,
+  SendableContent,
   FileVariant,
 } from '@parley/protocol';
 export { fileSummary } from '@parley/protocol';

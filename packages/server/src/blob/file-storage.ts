@@ -18,7 +18,6 @@ import type { Config } from '../config/schema';
 import type { BlobStore } from '../ports/blob-store';
 import type { UploadStaging } from '../ports/upload-staging';
 import { LocalBlobStore } from './blob-local';
-import { S3BlobStore } from './blob-s3';
 import { TusUploadStaging } from './upload-staging-tus';
 
 export interface FileStorage {
@@ -64,6 +63,8 @@ export async function openFileStorage(config: FileStorageConfig): Promise<FileSt
   });
   const staging = new TusUploadStaging(uploads);
   if (config.storage === 's3') {
+    // Loaded only when used: the AWS SDK takes a while to import, and most servers never need it.
+    const { S3BlobStore } = await import('./blob-s3');
     const blobs = new S3BlobStore({ bucket: config.s3Bucket ?? '', client: s3ClientConfig(config) });
     return { blobs, uploads, staging, close: () => blobs.close() };
   }
