@@ -2,7 +2,7 @@
  * Human output: `[12] 14:03 alice: hello` lines, with usernames looked up once per
  * user id and cached. JSON output is written by the commands themselves.
  */
-import type { HttpClient, Message } from '@parley/sdk/node';
+import { formatFileSize, type HttpClient, type Message } from '@parley/sdk/node';
 
 /** Resolves user ids to usernames, caching each answer for the life of the command. */
 export class Names {
@@ -61,26 +61,13 @@ async function describeSystem(message: Message, names: Names): Promise<string> {
   }
 }
 
-/** `1.5 MB`, `320 KB`, `12 B` (powers of 1000, as file managers show them). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
 /** One message as a line of text. */
 export async function formatMessage(message: Message, names: Names): Promise<string> {
   const head = `[${message.seq}] ${formatTime(message.createdAt)}`;
   if (message.content.type === 'text') return `${head} ${await names.get(message.senderId)}: ${message.content.text}`;
   if (message.content.type === 'file') {
     const { name, size, mime, caption } = message.content;
-    const file = `[file ${name}, ${formatBytes(size)}, ${mime}, id ${message.content.fileId}]`;
+    const file = `[file ${name}, ${formatFileSize(size)}, ${mime}, id ${message.content.fileId}]`;
     return `${head} ${await names.get(message.senderId)}: ${file}${caption ? ` ${caption}` : ''}`;
   }
   return `${head} * ${await describeSystem(message, names)}`;

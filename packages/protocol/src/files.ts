@@ -122,3 +122,19 @@ export function fileSummary(content: FileContent): string {
   if (content.caption !== undefined && content.caption.trim() !== '') return content.caption;
   return content.kind === 'voice' ? KIND_LABELS.voice : `${KIND_LABELS[content.kind]}: ${content.name}`;
 }
+
+/**
+ * A size as people read it: `12 B`, `320 KB`, `1.5 MB` (powers of 1000, as file
+ * managers show them).
+ */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

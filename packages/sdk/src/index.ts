@@ -80,4 +80,4 @@ export type {
   SendableContent,
   FileVariant,
 } from '@parley/protocol';
-export { fileSummary } from '@parley/protocol';
+export { fileSummary, formatFileSize } from '@parley/protocol';

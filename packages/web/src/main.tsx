@@ -12,6 +12,7 @@ import './styles/auth.css';
 import './styles/sidebar.css';
 import './styles/chat.css';
 import './styles/dialogs.css';
+import './styles/files.css';
 
 applyTheme(savedThemeChoice());
 

@@ -9,10 +9,17 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { newClientId, ParleyError, uploadFile, type Message, type SendableContent } from '@parley/sdk/node';
+import {
+  formatFileSize,
+  newClientId,
+  ParleyError,
+  uploadFile,
+  type Message,
+  type SendableContent,
+} from '@parley/sdk/node';
 import { globalOptions, requireSession, resolveTarget, type Session } from '../context';
 import { CliError } from '../errors';
-import { formatBytes, formatMessage, Names, printJson, printLine } from '../output';
+import { formatMessage, Names, printJson, printLine } from '../output';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -79,7 +86,7 @@ async function uploadWithProgress(session: Session, file: string): Promise<strin
     onProgress: (sent, total) => {
       const percent = total === 0 ? 100 : Math.floor((sent / total) * 100);
       // A terminal gets one line rewritten in place; a log gets a line per 25%.
-      if (tty) process.stderr.write(`\ruploading ${name}: ${percent}% of ${formatBytes(total)}`);
+      if (tty) process.stderr.write(`\ruploading ${name}: ${percent}% of ${formatFileSize(total)}`);
       else if (Math.floor(percent / 25) > shown) process.stderr.write(`uploading ${name}: ${percent}%\n`);
       shown = Math.floor(percent / 25);
     },

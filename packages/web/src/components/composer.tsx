@@ -2,12 +2,16 @@
  * The message composer: a textarea that grows with its text (Enter sends,
  * Shift+Enter adds a line, nothing is sent mid-IME-composition), an emoji picker
  * that inserts at the caret, and the send button. It reports typing to the
- * controller, which throttles what goes on the wire.
+ * controller, which throttles what goes on the wire. Files come in through the
+ * attach button or by pasting; with nothing typed, the microphone records a
+ * voice message.
  */
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { hintsFor } from '../lib/attach';
 import { useController } from '../state/context';
 import { EmojiPicker } from './emoji-picker';
-import { SendIcon, SmileIcon } from './icons';
+import { MicIcon, PaperclipIcon, SendIcon, SmileIcon } from './icons';
+import { VoiceRecorder } from './voice-recorder';
 
 const MAX_HEIGHT = 180;
 
@@ -15,8 +19,24 @@ export function Composer({ id }: { id: string }) {
   const controller = useController();
   const [text, setText] = useState('');
   const [picker, setPicker] = useState(false);
+  const [recording, setRecording] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const emojiButton = useRef<HTMLButtonElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const stopRecording = useCallback(() => setRecording(false), []);
+
+  const attach = (files: Iterable<File>) => {
+    for (const file of files) {
+      void hintsFor(file).then((hints) => controller.files.send(id, file, hints));
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
+  };
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -62,6 +82,8 @@ export function Composer({ id }: { id: string }) {
     });
   };
 
+  if (recording) return <VoiceRecorder id={id} onDone={stopRecording} />;
+
   return (
     <form
       className="composer"
@@ -92,6 +114,25 @@ export function Composer({ id }: { id: string }) {
           />
         )}
       </div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Attach files"
+        onClick={() => fileInput.current?.click()}
+      >
+        <PaperclipIcon />
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          attach([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
       <label htmlFor={`composer-${id}`} className="visually-hidden">
         Message
       </label>
@@ -104,15 +145,27 @@ export function Composer({ id }: { id: string }) {
         value={text}
         onChange={(e) => change(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         onBlur={() => controller.stopTyping(id)}
         aria-describedby={`composer-hint-${id}`}
       />
       <span id={`composer-hint-${id}`} className="visually-hidden">
-        Enter sends, Shift+Enter adds a new line.
+        Enter sends, Shift+Enter adds a new line. Paste or drop files to send them.
       </span>
-      <button type="submit" className="send-button" aria-label="Send message" disabled={text.trim() === ''}>
-        <SendIcon />
-      </button>
+      {text.trim() === '' && typeof MediaRecorder !== 'undefined' ? (
+        <button
+          type="button"
+          className="send-button"
+          aria-label="Record voice message"
+          onClick={() => setRecording(true)}
+        >
+          <MicIcon />
+        </button>
+      ) : (
+        <button type="submit" className="send-button" aria-label="Send message" disabled={text.trim() === ''}>
+          <SendIcon />
+        </button>
+      )}
     </form>
   );
 }

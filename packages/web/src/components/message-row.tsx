@@ -12,11 +12,14 @@ import { userName } from '../lib/names';
 import type { PendingItem } from '../lib/timeline-items';
 import { useController } from '../state/context';
 import { Avatar } from './avatar';
+import { FileMessage } from './file-message';
 import { MessageText } from './message-text';
 import { deliveryStatus, Ticks } from './ticks';
 
 interface RowProps {
   conversation: Conversation;
+  /** Opens the gallery at this image. */
+  onOpenImage: (fileId: string) => void;
   users: Readonly<Record<string, User>>;
   me: string;
   first: boolean;
@@ -30,15 +33,17 @@ export const MessageRow = memo(function MessageRow({
   me,
   first,
   last,
+  onOpenImage,
 }: RowProps & { message: Message }) {
-  if (message.content.type !== 'text') return null;
+  const content = message.content;
+  if (content.type !== 'text' && content.type !== 'file') return null;
   const mine = message.senderId === me;
   const group = conversation.kind === 'group';
   const name = mine ? 'You' : userName(users, message.senderId);
   const sender = users[message.senderId];
   return (
     <div
-      className={`msg ${mine ? 'mine' : 'theirs'}${first ? ' first' : ''}${last ? ' last' : ''}`}
+      className={`msg ${mine ? 'mine' : 'theirs'}${first ? ' first' : ''}${last ? ' last' : ''}${content.type === 'file' ? ' has-file' : ''}`}
       data-seq={message.seq}
       data-testid="message"
     >
@@ -50,7 +55,11 @@ export const MessageRow = memo(function MessageRow({
       <div className="bubble">
         {group && !mine && first && <div className={`msg-sender name-c${colorSlot(message.senderId)}`}>{name}</div>}
         <span className="visually-hidden">{name}: </span>
-        <MessageText text={message.content.text} />
+        {content.type === 'text' ? (
+          <MessageText text={content.text} />
+        ) : (
+          <FileMessage content={content} onOpenImage={onOpenImage} />
+        )}
         <span className="msg-meta">
           <time
             dateTime={new Date(message.createdAt).toISOString()}

@@ -25,6 +25,19 @@ export interface ConversationState {
 
 export type ConnectionState = ClientState['state'];
 
+/** A file being uploaded (then sent) from this browser. */
+export interface UploadItem {
+  id: string;
+  conversationId: string;
+  name: string;
+  size: number;
+  /** Bytes the server has acknowledged. */
+  sent: number;
+  /** Uploaded; the file message is on its way. */
+  sending?: boolean;
+  failed?: string;
+}
+
 export interface AppState {
   me: User;
   connection: ConnectionState;
@@ -38,6 +51,7 @@ export interface AppState {
   /** conversationId -> userId -> expiry (epoch ms). */
   typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
   pending: readonly PendingItem[];
+  uploads: readonly UploadItem[];
   contacts: readonly string[];
   activeId: string | null;
   myStatus: SettablePresence;
@@ -54,6 +68,7 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     presence: {},
     typing: {},
     pending: [],
+    uploads: [],
     contacts: [],
     activeId: null,
     myStatus,

@@ -21,6 +21,7 @@ import {
   upsertConversation,
 } from './reducers';
 import { Store } from './store';
+import { Uploads } from './uploads';
 
 const PAGE = 50;
 /** Re-send "typing" this often while the user keeps typing (the server expires it after 6 s). */
@@ -43,6 +44,8 @@ const ignore = (): void => undefined;
 
 export class ChatController {
   readonly store: Store<AppState>;
+  /** Uploading and sending files; signed links for showing them. */
+  readonly files: Uploads;
   private readonly offs: (() => void)[] = [];
   private readonly usersInFlight = new Set<string>();
   private readonly orphans = new Map<string, Message[]>();
@@ -56,6 +59,7 @@ export class ChatController {
     private readonly hooks: ControllerHooks,
   ) {
     this.store = new Store(initialState(me, savedStatus()));
+    this.files = new Uploads(client, this.store);
   }
 
   get state(): AppState {
