@@ -38,15 +38,19 @@ export async function createUpload(
   return { status: res.status, location: res.headers.get('location'), body: await res.text() };
 }
 
+function patchHeaders(token: string, offset: number): Record<string, string> {
+  return {
+    ...TUS,
+    authorization: `Bearer ${token}`,
+    'upload-offset': String(offset),
+    'content-type': 'application/offset+octet-stream',
+  };
+}
+
 export async function patch(base: string, token: string, location: string, offset: number, bytes: Uint8Array) {
   const res = await fetch(`${base}${location}`, {
     method: 'PATCH',
-    headers: {
-      ...TUS,
-      authorization: `Bearer ${token}`,
-      'upload-offset': String(offset),
-      'content-type': 'application/offset+octet-stream',
-    },
+    headers: patchHeaders(token, offset),
     body: Buffer.from(bytes),
   });
   return {
@@ -99,13 +103,7 @@ export async function interruptedPatch(
   const url = new URL(`${base}${location}`);
   const req = http.request(url, {
     method: 'PATCH',
-    headers: {
-      ...TUS,
-      authorization: `Bearer ${token}`,
-      'upload-offset': String(offset),
-      'content-type': 'application/offset+octet-stream',
-      'content-length': String(bytes.byteLength),
-    },
+    headers: { ...patchHeaders(token, offset), 'content-length': String(bytes.byteLength) },
   });
   req.on('error', () => undefined);
   await new Promise<void>((resolve) => req.write(bytes.subarray(0, sent), () => resolve()));

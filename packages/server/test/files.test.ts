@@ -106,6 +106,17 @@ describe.each(backends)('files on $name storage', (backend) => {
     expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), data)).toBe(0);
   });
 
+  it('accepts an empty file', async () => {
+    const created = await createUpload(t.url, alice.token, 0, { filename: 'empty.txt' });
+    expect(created.status).toBe(201);
+    const fileId = created.location!.split('/').pop()!;
+    const content = (await sendFile(alice.token, fileId)).body.message.content as FileContent;
+    expect(content).toMatchObject({ size: 0, mime: 'application/octet-stream', kind: 'file' });
+    const res = await get(`/v1/files/${fileId}`, bob.token);
+    expect(res.status).toBe(200);
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+  });
+
   it('refuses an upload over the size limit before any byte is sent', async () => {
     const created = await createUpload(t.url, alice.token, 8 * MiB + 1, { filename: 'huge.iso' });
     expect(created.status).toBe(413);

@@ -28,8 +28,6 @@ export interface FileStorage {
   close(): void;
 }
 
-const HOUR_MS = 60 * 60 * 1000;
-
 export type FileStorageConfig = Pick<
   Config,
   | 'storage'
@@ -40,7 +38,6 @@ export type FileStorageConfig = Pick<
   | 's3AccessKeyId'
   | 's3SecretAccessKey'
   | 's3PathStyle'
-  | 'uploadExpiryHours'
 >;
 
 export function s3ClientConfig(config: FileStorageConfig): S3ClientConfig {
@@ -57,10 +54,10 @@ export function s3ClientConfig(config: FileStorageConfig): S3ClientConfig {
 export async function openFileStorage(config: FileStorageConfig): Promise<FileStorage> {
   const root = config.filesDir ?? 'data/files';
   await mkdir(path.join(root, 'uploads'), { recursive: true });
-  const uploads = new FileStore({
-    directory: path.join(root, 'uploads'),
-    expirationPeriodInMilliseconds: config.uploadExpiryHours * HOUR_MS,
-  });
+  // No tus expiration extension: the file service expires uploads itself (its records say which
+  // are unfinished), and with it @tus/server re-reads an upload after finishing it, which the
+  // service has removed by then.
+  const uploads = new FileStore({ directory: path.join(root, 'uploads') });
   const staging = new TusUploadStaging(uploads);
   if (config.storage === 's3') {
     // Loaded only when used: the AWS SDK takes a while to import, and most servers never need it.
