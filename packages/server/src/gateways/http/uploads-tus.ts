@@ -1,7 +1,7 @@
 /**
  * Resumable uploads: the tus 1.0 protocol (core, creation, creation-with-upload and
- * termination) at /v1/uploads, served by @tus/server over the tus
- * data store main.ts chose (local disk or S3). This file only adapts: every rule
+ * termination) at /v1/uploads, served by @tus/server over the tus data store
+ * main.ts gives it (blob/file-storage.ts). This file only adapts: every rule
  * (who, how big, which type, what happens at the end) is in services/files.ts.
  * Refusals answer with the usual JSON error body (`{ "error": { code, ... } }`).
  */
