@@ -164,7 +164,7 @@ export class ChatController {
       return;
     }
     this.update((s) => applyMessage(s, message));
-    if (message.senderId !== this.state.me.id && message.content.type === 'text') {
+    if (message.senderId !== this.state.me.id && message.content.type !== 'system') {
       this.hooks.onIncoming?.(message, this.state);
     }
     if (message.content.type === 'system') this.ensureUsers(message.content.userIds ?? []);
