@@ -175,6 +175,29 @@ describe.each(backends)('files on $name storage', (backend) => {
     expect((await get(link.body.url)).status).toBe(403);
   });
 
+  it('stops serving a member who is removed from the conversation', async () => {
+    const dave = await registerUser(t.url);
+    const team = await http<{ conversation: Conversation }>(t.url, 'POST', '/v1/conversations', {
+      token: alice.token,
+      body: { title: 'Team', memberIds: [dave.user.id] },
+    });
+    const fileId = await upload(t.url, alice.token, Buffer.from('team only'), { filename: 'team.txt' });
+    await http(t.url, 'POST', `/v1/conversations/${team.body.conversation.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'team-file-1', content: { type: 'file', fileId } },
+    });
+    expect((await get(`/v1/files/${fileId}`, dave.token)).status).toBe(200);
+    const removed = await http(
+      t.url,
+      'DELETE',
+      `/v1/conversations/${team.body.conversation.id}/members/${dave.user.id}`,
+      { token: alice.token },
+    );
+    expect(removed.status).toBe(204);
+    expect((await get(`/v1/files/${fileId}`, dave.token)).status).toBe(404);
+    expect((await http(t.url, 'GET', `/v1/files/${fileId}/link`, { token: dave.token })).status).toBe(404);
+  });
+
   it('only lets the owner send a finished upload', async () => {
     const fileId = await upload(t.url, alice.token, Buffer.from('hello'), { filename: 'hello.txt' });
     const stolen = await sendFile(bob.token, fileId);

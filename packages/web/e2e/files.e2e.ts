@@ -1,7 +1,8 @@
 /**
  * Files in the browser: Alice attaches an image (and drops a document); Bob sees
  * the placeholder, then the server-made thumbnail, opens the lightbox, and gets a
- * file card with a download link. Then Alice records a voice message with
+ * file card with a download link, a pasted image, and a video Bob plays and
+ * seeks in. Then Alice records a voice message with
  * Chromium's fake microphone and Bob plays it back, with waveform and duration.
  * No CSP violation or page error along the way, and axe finds nothing.
  */
@@ -81,6 +82,69 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
     const res = await fetch(new URL(href!, app.url));
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(res.headers.get('content-type')).toBe('application/pdf');
+  });
+
+  it('sends a pasted image', async () => {
+    await alice.page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 120;
+      canvas.height = 90;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#3a7';
+      ctx.fillRect(0, 0, 120, 90);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'pasted.png', { type: 'image/png' }));
+      const input = document.querySelector('textarea.composer-input')!;
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    const pasted = bob.page.getByRole('button', { name: 'Open image pasted.png' });
+    await pasted.waitFor();
+    await expect
+      .poll(() => pasted.getByTestId('image-thumbnail').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBe(120);
+  });
+
+  it('plays a video inline and seeks in it', async () => {
+    // A two-second WebM made in the page: a canvas stream through MediaRecorder.
+    await alice.page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 160;
+      canvas.height = 120;
+      const ctx = canvas.getContext('2d')!;
+      const stream = canvas.captureStream(25);
+      const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      let frame = 0;
+      const timer = setInterval(() => {
+        frame += 1;
+        ctx.fillStyle = `hsl(${(frame * 7) % 360} 80% 50%)`;
+        ctx.fillRect(0, 0, 160, 120);
+      }, 40);
+      recorder.start(200);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      recorder.stop();
+      await stopped;
+      clearInterval(timer);
+      const data = new DataTransfer();
+      data.items.add(new File(chunks, 'clip.webm', { type: 'video/webm' }));
+      const chat = document.querySelector('section.chat')!;
+      chat.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      chat.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const video = bob.page.getByTestId('video-attachment');
+    await video.waitFor();
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 1)).toBe(true);
+    const seeked = await video.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<number>((resolve) => {
+          v.addEventListener('seeked', () => resolve(v.currentTime), { once: true });
+          v.currentTime = 1;
+        }),
+    );
+    expect(seeked).toBeGreaterThan(0.5);
   });
 
   it('records a voice message with the fake microphone and plays it on the other side', async () => {
