@@ -39,7 +39,9 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 /** RFC 6266: an ASCII fallback and the exact UTF-8 name. */
 export function contentDisposition(inline: boolean, name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // RFC 8187 attr-char: encodeURIComponent leaves ' ( ) * as they are; they must be escaped too.
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 async function send(request: DownloadRequest, reply: FastifyReply, options: HttpOptions, variant: FileVariant) {
