@@ -8,8 +8,6 @@
 import type { AuthResponse, Conversation, FileContent, Message } from '@parley/protocol';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3TestServer, type S3TestServer } from '../src/blob/s3-test-server';
-import type { Config } from '../src';
 import {
   createUpload,
   interruptedPatch,
@@ -22,30 +20,10 @@ import {
   upload,
 } from './files-helpers';
 import { http, registerUser, startTestServer, type TestServer } from './harness';
+import { storageBackends as backends } from './storage-backends';
 
 const MiB = 1024 * 1024;
 type ErrorBody = { error: { code: string } };
-
-const backends: { name: string; config: () => Promise<{ config: Partial<Config>; stop: () => Promise<void> }> }[] = [
-  { name: 'local', config: () => Promise.resolve({ config: {}, stop: () => Promise.resolve() }) },
-  {
-    name: 's3',
-    config: async () => {
-      const s3: S3TestServer = await startS3TestServer();
-      return {
-        config: {
-          storage: 's3',
-          s3Bucket: s3.bucket,
-          s3Endpoint: s3.endpoint,
-          s3AccessKeyId: s3.credentials.accessKeyId,
-          s3SecretAccessKey: s3.credentials.secretAccessKey,
-          s3PathStyle: 'true',
-        },
-        stop: () => s3.stop(),
-      };
-    },
-  },
-];
 
 describe.each(backends)('files on $name storage', (backend) => {
   let t: TestServer;
@@ -56,7 +34,7 @@ describe.each(backends)('files on $name storage', (backend) => {
   let group: Conversation;
 
   beforeAll(async () => {
-    const b = await backend.config();
+    const b = await backend.start();
     stopBackend = b.stop;
     t = await startTestServer({
       ...b.config,

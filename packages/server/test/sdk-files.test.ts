@@ -10,6 +10,7 @@ import { createNodeClient, ParleyError, type FileContent, type Message, type Par
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytesOf } from './files-helpers';
 import { registerUser, startTestServer, type TestServer } from './harness';
+import { storageBackends } from './storage-backends';
 
 const MiB = 1024 * 1024;
 
@@ -53,16 +54,25 @@ async function cuttingProxy(target: number, cutAfter: number) {
   };
 }
 
-describe('files through the SDK', () => {
+describe.each(storageBackends)('files through the SDK on $name storage', (backend) => {
   let t: TestServer;
+  let stopBackend: () => Promise<void>;
   const clients: ParleyClient[] = [];
 
   beforeAll(async () => {
-    t = await startTestServer({ maxFileBytes: 6 * MiB, userQuotaBytes: 10 * MiB, fileCleanupIntervalSeconds: 0 });
+    const b = await backend.start();
+    stopBackend = b.stop;
+    t = await startTestServer({
+      ...b.config,
+      maxFileBytes: 6 * MiB,
+      userQuotaBytes: 10 * MiB,
+      fileCleanupIntervalSeconds: 0,
+    });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
     await t.stop();
+    await stopBackend();
   });
 
   async function user(baseUrl = t.url): Promise<ParleyClient> {
