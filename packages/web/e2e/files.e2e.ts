@@ -2,7 +2,8 @@
  * Files in the browser: Alice attaches an image (and drops a document); Bob sees
  * the placeholder, then the server-made thumbnail, opens the lightbox, and gets a
  * file card with a download link, a pasted image, and a video Bob plays and
- * seeks in. Then Alice records a voice message with
+ * seeks in; an upload on a slow link shows progress and is cancelled. Then Alice
+ * records a voice message with
  * Chromium's fake microphone and Bob plays it back, with waveform and duration.
  * No CSP violation or page error along the way, and axe finds nothing.
  */
@@ -145,6 +146,45 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
         }),
     );
     expect(seeked).toBeGreaterThan(0.5);
+  });
+
+  it('shows upload progress and cancels an upload', async () => {
+    // A slow uplink (256 KB/s) so that the upload is still running when Cancel is pressed.
+    const cdp = await alice.context.newCDPSession(alice.page);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    try {
+      const before =
+        (await bob.page.getByTestId('message').count()) + (await bob.page.getByTestId('file-card').count());
+      await alice.page.getByTestId('file-input').setInputFiles({
+        name: 'huge.bin',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.alloc(8 * 1024 * 1024, 1),
+      });
+      const progress = alice.page.getByRole('progressbar', { name: 'Uploading huge.bin' });
+      await expect.poll(() => progress.evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThan(0);
+      await alice.page.getByRole('button', { name: 'Cancel upload of huge.bin' }).click();
+      await expect.poll(() => alice.page.getByTestId('upload').count()).toBe(0);
+      // Nothing reaches Bob: send a text after it and see it arrive with no file before it.
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await send(alice, 'never mind');
+      await expect
+        .poll(async () => (await bob.page.locator('[data-testid="message"] .msg-text').allTextContents()).at(-1))
+        .toBe('never mind');
+      const after = (await bob.page.getByTestId('message').count()) + (await bob.page.getByTestId('file-card').count());
+      expect(after).toBe(before + 1);
+    } finally {
+      await cdp.detach();
+    }
   });
 
   it('records a voice message with the fake microphone and plays it on the other side', async () => {
