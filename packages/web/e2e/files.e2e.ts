@@ -3,8 +3,8 @@
  * the placeholder, then the server-made thumbnail, opens the lightbox, and gets a
  * file card with a download link, a pasted image, and a video Bob plays and
  * seeks in; an upload on a slow link shows progress and is cancelled. Then Alice
- * records a voice message with
- * Chromium's fake microphone and Bob plays it back, with waveform and duration.
+ * records a voice message with Chromium's fake microphone and Bob plays it back,
+ * with waveform and duration.
  * No CSP violation or page error along the way, and axe finds nothing.
  */
 import sharp from 'sharp';
