@@ -6,6 +6,8 @@
  * when no message carries them.
  */
 import type { AuthResponse, Conversation, FileContent, Message } from '@parley/protocol';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -283,6 +285,42 @@ describe.each(backends)('files on $name storage', (backend) => {
     expect((await get(`/v1/files/${unsent}`, alice.token)).status).toBe(404);
     expect((await offsetOf(t.url, alice.token, stale.location!)).status).toBe(404);
     expect((await get(`/v1/files/${kept}`, bob.token)).status).toBe(200);
+  });
+});
+
+describe('a failure while storing a finished upload', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ fileCleanupIntervalSeconds: 0 });
+  });
+  afterAll(() => t.stop());
+
+  it('is finished by the send that follows, once storage works again', async () => {
+    const user = await registerUser(t.url);
+    const res = await http<{ conversation: Conversation }>(t.url, 'POST', '/v1/conversations', {
+      token: user.token,
+      body: { title: 'Notes', memberIds: [] },
+    });
+    // A file where the blob folder should be: storing fails (even for root).
+    const blocker = path.join(t.dataDir, 'files', 'blobs', 'files');
+    await mkdir(path.dirname(blocker), { recursive: true });
+    await writeFile(blocker, 'not a folder');
+    const created = await createUpload(t.url, user.token, 5, { filename: 'later.txt' });
+    const end = await patch(t.url, user.token, created.location!, 0, Buffer.from('hello'));
+    expect(end.status).toBe(500);
+    const fileId = created.location!.split('/').pop()!;
+    const send = () =>
+      http<{ message: Message } & ErrorBody>(t.url, 'POST', `/v1/conversations/${res.body.conversation.id}/messages`, {
+        token: user.token,
+        body: { clientId: `late-${fileId}`, content: { type: 'file', fileId } },
+      });
+    expect((await send()).status).toBe(500);
+    await rm(blocker);
+    const sent = await send();
+    expect(sent.status).toBe(200);
+    expect(sent.body.message.content).toMatchObject({ type: 'file', fileId, size: 5 });
+    const back = await fetch(`${t.url}/v1/files/${fileId}`, { headers: { authorization: `Bearer ${user.token}` } });
+    expect(await back.text()).toBe('hello');
   });
 });
 

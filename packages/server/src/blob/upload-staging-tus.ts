@@ -4,7 +4,7 @@
  */
 import type { DataStore } from '@tus/server';
 import { Readable } from 'node:stream';
-import type { UploadStaging } from '../ports/upload-staging';
+import type { StagedUpload, UploadStaging } from '../ports/upload-staging';
 
 interface Readable_ {
   read(id: string): Readable | Promise<Readable>;
@@ -14,9 +14,25 @@ function canRead(store: DataStore): store is DataStore & Readable_ {
   return typeof (store as Partial<Readable_>).read === 'function';
 }
 
+function isGone(error: unknown): boolean {
+  const status = (error as { status_code?: number }).status_code;
+  const code = (error as NodeJS.ErrnoException).code;
+  return status === 404 || code === 'ENOENT' || code === 'NoSuchKey';
+}
+
 export class TusUploadStaging implements UploadStaging {
   constructor(private readonly store: DataStore) {
     if (!canRead(store)) throw new Error('the tus data store cannot read uploads back');
+  }
+
+  async info(uploadId: string): Promise<StagedUpload | undefined> {
+    try {
+      const upload = await this.store.getUpload(uploadId);
+      return { size: upload.size, offset: upload.offset, metadata: upload.metadata ?? {} };
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
   }
 
   async read(uploadId: string): Promise<Readable> {
@@ -30,9 +46,7 @@ export class TusUploadStaging implements UploadStaging {
       await this.store.remove(uploadId);
     } catch (error) {
       // Already gone (finished and removed, terminated, expired): removing is idempotent.
-      const status = (error as { status_code?: number }).status_code;
-      const code = (error as NodeJS.ErrnoException).code;
-      if (status !== 404 && code !== 'ENOENT' && code !== 'NoSuchKey') throw error;
+      if (!isGone(error)) throw error;
     }
   }
 }

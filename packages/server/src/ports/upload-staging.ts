@@ -5,7 +5,17 @@
  */
 import type { Readable } from 'node:stream';
 
+export interface StagedUpload {
+  /** Declared length (undefined while deferred, which the server refuses anyway). */
+  size: number | undefined;
+  /** Bytes received. */
+  offset: number;
+  metadata: Record<string, string | null | undefined>;
+}
+
 export interface UploadStaging {
+  /** What has arrived of an upload; undefined when it does not exist (any more). */
+  info(uploadId: string): Promise<StagedUpload | undefined>;
   /** The bytes of a finished upload. */
   read(uploadId: string): Promise<Readable>;
   /** Idempotent. */

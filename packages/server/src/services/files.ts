@@ -150,8 +150,11 @@ export class FileService {
       completedAt: this.deps.clock.now(),
     });
     await staging.remove(fileId);
-    if (!completed) throw new AppError('not_found', 'The upload was cancelled.');
-    return completed;
+    if (completed) return completed;
+    // Finished meanwhile by a concurrent call (the tus PATCH and a send), or cancelled.
+    const now = await this.deps.store.getFile(fileId);
+    if (now?.status === 'ready') return now;
+    throw new AppError('not_found', 'The upload was cancelled.');
   }
 
   /** An upload the client terminated (tus DELETE): the record goes, the staged bytes went already. */
@@ -164,22 +167,21 @@ export class FileService {
   async resolveForSend(auth: AuthContext, send: FileSendContent): Promise<FileContent> {
     const file = await this.deps.store.getFile(send.fileId);
     if (!file || file.ownerId !== auth.user.id) throw new AppError('not_found', 'No such file.');
-    if (file.status !== 'ready') throw new AppError('file_not_ready', 'The upload has not finished yet.');
-    return {
-      type: 'file',
-      fileId: file.id,
-      name: file.name,
-      size: file.size,
-      mime: file.mime,
-      kind: file.kind,
-      ...(file.width !== null ? { width: file.width } : {}),
-      ...(file.height !== null ? { height: file.height } : {}),
-      ...(file.durationMs !== null ? { durationMs: file.durationMs } : {}),
-      ...(file.placeholder !== null ? { placeholder: file.placeholder } : {}),
-      ...(file.waveform !== null ? { waveform: file.waveform } : {}),
-      ...(file.thumbKey !== null ? { thumbnail: true } : {}),
-      ...(send.caption !== undefined && send.caption.trim() !== '' ? { caption: send.caption } : {}),
-    };
+    const ready = file.status === 'ready' ? file : await this.finishIfComplete(file);
+    return fileContent(ready, send.caption);
+  }
+
+  /**
+   * An upload whose bytes have all arrived but that is still `uploading`: storing
+   * it failed when its last PATCH came (say S3 was unreachable). Finish it now,
+   * so that the sender's retried send succeeds instead of waiting for cleanup.
+   */
+  private async finishIfComplete(file: FileRecord): Promise<FileRecord> {
+    const staged = await this.files.staging.info(file.id);
+    if (!staged || staged.size === undefined || staged.offset < staged.size) {
+      throw new AppError('file_not_ready', 'The upload has not finished yet.');
+    }
+    return this.finishUpload(file.id, staged.metadata);
   }
 
   private async readable(fileId: string, variant: FileVariant): Promise<Download> {
@@ -256,4 +258,23 @@ export class FileService {
     if (file.thumbKey) await this.files.blobs.delete(file.thumbKey);
     if (file.status === 'uploading') await this.files.staging.remove(file.id);
   }
+}
+
+/** The content of a file message: the record's details and the sender's caption. */
+function fileContent(file: FileRecord, caption: string | undefined): FileContent {
+  return {
+    type: 'file',
+    fileId: file.id,
+    name: file.name,
+    size: file.size,
+    mime: file.mime,
+    kind: file.kind,
+    ...(file.width !== null ? { width: file.width } : {}),
+    ...(file.height !== null ? { height: file.height } : {}),
+    ...(file.durationMs !== null ? { durationMs: file.durationMs } : {}),
+    ...(file.placeholder !== null ? { placeholder: file.placeholder } : {}),
+    ...(file.waveform !== null ? { waveform: file.waveform } : {}),
+    ...(file.thumbKey !== null ? { thumbnail: true } : {}),
+    ...(caption !== undefined && caption.trim() !== '' ? { caption } : {}),
+  };
 }
