@@ -4,12 +4,14 @@
  * prepended (no jump), follows new messages only when you are at the bottom (or
  * sent them), and fills a short screen by loading more.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { FileContent } from '@parley/protocol';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayLabel } from '../lib/format-time';
 import { systemText } from '../lib/names';
 import { buildTimeline, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
+import { Lightbox } from './lightbox';
 import { MessageRow, PendingRow } from './message-row';
 
 /** Start loading older messages this close to the top (px). */
@@ -112,6 +114,16 @@ export function MessageList({ id }: { id: string }) {
     if (el.scrollTop < LOAD_MARGIN && hasMore && !loading) void controller.loadOlder(id);
   };
 
+  const [gallery, setGallery] = useState<string | null>(null);
+  const openImage = useCallback((fileId: string) => setGallery(fileId), []);
+  const images = useMemo(
+    () =>
+      (messages ?? []).flatMap((m): FileContent[] =>
+        m.content.type === 'file' && m.content.kind === 'image' ? [m.content] : [],
+      ),
+    [messages],
+  );
+
   if (c === undefined) return null;
   const now = Date.now();
   return (
@@ -124,8 +136,9 @@ export function MessageList({ id }: { id: string }) {
         ) : (
           items.length > 0 && <div className="history-start">This is the beginning of the conversation.</div>
         )}
-        {items.map((item) => renderItem(item, c.conversation, users, me, now))}
+        {items.map((item) => renderItem(item, c.conversation, users, me, now, openImage))}
       </div>
+      {gallery !== null && <Lightbox images={images} startId={gallery} onClose={() => setGallery(null)} />}
     </div>
   );
 }
@@ -136,6 +149,7 @@ function renderItem(
   users: Parameters<typeof MessageRow>[0]['users'],
   me: string,
   now: number,
+  onOpenImage: (fileId: string) => void,
 ) {
   switch (item.kind) {
     case 'day':
@@ -160,6 +174,7 @@ function renderItem(
           me={me}
           first={item.first}
           last={item.last}
+          onOpenImage={onOpenImage}
         />
       );
     case 'pending':

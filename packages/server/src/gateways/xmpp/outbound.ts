@@ -87,7 +87,7 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
 export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
   const conversation = await conversationOf(ctx, message.conversationId);
   if (conversation.kind !== 'direct') return delayed ? null : groupchatStanza(ctx, message, false);
-  // Text as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
+  // Text and files as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
   const payload = await messagePayload(ctx, message);
   if (!payload) return null;
   const sid = el('stanza-id', { xmlns: NS_SID, id: message.id, by: ctx.bareJid });
@@ -123,7 +123,9 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
     { type: 'chat', id: stanzaIdOf(message), from, to: ctx.fullJid },
     ...payload,
     sid,
-    ...(message.content.type === 'text' ? [el('markable', { xmlns: NS_MARKERS })] : []),
+    ...(message.content.type === 'text' || message.content.type === 'file'
+      ? [el('markable', { xmlns: NS_MARKERS })]
+      : []),
     ...delay,
   );
 }

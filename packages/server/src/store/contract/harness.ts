@@ -94,10 +94,7 @@ export async function newChannel(
 ): Promise<Conversation> {
   const { conversation } = await store.createConversation(
     { id: uid('conv'), kind: 'channel', title: 'channel', directKey: null, createdAt: tick(), ...options },
-    [
-      { userId: owner.id, role: 'owner' },
-      ...others.map((user) => ({ userId: user.id, role: 'member' as const })),
-    ],
+    [{ userId: owner.id, role: 'owner' }, ...others.map((user) => ({ userId: user.id, role: 'member' as const }))],
   );
   return conversation;
 }

@@ -10,6 +10,7 @@ import { initialMigration } from './0001-initial';
 import { scramMigration } from './0002-scram';
 import { richMigration } from './0003-rich';
 import { searchMigration } from './0003-search';
+import { filesMigration } from './0004-files';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0002-scram': scramMigration(dialect),
     '0003-rich': richMigration(dialect),
     '0003-search': searchMigration(dialect),
+    '0004-files': filesMigration(dialect),
   };
 }
 
