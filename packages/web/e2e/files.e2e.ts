@@ -4,7 +4,8 @@
  * file card with a download link, a pasted image, and a video Bob plays and
  * seeks in; an upload on a slow link shows progress and is cancelled. Then Alice
  * records a voice message with Chromium's fake microphone and Bob plays it back,
- * with waveform and duration.
+ * with waveform and duration. Last, the document is a message like any other: its
+ * caption is edited, it gets a reaction and a thread reply, and it is deleted.
  * No CSP violation or page error along the way, and axe finds nothing.
  */
 import sharp from 'sharp';
@@ -208,6 +209,43 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
       .poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 })
       .toBeGreaterThan(0);
     await expect.poll(() => bob.page.getByRole('button', { name: 'Pause voice message' }).count()).toBe(1);
+    expect(alice.problems).toEqual([]);
+    expect(bob.problems).toEqual([]);
+  });
+
+  it('treats a file message as a message: caption edit, reaction, thread reply and delete', async () => {
+    const row = (person: Person) =>
+      person.page.locator('.chat-main [data-testid="message"]', { hasText: 'minutes.pdf' }).last();
+    const menu = async (person: Person, item: string) => {
+      await row(person).hover();
+      await row(person).getByRole('button', { name: 'Message actions' }).click();
+      await person.page.getByRole('menuitem', { name: item, exact: true }).click();
+    };
+    await menu(alice, 'Edit');
+    const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('Minutes of Monday');
+    await editor.press('Enter');
+    await expect.poll(() => row(bob).locator('.msg-text').textContent()).toBe('Minutes of Monday');
+    await row(bob).locator('.msg-edited').waitFor();
+    await row(bob).getByTestId('file-card').waitFor();
+
+    await row(bob).hover();
+    await row(bob).getByRole('button', { name: 'Message actions' }).click();
+    await bob.page.getByRole('menuitem', { name: 'React with 👍' }).click();
+    await row(alice).locator('.reaction[data-emoji="👍"]').waitFor();
+
+    await menu(bob, 'Reply in thread');
+    const thread = bob.page.getByRole('textbox', { name: 'Reply in thread' });
+    await thread.fill('Noted');
+    await thread.press('Enter');
+    await expect.poll(() => row(alice).locator('.thread-summary').textContent()).toContain('1 reply');
+
+    await menu(alice, 'Delete…');
+    await alice.page.getByRole('dialog', { name: 'Delete message?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect
+      .poll(() => bob.page.locator('.chat-main [data-testid="message"]', { hasText: 'minutes.pdf' }).count())
+      .toBe(0);
+    await bob.page.locator('.chat-main .msg-tombstone').first().waitFor();
     expect(alice.problems).toEqual([]);
     expect(bob.problems).toEqual([]);
   });

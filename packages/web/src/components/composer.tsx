@@ -316,12 +316,13 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone. Paste or drop files
           to send them.
         </span>
-        {text.trim() === '' && typeof MediaRecorder !== 'undefined' ? (
+        {text.trim() === '' && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
+          // With nothing typed the microphone takes the send button's place (not during a
+          // slow-mode wait: then the disabled send button says that nothing can go yet).
           <button
             type="button"
             className="send-button"
             aria-label="Record voice message"
-            disabled={wait > 0}
             onClick={() => setRecording(true)}
           >
             <MicIcon />
