@@ -6,7 +6,7 @@
  */
 import { xml, type Element } from '@xmpp/client';
 import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
-import type { AuthResponse } from '@parley/protocol';
+import type { AuthResponse, FileContent } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jidOf, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
 
@@ -138,6 +138,22 @@ describe('changes to messages over XMPP', () => {
     const correction = await xb.next((s) => isChat(s) && s.getChild('replace', CORRECT) !== undefined);
     expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(sent.id);
     expect(correction.getChildText('body')).toBe('the final minutes\n[File: minutes.bin, 1.5 KB]');
+    // Alice corrects it from an XMPP client, editing the body she got: the file line is not part of the caption.
+    const xa = await xmppLogin(alice!);
+    await xa.send(
+      xml(
+        'message',
+        { type: 'chat', to: jidOf(bob!), id: 'fix-file' },
+        xml('body', {}, 'the approved minutes\n[File: minutes.bin, 1.5 KB]'),
+        xml('replace', { xmlns: CORRECT, id: sent.id }),
+      ),
+    );
+    await expect
+      .poll(async () => {
+        const { messages } = await a.messages.history(direct.id);
+        return (messages.find((m) => m.id === sent.id)?.content as FileContent).caption;
+      })
+      .toBe('the approved minutes');
 
     const group = await a.conversations.createGroup('file room', [bob!.user.id]);
     const room = `${group.id}@conference.localhost`;

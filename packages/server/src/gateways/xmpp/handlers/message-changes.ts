@@ -37,6 +37,17 @@ export function fileBody(content: FileContent): string {
 }
 
 /**
+ * The caption in the body of an XMPP correction of a file message: the body as
+ * fileBody wrote it, edited, so the line naming the file (if still there) goes.
+ */
+export function captionFromBody(body: string, content: FileContent): string {
+  const { caption: _caption, ...file } = content;
+  const line = fileBody(file);
+  if (body === line) return '';
+  return body.endsWith(`\n${line}`) ? body.slice(0, -line.length - 1) : body;
+}
+
+/**
  * The children of the stanza carrying a message: its body for text or a file
  * (fileBody), the XEP elements for an update entry; null for what XMPP has no
  * stanza for (system changes, tombstones, pins, a target the reader cannot see).
