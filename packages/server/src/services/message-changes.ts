@@ -132,7 +132,8 @@ export class MessageChangeService {
       tx.deleteMessage(messageId, at, rev),
     );
     if (target.message.content.type === 'file') {
-      // After the commit: a failure here leaves a ref the periodic cleanup cannot see, so log it loudly.
+      // After the commit. A blob store failure leaves blobs the cleanup removes; a failure to release
+      // the refs leaves a ref the cleanup cannot see, so it is logged (docs/operations.md).
       await this.files.releaseForMessage(messageId).catch((error: unknown) => {
         this.deps.logger.error({ err: error, messageId }, 'releasing the files of a deleted message failed');
       });
