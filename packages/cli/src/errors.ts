@@ -44,6 +44,12 @@ function hintFor(code: string, serverUrl: string | undefined): string | undefine
       return 'check the name or id (`parley conversations` lists your conversations)';
     case 'blocked':
       return 'one of you blocked the other: unblock before messaging';
+    case 'file_too_large':
+      return 'the server refuses files this big (PARLEY_MAX_FILE_BYTES): compress or split it';
+    case 'quota_exceeded':
+      return 'your files use up your storage quota: delete messages with files you no longer need';
+    case 'file_type_not_allowed':
+      return 'the server accepts only some file types (PARLEY_FILE_TYPES)';
     default:
       return undefined;
   }

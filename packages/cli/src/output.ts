@@ -2,7 +2,7 @@
  * Human output: `[12] 14:03 alice: hello` lines, with usernames looked up once per
  * user id and cached. JSON output is written by the commands themselves.
  */
-import type { HttpClient, Message } from '@parley/sdk/node';
+import { formatFileSize, type FileContent, type HttpClient, type Message } from '@parley/sdk/node';
 
 /** Resolves user ids to usernames, caching each answer for the life of the command. */
 export class Names {
@@ -103,14 +103,22 @@ function markers(message: Message): string {
   return parts.map((p) => ` ${p}`).join('');
 }
 
+/** A file message's body: `[file name, size, type, id f_...] caption`. */
+function describeFile(content: FileContent): string {
+  const { name, size, mime, caption } = content;
+  const file = `[file ${name}, ${formatFileSize(size)}, ${mime}, id ${content.fileId}]`;
+  return `${file}${caption ? ` ${caption}` : ''}`;
+}
+
 /** One message as a line of text. */
 export async function formatMessage(message: Message, names: Names): Promise<string> {
   const head = `[${message.seq}] ${formatTime(message.createdAt)}`;
   const content = message.content;
-  if (content.type === 'text') {
+  if (content.type === 'text' || content.type === 'file') {
     const edited = message.editedAt === undefined ? '' : ' (edited)';
     const reactions = (message.reactions ?? []).map((r) => `${r.emoji}${r.count}`).join(' ');
-    return `${head} ${await names.get(message.senderId)}${markers(message)}: ${content.text}${edited}${reactions ? `  ${reactions}` : ''}`;
+    const body = content.type === 'text' ? content.text : describeFile(content);
+    return `${head} ${await names.get(message.senderId)}${markers(message)}: ${body}${edited}${reactions ? `  ${reactions}` : ''}`;
   }
   if (content.type === 'deleted') return `${head} ${await names.get(message.senderId)}: (deleted)`;
   if (content.type === 'update') return `${head} * ${await describeUpdate(message, names)}`;

@@ -2,7 +2,7 @@
  * End-to-end tests of the `parley` command: real child processes against a real
  * server, as a user would run them. Each test names who runs what.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCliTestEnv, type CliTestEnv } from './cli-harness';
@@ -166,5 +166,32 @@ describe('tail', () => {
     } finally {
       expect(await tail.interrupt()).toBe(0);
     }
+  });
+});
+
+describe('send --file', () => {
+  it('uploads a file with progress, sends it with a caption, and the other side can fetch it', async () => {
+    expect((await env.run('fay', ['register', 'fay', '--password', PW])).code).toBe(0);
+    expect((await env.run('gus', ['register', 'gus', '--password', PW])).code).toBe(0);
+    const file = path.join(env.dir, 'notes.txt');
+    writeFileSync(file, 'meeting notes\n'.repeat(5000));
+    const sent = await env.run('fay', ['send', '@gus', '--file', file, 'the', 'notes']);
+    expect(sent.code).toBe(0);
+    expect(sent.stderr).toContain('uploading notes.txt: 100%');
+    expect(sent.stdout).toMatch(
+      /^\[1\] \d\d:\d\d fay: \[file notes\.txt, 70 KB, application\/octet-stream, id f_\w+\] the notes\n$/,
+    );
+
+    const history = await env.run('gus', ['--json', 'history', '@fay']);
+    const { messages } = JSON.parse(history.stdout) as { messages: { content: { type: string; fileId: string } }[] };
+    const content = messages[0]!.content;
+    expect(content.type).toBe('file');
+    const gus = await env.run('gus', ['--json', 'conversations']);
+    expect(gus.code).toBe(0);
+    expect(readFileSync(file).length).toBe(70_000);
+
+    const missing = await env.run('fay', ['send', '@gus', '--file', path.join(env.dir, 'nope.bin')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read');
   });
 });

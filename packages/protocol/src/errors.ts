@@ -113,6 +113,26 @@ export const ERROR_CODES = {
     description:
       'A limit on the target is reached: distinct reactions on a message (`PARLEY_MAX_REACTIONS_PER_MESSAGE`) or pins in a conversation (`PARLEY_MAX_PINS`); `details.limit` says which and `details.max` how many.',
   },
+  file_too_large: {
+    status: 413,
+    retryable: false,
+    description: 'The upload is larger than `PARLEY_MAX_FILE_BYTES`; refused at creation from `Upload-Length`.',
+  },
+  quota_exceeded: {
+    status: 413,
+    retryable: false,
+    description: 'The upload would take you over your storage quota (`PARLEY_USER_QUOTA_BYTES`); delete files first.',
+  },
+  file_type_not_allowed: {
+    status: 415,
+    retryable: false,
+    description: 'The file type (declared, then sniffed from the content) is not in `PARLEY_FILE_TYPES`.',
+  },
+  file_not_ready: {
+    status: 409,
+    retryable: true,
+    description: 'The upload has not finished (or is still being processed): finish it, then send.',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

@@ -13,8 +13,12 @@ export const SessionId = Type.String({ pattern: idPattern, description: 'Session
 /** Client-chosen message id used for idempotent sends (P6). */
 export const ClientMessageId = Type.String({ pattern: idPattern, description: 'Client message id, unique per sender' });
 
+/** An uploaded file (server assigned at upload creation). */
+export const FileId = Type.String({ pattern: idPattern, description: 'File id (server assigned)' });
+
 export type UserId = Static<typeof UserId>;
 export type ConversationId = Static<typeof ConversationId>;
 export type MessageId = Static<typeof MessageId>;
 export type SessionId = Static<typeof SessionId>;
 export type ClientMessageId = Static<typeof ClientMessageId>;
+export type FileId = Static<typeof FileId>;

@@ -7,6 +7,7 @@ export * from './version';
 export * from './errors';
 export * from './ids';
 export * from './models';
+export * from './files';
 export * from './frames';
 export * from './http';
 export * from './validate';

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { ConversationId, MessageId, SessionId, UserId, ClientMessageId } from './ids';
+import { FileContent, FileSendContent } from './files';
 
 export const Timestamp = Type.Integer({ minimum: 0, description: 'Epoch milliseconds' });
 export const Seq = Type.Integer({
@@ -177,15 +178,18 @@ export const SystemContent = Type.Object({
 });
 export type SystemContent = Static<typeof SystemContent>;
 
-export const MessageContent = Type.Union([TextContent, SystemContent, DeletedContent, UpdateContent]);
+export const MessageContent = Type.Union([TextContent, SystemContent, DeletedContent, UpdateContent, FileContent]);
 export type MessageContent = Static<typeof MessageContent>;
 
 /** Forwards a message you may read: the server copies its content and records where it came from. */
 export const ForwardContent = Type.Object({ type: Type.Literal('forward'), messageId: MessageId });
 export type ForwardContent = Static<typeof ForwardContent>;
 
-/** What a client may send. */
-export const SendableContent = Type.Union([TextContent, ForwardContent]);
+/**
+ * What a client may send: text, a forward, or a file it uploaded (the server fills in
+ * the file's details).
+ */
+export const SendableContent = Type.Union([TextContent, ForwardContent, FileSendContent]);
 export type SendableContent = Static<typeof SendableContent>;
 
 /** The quoted message of a reply, as it was when the reply was sent (`excerpt` is emptied if it is deleted). */
@@ -349,7 +353,7 @@ export const Invite = Type.Object({
 });
 export type Invite = Static<typeof Invite>;
 
-/** A search hit: the message and the ranges of its text that matched ([start, end) in UTF-16 units). */
+/** A search hit: the message and the ranges of its text (or file caption) that matched ([start, end) in UTF-16 units). */
 export const SearchHit = Type.Object({
   message: Message,
   highlights: Type.Array(Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })])),
@@ -385,5 +389,6 @@ export const Limits = Type.Object({
   maxHistoryPage: Type.Integer(),
   maxGroupMembers: Type.Integer(),
   editWindowSeconds: Type.Integer({ description: 'How long after sending you may edit; 0: no limit' }),
+  maxFileBytes: Type.Optional(Type.Integer({ description: 'Largest upload accepted, in bytes (absent: no uploads)' })),
 });
 export type Limits = Static<typeof Limits>;

@@ -42,6 +42,16 @@ describe('applyUpdate', () => {
     expect(target.content).toEqual({ type: 'text', text: 'hello @bob' }); // not mutated
   });
 
+  it('applies an edit of a file message to its caption; the file stays', () => {
+    const file: Message = {
+      ...target,
+      id: 'm9',
+      content: { type: 'file', fileId: 'f1', name: 'a.png', size: 10, mime: 'image/png', kind: 'image' },
+    };
+    const edit = update({ action: 'edited', text: 'a caption' }, 'alice', 'm9');
+    expect(applyUpdate(file, edit).content).toEqual({ ...file.content, caption: 'a caption' });
+  });
+
   it('counts reactions, keeps myReactions for me, and removes emptied emoji', () => {
     const a = update({ action: 'reaction.added', emoji: '👍' }, 'bob');
     const b = update({ action: 'reaction.added', emoji: '👍' }, 'carol');

@@ -79,11 +79,11 @@ export function applyUpdate(target: Message, update: Message, options: ApplyOpti
   const by = update.senderId;
   switch (change.action) {
     case 'edited': {
-      const edited: Message = {
-        ...base,
-        content: { type: 'text', text: change.text ?? '' },
-        editedAt: update.createdAt,
-      };
+      // A file message's edit is a new caption; the file stays.
+      const text = change.text ?? '';
+      const content: Message['content'] =
+        base.content.type === 'file' ? { ...base.content, caption: text } : { type: 'text', text };
+      const edited: Message = { ...base, content, editedAt: update.createdAt };
       return change.mentions ? { ...edited, mentions: change.mentions } : without(edited, ['mentions']);
     }
     case 'deleted':

@@ -123,6 +123,28 @@ export class MessagesApi {
   }
 
   /**
+   * Queues a message carrying a file you uploaded (`client.files.upload`), like
+   * {@link send}: the server fills in name, size, sniffed type and media details.
+   * Rejects with `not_found` for a file that is not yours, `file_not_ready` for an
+   * upload that has not finished. Like a text, a file can quote a message (`replyTo`)
+   * or be a reply in a thread (`threadId`); `@mentions` in the caption count.
+   */
+  sendFile(
+    conversationId: string,
+    fileId: string,
+    options: { caption?: string; clientId?: string; replyTo?: string; threadId?: string } = {},
+  ): Promise<Message> {
+    if (options.clientId !== undefined && !isValidId(options.clientId)) {
+      return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
+    }
+    const caption = options.caption?.trim() ? { caption: options.caption } : {};
+    return this.ctx.outbox.enqueue(conversationId, { type: 'file', fileId, ...caption }, options.clientId, {
+      replyTo: options.replyTo,
+      threadId: options.threadId,
+    });
+  }
+
+  /**
    * A page of history, ascending by seq: `before` for scrollback (the newest
    * messages below it), `after` for the messages that follow a seq; with `threadId`,
    * only the replies of that thread. Messages are in their current state (edits,

@@ -24,6 +24,7 @@ import type { ClientEvents, ClientState, ParleyClientOptions } from './client-ty
 import { Connection, type ConnectionStatus } from './connection';
 import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError, toParleyError } from './errors';
+import { FilesApi } from './files';
 import { HttpClient, type AuthResponseBody } from './http';
 import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
@@ -93,6 +94,8 @@ export class ParleyClient {
   readonly moderation: ModerationApi;
   /** Invite links. */
   readonly invites: InvitesApi;
+  /** Uploading (resumable), linking and downloading files. */
+  readonly files: FilesApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly http: HttpClient;
@@ -192,6 +195,7 @@ export class ParleyClient {
     this.channels = new ChannelsApi(ctx);
     this.moderation = new ModerationApi(ctx);
     this.invites = new InvitesApi(ctx);
+    this.files = new FilesApi(this.http);
   }
 
   /**

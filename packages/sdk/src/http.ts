@@ -12,6 +12,8 @@ import type {
   ConversationResponse,
   ConversationsResponse,
   CreateDirectBody,
+  FileLinkResponse,
+  FileVariant,
   CreateGroupBody,
   HistoryQuery,
   HistoryResponse,
@@ -48,6 +50,7 @@ export type PresenceResponseBody = Static<typeof PresenceResponse>;
 export type PinsResponseBody = Static<typeof PinsResponse>;
 export type ThreadsResponseBody = Static<typeof ThreadsResponse>;
 export type ReactionUsersResponseBody = Static<typeof ReactionUsersResponse>;
+export type FileLinkResponseBody = Static<typeof FileLinkResponse>;
 
 /** The `fetch` signature the client uses (the global one by default). */
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
@@ -299,6 +302,43 @@ export class HttpClient {
   /** GET /v1/presence?userIds=a,b */
   presence(userIds: readonly string[]): Promise<PresenceResponseBody> {
     return this.call('GET', '/v1/presence', { query: { userIds: userIds.join(',') } });
+  }
+
+  // ---- files ----
+  /** The server's base URL, without a trailing slash. */
+  get origin(): string {
+    return this.baseUrl;
+  }
+  /** The current token, or undefined when logged out. */
+  token(): string | undefined {
+    return this.options.getToken?.();
+  }
+  /** GET /v1/files/:fileId/link?variant: a signed path that works without a token until it expires. */
+  fileLink(fileId: string, variant: FileVariant = 'original'): Promise<FileLinkResponseBody> {
+    return this.call('GET', `/v1/files/${seg(fileId)}/link`, { query: { variant } });
+  }
+  /**
+   * GET /v1/files/:fileId[/thumbnail] with the token: the raw response, for the
+   * caller to stream (`range` asks for part of it, e.g. `bytes=0-1023`).
+   */
+  async downloadFile(fileId: string, options: { variant?: FileVariant; range?: string } = {}): Promise<Response> {
+    const token = this.options.getToken?.();
+    if (token === undefined || token === '') throw new ParleyError('unauthenticated', 'no token: log in first');
+    const path = `/v1/files/${seg(fileId)}${options.variant === 'thumbnail' ? '/thumbnail' : ''}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (options.range !== undefined) headers['range'] = options.range;
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.baseUrl + path, { method: 'GET', headers });
+    } catch (cause) {
+      throw localError(
+        'network',
+        `GET ${path} failed: ${cause instanceof Error ? cause.message : 'network error'}`,
+        cause,
+      );
+    }
+    if (!response.ok) throw fromErrorBody(parseJson(await response.text()), response.status);
+    return response;
   }
 
   /** Sends one request; resolves with the JSON body (undefined for 204). */

@@ -29,6 +29,14 @@ export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
+export {
+  FilesApi,
+  uploadFile,
+  type NodeReadableLike,
+  type UploadData,
+  type UploadOptions,
+  type UploadedFile,
+} from './files';
 export type {
   AuthResponseBody,
   ConversationResponseBody,
@@ -38,6 +46,7 @@ export type {
   PresenceResponseBody,
   ReactionUsersResponseBody,
   ThreadsResponseBody,
+  FileLinkResponseBody,
   SendMessageResponseBody,
   SessionsResponseBody,
   UserResponseBody,
@@ -81,4 +90,9 @@ export type {
   User,
   Limits,
   ErrorCode,
+  FileContent,
+  FileKind,
+  SendableContent,
+  FileVariant,
 } from '@parley/protocol';
+export { fileSummary, formatFileSize } from '@parley/protocol';

@@ -5,7 +5,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Limits } from '@parley/protocol';
+import { openFileStorage, loadLinkSecret, type FileStorage } from './blob/file-storage';
 import { LocalBus } from './bus/bus-local';
+import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
 import { buildHttpApp } from './gateways/http/app';
@@ -19,7 +21,7 @@ import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
-import { createServices, type Services } from './services';
+import { createServices, FileLinkSigner, type Services } from './services';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
 
@@ -47,6 +49,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Core {
   store: Store;
+  files: FileStorage;
   bus: Bus;
   services: Services;
   limits: Limits;
@@ -76,31 +79,49 @@ async function buildCore(
           groupCommitMax: config.groupCommitMax,
         }));
   await bus.start();
+  const files = await openFileStorage(config);
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
     maxFrameBytes: config.maxFrameBytes,
     maxHistoryPage: config.historyPageMax,
     maxGroupMembers: config.maxGroupMembers,
     editWindowSeconds: config.editWindowSeconds,
+    maxFileBytes: config.maxFileBytes,
   };
-  const services = createServices({
-    store,
-    bus,
-    clock,
-    logger,
+  const fileDeps = {
+    blobs: files.blobs,
+    staging: files.staging,
+    links: new FileLinkSigner(await loadLinkSecret(config), config.fileLinkTtlSeconds * 1000),
     limits: {
-      maxMessageBytes: config.maxMessageBytes,
-      maxGroupMembers: config.maxGroupMembers,
-      historyPageMax: config.historyPageMax,
-      sessionTtlMs: config.sessionTtlDays * DAY_MS,
-      minPasswordLength: config.minPasswordLength,
-      typingTtlMs: config.typingTtlMs,
-      editWindowSeconds: config.editWindowSeconds,
-      maxReactionsPerMessage: config.maxReactionsPerMessage,
-      maxPins: config.maxPins,
+      maxFileBytes: config.maxFileBytes,
+      userQuotaBytes: config.userQuotaBytes,
+      allowedTypes: parseAllowedTypes(config.fileTypes),
+      stripImageMetadata: config.imageStripMetadata === 'true',
+      imageMaxProcessBytes: config.imageMaxProcessBytes,
+      uploadExpiryMs: config.uploadExpiryHours * 60 * 60 * 1000,
     },
-  });
-  return { store, bus, services, limits };
+  };
+  const services = createServices(
+    {
+      store,
+      bus,
+      clock,
+      logger,
+      limits: {
+        maxMessageBytes: config.maxMessageBytes,
+        maxGroupMembers: config.maxGroupMembers,
+        historyPageMax: config.historyPageMax,
+        sessionTtlMs: config.sessionTtlDays * DAY_MS,
+        minPasswordLength: config.minPasswordLength,
+        typingTtlMs: config.typingTtlMs,
+        editWindowSeconds: config.editWindowSeconds,
+        maxReactionsPerMessage: config.maxReactionsPerMessage,
+        maxPins: config.maxPins,
+      },
+    },
+    fileDeps,
+  );
+  return { store, files, bus, services, limits };
 }
 
 export interface Admin {
@@ -114,14 +135,20 @@ export interface Admin {
  * these writes at its next read (the store is shared, not cached).
  */
 export async function openAdmin(config: Config): Promise<Admin> {
-  const { store, services } = await buildCore(config, silentLogger(), systemClock);
-  return { services, close: () => store.close() };
+  const { store, files, services } = await buildCore(config, silentLogger(), systemClock);
+  return {
+    services,
+    close: () => {
+      files.close();
+      return store.close();
+    },
+  };
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, bus, services, limits } = await buildCore(config, logger, clock, options.bus, options.store);
+  const { store, files, bus, services, limits } = await buildCore(config, logger, clock, options.bus, options.store);
   const hub = new RealtimeHub(bus, logger);
   hub.start();
   const metrics = createMetrics();
@@ -147,6 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isStopping: () => stopping,
     connectionCount: () => ws.size,
     webDir: config.webDir,
+    uploads: files.uploads,
   });
   const xmpp = new XmppGateway({
     services,
@@ -186,11 +214,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const driver = config.db === 'sqlite' ? { sqliteDriver: sqliteDriver() } : {};
   logger.info({ url, db: config.db, ...driver, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
+  const cleanup = scheduleFileCleanup(services, clock, logger, config.fileCleanupIntervalSeconds * 1000);
+
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       stopping = true;
       logger.info({}, 'shutting down');
+      cleanup.cancel();
       ws.closeAll();
       await xmpp.close();
       // In-flight requests finish (their writes commit) before the store closes.
@@ -199,11 +230,33 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hub.stop();
       await bus.stop();
       await store.close();
+      files.close();
       logger.info({}, 'stopped');
     })();
     return stopped;
   };
   return { url, port, xmppPort, config, services, stop };
+}
+
+/** Deletes expired uploads and unreferenced files every `intervalMs` (0: never). */
+function scheduleFileCleanup(services: Services, clock: Clock, logger: Logger, intervalMs: number) {
+  let timer: { cancel(): void } | undefined;
+  let cancelled = false;
+  const run = () => {
+    services.files
+      .cleanup()
+      .catch((error: unknown) => logger.error({ err: error }, 'file cleanup failed'))
+      .finally(() => {
+        if (!cancelled) timer = clock.setTimeout(run, intervalMs);
+      });
+  };
+  if (intervalMs > 0) timer = clock.setTimeout(run, intervalMs);
+  return {
+    cancel: () => {
+      cancelled = true;
+      timer?.cancel();
+    },
+  };
 }
 
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully. */

@@ -1,11 +1,12 @@
 /**
  * Edits, deletes and reactions made with the native API reach XMPP clients as
  * XEP-0308 corrections, XEP-0424 retractions and XEP-0444 reactions (live, in
- * rooms and in MAM), never as chat bodies of their own; pins are not sent.
+ * rooms and in MAM), never as chat bodies of their own; pins are not sent. File
+ * messages are a body naming the file.
  */
 import { xml, type Element } from '@xmpp/client';
 import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
-import type { AuthResponse } from '@parley/protocol';
+import type { AuthResponse, FileContent } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jidOf, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
 
@@ -122,5 +123,47 @@ describe('changes to messages over XMPP', () => {
     expect(reaction.getChild('reactions', REACTIONS)?.attrs.id).toBe(original.id);
     const retraction = await xb.next((s) => isGroupchat(s) && s.getChild('retract', RETRACT) !== undefined);
     expect(retraction.getChild('retract', RETRACT)?.attrs.id).toBe(original.id);
+  });
+
+  it('sends file messages as a body naming the file, in chats and rooms, and a caption edit as a correction', async () => {
+    const [alice, bob] = await users(t, 'xfa', 'xfb');
+    const xb = await xmppLogin(bob!);
+    const a = await native(alice!);
+    const direct = await a.conversations.createDirect(bob!.user.id);
+    const { fileId } = await a.files.upload(new Uint8Array(1500), { name: 'minutes.bin' });
+    const sent = await a.messages.sendFile(direct.id, fileId, { caption: 'the minutes' });
+    const chat = await xb.next((s) => isChat(s) && s.attrs.id === sent.id);
+    expect(chat.getChildText('body')).toBe('the minutes\n[File: minutes.bin, 1.5 KB]');
+    await a.messages.edit(sent.id, 'the final minutes');
+    const correction = await xb.next((s) => isChat(s) && s.getChild('replace', CORRECT) !== undefined);
+    expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(sent.id);
+    expect(correction.getChildText('body')).toBe('the final minutes\n[File: minutes.bin, 1.5 KB]');
+    // Alice corrects it from an XMPP client, editing the body she got: the file line is not part of the caption.
+    const xa = await xmppLogin(alice!);
+    await xa.send(
+      xml(
+        'message',
+        { type: 'chat', to: jidOf(bob!), id: 'fix-file' },
+        xml('body', {}, 'the approved minutes\n[File: minutes.bin, 1.5 KB]'),
+        xml('replace', { xmlns: CORRECT, id: sent.id }),
+      ),
+    );
+    await expect
+      .poll(async () => {
+        const { messages } = await a.messages.history(direct.id);
+        return (messages.find((m) => m.id === sent.id)?.content as FileContent).caption;
+      })
+      .toBe('the approved minutes');
+
+    const group = await a.conversations.createGroup('file room', [bob!.user.id]);
+    const room = `${group.id}@conference.localhost`;
+    await xb.send(
+      xml('presence', { to: `${room}/${bob!.user.username}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })),
+    );
+    await xb.next((s) => s.is('message') && s.getChild('subject') !== undefined);
+    const voice = await a.files.upload(new Uint8Array(10), { name: 'hello.bin' });
+    const inRoom = await a.messages.sendFile(group.id, voice.fileId);
+    const stanza = await xb.next((s) => s.is('message') && s.attrs.type === 'groupchat' && s.attrs.id === inRoom.id);
+    expect(stanza.getChildText('body')).toBe('[File: hello.bin, 10 B]');
   });
 });

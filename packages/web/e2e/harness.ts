@@ -71,7 +71,10 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp(): Promise<App> {
+/** Browser flags a test needs beyond the defaults, e.g. Chromium's fake microphone. */
+export const FAKE_MEDIA_FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export async function startApp(options: { browserArgs?: string[] } = {}): Promise<App> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
   const clock = shiftClock();
   const config = loadConfig(
@@ -101,6 +104,7 @@ export async function startApp(): Promise<App> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...(options.browserArgs ?? []),
     ],
   });
   return {

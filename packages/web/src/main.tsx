@@ -14,6 +14,7 @@ import './styles/chat.css';
 import './styles/dialogs.css';
 import './styles/rich.css';
 import './styles/panels.css';
+import './styles/files.css';
 
 applyTheme(savedThemeChoice());
 

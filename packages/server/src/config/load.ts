@@ -56,7 +56,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(result.pgSchema)) {
     problems.push(`PARLEY_PG_SCHEMA=${result.pgSchema} must be a lower-case SQL identifier`);
   }
+  if (result.storage === 's3' && !result.s3Bucket) {
+    problems.push('PARLEY_STORAGE=s3 needs PARLEY_S3_BUCKET (and PARLEY_S3_ENDPOINT for a non-AWS store)');
+  }
+  if (result.fileLinkSecret !== null && result.fileLinkSecret.length < 32) {
+    problems.push('PARLEY_FILE_LINK_SECRET must have at least 32 characters');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   result.sqlitePath ??= path.join(result.dataDir, 'parley.db');
+  result.filesDir ??= path.join(result.dataDir, 'files');
   return result;
 }

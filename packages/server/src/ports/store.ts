@@ -25,6 +25,7 @@ import type {
   User,
   Visibility,
 } from '@parley/protocol';
+import type { FileRecords } from './file-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -174,7 +175,7 @@ export interface ArchiveRange {
   limit: number;
 }
 
-export interface Store {
+export interface Store extends FileRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
@@ -343,7 +344,7 @@ export interface Store {
 
   // changes to earlier messages; each runs inside the service's transaction, which also
   // appends the `update` entry whose seq becomes the target's `rev`
-  /** New text and mentions; sets edited_at and rev; re-indexes search. */
+  /** New text (a file message: its caption) and mentions; sets edited_at and rev; re-indexes search. */
   editMessage(id: string, text: string, mentions: Mentions | undefined, at: number, rev: number): Promise<void>;
   /**
    * Tombstones a message: content becomes `{type:'deleted'}`; mentions, reactions, pin and

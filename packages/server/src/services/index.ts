@@ -6,6 +6,7 @@ import { AccountService } from './accounts';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import { FileService, type FileDeps } from './files';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
 import { ModerationService } from './moderation';
@@ -27,27 +28,32 @@ export interface Services {
   presence: PresenceService;
   search: SearchService;
   sync: SyncService;
+  files: FileService;
 }
 
-export function createServices(deps: ServiceDeps): Services {
+export function createServices(deps: ServiceDeps, fileDeps: FileDeps): Services {
   const accounts = new AccountService(deps);
   const contacts = new ContactService(deps);
   const conversations = new ConversationService(deps, contacts);
-  const messages = new MessageService(deps, conversations, contacts);
+  const files = new FileService(deps, fileDeps);
+  const messages = new MessageService(deps, conversations, contacts, files);
   return {
     accounts,
     contacts,
     conversations,
     messages,
-    messageChanges: new MessageChangeService(deps, conversations, messages),
+    messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations),
     presence: new PresenceService(deps),
     search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
+    files,
   };
 }
 
 export type { AuthContext } from './accounts';
 export type { ServiceDeps, ServiceLimits } from './deps';
+export type { FileDeps, FileLimits, Download } from './files';
+export { FileLinkSigner } from './file-links';

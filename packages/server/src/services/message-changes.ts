@@ -17,6 +17,7 @@ import type { MemberRecord, Store } from '../ports/store';
 import type { AuthContext } from './accounts';
 import type { Access, ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import type { FileService } from './files';
 import type { MessageService } from './messages';
 
 /** Thrown inside a change's transaction to roll back the entry it appended. */
@@ -33,6 +34,7 @@ export class MessageChangeService {
     private readonly deps: ServiceDeps,
     private readonly conversations: ConversationService,
     private readonly messages: MessageService,
+    private readonly files: FileService,
   ) {}
 
   /** The target and the actor's access for one operation; update and system entries are not targets. */
@@ -90,13 +92,17 @@ export class MessageChangeService {
     return this.current(auth, target.id);
   }
 
-  /** Own text messages only, within PARLEY_EDIT_WINDOW_SECONDS; mentions are parsed again. */
+  /**
+   * Own text messages, or the caption of an own file message (the file stays), within
+   * PARLEY_EDIT_WINDOW_SECONDS; mentions are parsed again.
+   */
   async edit(auth: AuthContext, messageId: string, text: string): Promise<Message> {
     this.messages.checkText(text);
     const { conversation, member, message } = await this.target(auth, messageId, 'editOwn');
     if (message.senderId !== auth.user.id) throw new AppError('forbidden', 'You may only edit your own messages.');
     this.messages.checkNotMuted(member);
-    if (message.content.type !== 'text' || message.forwardedFrom) {
+    const content = message.content;
+    if ((content.type !== 'text' && content.type !== 'file') || message.forwardedFrom) {
       throw new AppError('invalid_operation', 'Deleted and forwarded messages cannot be edited.');
     }
     const window = this.deps.limits.editWindowSeconds;
@@ -105,23 +111,34 @@ export class MessageChangeService {
         details: { editWindowSeconds: window },
       });
     }
-    if (message.content.text === text) return this.current(auth, messageId);
+    if ((content.type === 'text' ? content.text : content.caption) === text) return this.current(auth, messageId);
     const mentions = await this.messages.mentions(text, conversation, member);
     return this.apply(auth, message, { action: 'edited', text, ...(mentions ? { mentions } : {}) }, (tx, rev, at) =>
       tx.editMessage(messageId, text, mentions, at, rev),
     );
   }
 
-  /** Own messages (deleteOwn) or anyone's (deleteAny). */
+  /**
+   * Own messages (deleteOwn) or anyone's (deleteAny). A file message's ref goes after
+   * the tombstone commits; the file is deleted once no other message (a forward) carries it.
+   */
   async delete(auth: AuthContext, messageId: string): Promise<Message> {
     const message = await this.deps.store.getMessage(messageId);
     if (!message) throw new AppError('not_found', 'No such message.');
     const operation = message.senderId === auth.user.id ? 'deleteOwn' : 'deleteAny';
     const target = await this.target(auth, messageId, operation);
     if (target.message.content.type === 'deleted') return this.current(auth, messageId);
-    return this.apply(auth, target.message, { action: 'deleted' }, (tx, rev, at) =>
+    const deleted = await this.apply(auth, target.message, { action: 'deleted' }, (tx, rev, at) =>
       tx.deleteMessage(messageId, at, rev),
     );
+    if (target.message.content.type === 'file') {
+      // After the commit. A blob store failure leaves blobs the cleanup removes; a failure to release
+      // the refs leaves a ref the cleanup cannot see, so it is logged (docs/operations.md).
+      await this.files.releaseForMessage(messageId).catch((error: unknown) => {
+        this.deps.logger.error({ err: error, messageId }, 'releasing the files of a deleted message failed');
+      });
+    }
+    return deleted;
   }
 
   /** Adds or removes the actor's reaction; at most PARLEY_MAX_REACTIONS_PER_MESSAGE distinct emoji. */

@@ -1,11 +1,22 @@
 /**
  * Sending and reading messages. checkSend validates and authorizes (role, ban, mute,
- * slow mode, the quoted message, the thread root, the forwarded source) and works
- * out the mentions; doSend commits (assigning the next seq, idempotent per client id)
- * and only then publishes, so nobody sees a message that could still be lost
- * (guarantees 1, 3 and 6). Changes to sent messages are in message-changes.ts.
+ * slow mode, the quoted message, the thread root, the forwarded source, the sender's
+ * upload for a file) and works out the mentions (of a text or a file's caption);
+ * doSend commits (assigning the next seq, idempotent per client id) and only then
+ * publishes, so nobody sees a message that could still be lost (guarantees 1, 3
+ * and 6). Changes to sent messages are in message-changes.ts.
  */
-import type { Conversation, ForwardRef, Mentions, Message, ReplyRef, SendableContent } from '@parley/protocol';
+import {
+  fileSummary,
+  type Conversation,
+  type FileContent,
+  type ForwardRef,
+  type Mentions,
+  type Message,
+  type ReplyRef,
+  type SendableContent,
+  type TextContent,
+} from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { parseMentions } from '../domain/mentions';
@@ -16,6 +27,7 @@ import type { AuthContext } from './accounts';
 import type { ContactService } from './contacts';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import type { FileService } from './files';
 
 const encoder = new TextEncoder();
 
@@ -63,8 +75,12 @@ export interface ArchiveInput {
 type Prepared = Pick<NewMessage, 'content' | 'replyTo' | 'threadId' | 'forwardedFrom' | 'mentions'>;
 
 function sameContent(existing: Message, input: SendInput): boolean {
-  if (input.content.type === 'forward') return existing.forwardedFrom !== undefined;
-  return existing.content.type === 'text' && existing.content.text === input.content.text;
+  const a = existing.content;
+  const b = input.content;
+  if (b.type === 'forward') return existing.forwardedFrom !== undefined;
+  if (a.type === 'text' && b.type === 'text') return a.text === b.text;
+  if (a.type === 'file' && b.type === 'file') return a.fileId === b.fileId && (a.caption ?? '') === (b.caption ?? '');
+  return false;
 }
 
 /** The archive's order: (createdAt, seq, id). */
@@ -84,9 +100,17 @@ export class MessageService {
     private readonly deps: ServiceDeps,
     private readonly conversations: ConversationService,
     private readonly contacts: ContactService,
+    private readonly files: FileService,
   ) {}
 
+  /** A text (or a new caption, when editing a file message): within the size limit and not blank. */
   checkText(text: string): void {
+    this.checkSize(text);
+    if (text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
+  }
+
+  /** A file's caption counts against PARLEY_MAX_MESSAGE_BYTES like a text; it may be empty. */
+  private checkSize(text: string): void {
     const bytes = encoder.encode(text).byteLength;
     const max = this.deps.limits.maxMessageBytes;
     if (bytes > max) {
@@ -94,7 +118,6 @@ export class MessageService {
         details: { bytes, maxMessageBytes: max },
       });
     }
-    if (text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
   }
 
   /** A muted member may read but not post or edit. */
@@ -108,6 +131,7 @@ export class MessageService {
 
   async checkSend(auth: AuthContext, input: SendInput): Promise<Prepared> {
     if (input.content.type === 'text') this.checkText(input.content.text);
+    if (input.content.type === 'file') this.checkSize(input.content.caption ?? '');
     const { conversation, member } = await this.conversations.authorize(auth, input.conversationId, 'post');
     this.checkNotMuted(member);
     this.checkSlowMode(conversation, member);
@@ -117,12 +141,16 @@ export class MessageService {
     }
     const prepared: Prepared = { content: { type: 'text', text: '' } };
     if (input.content.type === 'forward') {
+      // A forwarded file is the same file: appendMessage adds the forward's own ref to it,
+      // so deleting the original does not take the file from the forward.
       const source = await this.forwardSource(auth, input.content.messageId);
-      prepared.content = { type: 'text', text: source.text };
+      prepared.content = source.content;
       prepared.forwardedFrom = source.from;
     } else {
-      prepared.content = input.content;
-      const mentions = await this.mentions(input.content.text, conversation, member);
+      const text = input.content.type === 'text' ? input.content.text : (input.content.caption ?? '');
+      prepared.content =
+        input.content.type === 'file' ? await this.files.resolveForSend(auth, input.content) : input.content;
+      const mentions = await this.mentions(text, conversation, member);
       if (mentions) prepared.mentions = mentions;
     }
     if (input.threadId !== undefined) {
@@ -156,19 +184,36 @@ export class MessageService {
     if (quoted.content.type === 'update' || quoted.content.type === 'system') {
       throw new AppError('invalid_operation', 'Only messages can be quoted.');
     }
-    const text = quoted.content.type === 'text' ? quoted.content.text : '';
+    const text =
+      quoted.content.type === 'text'
+        ? quoted.content.text
+        : quoted.content.type === 'file'
+          ? fileSummary(quoted.content)
+          : '';
     return { messageId: quoted.id, seq: quoted.seq, senderId: quoted.senderId, excerpt: excerpt(text) };
   }
 
-  /** The text to copy and where it first came from; the reader must be able to read the source. */
-  private async forwardSource(auth: AuthContext, messageId: string): Promise<{ text: string; from: ForwardRef }> {
+  /**
+   * The content to copy (a text, or a file with its caption) and where it first came
+   * from; the reader must be able to read the source.
+   */
+  private async forwardSource(
+    auth: AuthContext,
+    messageId: string,
+  ): Promise<{ content: TextContent | FileContent; from: ForwardRef }> {
     const source = await this.deps.store.getMessage(messageId);
     if (!source) throw new AppError('not_found', 'No such message.');
     await this.conversations.authorize(auth, source.conversationId, 'read');
-    if (source.content.type !== 'text') throw new AppError('invalid_operation', 'Only text messages can be forwarded.');
-    this.checkText(source.content.text);
+    const content = source.content;
+    if (content.type === 'text') {
+      this.checkText(content.text);
+    } else if (content.type === 'file') {
+      if (!(await this.deps.store.getFile(content.fileId))) throw new AppError('not_found', 'The file is gone.');
+    } else {
+      throw new AppError('invalid_operation', 'Only text and file messages can be forwarded.');
+    }
     return {
-      text: source.content.text,
+      content,
       from: source.forwardedFrom ?? { senderId: source.senderId, createdAt: source.createdAt },
     };
   }

@@ -50,8 +50,12 @@ function decodeCursor(cursor: string | undefined): number {
   return offset;
 }
 
+/** Ranges of the text, or of a file message's caption (what search indexed). */
 function highlightsOf(message: Message, terms: readonly string[]): [number, number][] {
-  return message.content.type === 'text' ? highlightRanges(message.content.text, terms) : [];
+  const content = message.content;
+  if (content.type === 'text') return highlightRanges(content.text, terms);
+  if (content.type === 'file' && content.caption !== undefined) return highlightRanges(content.caption, terms);
+  return [];
 }
 
 export class SearchService {

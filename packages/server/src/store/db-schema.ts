@@ -190,6 +190,33 @@ export interface SubscriptionRequestsTable {
   created_at: number;
 }
 
+/** Uploads and their media details (migration 0004); see ports/file-records.ts. */
+export interface FilesTable {
+  id: string;
+  owner_id: string;
+  status: 'uploading' | 'ready';
+  name: string;
+  size: number;
+  mime: string;
+  kind: string;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  placeholder: string | null;
+  waveform: string | null;
+  blob_key: string;
+  thumb_key: string | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** Which messages carry which file (migration 0004). */
+export interface FileRefsTable {
+  file_id: string;
+  message_id: string;
+  conversation_id: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -207,4 +234,6 @@ export interface Database {
   invites: InvitesTable;
   member_restrictions: MemberRestrictionsTable;
   subscription_requests: SubscriptionRequestsTable;
+  files: FilesTable;
+  file_refs: FileRefsTable;
 }

@@ -19,6 +19,7 @@ import type {
   Store,
   UserRecord,
 } from '../ports/store';
+import type { FileCompletion, FileRecord, NewFile } from '../ports/file-records';
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
@@ -26,6 +27,7 @@ import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
 import * as archive from './queries/archive';
 import * as contacts from './queries/contacts';
+import * as files from './queries/files';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
 import * as changes from './queries/message-changes';
@@ -359,5 +361,34 @@ export class KyselyStore implements Store {
     return this.batched(`${conversationId}:${userId}`, (db) =>
       messages.advanceCursor(db, 'delivered_seq', conversationId, userId, seq),
     );
+  }
+
+  // files (ports/file-records.ts)
+  createFile(file: NewFile): Promise<FileRecord> {
+    return files.createFile(this.db, file);
+  }
+  getFile(id: string): Promise<FileRecord | undefined> {
+    return files.getFile(this.db, id);
+  }
+  completeFile(id: string, completion: FileCompletion): Promise<FileRecord | undefined> {
+    return files.completeFile(this.db, id, completion);
+  }
+  deleteFile(id: string): Promise<boolean> {
+    return this.transaction((tx) => files.deleteFile((tx as KyselyStore).db, id));
+  }
+  sumFileBytes(ownerId: string): Promise<number> {
+    return files.sumFileBytes(this.db, ownerId);
+  }
+  listFileConversations(fileId: string): Promise<string[]> {
+    return files.listFileConversations(this.db, fileId);
+  }
+  addFileRef(fileId: string, messageId: string, conversationId: string): Promise<void> {
+    return files.addFileRef(this.db, fileId, messageId, conversationId);
+  }
+  releaseFileRefs(messageId: string): Promise<string[]> {
+    return this.transaction((tx) => files.releaseFileRefs((tx as KyselyStore).db, messageId));
+  }
+  listUnreferencedFiles(options: { createdBefore: number; limit: number }): Promise<FileRecord[]> {
+    return files.listUnreferencedFiles(this.db, options);
   }
 }

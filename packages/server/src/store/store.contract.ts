@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
 import { archiveContract } from './contract/archive';
 import { conversationsContract } from './contract/conversations';
+import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
@@ -35,6 +36,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     updatesContract(harness);
     threadsContract(harness);
     searchContract(harness);
+    filesContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

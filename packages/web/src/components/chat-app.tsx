@@ -3,6 +3,7 @@
  * on mount, closed on unmount), keeps the tab title's unread badge current, shows
  * notifications for hidden tabs, and lays out the sidebar and the chat pane.
  */
+import { fileSummary } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { plainText } from '../lib/markdown';
 import { conversationTitle } from '../lib/names';
@@ -33,15 +34,15 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
         onSignedOut: (reason) => signedOut.current(reason),
         onIncoming: (message, state) => {
           const c = state.conversations[message.conversationId];
-          if (c === undefined || message.content.type !== 'text') return;
+          const content = message.content;
+          if (c === undefined || (content.type !== 'text' && content.type !== 'file')) return;
           const sender = state.users[message.senderId];
           const title =
             c.conversation.kind !== 'direct'
               ? `${sender?.displayName ?? 'Someone'} in ${conversationTitle(c.conversation, state.users, state.me.id)}`
               : (sender?.displayName ?? 'New message');
-          notifyHidden(title, plainText(message.content.text), message.conversationId, () =>
-            controller.open(message.conversationId),
-          );
+          const body = plainText(content.type === 'text' ? content.text : fileSummary(content));
+          notifyHidden(title, body, message.conversationId, () => controller.open(message.conversationId));
         },
       }),
   );

@@ -3,15 +3,22 @@
  * composer) with its side pane (thread, pins, members, details, reports), or a
  * friendly empty state when none is open.
  */
-import { useAppState } from '../state/context';
+import { useState, type DragEvent } from 'react';
+import { hintsFor } from '../lib/attach';
+import { useAppState, useController } from '../state/context';
 import { ChatHeader } from './chat-header';
 import { Composer } from './composer';
 import { ChatIcon } from './icons';
 import { MessageList } from './message-list';
 import { SidePanel } from './side-panel';
 import { TypingLine } from './typing-line';
+import { UploadList } from './upload-list';
+
+const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
 
 export function ChatPane() {
+  const controller = useController();
+  const [dropping, setDropping] = useState(false);
   const activeId = useAppState((s) => s.activeId);
   const exists = useAppState((s) => s.activeId !== null && s.conversations[s.activeId] !== undefined);
   const hasPanel = useAppState((s) => s.panel !== null);
@@ -24,13 +31,35 @@ export function ChatPane() {
       </section>
     );
   }
+  // Drag and drop anywhere on the open conversation sends the files there.
+  const onDrop = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    setDropping(false);
+    for (const file of event.dataTransfer.files) {
+      void hintsFor(file).then((hints) => controller.sendFile(activeId, file, hints));
+    }
+  };
   return (
-    <section className={hasPanel ? 'chat has-panel' : 'chat'} aria-label="Chat">
+    <section
+      className={['chat', hasPanel ? 'has-panel' : '', dropping ? 'dropping' : ''].filter(Boolean).join(' ')}
+      aria-label="Chat"
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDropping(false);
+      }}
+      onDrop={onDrop}
+    >
       <ChatHeader id={activeId} />
       <div className="chat-body">
         <div className="chat-main">
           <MessageList key={activeId} id={activeId} />
           <TypingLine id={activeId} />
+          <UploadList id={activeId} />
           <Composer key={`composer-${activeId}`} id={activeId} />
         </div>
         <SidePanel key={`panel-${activeId}`} conversationId={activeId} />

@@ -5,9 +5,22 @@
  * reply being written, and the send button. Up in an empty composer edits my last
  * message. Where I may not post it says why instead; slow mode counts down. The
  * same composer serves a thread (`threadId`). It reports typing to the controller.
+ * Files come in through the attach button or by pasting (into the thread, or quoting
+ * the reply being written); with nothing typed, the microphone records a voice message.
  */
 import type { User } from '@parley/protocol';
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type KeyboardEvent,
+} from 'react';
+import { hintsFor } from '../lib/attach';
 import { shortcodeMatches } from '../lib/emoji';
 import { formatDuration } from '../lib/format-time';
 import { activeToken, insertCompletion, mentionCandidates } from '../lib/mentions';
@@ -15,9 +28,10 @@ import { can } from '../lib/permissions';
 import { postBlocker, slowModeWait } from '../lib/posting';
 import { useAppState, useController, useNow } from '../state/context';
 import { EmojiPicker } from './emoji-picker';
-import { SendIcon, SmileIcon } from './icons';
+import { MicIcon, PaperclipIcon, SendIcon, SmileIcon } from './icons';
 import { ReplyPreview } from './reply-preview';
 import { SuggestionList, type Suggestion } from './suggestion-list';
+import { VoiceRecorder } from './voice-recorder';
 
 const MAX_HEIGHT = 180;
 
@@ -62,6 +76,9 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const people = usePeople(id, token?.kind === 'mention');
   const now = useNow(1_000);
   const threadReplies = useAppState((s) => (threadId === undefined ? undefined : s.threads[threadId]?.replies));
+  const [recording, setRecording] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const stopRecording = useCallback(() => setRecording(false), []);
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -110,6 +127,20 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
     );
   }
   const wait = slowModeWait(c, now);
+
+  const attach = (files: Iterable<File>) => {
+    const options = threadId === undefined ? {} : { threadId };
+    for (const file of files) {
+      void hintsFor(file).then((hints) => controller.sendFile(id, file, hints, options));
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
+  };
 
   const change = (value: string, at: number) => {
     setText(value);
@@ -196,6 +227,10 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
     });
   };
 
+  if (recording) {
+    return <VoiceRecorder id={id} {...(threadId === undefined ? {} : { threadId })} onDone={stopRecording} />;
+  }
+
   const inputId = threadId === undefined ? `composer-${id}` : `thread-composer-${threadId}`;
   return (
     <div className="composer-wrap">
@@ -234,6 +269,26 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
             />
           )}
         </div>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Attach files"
+          disabled={wait > 0}
+          onClick={() => fileInput.current?.click()}
+        >
+          <PaperclipIcon />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            attach([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
         <label htmlFor={inputId} className="visually-hidden">
           {threadId === undefined ? 'Message' : 'Reply in thread'}
         </label>
@@ -249,6 +304,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
             onChange={(e) => change(e.target.value, e.target.selectionStart)}
             onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
             onKeyDown={onKeyDown}
+            onPaste={onPaste}
             onBlur={() => controller.stopTyping(id)}
             aria-describedby={`${inputId}-hint`}
             aria-autocomplete="list"
@@ -257,16 +313,30 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           />
         </div>
         <span id={`${inputId}-hint`} className="visually-hidden">
-          Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone.
+          Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone. Paste or drop files
+          to send them.
         </span>
-        <button
-          type="submit"
-          className="send-button"
-          aria-label={threadId === undefined ? 'Send message' : 'Send reply'}
-          disabled={text.trim() === '' || wait > 0}
-        >
-          <SendIcon />
-        </button>
+        {text.trim() === '' && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
+          // With nothing typed the microphone takes the send button's place (not during a
+          // slow-mode wait: then the disabled send button says that nothing can go yet).
+          <button
+            type="button"
+            className="send-button"
+            aria-label="Record voice message"
+            onClick={() => setRecording(true)}
+          >
+            <MicIcon />
+          </button>
+        ) : (
+          <button
+            type="submit"
+            className="send-button"
+            aria-label={threadId === undefined ? 'Send message' : 'Send reply'}
+            disabled={text.trim() === '' || wait > 0}
+          >
+            <SendIcon />
+          </button>
+        )}
       </form>
     </div>
   );

@@ -185,3 +185,45 @@ export const LockIcon = () => (
     <path d="M8 11V7a4 4 0 0 1 8 0v4" />
   </Svg>
 );
+export const PaperclipIcon = () => (
+  <Svg>
+    <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" />
+  </Svg>
+);
+export const MicIcon = () => (
+  <Svg>
+    <rect x="9" y="2" width="6" height="12" rx="3" />
+    <path d="M19 10v1a7 7 0 0 1-14 0v-1M12 18v4M8 22h8" />
+  </Svg>
+);
+export const PlayIcon = () => (
+  <Svg>
+    <path d="M6 4l14 8-14 8z" />
+  </Svg>
+);
+export const PauseIcon = () => (
+  <Svg>
+    <path d="M7 4h3v16H7zM14 4h3v16h-3z" />
+  </Svg>
+);
+export const StopIcon = () => (
+  <Svg>
+    <rect x="5" y="5" width="14" height="14" rx="2" />
+  </Svg>
+);
+export const FileIcon = () => (
+  <Svg size={28}>
+    <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z" />
+    <path d="M14 2v6h6" />
+  </Svg>
+);
+export const ChevronLeftIcon = () => (
+  <Svg>
+    <path d="m15 18-6-6 6-6" />
+  </Svg>
+);
+export const ChevronRightIcon = () => (
+  <Svg>
+    <path d="m9 18 6-6-6-6" />
+  </Svg>
+);

@@ -104,7 +104,12 @@ export function MessageActions({ message, allowed }: { message: Message; allowed
     close(false);
     fn();
   };
-  const text = message.content.type === 'text' ? message.content.text : '';
+  const text =
+    message.content.type === 'text'
+      ? message.content.text
+      : message.content.type === 'file'
+        ? (message.content.caption ?? '')
+        : '';
   const items: [label: string, run: () => void, show: boolean][] = [
     ['Reply', () => controller.startReply(message.conversationId, message.id), allowed.reply],
     ['Reply in thread', () => controller.openPanel({ kind: 'thread', rootId: message.id }), allowed.thread],

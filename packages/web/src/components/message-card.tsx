@@ -3,7 +3,7 @@
  * list): sender, time and the text (with highlighted ranges for search), as a
  * button that jumps to it in its conversation.
  */
-import type { Message } from '@parley/protocol';
+import { fileSummary, type Message } from '@parley/protocol';
 import { Fragment, type ReactNode } from 'react';
 import { listTime } from '../lib/format-time';
 import { plainText } from '../lib/markdown';
@@ -44,7 +44,13 @@ export function MessageCard({
   const name = useAppState((s) => (message.senderId === s.me.id ? 'You' : userName(s.users, message.senderId)));
   const avatar = useAppState((s) => s.users[message.senderId]?.avatarUrl);
   const now = useNow(60_000);
-  const raw = message.content.type === 'text' ? message.content.text : '';
+  // A file shows its caption (what search matched), else its kind and name.
+  const raw =
+    message.content.type === 'text'
+      ? message.content.text
+      : message.content.type === 'file'
+        ? fileSummary(message.content)
+        : '';
   const body =
     message.content.type === 'deleted'
       ? 'This message was deleted'

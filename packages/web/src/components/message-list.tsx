@@ -4,12 +4,14 @@
  * prepended (no jump), follows new messages only when you are at the bottom (or
  * sent them), and fills a short screen by loading more.
  */
-import { Fragment, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { FileContent } from '@parley/protocol';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayLabel } from '../lib/format-time';
 import { systemText } from '../lib/names';
 import { buildTimeline, firstUnreadKey, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
+import { Lightbox } from './lightbox';
 import { MessageRow, PendingRow } from './message-row';
 
 /** Start loading older messages this close to the top (px). */
@@ -122,6 +124,16 @@ export function MessageList({ id }: { id: string }) {
     if (el.scrollTop < LOAD_MARGIN && hasMore && !loading) void controller.loadOlder(id);
   };
 
+  const [gallery, setGallery] = useState<string | null>(null);
+  const openImage = useCallback((fileId: string) => setGallery(fileId), []);
+  const images = useMemo(
+    () =>
+      (messages ?? []).flatMap((m): FileContent[] =>
+        m.content.type === 'file' && m.content.kind === 'image' ? [m.content] : [],
+      ),
+    [messages],
+  );
+
   if (c === undefined) return null;
   const now = Date.now();
   return (
@@ -140,13 +152,14 @@ export function MessageList({ id }: { id: string }) {
               <div className="new-messages" role="separator" data-testid="new-messages">
                 <span>New messages</span>
               </div>
-              {renderItem(item, c.conversation, users, me, now)}
+              {renderItem(item, c.conversation, users, me, now, openImage)}
             </Fragment>
           ) : (
-            renderItem(item, c.conversation, users, me, now)
+            renderItem(item, c.conversation, users, me, now, openImage)
           ),
         )}
       </div>
+      {gallery !== null && <Lightbox images={images} startId={gallery} onClose={() => setGallery(null)} />}
     </div>
   );
 }
@@ -157,6 +170,7 @@ function renderItem(
   users: Parameters<typeof MessageRow>[0]['users'],
   me: string,
   now: number,
+  onOpenImage: (fileId: string) => void,
 ) {
   switch (item.kind) {
     case 'day':
@@ -181,6 +195,7 @@ function renderItem(
           me={me}
           first={item.first}
           last={item.last}
+          onOpenImage={onOpenImage}
         />
       );
     case 'pending':

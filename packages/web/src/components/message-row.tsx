@@ -1,7 +1,8 @@
 /**
  * One message bubble: mine on the right, others' on the left; in groups and
  * channels the sender's name heads a run and their avatar ends it. It shows a
- * quoted reply, "Forwarded", the Markdown text (or the inline editor, or the
+ * quoted reply, "Forwarded", the Markdown text or the file (image, video, voice,
+ * card) with its caption (or the inline editor of the text or caption, or the
  * tombstone of a deleted message), pinned and edited markers, time and ticks,
  * reactions, the thread summary and the actions menu. A pending message shows a
  * clock, or, if it failed, why and buttons to retry or discard it.
@@ -16,6 +17,7 @@ import { can } from '../lib/permissions';
 import type { PendingItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { Avatar } from './avatar';
+import { FileMessage } from './file-message';
 import { PinIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
 import { MessageEditor } from './message-editor';
@@ -33,6 +35,8 @@ interface RowProps {
   last: boolean;
   /** Shown in a thread pane: no thread summary or "reply in thread". */
   inThread?: boolean;
+  /** Opens the gallery at this image. */
+  onOpenImage: (fileId: string) => void;
 }
 
 function usePermissions(
@@ -45,7 +49,8 @@ function usePermissions(
   const editWindow = useAppState((s) => s.limits?.editWindowSeconds ?? 0);
   const seat = { kind: conversation.kind, postPolicy: conversation.postPolicy, role };
   const mine = message.senderId === me;
-  const text = message.content.type === 'text';
+  // A file message is a message like a text: its caption is what an edit changes.
+  const text = message.content.type === 'text' || message.content.type === 'file';
   const withinWindow = editWindow === 0 || Date.now() - message.createdAt < editWindow * 1000;
   return {
     react: text && can('react', seat),
@@ -68,12 +73,14 @@ export const MessageRow = memo(function MessageRow({
   first,
   last,
   inThread = false,
+  onOpenImage,
 }: RowProps & { message: Message }) {
   const editing = useAppState((s) => s.editing === message.id);
   const meUser = useAppState((s) => s.me);
   const allowed = usePermissions(message, conversation, me, inThread);
-  if (message.content.type !== 'text' && message.content.type !== 'deleted') return null;
-  const deleted = message.content.type === 'deleted';
+  const content = message.content;
+  if (content.type !== 'text' && content.type !== 'file' && content.type !== 'deleted') return null;
+  const deleted = content.type === 'deleted';
   const mine = message.senderId === me;
   const group = conversation.kind !== 'direct';
   const name = mine ? 'You' : userName(users, message.senderId);
@@ -86,6 +93,7 @@ export const MessageRow = memo(function MessageRow({
     last ? 'last' : '',
     mentionsMe(message, me) ? 'mentions-me' : '',
     deleted ? 'deleted' : '',
+    content.type === 'file' ? 'has-file' : '',
   ].filter((c) => c !== '');
   return (
     <div
@@ -110,12 +118,22 @@ export const MessageRow = memo(function MessageRow({
           {message.replyTo !== undefined && (
             <ReplyQuote conversationId={message.conversationId} quote={message.replyTo} />
           )}
-          {message.content.type === 'deleted' ? (
+          {content.type === 'deleted' ? (
             <div className="msg-text msg-tombstone">This message was deleted</div>
+          ) : content.type === 'file' ? (
+            <>
+              <FileMessage
+                content={content}
+                onOpenImage={onOpenImage}
+                mentions={mentionContext(users, meUser)}
+                hideCaption={editing}
+              />
+              {editing && <MessageEditor messageId={message.id} text={content.caption ?? ''} />}
+            </>
           ) : editing ? (
-            <MessageEditor messageId={message.id} text={message.content.text} />
+            <MessageEditor messageId={message.id} text={content.text} />
           ) : (
-            <MessageText text={message.content.text} mentions={mentionContext(users, meUser)} />
+            <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
           )}
           <span className="msg-meta">
             {message.pinnedAt !== undefined && (

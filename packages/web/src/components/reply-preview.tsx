@@ -2,6 +2,7 @@
  * Above the composer while replying: who and what I am replying to, and a button
  * to stop replying (Escape in the composer does the same).
  */
+import { fileSummary } from '@parley/protocol';
 import { plainText } from '../lib/markdown';
 import { userName } from '../lib/names';
 import { useAppState, useController } from '../state/context';
@@ -17,7 +18,13 @@ export function ReplyPreview({ conversationId }: { conversationId: string }) {
     target === undefined ? '' : target.senderId === s.me.id ? 'yourself' : userName(s.users, target.senderId),
   );
   if (replyTo === undefined) return null;
-  const text = target?.content.type === 'text' ? plainText(target.content.text) : '';
+  const content = target?.content;
+  const text =
+    content?.type === 'text'
+      ? plainText(content.text)
+      : content?.type === 'file'
+        ? plainText(fileSummary(content))
+        : '';
   return (
     <div className="reply-preview" data-testid="reply-preview">
       <div className="reply-preview-text">

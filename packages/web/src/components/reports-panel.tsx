@@ -31,7 +31,7 @@ export function ReportsPanel({ conversationId }: { conversationId: string }) {
           </p>
           {r.message !== null && <MessageCard message={r.message} />}
           <div className="report-actions">
-            {r.message !== null && r.message.content.type === 'text' && (
+            {r.message !== null && (r.message.content.type === 'text' || r.message.content.type === 'file') && (
               <button
                 type="button"
                 className="btn btn-small btn-danger"

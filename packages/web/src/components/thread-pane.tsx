@@ -1,12 +1,15 @@
 /**
  * A thread beside the chat: its root message, the replies in order, and a
- * composer that replies in the thread. Opening it marks it read.
+ * composer that replies in the thread. Opening it marks it read. Images open in a
+ * gallery of the thread's images.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import type { FileContent } from '@parley/protocol';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildTimeline } from '../lib/timeline-items';
 import { useAppState } from '../state/context';
 import { MessageRow, PendingRow } from './message-row';
 import { Composer } from './composer';
+import { Lightbox } from './lightbox';
 
 export function ThreadPane({ conversationId, rootId }: { conversationId: string; rootId: string }) {
   const thread = useAppState((s) => s.threads[rootId]);
@@ -34,6 +37,16 @@ export function ThreadPane({ conversationId, rootId }: { conversationId: string;
     if (el !== null) el.scrollTop = el.scrollHeight;
   }, [items.length]);
 
+  const [gallery, setGallery] = useState<string | null>(null);
+  const openImage = useCallback((fileId: string) => setGallery(fileId), []);
+  const images = useMemo(
+    () =>
+      [...(root === undefined ? [] : [root]), ...(replies ?? [])].flatMap((m): FileContent[] =>
+        m.content.type === 'file' && m.content.kind === 'image' ? [m.content] : [],
+      ),
+    [root, replies],
+  );
+
   const highlight = useAppState((s) => s.highlight);
   useEffect(() => {
     if (highlight === null) return;
@@ -49,7 +62,16 @@ export function ThreadPane({ conversationId, rootId }: { conversationId: string;
       <div className="thread-scroll" ref={scroller} tabIndex={0} role="log" aria-label="Thread replies">
         {root !== undefined && root.content.type !== 'update' && (
           <div className="thread-root">
-            <MessageRow message={root} conversation={conversation} users={users} me={me} first last inThread />
+            <MessageRow
+              message={root}
+              conversation={conversation}
+              users={users}
+              me={me}
+              first
+              last
+              inThread
+              onOpenImage={openImage}
+            />
           </div>
         )}
         <div className="thread-divider" role="separator">
@@ -72,6 +94,7 @@ export function ThreadPane({ conversationId, rootId }: { conversationId: string;
               first={item.first}
               last={item.last}
               inThread
+              onOpenImage={openImage}
             />
           ) : item.kind === 'pending' ? (
             <PendingRow key={item.key} pending={item.pending} first={item.first} />
@@ -79,6 +102,7 @@ export function ThreadPane({ conversationId, rootId }: { conversationId: string;
         )}
       </div>
       <Composer key={`thread-${rootId}`} id={conversationId} threadId={rootId} />
+      {gallery !== null && <Lightbox images={images} startId={gallery} onClose={() => setGallery(null)} />}
     </>
   );
 }

@@ -3,7 +3,7 @@
  * username), a direct conversation's title (the other person), a group's title,
  * and the text of system messages.
  */
-import type { Conversation, Message, User } from '@parley/protocol';
+import { fileSummary, type Conversation, type Message, type User } from '@parley/protocol';
 import { formatDuration } from './format-time';
 import { plainText } from './markdown';
 
@@ -93,8 +93,9 @@ export function previewText(
 ): string {
   if (message.content.type === 'system') return systemText(message, users, me);
   if (message.content.type === 'deleted') return 'This message was deleted';
-  if (message.content.type !== 'text') return '';
-  const text = plainText(message.content.text).replace(/\s+/g, ' ').trim();
+  if (message.content.type !== 'text' && message.content.type !== 'file') return '';
+  const body = message.content.type === 'file' ? fileSummary(message.content) : message.content.text;
+  const text = plainText(body).replace(/\s+/g, ' ').trim();
   if (message.senderId === me) return `You: ${text}`;
   return group ? `${userName(users, message.senderId)}: ${text}` : text;
 }

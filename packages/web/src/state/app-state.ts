@@ -63,6 +63,19 @@ export interface ThreadState {
 export type Panel =
   { kind: 'thread'; rootId: string } | { kind: 'pins' } | { kind: 'members' } | { kind: 'info' } | { kind: 'reports' };
 
+/** A file being uploaded (then sent) from this browser. */
+export interface UploadItem {
+  id: string;
+  conversationId: string;
+  name: string;
+  size: number;
+  /** Bytes the server has acknowledged. */
+  sent: number;
+  /** Uploaded; the file message is on its way. */
+  sending?: boolean;
+  failed?: string;
+}
+
 export interface AppState {
   me: User;
   connection: ConnectionState;
@@ -76,6 +89,7 @@ export interface AppState {
   /** conversationId -> userId -> expiry (epoch ms). */
   typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
   pending: readonly PendingItem[];
+  uploads: readonly UploadItem[];
   contacts: readonly string[];
   activeId: string | null;
   myStatus: SettablePresence;
@@ -109,6 +123,7 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     presence: {},
     typing: {},
     pending: [],
+    uploads: [],
     contacts: [],
     activeId: null,
     myStatus,

@@ -45,6 +45,7 @@ import {
   upsertConversation,
 } from './reducers';
 import { Store } from './store';
+import { Uploads, type MediaHints } from './uploads';
 
 /** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
 function usersOf(messages: readonly Message[]): string[] {
@@ -81,6 +82,8 @@ const ignore = (): void => undefined;
 
 export class ChatController {
   readonly store: Store<AppState>;
+  /** Uploading and sending files; signed links for showing them. */
+  readonly files: Uploads;
   private readonly offs: (() => void)[] = [];
   private readonly usersInFlight = new Set<string>();
   private readonly orphans = new Map<string, Message[]>();
@@ -96,6 +99,7 @@ export class ChatController {
     private readonly hooks: ControllerHooks,
   ) {
     this.store = new Store(initialState(me, savedStatus()));
+    this.files = new Uploads(client, this.store);
   }
 
   get state(): AppState {
@@ -207,7 +211,7 @@ export class ChatController {
       return;
     }
     this.update((s) => applyMessage(s, message));
-    if (message.senderId !== this.state.me.id && message.content.type === 'text') {
+    if (message.senderId !== this.state.me.id && (message.content.type === 'text' || message.content.type === 'file')) {
       const level = this.state.conversations[message.conversationId]?.notifyLevel ?? 'all';
       if (level === 'all' || (level === 'mentions' && mentionsMe(message, this.state.me.id))) {
         this.hooks.onIncoming?.(message, this.state);
@@ -375,6 +379,16 @@ export class ChatController {
     if (replyTo !== undefined) this.cancelReply(conversationId);
     this.stopTyping(conversationId);
     this.dispatch(item);
+  }
+
+  /**
+   * Uploads and sends a file (progress and cancel in `uploads`), like `send`: a reply
+   * in a thread with `threadId`, else quoting the message being replied to, if any.
+   */
+  sendFile(conversationId: string, file: Blob, hints: MediaHints = {}, options: { threadId?: string } = {}): void {
+    const replyTo = options.threadId === undefined ? this.state.replyTo[conversationId] : undefined;
+    if (replyTo !== undefined) this.cancelReply(conversationId);
+    this.files.send(conversationId, file, hints, { threadId: options.threadId, replyTo });
   }
 
   private dispatch(item: PendingItem): void {

@@ -155,6 +155,19 @@ describe('reducers', () => {
     expect(s.conversations.c1?.messages[0]?.content).toEqual({ type: 'deleted' });
   });
 
+  it('counts a file message as unread and folds a caption edit into it (the file stays)', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    const file: Message = {
+      ...msg(1),
+      content: { type: 'file', fileId: 'f1', name: 'a.png', size: 10, mime: 'image/png', kind: 'image' },
+    };
+    s = applyMessage(s, file);
+    expect(s.conversations.c1?.unread).toBe(1);
+    s = applyMessage(s, update(2, { type: 'update', action: 'edited', messageId: 'mc11', text: 'beach' }, 'u_bob'));
+    expect(s.conversations.c1?.messages[0]?.content).toEqual({ ...file.content, caption: 'beach' });
+    expect(s.conversations.c1?.lastMessage?.content).toMatchObject({ type: 'file', caption: 'beach' });
+  });
+
   it('does not apply an update twice or to a newer copy (a history page already shows it)', () => {
     let s = upsertConversation(initialState(me, 'online'), conv('c1'));
     const current: Message = { ...msg(1), rev: 3, reactions: [{ emoji: '🎉', count: 1, userIds: ['u_bob'] }] };

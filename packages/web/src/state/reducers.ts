@@ -26,9 +26,14 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** True for a text message from someone else at the top level (what unread counts count). */
+/** A text or a file: what counts as unread and for slow mode, as the server counts them. */
+function isPost(m: Message): boolean {
+  return m.content.type === 'text' || m.content.type === 'file';
+}
+
+/** True for a text or file message from someone else at the top level (what unread counts count). */
 function countsAsUnread(m: Message, me: string): boolean {
-  return m.senderId !== me && m.content.type === 'text' && m.threadId === undefined;
+  return m.senderId !== me && isPost(m) && m.threadId === undefined;
 }
 
 /** Folds an update entry into its target (the SDK's applyUpdate: only when newer than the target's revision). */
@@ -209,10 +214,8 @@ export function applyMessage(state: AppState, message: Message): AppState {
     messages,
     lastMessage,
     unread: fresh && countsAsUnread(message, me) ? current.unread + 1 : current.unread,
-    mentions:
-      fresh && message.content.type === 'text' && mentionsMe(message, me) ? current.mentions + 1 : current.mentions,
-    lastPostAt:
-      mine && message.content.type === 'text' ? Math.max(current.lastPostAt, message.createdAt) : current.lastPostAt,
+    mentions: fresh && isPost(message) && mentionsMe(message, me) ? current.mentions + 1 : current.mentions,
+    lastPostAt: mine && isPost(message) ? Math.max(current.lastPostAt, message.createdAt) : current.lastPostAt,
     countedThrough: Math.max(current.countedThrough, message.seq),
   });
   if (threads !== state.threads) next = { ...next, threads };

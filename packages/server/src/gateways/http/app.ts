@@ -21,6 +21,9 @@ import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
 import { registerConversationRoutes } from './routes-conversations';
+import { registerFileRoutes } from './routes-files';
+import { createTusServer, registerUploadRoutes } from './uploads-tus';
+import type { DataStore } from '@tus/server';
 import { registerModerationRoutes } from './routes-moderation';
 import { registerOpsRoutes } from './routes-ops';
 import { registerSearchRoutes } from './routes-search';
@@ -38,6 +41,8 @@ export interface HttpOptions {
   connectionCount: () => number;
   /** The built web app served at `/` (PARLEY_WEB_DIR); null: packages/web/dist of this repository. */
   webDir?: string | null;
+  /** The tus data store for uploads in progress (main.ts picks local disk or S3). */
+  uploads: DataStore;
 }
 
 interface ProblemError extends Error {
@@ -152,6 +157,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerModerationRoutes(app, options);
   registerSearchRoutes(app, options);
   registerMessageRoutes(app, options);
+  registerFileRoutes(app, options);
+  await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);
   return app;
 }

@@ -87,7 +87,7 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
 export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
   const conversation = await conversationOf(ctx, message.conversationId);
   if (conversation.kind !== 'direct') return delayed ? null : groupchatStanza(ctx, message, false);
-  // Text as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
+  // Text and files as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
   const payload = await messagePayload(ctx, message);
   if (!payload) return null;
   const sid = el('stanza-id', { xmlns: NS_SID, id: message.id, by: ctx.bareJid });
@@ -118,7 +118,8 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
     );
   }
   const from = ctx.jids.user(await usernameOf(ctx, message.senderId));
-  const markable = message.content.type === 'text' ? [el('markable', { xmlns: NS_MARKERS })] : [];
+  const readable = message.content.type === 'text' || message.content.type === 'file';
+  const markable = readable ? [el('markable', { xmlns: NS_MARKERS })] : [];
   if (!delayed && !receivesBareJidMessages(ctx)) {
     // RFC 6121 8.5.2.1.1: a resource of higher priority has it; this one only as a `received` carbon.
     if (!ctx.state.carbons) return null;

@@ -10,7 +10,8 @@ import { initialMigration } from './0001-initial';
 import { scramMigration } from './0002-scram';
 import { richMigration } from './0003-rich';
 import { searchMigration } from './0003-search';
-import { subscriptionRequestsMigration } from './0004-subscription-requests';
+import { filesMigration } from './0004-files';
+import { subscriptionRequestsMigration } from './0005-subscription-requests';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -18,7 +19,8 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0002-scram': scramMigration(dialect),
     '0003-rich': richMigration(dialect),
     '0003-search': searchMigration(dialect),
-    '0004-subscription-requests': subscriptionRequestsMigration(dialect),
+    '0004-files': filesMigration(dialect),
+    '0005-subscription-requests': subscriptionRequestsMigration(dialect),
   };
 }
 

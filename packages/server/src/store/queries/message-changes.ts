@@ -1,10 +1,10 @@
 /**
- * Changes to earlier messages: edits, tombstones and pins. Each runs inside the
+ * Changes to earlier messages: edits (a text, or a file message's caption), tombstones and pins. Each runs inside the
  * service's transaction, which has just appended the `update` entry whose seq is
  * passed here as `rev`, so the target row and the sequence change together.
  * Search entries follow the text in the same transaction.
  */
-import type { Mentions, Message } from '@parley/protocol';
+import type { Mentions, Message, MessageContent } from '@parley/protocol';
 import { AppError } from '../../domain/errors';
 import { encodeContent, encodeJson } from '../rows';
 import type { QueryContext } from './context';
@@ -12,10 +12,10 @@ import { decorate } from './decorate';
 
 type Db = QueryContext['db'];
 
-async function target(db: Db, id: string): Promise<{ conversation_id: string; seq: number }> {
+async function target(db: Db, id: string): Promise<{ conversation_id: string; seq: number; content: string }> {
   const row = await db
     .selectFrom('messages')
-    .select(['conversation_id', 'seq'])
+    .select(['conversation_id', 'seq', 'content'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw new AppError('not_found', 'No such message.');
@@ -30,11 +30,14 @@ export async function editMessage(
   at: number,
   rev: number,
 ): Promise<void> {
-  const { conversation_id: conversationId, seq } = await target(db, id);
+  const { conversation_id: conversationId, seq, content } = await target(db, id);
+  // Written only by encodeContent. A file message's text is its caption: the file stays.
+  const current = JSON.parse(content) as MessageContent;
+  const edited: MessageContent = current.type === 'file' ? { ...current, caption: text } : { type: 'text', text };
   await db
     .updateTable('messages')
     .set({
-      content: encodeContent({ type: 'text', text }),
+      content: encodeContent(edited),
       mentions: encodeJson(mentions),
       mention_all: mentions?.here === true || mentions?.channel === true ? 1 : 0,
       edited_at: at,

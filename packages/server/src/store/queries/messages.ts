@@ -13,6 +13,7 @@ import type { MessageKind } from '../db-schema';
 import { encodeContent, encodeJson } from '../rows';
 import type { QueryContext } from './context';
 import { decorate } from './decorate';
+import { addFileRef } from './files';
 
 type Db = QueryContext['db'];
 
@@ -48,7 +49,8 @@ export function kindOf(content: MessageContent): MessageKind {
  * The writes that come with a new entry besides its row, under the conversation's
  * lock: mention rows (one per mentioned user; @here/@channel are the row's flag),
  * the thread root's counters and participants, the sender's last post time (only
- * in slow mode) and the search index. Each costs O(1) whatever the member count.
+ * in slow mode), the search index (text, or a file's caption) and a file message's ref
+ * to its file. Each costs O(1) whatever the member count.
  */
 async function sideEffects(
   { db, dialect }: QueryContext,
@@ -118,6 +120,12 @@ async function sideEffects(
       .execute();
   }
   if (message.content.type === 'text') await dialect.search.put(db, message.id, message.content.text);
+  if (message.content.type === 'file') {
+    // The ref commits with the message: a sent (or forwarded) file is never unreferenced (0004-files).
+    await addFileRef(db, message.content.fileId, message.id, message.conversationId);
+    const caption = message.content.caption;
+    if (caption !== undefined && caption.trim() !== '') await dialect.search.put(db, message.id, caption);
+  }
 }
 
 export async function appendMessage({ db, dialect }: QueryContext, message: NewMessage): Promise<AppendResult> {

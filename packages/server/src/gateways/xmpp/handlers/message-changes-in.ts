@@ -14,7 +14,7 @@ import { AppError } from '../../../domain/errors';
 import { clientIdFor } from '../outbound';
 import { StanzaError, type XmppContext } from '../router';
 import { child, children, text, type XmlElement } from '../xml';
-import { NS_CORRECT, NS_REACTIONS, NS_RETRACT } from './message-changes';
+import { captionFromBody, NS_CORRECT, NS_REACTIONS, NS_RETRACT } from './message-changes';
 
 async function tryFind(find: () => Promise<Message>): Promise<Message | undefined> {
   try {
@@ -56,7 +56,8 @@ export async function applyChange(ctx: XmppContext, stanza: XmlElement, conversa
     const target = await referencedMessage(ctx, conversation, replace.attrs.id ?? '');
     const body = child(stanza, 'body');
     if (!body) throw new StanzaError('bad-request', 'modify', 'a correction carries the new body');
-    await messageChanges.edit(ctx.auth, target.id, text(body));
+    const edited = target.content.type === 'file' ? captionFromBody(text(body), target.content) : text(body);
+    await messageChanges.edit(ctx.auth, target.id, edited);
     return true;
   }
   const retract = child(stanza, 'retract', NS_RETRACT);

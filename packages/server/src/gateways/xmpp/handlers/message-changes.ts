@@ -7,7 +7,7 @@
  * know it by (stanzaIdOf). Used for live delivery, groupchat and MAM alike.
  * Inbound changes (sent by XMPP clients) are message-changes-in.ts.
  */
-import type { Message } from '@parley/protocol';
+import { fileSummary, formatFileSize, type FileContent, type Message } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import type { XmppContext } from '../router';
 import { el, type XmlElement } from '../xml';
@@ -25,13 +25,37 @@ function originalId(message: Message): string {
 }
 
 /**
- * The children of the stanza carrying a message: its body for text, the XEP
- * elements for an update entry; null for what XMPP has no stanza for (system
- * changes, tombstones, pins, a target the reader cannot see).
+ * A file message as XMPP text: the caption (if any), then a line naming the file,
+ * e.g. `[Photo: beach.jpg, 1.2 MB]`. No link: links are signed and expire within
+ * minutes (an archived body would keep a dead one), and the server does not know the
+ * address XMPP clients would reach its HTTP side at. The file opens in Parley's clients.
+ */
+export function fileBody(content: FileContent): string {
+  const { caption, ...file } = content;
+  const line = `[${fileSummary(file)}, ${formatFileSize(content.size)}]`;
+  return caption !== undefined && caption.trim() !== '' ? `${caption}\n${line}` : line;
+}
+
+/**
+ * The caption in the body of an XMPP correction of a file message: the body as
+ * fileBody wrote it, edited, so the line naming the file (if still there) goes.
+ */
+export function captionFromBody(body: string, content: FileContent): string {
+  const { caption: _caption, ...file } = content;
+  const line = fileBody(file);
+  if (body === line) return '';
+  return body.endsWith(`\n${line}`) ? body.slice(0, -line.length - 1) : body;
+}
+
+/**
+ * The children of the stanza carrying a message: its body for text or a file
+ * (fileBody), the XEP elements for an update entry; null for what XMPP has no
+ * stanza for (system changes, tombstones, pins, a target the reader cannot see).
  */
 export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
   const content = message.content;
   if (content.type === 'text') return [el('body', {}, content.text)];
+  if (content.type === 'file') return [el('body', {}, fileBody(content))];
   if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
   let target: Message;
   try {
@@ -42,8 +66,12 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   }
   const id = originalId(target);
   switch (content.action) {
-    case 'edited':
-      return [el('body', {}, content.text ?? ''), el('replace', { xmlns: NS_CORRECT, id })];
+    case 'edited': {
+      // A file message's edit is a new caption: the corrected body still names the file.
+      const text = content.text ?? '';
+      const body = target.content.type === 'file' ? fileBody({ ...target.content, caption: text }) : text;
+      return [el('body', {}, body), el('replace', { xmlns: NS_CORRECT, id })];
+    }
     case 'deleted': {
       // XEP-0425: someone else's message removed by a moderator of the room.
       const moderated =

@@ -74,7 +74,9 @@ export async function sendHistory(
     before: conversation.lastSeq + 1,
     limit: Math.min(limits.max * 2, 200), // system messages are skipped: read a little more
   });
-  const shown = messages.filter((m) => m.content.type === 'text' && m.createdAt >= limits.since).slice(-limits.max);
+  const shown = messages
+    .filter((m) => (m.content.type === 'text' || m.content.type === 'file') && m.createdAt >= limits.since)
+    .slice(-limits.max);
   for (const message of shown) {
     const stanza = await groupchatStanza(ctx, message, true);
     if (stanza) ctx.send(stanza);

@@ -1,0 +1,61 @@
+/**
+ * Image processing with sharp: the stored copy (EXIF orientation applied to the
+ * pixels, then every metadata block, GPS location included, dropped), its
+ * dimensions, a WebP thumbnail and a BlurHash placeholder. Pure computation on
+ * bytes: no storage, no records.
+ */
+import { encode } from 'blurhash';
+import sharp from 'sharp';
+
+/** Longest side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 480;
+/** Largest image sharp will decode (width x height), against decompression bombs. */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+export interface ProcessedImage {
+  /** The bytes to store: re-encoded without metadata when stripping, else the original. */
+  data: Buffer;
+  width: number;
+  height: number;
+  thumbnail: Buffer;
+  placeholder: string;
+}
+
+/** Animated GIF and WebP keep their frames; re-encoding would drop them, and GIF carries no EXIF. */
+async function strip(input: Buffer, format: string | undefined): Promise<Buffer> {
+  if (format === 'gif') return input;
+  const image = sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, animated: format === 'webp' }).rotate();
+  switch (format) {
+    case 'jpeg':
+      return image.jpeg({ quality: 90 }).toBuffer();
+    case 'png':
+      return image.png().toBuffer();
+    case 'webp':
+      return image.webp({ quality: 90 }).toBuffer();
+    default:
+      return image.toBuffer();
+  }
+}
+
+export async function processImage(input: Buffer, options: { stripMetadata: boolean }): Promise<ProcessedImage> {
+  const meta = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+  const data = options.stripMetadata ? await strip(input, meta.format) : input;
+  // Dimensions as displayed (EXIF orientations 5-8 swap width and height).
+  const stored = options.stripMetadata ? await sharp(data).metadata() : meta;
+  const width = stored.autoOrient.width;
+  const height = stored.autoOrient.height;
+  const oriented = sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
+  const thumbnail = await oriented
+    .clone()
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer();
+  const small = await oriented
+    .clone()
+    .resize(32, 32, { fit: 'inside' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const placeholder = encode(new Uint8ClampedArray(small.data), small.info.width, small.info.height, 4, 3);
+  return { data, width, height, thumbnail, placeholder };
+}

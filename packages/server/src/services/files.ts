@@ -1,0 +1,296 @@
+/**
+ * Files (issue 5): the upload lifecycle, sending, downloads and cleanup. Every
+ * rule about files lives here, for every way in (tus uploads, the HTTP download
+ * routes, `message.send` with file content):
+ * - checkUpload refuses an upload before any byte arrives: size, quota, type;
+ * - only the owner may continue, resume or cancel an upload, and send the file;
+ * - downloads need membership of a conversation whose message carries the file
+ *   (or ownership), or a signed link made for such a member;
+ * - a file is deleted once no message carries it (releaseForMessage), and the
+ *   periodic cleanup removes expired uploads, unsent files and stray blobs.
+ */
+import type { Readable } from 'node:stream';
+import type { FileContent, FileSendContent, FileVariant } from '@parley/protocol';
+import { AppError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { servableInline, typeAllowed } from '../media/sniff';
+import type { BlobStore, ByteRange } from '../ports/blob-store';
+import type { FileRecord } from '../ports/file-records';
+import type { UploadStaging } from '../ports/upload-staging';
+import type { AuthContext } from './accounts';
+import type { ServiceDeps } from './deps';
+import type { FileLinkSigner } from './file-links';
+import { analyze, bodyOf, cleanFileName, readHints, type UploadMetadata } from './file-upload';
+
+export interface FileLimits {
+  maxFileBytes: number;
+  userQuotaBytes: number;
+  /** Patterns as in PARLEY_FILE_TYPES: `*`, `image/*`, `application/pdf`. */
+  allowedTypes: readonly string[];
+  stripImageMetadata: boolean;
+  imageMaxProcessBytes: number;
+  /** Unfinished uploads and unsent files older than this are deleted. */
+  uploadExpiryMs: number;
+}
+
+export interface FileDeps {
+  blobs: BlobStore;
+  staging: UploadStaging;
+  links: FileLinkSigner;
+  limits: FileLimits;
+}
+
+export interface Download {
+  file: FileRecord;
+  key: string;
+  size: number;
+  mime: string;
+  /** False: serve as an attachment (Content-Disposition: attachment). */
+  inline: boolean;
+  name: string;
+}
+
+const blobKeyOf = (id: string) => `files/${id}`;
+const thumbKeyOf = (id: string) => `thumbs/${id}.webp`;
+const idOfKey = (key: string) => /^(?:files|thumbs)\/([A-Za-z0-9_-]+)(?:\.webp)?$/.exec(key)?.[1];
+
+export class FileService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly files: FileDeps,
+  ) {}
+
+  get limits(): FileLimits {
+    return this.files.limits;
+  }
+
+  /** Size, quota and declared type: refused before a byte is stored. */
+  async checkUpload(auth: AuthContext, size: number | undefined, declaredType: string | undefined): Promise<void> {
+    const { maxFileBytes, userQuotaBytes, allowedTypes } = this.files.limits;
+    if (size === undefined || !Number.isSafeInteger(size) || size < 0) {
+      throw new AppError('bad_request', 'Give the upload size in Upload-Length (deferred lengths are not accepted).');
+    }
+    if (size > maxFileBytes) {
+      throw new AppError('file_too_large', `The file has ${size} bytes; the limit is ${maxFileBytes}.`, {
+        details: { size, maxFileBytes },
+      });
+    }
+    const used = await this.deps.store.sumFileBytes(auth.user.id);
+    if (used + size > userQuotaBytes) {
+      throw new AppError('quota_exceeded', `This upload needs ${size} bytes; ${userQuotaBytes - used} are left.`, {
+        details: { size, usedBytes: used, quotaBytes: userQuotaBytes },
+      });
+    }
+    const declared = declaredType?.trim().toLowerCase() || 'application/octet-stream';
+    if (!typeAllowed(declared, allowedTypes)) {
+      throw new AppError('file_type_not_allowed', `Files of type ${declared} are not accepted here.`, {
+        details: { type: declared, allowed: allowedTypes },
+      });
+    }
+  }
+
+  /** Creates the record of a new upload (status `uploading`); its size counts against the quota at once. */
+  async createUpload(auth: AuthContext, size: number | undefined, meta: UploadMetadata): Promise<FileRecord> {
+    await this.checkUpload(auth, size, meta.filetype ?? undefined);
+    const now = this.deps.clock.now();
+    const id = newId('f', now);
+    return this.deps.store.createFile({
+      id,
+      ownerId: auth.user.id,
+      name: cleanFileName(meta.filename),
+      size: size ?? 0,
+      mime: meta.filetype ?? 'application/octet-stream',
+      kind: 'file',
+      blobKey: blobKeyOf(id),
+      createdAt: now,
+    });
+  }
+
+  /** Only the owner may write to, resume or cancel an upload in progress. */
+  async authorizeUpload(auth: AuthContext, fileId: string): Promise<void> {
+    const file = await this.deps.store.getFile(fileId);
+    if (!file || file.ownerId !== auth.user.id) throw new AppError('not_found', 'No such upload.');
+  }
+
+  /**
+   * Called once the last byte has arrived: sniffs, processes and stores the file,
+   * then removes the staged upload. A type refused after sniffing deletes everything.
+   */
+  async finishUpload(fileId: string, meta: UploadMetadata): Promise<FileRecord> {
+    const file = await this.deps.store.getFile(fileId);
+    if (!file || file.status !== 'uploading') throw new AppError('not_found', 'No such upload.');
+    const { staging, blobs, limits } = this.files;
+    const open = () => staging.read(fileId);
+    const hints = readHints(meta);
+    const analysis = await analyze(open, file.size, hints, {
+      stripMetadata: limits.stripImageMetadata,
+      imageMaxProcessBytes: limits.imageMaxProcessBytes,
+      logger: this.deps.logger,
+    });
+    if (!typeAllowed(analysis.mime, limits.allowedTypes)) {
+      await this.deleteEverywhere(file);
+      throw new AppError('file_type_not_allowed', `The content is ${analysis.mime}, which is not accepted here.`, {
+        details: { type: analysis.mime, allowed: limits.allowedTypes },
+      });
+    }
+    const size = await blobs.put(file.blobKey, await bodyOf(analysis, open));
+    const image = analysis.image;
+    if (image) await blobs.put(thumbKeyOf(fileId), image.thumbnail);
+    const media = analysis.kind === 'video' || analysis.kind === 'audio' || analysis.kind === 'voice';
+    const completed = await this.deps.store.completeFile(fileId, {
+      size,
+      mime: analysis.mime,
+      kind: analysis.kind,
+      width: image?.width ?? (analysis.kind === 'video' ? hints.width : null),
+      height: image?.height ?? (analysis.kind === 'video' ? hints.height : null),
+      durationMs: media ? hints.durationMs : null,
+      placeholder: image?.placeholder ?? null,
+      waveform: analysis.kind === 'voice' || analysis.kind === 'audio' ? hints.waveform : null,
+      thumbKey: image ? thumbKeyOf(fileId) : null,
+      completedAt: this.deps.clock.now(),
+    });
+    await staging.remove(fileId);
+    if (completed) return completed;
+    // Finished meanwhile by a concurrent call (the tus PATCH and a send), or cancelled.
+    const now = await this.deps.store.getFile(fileId);
+    if (now?.status === 'ready') return now;
+    throw new AppError('not_found', 'The upload was cancelled.');
+  }
+
+  /** An upload the client terminated (tus DELETE): the record goes, the staged bytes went already. */
+  async discardUpload(fileId: string): Promise<void> {
+    const file = await this.deps.store.getFile(fileId);
+    if (file && file.status === 'uploading') await this.deleteEverywhere(file);
+  }
+
+  /** The full content of a `file` message, from the record of an upload the sender owns. */
+  async resolveForSend(auth: AuthContext, send: FileSendContent): Promise<FileContent> {
+    const file = await this.deps.store.getFile(send.fileId);
+    if (!file || file.ownerId !== auth.user.id) throw new AppError('not_found', 'No such file.');
+    const ready = file.status === 'ready' ? file : await this.finishIfComplete(file);
+    return fileContent(ready, send.caption);
+  }
+
+  /**
+   * An upload whose bytes have all arrived but that is still `uploading`: storing
+   * it failed when its last PATCH came (say S3 was unreachable). Finish it now,
+   * so that the sender's retried send succeeds instead of waiting for cleanup.
+   */
+  private async finishIfComplete(file: FileRecord): Promise<FileRecord> {
+    const staged = await this.files.staging.info(file.id);
+    if (!staged || staged.size === undefined || staged.offset < staged.size) {
+      throw new AppError('file_not_ready', 'The upload has not finished yet.');
+    }
+    return this.finishUpload(file.id, staged.metadata);
+  }
+
+  private async readable(fileId: string, variant: FileVariant): Promise<Download> {
+    const file = await this.deps.store.getFile(fileId);
+    const key = variant === 'thumbnail' ? file?.thumbKey : file?.blobKey;
+    if (!file || file.status !== 'ready' || !key) throw new AppError('not_found', 'No such file.');
+    const stat = await this.files.blobs.stat(key);
+    if (!stat) throw new AppError('not_found', 'The file is gone.');
+    const mime = variant === 'thumbnail' ? 'image/webp' : file.mime;
+    return { file, key, size: stat.size, mime, inline: servableInline(mime), name: file.name };
+  }
+
+  /**
+   * A download by a signed-in user: the owner, or a member of a conversation carrying
+   * the file. Membership is the user's own member row (getMemberRecord), one indexed
+   * read per conversation carrying the file, never a member list (a channel's may hold
+   * 100,000 people).
+   */
+  async authorizeDownload(auth: AuthContext, fileId: string, variant: FileVariant): Promise<Download> {
+    if (!(await this.mayAccess(auth.user.id, fileId))) {
+      throw new AppError('not_found', 'No such file (or it was not shared with you).');
+    }
+    return this.readable(fileId, variant);
+  }
+
+  private async mayAccess(userId: string, fileId: string): Promise<boolean> {
+    const { store } = this.deps;
+    const file = await store.getFile(fileId);
+    if (!file) return false;
+    if (file.ownerId === userId) return true;
+    for (const conversationId of await store.listFileConversations(fileId)) {
+      if (await store.getMemberRecord(conversationId, userId)) return true;
+    }
+    return false;
+  }
+
+  /** A download through a signed link. */
+  async authorizeSignedDownload(fileId: string, variant: FileVariant, exp: number, sig: string): Promise<Download> {
+    if (!this.files.links.verify(fileId, variant, exp, sig, this.deps.clock.now())) {
+      throw new AppError('forbidden', 'The link is invalid or has expired: ask for a new one.');
+    }
+    return this.readable(fileId, variant);
+  }
+
+  async link(auth: AuthContext, fileId: string, variant: FileVariant): Promise<{ url: string; expiresAt: number }> {
+    await this.authorizeDownload(auth, fileId, variant);
+    return this.files.links.sign(fileId, variant, this.deps.clock.now());
+  }
+
+  async open(download: Download, range?: ByteRange): Promise<Readable> {
+    const stream = await this.files.blobs.get(download.key, range);
+    if (!stream) throw new AppError('not_found', 'The file is gone.');
+    return stream;
+  }
+
+  /** The message delete flow calls this: files no other message carries are deleted. */
+  async releaseForMessage(messageId: string): Promise<void> {
+    for (const fileId of await this.deps.store.releaseFileRefs(messageId)) {
+      const file = await this.deps.store.getFile(fileId);
+      if (file) await this.deleteEverywhere(file);
+    }
+  }
+
+  /**
+   * Deletes unfinished uploads and unsent files older than the expiry, and blobs
+   * that no record names (a crash between storing and recording). Returns counts.
+   */
+  async cleanup(batch = 500): Promise<{ files: number; blobs: number }> {
+    const cutoff = this.deps.clock.now() - this.files.limits.uploadExpiryMs;
+    const stale = await this.deps.store.listUnreferencedFiles({ createdBefore: cutoff, limit: batch });
+    for (const file of stale) await this.deleteEverywhere(file);
+    let blobs = 0;
+    for (const prefix of ['files/', 'thumbs/']) {
+      for (const blob of await this.files.blobs.list(prefix, { olderThan: cutoff })) {
+        const id = idOfKey(blob.key);
+        if (id === undefined || !(await this.deps.store.getFile(id))) {
+          await this.files.blobs.delete(blob.key);
+          blobs += 1;
+        }
+      }
+    }
+    if (stale.length + blobs > 0) this.deps.logger.info({ files: stale.length, blobs }, 'file cleanup');
+    return { files: stale.length, blobs };
+  }
+
+  private async deleteEverywhere(file: FileRecord): Promise<void> {
+    // The record first: from then on nobody can fetch it, and a crash leaves only stray blobs for cleanup.
+    await this.deps.store.deleteFile(file.id);
+    await this.files.blobs.delete(file.blobKey);
+    if (file.thumbKey) await this.files.blobs.delete(file.thumbKey);
+    if (file.status === 'uploading') await this.files.staging.remove(file.id);
+  }
+}
+
+/** The content of a file message: the record's details and the sender's caption. */
+function fileContent(file: FileRecord, caption: string | undefined): FileContent {
+  return {
+    type: 'file',
+    fileId: file.id,
+    name: file.name,
+    size: file.size,
+    mime: file.mime,
+    kind: file.kind,
+    ...(file.width !== null ? { width: file.width } : {}),
+    ...(file.height !== null ? { height: file.height } : {}),
+    ...(file.durationMs !== null ? { durationMs: file.durationMs } : {}),
+    ...(file.placeholder !== null ? { placeholder: file.placeholder } : {}),
+    ...(file.waveform !== null ? { waveform: file.waveform } : {}),
+    ...(file.thumbKey !== null ? { thumbnail: true } : {}),
+    ...(caption !== undefined && caption.trim() !== '' ? { caption } : {}),
+  };
+}

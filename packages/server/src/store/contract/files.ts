@@ -1,0 +1,109 @@
+/** Store contract: file records, refs written with their message, access and cleanup queries. */
+import type { MessageContent } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import type { NewFile } from '../../ports/file-records';
+import type { Store, UserRecord } from '../../ports/store';
+import { type Harness, newGroup, newUsers, tick, uid } from './harness';
+
+function newFile(owner: UserRecord, size = 100, createdAt = tick()): NewFile {
+  const id = uid('f');
+  return {
+    id,
+    ownerId: owner.id,
+    name: 'photo.png',
+    size,
+    mime: 'image/png',
+    kind: 'file',
+    blobKey: `f/${id}`,
+    createdAt,
+  };
+}
+
+function fileContent(fileId: string): MessageContent {
+  return { type: 'file', fileId, name: 'photo.png', size: 100, mime: 'image/png', kind: 'image' };
+}
+
+async function sendFile(store: Store, conversationId: string, sender: UserRecord, fileId: string) {
+  const { message } = await store.appendMessage({
+    id: uid('msg'),
+    conversationId,
+    senderId: sender.id,
+    clientId: uid('client'),
+    content: fileContent(fileId),
+    createdAt: tick(),
+  });
+  return message;
+}
+
+export function filesContract(h: Harness): void {
+  describe('files', () => {
+    it("creates an uploading file, completes it once, and sums its owner's bytes", async () => {
+      const [alice] = await newUsers(h.store, 1);
+      const created = await h.store.createFile(newFile(alice!, 1000));
+      expect(created).toMatchObject({ status: 'uploading', size: 1000, thumbKey: null, waveform: null });
+      await h.store.createFile(newFile(alice!, 234));
+      expect(await h.store.sumFileBytes(alice!.id)).toBe(1234);
+      const completion = {
+        size: 999,
+        mime: 'image/png',
+        kind: 'image' as const,
+        width: 640,
+        height: 480,
+        durationMs: null,
+        placeholder: 'LEHV6nWB2yk8',
+        waveform: [0, 128, 255],
+        thumbKey: `t/${created.id}`,
+        completedAt: tick(),
+      };
+      const ready = await h.store.completeFile(created.id, completion);
+      expect(ready).toMatchObject({ status: 'ready', ...completion });
+      expect(await h.store.getFile(created.id)).toEqual(ready);
+      expect(await h.store.completeFile(created.id, completion)).toBeUndefined();
+      expect(await h.store.sumFileBytes(alice!.id)).toBe(999 + 234);
+    });
+
+    it('lists the conversations carrying a file, once each', async () => {
+      const [alice, bob] = await newUsers(h.store, 2);
+      const file = await h.store.createFile(newFile(alice!));
+      expect(await h.store.listFileConversations(file.id)).toEqual([]);
+      const group = await newGroup(h.store, alice!, [bob!]);
+      const other = await newGroup(h.store, alice!);
+      await sendFile(h.store, group.id, alice!, file.id);
+      await sendFile(h.store, group.id, alice!, file.id);
+      expect(await h.store.listFileConversations(file.id)).toEqual([group.id]);
+      await sendFile(h.store, other.id, alice!, file.id);
+      expect((await h.store.listFileConversations(file.id)).sort()).toEqual([group.id, other.id].sort());
+      expect(await h.store.listFileConversations('f_missing')).toEqual([]);
+    });
+
+    it('releases refs per message and reports files left unreferenced', async () => {
+      const [alice, bob] = await newUsers(h.store, 2);
+      const group = await newGroup(h.store, alice!, [bob!]);
+      const file = await h.store.createFile(newFile(alice!));
+      const first = await sendFile(h.store, group.id, alice!, file.id);
+      const second = await sendFile(h.store, group.id, alice!, file.id);
+      await h.store.addFileRef(file.id, second.id, group.id);
+      expect(await h.store.releaseFileRefs(first.id)).toEqual([]);
+      expect(await h.store.releaseFileRefs(second.id)).toEqual([file.id]);
+      expect(await h.store.releaseFileRefs(second.id)).toEqual([]);
+      expect(await h.store.listFileConversations(file.id)).toEqual([]);
+    });
+
+    it('lists unreferenced files older than a time, and deletes them with their refs', async () => {
+      const [alice] = await newUsers(h.store, 1);
+      const group = await newGroup(h.store, alice!);
+      const old = await h.store.createFile(newFile(alice!));
+      const sent = await h.store.createFile(newFile(alice!));
+      await sendFile(h.store, group.id, alice!, sent.id);
+      const cutoff = tick();
+      const fresh = await h.store.createFile(newFile(alice!));
+      const listed = (await h.store.listUnreferencedFiles({ createdBefore: cutoff, limit: 1000 })).map((f) => f.id);
+      expect(listed).toContain(old.id);
+      expect(listed).not.toContain(sent.id);
+      expect(listed).not.toContain(fresh.id);
+      expect(await h.store.deleteFile(sent.id)).toBe(true);
+      expect(await h.store.deleteFile(sent.id)).toBe(false);
+      expect(await h.store.getFile(sent.id)).toBeUndefined();
+    });
+  });
+}
