@@ -176,6 +176,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     webDir: config.webDir,
     uploads: files.uploads,
   });
+  let url = '';
   const xmpp = new XmppGateway({
     services,
     hub,
@@ -187,6 +188,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     resumeMs: config.xmppResumeSeconds * 1000,
     sendBufferBytes: config.sendBufferBytes,
     authTimeoutMs: config.authTimeoutMs,
+    httpUrl: () => (config.publicUrl ?? url).replace(/\/+$/, ''),
   });
   app.server.on('upgrade', (request, socket, head) => {
     if (!ws.handleUpgrade(request, socket, head) && !xmpp.handleUpgrade(request, socket, head)) socket.destroy();
@@ -194,7 +196,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // XMPP is an extra way in: if its port is taken, the native server still runs.
   let xmppPort: number | null = null;
   if (config.xmppPort >= 0) {

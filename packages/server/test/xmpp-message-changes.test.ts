@@ -125,7 +125,7 @@ describe('changes to messages over XMPP', () => {
     expect(retraction.getChild('retract', RETRACT)?.attrs.id).toBe(original.id);
   });
 
-  it('sends file messages as a body naming the file, in chats and rooms, and a caption edit as a correction', async () => {
+  it('sends file messages as a body with their link (and XEP-0066), in chats and rooms, and a caption edit as a correction', async () => {
     const [alice, bob] = await users(t, 'xfa', 'xfb');
     const xb = await xmppLogin(bob!);
     const a = await native(alice!);
@@ -133,18 +133,20 @@ describe('changes to messages over XMPP', () => {
     const { fileId } = await a.files.upload(new Uint8Array(1500), { name: 'minutes.bin' });
     const sent = await a.messages.sendFile(direct.id, fileId, { caption: 'the minutes' });
     const chat = await xb.next((s) => isChat(s) && s.attrs.id === sent.id);
-    expect(chat.getChildText('body')).toBe('the minutes\n[File: minutes.bin, 1.5 KB]');
+    const url = chat.getChild('x', 'jabber:x:oob')?.getChildText('url') ?? '';
+    expect(url).toMatch(new RegExp(`^${t.url}/v1/xmpp-files/${fileId}/[A-Za-z0-9_-]+/minutes\\.bin$`));
+    expect(chat.getChildText('body')).toBe(`the minutes\n${url}`);
     await a.messages.edit(sent.id, 'the final minutes');
     const correction = await xb.next((s) => isChat(s) && s.getChild('replace', CORRECT) !== undefined);
     expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(sent.id);
-    expect(correction.getChildText('body')).toBe('the final minutes\n[File: minutes.bin, 1.5 KB]');
+    expect(correction.getChildText('body')).toBe(`the final minutes\n${url}`);
     // Alice corrects it from an XMPP client, editing the body she got: the file line is not part of the caption.
     const xa = await xmppLogin(alice!);
     await xa.send(
       xml(
         'message',
         { type: 'chat', to: jidOf(bob!), id: 'fix-file' },
-        xml('body', {}, 'the approved minutes\n[File: minutes.bin, 1.5 KB]'),
+        xml('body', {}, `the approved minutes\n${url}`),
         xml('replace', { xmlns: CORRECT, id: sent.id }),
       ),
     );
@@ -164,6 +166,12 @@ describe('changes to messages over XMPP', () => {
     const voice = await a.files.upload(new Uint8Array(10), { name: 'hello.bin' });
     const inRoom = await a.messages.sendFile(group.id, voice.fileId);
     const stanza = await xb.next((s) => s.is('message') && s.attrs.type === 'groupchat' && s.attrs.id === inRoom.id);
-    expect(stanza.getChildText('body')).toBe('[File: hello.bin, 10 B]');
+    const roomUrl = stanza.getChild('x', 'jabber:x:oob')?.getChildText('url');
+    expect(roomUrl).toContain(`/v1/xmpp-files/${voice.fileId}/`);
+    expect(stanza.getChildText('body')).toBe(roomUrl);
+    // The link opens without credentials.
+    const fetched = await fetch(roomUrl!);
+    expect(fetched.status).toBe(200);
+    expect((await fetched.arrayBuffer()).byteLength).toBe(10);
   });
 });

@@ -390,6 +390,12 @@ export const configKeys = {
     default: null,
     doc: 'Key (at least 32 characters) that signs download links. Unset: a random key kept in `<PARLEY_DATA_DIR>/file-link.key`. Clusters must give every node the same value.',
   },
+  publicUrl: {
+    env: 'PARLEY_PUBLIC_URL',
+    kind: 'string',
+    default: null,
+    doc: 'The address (`https://chat.example.org`, no trailing slash) at which clients reach the HTTP side: the start of the upload and download URLs given to XMPP clients (XEP-0363, XEP-0066). Unset: the address the server listens on (fine on one machine, wrong behind a proxy).',
+  },
   logLevel: {
     env: 'PARLEY_LOG_LEVEL',
     kind: 'enum',

@@ -33,4 +33,37 @@ export class FileLinkSigner {
     const given = Buffer.from(sig);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
+
+  /**
+   * XEP-0363 (XMPP HTTP upload): the token of a one-shot PUT slot, valid until `exp`.
+   * The slot is one-shot because the file record accepts bytes only while `uploading`.
+   */
+  slotToken(fileId: string, exp: number): string {
+    const sig = createHmac('sha256', this.secret).update(`put\n${fileId}\n${exp}`).digest('base64url');
+    return `${exp}.${sig}`;
+  }
+
+  verifySlot(fileId: string, token: string, now: number): boolean {
+    const exp = Number(token.split('.')[0]);
+    if (!Number.isSafeInteger(exp) || exp < now) return false;
+    return safeEqual(token, this.slotToken(fileId, exp));
+  }
+
+  /**
+   * A capability for one file that does not expire (XEP-0363 GET URLs live in message
+   * bodies and archives): it dies with the file, when no message carries it any more.
+   */
+  capability(fileId: string): string {
+    return createHmac('sha256', this.secret).update(`get\n${fileId}`).digest('base64url');
+  }
+
+  verifyCapability(fileId: string, token: string): boolean {
+    return safeEqual(token, this.capability(fileId));
+  }
+}
+
+function safeEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

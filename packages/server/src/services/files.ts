@@ -55,6 +55,9 @@ const thumbKeyOf = (id: string) => `thumbs/${id}.webp`;
 const idOfKey = (key: string) => /^(?:files|thumbs)\/([A-Za-z0-9_-]+)(?:\.webp)?$/.exec(key)?.[1];
 
 export class FileService {
+  /** XEP-0363 slots whose PUT is in progress on this node (a second PUT is refused). */
+  private readonly putting = new Set<string>();
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly files: FileDeps,
@@ -119,8 +122,16 @@ export class FileService {
   async finishUpload(fileId: string, meta: UploadMetadata): Promise<FileRecord> {
     const file = await this.deps.store.getFile(fileId);
     if (!file || file.status !== 'uploading') throw new AppError('not_found', 'No such upload.');
+    return this.storeUpload(file, meta, () => this.files.staging.read(fileId));
+  }
+
+  private async storeUpload(
+    file: FileRecord,
+    meta: UploadMetadata,
+    open: () => Promise<Readable>,
+  ): Promise<FileRecord> {
+    const fileId = file.id;
     const { staging, blobs, limits } = this.files;
-    const open = () => staging.read(fileId);
     const hints = readHints(meta);
     const analysis = await analyze(open, file.size, hints, {
       stripMetadata: limits.stripImageMetadata,
@@ -155,6 +166,92 @@ export class FileService {
     const now = await this.deps.store.getFile(fileId);
     if (now?.status === 'ready') return now;
     throw new AppError('not_found', 'The upload was cancelled.');
+  }
+
+  /**
+   * XEP-0363 (XMPP HTTP upload): a slot for one file, checked like any upload (size,
+   * quota, declared type) and recorded at once as `uploading` (so its size counts against
+   * the quota, and cleanup removes it when no bytes come). Returns paths, no host:
+   * the PUT path carries a token valid `slotTtlMs`, the GET path a capability.
+   */
+  async requestSlot(
+    auth: AuthContext,
+    slot: { filename: string; size: number; contentType: string | undefined },
+    slotTtlMs: number,
+  ): Promise<{ fileId: string; putPath: string; getPath: string }> {
+    const file = await this.createUpload(auth, slot.size, {
+      filename: slot.filename,
+      filetype: slot.contentType ?? null,
+    });
+    const token = this.files.links.slotToken(file.id, this.deps.clock.now() + slotTtlMs);
+    const name = encodeURIComponent(file.name);
+    return {
+      fileId: file.id,
+      putPath: `/v1/xmpp-upload/${file.id}/${token}/${name}`,
+      getPath: this.capabilityPathOf(file),
+    };
+  }
+
+  private capabilityPathOf(file: FileRecord): string {
+    return `/v1/xmpp-files/${file.id}/${this.files.links.capability(file.id)}/${encodeURIComponent(file.name)}`;
+  }
+
+  /**
+   * The PUT of a XEP-0363 slot: the token must be valid and unexpired, the file still
+   * `uploading` (one-shot), and the body exactly the slot's size. The bytes go to a raw
+   * blob (`files/<id>.put`, which cleanup removes if a crash leaves it), are sniffed and
+   * processed like a tus upload, and the raw blob is deleted.
+   */
+  async putSlot(fileId: string, token: string, contentLength: number | undefined, body: Readable): Promise<FileRecord> {
+    if (!this.files.links.verifySlot(fileId, token, this.deps.clock.now())) {
+      throw new AppError('forbidden', 'The upload slot is invalid or has expired.');
+    }
+    const file = await this.deps.store.getFile(fileId);
+    if (!file || file.status !== 'uploading' || this.putting.has(fileId)) {
+      throw new AppError('forbidden', 'The upload slot was used already.');
+    }
+    if (contentLength !== file.size) {
+      throw new AppError('bad_request', `The slot is for ${file.size} bytes; send Content-Length: ${file.size}.`);
+    }
+    this.putting.add(fileId);
+    const rawKey = `${file.blobKey}.put`;
+    try {
+      const size = await this.files.blobs.put(rawKey, body);
+      if (size !== file.size) throw new AppError('bad_request', `${size} bytes arrived; the slot is for ${file.size}.`);
+      return await this.storeUpload(file, { filename: file.name, filetype: file.mime }, async () => {
+        const stream = await this.files.blobs.get(rawKey);
+        if (!stream) throw new AppError('not_found', 'The upload is gone.');
+        return stream;
+      });
+    } finally {
+      this.putting.delete(fileId);
+      await this.files.blobs.delete(rawKey);
+    }
+  }
+
+  /** A download through a XEP-0363 GET capability (no credentials: the URL is the capability). */
+  async authorizeCapabilityDownload(fileId: string, capability: string): Promise<Download> {
+    if (!this.files.links.verifyCapability(fileId, capability)) throw new AppError('not_found', 'No such file.');
+    return this.readable(fileId, 'original');
+  }
+
+  /** The capability path of a file the user may read (for XMPP bodies and XEP-0066). */
+  async capabilityPath(auth: AuthContext, fileId: string): Promise<string> {
+    await this.authorizeDownload(auth, fileId, 'original');
+    const file = await this.deps.store.getFile(fileId);
+    if (!file) throw new AppError('not_found', 'No such file.');
+    return this.capabilityPathOf(file);
+  }
+
+  /**
+   * The file a capability path names, if it is valid and the user owns the file (so
+   * the user may send it as a file message); null otherwise.
+   */
+  async ownFileOfCapabilityPath(auth: AuthContext, path: string): Promise<string | null> {
+    const match = /^\/v1\/xmpp-files\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)(?:\/[^/?#]*)?$/.exec(path);
+    if (!match?.[1] || !match[2] || !this.files.links.verifyCapability(match[1], match[2])) return null;
+    const file = await this.deps.store.getFile(match[1]);
+    return file && file.ownerId === auth.user.id ? file.id : null;
   }
 
   /** An upload the client terminated (tus DELETE): the record goes, the staged bytes went already. */

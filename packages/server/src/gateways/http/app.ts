@@ -23,6 +23,7 @@ import { registerMessageRoutes } from './routes-messages';
 import { registerConversationRoutes } from './routes-conversations';
 import { registerFileRoutes } from './routes-files';
 import { createTusServer, registerUploadRoutes } from './uploads-tus';
+import { registerXmppUploadRoutes } from './routes-xmpp-upload';
 import type { DataStore } from '@tus/server';
 import { registerModerationRoutes } from './routes-moderation';
 import { registerOpsRoutes } from './routes-ops';
@@ -158,6 +159,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerSearchRoutes(app, options);
   registerMessageRoutes(app, options);
   registerFileRoutes(app, options);
+  await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);
   return app;

@@ -9,7 +9,7 @@ import { FileDownloadQuery, FileLinkQuery, FileLinkResponse, FileParams, type Fi
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { ByteRange } from '../../ports/blob-store';
-import type { Download } from '../../services';
+import type { Download, Services } from '../../services';
 import type { HttpOptions } from './app';
 import { authenticate, bearerToken, secured } from './auth';
 
@@ -52,7 +52,20 @@ async function send(request: DownloadRequest, reply: FastifyReply, options: Http
   const file: Download = signed
     ? await services.files.authorizeSignedDownload(fileId, variant, exp, sig)
     : await services.files.authorizeDownload(await authenticate(services, request), fileId, variant);
-  const inline = file.inline && download !== 1;
+  // Signed links are the capability and expire; nothing is shared between users.
+  const cache = signed ? 'private, max-age=3600, immutable' : 'private, no-cache';
+  return serveDownload(services, request, reply, { file, variant, attachment: download === 1, cache });
+}
+
+/** Writes a download: headers that keep it inert, then the bytes (whole, or one Range). */
+export async function serveDownload(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  served: { file: Download; variant: FileVariant; attachment: boolean; cache: string },
+) {
+  const { file, variant, attachment } = served;
+  const inline = file.inline && !attachment;
   void reply
     .header('content-type', file.mime)
     .header(
@@ -64,8 +77,7 @@ async function send(request: DownloadRequest, reply: FastifyReply, options: Http
     .header('cross-origin-resource-policy', 'same-origin')
     .header('accept-ranges', 'bytes')
     .header('etag', `"${file.file.id}-${variant}-${file.size}"`)
-    // Signed links are the capability and expire; nothing is shared between users.
-    .header('cache-control', signed ? 'private, max-age=3600, immutable' : 'private, no-cache');
+    .header('cache-control', served.cache);
   const range = parseRange(request.headers.range, file.size);
   if (range === 'unsatisfiable') {
     return reply.status(416).header('content-range', `bytes */${file.size}`).send();

@@ -15,6 +15,7 @@ export interface ContextSource {
   readonly jids: JidMapper;
   readonly fullJid: string;
   readonly connectionId: string;
+  httpUrl(): string;
   readonly state: SessionState;
   readonly logger: Logger;
   resources(): readonly SessionState[];
@@ -30,6 +31,7 @@ export function buildContext(source: ContextSource): XmppContext {
     bareJid: source.jids.user(source.auth.user.username),
     fullJid: source.fullJid,
     connectionId: source.connectionId,
+    httpUrl: () => source.httpUrl(),
     state: source.state,
     logger: source.logger,
     resources: () => source.resources(),

@@ -55,6 +55,8 @@ export interface XmppContext {
   readonly fullJid: string;
   /** Stable per connection: the presence service's device id for this resource. */
   readonly connectionId: string;
+  /** The HTTP side's public address, no trailing slash (XEP-0363 and XEP-0066 URLs). */
+  httpUrl(): string;
   readonly state: SessionState;
   readonly logger: Logger;
   /** The state of every resource of this user bound on this node, this one included. */
@@ -77,6 +79,8 @@ export class StanzaError extends Error {
     readonly condition: string,
     readonly type: 'cancel' | 'modify' | 'auth' | 'wait' = 'cancel',
     text?: string,
+    /** Application-specific conditions (RFC 6120 8.3.3.8), e.g. XEP-0363 `<file-too-large/>`. */
+    readonly extra: readonly XmlElement[] = [],
   ) {
     super(text ?? condition);
   }
@@ -89,7 +93,7 @@ export function errorStanza(stanza: XmlElement, error: StanzaError): XmlElement 
   return el(
     stanza.name,
     { ...rest, from: to, to: from, type: 'error' },
-    el('error', { type: error.type }, conditionEl, ...textEl),
+    el('error', { type: error.type }, conditionEl, ...textEl, ...error.extra),
   );
 }
 

@@ -57,6 +57,8 @@ export interface SessionOptions {
   resumeMs: number;
   /** XEP-0198: sessions that may be resumed, by resumption id. */
   resumable: Map<string, XmppSession>;
+  /** The HTTP side's public address, no trailing slash (XEP-0363 and XEP-0066 URLs). */
+  httpUrl: () => string;
 }
 
 export class XmppSession implements RealtimeConnection {
@@ -334,6 +336,7 @@ export class XmppSession implements RealtimeConnection {
       jids: this.options.jids,
       fullJid: this.fullJid,
       connectionId: this.id,
+      httpUrl: this.options.httpUrl,
       state: this.state,
       logger: this.log,
       resources: () => {

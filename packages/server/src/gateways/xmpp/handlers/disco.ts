@@ -6,6 +6,7 @@
 import { parseJid } from '../jid';
 import type { Router } from '../router';
 import { el } from '../xml';
+import { NS_UPLOAD, uploadDiscoInfo } from './upload';
 
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
@@ -18,7 +19,20 @@ export function registerDisco(router: Router, features: readonly string[]): void
       ? el('identity', { category: 'account', type: 'registered' })
       : el('identity', { category: 'server', type: 'im', name: 'Parley' });
     const list = [NS_DISCO_INFO, NS_DISCO_ITEMS, ...features].map((f) => el('feature', { var: f }));
-    return Promise.resolve(el('query', { xmlns: NS_DISCO_INFO }, identity, ...list));
+    // XEP-0363: the server JID is also the upload service (identity store/file, max-file-size form).
+    const upload = account ? [] : uploadDiscoInfo(ctx);
+    const uploadFeature = account ? [] : [el('feature', { var: NS_UPLOAD })];
+    return Promise.resolve(
+      el(
+        'query',
+        { xmlns: NS_DISCO_INFO },
+        identity,
+        ...upload.slice(0, 1),
+        ...list,
+        ...uploadFeature,
+        ...upload.slice(1),
+      ),
+    );
   });
   // The server's one item is its conference component (XEP-0045 6.1); muc.ts answers for it.
   router.onIq('get', NS_DISCO_ITEMS, (ctx) =>

@@ -16,6 +16,7 @@ import { NS_PING, registerPing } from './ping';
 import { registerPresence } from './presence';
 import { NS_CHATSTATES, NS_MARKERS, NS_RECEIPTS } from './receipts';
 import { registerRoster } from './roster';
+import { registerUpload } from './upload';
 
 export function buildRouter(): Router {
   const router = new Router();
@@ -30,6 +31,7 @@ export function buildRouter(): Router {
   registerMucAdmin(router);
   registerMucMessages(router);
   registerMam(router);
+  registerUpload(router);
   registerDisco(router, [
     NS_PING,
     NS_CARBONS,

@@ -11,6 +11,7 @@ import { fileSummary, formatFileSize, type FileContent, type Message } from '@pa
 import { AppError } from '../../../domain/errors';
 import type { XmppContext } from '../router';
 import { el, type XmlElement } from '../xml';
+import { fileUrl, NS_OOB } from './upload';
 
 export const NS_CORRECT = 'urn:xmpp:message-correct:0';
 export const NS_RETRACT = 'urn:xmpp:message-retract:1';
@@ -25,10 +26,9 @@ function originalId(message: Message): string {
 }
 
 /**
- * A file message as XMPP text: the caption (if any), then a line naming the file,
- * e.g. `[Photo: beach.jpg, 1.2 MB]`. No link: links are signed and expire within
- * minutes (an archived body would keep a dead one), and the server does not know the
- * address XMPP clients would reach its HTTP side at. The file opens in Parley's clients.
+ * A file message as XMPP text when no link can be given (the reader may not see the
+ * file, or it is gone): the caption (if any), then a line naming the file, e.g.
+ * `[Photo: beach.jpg, 1.2 MB]`. With a link, filePayload.
  */
 export function fileBody(content: FileContent): string {
   const { caption, ...file } = content;
@@ -44,7 +44,31 @@ export function captionFromBody(body: string, content: FileContent): string {
   const { caption: _caption, ...file } = content;
   const line = fileBody(file);
   if (body === line) return '';
-  return body.endsWith(`\n${line}`) ? body.slice(0, -line.length - 1) : body;
+  if (body.endsWith(`\n${line}`)) return body.slice(0, -line.length - 1);
+  // The last line is the file's link (filePayload), as the client received it.
+  const lines = body.split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  if (/^https?:\/\/\S+$/.test(last) && last.includes(`/v1/xmpp-files/${content.fileId}/`)) {
+    return lines.slice(0, -1).join('\n');
+  }
+  return body;
+}
+
+/**
+ * A file message with a link (XEP-0363 GET capability): the body is the URL alone
+ * when there is no caption (what clients show inline as an image or file), else the
+ * caption then the URL on its own line; XEP-0066 `<x xmlns='jabber:x:oob'>` carries the
+ * URL (and the caption as `<desc/>`). Without a link (the reader may not see the file,
+ * or it is gone): fileBody.
+ */
+async function filePayload(ctx: XmppContext, content: FileContent): Promise<XmlElement[]> {
+  const url = await fileUrl(ctx, content.fileId);
+  if (url === null) return [el('body', {}, fileBody(content))];
+  const caption = content.caption !== undefined && content.caption.trim() !== '' ? content.caption : undefined;
+  return [
+    el('body', {}, caption === undefined ? url : `${caption}\n${url}`),
+    el('x', { xmlns: NS_OOB }, el('url', {}, url), ...(caption === undefined ? [] : [el('desc', {}, caption)])),
+  ];
 }
 
 /**
@@ -55,7 +79,7 @@ export function captionFromBody(body: string, content: FileContent): string {
 export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
   const content = message.content;
   if (content.type === 'text') return [el('body', {}, content.text)];
-  if (content.type === 'file') return [el('body', {}, fileBody(content))];
+  if (content.type === 'file') return filePayload(ctx, content);
   if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
   let target: Message;
   try {
@@ -69,8 +93,11 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
     case 'edited': {
       // A file message's edit is a new caption: the corrected body still names the file.
       const text = content.text ?? '';
-      const body = target.content.type === 'file' ? fileBody({ ...target.content, caption: text }) : text;
-      return [el('body', {}, body), el('replace', { xmlns: NS_CORRECT, id })];
+      const body =
+        target.content.type === 'file'
+          ? await filePayload(ctx, { ...target.content, caption: text })
+          : [el('body', {}, text)];
+      return [...body, el('replace', { xmlns: NS_CORRECT, id })];
     }
     case 'deleted': {
       // XEP-0425: someone else's message removed by a moderator of the room.

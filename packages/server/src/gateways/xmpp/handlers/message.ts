@@ -14,6 +14,7 @@ import { parseJid } from '../jid';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, text, type XmlElement } from '../xml';
 import { applyChange } from './message-changes-in';
+import { fileOfBody, type MessageContentIn } from './upload';
 import { NS_MARKERS, NS_RECEIPTS, onChatExtras, rememberRequest } from './receipts';
 
 export const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
@@ -31,7 +32,8 @@ async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const changed = await applyChange(ctx, stanza, conversation);
   if (body && !changed) {
     const originId = child(stanza, 'origin-id', NS_ORIGIN_ID)?.attrs.id;
-    const content = { type: 'text' as const, text: text(body) };
+    const fileId = await fileOfBody(ctx, stanza, text(body));
+    const content: MessageContentIn = fileId ? { type: 'file', fileId } : { type: 'text', text: text(body) };
     const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? randomClientId();
     try {
       await send(ctx, stanza, conversation.id, clientId, content);
@@ -54,7 +56,7 @@ async function send(
   stanza: XmlElement,
   conversationId: string,
   clientId: string,
-  content: { type: 'text'; text: string },
+  content: MessageContentIn,
 ): Promise<void> {
   ctx.state.sentClientIds.add(clientId);
   try {

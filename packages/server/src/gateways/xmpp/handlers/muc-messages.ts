@@ -16,6 +16,7 @@ import { messagePayload } from './message-changes';
 import { applyChange } from './message-changes-in';
 import { roomSystemPresence } from './muc';
 import { invite } from './muc-admin';
+import { fileOfBody, type MessageContentIn } from './upload';
 import { child, el, text, type XmlElement } from '../xml';
 
 const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
@@ -103,7 +104,9 @@ async function groupchat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   if (!body) return; // chat states and markers in rooms are not mapped
   const originId = child(stanza, 'origin-id', NS_ORIGIN_ID)?.attrs.id;
   const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? `xr_${randomBytes(12).toString('base64url')}`;
-  await ctx.services.messages.send(ctx.auth, { conversationId, clientId, content: { type: 'text', text: text(body) } });
+  const fileId = await fileOfBody(ctx, stanza, text(body));
+  const content: MessageContentIn = fileId ? { type: 'file', fileId } : { type: 'text', text: text(body) };
+  await ctx.services.messages.send(ctx.auth, { conversationId, clientId, content });
 }
 
 async function privateMessage(): Promise<void> {
