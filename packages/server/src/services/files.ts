@@ -9,11 +9,13 @@
  * - a file is deleted once no message carries it (releaseForMessage), and the
  *   periodic cleanup removes expired uploads, unsent files and stray blobs.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { FileContent, FileSendContent, FileVariant } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
-import { servableInline, typeAllowed } from '../media/sniff';
+import { servableInline, SNIFF_BYTES, sniffType, typeAllowed } from '../media/sniff';
 import type { BlobStore, ByteRange } from '../ports/blob-store';
 import type { FileRecord } from '../ports/file-records';
 import type { UploadStaging } from '../ports/upload-staging';
@@ -49,6 +51,15 @@ export interface Download {
   inline: boolean;
   name: string;
 }
+
+/** The largest avatar accepted as bytes (vCard PHOTO): 128 KiB, a 512x512 JPEG or a good PNG. */
+export const AVATAR_MAX_BYTES = 128 * 1024;
+const AVATAR_TYPES = new Map([
+  ['image/png', 'png'],
+  ['image/jpeg', 'jpeg'],
+  ['image/gif', 'gif'],
+  ['image/webp', 'webp'],
+]);
 
 const blobKeyOf = (id: string) => `files/${id}`;
 const thumbKeyOf = (id: string) => `thumbs/${id}.webp`;
@@ -252,6 +263,55 @@ export class FileService {
     if (!match?.[1] || !match[2] || !this.files.links.verifyCapability(match[1], match[2])) return null;
     const file = await this.deps.store.getFile(match[1]);
     return file && file.ownerId === auth.user.id ? file.id : null;
+  }
+
+  /**
+   * A profile picture given as bytes (XMPP vCard PHOTO, XEP-0054/0153): at most
+   * AVATAR_MAX_BYTES, sniffed (PNG, JPEG, GIF or WebP only), stored as a blob
+   * `avatars/<user>/<sha1>.<ext>` (not a file record: a file no message carries is
+   * deleted by cleanup). Returns its public path (avatars are public, like the profile)
+   * and the SHA-1 of the bytes (XEP-0153 photo hash).
+   */
+  async storeAvatar(auth: AuthContext, bytes: Uint8Array): Promise<{ path: string; sha1: string; mime: string }> {
+    if (bytes.byteLength === 0 || bytes.byteLength > AVATAR_MAX_BYTES) {
+      throw new AppError('file_too_large', `An avatar has at most ${AVATAR_MAX_BYTES} bytes.`, {
+        details: { size: bytes.byteLength, maxFileBytes: AVATAR_MAX_BYTES },
+      });
+    }
+    const mime = await sniffType(bytes.subarray(0, SNIFF_BYTES));
+    const ext = AVATAR_TYPES.get(mime);
+    if (ext === undefined) {
+      throw new AppError('file_type_not_allowed', `An avatar must be PNG, JPEG, GIF or WebP, not ${mime}.`, {
+        details: { type: mime, allowed: [...AVATAR_TYPES.keys()] },
+      });
+    }
+    const sha1 = createHash('sha1').update(bytes).digest('hex');
+    const name = `${sha1}.${ext}`;
+    await this.files.blobs.put(`avatars/${auth.user.id}/${name}`, bytes);
+    return { path: `/v1/avatars/${auth.user.id}/${name}`, sha1, mime };
+  }
+
+  /** The SHA-1 and type of an avatar path made by storeAvatar; null for any other URL path. */
+  avatarOfPath(path: string): { userId: string; sha1: string; mime: string; key: string } | null {
+    const match = /^\/v1\/avatars\/([A-Za-z0-9_-]+)\/([0-9a-f]{40})\.(png|jpeg|gif|webp)$/.exec(path);
+    if (!match?.[1] || !match[2] || !match[3]) return null;
+    const mime = match[3] === 'jpeg' ? 'image/jpeg' : `image/${match[3]}`;
+    return { userId: match[1], sha1: match[2], mime, key: `avatars/${match[1]}/${match[2]}.${match[3]}` };
+  }
+
+  /** The bytes of a stored avatar (vCard BINVAL, the public GET); null when gone. */
+  async readAvatar(path: string): Promise<{ bytes: Buffer; mime: string; sha1: string } | null> {
+    const avatar = this.avatarOfPath(path);
+    if (!avatar) return null;
+    const stream = await this.files.blobs.get(avatar.key);
+    if (!stream) return null;
+    return { bytes: await buffer(stream), mime: avatar.mime, sha1: avatar.sha1 };
+  }
+
+  /** Deletes a replaced avatar of the user's own (other paths are left alone). */
+  async dropAvatar(auth: AuthContext, path: string): Promise<void> {
+    const avatar = this.avatarOfPath(path);
+    if (avatar && avatar.userId === auth.user.id) await this.files.blobs.delete(avatar.key);
   }
 
   /** An upload the client terminated (tus DELETE): the record goes, the staged bytes went already. */

@@ -36,4 +36,15 @@ export async function registerXmppUploadRoutes(app: FastifyInstance, options: Ht
     const cache = 'private, max-age=86400, immutable';
     return serveDownload(services, request, reply, { file, variant: 'original', attachment: false, cache });
   });
+  // Profile pictures stored from XMPP vCards: public, like the profile that names them.
+  app.get<{ Params: { userId: string; name: string } }>('/v1/avatars/:userId/:name', async (request, reply) => {
+    const avatar = await services.files.readAvatar(`/v1/avatars/${request.params.userId}/${request.params.name}`);
+    if (!avatar) throw new AppError('not_found', 'No such avatar.');
+    return reply
+      .header('content-type', avatar.mime)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(avatar.bytes);
+  });
 }

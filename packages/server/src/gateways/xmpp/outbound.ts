@@ -178,8 +178,15 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     }
     case 'presence':
       if (!ctx.state.available || event.presence.userId === ctx.auth.user.id) return;
-      ctx.send(presenceStanza(ctx, await usernameOf(ctx, event.presence.userId), event.presence.status));
+      ctx.send(presenceStanza(ctx, await ctx.services.accounts.getUser(event.presence.userId), event.presence.status));
       return;
+    case 'user.updated': {
+      // A new display name, status text or avatar (XEP-0153 hash): the presence again, if they are online.
+      if (!ctx.state.available || event.user.id === ctx.auth.user.id) return;
+      const [state] = await ctx.services.presence.get(ctx.auth, [event.user.id]);
+      if (state && state.status !== 'offline') ctx.send(presenceStanza(ctx, event.user, state.status));
+      return;
+    }
     case 'conversation.updated': {
       await onRoomChanged(ctx, remember(ctx, event.conversation), event.conversation);
       const invitation = await inviteStanza(ctx, event.conversation);
@@ -196,7 +203,6 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'subscription.changed':
       await onSubscriptionChanged(ctx, event.requesterId, event.targetId, event.state);
       return;
-    case 'user.updated':
     case 'session.revoked':
     case 'member.updated': // per-member settings have no XMPP form yet
     case 'report.new':

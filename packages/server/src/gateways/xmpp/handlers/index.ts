@@ -17,6 +17,7 @@ import { registerPresence } from './presence';
 import { NS_CHATSTATES, NS_MARKERS, NS_RECEIPTS } from './receipts';
 import { registerRoster } from './roster';
 import { registerUpload } from './upload';
+import { NS_VCARD, registerVcard } from './vcard';
 
 export function buildRouter(): Router {
   const router = new Router();
@@ -32,6 +33,7 @@ export function buildRouter(): Router {
   registerMucMessages(router);
   registerMam(router);
   registerUpload(router);
+  registerVcard(router);
   registerDisco(router, [
     NS_PING,
     NS_CARBONS,
@@ -41,6 +43,7 @@ export function buildRouter(): Router {
     NS_MARKERS,
     NS_MAM,
     NS_MAM_EXTENDED,
+    NS_VCARD,
   ]);
   return router;
 }

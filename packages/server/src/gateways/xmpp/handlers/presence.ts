@@ -6,17 +6,39 @@
  * The initial presence makes the resource available (RFC 6121 4.2) and probes
  * the roster's presence; unavailable or the end of the stream takes it away.
  */
-import type { PresenceStatus, SettablePresence } from '@parley/protocol';
+import type { PresenceStatus, SettablePresence, User } from '@parley/protocol';
 import type { Router, XmppContext } from '../router';
 import { pendingRequests } from './roster';
+import { photoUpdate } from './vcard';
 import { child, el, text, type XmlElement } from '../xml';
 
-export function presenceStanza(ctx: XmppContext, username: string, status: PresenceStatus): XmlElement {
-  const from = ctx.jids.user(username);
+/**
+ * A user's aggregated presence: `<show/>` from the status, `<status/>` from the
+ * profile's status text, and the XEP-0153 avatar hash.
+ */
+export function presenceStanza(ctx: XmppContext, user: User, status: PresenceStatus): XmlElement {
+  const from = ctx.jids.user(user.username);
   if (status === 'offline') return el('presence', { from, to: ctx.fullJid, type: 'unavailable' });
   const show = status === 'away' ? [el('show', {}, 'away')] : status === 'busy' ? [el('show', {}, 'dnd')] : [];
-  return el('presence', { from, to: ctx.fullJid }, ...show);
+  const text = user.statusText !== null && user.statusText !== '' ? [el('status', {}, user.statusText)] : [];
+  return el('presence', { from, to: ctx.fullJid }, ...show, ...text, photoUpdate(ctx, user));
 }
+
+/**
+ * RFC 6121 `<status/>` -> the profile's status text (one per user in Parley, shown to
+ * everyone who sees the user): a non-empty `<status/>` sets it, an empty one clears it,
+ * a presence without `<status/>` leaves it as it is (clients send many presences without
+ * one, which must not wipe a status set elsewhere). At most 200 characters.
+ */
+async function applyStatusText(ctx: XmppContext, stanza: XmlElement): Promise<void> {
+  const element = child(stanza, 'status');
+  if (!element) return;
+  const wanted = text(element).trim().slice(0, MAX_STATUS_TEXT) || null;
+  const user = await ctx.services.accounts.getUser(ctx.auth.user.id);
+  if (user.statusText !== wanted) await ctx.services.accounts.updateProfile(ctx.auth, { statusText: wanted });
+}
+
+const MAX_STATUS_TEXT = 200;
 
 /** RFC 6121 4.7.2.3: an integer from -128 to 127; absent or invalid is 0. */
 function priorityOf(stanza: XmlElement): number {
@@ -53,6 +75,7 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     ctx.state.available = true;
     await presence.connected(ctx.auth.user.id, ctx.connectionId);
   }
+  await applyStatusText(ctx, stanza);
   await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza));
   if (!first) return;
   await pendingRequests(ctx);
@@ -62,10 +85,10 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     ctx.auth,
     contacts.map((c) => c.id),
   );
-  const names = new Map(contacts.map((c) => [c.id, c.username]));
+  const users = new Map(contacts.map((c) => [c.id, c]));
   for (const state of states) {
-    const name = names.get(state.userId);
-    if (name && state.status !== 'offline') ctx.send(presenceStanza(ctx, name, state.status));
+    const user = users.get(state.userId);
+    if (user && state.status !== 'offline') ctx.send(presenceStanza(ctx, user, state.status));
   }
 }
 
