@@ -155,3 +155,105 @@ describe('presence status text', () => {
     await xb.next((s) => presenceFrom(jidOf(alice))(s) && s.getChildText('status') === 'Writing');
   });
 });
+
+describe('User Avatar on PEP (XEP-0084, XEP-0163)', () => {
+  const PUBSUB = 'http://jabber.org/protocol/pubsub';
+  const EVENT = 'http://jabber.org/protocol/pubsub#event';
+  const DATA = 'urn:xmpp:avatar:data';
+  const METADATA = 'urn:xmpp:avatar:metadata';
+
+  const publish = (c: XmppTestClient, node: string, id: string, payload: Element) =>
+    c.iq(
+      xml(
+        'iq',
+        { type: 'set', id: `pub-${Math.random()}` },
+        xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node }, xml('item', { id }, payload))),
+      ),
+    );
+  const itemsOf = (c: XmppTestClient, to: string, node: string) =>
+    c
+      .iq(
+        xml(
+          'iq',
+          { type: 'get', to, id: `items-${Math.random()}` },
+          xml('pubsub', { xmlns: PUBSUB }, xml('items', { node })),
+        ),
+      )
+      .then((r) => r.getChild('pubsub', PUBSUB)!.getChild('items')!.getChildren('item'));
+  const isEvent = (from: string) => (s: Element) =>
+    s.is('message') && s.attrs.from === from && s.getChild('event', EVENT) !== undefined;
+
+  it('publishes data and metadata as the profile avatar, notifies, and serves both nodes and the vCard', async () => {
+    const { alice, xa, xb } = await pair('xpe');
+    const info = await xb.iq(
+      xml(
+        'iq',
+        { type: 'get', to: jidOf(alice), id: 'disco-pep' },
+        xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }),
+      ),
+    );
+    const query = info.getChild('query')!;
+    expect(query.getChildren('identity').some((i) => i.attrs.category === 'pubsub' && i.attrs.type === 'pep')).toBe(
+      true,
+    );
+    expect(query.getChildren('feature').map((f) => f.attrs.var)).toContain(`${METADATA}+notify`);
+
+    const picture = await png(12, 12);
+    const sha1 = createHash('sha1').update(picture).digest('hex');
+    // An item id that is not the data's SHA-1 is refused.
+    const wrong = await publish(
+      xa,
+      DATA,
+      'f'.repeat(40),
+      xml('data', { xmlns: DATA }, picture.toString('base64')),
+    ).then(
+      () => null,
+      (e: unknown) => (e as { element?: Element }).element,
+    );
+    expect(wrong?.getChild('bad-request')).toBeDefined();
+    await publish(xa, DATA, sha1, xml('data', { xmlns: DATA }, picture.toString('base64')));
+    await publish(
+      xa,
+      METADATA,
+      sha1,
+      xml(
+        'metadata',
+        { xmlns: METADATA },
+        xml('info', { id: sha1, bytes: String(picture.byteLength), type: 'image/png' }),
+      ),
+    );
+    const profile = await me(alice);
+    expect(profile.avatarUrl).toMatch(new RegExp(`/v1/avatars/.+/${sha1}\\.png$`));
+
+    const event = await xb.next(
+      (s) =>
+        isEvent(jidOf(alice))(s) && s.getChild('event', EVENT)!.getChild('items')!.getChild('item')?.attrs.id === sha1,
+    );
+    const notified = event.getChild('event', EVENT)!.getChild('items')!;
+    expect(notified.attrs.node).toBe(METADATA);
+    expect(notified.getChild('item')!.getChild('metadata', METADATA)!.getChild('info')!.attrs.bytes).toBe(
+      String(picture.byteLength),
+    );
+    const [metadataItem] = await itemsOf(xb, jidOf(alice), METADATA);
+    expect(metadataItem?.attrs.id).toBe(sha1);
+    const [dataItem] = await itemsOf(xb, jidOf(alice), DATA);
+    expect(Buffer.from(dataItem!.getChildText('data')!, 'base64').equals(picture)).toBe(true);
+    const vcard = await vcardOf(xb, jidOf(alice));
+    expect(Buffer.from(vcard.getChild('PHOTO')!.getChildText('BINVAL')!, 'base64').equals(picture)).toBe(true);
+
+    // An empty <metadata/> removes the avatar; the contact is told.
+    await publish(xa, METADATA, 'none', xml('metadata', { xmlns: METADATA }));
+    expect((await me(alice)).avatarUrl).toBeNull();
+    await xb.next(
+      (s) =>
+        isEvent(jidOf(alice))(s) &&
+        s
+          .getChild('event', EVENT)!
+          .getChild('items')!
+          .getChild('item')!
+          .getChild('metadata', METADATA)!
+          .getChildren('info').length === 0,
+    );
+    expect(await itemsOf(xb, jidOf(alice), METADATA)).toHaveLength(0);
+  });
+});

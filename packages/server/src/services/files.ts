@@ -308,6 +308,24 @@ export class FileService {
     return { bytes: await buffer(stream), mime: avatar.mime, sha1: avatar.sha1 };
   }
 
+  /** The path of an avatar the user stored with this SHA-1 (XEP-0084 metadata names it by hash); null if none. */
+  async findAvatar(auth: AuthContext, sha1: string): Promise<string | null> {
+    if (!/^[0-9a-f]{40}$/.test(sha1)) return null;
+    for (const ext of AVATAR_TYPES.values()) {
+      if (await this.files.blobs.stat(`avatars/${auth.user.id}/${sha1}.${ext}`)) {
+        return `/v1/avatars/${auth.user.id}/${sha1}.${ext}`;
+      }
+    }
+    return null;
+  }
+
+  /** Size, type and SHA-1 of a stored avatar without reading it (XEP-0084 `<info/>`); null when gone. */
+  async avatarInfo(path: string): Promise<{ sha1: string; mime: string; bytes: number } | null> {
+    const avatar = this.avatarOfPath(path);
+    const stat = avatar ? await this.files.blobs.stat(avatar.key) : undefined;
+    return avatar && stat ? { sha1: avatar.sha1, mime: avatar.mime, bytes: stat.size } : null;
+  }
+
   /** Deletes a replaced avatar of the user's own (other paths are left alone). */
   async dropAvatar(auth: AuthContext, path: string): Promise<void> {
     const avatar = this.avatarOfPath(path);

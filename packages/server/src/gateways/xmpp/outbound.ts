@@ -11,6 +11,7 @@ import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
+import { pubsubEventFor } from './handlers/pep';
 import { presenceStanza, receivesBareJidMessages } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
 import { onContactsChanged, onSubscriptionChanged } from './handlers/roster';
@@ -182,7 +183,11 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       return;
     case 'user.updated': {
       // A new display name, status text or avatar (XEP-0153 hash): the presence again, if they are online.
-      if (!ctx.state.available || event.user.id === ctx.auth.user.id) return;
+      if (!ctx.state.available) return;
+      // XEP-0084 on PEP: the avatar metadata node's notification, when the avatar changed.
+      const notification = await pubsubEventFor(ctx, event.user);
+      if (notification) ctx.send(notification);
+      if (event.user.id === ctx.auth.user.id) return;
       const [state] = await ctx.services.presence.get(ctx.auth, [event.user.id]);
       if (state && state.status !== 'offline') ctx.send(presenceStanza(ctx, event.user, state.status));
       return;

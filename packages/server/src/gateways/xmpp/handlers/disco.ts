@@ -6,6 +6,7 @@
 import { parseJid } from '../jid';
 import type { Router } from '../router';
 import { el } from '../xml';
+import { PEP_FEATURES } from './pep';
 import { NS_UPLOAD, uploadDiscoInfo } from './upload';
 
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
@@ -18,6 +19,9 @@ export function registerDisco(router: Router, features: readonly string[]): void
     const identity = account
       ? el('identity', { category: 'account', type: 'registered' })
       : el('identity', { category: 'server', type: 'im', name: 'Parley' });
+    // XEP-0163: every account is a PEP service (only the XEP-0084 avatar nodes, pep.ts).
+    const pep = account ? [el('identity', { category: 'pubsub', type: 'pep' })] : [];
+    const pepFeatures = account ? PEP_FEATURES.map((f) => el('feature', { var: f })) : [];
     const list = [NS_DISCO_INFO, NS_DISCO_ITEMS, ...features].map((f) => el('feature', { var: f }));
     // XEP-0363: the server JID is also the upload service (identity store/file, max-file-size form).
     const upload = account ? [] : uploadDiscoInfo(ctx);
@@ -27,8 +31,10 @@ export function registerDisco(router: Router, features: readonly string[]): void
         'query',
         { xmlns: NS_DISCO_INFO },
         identity,
+        ...pep,
         ...upload.slice(0, 1),
         ...list,
+        ...pepFeatures,
         ...uploadFeature,
         ...upload.slice(1),
       ),

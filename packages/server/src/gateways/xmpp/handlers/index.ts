@@ -16,6 +16,7 @@ import { NS_PING, registerPing } from './ping';
 import { registerPresence } from './presence';
 import { NS_CHATSTATES, NS_MARKERS, NS_RECEIPTS } from './receipts';
 import { registerRoster } from './roster';
+import { registerPep } from './pep';
 import { registerUpload } from './upload';
 import { NS_VCARD, registerVcard } from './vcard';
 
@@ -34,6 +35,7 @@ export function buildRouter(): Router {
   registerMam(router);
   registerUpload(router);
   registerVcard(router);
+  registerPep(router);
   registerDisco(router, [
     NS_PING,
     NS_CARBONS,

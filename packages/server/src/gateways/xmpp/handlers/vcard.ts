@@ -17,7 +17,7 @@ export const NS_VCARD_UPDATE = 'vcard-temp:x:update';
 const MAX_DISPLAY_NAME = 100;
 
 /** The avatar path of ours an avatarUrl names, or null (an external URL, or none). */
-function ownPath(ctx: XmppContext, avatarUrl: string | null): string | null {
+export function ownPath(ctx: XmppContext, avatarUrl: string | null): string | null {
   const base = ctx.httpUrl();
   return avatarUrl !== null && avatarUrl.startsWith(`${base}/v1/avatars/`) ? avatarUrl.slice(base.length) : null;
 }
