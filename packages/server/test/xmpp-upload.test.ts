@@ -8,6 +8,7 @@ import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
 import type { AuthResponse, FileContent } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from './files-helpers';
+import { startTestServer } from './harness';
 import { DOMAIN, jidOf, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
 
 const UPLOAD = 'urn:xmpp:http:upload:0';
@@ -193,5 +194,23 @@ describe('XEP-0363 HTTP File Upload', () => {
     expect(condition.getChild('file-too-large', UPLOAD)?.getChildText('max-file-size')).toBe(String(max));
     const bad = await slotError(xa, '', 10);
     expect(bad.getChild('bad-request')).toBeDefined();
+  });
+
+  it('refuses a slot beyond the quota with resource-constraint, counting slots already given', async () => {
+    const small = await startTestServer({ xmppPort: 0, xmppMaxStanzaBytes: 8192, userQuotaBytes: 5000 });
+    try {
+      const [alice] = await users(small, 'xug');
+      const xa = await XmppTestClient.connect(small.server.xmppPort!, alice!);
+      try {
+        await slotRequest(xa, 'first.bin', 3000);
+        const error = await slotError(xa, 'second.bin', 3000);
+        expect(error.attrs.type).toBe('wait');
+        expect(error.getChild('resource-constraint')).toBeDefined();
+      } finally {
+        await xa.stop();
+      }
+    } finally {
+      await small.stop();
+    }
   });
 });

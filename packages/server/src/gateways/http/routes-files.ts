@@ -62,7 +62,7 @@ export async function serveDownload(
   services: Services,
   request: FastifyRequest,
   reply: FastifyReply,
-  served: { file: Download; variant: FileVariant; attachment: boolean; cache: string },
+  served: { file: Download; variant: FileVariant; attachment: boolean; cache: string; crossOrigin?: boolean },
 ) {
   const { file, variant, attachment } = served;
   const inline = file.inline && !attachment;
@@ -74,7 +74,7 @@ export async function serveDownload(
     )
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "default-src 'none'; sandbox")
-    .header('cross-origin-resource-policy', 'same-origin')
+    .header('cross-origin-resource-policy', served.crossOrigin === true ? 'cross-origin' : 'same-origin')
     .header('accept-ranges', 'bytes')
     .header('etag', `"${file.file.id}-${variant}-${file.size}"`)
     .header('cache-control', served.cache);

@@ -2,7 +2,8 @@
  * XEP-0363 (XMPP HTTP upload) on the HTTP side: the PUT of a slot and the GET of
  * its capability URL. The XMPP gateway hands out both URLs (handlers/upload.ts);
  * the rules (token, expiry, one-shot, exact size, sniffing) are the file service's.
- * GET needs no credentials: XMPP clients fetch what a message body links to.
+ * GET needs no credentials: XMPP clients fetch what a message body links to, and
+ * web clients of other origins may embed it (Cross-Origin-Resource-Policy: cross-origin).
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../domain/errors';
@@ -34,7 +35,13 @@ export async function registerXmppUploadRoutes(app: FastifyInstance, options: Ht
   app.get<{ Params: SlotParams }>('/v1/xmpp-files/:fileId/:token/:name', async (request, reply) => {
     const file = await services.files.authorizeCapabilityDownload(request.params.fileId, request.params.token);
     const cache = 'private, max-age=86400, immutable';
-    return serveDownload(services, request, reply, { file, variant: 'original', attachment: false, cache });
+    return serveDownload(services, request, reply, {
+      file,
+      variant: 'original',
+      attachment: false,
+      cache,
+      crossOrigin: true,
+    });
   });
   // Profile pictures stored from XMPP vCards: public, like the profile that names them.
   app.get<{ Params: { userId: string; name: string } }>('/v1/avatars/:userId/:name', async (request, reply) => {
@@ -44,6 +51,7 @@ export async function registerXmppUploadRoutes(app: FastifyInstance, options: Ht
       .header('content-type', avatar.mime)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cross-origin-resource-policy', 'cross-origin')
       .header('cache-control', 'public, max-age=31536000, immutable')
       .send(avatar.bytes);
   });
