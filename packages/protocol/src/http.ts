@@ -207,6 +207,7 @@ export const ReactionUsersResponse = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 export const MessageParams = Type.Object({ messageId: MessageId });
+export const MessageResponse = Type.Object({ message: Message });
 
 export const ConversationResponse = Type.Object({ conversation: Conversation });
 export const ConversationsResponse = Type.Object({ conversations: Type.Array(ConversationSummary) });

@@ -113,6 +113,13 @@ export class MessagesApi {
   async pins(conversationId: string): Promise<Message[]> {
     return (await this.ctx.http.pins(conversationId)).messages;
   }
+  /**
+   * One message by id, as history shows it now (a tombstone once deleted, with my
+   * reactions), if I may read its conversation; `not_found` otherwise (HTTP).
+   */
+  async get(messageId: string): Promise<Message> {
+    return (await this.ctx.http.message(messageId)).message;
+  }
   /** Who reacted with one emoji, earliest first, a page at a time (HTTP). */
   reactionUsers(
     messageId: string,

@@ -20,6 +20,7 @@ import type {
   LoginBody,
   PinsResponse,
   PresenceResponse,
+  MessageResponse,
   ReactionUsersResponse,
   RegisterBody,
   RenameBody,
@@ -49,6 +50,7 @@ export type SendMessageResponseBody = Static<typeof SendMessageResponse>;
 export type PresenceResponseBody = Static<typeof PresenceResponse>;
 export type PinsResponseBody = Static<typeof PinsResponse>;
 export type ThreadsResponseBody = Static<typeof ThreadsResponse>;
+export type MessageResponseBody = Static<typeof MessageResponse>;
 export type ReactionUsersResponseBody = Static<typeof ReactionUsersResponse>;
 export type FileLinkResponseBody = Static<typeof FileLinkResponse>;
 
@@ -211,6 +213,10 @@ export class HttpClient {
   /** GET /v1/threads?conversationId= */
   threads(query: { conversationId?: string } = {}): Promise<ThreadsResponseBody> {
     return this.call('GET', '/v1/threads', { query: { ...query } });
+  }
+  /** GET /v1/messages/:messageId */
+  message(messageId: string): Promise<MessageResponseBody> {
+    return this.call('GET', `/v1/messages/${seg(messageId)}`);
   }
   /** GET /v1/messages/:messageId/reactions?emoji=&cursor=&limit= */
   reactionUsers(

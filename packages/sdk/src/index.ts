@@ -48,6 +48,7 @@ export type {
   ThreadsResponseBody,
   FileLinkResponseBody,
   SendMessageResponseBody,
+  MessageResponseBody,
   SessionsResponseBody,
   UserResponseBody,
   UsersResponseBody,

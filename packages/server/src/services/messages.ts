@@ -309,6 +309,25 @@ export class MessageService {
   }
 
   /**
+   * One message as history shows it now (a tombstone once deleted, with the reader's
+   * own reactions), for someone who may read its conversation (`GET /v1/messages/:id`);
+   * anyone else gets `not_found`, as if it did not exist.
+   */
+  async read(auth: AuthContext, messageId: string): Promise<Message> {
+    const { store } = this.deps;
+    const message = await store.getMessage(messageId);
+    if (!message) throw new AppError('not_found', 'No such message.');
+    try {
+      await this.conversations.authorize(auth, message.conversationId, 'read');
+    } catch (error) {
+      if (error instanceof AppError) throw new AppError('not_found', 'No such message.');
+      throw error;
+    }
+    const [mine] = await store.withMyReactions(auth.user.id, [message]);
+    return mine ?? message;
+  }
+
+  /**
    * A message by the client id its sender gave it, for a reader of its conversation
    * (XMPP clients name messages by the stanza id they sent); `not_found` otherwise.
    */

@@ -1,5 +1,5 @@
 /**
- * What the message features read over HTTP: pins, threads and who reacted. The
+ * What the message features read over HTTP: one message, pins, threads and who reacted. The
  * changes themselves (edit, delete, react, pin, thread read, mark unread) are
  * WebSocket frames; history and send with threadId/replyTo are in
  * routes-conversations.ts.
@@ -7,6 +7,7 @@
 import {
   ConversationParams,
   MessageParams,
+  MessageResponse,
   PinsResponse,
   ReactionUsersQuery,
   ReactionUsersResponse,
@@ -39,6 +40,15 @@ export function registerMessageRoutes(app: FastifyInstance, { services }: HttpOp
     { schema: { tags, security: secured, querystring: ThreadsQuery, response: { 200: ThreadsResponse } } },
     async (request) => ({
       threads: await services.threads.list(await authenticate(services, request), request.query),
+    }),
+  );
+
+  // GET /v1/messages/:messageId
+  app.get<{ Params: Static<typeof MessageParams> }>(
+    '/v1/messages/:messageId',
+    { schema: { tags, security: secured, params: MessageParams, response: { 200: MessageResponse } } },
+    async (request) => ({
+      message: await services.messages.read(await authenticate(services, request), request.params.messageId),
     }),
   );
 
