@@ -54,9 +54,13 @@ export interface ThreadState {
   conversationId: string;
   /** The root message, when known (it may live on a page of history not loaded). */
   root: Message | undefined;
-  /** Replies ascending by seq. */
+  /** Replies ascending by seq: the newest page, and older pages as they are loaded. */
   replies: readonly Message[];
   loaded: boolean;
+  /** Older replies exist before the first one held (from the last history page). */
+  hasMoreBefore: boolean;
+  /** A page of older replies is on its way. */
+  loadingOlder: boolean;
 }
 
 /** Side panes of the chat view. */

@@ -36,6 +36,7 @@ import {
   applyReceipt,
   applySummaries,
   applyThreadListings,
+  applyThreadLoadingOlder,
   applyThreadPage,
   applyThreadRead,
   contiguousStart,
@@ -62,6 +63,8 @@ function usersOf(messages: readonly Message[]): string[] {
 }
 
 const PAGE = 50;
+/** Replies per page of a thread (the newest page when it opens, then older ones on demand). */
+export const THREAD_PAGE = 50;
 /** Re-send "typing" this often while the user keeps typing (the server expires it after 6 s). */
 const TYPING_RENEW_MS = 3_000;
 const STATUS_KEY = 'parley.status';
@@ -568,11 +571,49 @@ export class ChatController {
   private async loadThread(rootId: string): Promise<void> {
     const conversationId = this.state.activeId;
     if (conversationId === null) return;
-    const page = await this.attempt(this.client.messages.history(conversationId, { threadId: rootId, limit: 200 }));
+    const page = await this.attempt(
+      this.client.messages.history(conversationId, { threadId: rootId, limit: THREAD_PAGE }),
+    );
     if (page === undefined) return;
-    this.update((s) => applyThreadPage(s, conversationId, rootId, page.messages, undefined));
+    this.update((s) => applyThreadPage(s, conversationId, rootId, page.messages, undefined, page.hasMore));
     this.ensureUsers(usersOf(page.messages));
     this.markThreadRead(rootId);
+    await this.loadThreadRoot(conversationId, rootId);
+  }
+
+  /** Loads the page of replies before the first one shown in a thread ("Load earlier replies", scrolling up). */
+  async loadOlderReplies(rootId: string): Promise<void> {
+    const thread = this.state.threads[rootId];
+    const first = thread?.replies[0];
+    if (thread === undefined || first === undefined || !thread.loaded || thread.loadingOlder || !thread.hasMoreBefore)
+      return;
+    const { conversationId } = thread;
+    this.update((s) => applyThreadLoadingOlder(s, rootId, true));
+    try {
+      const page = await this.client.messages.history(conversationId, {
+        threadId: rootId,
+        before: first.seq,
+        limit: THREAD_PAGE,
+      });
+      this.update((s) => applyThreadPage(s, conversationId, rootId, page.messages, undefined, page.hasMore));
+      this.ensureUsers(usersOf(page.messages));
+    } catch (error) {
+      this.update((s) => applyThreadLoadingOlder(s, rootId, false));
+      this.notify(errorText(error));
+    }
+  }
+
+  /**
+   * A thread opened from somewhere its root is not loaded (a search hit, a link):
+   * fetch the root by id, so that the pane shows what the replies answer.
+   */
+  private async loadThreadRoot(conversationId: string, rootId: string): Promise<void> {
+    if (this.state.threads[rootId]?.root !== undefined) return;
+    if (this.state.conversations[conversationId]?.messages.some((m) => m.id === rootId) === true) return;
+    const root = await this.client.messages.get(rootId).catch(() => undefined);
+    if (root === undefined) return;
+    this.update((s) => applyThreadPage(s, conversationId, rootId, [], root));
+    this.ensureUsers(usersOf([root]));
   }
 
   /** Marks the open thread read up to its last reply (while the page is visible). */

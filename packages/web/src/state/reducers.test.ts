@@ -8,6 +8,7 @@ import {
   applyMemberUpdate,
   applyMessage,
   applyThreadListings,
+  applyThreadLoadingOlder,
   applyThreadPage,
   threadUnread,
   totalUnread,
@@ -246,5 +247,47 @@ describe('reducers', () => {
     expect(s.conversations.c1?.role).toBe('moderator');
     s = applyMessage(s, sys(4, { type: 'system', action: 'member.muted', userIds: ['u_bob'], until: 9000 }));
     expect(s.conversations.c1?.mutedUntil).toBeNull();
+  });
+});
+
+describe('thread pages', () => {
+  const reply = (seq: number) => ({ ...msg(seq), threadId: 'mc11' });
+  const seqs = (s: ReturnType<typeof initialState>) => s.threads.mc11?.replies.map((m) => m.seq);
+
+  it('prepends older replies before the newest page and keeps hasMore per thread', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyThreadPage(s, 'c1', 'mc11', [reply(5), reply(6), reply(7)], undefined, true);
+    expect(seqs(s)).toEqual([5, 6, 7]);
+    expect(s.threads.mc11).toMatchObject({ loaded: true, hasMoreBefore: true, loadingOlder: false });
+    s = applyThreadLoadingOlder(s, 'mc11', true);
+    expect(s.threads.mc11?.loadingOlder).toBe(true);
+    // The older page (ascending), with a duplicate at its edge: merged in order, once each.
+    s = applyThreadPage(s, 'c1', 'mc11', [reply(2), reply(3), reply(5)], undefined, true);
+    expect(seqs(s)).toEqual([2, 3, 5, 6, 7]);
+    expect(s.threads.mc11).toMatchObject({ hasMoreBefore: true, loadingOlder: false });
+    s = applyThreadPage(s, 'c1', 'mc11', [reply(1)], undefined, false);
+    expect(seqs(s)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(s.threads.mc11?.hasMoreBefore).toBe(false);
+    // A live reply goes at the end; another thread keeps its own state.
+    s = applyMessage(s, reply(8));
+    expect(seqs(s)).toEqual([1, 2, 3, 5, 6, 7, 8]);
+    s = applyThreadPage(s, 'c1', 'other', [{ ...msg(9), threadId: 'other' }], undefined, true);
+    expect(s.threads.other?.hasMoreBefore).toBe(true);
+    expect(s.threads.mc11?.hasMoreBefore).toBe(false);
+  });
+
+  it('keeps hasMore when only the root arrives, and a failed page stops loading', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyThreadPage(s, 'c1', 'mc11', [reply(4)], undefined, true);
+    expect(s.threads.mc11?.root).toBeUndefined();
+    s = applyThreadPage(s, 'c1', 'mc11', [], msg(1));
+    expect(s.threads.mc11?.root?.id).toBe('mc11');
+    expect(s.threads.mc11).toMatchObject({ hasMoreBefore: true });
+    expect(seqs(s)).toEqual([4]);
+    s = applyThreadLoadingOlder(s, 'mc11', true);
+    s = applyThreadLoadingOlder(s, 'mc11', false);
+    expect(s.threads.mc11?.loadingOlder).toBe(false);
+    // Nothing to mark for a thread not held.
+    expect(applyThreadLoadingOlder(s, 'unknown', true)).toBe(s);
   });
 });

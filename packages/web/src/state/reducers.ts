@@ -300,17 +300,22 @@ function noteThreadReply(state: AppState, reply: Message): AppState {
   return { ...state, threadReads: { ...state.threadReads, [rootId]: reply.seq - 1 } };
 }
 
-/** A page of a thread's replies (ascending), with its root when known. */
+/**
+ * A page of a thread's replies (ascending), with its root when known: the newest page
+ * or an older one (scrolling up), merged with the replies held. `hasMore` (older
+ * replies exist before this page) is kept when not given (a root alone).
+ */
 export function applyThreadPage(
   state: AppState,
   conversationId: string,
   rootId: string,
   replies: readonly Message[],
   root: Message | undefined,
+  hasMore?: boolean,
 ): AppState {
   const held = state.threads[rootId];
   const fromTimeline = state.conversations[conversationId]?.messages.find((m) => m.id === rootId);
-  const base: ThreadState = held ?? { conversationId, root: undefined, replies: [], loaded: false };
+  const base: ThreadState = held ?? emptyThread(conversationId);
   return {
     ...state,
     threads: {
@@ -320,9 +325,22 @@ export function applyThreadPage(
         root: pickNewer(pickNewer(base.root, root), fromTimeline),
         replies: mergeMessages(base.replies, replies),
         loaded: true,
+        hasMoreBefore: hasMore ?? base.hasMoreBefore,
+        loadingOlder: false,
       },
     },
   };
+}
+
+/** A page of older replies was asked for (or the request failed: `loading` false again). */
+export function applyThreadLoadingOlder(state: AppState, rootId: string, loading: boolean): AppState {
+  const held = state.threads[rootId];
+  if (held === undefined || held.loadingOlder === loading) return state;
+  return { ...state, threads: { ...state.threads, [rootId]: { ...held, loadingOlder: loading } } };
+}
+
+function emptyThread(conversationId: string): ThreadState {
+  return { conversationId, root: undefined, replies: [], loaded: false, hasMoreBefore: false, loadingOlder: false };
 }
 
 function pickNewer(a: Message | undefined, b: Message | undefined): Message | undefined {
@@ -341,12 +359,7 @@ export function applyThreadListings(state: AppState, listings: readonly ThreadLi
   for (const listing of listings) {
     threadReads[listing.root.id] = Math.max(listing.readSeq, state.threadReads[listing.root.id] ?? 0);
     // Keep the root, so that a thread opened from the list shows it even when its page of history is not loaded.
-    const held: ThreadState = threads[listing.root.id] ?? {
-      conversationId: listing.root.conversationId,
-      root: undefined,
-      replies: [],
-      loaded: false,
-    };
+    const held: ThreadState = threads[listing.root.id] ?? emptyThread(listing.root.conversationId);
     threads = { ...threads, [listing.root.id]: { ...held, root: pickNewer(held.root, listing.root) } };
   }
   return { ...state, threadReads, threads };
