@@ -19,12 +19,10 @@ import { createStore, loadConfig, startServer, type RunningServer, type Store } 
 import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
 import { parseChannelOptions, UsageError, USAGE, type ChannelOptions } from './channel-options';
 import { mapLimit } from './fleet';
+import { runOpenLoop, sleep } from './open-loop';
 import { now, Recorder } from './recorder';
 import { machine, type LoadReport } from './report';
 import { summarize, type Summary } from './stats';
-
-const DRAIN_TIMEOUT_MS = 30_000;
-const TICK_MS = 5;
 
 interface PhaseReport {
   channelMembers: number;
@@ -80,7 +78,6 @@ function difference(after: Record<string, number>, before: Record<string, number
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Member {
   client: ParleyClient;
@@ -143,41 +140,17 @@ async function phase(
       }
     }),
   );
-  const total = options.rate * options.durationS;
   const framesBefore = await framesByType(url);
-  const start = now();
-  const progress = setInterval(() => {
-    log(
-      `  t=${((now() - start) / 1000).toFixed(0)}s sent=${recorder.sent} acked=${recorder.acked} delivered=${recorder.delivered}`,
-    );
-  }, 1000);
-  try {
-    while (recorder.sent < total) {
-      const due = Math.min(total, Math.floor(((now() - start) / 1000) * options.rate));
-      while (recorder.sent < due) {
-        const n = recorder.sent++;
-        const sentAt = now();
-        poster.client.messages.send(channelId, recorder.text(n, sentAt)).then(
-          () => recorder.ack(sentAt, now()),
-          (error: unknown) => {
-            recorder.failed += 1;
-            recorder.error(error);
-          },
-        );
-      }
-      await sleep(TICK_MS);
-    }
-    const drainStart = now();
-    while (
-      (recorder.acked + recorder.failed < recorder.sent || recorder.delivered < recorder.acked * members.length) &&
-      now() - drainStart < DRAIN_TIMEOUT_MS
-    ) {
-      await sleep(50);
-    }
-  } finally {
-    clearInterval(progress);
+  const start = await runOpenLoop(recorder, {
+    rate: options.rate,
+    durationS: options.durationS,
+    send: (_n, text) => poster.client.messages.send(channelId, text),
+    deliveriesPerMessage: members.length,
+    progress: (elapsedS) =>
+      `  t=${elapsedS.toFixed(0)}s sent=${recorder.sent} acked=${recorder.acked} delivered=${recorder.delivered}`,
+  }).finally(() => {
     for (const off of offs) off();
-  }
+  });
   return {
     sent: recorder.sent,
     acked: recorder.acked,

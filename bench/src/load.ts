@@ -8,18 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { closeFleet, connectFleet, registerFleet, type Peer } from './fleet';
 import { parseLoadOptions, UsageError, USAGE, type LoadOptions } from './options';
+import { runOpenLoop, sleep } from './open-loop';
 import { now, Recorder } from './recorder';
 import { formatTable, machine, type LoadReport } from './report';
 import { summarize } from './stats';
 import { external, startInProcess, type Target } from './target';
 
-/** How long to wait after the last send for acks and deliveries; past it, the rest counts as unsettled. */
-const DRAIN_TIMEOUT_MS = 30_000;
-const TICK_MS = 5;
-
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const toMB = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function listen(peers: readonly Peer[], recorder: Recorder): void {
   for (const peer of peers) {
@@ -34,47 +30,19 @@ function listen(peers: readonly Peer[], recorder: Recorder): void {
   }
 }
 
-/** Sends at the target rate for the duration; returns when the last message is handed to the SDK. */
-async function sendLoad(peers: readonly Peer[], options: LoadOptions, recorder: Recorder): Promise<number> {
-  const total = options.rate * options.durationS;
-  const start = now();
-  const progress = setInterval(() => {
-    const elapsed = (now() - start) / 1000;
-    log(
-      `t=${elapsed.toFixed(0)}s sent=${recorder.sent} acked=${recorder.acked} delivered=${recorder.delivered} errors=${recorder.errorCount()}`,
-    );
-  }, 1000);
-  try {
-    while (recorder.sent < total) {
-      // Open loop: how many messages the clock says should be out by now. A late tick
-      // sends a burst rather than silently lowering the rate.
-      const due = Math.min(total, Math.floor(((now() - start) / 1000) * options.rate));
-      while (recorder.sent < due) {
-        const n = recorder.sent++;
-        const peer = peers[n % peers.length]!;
-        const sentAt = now();
-        peer.client.messages.send(peer.conversationId, recorder.text(n, sentAt)).then(
-          () => recorder.ack(sentAt, now()),
-          (error: unknown) => {
-            recorder.failed += 1;
-            recorder.error(error);
-          },
-        );
-      }
-      await sleep(TICK_MS);
-    }
-    // Wait for the stragglers: every send settled and every acked message delivered.
-    const drainStart = now();
-    while (
-      (recorder.acked + recorder.failed < recorder.sent || recorder.delivered < recorder.acked) &&
-      now() - drainStart < DRAIN_TIMEOUT_MS
-    ) {
-      await sleep(50);
-    }
-  } finally {
-    clearInterval(progress);
-  }
-  return start;
+/** Sends at the target rate for the duration, spread over the pairs; returns when the first send was due. */
+function sendLoad(peers: readonly Peer[], options: LoadOptions, recorder: Recorder): Promise<number> {
+  return runOpenLoop(recorder, {
+    rate: options.rate,
+    durationS: options.durationS,
+    send: (n, text) => {
+      const peer = peers[n % peers.length]!;
+      return peer.client.messages.send(peer.conversationId, text);
+    },
+    deliveriesPerMessage: 1,
+    progress: (elapsedS) =>
+      `t=${elapsedS.toFixed(0)}s sent=${recorder.sent} acked=${recorder.acked} delivered=${recorder.delivered} errors=${recorder.errorCount()}`,
+  });
 }
 
 async function run(options: LoadOptions): Promise<LoadReport> {
