@@ -11,6 +11,7 @@ import { systemText } from '../lib/names';
 import { buildTimeline, firstUnreadKey, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
+import { useHighlight } from '../state/use-highlight';
 import { Lightbox } from './lightbox';
 import { MessageRow, PendingRow } from './message-row';
 
@@ -92,21 +93,7 @@ export function MessageList({ id }: { id: string }) {
   }, []);
 
   // Scroll to a message asked for (search result, quote, pin) and flash it.
-  const highlight = useAppState((s) => s.highlight);
-  const shownNonce = useRef(0);
-  useEffect(() => {
-    if (highlight === null || shownNonce.current === highlight.nonce) return;
-    const el = ref.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(highlight.messageId)}"]`);
-    if (el === null || el === undefined) return;
-    shownNonce.current = highlight.nonce;
-    el.scrollIntoView({ block: 'center' });
-    el.classList.remove('flash');
-    void el.offsetWidth;
-    el.classList.add('flash');
-    const bubble = el.querySelector<HTMLElement>('.bubble');
-    bubble?.setAttribute('tabindex', '-1');
-    bubble?.focus({ preventScroll: true });
-  }, [highlight, items]);
+  useHighlight(ref, items);
 
   const hasMore = c?.hasMoreBefore ?? false;
   const loading = c?.loadingOlder ?? false;

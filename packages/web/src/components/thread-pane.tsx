@@ -9,6 +9,7 @@ import type { FileContent } from '@parley/protocol';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { buildTimeline } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
+import { useHighlight } from '../state/use-highlight';
 import { MessageRow, PendingRow } from './message-row';
 import { Composer } from './composer';
 import { Lightbox } from './lightbox';
@@ -92,16 +93,7 @@ export function ThreadPane({ conversationId, rootId }: { conversationId: string;
     [root, replies],
   );
 
-  const highlight = useAppState((s) => s.highlight);
-  const shownNonce = useRef(0);
-  useEffect(() => {
-    if (highlight === null || shownNonce.current === highlight.nonce) return;
-    const el = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(highlight.messageId)}"]`);
-    if (el === null || el === undefined) return;
-    shownNonce.current = highlight.nonce;
-    el.scrollIntoView({ block: 'center' });
-    el.classList.add('flash');
-  }, [highlight, items]);
+  useHighlight(scroller, items);
 
   // Every reply, also those on pages not loaded (the root's summary counts them).
   const replyCount = Math.max(thread?.replies.length ?? 0, root?.thread?.replyCount ?? 0);
