@@ -3,6 +3,7 @@
  * create millions of users). The bench always runs its own server in-process.
  */
 import { parseArgs } from 'node:util';
+import { bounded, UsageError } from './options';
 
 const LIMITS = { connected: 2000, members: 200_000, rate: 2000, durationS: 300 } as const;
 
@@ -14,7 +15,7 @@ export const USAGE = `usage: npm run bench:channel -- --connected N --members M 
   --rounds K     phases per channel, alternating between the two channels (default 3)
   --json         print the report as JSON`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface ChannelOptions {
   connected: number;
@@ -23,14 +24,6 @@ export interface ChannelOptions {
   durationS: number;
   rounds: number;
   json: boolean;
-}
-
-function bounded(name: string, raw: string | undefined, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer within ${min}..${max}, not ${raw ?? '(missing)'}`);
-  }
-  return value;
 }
 
 export function parseChannelOptions(argv: string[]): ChannelOptions {

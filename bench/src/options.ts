@@ -25,8 +25,12 @@ export const USAGE = `usage: npm run bench -- --clients K --rate R --duration T 
   --server URL   a running server on this machine (loopback only); default: one started in-process
   --json         print the final report as JSON`;
 
-function bounded(name: string, raw: string | undefined, min: number, max: number): number {
-  if (raw === undefined) throw new UsageError(`--${name} is required`);
+/** An integer flag within min..max; `fallback` when it is absent, else it is required. */
+export function bounded(name: string, raw: string | undefined, min: number, max: number, fallback?: number): number {
+  if (raw === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new UsageError(`--${name} is required`);
+  }
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UsageError(`--${name} must be an integer within ${min}..${max}, not ${raw}`);

@@ -4,7 +4,7 @@
  * loopback, started by the bench itself.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../options';
+import { bounded, UsageError } from '../options';
 
 export const SERVER_KINDS = ['parley', 'parley-normal', 'ejabberd', 'prosody'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
@@ -37,18 +37,6 @@ export const XMPP_USAGE = `usage: npm run bench:xmpp -- --clients K --rate R --d
   --archive        enable MAM in ejabberd and Prosody (every message stored, as Parley does)
   --parley-root D  run the Parley of another checkout (e.g. a clean worktree)
   --json           print the results as JSON`;
-
-function bounded(name: string, raw: string | undefined, min: number, max: number, fallback?: number): number {
-  if (raw === undefined) {
-    if (fallback !== undefined) return fallback;
-    throw new UsageError(`--${name} is required`);
-  }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer within ${min}..${max}, not ${raw}`);
-  }
-  return value;
-}
 
 export function parseCompareOptions(argv: string[]): CompareOptions {
   const { values } = parseArgs({

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isLoopbackHost, UsageError } from '../options';
+import { bounded, isLoopbackHost, UsageError } from '../options';
 import { runXmppLoad } from './load';
 import { runTable } from './report';
 import type { Account } from './servers';
@@ -28,15 +28,6 @@ export function parseUsers(text: string): Account[] {
     out.push({ username: line.slice(0, colon), password: line.slice(colon + 1) });
   }
   return out;
-}
-
-function int(name: string, raw: string | undefined, min: number, max: number, fallback?: number): number {
-  if (raw === undefined && fallback !== undefined) return fallback;
-  const value = Number(raw);
-  if (raw === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer within ${min}..${max}`);
-  }
-  return value;
 }
 
 async function main(): Promise<void> {
@@ -61,23 +52,23 @@ async function main(): Promise<void> {
   if (!values.users) throw new UsageError('--users is required');
   const mechanism = values.mechanism === 'PLAIN' ? 'PLAIN' : 'SCRAM-SHA-1';
   const accounts = parseUsers(readFileSync(values.users, 'utf8'));
-  const clients = int('clients', values.clients, 2, Math.min(2000, accounts.length - (accounts.length % 2)));
+  const clients = bounded('clients', values.clients, 2, Math.min(2000, accounts.length - (accounts.length % 2)));
   if (clients % 2 !== 0) throw new UsageError('--clients must be even');
-  const pid = values.pid === undefined ? undefined : int('pid', values.pid, 1, 2 ** 22);
+  const pid = values.pid === undefined ? undefined : bounded('pid', values.pid, 1, 2 ** 22);
   const result = await runXmppLoad(
     {
       name: `${host}:${values.port}`,
       host,
-      port: int('port', values.port, 1, 65535),
+      port: bounded('port', values.port, 1, 65535),
       domain: values.domain ?? 'localhost',
       accounts,
       pid: () => pid,
     },
     {
       clients,
-      rate: int('rate', values.rate, 1, 10_000),
-      durationS: int('duration', values.duration, 1, 300),
-      graceS: int('grace', values.grace, 1, 120, 20),
+      rate: bounded('rate', values.rate, 1, 10_000),
+      durationS: bounded('duration', values.duration, 1, 300),
+      graceS: bounded('grace', values.grace, 1, 120, 20),
       mechanism,
       loginConcurrency: 16,
     },
