@@ -5,11 +5,12 @@
  * configuration's parser would split URLs, e-mail addresses and hyphenated words
  * differently from SQLite), so both dialects match the same messages.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { isSearchTerm, wordsOf } from '../../domain/search-text';
+import { sql, type Kysely } from 'kysely';
+import { wordsOf } from '../../domain/search-text';
 import type { SearchQuery } from '../../ports/store';
 import type { Database } from '../db-schema';
 import type { SearchIndex } from '../dialect';
+import { newestFirst, readerMemberships, searchableMessages, worthSearching } from '../search-scope';
 
 /** PostgreSQL keeps positions up to 16383 and clamps larger ones. */
 const MAX_POSITION = 16383;
@@ -54,25 +55,16 @@ export const postgresSearch: SearchIndex = {
   },
 
   async query(db: Kysely<Database>, query: SearchQuery): Promise<string[]> {
-    if (query.terms.length === 0 || !query.terms.every(isSearchTerm) || query.limit <= 0) return [];
+    if (!worthSearching(query)) return [];
     const tsquery = query.terms.map((term) => `${lexeme(term)}:*`).join(' & ');
-    const filters: RawBuilder<unknown>[] = [];
-    if (query.conversationId !== undefined) filters.push(sql`and m.conversation_id = ${query.conversationId}`);
-    if (query.senderId !== undefined) filters.push(sql`and m.sender_id = ${query.senderId}`);
-    if (query.from !== undefined) filters.push(sql`and m.created_at >= ${query.from}`);
-    if (query.to !== undefined) filters.push(sql`and m.created_at <= ${query.to}`);
-    const order =
-      query.sort === 'relevance'
-        ? sql`ts_rank(s.document, q.query) desc, m.created_at desc, m.seq desc, m.id desc`
-        : sql`m.created_at desc, m.seq desc, m.id desc`;
+    const order = query.sort === 'relevance' ? sql`ts_rank(s.document, q.query) desc, ${newestFirst}` : newestFirst;
     const result = await sql<{ id: string }>`
       select m.id as id
       from (select ${tsquery}::tsquery as query) q
       join message_search s on s.document @@ q.query
       join messages m on m.id = s.message_id
-      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${query.userId}
-      where m.kind = 'message' and m.deleted_at is null
-        ${filters.length === 0 ? sql`` : sql.join(filters, sql` `)}
+      ${readerMemberships(query)}
+      where ${searchableMessages(query)}
       order by ${order}
       limit ${query.limit} offset ${query.offset}`.execute(db);
     return result.rows.map((row) => row.id);

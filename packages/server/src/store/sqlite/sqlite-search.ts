@@ -6,11 +6,12 @@
  * across VACUUM, and FTS5 can only delete by rowid. A trigger removes the FTS5 row
  * with its mapping, so the cascade from a deleted conversation cleans both.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { indexText, isSearchTerm } from '../../domain/search-text';
+import { sql, type Kysely } from 'kysely';
+import { indexText } from '../../domain/search-text';
 import type { SearchQuery } from '../../ports/store';
 import type { Database } from '../db-schema';
 import type { SearchIndex } from '../dialect';
+import { newestFirst, readerMemberships, searchableMessages, worthSearching } from '../search-scope';
 
 /** An FTS5 string: a double-quoted phrase with inner quotes doubled, then `*` (prefix). */
 function prefixTerm(term: string): string {
@@ -48,27 +49,17 @@ export const sqliteSearch: SearchIndex = {
   },
 
   async query(db: Kysely<Database>, query: SearchQuery): Promise<string[]> {
-    if (query.terms.length === 0 || !query.terms.every(isSearchTerm) || query.limit <= 0) return [];
+    if (!worthSearching(query)) return [];
     const match = query.terms.map(prefixTerm).join(' ');
-    const filters: RawBuilder<unknown>[] = [];
-    if (query.conversationId !== undefined) filters.push(sql`and m.conversation_id = ${query.conversationId}`);
-    if (query.senderId !== undefined) filters.push(sql`and m.sender_id = ${query.senderId}`);
-    if (query.from !== undefined) filters.push(sql`and m.created_at >= ${query.from}`);
-    if (query.to !== undefined) filters.push(sql`and m.created_at <= ${query.to}`);
     // bm25() is smaller for better matches.
-    const order =
-      query.sort === 'relevance'
-        ? sql`bm25(message_search) asc, m.created_at desc, m.seq desc, m.id desc`
-        : sql`m.created_at desc, m.seq desc, m.id desc`;
+    const order = query.sort === 'relevance' ? sql`bm25(message_search) asc, ${newestFirst}` : newestFirst;
     const result = await sql<{ id: string }>`
       select m.id as id
       from message_search
       join search_docs d on d.doc = message_search.rowid
       join messages m on m.id = d.message_id
-      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${query.userId}
-      where message_search match ${match}
-        and m.kind = 'message' and m.deleted_at is null
-        ${filters.length === 0 ? sql`` : sql.join(filters, sql` `)}
+      ${readerMemberships(query)}
+      where message_search match ${match} and ${searchableMessages(query)}
       order by ${order}
       limit ${query.limit} offset ${query.offset}`.execute(db);
     return result.rows.map((row) => row.id);
