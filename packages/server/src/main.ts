@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Limits } from '@parley/protocol';
 import { openFileStorage, loadLinkSecret, type FileStorage } from './blob/file-storage';
 import { LocalBus } from './bus/bus-local';
+import { BusEphemeralEvents } from './events/ephemeral';
+import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
@@ -43,6 +45,8 @@ export interface StartOptions {
   bus?: Bus;
   /** A store already open and migrated (tests that observe its statements); the configured one by default. Closed by stop(). */
   store?: Store;
+  /** Relay timings (tests shorten the takeover delay). */
+  relay?: Partial<RelayOptions>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,11 +59,16 @@ interface Core {
   limits: Limits;
 }
 
-/** Store, bus and services: what both the server and the admin commands need. */
+/**
+ * Store, bus and services: what both the server and the admin commands need.
+ * `eventOrigin` names who writes outbox rows: a node, or `admin` (the CLI's admin
+ * commands have no relay: a running server's relay publishes their events).
+ */
 async function buildCore(
   config: Config,
   logger: Logger,
   clock: Clock,
+  eventOrigin: string,
   bus: Bus = new LocalBus(logger),
   injected?: Store,
 ): Promise<Core> {
@@ -71,12 +80,14 @@ async function buildCore(
           databaseUrl: config.databaseUrl ?? '',
           schema: config.pgSchema,
           groupCommitMax: config.groupCommitMax,
+          eventOrigin,
         })
       : await createStore({
           db: 'sqlite',
           sqlitePath: config.sqlitePath ?? '',
           synchronous: config.sqliteSynchronous,
           groupCommitMax: config.groupCommitMax,
+          eventOrigin,
         }));
   await bus.start();
   const files = await openFileStorage(config);
@@ -104,7 +115,7 @@ async function buildCore(
   const services = createServices(
     {
       store,
-      bus,
+      events: new BusEphemeralEvents(bus),
       clock,
       logger,
       limits: {
@@ -135,7 +146,7 @@ export interface Admin {
  * these writes at its next read (the store is shared, not cached).
  */
 export async function openAdmin(config: Config): Promise<Admin> {
-  const { store, files, services } = await buildCore(config, silentLogger(), systemClock);
+  const { store, files, services } = await buildCore(config, silentLogger(), systemClock, 'admin');
   return {
     services,
     close: () => {
@@ -148,9 +159,18 @@ export async function openAdmin(config: Config): Promise<Admin> {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, files, bus, services, limits } = await buildCore(config, logger, clock, options.bus, options.store);
+  const { store, files, bus, services, limits } = await buildCore(
+    config,
+    logger,
+    clock,
+    config.nodeId ?? 'node',
+    options.bus,
+    options.store,
+  );
   const hub = new RealtimeHub(bus, logger);
-  hub.start();
+  await hub.start();
+  const relay = new EventRelay({ bus, outbox: store, clock, logger }, { ...defaultRelayOptions, ...options.relay });
+  relay.start();
   const metrics = createMetrics();
   const ws = new WsGateway({
     services,
@@ -229,6 +249,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // In-flight requests finish (their writes commit) before the store closes.
       await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref())]);
       await ws.close();
+      // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
+      await relay.stop();
       hub.stop();
       await bus.stop();
       await store.close();

@@ -34,6 +34,7 @@ export class LocalBus implements Bus {
     }
     set.add(handler);
     return {
+      ready: Promise.resolve(),
       unsubscribe: () => {
         const current = this.handlers.get(topic);
         if (!current) return;

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Bus } from '../ports/bus';
 import type { BusEvent } from '../ports/bus-events';
 
+let counter = 0;
 const typing = (userId: string, typing = true): BusEvent => ({
+  id: `e_${(counter += 1)}`,
   v: 1,
   type: 'typing',
   conversationId: 'c_1',
@@ -76,6 +78,7 @@ export function busContract(name: string, makeBus: () => Promise<Bus>): void {
       const received: BusEvent[] = [];
       bus.subscribe('presence', (e) => received.push(e));
       const event: BusEvent = {
+        id: 'e_presence',
         v: 1,
         type: 'presence',
         presence: { userId: 'u_1', status: 'away', lastSeenAt: 5 },

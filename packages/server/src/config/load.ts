@@ -2,6 +2,7 @@
  * Reads configuration from environment variables, validates every value against
  * its key's bounds, and fails with one message listing every problem and the fix.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { configKeys, type Config, type ConfigKey } from './schema';
 
@@ -62,7 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.fileLinkSecret !== null && result.fileLinkSecret.length < 32) {
     problems.push('PARLEY_FILE_LINK_SECRET must have at least 32 characters');
   }
+  if (result.nodeId !== null && !/^[A-Za-z0-9_-]{1,32}$/.test(result.nodeId)) {
+    problems.push(`PARLEY_NODE_ID=${result.nodeId} must be 1 to 32 letters, digits, '-' or '_'`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  result.nodeId ??= `n${randomBytes(6).toString('hex')}`;
   result.sqlitePath ??= path.join(result.dataDir, 'parley.db');
   result.filesDir ??= path.join(result.dataDir, 'files');
   return result;

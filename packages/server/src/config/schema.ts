@@ -83,6 +83,12 @@ export const configKeys = {
     default: null,
     doc: 'PostgreSQL connection URL, e.g. `postgres://parley@127.0.0.1:5432/parley`. Required when `PARLEY_DB=postgres`.',
   },
+  nodeId: {
+    env: 'PARLEY_NODE_ID',
+    kind: 'string',
+    default: null,
+    doc: "This node's name in a cluster (letters, digits, `-` and `_`, at most 32): it marks the events it writes and the uploads it receives (a load balancer routes an upload back to its node by it). Default: a random name at each start.",
+  },
   pgSchema: {
     env: 'PARLEY_PG_SCHEMA',
     kind: 'string',

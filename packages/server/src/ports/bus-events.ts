@@ -1,10 +1,14 @@
 /**
- * Events that travel on the bus. Each is small, JSON-serialisable and carries a
- * version (`v`) so that nodes of different releases can share a cluster.
+ * Events that travel on the bus. Each is small, JSON-serialisable, carries a
+ * version (`v`) so that nodes of different releases can share a cluster, and an
+ * `id` that receivers use to drop repeats: the outbox relay may publish an event
+ * again (a retry after a bus error, or a takeover of a dead node's events), always
+ * under the same id. Services write an `EventBody`; whoever publishes it (the
+ * outbox, or the ephemeral path for typing and presence) gives it its id.
  */
 import type { Conversation, Message, NotifyLevel, Presence, ReceiptKind, Report, User } from '@parley/protocol';
 
-export type BusEvent =
+export type EventBody =
   | { v: 1; type: 'message.new'; message: Message }
   | { v: 1; type: 'conversation.updated'; conversation: Conversation }
   | { v: 1; type: 'conversation.removed'; conversationId: string; userId: string }
@@ -12,7 +16,8 @@ export type BusEvent =
   | { v: 1; type: 'receipt'; conversationId: string; userId: string; kind: ReceiptKind; seq: number }
   | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
-  | { v: 1; type: 'session.revoked'; userId: string; sessionIds: string[] }
+  /** On the device topic of the revoked session: its sockets close on whichever node they are. */
+  | { v: 1; type: 'session.revoked'; userId: string; sessionId: string }
   /** Published on the user topics of both the owner and the contact. */
   | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean }
   /** A presence subscription request (XMPP) made, denied or withdrawn; on both users' topics. */
@@ -35,5 +40,8 @@ export type BusEvent =
     }
   /** A report, published on the user topic of each moderator, admin and owner. */
   | { v: 1; type: 'report.new'; report: Report };
+
+/** An event as it travels: its body and the id under which it is published, every time. */
+export type BusEvent = EventBody & { id: string };
 
 export type BusEventType = BusEvent['type'];

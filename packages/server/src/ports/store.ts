@@ -25,6 +25,7 @@ import type {
   User,
   Visibility,
 } from '@parley/protocol';
+import type { BusEvent, EventBody } from './bus-events';
 import type { FileRecords } from './file-records';
 
 export interface UserRecord extends User {
@@ -175,9 +176,60 @@ export interface ArchiveRange {
   limit: number;
 }
 
-export interface Store extends FileRecords {
+/** An event recorded in the outbox, published after its commit (always under `id`). */
+export interface OutboxRecord {
+  id: string;
+  topic: string;
+  event: BusEvent;
+  createdAt: number;
+}
+
+/** What a relay taking over overdue events asks for (see Outbox.claimOverdueEvents). */
+export interface ClaimOptions {
+  /** Events created before this time are overdue: their node should have published them long ago. */
+  overdueBefore: number;
+  now: number;
+  /** The claim lasts until then; a relay that dies holding it lets it lapse for another. */
+  claimUntil: number;
+  limit: number;
+}
+
+/**
+ * The transactional outbox (one event path for every write): `emit` records an event
+ * in the enclosing transaction; after the commit the store hands the committed events
+ * to its listener (the relay), which publishes them and deletes them. Events of a
+ * node that died before publishing, and those written by the CLI's admin commands
+ * (which have no relay), are claimed by any relay once overdue.
+ */
+export interface Outbox {
+  /**
+   * Records an event to publish once the enclosing `transaction` or `write` commits.
+   * Outside one it throws: an event must commit with its write or not at all.
+   */
+  emit(topic: string, body: EventBody): Promise<void>;
+  /** The one listener that gets the events of each commit, in commit order. */
+  onEventsCommitted(listener: (events: OutboxRecord[]) => void): void;
+  /** Overdue events (and admin ones) that no relay holds, oldest first, now held by the caller. */
+  claimOverdueEvents(options: ClaimOptions): Promise<OutboxRecord[]>;
+  deleteEvents(ids: readonly string[]): Promise<void>;
+  countEvents(): Promise<number>;
+  /** The store's identity, kept by clients with their cursors. */
+  getEpoch(): Promise<string>;
+  /** A new identity (after restoring a backup): every client resyncs instead of trusting its cursors. */
+  rotateEpoch(): Promise<string>;
+}
+
+export interface Store extends FileRecords, Outbox {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * One atomic write that may share its commit (and its fsync) with concurrent ones
+   * (group commit): fn runs in its own savepoint of a shared transaction, so its
+   * failure undoes only its own writes and events. Resolves after the commit.
+   * Writes with the same `key` keep their arrival order inside a batch. Inside a
+   * transaction it simply runs in it.
+   */
+  write<T>(key: string, fn: (tx: Store) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 

@@ -1,15 +1,18 @@
 /**
  * The sessions on this node and the bus subscriptions they need. A connection is
- * subscribed to its user's topic and to each of its conversations' topics; a
- * topic is subscribed on the bus once per node however many local connections
- * want it, so a channel's message costs one bus delivery per node, not one per
- * member (fan-out by subscription). Must not call services or the store.
+ * subscribed to its user's topic, its device's topic and each of its
+ * conversations' topics; a topic is subscribed on the bus once per node however
+ * many local connections want it, so a channel's message costs one bus delivery
+ * per node, not one per member (fan-out by subscription). An event seen before
+ * (by id: the outbox relay may publish one again) is dropped. Must not call
+ * services or the store.
  */
 import { CloseCode } from '@parley/protocol';
 import { topics, type Bus, type Subscription } from '../ports/bus';
 import type { BusEvent } from '../ports/bus-events';
 import type { Logger } from '../ports/logger';
 import { encodeEvent } from './encode';
+import { RecentIds } from './recent-ids';
 
 export interface RealtimeConnection {
   readonly id: string;
@@ -37,14 +40,19 @@ interface TopicEntry {
   connections: Set<RealtimeConnection>;
 }
 
+/** What an attached connection was subscribed with (a closing connection may no longer know it). */
+interface Attachment {
+  userId: string;
+  sessionId: string;
+  conversations: Set<string>;
+}
+
 export class RealtimeHub {
   private readonly conversationTopics = new Map<string, TopicEntry>();
   private readonly userTopics = new Map<string, TopicEntry>();
-  /**
-   * Each attached connection with the user id it had when it attached: a closing
-   * connection may no longer know its user, and detach must still find its topics.
-   */
-  private readonly attached = new Map<RealtimeConnection, { userId: string; conversations: Set<string> }>();
+  private readonly deviceTopics = new Map<string, TopicEntry>();
+  private readonly attached = new Map<RealtimeConnection, Attachment>();
+  private readonly recent = new RecentIds();
   private presenceSubscription: Subscription | undefined;
 
   constructor(
@@ -52,8 +60,12 @@ export class RealtimeHub {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
-    this.presenceSubscription = this.bus.subscribe(topics.presence, (event) => this.onAudienceEvent(event));
+  /** Resolves when the presence topic is live. */
+  start(): Promise<void> {
+    this.presenceSubscription = this.bus.subscribe(topics.presence, (event) => {
+      if (this.recent.firstSeen(event.id)) this.onAudienceEvent(event);
+    });
+    return this.presenceSubscription.ready;
   }
 
   stop(): void {
@@ -65,13 +77,25 @@ export class RealtimeHub {
     return this.attached.size;
   }
 
-  attach(connection: RealtimeConnection, conversationIds: Iterable<string>): void {
-    const userId = connection.userId;
-    this.attached.set(connection, { userId, conversations: new Set() });
-    // The handler outlives this connection (others of the user share the topic):
-    // it must not read anything from the connection that subscribed first.
-    this.join(this.userTopics, userId, connection, topics.user(userId), (event) => this.onUserEvent(userId, event));
-    for (const id of conversationIds) this.subscribeConversation(connection, id);
+  /**
+   * Subscribes a connection to its user, device and conversation topics. Resolves
+   * when every one of them is live on the bus: only then may the gateway tell the
+   * client it is subscribed (anything committed later arrives live, anything
+   * earlier comes with its sync).
+   */
+  attach(connection: RealtimeConnection, conversationIds: Iterable<string>): Promise<void> {
+    const { userId, sessionId } = connection;
+    this.attached.set(connection, { userId, sessionId, conversations: new Set() });
+    // The handlers outlive this connection (others of the user share the topics):
+    // they must not read anything from the connection that subscribed first.
+    const ready = [
+      this.join(this.userTopics, userId, connection, topics.user(userId), (event) => this.onUserEvent(userId, event)),
+      this.join(this.deviceTopics, sessionId, connection, topics.device(sessionId), (event) =>
+        this.onDeviceEvent(sessionId, event),
+      ),
+    ];
+    for (const id of conversationIds) ready.push(this.subscribeConversation(connection, id));
+    return Promise.all(ready).then(() => undefined);
   }
 
   detach(connection: RealtimeConnection): void {
@@ -79,15 +103,20 @@ export class RealtimeHub {
     if (!entry) return;
     for (const id of entry.conversations) this.leave(this.conversationTopics, id, connection);
     this.leave(this.userTopics, entry.userId, connection);
+    this.leave(this.deviceTopics, entry.sessionId, connection);
     this.attached.delete(connection);
   }
 
-  private subscribeConversation(connection: RealtimeConnection, conversationId: string): void {
+  private subscribeConversation(connection: RealtimeConnection, conversationId: string): Promise<void> {
     const set = this.attached.get(connection)?.conversations;
-    if (!set || set.has(conversationId)) return;
+    if (!set || set.has(conversationId)) return Promise.resolve();
     set.add(conversationId);
-    this.join(this.conversationTopics, conversationId, connection, topics.conversation(conversationId), (event) =>
-      this.onConversationEvent(conversationId, event),
+    return this.join(
+      this.conversationTopics,
+      conversationId,
+      connection,
+      topics.conversation(conversationId),
+      (event) => this.onConversationEvent(conversationId, event),
     );
   }
 
@@ -103,13 +132,17 @@ export class RealtimeHub {
     connection: RealtimeConnection,
     topic: string,
     handler: (event: BusEvent) => void,
-  ): void {
+  ): Promise<void> {
     let entry = map.get(key);
     if (!entry) {
-      entry = { subscription: this.bus.subscribe(topic, handler), connections: new Set() };
+      const deduplicated = (event: BusEvent) => {
+        if (this.recent.firstSeen(event.id)) handler(event);
+      };
+      entry = { subscription: this.bus.subscribe(topic, deduplicated), connections: new Set() };
       map.set(key, entry);
     }
     entry.connections.add(connection);
+    return entry.subscription.ready;
   }
 
   private leave(map: Map<string, TopicEntry>, key: string, connection: RealtimeConnection): void {
@@ -155,20 +188,29 @@ export class RealtimeHub {
     if (!entry) return;
     const connections = [...entry.connections];
     switch (event.type) {
-      case 'session.revoked':
-        for (const connection of connections) {
-          if (event.sessionIds.includes(connection.sessionId))
-            connection.close(CloseCode.sessionRevoked, 'session revoked');
-        }
-        return;
       case 'conversation.updated':
-        for (const connection of connections) this.subscribeConversation(connection, event.conversation.id);
+        // A new conversation's topic: live within the bus's subscribe latency; an
+        // entry committed before that reaches the device with its next sync or
+        // gap fill (the client resumes by seq).
+        for (const connection of connections) void this.subscribeConversation(connection, event.conversation.id);
         break;
       case 'conversation.removed':
         for (const connection of connections) this.unsubscribeConversation(connection, event.conversationId);
         break;
       default:
         break;
+    }
+    this.deliver(connections, event);
+  }
+
+  /** Events addressed to one device (session), wherever it is connected. */
+  private onDeviceEvent(sessionId: string, event: BusEvent): void {
+    const entry = this.deviceTopics.get(sessionId);
+    if (!entry) return;
+    const connections = [...entry.connections];
+    if (event.type === 'session.revoked') {
+      for (const connection of connections) connection.close(CloseCode.sessionRevoked, 'session revoked');
+      return;
     }
     this.deliver(connections, event);
   }

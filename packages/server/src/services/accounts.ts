@@ -1,14 +1,15 @@
 /**
  * Accounts and sessions: register, log in and out, authenticate a token, list and
- * revoke devices, change password, profile. One session per device; revocation is
- * announced on the bus so that every node closes that device's connections.
+ * revoke devices, change password, profile. One session per device; a revocation
+ * commits with a `session.revoked` event on the device's topic, so that every node
+ * closes that device's connections (also when the CLI's admin commands revoke).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Session, UpdateProfileBody, User } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { topics } from '../ports/bus';
-import type { SessionRecord, UserRecord } from '../ports/store';
+import type { SessionRecord, Store, UserRecord } from '../ports/store';
 import type { ServiceDeps } from './deps';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { hashToken, newToken } from './tokens';
@@ -23,6 +24,13 @@ function fakeSalt(username: string, mechanism: ScramMechanism): string {
     .digest()
     .subarray(0, 16)
     .toString('base64');
+}
+
+/** Each revoked session's device hears it on its own topic, on whichever node it is connected. */
+async function emitRevoked(tx: Store, userId: string, sessionIds: readonly string[]): Promise<void> {
+  for (const sessionId of sessionIds) {
+    await tx.emit(topics.device(sessionId), { v: 1, type: 'session.revoked', userId, sessionId });
+  }
 }
 
 export interface AuthContext {
@@ -199,8 +207,10 @@ export class AccountService {
   }
 
   async logout(auth: AuthContext): Promise<void> {
-    await this.deps.store.deleteSession(auth.session.id);
-    await this.announceRevoked(auth.user.id, [auth.session.id]);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.deleteSession(auth.session.id);
+      await emitRevoked(tx, auth.user.id, [auth.session.id]);
+    });
   }
 
   async listSessions(auth: AuthContext): Promise<Session[]> {
@@ -212,8 +222,10 @@ export class AccountService {
     const session = await this.deps.store.getSession(sessionId);
     if (!session || session.userId !== auth.user.id)
       throw new AppError('not_found', 'No such session on your account.');
-    await this.deps.store.deleteSession(sessionId);
-    await this.announceRevoked(auth.user.id, [sessionId]);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.deleteSession(sessionId);
+      await emitRevoked(tx, auth.user.id, [sessionId]);
+    });
   }
 
   /** Changes the password and logs out every other device. */
@@ -222,13 +234,11 @@ export class AccountService {
       throw new AppError('invalid_credentials', 'The current password is wrong.');
     }
     this.checkPassword(newPassword);
-    await this.deps.store.setPasswordHash(
-      auth.user.id,
-      await hashPassword(newPassword),
-      await deriveAllScram(newPassword),
-    );
-    const revoked = await this.deps.store.deleteSessionsOfUser(auth.user.id, auth.session.id);
-    await this.announceRevoked(auth.user.id, revoked);
+    const [hash, scram] = [await hashPassword(newPassword), await deriveAllScram(newPassword)];
+    await this.deps.store.transaction(async (tx) => {
+      await tx.setPasswordHash(auth.user.id, hash, scram);
+      await emitRevoked(tx, auth.user.id, await tx.deleteSessionsOfUser(auth.user.id, auth.session.id));
+    });
   }
 
   /** Administrative reset (`parley user passwd`): sets the password and logs out every device. */
@@ -236,27 +246,26 @@ export class AccountService {
     this.checkPassword(newPassword);
     const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
     if (!user) throw new AppError('not_found', `No user named ${username}.`);
-    await this.deps.store.setPasswordHash(user.id, await hashPassword(newPassword), await deriveAllScram(newPassword));
-    const revoked = await this.deps.store.deleteSessionsOfUser(user.id);
-    await this.announceRevoked(user.id, revoked);
-  }
-
-  private async announceRevoked(userId: string, sessionIds: string[]): Promise<void> {
-    if (sessionIds.length === 0) return;
-    await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'session.revoked', userId, sessionIds });
+    const [hash, scram] = [await hashPassword(newPassword), await deriveAllScram(newPassword)];
+    await this.deps.store.transaction(async (tx) => {
+      await tx.setPasswordHash(user.id, hash, scram);
+      await emitRevoked(tx, user.id, await tx.deleteSessionsOfUser(user.id));
+    });
   }
 
   async updateProfile(auth: AuthContext, patch: UpdateProfileBody): Promise<User> {
     const clean: UpdateProfileBody = { ...patch };
     if (clean.displayName !== undefined) clean.displayName = clean.displayName.trim() || auth.user.username;
     if (clean.statusText !== undefined && clean.statusText !== null) clean.statusText = clean.statusText.trim() || null;
-    const updated = await this.deps.store.updateProfile(auth.user.id, clean);
-    if (!updated) throw new AppError('not_found', 'Your account no longer exists.');
-    const user = toUser(updated);
     const audience = await presenceAudience(this.deps.store, auth.user.id);
     audience.push(auth.user.id);
-    await this.deps.bus.publish(topics.presence, { v: 1, type: 'user.updated', user, audience });
-    return user;
+    return this.deps.store.write(`user:${auth.user.id}`, async (tx) => {
+      const updated = await tx.updateProfile(auth.user.id, clean);
+      if (!updated) throw new AppError('not_found', 'Your account no longer exists.');
+      const user = toUser(updated);
+      await tx.emit(topics.presence, { v: 1, type: 'user.updated', user, audience });
+      return user;
+    });
   }
 
   async getUser(id: string): Promise<User> {

@@ -5,8 +5,30 @@
 import type { User } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { topics } from '../ports/bus';
+import type { Store } from '../ports/store';
 import type { ServiceDeps } from './deps';
 import { toUser, type AuthContext } from './accounts';
+
+/**
+ * The owner's other devices (XMPP roster pushes, RFC 6121 2.1.6) and the contact (who
+ * now sees, or no longer sees, the owner's presence) learn of the change.
+ */
+async function emitContactsChanged(tx: Store, ownerId: string, contactId: string, added: boolean): Promise<void> {
+  const event = { v: 1, type: 'contacts.changed', ownerId, contactId, added } as const;
+  await tx.emit(topics.user(ownerId), event);
+  await tx.emit(topics.user(contactId), event);
+}
+
+async function emitRequestChanged(
+  tx: Store,
+  requesterId: string,
+  targetId: string,
+  state: 'requested' | 'denied' | 'cancelled',
+): Promise<void> {
+  const event = { v: 1, type: 'subscription.changed', requesterId, targetId, state } as const;
+  await tx.emit(topics.user(requesterId), event);
+  await tx.emit(topics.user(targetId), event);
+}
 
 export class ContactService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -23,36 +45,21 @@ export class ContactService {
   /** Adding someone shows them your presence, which also answers their subscription request, if any. */
   async addContact(auth: AuthContext, userId: string): Promise<void> {
     await this.checkOtherUser(auth, userId);
-    await this.deps.store.addContact(auth.user.id, userId, this.deps.clock.now());
-    await this.deps.store.removeSubscriptionRequest(userId, auth.user.id);
-    await this.announce(auth.user.id, userId, true);
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.addContact(auth.user.id, userId, now);
+      await tx.removeSubscriptionRequest(userId, auth.user.id);
+      await emitContactsChanged(tx, auth.user.id, userId, true);
+    });
   }
 
   async removeContact(auth: AuthContext, userId: string): Promise<void> {
-    if (!(await this.deps.store.removeContact(auth.user.id, userId))) {
-      throw new AppError('not_found', 'This user is not in your contacts.');
-    }
-    await this.announce(auth.user.id, userId, false);
-  }
-
-  /**
-   * The owner's other devices (XMPP roster pushes, RFC 6121 2.1.6) and the contact (who
-   * now sees, or no longer sees, the owner's presence) learn of the change.
-   */
-  private async announce(ownerId: string, contactId: string, added: boolean): Promise<void> {
-    const event = { v: 1, type: 'contacts.changed', ownerId, contactId, added } as const;
-    await this.deps.bus.publish(topics.user(ownerId), event);
-    await this.deps.bus.publish(topics.user(contactId), event);
-  }
-
-  private async announceRequest(
-    requesterId: string,
-    targetId: string,
-    state: 'requested' | 'denied' | 'cancelled',
-  ): Promise<void> {
-    const event = { v: 1, type: 'subscription.changed', requesterId, targetId, state } as const;
-    await this.deps.bus.publish(topics.user(requesterId), event);
-    await this.deps.bus.publish(topics.user(targetId), event);
+    const removed = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.removeContact(auth.user.id, userId))) return false;
+      await emitContactsChanged(tx, auth.user.id, userId, false);
+      return true;
+    });
+    if (!removed) throw new AppError('not_found', 'This user is not in your contacts.');
   }
 
   /**
@@ -66,24 +73,31 @@ export class ContactService {
     const { store } = this.deps;
     if ((await store.listContactOwners(auth.user.id)).includes(targetId)) return 'approved';
     if (await store.isBlocked(targetId, auth.user.id)) return 'pending';
-    if (await store.addSubscriptionRequest(auth.user.id, targetId, this.deps.clock.now())) {
-      await this.announceRequest(auth.user.id, targetId, 'requested');
-    }
+    const now = this.deps.clock.now();
+    await store.transaction(async (tx) => {
+      if (await tx.addSubscriptionRequest(auth.user.id, targetId, now)) {
+        await emitRequestChanged(tx, auth.user.id, targetId, 'requested');
+      }
+    });
     return 'pending';
   }
 
   /** The target says no: the request goes (they may ask again). */
   async denySubscription(auth: AuthContext, requesterId: string): Promise<void> {
-    if (await this.deps.store.removeSubscriptionRequest(requesterId, auth.user.id)) {
-      await this.announceRequest(requesterId, auth.user.id, 'denied');
-    }
+    await this.deps.store.transaction(async (tx) => {
+      if (await tx.removeSubscriptionRequest(requesterId, auth.user.id)) {
+        await emitRequestChanged(tx, requesterId, auth.user.id, 'denied');
+      }
+    });
   }
 
   /** The requester withdraws a request still waiting. */
   async cancelSubscriptionRequest(auth: AuthContext, targetId: string): Promise<void> {
-    if (await this.deps.store.removeSubscriptionRequest(auth.user.id, targetId)) {
-      await this.announceRequest(auth.user.id, targetId, 'cancelled');
-    }
+    await this.deps.store.transaction(async (tx) => {
+      if (await tx.removeSubscriptionRequest(auth.user.id, targetId)) {
+        await emitRequestChanged(tx, auth.user.id, targetId, 'cancelled');
+      }
+    });
   }
 
   /** People waiting for the actor to answer their subscription request, oldest first. */

@@ -1,7 +1,8 @@
 /**
  * Direct, group and channel conversations: create, settings, joining, membership and
  * roles. Every change is written together with a system message in the conversation's
- * sequence (P5: devices see it in order with the messages), then published.
+ * sequence (P5: devices see it in order with the messages) and with its events, in one
+ * transaction (the outbox relay publishes them after the commit).
  *
  * Authorization reads the actor's own member row (`getMemberRecord`), never the member
  * list: a channel's `members` is empty and may stand for 100,000 people. A non-member
@@ -134,15 +135,23 @@ export class ConversationService {
     if (!(await this.deps.store.getUser(otherId))) throw new AppError('not_found', 'No such user.');
     await this.contacts.checkNotBlocked(auth.user.id, otherId);
     const now = this.deps.clock.now();
-    const { conversation, created } = await this.deps.store.createConversation(
-      { id: newId('c', now), kind: 'direct', title: null, directKey: directKey(auth.user.id, otherId), createdAt: now },
-      [
-        { userId: auth.user.id, role: 'member' },
-        { userId: otherId, role: 'member' },
-      ],
-    );
-    if (created) await this.announceToUsers(conversation, [auth.user.id, otherId]);
-    return conversation;
+    return this.deps.store.transaction(async (tx) => {
+      const { conversation, created } = await tx.createConversation(
+        {
+          id: newId('c', now),
+          kind: 'direct',
+          title: null,
+          directKey: directKey(auth.user.id, otherId),
+          createdAt: now,
+        },
+        [
+          { userId: auth.user.id, role: 'member' },
+          { userId: otherId, role: 'member' },
+        ],
+      );
+      if (created) await this.emitToUsers(tx, conversation, [auth.user.id, otherId]);
+      return conversation;
+    });
   }
 
   private async checkUsersExist(userIds: readonly string[]): Promise<void> {
@@ -196,15 +205,16 @@ export class ConversationService {
         { userId: auth.user.id, role: 'owner' },
         ...others.map((userId) => ({ userId, role: 'member' as const })),
       ]);
-      return this.record(tx, id, auth.user.id, {
+      const created = await this.record(tx, id, auth.user.id, {
         type: 'system',
         action: 'created',
         userIds: others,
         title: title.trim(),
       });
+      await this.emitToUsers(tx, created.conversation, [auth.user.id, ...others]);
+      await this.emitMessage(tx, created);
+      return created;
     });
-    await this.announceToUsers(result.conversation, [auth.user.id, ...others]);
-    await this.publishMessage(result);
     return result.conversation;
   }
 
@@ -241,10 +251,16 @@ export class ConversationService {
         },
         [{ userId: auth.user.id, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))],
       );
-      return this.record(tx, id, auth.user.id, { type: 'system', action: 'created', userIds: others, title });
+      const created = await this.record(tx, id, auth.user.id, {
+        type: 'system',
+        action: 'created',
+        userIds: others,
+        title,
+      });
+      await this.emitToUsers(tx, created.conversation, [auth.user.id, ...others]);
+      await this.emitMessage(tx, created);
+      return created;
     });
-    await this.announceToUsers(result.conversation, [auth.user.id, ...others]);
-    await this.publishMessage(result);
     return result.conversation;
   }
 
@@ -284,11 +300,16 @@ export class ConversationService {
     const result = await this.deps.store.transaction(async (tx) => {
       const added = await tx.addMembers(conversation.id, [{ userId, role: 'member' }], now);
       if (added.length === 0) return null; // joined concurrently: nothing to record
-      return this.record(tx, conversation.id, userId, { type: 'system', action: 'member.joined', userIds: [userId] });
+      const joined = await this.record(tx, conversation.id, userId, {
+        type: 'system',
+        action: 'member.joined',
+        userIds: [userId],
+      });
+      await this.emitChange(tx, joined);
+      await this.emitToUsers(tx, joined.conversation, [userId]);
+      return joined;
     });
     if (!result) return this.load(conversation.id);
-    await this.publishChange(result);
-    await this.announceToUsers(result.conversation, [userId]);
     return result.conversation;
   }
 
@@ -340,17 +361,10 @@ export class ConversationService {
           await this.record(tx, conversationId, auth.user.id, { type: 'system', action: 'settings.changed', settings }),
         );
       }
+      await this.emitChanges(tx, recorded);
       return recorded;
     });
-    const last = results.at(-1);
-    if (!last) return conversation;
-    await this.deps.bus.publish(topics.conversation(conversationId), {
-      v: 1,
-      type: 'conversation.updated',
-      conversation: last.conversation,
-    });
-    for (const result of results) await this.publishMessage(result);
-    return last.conversation;
+    return results.at(-1)?.conversation ?? conversation;
   }
 
   async addMembers(auth: AuthContext, conversationId: string, userIds: readonly string[]): Promise<Conversation> {
@@ -370,11 +384,16 @@ export class ConversationService {
         now,
       );
       if (added.length === 0) return null;
-      return this.record(tx, conversationId, auth.user.id, { type: 'system', action: 'member.added', userIds: added });
+      const recorded = await this.record(tx, conversationId, auth.user.id, {
+        type: 'system',
+        action: 'member.added',
+        userIds: added,
+      });
+      await this.emitChange(tx, recorded);
+      await this.emitToUsers(tx, recorded.conversation, added);
+      return recorded;
     });
     if (!result) return this.load(conversationId);
-    await this.publishChange(result);
-    await this.announceToUsers(result.conversation, wanted);
     return result.conversation;
   }
 
@@ -399,16 +418,16 @@ export class ConversationService {
   async removeMember(auth: AuthContext, conversationId: string, userId: string): Promise<void> {
     const { target } = await this.authorizeOnMember(auth, conversationId, 'kick', userId);
     if (!target) throw new AppError('not_found', 'This user is not a member.');
-    const result = await this.deps.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.removeMember(conversationId, userId);
-      return this.record(tx, conversationId, auth.user.id, {
+      const recorded = await this.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.removed',
         userIds: [userId],
       });
+      await this.emitChange(tx, recorded);
+      await this.emitRemoved(tx, conversationId, userId);
     });
-    await this.publishChange(result);
-    await this.publishRemoved(conversationId, userId);
   }
 
   async setRole(auth: AuthContext, conversationId: string, userId: string, role: Role): Promise<Conversation> {
@@ -417,14 +436,15 @@ export class ConversationService {
     if (target.role === role) return conversation;
     const result = await this.deps.store.transaction(async (tx) => {
       await tx.setMemberRole(conversationId, userId, role);
-      return this.record(tx, conversationId, auth.user.id, {
+      const recorded = await this.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.role',
         userIds: [userId],
         role,
       });
+      await this.emitChange(tx, recorded);
+      return recorded;
     });
-    await this.publishChange(result);
     return result.conversation;
   }
 
@@ -434,48 +454,44 @@ export class ConversationService {
    */
   async leave(auth: AuthContext, conversationId: string): Promise<void> {
     const { member } = await this.authorize(auth, conversationId, 'leave');
-    const result = await this.deps.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.removeMember(conversationId, auth.user.id);
       const left = await this.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.left',
         userIds: [auth.user.id],
       });
-      if (member.role !== 'owner') return [left];
-      const heir = await tx.findHeir(conversationId, auth.user.id);
-      if (!heir) return [left];
-      await tx.setMemberRole(conversationId, heir.userId, 'owner');
-      const handed = await this.record(tx, conversationId, auth.user.id, {
-        type: 'system',
-        action: 'member.role',
-        userIds: [heir.userId],
-        role: 'owner',
-      });
-      return [left, handed];
+      const recorded = [left];
+      const heir = member.role === 'owner' ? await tx.findHeir(conversationId, auth.user.id) : undefined;
+      if (heir) {
+        await tx.setMemberRole(conversationId, heir.userId, 'owner');
+        recorded.push(
+          await this.record(tx, conversationId, auth.user.id, {
+            type: 'system',
+            action: 'member.role',
+            userIds: [heir.userId],
+            role: 'owner',
+          }),
+        );
+      }
+      await this.emitChanges(tx, recorded);
+      await this.emitRemoved(tx, conversationId, auth.user.id);
     });
-    const last = result.at(-1);
-    if (last) {
-      await this.deps.bus.publish(topics.conversation(conversationId), {
-        v: 1,
-        type: 'conversation.updated',
-        conversation: last.conversation,
-      });
-    }
-    for (const entry of result) await this.publishMessage(entry);
-    await this.publishRemoved(conversationId, auth.user.id);
   }
 
   /** Your notification level for one conversation; your other devices get `member.updated`. */
   async setNotifyLevel(auth: AuthContext, conversationId: string, level: NotifyLevel): Promise<void> {
     const { member } = await this.authorize(auth, conversationId, 'read');
     if (member.notifyLevel === level) return;
-    await this.deps.store.setNotifyLevel(conversationId, auth.user.id, level);
-    await this.deps.bus.publish(topics.user(auth.user.id), {
-      v: 1,
-      type: 'member.updated',
-      userId: auth.user.id,
-      conversationId,
-      notifyLevel: level,
+    await this.deps.store.write(`${conversationId}:${auth.user.id}`, async (tx) => {
+      await tx.setNotifyLevel(conversationId, auth.user.id, level);
+      await tx.emit(topics.user(auth.user.id), {
+        v: 1,
+        type: 'member.updated',
+        userId: auth.user.id,
+        conversationId,
+        notifyLevel: level,
+      });
     });
   }
 
@@ -515,30 +531,34 @@ export class ConversationService {
     return { conversation, message };
   }
 
-  async publishMessage(result: Recorded): Promise<void> {
-    await this.deps.bus.publish(topics.conversation(result.conversation.id), {
-      v: 1,
-      type: 'message.new',
-      message: result.message,
-    });
+  /** Records the `message.new` event of a recorded system message (in the caller's transaction). */
+  async emitMessage(tx: Store, result: Recorded): Promise<void> {
+    await tx.emit(topics.conversation(result.conversation.id), { v: 1, type: 'message.new', message: result.message });
   }
 
   /** `conversation.updated` to the members, then the system message. */
-  async publishChange(result: Recorded): Promise<void> {
-    const topic = topics.conversation(result.conversation.id);
-    await this.deps.bus.publish(topic, { v: 1, type: 'conversation.updated', conversation: result.conversation });
-    await this.publishMessage(result);
+  async emitChange(tx: Store, result: Recorded): Promise<void> {
+    await this.emitChanges(tx, [result]);
+  }
+
+  /** One `conversation.updated` (the conversation as the last change left it), then each system message. */
+  async emitChanges(tx: Store, results: readonly Recorded[]): Promise<void> {
+    const last = results.at(-1);
+    if (!last) return;
+    const topic = topics.conversation(last.conversation.id);
+    await tx.emit(topic, { v: 1, type: 'conversation.updated', conversation: last.conversation });
+    for (const result of results) await this.emitMessage(tx, result);
   }
 
   /** Tells a user who is no longer a member (their devices unsubscribe). */
-  async publishRemoved(conversationId: string, userId: string): Promise<void> {
-    await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'conversation.removed', conversationId, userId });
+  async emitRemoved(tx: Store, conversationId: string, userId: string): Promise<void> {
+    await tx.emit(topics.user(userId), { v: 1, type: 'conversation.removed', conversationId, userId });
   }
 
   /** Tells users (on their personal topic) about a conversation they now belong to. */
-  async announceToUsers(conversation: Conversation, userIds: readonly string[]): Promise<void> {
+  async emitToUsers(tx: Store, conversation: Conversation, userIds: readonly string[]): Promise<void> {
     for (const userId of userIds) {
-      await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'conversation.updated', conversation });
+      await tx.emit(topics.user(userId), { v: 1, type: 'conversation.updated', conversation });
     }
   }
 }

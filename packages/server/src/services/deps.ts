@@ -2,8 +2,8 @@
  * What every service receives from main.ts: the ports and the limits it enforces.
  * Services never construct adapters themselves.
  */
-import type { Bus } from '../ports/bus';
 import type { Clock } from '../ports/clock';
+import type { EphemeralEvents } from '../ports/events';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 
@@ -22,7 +22,8 @@ export interface ServiceLimits {
 
 export interface ServiceDeps {
   store: Store;
-  bus: Bus;
+  /** Typing and presence only: a write's events go with it through the store (`tx.emit`). */
+  events: EphemeralEvents;
   clock: Clock;
   logger: Logger;
   limits: ServiceLimits;

@@ -1,8 +1,8 @@
 /**
  * Changes to sent messages: edit, delete, react, pin. Each is one transaction that
  * appends an `update` entry to the conversation's sequence and changes the target
- * (whose `rev` becomes the entry's seq), then, after commit, publishes the entry as
- * an ordinary `message.new`, so every device applies changes in order with the
+ * (whose `rev` becomes the entry's seq) and records the entry as an ordinary
+ * `message.new` event (published by the outbox relay after the commit), so every device applies changes in order with the
  * messages, live or through sync (P5). A change that changes nothing (the same
  * reaction twice, deleting a tombstone) appends nothing and answers with the
  * target as it is.
@@ -56,8 +56,9 @@ export class MessageChangeService {
   }
 
   /**
-   * Appends the update entry and runs the change with its seq, in one transaction;
-   * publishes after commit. Returns the target as it is now.
+   * Appends the update entry, runs the change with its seq and records the entry's
+   * event, in one write (the relay publishes it after the commit). Returns the
+   * target as it is now.
    */
   private async apply(
     auth: AuthContext,
@@ -66,9 +67,8 @@ export class MessageChangeService {
     change: (tx: Store, rev: number, at: number) => Promise<boolean | undefined | void>,
   ): Promise<Message> {
     const at = this.deps.clock.now();
-    let entry: Message;
     try {
-      entry = await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.write(target.conversationId, async (tx) => {
         const { message } = await tx.appendMessage({
           id: newId('m', at),
           conversationId: target.conversationId,
@@ -78,17 +78,13 @@ export class MessageChangeService {
           createdAt: at,
         });
         if ((await change(tx, message.seq, at)) === false) throw new NoChange();
+        await tx.emit(topics.conversation(target.conversationId), { v: 1, type: 'message.new', message });
         return message;
       });
     } catch (error) {
       if (error instanceof NoChange) return this.current(auth, target.id);
       throw error;
     }
-    await this.deps.bus.publish(topics.conversation(target.conversationId), {
-      v: 1,
-      type: 'message.new',
-      message: entry,
-    });
     return this.current(auth, target.id);
   }
 

@@ -2,8 +2,10 @@
  * Sending and reading messages. checkSend validates and authorizes (role, ban, mute,
  * slow mode, the quoted message, the thread root, the forwarded source, the sender's
  * upload for a file) and works out the mentions (of a text or a file's caption);
- * doSend commits (assigning the next seq, idempotent per client id) and only then
- * publishes, so nobody sees a message that could still be lost (guarantees 1, 3
+ * doSend commits the message (assigning the next seq, idempotent per client id)
+ * with its `message.new` event in the outbox; the relay publishes the event only
+ * after the commit, so nobody sees a message that could still be lost, and a bus
+ * error after the commit delays the event instead of losing it (guarantees 1, 3
  * and 6). Changes to sent messages are in message-changes.ts.
  */
 import {
@@ -276,13 +278,18 @@ export class MessageService {
     if (prepared.replyTo) entry.replyTo = prepared.replyTo;
     if (prepared.forwardedFrom) entry.forwardedFrom = prepared.forwardedFrom;
     if (prepared.mentions) entry.mentions = prepared.mentions;
-    const result = await this.deps.store.appendMessage(entry);
-    if (result.duplicate) return this.repeatAck(result.message, input);
-    await this.deps.bus.publish(topics.conversation(input.conversationId), {
-      v: 1,
-      type: 'message.new',
-      message: result.message,
+    const result = await this.deps.store.write(input.conversationId, async (tx) => {
+      const appended = await tx.appendMessage(entry);
+      if (!appended.duplicate) {
+        await tx.emit(topics.conversation(input.conversationId), {
+          v: 1,
+          type: 'message.new',
+          message: appended.message,
+        });
+      }
+      return appended;
     });
+    if (result.duplicate) return this.repeatAck(result.message, input);
     return result;
   }
 

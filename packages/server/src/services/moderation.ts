@@ -63,33 +63,34 @@ export class ModerationService {
       createdAt: now,
       expiresAt: options.durationSeconds === undefined ? null : now + options.durationSeconds * 1000,
     };
-    const result = await this.deps.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.addBan(conversationId, ban);
       if (target) await tx.removeMember(conversationId, userId);
-      return this.conversations.record(tx, conversationId, auth.user.id, {
+      const recorded = await this.conversations.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.banned',
         userIds: [userId],
         until: ban.expiresAt,
       });
+      await this.conversations.emitChange(tx, recorded);
+      if (target) await this.conversations.emitRemoved(tx, conversationId, userId);
     });
-    await this.conversations.publishChange(result);
-    if (target) await this.conversations.publishRemoved(conversationId, userId);
     return ban;
   }
 
   async unban(auth: AuthContext, conversationId: string, userId: string): Promise<void> {
     await this.conversations.authorize(auth, conversationId, 'ban');
-    const result = await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.removeBan(conversationId, userId))) return null;
-      return this.conversations.record(tx, conversationId, auth.user.id, {
+    const unbanned = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.removeBan(conversationId, userId))) return false;
+      const recorded = await this.conversations.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.unbanned',
         userIds: [userId],
       });
+      await this.conversations.emitMessage(tx, recorded);
+      return true;
     });
-    if (!result) throw new AppError('not_found', 'This user is not banned.');
-    await this.conversations.publishMessage(result);
+    if (!unbanned) throw new AppError('not_found', 'This user is not banned.');
   }
 
   /** Active bans (expired ones are gone from the list). */
@@ -103,16 +104,16 @@ export class ModerationService {
     const { target } = await this.conversations.authorizeOnMember(auth, conversationId, 'mute', userId);
     if (!target) throw new AppError('not_found', 'This user is not a member.');
     const until = this.deps.clock.now() + durationSeconds * 1000;
-    const result = await this.deps.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.setMemberMute(conversationId, userId, until);
-      return this.conversations.record(tx, conversationId, auth.user.id, {
+      const recorded = await this.conversations.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.muted',
         userIds: [userId],
         until,
       });
+      await this.conversations.emitMessage(tx, recorded);
     });
-    await this.conversations.publishMessage(result);
     return until;
   }
 
@@ -122,16 +123,16 @@ export class ModerationService {
     if (!target) throw new AppError('not_found', 'This user is not a member.');
     if (target.mutedUntil === null) return;
     const stillMuted = target.mutedUntil > this.deps.clock.now();
-    const result = await this.deps.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.setMemberMute(conversationId, userId, null);
-      if (!stillMuted) return null;
-      return this.conversations.record(tx, conversationId, auth.user.id, {
+      if (!stillMuted) return;
+      const recorded = await this.conversations.record(tx, conversationId, auth.user.id, {
         type: 'system',
         action: 'member.unmuted',
         userIds: [userId],
       });
+      await this.conversations.emitMessage(tx, recorded);
     });
-    if (result) await this.conversations.publishMessage(result);
   }
 
   /**
@@ -145,20 +146,20 @@ export class ModerationService {
     if (!message || message.conversationId !== conversationId) throw new AppError('not_found', 'No such message.');
     const now = this.deps.clock.now();
     const id = newId('r', now);
-    const report = await this.deps.store.createReport({
-      id,
-      conversationId,
-      messageId,
-      reporterId: auth.user.id,
-      reason: reason.trim() || reason,
-      createdAt: now,
+    return this.deps.store.transaction(async (tx) => {
+      const report = await tx.createReport({
+        id,
+        conversationId,
+        messageId,
+        reporterId: auth.user.id,
+        reason: reason.trim() || reason,
+        createdAt: now,
+      });
+      if (report.id !== id) return report; // a repeat
+      const moderators = await tx.listMembersWithRoles(conversationId, MODERATING_ROLES);
+      for (const userId of moderators) await tx.emit(topics.user(userId), { v: 1, type: 'report.new', report });
+      return report;
     });
-    if (report.id !== id) return report; // a repeat
-    const moderators = await this.deps.store.listMembersWithRoles(conversationId, MODERATING_ROLES);
-    for (const userId of moderators) {
-      await this.deps.bus.publish(topics.user(userId), { v: 1, type: 'report.new', report });
-    }
-    return report;
   }
 
   /** Reports, newest first: open ones by default, or all. */

@@ -84,7 +84,7 @@ export class PresenceService {
       status === 'offline' ? this.deps.clock.now() : ((await this.deps.store.getUser(userId))?.lastSeenAt ?? null);
     const audience = await presenceAudience(this.deps.store, userId);
     audience.push(userId); // the user's other devices see their own aggregated status
-    await this.deps.bus.publish(topics.presence, {
+    await this.deps.events.publish(topics.presence, {
       v: 1,
       type: 'presence',
       presence: { userId, status, lastSeenAt },

@@ -20,47 +20,44 @@ export class ReceiptService {
 
   async setReceipt(auth: AuthContext, conversationId: string, kind: ReceiptKind, seq: number): Promise<void> {
     const { conversation, member } = await this.conversations.authorize(auth, conversationId, 'read');
-    const { store, bus } = this.deps;
     const userId = auth.user.id;
     const topic = conversation.kind === 'channel' ? topics.user(userId) : topics.conversation(conversationId);
-    const delivered = await store.advanceDeliveredCursor(conversationId, userId, seq);
-    if (delivered > member.deliveredSeq) {
-      await bus.publish(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'delivered', seq: delivered });
-    }
-    if (kind !== 'read') return;
-    const read = await store.advanceReadCursor(conversationId, userId, seq);
-    if (read > member.readSeq) {
-      await bus.publish(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read });
-    }
-    if (member.markedUnreadSeq !== null && seq >= member.markedUnreadSeq) {
-      await bus.publish(topics.user(userId), {
-        v: 1,
-        type: 'member.updated',
-        userId,
-        conversationId,
-        markedUnread: false,
-      });
-    }
+    await this.deps.store.write(`${conversationId}:${userId}`, async (tx) => {
+      const delivered = await tx.advanceDeliveredCursor(conversationId, userId, seq);
+      if (delivered > member.deliveredSeq) {
+        await tx.emit(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'delivered', seq: delivered });
+      }
+      if (kind !== 'read') return;
+      const read = await tx.advanceReadCursor(conversationId, userId, seq);
+      if (read > member.readSeq) {
+        await tx.emit(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read });
+      }
+      if (member.markedUnreadSeq !== null && seq >= member.markedUnreadSeq) {
+        await tx.emit(topics.user(userId), {
+          v: 1,
+          type: 'member.updated',
+          userId,
+          conversationId,
+          markedUnread: false,
+        });
+      }
+    });
   }
 
   /** Shows the conversation as unread from `seq` on (clamped to its last entry) until the member reads it again. */
   async markUnread(auth: AuthContext, conversationId: string, seq: number): Promise<void> {
     const { conversation } = await this.conversations.authorize(auth, conversationId, 'read');
     const userId = auth.user.id;
-    await this.deps.store.setMarkedUnread(conversationId, userId, Math.max(1, Math.min(seq, conversation.lastSeq)));
-    await this.deps.bus.publish(topics.user(userId), {
-      v: 1,
-      type: 'member.updated',
-      userId,
-      conversationId,
-      markedUnread: true,
+    await this.deps.store.write(`${conversationId}:${userId}`, async (tx) => {
+      await tx.setMarkedUnread(conversationId, userId, Math.max(1, Math.min(seq, conversation.lastSeq)));
+      await tx.emit(topics.user(userId), { v: 1, type: 'member.updated', userId, conversationId, markedUnread: true });
     });
   }
 
   async setTyping(auth: AuthContext, conversationId: string, typing: boolean): Promise<void> {
     await this.conversations.authorize(auth, conversationId, 'read');
     const expiresInMs = this.deps.limits.typingTtlMs;
-    await this.deps.bus.publish(topics.conversation(conversationId), {
+    await this.deps.events.publish(topics.conversation(conversationId), {
       v: 1,
       type: 'typing',
       conversationId,

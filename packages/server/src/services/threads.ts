@@ -40,13 +40,15 @@ export class ThreadService {
     const root = await this.deps.store.getMessage(threadId);
     if (!root || root.conversationId !== conversationId) throw new AppError('not_found', 'No such thread.');
     const readSeq = Math.min(seq, root.thread?.lastReplySeq ?? 0);
-    if (!(await this.deps.store.advanceThreadRead(threadId, auth.user.id, seq))) return;
-    await this.deps.bus.publish(topics.user(auth.user.id), {
-      v: 1,
-      type: 'member.updated',
-      userId: auth.user.id,
-      conversationId,
-      thread: { threadId, readSeq },
+    await this.deps.store.write(`${conversationId}:${auth.user.id}`, async (tx) => {
+      if (!(await tx.advanceThreadRead(threadId, auth.user.id, seq))) return;
+      await tx.emit(topics.user(auth.user.id), {
+        v: 1,
+        type: 'member.updated',
+        userId: auth.user.id,
+        conversationId,
+        thread: { threadId, readSeq },
+      });
     });
   }
 }

@@ -11,26 +11,30 @@ import { postgresDialect } from './postgres/postgres-dialect';
 import { createSqliteDb } from './sqlite/create-sqlite-db';
 import { sqliteDialect } from './sqlite/sqlite-dialect';
 
+interface CommonOptions {
+  logger?: Logger;
+  groupCommitMax?: number;
+  /** Who writes outbox rows: the node id, or `admin` for the CLI's admin commands (no relay of their own). */
+  eventOrigin?: string;
+}
+
 export type StoreOptions =
-  | { db: 'sqlite'; sqlitePath: string; synchronous: 'full' | 'normal'; logger?: Logger; groupCommitMax?: number }
-  | {
-      db: 'postgres';
-      databaseUrl: string;
-      schema: string;
-      maxConnections?: number;
-      logger?: Logger;
-      groupCommitMax?: number;
-    };
+  | ({ db: 'sqlite'; sqlitePath: string; synchronous: 'full' | 'normal' } & CommonOptions)
+  | ({ db: 'postgres'; databaseUrl: string; schema: string; maxConnections?: number } & CommonOptions);
 
 export async function createStore(options: StoreOptions): Promise<Store> {
+  const runtime = {
+    ...(options.groupCommitMax === undefined ? {} : { groupCommitMax: options.groupCommitMax }),
+    ...(options.eventOrigin === undefined ? {} : { eventOrigin: options.eventOrigin }),
+  };
   const store =
     options.db === 'sqlite'
       ? new KyselyStore(
           createSqliteDb({ path: options.sqlitePath, synchronous: options.synchronous }),
           sqliteDialect,
-          options.groupCommitMax,
+          runtime,
         )
-      : new KyselyStore(await createPostgresDb(options), postgresDialect(options.schema), options.groupCommitMax);
+      : new KyselyStore(await createPostgresDb(options), postgresDialect(options.schema), runtime);
   try {
     await store.migrate();
   } catch (error) {

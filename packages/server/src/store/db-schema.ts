@@ -217,6 +217,29 @@ export interface FileRefsTable {
   conversation_id: string;
 }
 
+/**
+ * The transactional outbox: events of a write, committed with it, published by the
+ * relay after the commit and deleted once the bus took them (0012-events).
+ */
+export interface OutboxTable {
+  /** The event id: the bus event carries it, receivers drop repeats by it. */
+  id: string;
+  topic: string;
+  /** The whole event as JSON (id included). */
+  body: string;
+  /** The node (or `admin`, for the CLI's admin commands) whose write recorded it. */
+  origin: string;
+  created_at: number;
+  /** A relay that took the event over (a dead node's, an admin command's) holds it until then. */
+  claimed_until: number | null;
+}
+
+/** Facts about the store itself, one row per key (`epoch`: the store's identity for cursors). */
+export interface StoreMetaTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -236,4 +259,6 @@ export interface Database {
   subscription_requests: SubscriptionRequestsTable;
   files: FilesTable;
   file_refs: FileRefsTable;
+  outbox: OutboxTable;
+  store_meta: StoreMetaTable;
 }

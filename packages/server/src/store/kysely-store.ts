@@ -8,6 +8,8 @@ import type { Conversation, ConversationSummary, Member, Message, Role } from '@
 import type { Kysely } from 'kysely';
 import type {
   AppendResult,
+  ClaimOptions,
+  OutboxRecord,
   HistoryRange,
   NewConversation,
   NewMember,
@@ -23,6 +25,9 @@ import type { FileCompletion, FileRecord, NewFile } from '../ports/file-records'
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
+import * as outbox from './queries/outbox';
+import { newId } from '../domain/ids';
+import type { BusEvent, EventBody } from '../ports/bus-events';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
 import * as archive from './queries/archive';
@@ -41,24 +46,101 @@ import type * as Port from '../ports/store';
 import type * as Wire from '@parley/protocol';
 import { listConversationSummaries } from './queries/summaries';
 
+export interface KyselyStoreOptions {
+  /** Most writes one group commit carries (1: no group commit). */
+  groupCommitMax?: number;
+  /** Who writes this store's outbox rows: the node id, or `admin` for the CLI's admin commands. */
+  eventOrigin?: string;
+  /** Time for event ids and outbox rows (tests inject one). */
+  now?: () => number;
+}
+
+/** What the root store and every transaction handle opened from it share. */
+interface Shared {
+  readonly groupCommit: GroupCommit;
+  readonly origin: string;
+  readonly now: () => number;
+  listener: ((events: OutboxRecord[]) => void) | undefined;
+}
+
 export class KyselyStore implements Store {
   private readonly ctx: QueryContext;
   private closed = false;
-  private readonly groupCommit: GroupCommit;
+  private readonly shared: Shared;
+  /** Inside a transaction: the events emitted so far, handed to the listener after the commit. */
+  private readonly capture: OutboxRecord[] | undefined;
 
+  /** `transaction` (internal): a handle on an open transaction, sharing the root's group commit and listener. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: StoreDialect,
-    groupCommitMax = 256,
+    options: KyselyStoreOptions = {},
+    transaction?: { shared: Shared; capture: OutboxRecord[] },
   ) {
     this.ctx = { db, dialect };
-    this.groupCommit = new GroupCommit(db, groupCommitMax);
+    this.shared = transaction?.shared ?? {
+      groupCommit: new GroupCommit(db, options.groupCommitMax),
+      origin: options.eventOrigin ?? 'node',
+      now: options.now ?? Date.now,
+      listener: undefined,
+    };
+    this.capture = transaction?.capture;
   }
 
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  private inTransaction(trx: Kysely<Database>, capture: OutboxRecord[]): KyselyStore {
+    return new KyselyStore(trx, this.dialect, {}, { shared: this.shared, capture });
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     // Nested calls join the outer transaction: one commit, one rollback.
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect)));
+    const capture: OutboxRecord[] = [];
+    const result = await this.db.transaction().execute((trx) => fn(this.inTransaction(trx, capture)));
+    this.committed(capture);
+    return result;
+  }
+
+  async write<T>(key: string, fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    const { value, capture } = await this.shared.groupCommit.run(key, async (trx) => {
+      const events: OutboxRecord[] = [];
+      return { value: await fn(this.inTransaction(trx, events)), capture: events };
+    });
+    this.committed(capture);
+    return value;
+  }
+
+  async emit(topic: string, body: EventBody): Promise<void> {
+    if (!this.capture) throw new Error('store.emit() outside a transaction: an event must commit with its write');
+    const createdAt = this.shared.now();
+    const id = newId('e', createdAt);
+    const record: OutboxRecord = { id, topic, event: { ...body, id } as BusEvent, createdAt };
+    await outbox.insertEvent(this.db, record, this.shared.origin);
+    this.capture.push(record);
+  }
+
+  onEventsCommitted(listener: (events: OutboxRecord[]) => void): void {
+    this.shared.listener = listener;
+  }
+
+  private committed(events: OutboxRecord[]): void {
+    if (events.length > 0) this.shared.listener?.(events);
+  }
+
+  claimOverdueEvents(options: ClaimOptions): Promise<OutboxRecord[]> {
+    return this.batched('outbox', (db) => outbox.claimOverdueEvents(db, options));
+  }
+  deleteEvents(ids: readonly string[]): Promise<void> {
+    return this.batched('outbox', (db) => outbox.deleteEvents(db, ids));
+  }
+  countEvents(): Promise<number> {
+    return outbox.countEvents(this.db);
+  }
+  getEpoch(): Promise<string> {
+    return outbox.getEpoch(this.db);
+  }
+  rotateEpoch(): Promise<string> {
+    return outbox.rotateEpoch(this.db);
   }
 
   async migrate(): Promise<void> {
@@ -76,7 +158,7 @@ export class KyselyStore implements Store {
 
   /** Top-level writes share commits (group-commit.ts); inside a transaction they run in it. */
   private batched<T>(key: string, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.isTransaction ? work(this.db) : this.groupCommit.run(key, work);
+    return this.db.isTransaction ? work(this.db) : this.shared.groupCommit.run(key, work);
   }
 
   private assertRoot(operation: string): void {

@@ -188,7 +188,7 @@ export class WsConnection implements RealtimeConnection {
     this.authTimer.cancel();
     // Subscribe before answering: anything committed after this point arrives live,
     // anything before it comes with the client's `sync` (guarantee 5).
-    this.options.hub.attach(this, conversationIds);
+    await this.options.hub.attach(this, conversationIds);
     this.options.metrics.connections.inc();
     await services.presence.connected(auth.user.id, this.id);
     return {

@@ -320,7 +320,7 @@ export class XmppSession implements RealtimeConnection {
       .then(async () => {
         const conversationIds = await this.options.services.conversations.memberOf(auth);
         if (this.closed) return;
-        this.options.hub.attach(this, conversationIds);
+        await this.options.hub.attach(this, conversationIds);
         await deliverOffline(ctx, this);
       })
       .catch((error: unknown) => this.fault(error));
