@@ -81,6 +81,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/server/src/events/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': banned(
+        ['**/services/**', '**/gateways/**', '**/realtime/**', '**/store/**', '**/bus/**'],
+        'the event path joins ports (store outbox, bus); it knows no adapter, service or gateway',
+      ),
+    },
+  },
+  {
     files: ['packages/sdk/src/**/*.ts'],
     ignores: ['**/*.test.ts', 'packages/sdk/src/node.ts'],
     rules: {

@@ -6,13 +6,13 @@
  */
 import { newId } from '../domain/ids';
 import type { Bus } from '../ports/bus';
-import type { BusEvent, EventBody } from '../ports/bus-events';
+import type { EventBody } from '../ports/bus-events';
 import type { EphemeralEvents } from '../ports/events';
 
 export class BusEphemeralEvents implements EphemeralEvents {
   constructor(private readonly bus: Bus) {}
 
   publish(topic: string, body: EventBody): Promise<void> {
-    return this.bus.publish(topic, { ...body, id: newId('e') } as BusEvent);
+    return this.bus.publish(topic, { ...body, id: newId('e') });
   }
 }

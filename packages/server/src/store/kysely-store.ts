@@ -27,7 +27,7 @@ import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
 import { newId } from '../domain/ids';
-import type { BusEvent, EventBody } from '../ports/bus-events';
+import type { EventBody } from '../ports/bus-events';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
 import * as archive from './queries/archive';
@@ -114,7 +114,7 @@ export class KyselyStore implements Store {
     if (!this.capture) throw new Error('store.emit() outside a transaction: an event must commit with its write');
     const createdAt = this.shared.now();
     const id = newId('e', createdAt);
-    const record: OutboxRecord = { id, topic, event: { ...body, id } as BusEvent, createdAt };
+    const record: OutboxRecord = { id, topic, event: { ...body, id }, createdAt };
     await outbox.insertEvent(this.db, record, this.shared.origin);
     this.capture.push(record);
   }
