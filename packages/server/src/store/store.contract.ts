@@ -13,6 +13,7 @@ import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { moderationContract } from './contract/moderation';
+import { outboxContract } from './contract/outbox';
 import { socialContract } from './contract/social';
 import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
@@ -37,6 +38,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     threadsContract(harness);
     searchContract(harness);
     filesContract(harness);
+    outboxContract(harness);
     transactionsContract(harness, makeStore);
   });
 }
