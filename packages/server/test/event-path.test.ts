@@ -34,7 +34,8 @@ const texts = (messages: Message[]) => messages.flatMap((m) => (m.content.type =
 describe('the event path', () => {
   it('loses no live delivery when the bus refuses events between commit and publish', async () => {
     const bus = new RefusingBus(new LocalBus(silentLogger()));
-    const t = await startTestServer({ framesPerSecond: 1000 }, { bus });
+    // No takeover sweep: the relay's own retries must deliver.
+    const t = await startTestServer({ framesPerSecond: 1000 }, { bus, relay: { sweepIntervalMs: 0 } });
     servers.push(t);
     const alice = await person(t, 'alice');
     const bob = await person(t, 'bob');

@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, type AuthResponse, type ServerFrame } from '@parley/p
 import WebSocket from 'ws';
 import { loadConfig, startServer, type Config, type RunningServer } from '../src';
 import { silentLogger } from '../src/observability/logger';
+import type { RelayOptions } from '../src/events/relay';
 import type { Bus } from '../src/ports/bus';
 import type { Clock } from '../src/ports/clock';
 
@@ -42,7 +43,7 @@ export interface TestServer {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { bus?: Bus } = {},
+  options: { bus?: Bus; relay?: Partial<RelayOptions> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(
