@@ -273,6 +273,11 @@ export const EventSchemas = {
   ),
   /** A member reported a message (sent to the conversation's moderators, admins and owner). */
   'report.new': event('report.new', Type.Object({ report: Report })),
+  /**
+   * The server may have missed events meant for this connection (its node was cut off
+   * from the cluster bus for a moment): send `sync` with your cursors now.
+   */
+  'sync.required': event('sync.required', Type.Object({ reason: Type.Literal('missed_events') })),
 } as const;
 
 export type EventType = keyof typeof EventSchemas;

@@ -387,6 +387,10 @@ export class ParleyClient {
       case 'report.new':
         this.emitter.emit('report', event.data.report);
         return;
+      case 'sync.required':
+        // The server may have missed events for us: resume from our cursors.
+        this.runner.run(true).catch((reason: unknown) => this.connection.reconnect(`sync failed: ${String(reason)}`));
+        return;
     }
   }
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Limits } from '@parley/protocol';
 import { openFileStorage, loadLinkSecret, type FileStorage } from './blob/file-storage';
 import { LocalBus } from './bus/bus-local';
+import { NatsBus } from './bus/bus-nats';
 import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { parseAllowedTypes } from './media/sniff';
@@ -69,7 +70,7 @@ async function buildCore(
   logger: Logger,
   clock: Clock,
   eventOrigin: string,
-  bus: Bus = new LocalBus(logger),
+  bus: Bus = configuredBus(config, logger, eventOrigin),
   injected?: Store,
 ): Promise<Core> {
   const store =
@@ -135,6 +136,12 @@ async function buildCore(
   return { store, files, bus, services, limits };
 }
 
+/** NATS when `PARLEY_BUS_URL` is set (a cluster), else the in-process bus of one node. */
+function configuredBus(config: Config, logger: Logger, name: string): Bus {
+  if (config.busUrl === null) return new LocalBus(logger);
+  return new NatsBus({ url: config.busUrl, prefix: config.busPrefix, name: `parley-${name}` }, logger);
+}
+
 export interface Admin {
   services: Services;
   close(): Promise<void>;
@@ -146,7 +153,9 @@ export interface Admin {
  * these writes at its next read (the store is shared, not cached).
  */
 export async function openAdmin(config: Config): Promise<Admin> {
-  const { store, files, services } = await buildCore(config, silentLogger(), systemClock, 'admin');
+  // No bus and no relay of its own: a running server's relay publishes what it writes.
+  const logger = silentLogger();
+  const { store, files, services } = await buildCore(config, logger, systemClock, 'admin', new LocalBus(logger));
   return {
     services,
     close: () => {

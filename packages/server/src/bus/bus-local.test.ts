@@ -2,8 +2,12 @@ import { silentLogger } from '../observability/logger';
 import { busContract } from './bus.contract';
 import { LocalBus } from './bus-local';
 
-busContract('local', async () => {
-  const bus = new LocalBus(silentLogger());
-  await bus.start();
-  return bus;
-});
+busContract(
+  'local',
+  async () => {
+    const bus = new LocalBus(silentLogger());
+    await bus.start();
+    return bus;
+  },
+  { shared: false },
+);

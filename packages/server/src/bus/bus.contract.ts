@@ -32,8 +32,39 @@ async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
   }
 }
 
-export function busContract(name: string, makeBus: () => Promise<Bus>): void {
+/**
+ * `shared`: instances made by `makeBus` are nodes of one cluster (NATS), so events
+ * cross between them; the in-process bus is one node's alone.
+ */
+export function busContract(name: string, makeBus: () => Promise<Bus>, options: { shared: boolean }): void {
   describe(`bus contract: ${name}`, () => {
+    it('says when a subscription is live: an event published right after reaches it', async () => {
+      const subscriber = await makeBus();
+      const publisher = options.shared ? await makeBus() : subscriber;
+      for (let round = 0; round < 20; round++) {
+        const seen: string[] = [];
+        const topic = `conv.ready_${round}`;
+        const subscription = subscriber.subscribe(topic, (e) => e.type === 'typing' && seen.push(e.userId));
+        await subscription.ready;
+        await publisher.publish(topic, typing(`u_${round}`));
+        await eventually(() => expect(seen).toEqual([`u_${round}`]));
+      }
+      await subscriber.stop();
+      if (publisher !== subscriber) await publisher.stop();
+    });
+
+    it('keeps the order of one publisher per topic across nodes, under a burst', async () => {
+      const subscriber = await makeBus();
+      const publisher = options.shared ? await makeBus() : subscriber;
+      const seen: string[] = [];
+      await subscriber.subscribe('conv.burst', (e) => e.type === 'typing' && seen.push(e.userId)).ready;
+      const ids = Array.from({ length: 2000 }, (_, i) => `u_${i}`);
+      await Promise.all(ids.map((id) => publisher.publish('conv.burst', typing(id))));
+      await eventually(() => expect(seen).toEqual(ids), 10_000);
+      await subscriber.stop();
+      if (publisher !== subscriber) await publisher.stop();
+    });
+
     it('delivers every event of a topic to every subscriber, in publish order', async () => {
       const bus = await makeBus();
       const a: string[] = [];

@@ -63,6 +63,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.fileLinkSecret !== null && result.fileLinkSecret.length < 32) {
     problems.push('PARLEY_FILE_LINK_SECRET must have at least 32 characters');
   }
+  if (result.busUrl !== null && !/^nats:\/\/[^\s]+$/.test(result.busUrl.split(',')[0]?.trim() ?? '')) {
+    problems.push(`PARLEY_BUS_URL=${result.busUrl} must be nats://host:port (comma-separated for several)`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(result.busPrefix)) {
+    problems.push(`PARLEY_BUS_PREFIX=${result.busPrefix} must be 1 to 32 letters, digits, '-' or '_'`);
+  }
+  if (result.busUrl !== null && result.db === 'sqlite') {
+    problems.push('PARLEY_BUS_URL (a cluster) needs a shared store: set PARLEY_DB=postgres and PARLEY_DATABASE_URL');
+  }
   if (result.nodeId !== null && !/^[A-Za-z0-9_-]{1,32}$/.test(result.nodeId)) {
     problems.push(`PARLEY_NODE_ID=${result.nodeId} must be 1 to 32 letters, digits, '-' or '_'`);
   }

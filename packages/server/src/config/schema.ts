@@ -83,6 +83,18 @@ export const configKeys = {
     default: null,
     doc: 'PostgreSQL connection URL, e.g. `postgres://parley@127.0.0.1:5432/parley`. Required when `PARLEY_DB=postgres`.',
   },
+  busUrl: {
+    env: 'PARLEY_BUS_URL',
+    kind: 'string',
+    default: null,
+    doc: 'The cluster bus: `nats://host:4222` (several URLs separated by commas). Unset: the in-process bus of a single node. Every node of a cluster needs the same bus, the same PostgreSQL database and the same `PARLEY_BUS_PREFIX`.',
+  },
+  busPrefix: {
+    env: 'PARLEY_BUS_PREFIX',
+    kind: 'string',
+    default: 'parley',
+    doc: 'The first token of every NATS subject this deployment uses, so that several deployments can share one NATS.',
+  },
   nodeId: {
     env: 'PARLEY_NODE_ID',
     kind: 'string',

@@ -46,6 +46,12 @@ export interface RelayStats {
   failures: number;
   /** Overdue events this relay took over. */
   takenOver: number;
+  /** Events the bus can never take (see PermanentBusError), dropped. */
+  dropped: number;
+}
+
+function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
 }
 
 export class EventRelay {
@@ -60,7 +66,7 @@ export class EventRelay {
   private sweepTimer: { cancel(): void } | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
-  readonly stats: RelayStats = { published: 0, failures: 0, takenOver: 0 };
+  readonly stats: RelayStats = { published: 0, failures: 0, takenOver: 0, dropped: 0 };
 
   constructor(
     private readonly deps: { bus: Bus; outbox: Outbox; clock: Clock; logger: Logger },
@@ -98,6 +104,16 @@ export class EventRelay {
         try {
           await this.deps.bus.publish(next.topic, next.event);
         } catch (error) {
+          if (isPermanent(error)) {
+            // Retrying cannot help (an event larger than the bus takes): its receivers
+            // recover it by seq, as after any lost event.
+            this.deps.logger.error({ err: error, type: next.event.type, topic: next.topic }, 'dropped an event');
+            this.stats.dropped += 1;
+            this.queue.shift();
+            this.queued.delete(next.id);
+            this.markPublished(next.id);
+            continue;
+          }
           this.stats.failures += 1;
           this.deps.logger.warn(
             { err: error, pending: this.queue.length, retryMs: this.retryDelay },

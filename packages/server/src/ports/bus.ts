@@ -31,6 +31,13 @@ export interface Bus {
    */
   publish(topic: string, event: BusEvent): Promise<void>;
   subscribe(topic: string, handler: BusHandler): Subscription;
+  /**
+   * A bus that can lose events for this node (NATS core while the node is cut off)
+   * calls `listener` when it is whole again: subscribers may have missed events and
+   * their clients must resume by seq. Returns a function that removes the listener.
+   * The in-process bus never loses an event and does not implement it.
+   */
+  onGap?(listener: () => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

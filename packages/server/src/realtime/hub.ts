@@ -26,6 +26,12 @@ export interface RealtimeConnection {
    * its own way. The hub still encodes the JSON frame at most once per event.
    */
   sendEvent?(event: BusEvent): void;
+  /**
+   * The bus may have lost events for this node (see Bus.onGap): the connection must
+   * catch up from its own position (a native client is asked to sync; an XMPP
+   * session fetches what it has not written).
+   */
+  resync(): void;
   close(code: number, reason: string): void;
 }
 
@@ -54,6 +60,7 @@ export class RealtimeHub {
   private readonly attached = new Map<RealtimeConnection, Attachment>();
   private readonly recent = new RecentIds();
   private presenceSubscription: Subscription | undefined;
+  private stopGapListener: (() => void) | undefined;
 
   constructor(
     private readonly bus: Bus,
@@ -62,6 +69,7 @@ export class RealtimeHub {
 
   /** Resolves when the presence topic is live. */
   start(): Promise<void> {
+    this.stopGapListener = this.bus.onGap?.(() => this.resyncAll());
     this.presenceSubscription = this.bus.subscribe(topics.presence, (event) => {
       if (this.recent.firstSeen(event.id)) this.onAudienceEvent(event);
     });
@@ -69,6 +77,7 @@ export class RealtimeHub {
   }
 
   stop(): void {
+    this.stopGapListener?.();
     this.presenceSubscription?.unsubscribe();
     for (const connection of [...this.attached.keys()]) this.detach(connection);
   }
@@ -152,6 +161,17 @@ export class RealtimeHub {
     if (entry.connections.size === 0) {
       entry.subscription.unsubscribe();
       map.delete(key);
+    }
+  }
+
+  private resyncAll(): void {
+    this.logger.warn({ connections: this.attached.size }, 'the bus may have lost events: every connection resyncs');
+    for (const connection of this.attached.keys()) {
+      try {
+        connection.resync();
+      } catch (error) {
+        this.logger.warn({ err: error, connection: connection.id }, 'resync failed');
+      }
     }
   }
 

@@ -40,6 +40,8 @@ export interface ConnectionOptions {
 /** Consecutive bad frames tolerated before the connection is closed (4109). */
 const MAX_CONSECUTIVE_VIOLATIONS = 50;
 
+const SYNC_REQUIRED = JSON.stringify({ type: 'sync.required', data: { reason: 'missed_events' } });
+
 export class WsConnection implements RealtimeConnection {
   private auth: AuthContext | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -80,6 +82,10 @@ export class WsConnection implements RealtimeConnection {
       return;
     }
     this.socket.send(frame);
+  }
+
+  resync(): void {
+    this.send(SYNC_REQUIRED);
   }
 
   close(code: number, reason: string): void {

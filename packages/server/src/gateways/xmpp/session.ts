@@ -167,6 +167,12 @@ export class XmppSession implements RealtimeConnection {
       .catch((error: unknown) => this.fault(error));
   }
 
+  resync(): void {
+    const ctx = this.ctxCache;
+    if (!ctx || this.closed) return;
+    this.outbound = this.outbound.then(() => deliverOffline(ctx, this)).catch((error: unknown) => this.fault(error));
+  }
+
   close(_code: number, reason: string): void {
     this.streamError(reason === 'session revoked' ? 'not-authorized' : 'system-shutdown', reason);
   }

@@ -19,7 +19,8 @@ const typing = (userId: string): EventBody => ({
 });
 
 /** The user ids of typing events, in order. */
-const users = (events: readonly OutboxRecord[]) => events.map((e) => (e.event.type === 'typing' ? e.event.userId : '?'));
+const users = (events: readonly OutboxRecord[]) =>
+  events.map((e) => (e.event.type === 'typing' ? e.event.userId : '?'));
 
 export function outboxContract(h: Harness): void {
   describe('outbox', () => {
