@@ -22,6 +22,9 @@ import { createMetrics } from './observability/metrics';
 import { systemClock, type Clock } from './ports/clock';
 import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
+import type { PresenceRegistry } from './ports/presence';
+import { BusPresenceRegistry } from './presence/presence-registry-bus';
+import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
 import { createServices, FileLinkSigner, type Services } from './services';
@@ -56,6 +59,7 @@ interface Core {
   store: Store;
   files: FileStorage;
   bus: Bus;
+  presence: PresenceRegistry;
   services: Services;
   limits: Limits;
 }
@@ -91,6 +95,11 @@ async function buildCore(
           eventOrigin,
         }));
   await bus.start();
+  // One node keeps its devices in memory; a cluster shares them on the bus.
+  const presence: PresenceRegistry =
+    config.busUrl === null
+      ? new LocalPresenceRegistry(eventOrigin)
+      : new BusPresenceRegistry(eventOrigin, { bus, clock, logger });
   const files = await openFileStorage(config);
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
@@ -132,8 +141,9 @@ async function buildCore(
       },
     },
     fileDeps,
+    presence,
   );
-  return { store, files, bus, services, limits };
+  return { store, files, bus, presence, services, limits };
 }
 
 /** NATS when `PARLEY_BUS_URL` is set (a cluster), else the in-process bus of one node. */
@@ -168,7 +178,7 @@ export async function openAdmin(config: Config): Promise<Admin> {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, files, bus, services, limits } = await buildCore(
+  const { store, files, bus, presence, services, limits } = await buildCore(
     config,
     logger,
     clock,
@@ -178,6 +188,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   const hub = new RealtimeHub(bus, logger);
   await hub.start();
+  await presence.start();
   const relay = new EventRelay({ bus, outbox: store, clock, logger }, { ...defaultRelayOptions, ...options.relay });
   relay.start();
   const metrics = createMetrics();
@@ -260,6 +271,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await ws.close();
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
+      // After the sockets: their users were announced offline by this node itself.
+      await presence.stop();
       hub.stop();
       await bus.stop();
       await store.close();

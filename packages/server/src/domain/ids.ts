@@ -29,6 +29,30 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;
 }
 
+let lastEventTime = 0;
+let eventCounter = 0;
+
+/**
+ * A bus event id: like `newId('e')`, but ids made by one process sort in the order
+ * they were made (a counter after the time), so the outbox can be read back in
+ * commit order whatever the clock's resolution.
+ */
+export function newEventId(now: number = Date.now()): string {
+  if (now > lastEventTime) {
+    lastEventTime = now;
+    eventCounter = 0;
+  } else {
+    eventCounter += 1;
+  }
+  let counter = '';
+  let value = eventCounter;
+  for (let i = 0; i < 4; i++) {
+    counter = alphabet[value % 32]! + counter;
+    value = Math.floor(value / 32);
+  }
+  return `e_${encodeTime(lastEventTime)}${counter}${randomPart(8)}`;
+}
+
 /** The unique key of the direct conversation between two users. */
 export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;

@@ -4,7 +4,7 @@
  * bus directly, each with its own id like every bus event. Everything a write
  * causes goes through the outbox instead (Store.emit and relay.ts).
  */
-import { newId } from '../domain/ids';
+import { newEventId } from '../domain/ids';
 import type { Bus } from '../ports/bus';
 import type { EventBody } from '../ports/bus-events';
 import type { EphemeralEvents } from '../ports/events';
@@ -13,6 +13,6 @@ export class BusEphemeralEvents implements EphemeralEvents {
   constructor(private readonly bus: Bus) {}
 
   publish(topic: string, body: EventBody): Promise<void> {
-    return this.bus.publish(topic, { ...body, id: newId('e') });
+    return this.bus.publish(topic, { ...body, id: newEventId() });
   }
 }

@@ -7,6 +7,7 @@
  * outbox, or the ephemeral path for typing and presence) gives it its id.
  */
 import type { Conversation, Message, NotifyLevel, Presence, ReceiptKind, Report, User } from '@parley/protocol';
+import type { DeviceState } from './presence';
 
 export type EventBody =
   | { v: 1; type: 'message.new'; message: Message }
@@ -39,7 +40,27 @@ export type EventBody =
       thread?: { threadId: string; readSeq: number };
     }
   /** A report, published on the user topic of each moderator, admin and owner. */
-  | { v: 1; type: 'report.new'; report: Report };
+  | { v: 1; type: 'report.new'; report: Report }
+  /**
+   * The shared presence registry (topic `nodes`): one node's device changes, in the
+   * node's order (`version` counts them); a snapshot replaces what others hold for
+   * the node, sent in chunks (`chunk` of `chunks`, the version applies after the last).
+   */
+  | {
+      v: 1;
+      type: 'node.devices';
+      nodeId: string;
+      version: number;
+      put: DeviceState[];
+      removed: string[];
+      snapshot?: { chunk: number; chunks: number };
+    }
+  /** A node is alive, at this version of its devices. */
+  | { v: 1; type: 'node.heartbeat'; nodeId: string; version: number }
+  /** A node (new, or back from a bus gap) asks these nodes (every one when empty) for a snapshot. */
+  | { v: 1; type: 'node.hello'; nodeId: string; want: string[] }
+  /** A node stops on purpose: its devices are gone (it announced their users itself). */
+  | { v: 1; type: 'node.leaving'; nodeId: string };
 
 /** An event as it travels: its body and the id under which it is published, every time. */
 export type BusEvent = EventBody & { id: string };

@@ -7,7 +7,8 @@
  * changes), `user.<userId>` (things addressed to one person: membership, contacts,
  * settings), `device.<sessionId>` (one device of one person, wherever it is
  * connected: session revocation, and later call signalling), `presence`
- * (aggregated presence with its audience).
+ * (aggregated presence with its audience), `nodes` (the shared presence registry:
+ * which devices each node holds, and its heartbeats).
  */
 import type { BusEvent } from './bus-events';
 
@@ -47,4 +48,5 @@ export const topics = {
   user: (id: string) => `user.${id}`,
   device: (sessionId: string) => `device.${sessionId}`,
   presence: 'presence',
+  nodes: 'nodes',
 } as const;

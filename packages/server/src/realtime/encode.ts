@@ -51,6 +51,11 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
     }
     case 'report.new':
       return { type: 'report.new', data: { report: event.report } };
+    case 'node.devices':
+    case 'node.heartbeat':
+    case 'node.hello':
+    case 'node.leaving':
+      return null; // the presence registry's own traffic
   }
 }
 

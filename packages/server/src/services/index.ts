@@ -10,6 +10,7 @@ import { FileService, type FileDeps } from './files';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
 import { ModerationService } from './moderation';
+import type { PresenceRegistry } from '../ports/presence';
 import { PresenceService } from './presence';
 import { ReceiptService } from './receipts';
 import { SearchService } from './search';
@@ -31,7 +32,7 @@ export interface Services {
   files: FileService;
 }
 
-export function createServices(deps: ServiceDeps, fileDeps: FileDeps): Services {
+export function createServices(deps: ServiceDeps, fileDeps: FileDeps, presence: PresenceRegistry): Services {
   const accounts = new AccountService(deps);
   const contacts = new ContactService(deps);
   const conversations = new ConversationService(deps, contacts);
@@ -46,7 +47,7 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps): Services 
     threads: new ThreadService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations),
-    presence: new PresenceService(deps),
+    presence: new PresenceService(deps, presence),
     search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
     files,

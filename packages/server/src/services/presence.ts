@@ -1,14 +1,14 @@
 /**
  * Presence: each connected device reports online, away or busy; a user's status is
  * the strongest over their devices (busy > online > away), offline when none is
- * connected, and `lastSeenAt` is stored when the last device goes. Device state
- * lives on the node holding the connection; changes go out on the bus to the
- * user's audience (contacts and conversation partners) only.
- *
- * Cluster note: this aggregates the devices on this node. A multi-node deployment
- * must share device state through the bus (ROADMAP.md); the service API stays.
+ * connected, and `lastSeenAt` is stored when the last device goes. Devices live in
+ * the presence registry (ports/presence.ts), which every node of a cluster shares:
+ * the node where a device changes announces the user's new status to their
+ * audience (contacts and conversation partners) only; the devices of a node that
+ * dies are announced by one survivor.
  */
 import type { Presence, PresenceStatus, SettablePresence } from '@parley/protocol';
+import type { DeviceState, PresenceRegistry } from '../ports/presence';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
 import { presenceAudience, visibleTo } from './audience';
@@ -22,46 +22,80 @@ export function aggregate(statuses: Iterable<SettablePresence>): PresenceStatus 
   return best ?? 'offline';
 }
 
+/** What a gateway says about a connection that becomes a device. */
+export interface DeviceInfo {
+  connectionId: string;
+  /** Its resource name (XMPP: the bound resource); native devices default to their session id. */
+  resource?: string;
+  /** XMPP priority; 0 by default. */
+  priority?: number;
+}
+
 export class PresenceService {
-  /** userId -> connectionId -> status */
-  private readonly devices = new Map<string, Map<string, SettablePresence>>();
-
-  constructor(private readonly deps: ServiceDeps) {}
-
-  statusOf(userId: string): PresenceStatus {
-    const devices = this.devices.get(userId);
-    return devices ? aggregate(devices.values()) : 'offline';
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly registry: PresenceRegistry,
+  ) {
+    registry.onDevicesLost((lost) => {
+      this.devicesLost(lost).catch((error: unknown) =>
+        deps.logger.error({ err: error }, 'presence: announcing the users of a lost node failed'),
+      );
+    });
   }
 
-  async connected(userId: string, connectionId: string): Promise<void> {
+  /** A user's presence over all their devices, on every node. */
+  statusOf(userId: string): PresenceStatus {
+    return aggregate(this.registry.devicesOf(userId).map((d) => d.status));
+  }
+
+  /** Every connected device of a user, on every node (XMPP routes by them). */
+  devicesOf(userId: string): DeviceState[] {
+    return this.registry.devicesOf(userId);
+  }
+
+  async connected(auth: AuthContext, device: DeviceInfo): Promise<void> {
+    const userId = auth.user.id;
     const before = this.statusOf(userId);
-    let devices = this.devices.get(userId);
-    if (!devices) {
-      devices = new Map();
-      this.devices.set(userId, devices);
-    }
-    devices.set(connectionId, 'online');
+    this.registry.put({
+      userId,
+      connectionId: device.connectionId,
+      sessionId: auth.session.id,
+      resource: device.resource ?? auth.session.id,
+      status: 'online',
+      priority: device.priority ?? 0,
+    });
     await this.announceIfChanged(userId, before);
   }
 
   async disconnected(userId: string, connectionId: string): Promise<void> {
-    const devices = this.devices.get(userId);
-    if (!devices?.has(connectionId)) return;
     const before = this.statusOf(userId);
-    devices.delete(connectionId);
-    if (devices.size === 0) {
-      this.devices.delete(userId);
+    if (!this.registry.remove(connectionId)) return;
+    if (this.registry.devicesOf(userId).length === 0) {
       await this.deps.store.setLastSeen(userId, this.deps.clock.now());
     }
     await this.announceIfChanged(userId, before);
   }
 
-  async set(auth: AuthContext, connectionId: string, status: SettablePresence): Promise<void> {
-    const devices = this.devices.get(auth.user.id);
-    if (!devices?.has(connectionId)) return;
+  async set(auth: AuthContext, connectionId: string, status: SettablePresence, priority?: number): Promise<void> {
+    const device = this.registry.devicesOf(auth.user.id).find((d) => d.connectionId === connectionId);
+    if (!device) return;
     const before = this.statusOf(auth.user.id);
-    devices.set(connectionId, status);
+    const { nodeId: _node, ...mine } = device;
+    this.registry.put({ ...mine, status, priority: priority ?? device.priority });
     await this.announceIfChanged(auth.user.id, before);
+  }
+
+  /** The devices of a node that stopped answering are gone: their users may now be offline. */
+  private async devicesLost(lost: readonly DeviceState[]): Promise<void> {
+    const byUser = new Map<string, SettablePresence[]>();
+    for (const device of lost) byUser.set(device.userId, [...(byUser.get(device.userId) ?? []), device.status]);
+    const now = this.deps.clock.now();
+    for (const [userId, statuses] of byUser) {
+      const remaining = this.registry.devicesOf(userId).map((d) => d.status);
+      const before = aggregate([...remaining, ...statuses]);
+      if (remaining.length === 0) await this.deps.store.setLastSeen(userId, now);
+      await this.announceIfChanged(userId, before);
+    }
   }
 
   async get(auth: AuthContext, userIds: readonly string[]): Promise<Presence[]> {

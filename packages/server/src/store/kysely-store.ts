@@ -26,7 +26,7 @@ import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
-import { newId } from '../domain/ids';
+import { newEventId } from '../domain/ids';
 import type { EventBody } from '../ports/bus-events';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
@@ -113,7 +113,7 @@ export class KyselyStore implements Store {
   async emit(topic: string, body: EventBody): Promise<void> {
     if (!this.capture) throw new Error('store.emit() outside a transaction: an event must commit with its write');
     const createdAt = this.shared.now();
-    const id = newId('e', createdAt);
+    const id = newEventId(createdAt);
     const record: OutboxRecord = { id, topic, event: { ...body, id }, createdAt };
     await outbox.insertEvent(this.db, record, this.shared.origin);
     this.capture.push(record);

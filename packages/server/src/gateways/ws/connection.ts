@@ -196,7 +196,7 @@ export class WsConnection implements RealtimeConnection {
     // anything before it comes with the client's `sync` (guarantee 5).
     await this.options.hub.attach(this, conversationIds);
     this.options.metrics.connections.inc();
-    await services.presence.connected(auth.user.id, this.id);
+    await services.presence.connected(auth, { connectionId: this.id });
     return {
       user: toUser(auth.user),
       sessionId: auth.session.id,

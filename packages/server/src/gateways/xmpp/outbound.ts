@@ -211,6 +211,10 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'session.revoked':
     case 'member.updated': // per-member settings have no XMPP form yet
     case 'report.new':
+    case 'node.devices': // the presence registry's own traffic
+    case 'node.heartbeat':
+    case 'node.hello':
+    case 'node.leaving':
       return;
   }
 }

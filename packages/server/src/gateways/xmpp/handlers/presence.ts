@@ -73,10 +73,11 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const first = !ctx.state.available;
   if (first) {
     ctx.state.available = true;
-    await presence.connected(ctx.auth.user.id, ctx.connectionId);
+    const resource = ctx.fullJid.slice(ctx.fullJid.indexOf('/') + 1);
+    await presence.connected(ctx.auth, { connectionId: ctx.connectionId, resource, priority: ctx.state.priority });
   }
   await applyStatusText(ctx, stanza);
-  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza));
+  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), ctx.state.priority);
   if (!first) return;
   await pendingRequests(ctx);
   // The probe of RFC 6121 4.3: current presence of everyone on the roster who is online.
