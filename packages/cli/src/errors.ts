@@ -74,7 +74,8 @@ export function reportError(error: unknown, serverUrl?: string): number {
     if (hint) write(`  ${hint}`);
     return 1;
   }
-  if (error instanceof Error && error.name === 'ConfigError') {
+  // The server's ConfigError and StartupError (a port in use...): the message says what to change.
+  if (error instanceof Error && (error.name === 'ConfigError' || error.name === 'StartupError')) {
     write(`error: ${error.message}`);
     return 1;
   }

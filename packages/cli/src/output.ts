@@ -28,6 +28,11 @@ export class Names {
   }
 }
 
+/** `1 member`, `2 members`, `0 members`: a count with its noun, singular only for one. */
+export function countOf(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }

@@ -22,7 +22,7 @@ describe('parley channel, invite and moderation commands', () => {
     const town = (JSON.parse(created.stdout) as { conversation: { id: string } }).conversation.id;
 
     const listed = await env.run('ben', ['channel', 'list', 'town']);
-    expect(listed.stdout).toBe(`${town}  Town square (1 members) - all things town\n`);
+    expect(listed.stdout).toBe(`${town}  Town square (1 member) - all things town\n`);
     expect((await env.run('ben', ['channel', 'join', town])).stdout).toBe('joined "Town square" (2 members)\n');
     expect((await env.run('ben', ['channel', 'list', 'town'])).stdout).toContain('(2 members) [joined]');
 
@@ -32,7 +32,7 @@ describe('parley channel, invite and moderation commands', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/private/);
     const invite = await env.run('ana', ['invite', 'create', room, '--expires', '1h', '--max-uses', '1']);
-    const code = /^(\S{22}) \(until .*, 1 uses\)$/m.exec(invite.stdout)?.[1];
+    const code = /^(\S{22}) \(until .*, 1 use\)$/m.exec(invite.stdout)?.[1];
     expect(code).toBeDefined();
     expect((await env.run('cy', ['invite', 'accept', code!])).stdout).toBe(`joined "Back room" (${room})\n`);
     const used = await env.run('ben', ['invite', 'accept', code!]);
@@ -59,4 +59,23 @@ describe('parley channel, invite and moderation commands', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/not a duration/);
   }, 120_000); // about twenty `parley` processes, each starting tsx: slow on a loaded machine
+
+  it('counts the members of channels and groups, in the singular for one', async () => {
+    for (const user of ['dee', 'eli', 'fay']) {
+      expect((await env.run(user, ['register', user, '--password', PW])).code).toBe(0);
+    }
+    const created = await env.run('dee', ['channel', 'create', 'Solo corner']);
+    const solo = /^created public channel "Solo corner" \((\S+)\) with 1 member$/m.exec(created.stdout)?.[1];
+    expect(solo, created.stdout).toBeDefined();
+    expect((await env.run('eli', ['channel', 'list', 'solo'])).stdout).toBe(`${solo}  Solo corner (1 member)\n`);
+    // A channel's member list is paged, not in the conversation: the count comes from memberCount.
+    expect((await env.run('dee', ['conversations'])).stdout).toContain(`${solo}  Solo corner (1 member)  read`);
+    expect((await env.run('eli', ['channel', 'join', solo!])).stdout).toBe('joined "Solo corner" (2 members)\n');
+    expect((await env.run('dee', ['conversations'])).stdout).toContain(`${solo}  Solo corner (2 members)`);
+    const pair = await env.run('dee', ['channel', 'create', 'Pair', '@fay']);
+    expect(pair.stdout).toMatch(/^created public channel "Pair" \(\S+\) with 2 members$/m);
+    const group = await env.run('dee', ['group', 'create', 'Trio', '@eli', '@fay']);
+    expect(group.stdout).toMatch(/^created group "Trio" \(\S+\) with 3 members$/m);
+    expect((await env.run('fay', ['conversations'])).stdout).toMatch(/ {2}Trio \(3 members\)/);
+  }, 120_000);
 });

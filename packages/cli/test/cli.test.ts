@@ -154,6 +154,43 @@ describe('tail', () => {
     expect(tail.stdout().match(/before tail/g)).toHaveLength(1);
   });
 
+  it('marks what it shows as read, and leaves it unread with --no-mark-read', async () => {
+    await Promise.all(['uma', 'vic', 'wes'].map((user) => env.run(user, ['register', user, '--password', PW])));
+    /** Uma's unread count and read cursor in the conversation whose last message is `last`, as the server has them. */
+    const readState = async (last: string) => {
+      const { conversations } = JSON.parse((await env.run('uma', ['--json', 'conversations'])).stdout) as {
+        conversations: { unreadCount: number; readSeq: number; lastMessage: { content: { text?: string } } | null }[];
+      };
+      const found = conversations.find((c) => c.lastMessage?.content.text === last);
+      return found && { unread: found.unreadCount, readSeq: found.readSeq };
+    };
+    for (const peer of ['vic', 'wes']) {
+      expect((await env.run(peer, ['send', '@uma', 'before tail'])).code).toBe(0);
+      expect((await env.run(peer, ['send', '@uma', 'still before'])).code).toBe(0);
+    }
+
+    const tail = env.spawn('uma', ['tail', '@vic']);
+    try {
+      await tail.waitFor('stderr', 'following');
+      expect((await env.run('vic', ['send', '@uma', 'live', 'one'])).code).toBe(0);
+      await tail.waitFor('stdout', 'vic: live one');
+    } finally {
+      // Ctrl-C waits for the last read receipt.
+      expect(await tail.interrupt()).toBe(0);
+    }
+    expect(await readState('live one')).toEqual({ unread: 0, readSeq: 3 });
+
+    const peek = env.spawn('uma', ['tail', '@wes', '--no-mark-read']);
+    try {
+      await peek.waitFor('stderr', 'following');
+      expect((await env.run('wes', ['send', '@uma', 'live', 'two'])).code).toBe(0);
+      await peek.waitFor('stdout', 'wes: live two');
+    } finally {
+      expect(await peek.interrupt()).toBe(0);
+    }
+    expect(await readState('live two')).toEqual({ unread: 3, readSeq: 0 });
+  }, 120_000); // ten `parley` processes, each starting tsx
+
   it('waits for a user who has not registered yet', async () => {
     await env.run('wanda', ['register', 'wanda', '--password', PW]);
     const tail = env.spawn('wanda', ['tail', '@late']);

@@ -6,7 +6,11 @@
 import type { ClientData, ResultOf } from '@parley/protocol';
 import type { ApiContext } from './client-api';
 
-/** What to look for: every word of `query` must start a word of the message. */
+/**
+ * What to look for: every word of `query` must start a word of the message, ignoring
+ * case and diacritics; Chinese, Japanese and Thai are found anywhere in the text
+ * (docs/protocol.md, Search).
+ */
 export type SearchParams = ClientData<'search'>;
 /** A page of hits (`{ message, highlights }`, ranges of the text in UTF-16 units) and the next page's cursor. */
 export type SearchPage = ResultOf<'search'>;
@@ -16,7 +20,8 @@ export class SearchApi {
   constructor(private readonly ctx: ApiContext) {}
 
   /**
-   * One page of messages matching every word of `query` as a word prefix, newest first
+   * One page of messages matching every word of `query` as a word prefix (case and
+   * diacritics ignored; Chinese, Japanese and Thai anywhere in the text), newest first
    * (`sort: 'relevance'` for the best matches first). Filters: `conversationId` (you
    * must be a member), `senderId`, `from`/`to` (epoch ms, inclusive). Pass the page's
    * `nextCursor` back as `cursor` for the next page; null means there is none.

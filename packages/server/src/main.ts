@@ -28,6 +28,7 @@ import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
 import { createServices, FileLinkSigner, type Services } from './services';
+import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
 
@@ -233,7 +234,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.server.on('upgrade', (request, socket, head) => {
     if (!ws.handleUpgrade(request, socket, head) && !xmpp.handleUpgrade(request, socket, head)) socket.destroy();
   });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Nothing is served: release what was opened so that the process can exit, then say what to change.
+    await app.close();
+    await ws.close();
+    hub.stop();
+    await bus.stop();
+    await store.close();
+    files.close();
+    throw listenError(error, {
+      what: 'HTTP and WebSocket',
+      setting: 'PARLEY_PORT',
+      host: config.host,
+      port: config.port,
+    });
+  }
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -246,10 +263,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       xmppPort = await xmpp.listen(config.host, config.xmppPort, secureContext);
       logger.info({ xmppPort, domain: config.xmppDomain }, `XMPP listening on port ${xmppPort}`);
     } catch (error) {
-      logger.error(
-        { err: error, xmppPort: config.xmppPort },
-        `XMPP listener could not start on port ${config.xmppPort}: set PARLEY_XMPP_PORT to a free port (or -1 to disable XMPP)`,
-      );
+      const listener = { what: 'XMPP', setting: 'PARLEY_XMPP_PORT', host: config.host, port: config.xmppPort } as const;
+      const problem = listenProblem(error, listener);
+      // An explained failure needs no stack trace in the log; anything else (a bad certificate...) keeps it.
+      if (problem !== undefined) logger.error({ xmppPort: config.xmppPort }, `XMPP is not available: ${problem}`);
+      else
+        logger.error(
+          { err: error, xmppPort: config.xmppPort },
+          `XMPP listener could not start on port ${config.xmppPort}: set PARLEY_XMPP_PORT to a free port (or -1 to disable XMPP)`,
+        );
     }
   }
   // Logged last: whoever waits for this line (the CLI, tests) may then rely on everything being up.

@@ -86,6 +86,42 @@ describe('search', () => {
     }
   });
 
+  it('finds words inside Chinese, Japanese and Thai, and without diacritics, highlighting what was written', async () => {
+    const alice = await registerUser(t.url);
+    const bob = await registerUser(t.url);
+    const conv = await group(alice, [bob]);
+    const w = word();
+    const texts = [
+      `${w} 我们明天去北京吃烤鸭`,
+      `${w} 東京タワーに行きました`,
+      `${w} Die Überprüfung läuft`,
+      `${w} ฉันจะไปกรุงเทพพรุ่งนี้`,
+      `${w} 🎉 Tiếng Việt ở Đà Nẵng 🍣`,
+    ];
+    const sent: Message[] = [];
+    for (const text of texts) sent.push(await send(alice, conv.id, text));
+    const cases: [string, number, string[]][] = [
+      ['北京', 0, ['北京']],
+      ['タワー', 1, ['タワー']],
+      ['ﾀﾜｰ', 1, ['タワー']],
+      ['uberprufung', 2, ['Überprüfung']],
+      ['กรุงเทพ', 3, ['กรุงเทพ']],
+      ['tieng da nang', 4, ['Tiếng', 'Đà', 'Nẵng']],
+      ['京', 0, ['京']],
+    ];
+    for (const [query, index, marked] of cases) {
+      const page = await search(bob, { q: `${w} ${query}` });
+      const text = texts[index]!;
+      // The first highlight is the tag word; the rest mark the original text, accents and all.
+      expect(ids(page), query).toEqual(query === '京' ? [sent[1]!.id, sent[0]!.id] : [sent[index]!.id]);
+      const hit = page.hits.find((h) => h.message.id === sent[index]!.id)!;
+      expect(
+        hit.highlights.slice(1).map(([s, e]) => text.slice(s, e)),
+        query,
+      ).toEqual(marked);
+    }
+  });
+
   it('never returns messages of conversations the user is not in, or left', async () => {
     const alice = await registerUser(t.url);
     const bob = await registerUser(t.url);

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { findUserId, globalOptions, positiveInt, requireSession, usernameOf, type Session } from '../context';
 import { CliError } from '../errors';
-import { printJson, printLine } from '../output';
+import { countOf, printJson, printLine } from '../output';
 
 /** The user id of `@username` (or a bare username); CliError when there is none. */
 export async function requireUserId(session: Session, target: string): Promise<string> {
@@ -52,7 +52,9 @@ export function registerChannelCommands(program: Command): void {
       });
       if (json) return printJson({ conversation });
       const kind = `${conversation.visibility}${conversation.postPolicy === 'admins' ? ' broadcast' : ''}`;
-      printLine(`created ${kind} channel "${title}" (${conversation.id}) with ${conversation.memberCount} members`);
+      printLine(
+        `created ${kind} channel "${title}" (${conversation.id}) with ${countOf(conversation.memberCount, 'member')}`,
+      );
       if (conversation.visibility === 'private')
         printLine(`  invite people with: parley invite create ${conversation.id}`);
     });
@@ -71,7 +73,7 @@ export function registerChannelCommands(program: Command): void {
         const flags = [c.joined ? 'joined' : '', c.postPolicy === 'admins' ? 'broadcast' : ''].filter(Boolean);
         const topic = c.topic ? ` - ${c.topic}` : '';
         const extra = flags.length > 0 ? ` [${flags.join(', ')}]` : '';
-        printLine(`${c.id}  ${c.title ?? '(untitled)'} (${c.memberCount} members)${extra}${topic}`);
+        printLine(`${c.id}  ${c.title ?? '(untitled)'} (${countOf(c.memberCount, 'member')})${extra}${topic}`);
       }
     });
 
@@ -83,6 +85,6 @@ export function registerChannelCommands(program: Command): void {
       const session = requireSession(server);
       const { conversation } = await session.http.join(channelId);
       if (json) return printJson({ conversation });
-      printLine(`joined "${conversation.title ?? conversation.id}" (${conversation.memberCount} members)`);
+      printLine(`joined "${conversation.title ?? conversation.id}" (${countOf(conversation.memberCount, 'member')})`);
     });
 }

@@ -2,16 +2,20 @@
 import type { Command } from 'commander';
 import type { ConversationSummary } from '@parley/sdk/node';
 import { globalOptions, requireSession } from '../context';
-import { formatMessage, Names, printJson, printLine } from '../output';
+import { countOf, formatMessage, Names, printJson, printLine } from '../output';
 
-/** `@bob` for a direct conversation, the title (and member count) for a group. */
+/**
+ * `@bob` for a direct conversation, the title and member count for a group or a
+ * channel (whose `members` list is empty: channels page their members).
+ */
 export async function conversationLabel(summary: ConversationSummary, names: Names, selfId: string): Promise<string> {
   const conversation = summary.conversation;
   if (conversation.kind === 'direct') {
     const other = conversation.members.find((m) => m.userId !== selfId) ?? conversation.members[0];
     return other ? `@${await names.get(other.userId)}` : '(direct)';
   }
-  return `${conversation.title ?? '(untitled group)'} (${conversation.members.length} members)`;
+  const untitled = conversation.kind === 'channel' ? '(untitled channel)' : '(untitled group)';
+  return `${conversation.title ?? untitled} (${countOf(conversation.memberCount, 'member')})`;
 }
 
 export function registerConversationsCommand(program: Command): void {

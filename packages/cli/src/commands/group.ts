@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { findUserId, globalOptions, requireSession, usernameOf } from '../context';
 import { CliError } from '../errors';
-import { printJson, printLine } from '../output';
+import { countOf, printJson, printLine } from '../output';
 
 export function registerGroupCommands(program: Command): void {
   const group = program.command('group').description('Group conversations');
@@ -22,7 +22,7 @@ export function registerGroupCommands(program: Command): void {
       }
       const { conversation } = await session.http.createGroup({ title, memberIds });
       if (json) return printJson({ conversation });
-      printLine(`created group "${title}" (${conversation.id}) with ${conversation.members.length} members`);
+      printLine(`created group "${title}" (${conversation.id}) with ${countOf(conversation.memberCount, 'member')}`);
       printLine(`  send to it with: parley send ${conversation.id} <text>`);
     });
 }

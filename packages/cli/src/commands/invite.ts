@@ -1,7 +1,7 @@
 /** `parley invite create|accept`: invite links into channels and groups. */
 import type { Command } from 'commander';
 import { globalOptions, positiveInt, requireSession } from '../context';
-import { printJson, printLine } from '../output';
+import { countOf, printJson, printLine } from '../output';
 import { parseDuration } from './moderation';
 
 export function registerInviteCommands(program: Command): void {
@@ -22,7 +22,7 @@ export function registerInviteCommands(program: Command): void {
       if (json) return printJson({ invite: created });
       const limits = [
         created.expiresAt === null ? '' : `until ${new Date(created.expiresAt).toISOString()}`,
-        created.maxUses === null ? '' : `${created.maxUses} uses`,
+        created.maxUses === null ? '' : countOf(created.maxUses, 'use'),
       ].filter(Boolean);
       printLine(`${created.code}${limits.length > 0 ? ` (${limits.join(', ')})` : ''}`);
       printLine(`  accept it with: parley invite accept ${created.code}`);

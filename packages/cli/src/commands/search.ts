@@ -1,4 +1,4 @@
-/** `parley search <query>`: messages of your conversations that match every word, newest first. */
+/** `parley search <query>`: messages of your conversations that match every word, newest first (docs/protocol.md#search). */
 import type { Command } from 'commander';
 import { findUserId, globalOptions, positiveInt, requireSession, resolveTarget, usernameOf } from '../context';
 import { CliError } from '../errors';
@@ -15,7 +15,10 @@ interface SearchOptions {
 export function registerSearchCommand(program: Command): void {
   program
     .command('search <query>')
-    .description('Search the messages of your conversations (every word must start a word of the message)')
+    .description(
+      'Search the messages of your conversations: every word must start a word of the message, ignoring case and ' +
+        'accents; Chinese, Japanese and Thai are found anywhere in the text',
+    )
     .option('--in <target>', 'only in @username (the direct conversation) or a conversation id')
     .option('--from <username>', 'only messages sent by @username')
     .option('--sort <order>', 'recent (default) or relevance')

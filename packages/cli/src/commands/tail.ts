@@ -1,9 +1,10 @@
 /**
  * `parley tail <target>`: prints the last few messages, then follows the
- * conversation live over the WebSocket until Ctrl-C. The SDK reconnects and
- * resyncs on its own; this command only filters, orders the printing and reports
- * the connection state on stderr. `@user` that does not exist yet is polled for
- * every 2 s, so two people can start chatting in either order.
+ * conversation live over the WebSocket until Ctrl-C, marking what it printed as
+ * read (unless --no-mark-read). The SDK reconnects and resyncs on its own; this
+ * command only filters, orders the printing and reports the connection state on
+ * stderr. `@user` that does not exist yet is polled for every 2 s, so two people
+ * can start chatting in either order.
  */
 import type { Command } from 'commander';
 import type { Conversation, Message } from '@parley/sdk/node';
@@ -19,8 +20,17 @@ import {
 } from '../context';
 import { CliError } from '../errors';
 import { formatMessage, Names, printLine } from '../output';
+import { ReadMarker } from './tail-reads';
 
 const POLL_MS = 2_000;
+/** How long Ctrl-C waits for the last read receipt before closing anyway. */
+const SETTLE_MS = 2_000;
+
+interface TailOptions {
+  last: number;
+  /** False with --no-mark-read. */
+  markRead: boolean;
+}
 
 function note(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -38,15 +48,25 @@ async function waitForUser(session: Session, username: string): Promise<void> {
 }
 
 /** Follows one conversation until the process is interrupted or the session is refused. */
-async function follow(session: Session, conversation: Conversation, lastSeq: number, names: Names): Promise<number> {
+async function follow(
+  session: Session,
+  conversation: Conversation,
+  lastSeq: number,
+  names: Names,
+  markRead: boolean,
+): Promise<number> {
   const client = realtimeClient(session, { [conversation.id]: lastSeq });
+  const reads = new ReadMarker((seq) => client.receipts.markRead(conversation.id, seq));
   let printed = lastSeq;
   // Lines are formatted asynchronously (username lookups): chain them to keep seq order.
   let queue: Promise<void> = Promise.resolve();
   client.on('message', (message: Message) => {
     if (message.conversationId !== conversation.id || message.seq <= printed) return;
     printed = message.seq;
-    queue = queue.then(async () => printLine(await formatMessage(message, names)));
+    queue = queue.then(async () => {
+      printLine(await formatMessage(message, names));
+      if (markRead) reads.shown(message.seq);
+    });
   });
   client.on('typing', (event) => {
     if (event.conversationId !== conversation.id || event.userId === session.login.userId || !event.typing) return;
@@ -57,6 +77,7 @@ async function follow(session: Session, conversation: Conversation, lastSeq: num
     client.on('state', (state) => {
       if (state.state === 'connected' && wasConnected) note('reconnected.');
       if (state.state === 'connected') wasConnected = true;
+      if (state.state === 'connected' && markRead) reads.retry();
       if (state.state === 'disconnected')
         note(`connection lost (${state.code}); reconnecting in ${Math.round(state.retryInMs / 100) / 10} s...`);
       if (state.state === 'stopped' && state.reason !== 'closed') {
@@ -67,14 +88,23 @@ async function follow(session: Session, conversation: Conversation, lastSeq: num
         resolve(1);
       }
     });
+    // What was printed is marked read before the connection closes.
     const stop = () => {
-      client.close();
-      void queue.then(() => resolve(0));
+      void queue
+        .then(() => reads.settled(SETTLE_MS))
+        .then(() => {
+          client.close();
+          resolve(0);
+        });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     client.connect().then(
-      () => note(`following ${conversation.id} live (Ctrl-C to stop)`),
+      () => {
+        // The earlier messages printed before connecting are shown too.
+        if (markRead && lastSeq > 0) reads.shown(lastSeq);
+        note(`following ${conversation.id} live (Ctrl-C to stop)`);
+      },
       // The 'stopped' state above already explained why.
       () => undefined,
     );
@@ -84,9 +114,10 @@ async function follow(session: Session, conversation: Conversation, lastSeq: num
 export function registerTailCommand(program: Command): void {
   program
     .command('tail <target>')
-    .description('Show the last messages of @username or a conversation id, then follow it live')
+    .description('Show the last messages of @username or a conversation id, then follow it live, marking them read')
     .option('--last <n>', 'how many earlier messages to show first (default 10)', positiveInt('--last', 500), 10)
-    .action(async (target: string, opts: { last: number }, command: Command) => {
+    .option('--no-mark-read', 'leave what it shows unread (by default it marks it read, on all your devices)')
+    .action(async (target: string, opts: TailOptions, command: Command) => {
       const { server } = globalOptions(command);
       const session = requireSession(server);
       const username = usernameOf(target);
@@ -101,6 +132,6 @@ export function registerTailCommand(program: Command): void {
       const page = await session.http.history(conversation.id, { limit: opts.last });
       for (const message of page.messages) printLine(await formatMessage(message, names));
       const lastSeq = page.messages.at(-1)?.seq ?? 0;
-      process.exitCode = await follow(session, conversation, lastSeq, names);
+      process.exitCode = await follow(session, conversation, lastSeq, names, opts.markRead);
     });
 }

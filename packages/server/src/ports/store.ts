@@ -118,7 +118,7 @@ export interface NewMessage {
 
 /** One search request, already authorized and parsed into terms by the service. */
 export interface SearchQuery {
-  /** Lower-case words; every one must match (as a prefix of a word of the text). */
+  /** Folded tokens (domain/search-text.ts parseSearchTerms); every one must begin a token of the text. */
   terms: string[];
   /** Only conversations this user is a member of (never anything else). */
   userId: string;

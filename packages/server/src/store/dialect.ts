@@ -38,7 +38,7 @@ export interface StoreDialect {
  * the index never shows a deleted or superseded text.
  */
 export interface SearchIndex {
-  /** Creates the index structures (migration 0003-search). */
+  /** Creates the index structures, empty (migrations 0003-search and 0008-search-segmentation). */
   create(db: Kysely<unknown>): Promise<void>;
   put(db: Kysely<Database>, messageId: string, text: string): Promise<void>;
   remove(db: Kysely<Database>, messageId: string): Promise<void>;

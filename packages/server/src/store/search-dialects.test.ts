@@ -1,16 +1,19 @@
 /**
  * SQLite FTS5 and PostgreSQL full text agree: the same data set (same ids, same
- * times, edits, deletions and membership changes) loaded into both stores answers
- * every query with the same ids in the same order. Recent order is compared on a
- * random data set; relevance on one where the rank is unambiguous (equal lengths,
- * different term frequencies), where BM25 and ts_rank must order alike. Also:
- * migration 0003-search indexes the text messages stored before it.
+ * times, edits, deletions and membership changes; Latin, Greek, Chinese, Japanese,
+ * Thai, Korean, Vietnamese, emoji) loaded into both stores answers every query with
+ * the same ids in the same order. Recent order is compared on a random data set;
+ * relevance on one where the rank is unambiguous (equal lengths, different term
+ * frequencies), where BM25 and ts_rank must order alike. Whatever the word rules
+ * before issue 10 found is still found. Also: migration 0003-search indexes the
+ * text messages stored before it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSearchTerms } from '../domain/search-text';
 import type { SearchQuery, Store } from '../ports/store';
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
@@ -69,6 +72,22 @@ const VOCABULARY = [
   'user@example.org',
   'C++',
   'x_y',
+  '北京',
+  '我们明天去北京吃烤鸭',
+  '東京タワーに行きました',
+  'ﾀﾜｰ',
+  'ฉันจะไปกรุงเทพพรุ่งนี้',
+  'ข้าวผัด',
+  'Überprüfung',
+  'Straße',
+  'crème brûlée',
+  'Tiếng Việt',
+  'Đà Nẵng',
+  'iPhone用のケース',
+  '🎉🍣',
+  'Ærøskøbing',
+  '서울에서',
+  'ＦＵＬＬ',
 ];
 
 const T0 = 1_800_000_000_000;
@@ -121,36 +140,73 @@ async function load(store: Store): Promise<void> {
   await store.removeMember('c_one', 'u_bob');
 }
 
+/** The queries as people type them (before issue 10, the same strings were the terms). */
+const OLD_QUERIES = [
+  'parl',
+  'parley',
+  'release',
+  'released',
+  're',
+  'résumé',
+  'resume',
+  'search release',
+  'index deploy',
+  'σοφοσ',
+  '日本',
+  'don',
+  't',
+  'example com',
+  'user org',
+  'c',
+  'x y',
+  'fts5',
+  'v2 café naïve',
+  'edited',
+  'nothing',
+];
+const NEW_QUERIES = [
+  '北京',
+  'タワー',
+  '京',
+  '鸭',
+  '北京烤鸭',
+  'ﾀﾜｰ',
+  'uberprufung',
+  'Überprüfung',
+  'strasse',
+  'creme brulee',
+  'tieng viet',
+  'da nang',
+  'กรุงเทพ',
+  'ข้าว',
+  'iphone用',
+  'ケース',
+  'aeroskobing',
+  '서울',
+  'full',
+];
+
 const QUERIES: Omit<SearchQuery, 'sort' | 'offset' | 'limit'>[] = [];
 for (const userId of users) {
-  for (const terms of [
-    ['parl'],
-    ['parley'],
-    ['release'],
-    ['released'],
-    ['re'],
-    ['résumé'],
-    ['resume'],
-    ['search', 'release'],
-    ['index', 'deploy'],
-    ['σοφοσ'],
-    ['日本'],
-    ['don'],
-    ['t'],
-    ['example', 'com'],
-    ['user', 'org'],
-    ['c'],
-    ['x', 'y'],
-    ['fts5'],
-    ['v2', 'café', 'naïve'],
-    ['edited'],
-    ['nothing'],
-  ]) {
-    QUERIES.push({ userId, terms });
-  }
+  for (const query of [...OLD_QUERIES, ...NEW_QUERIES]) QUERIES.push({ userId, terms: parseSearchTerms(query) });
   QUERIES.push({ userId, terms: ['re'], conversationId: 'c_two' });
   QUERIES.push({ userId, terms: ['search'], senderId: 'u_carol' });
   QUERIES.push({ userId, terms: ['s'], from: T0 + 20_000, to: T0 + 50_000 });
+}
+
+/** The word rules before issue 10: words NFC and lower case, diacritics kept, no pairs. */
+const OLD_WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+function oldWords(text: string): string[] {
+  return [...text.matchAll(OLD_WORD)].map((match) => match[0].normalize('NFC').toLowerCase().replaceAll('ς', 'σ'));
+}
+function oldTerms(query: string): string[] {
+  const distinct = [...new Set(oldWords(query))];
+  return distinct.filter((term) => !distinct.some((other) => other !== term && other.startsWith(term))).slice(0, 8);
+}
+function oldMatches(text: string, query: string): boolean {
+  const words = oldWords(text);
+  const terms = oldTerms(query);
+  return terms.length > 0 && terms.every((term) => words.some((word) => word.startsWith(term)));
 }
 
 async function openSqlite(dir: string): Promise<Opened> {
@@ -209,6 +265,36 @@ describe.runIf(available)('search on SQLite and PostgreSQL', () => {
     }
     // The data set is not degenerate: most queries find something.
     expect(nonEmpty).toBeGreaterThan(QUERIES.length / 2);
+  });
+
+  it('still finds everything the word rules before issue 10 found', async () => {
+    let compared = 0;
+    for (const userId of users) {
+      const readable = await sqlite.db
+        .selectFrom('messages as m')
+        .innerJoin('members as mb', (join) =>
+          join.onRef('mb.conversation_id', '=', 'm.conversation_id').on('mb.user_id', '=', userId),
+        )
+        .select(['m.id', 'm.content'])
+        .where('m.kind', '=', 'message')
+        .where('m.deleted_at', 'is', null)
+        .execute();
+      for (const query of [...OLD_QUERIES, ...NEW_QUERIES]) {
+        const before = readable
+          .filter((row) => oldMatches((JSON.parse(row.content) as { text: string }).text, query))
+          .map((row) => row.id);
+        const full: SearchQuery = { userId, terms: parseSearchTerms(query), sort: 'recent', offset: 0, limit: 500 };
+        for (const opened of [sqlite, postgres]) {
+          const now = await ids(opened, full);
+          expect(
+            before.filter((id) => !now.includes(id)),
+            `${opened.name} ${userId} ${query}`,
+          ).toEqual([]);
+        }
+        compared += before.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 
   it('never finds deleted text, edited-away text or conversations the user left', async () => {

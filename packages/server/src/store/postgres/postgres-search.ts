@@ -1,12 +1,13 @@
 /**
  * Full-text search on PostgreSQL: one tsvector per text message in
  * `message_search`, under a GIN index. The vector and the query are built as
- * literals from words domain/search-text.ts already split and folded (the `simple`
+ * literals from tokens domain/search-text.ts already split and folded (the `simple`
  * configuration's parser would split URLs, e-mail addresses and hyphenated words
- * differently from SQLite), so both dialects match the same messages.
+ * differently from SQLite, and knows nothing of Chinese), so both dialects match the
+ * same messages.
  */
 import { sql, type Kysely } from 'kysely';
-import { wordsOf } from '../../domain/search-text';
+import { tokensOf } from '../../domain/search-text';
 import type { SearchQuery } from '../../ports/store';
 import type { Database } from '../db-schema';
 import type { SearchIndex } from '../dialect';
@@ -20,13 +21,13 @@ function lexeme(word: string): string {
   return `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
-/** `'word':1,4 'other':2`: every word with its positions, as the parser would have numbered them. */
+/** `'word':1,4 'other':2`: every token with its positions, as the parser would have numbered them. */
 export function tsvectorLiteral(text: string): string {
   const positions = new Map<string, number[]>();
-  wordsOf(text).forEach((word, index) => {
-    const list = positions.get(word.folded) ?? [];
+  tokensOf(text).forEach((token, index) => {
+    const list = positions.get(token.text) ?? [];
     list.push(Math.min(index + 1, MAX_POSITION));
-    positions.set(word.folded, list);
+    positions.set(token.text, list);
   });
   return [...positions].map(([word, at]) => `${lexeme(word)}:${[...new Set(at)].join(',')}`).join(' ');
 }

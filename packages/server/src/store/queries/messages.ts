@@ -7,6 +7,7 @@
 import type { Message, MessageContent } from '@parley/protocol';
 import { sql } from 'kysely';
 import { AppError } from '../../domain/errors';
+import { searchableText } from '../../domain/search-text';
 import type { AppendResult, HistoryRange, NewMessage } from '../../ports/store';
 import { atomic } from '../atomic';
 import type { MessageKind } from '../db-schema';
@@ -119,12 +120,11 @@ async function sideEffects(
       .where('user_id', '=', message.senderId)
       .execute();
   }
-  if (message.content.type === 'text') await dialect.search.put(db, message.id, message.content.text);
+  const searchable = searchableText(message.content);
+  if (searchable !== undefined) await dialect.search.put(db, message.id, searchable);
   if (message.content.type === 'file') {
     // The ref commits with the message: a sent (or forwarded) file is never unreferenced (0004-files).
     await addFileRef(db, message.content.fileId, message.id, message.conversationId);
-    const caption = message.content.caption;
-    if (caption !== undefined && caption.trim() !== '') await dialect.search.put(db, message.id, caption);
   }
 }
 

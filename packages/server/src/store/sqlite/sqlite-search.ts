@@ -1,7 +1,9 @@
 /**
- * Full-text search on SQLite: an FTS5 table of the folded words of each text
- * message (domain/search-text.ts splits and folds them, so FTS5's unicode61
- * tokenizer only sees words it keeps whole). FTS5 rows are keyed by an integer
+ * Full-text search on SQLite: an FTS5 table of the tokens of each text message
+ * (domain/search-text.ts splits and folds them). The `ascii` tokenizer splits only
+ * at ASCII punctuation and spaces, so it keeps each of our tokens whole; unicode61
+ * would split some again (Thai at its vowel signs and tone marks), and PostgreSQL
+ * would then disagree. FTS5 rows are keyed by an integer
  * `doc` that `search_docs` maps to the message id: messages.rowid is not stable
  * across VACUUM, and FTS5 can only delete by rowid. A trigger removes the FTS5 row
  * with its mapping, so the cascade from a deleted conversation cleans both.
@@ -24,9 +26,7 @@ export const sqliteSearch: SearchIndex = {
       doc integer primary key,
       message_id text not null unique references messages(id) on delete cascade
     )`.execute(db);
-    await sql`create virtual table message_search using fts5(body, tokenize = 'unicode61 remove_diacritics 0')`.execute(
-      db,
-    );
+    await sql`create virtual table message_search using fts5(body, tokenize = 'ascii')`.execute(db);
     await sql`create trigger search_docs_delete after delete on search_docs begin
       delete from message_search where rowid = old.doc;
     end`.execute(db);
