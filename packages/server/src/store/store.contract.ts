@@ -13,6 +13,7 @@ import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { moderationContract } from './contract/moderation';
+import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
 import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
@@ -27,6 +28,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     const harness = useStore(makeStore);
     accountsContract(harness);
     socialContract(harness);
+    privacyContract(harness);
     subscriptionsContract(harness);
     conversationsContract(harness);
     messagesContract(harness);
