@@ -3,7 +3,8 @@
  * the strongest over their devices (busy > online > away), offline when none is
  * connected, and `lastSeenAt` is stored when the last device goes. Device state
  * lives on the node holding the connection; changes go out on the bus to the
- * user's audience (contacts and conversation partners) only.
+ * user's audience only. Who that is, and who sees what, is decided in audience.ts
+ * (domain/privacy.ts): this file only calls it.
  *
  * Cluster note: this aggregates the devices on this node. A multi-node deployment
  * must share device state through the bus (ROADMAP.md); the service API stays.
@@ -11,7 +12,7 @@
 import type { Presence, PresenceStatus, SettablePresence } from '@parley/protocol';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
-import { presenceAudience, visibleTo } from './audience';
+import { hiddenPresence, presenceAudience, visibleTo } from './audience';
 import type { ServiceDeps } from './deps';
 
 const strength: Record<SettablePresence, number> = { busy: 3, online: 2, away: 1 };
@@ -73,8 +74,24 @@ export class PresenceService {
     return users.map((user) =>
       visible.has(user.id)
         ? { userId: user.id, status: this.statusOf(user.id), lastSeenAt: user.lastSeenAt }
-        : { userId: user.id, status: 'offline', lastSeenAt: null },
+        : hiddenPresence(user.id),
     );
+  }
+
+  /**
+   * Tells viewers whose view of the user just changed (a block, a contact, a setting, a first
+   * post): `shown` get the presence as it is now, `hidden` a stranger's answer.
+   */
+  async reveal(userId: string, viewers: { shown: readonly string[]; hidden: readonly string[] }): Promise<void> {
+    if (viewers.shown.length > 0) {
+      const lastSeenAt = (await this.deps.store.getUser(userId))?.lastSeenAt ?? null;
+      const presence = { userId, status: this.statusOf(userId), lastSeenAt };
+      await this.deps.bus.publish(topics.presence, { v: 1, type: 'presence', presence, audience: [...viewers.shown] });
+    }
+    if (viewers.hidden.length > 0) {
+      const presence = hiddenPresence(userId);
+      await this.deps.bus.publish(topics.presence, { v: 1, type: 'presence', presence, audience: [...viewers.hidden] });
+    }
   }
 
   private async announceIfChanged(userId: string, before: PresenceStatus): Promise<void> {
