@@ -5,7 +5,7 @@
  * two stop seeing each other's presence at once. Messages in conversations they share
  * still reach the blocker, in order (the sequence stays gapless); clients collapse them.
  */
-import { xml } from '@xmpp/client';
+import { xml, type Element } from '@xmpp/client';
 import type { AuthResponse, Conversation, ConversationSummary, Message, Presence } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, RawClient, startTestServer, type TestServer } from './harness';
@@ -61,6 +61,8 @@ const group = async (who: AuthResponse, others: AuthResponse[]) =>
     )
   ).conversation;
 const blockUser = (who: AuthResponse, other: AuthResponse) => ok(call(who, 'PUT', `/v1/blocks/${other.user.id}`));
+
+const dataOf = (frame: RawClient['frames'][number]): unknown => (frame as { data?: unknown }).data;
 
 /** Waits for a later frame on the same socket: anything published before it was delivered first. */
 async function barrier(to: RawClient, from: AuthResponse, conversationId: string): Promise<void> {
@@ -220,23 +222,23 @@ describe('presence and the block list, live', () => {
       f.type === 'presence' && f.data.userId === id;
     for (const c of [bWs, bWs2, pWs]) c.frames.length = 0;
     await blockUser(blocker!, pest!);
-    expect((await pWs.next(presenceOf(blocker!.user.id))).data).toEqual({
+    expect(dataOf(await pWs.next(presenceOf(blocker!.user.id)))).toEqual({
       userId: blocker!.user.id,
       status: 'offline',
       lastSeenAt: null,
     });
-    expect((await bWs.next(presenceOf(pest!.user.id))).data).toEqual({
+    expect(dataOf(await bWs.next(presenceOf(pest!.user.id)))).toEqual({
       userId: pest!.user.id,
       status: 'offline',
       lastSeenAt: null,
     });
-    expect((await bWs2.event('block.updated')).data).toEqual({ userId: pest!.user.id, blocked: true });
+    expect(dataOf(await bWs2.event('block.updated'))).toEqual({ userId: pest!.user.id, blocked: true });
 
     for (const c of [bWs, bWs2, pWs]) c.frames.length = 0;
     await ok(call(blocker!, 'DELETE', `/v1/blocks/${pest!.user.id}`));
-    expect((await pWs.next(presenceOf(blocker!.user.id))).data).toMatchObject({ status: 'online' });
-    expect((await bWs.next(presenceOf(pest!.user.id))).data).toMatchObject({ status: 'online' });
-    expect((await bWs2.event('block.updated')).data).toEqual({ userId: pest!.user.id, blocked: false });
+    expect(dataOf(await pWs.next(presenceOf(blocker!.user.id)))).toMatchObject({ status: 'online' });
+    expect(dataOf(await bWs.next(presenceOf(pest!.user.id)))).toMatchObject({ status: 'online' });
+    expect(dataOf(await bWs2.event('block.updated'))).toEqual({ userId: pest!.user.id, blocked: false });
   });
 
   it('pushes blocks and unblocks to the blocker’s XMPP resources (XEP-0191)', async () => {
@@ -244,10 +246,8 @@ describe('presence and the block list, live', () => {
     const xb = await XmppTestClient.connect(t.xmppPort, blocker!);
     xmppClients.push(xb);
     await xb.send(xml('presence'));
-    const isPush =
-      (name: string) =>
-      (s: { name: string; attrs: Record<string, string>; getChild: (n: string, ns?: string) => unknown }) =>
-        s.name === 'iq' && s.attrs.type === 'set' && s.getChild(name, 'urn:xmpp:blocking') !== undefined;
+    const isPush = (name: string) => (s: Element) =>
+      s.name === 'iq' && s.attrs.type === 'set' && s.getChild(name, 'urn:xmpp:blocking') !== undefined;
     await blockUser(blocker!, pest!);
     const push = await xb.next(isPush('block'));
     expect(push.getChild('block')?.getChild('item')?.attrs.jid).toBe(jidOf(pest!));

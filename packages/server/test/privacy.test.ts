@@ -65,7 +65,8 @@ async function group(who: AuthResponse, others: AuthResponse[]): Promise<string>
   const body = { title: 'g', memberIds: others.map((o) => o.user.id) };
   return (await call<{ conversation: { id: string } }>(who, 'POST', '/v1/conversations', body)).conversation.id;
 }
-const addContact = (who: AuthResponse, other: AuthResponse) => call(who, 'PUT', `/v1/contacts/${other.user.id}`);
+const addContact = async (who: AuthResponse, other: AuthResponse) =>
+  void (await call(who, 'PUT', `/v1/contacts/${other.user.id}`));
 const block = (who: AuthResponse, other: AuthResponse) => call(who, 'PUT', `/v1/blocks/${other.user.id}`);
 const setting = (who: AuthResponse, presence: string) => call(who, 'PATCH', '/v1/me/privacy', { presence });
 
@@ -321,7 +322,9 @@ describe('the presence privacy setting', () => {
     expect(await call(p, 'PATCH', '/v1/me/privacy', { presence: 'contacts' })).toEqual({
       privacy: { presence: 'contacts' },
     });
-    expect((await other.event('privacy.updated')).data).toEqual({ privacy: { presence: 'contacts' } });
+    expect(((await other.event('privacy.updated')) as { data?: unknown }).data).toEqual({
+      privacy: { presence: 'contacts' },
+    });
     for (const body of [{ presence: 'friends' }, {}, { presence: 'nobody', extra: 1 }]) {
       const refused = await http<{ error: { code: string } }>(t.url, 'PATCH', '/v1/me/privacy', {
         token: p.token,
