@@ -313,6 +313,25 @@ describe('presence audience: relations x ways in', () => {
   }
 });
 
+describe('profile changes', () => {
+  it('reach people outside the audience without the status text, and only when the name or avatar changed', async () => {
+    const [p, v, contact] = await users(t, 'pr', 'vr', 'cr');
+    if (!p || !v || !contact) throw new Error('fixture');
+    await group(v, [p]); // V added P to a group: V is not in P's audience
+    await addContact(p, contact); // the contact is
+    const [vWs, cWs] = [await ws(v), await ws(contact)];
+    const profile = (c: RawClient) => async () =>
+      ((await c.next((f) => f.type === 'user.updated')) as { data: { user: User } }).data.user;
+    await call(p, 'PATCH', '/v1/me', { statusText: 'only for my audience' });
+    expect(await profile(cWs)()).toMatchObject({ id: p.user.id, statusText: 'only for my audience' });
+    await call(p, 'PATCH', '/v1/me', { displayName: 'Pat Renamed' });
+    expect(await profile(cWs)()).toMatchObject({ displayName: 'Pat Renamed', statusText: 'only for my audience' });
+    // V gets the new name (a change V sees), never the status text, and nothing for the status text alone.
+    expect(await profile(vWs)()).toMatchObject({ id: p.user.id, displayName: 'Pat Renamed', statusText: null });
+    expect(vWs.frames.filter((f) => f.type === 'user.updated')).toEqual([]);
+  });
+});
+
 describe('the presence privacy setting', () => {
   it('is read and changed over HTTP, validated, and synced to the user’s other devices', async () => {
     const [p] = await users(t, 'ps');
