@@ -43,7 +43,7 @@ function hintFor(code: string, serverUrl: string | undefined): string | undefine
     case 'not_found':
       return 'check the name or id (`parley conversations` lists your conversations)';
     case 'blocked':
-      return 'one of you blocked the other: unblock before messaging';
+      return 'one of you blocked the other: `parley unblock <@user>` if it was you';
     case 'file_too_large':
       return 'the server refuses files this big (PARLEY_MAX_FILE_BYTES): compress or split it';
     case 'quota_exceeded':

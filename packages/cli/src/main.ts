@@ -11,6 +11,7 @@ import { registerHistoryCommand } from './commands/history';
 import { registerInviteCommands } from './commands/invite';
 import { registerMessageChangeCommands } from './commands/message-changes';
 import { registerModerationCommands } from './commands/moderation';
+import { registerPrivacyCommands } from './commands/privacy';
 import { registerSearchCommand } from './commands/search';
 import { registerSendCommand } from './commands/send';
 import { registerStartCommand } from './commands/start';
@@ -39,6 +40,7 @@ registerGroupCommands(program);
 registerChannelCommands(program);
 registerInviteCommands(program);
 registerModerationCommands(program);
+registerPrivacyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

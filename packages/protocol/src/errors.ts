@@ -66,6 +66,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The other person has blocked you, or you have blocked them.',
   },
+  privacy_restricted: {
+    status: 403,
+    retryable: false,
+    description:
+      'The person does not accept this from you (adding them to a conversation, reacting to their messages); `details.userIds` names them.',
+  },
   banned: {
     status: 403,
     retryable: false,

@@ -10,6 +10,7 @@ import {
   Limits,
   Message,
   Presence,
+  PrivacySettings,
   ReceiptKind,
   SendableContent,
   SettablePresence,
@@ -261,6 +262,10 @@ export const EventSchemas = {
   presence: event('presence', Presence),
   /** A user you can see changed their profile. */
   'user.updated': event('user.updated', Type.Object({ user: User })),
+  /** You changed your privacy settings (on any device). */
+  'privacy.updated': event('privacy.updated', Type.Object({ privacy: PrivacySettings })),
+  /** You blocked or unblocked someone (on any device). */
+  'block.updated': event('block.updated', Type.Object({ userId: UserId, blocked: Type.Boolean() })),
   /** Your own per-conversation state changed on another device (notification level, marked unread, thread read). */
   'member.updated': event(
     'member.updated',

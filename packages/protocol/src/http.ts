@@ -21,6 +21,8 @@ import {
   Visibility,
   Message,
   Presence,
+  PresenceVisibility,
+  PrivacySettings,
   Role,
   SendableContent,
   Session,
@@ -72,6 +74,14 @@ export const UpdateProfileBody = Type.Object(
 export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
 
 export const UserResponse = Type.Object({ user: User });
+
+/** Changes privacy settings; absent fields stay as they are. */
+export const UpdatePrivacyBody = Type.Object(
+  { presence: Type.Optional(PresenceVisibility) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdatePrivacyBody = Static<typeof UpdatePrivacyBody>;
+export const PrivacyResponse = Type.Object({ privacy: PrivacySettings });
 export const UsersResponse = Type.Object({ users: Type.Array(User) });
 export const SessionsResponse = Type.Object({ sessions: Type.Array(Session) });
 

@@ -379,6 +379,26 @@ export const Presence = Type.Object({
 });
 export type Presence = Static<typeof Presence>;
 
+/**
+ * Who sees a user's online status and last seen (and their status text, which is part of
+ * their presence): `everyone` is their whole audience (their contacts, and the people in
+ * direct and group conversations where they took part), `contacts` only the people they
+ * added, `nobody` no one. Reciprocal: a user who does not share with someone does not
+ * see that person's either. Whoever may not see gets exactly a stranger's answer.
+ */
+export const PresenceVisibility = Type.Union([
+  Type.Literal('everyone'),
+  Type.Literal('contacts'),
+  Type.Literal('nobody'),
+]);
+export type PresenceVisibility = Static<typeof PresenceVisibility>;
+
+/** A user's privacy settings, the same on all their devices. */
+export const PrivacySettings = Type.Object({
+  presence: PresenceVisibility,
+});
+export type PrivacySettings = Static<typeof PrivacySettings>;
+
 export const ReceiptKind = Type.Union([Type.Literal('delivered'), Type.Literal('read')]);
 export type ReceiptKind = Static<typeof ReceiptKind>;
 

@@ -14,7 +14,9 @@ import type {
   Role,
   Session,
   SettablePresence,
+  PrivacySettings,
   ThreadListing,
+  UpdatePrivacyBody,
   UpdateProfileBody,
   User,
 } from '@parley/protocol';
@@ -333,7 +335,12 @@ export class BlocksApi {
   async list(): Promise<User[]> {
     return (await this.ctx.http.listBlocks()).users;
   }
-  /** Blocks a user: neither of you can message the other. */
+  /**
+   * Blocks a user: neither of you can message the other or see the other's presence; they
+   * cannot add you to conversations, nor reach you with typing, receipts, reactions or
+   * mentions. Their messages in conversations you share still arrive (collapse them).
+   * Your other devices get the `block` event.
+   */
   add(userId: string): Promise<void> {
     return this.ctx.http.block(userId);
   }
@@ -368,6 +375,18 @@ export class AccountApi {
   /** Changes your display name, avatar or status text. */
   async updateProfile(changes: UpdateProfileBody): Promise<User> {
     return (await this.ctx.http.updateProfile(changes)).user;
+  }
+  /**
+   * Your privacy settings: `presence` says who sees your online status, last seen and status
+   * text (`everyone` in your audience, your `contacts`, `nobody`); reciprocal: you see theirs
+   * only as far as you share yours.
+   */
+  async privacy(): Promise<PrivacySettings> {
+    return (await this.ctx.http.privacy()).privacy;
+  }
+  /** Changes your privacy settings; your other devices get the `privacy` event. */
+  async updatePrivacy(changes: UpdatePrivacyBody): Promise<PrivacySettings> {
+    return (await this.ctx.http.updatePrivacy(changes)).privacy;
   }
   /** Changes your password; the server may revoke your other sessions. */
   changePassword(currentPassword: string, newPassword: string): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   Limits,
   Message,
   Presence,
+  PrivacySettings,
   Report,
   User,
 } from '@parley/protocol';
@@ -97,6 +98,10 @@ export interface ClientEvents {
   presence: Presence;
   /** A user's profile changed. */
   user: User;
+  /** You changed your privacy settings (on any device). */
+  privacy: PrivacySettings;
+  /** You blocked (`blocked: true`) or unblocked a user (on any device). */
+  block: EventData<'block.updated'>;
   /** The connection state changed. */
   state: ClientState;
   /** A (re)connect finished catching up; carries the conversation list as the server sent it. */

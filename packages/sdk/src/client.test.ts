@@ -241,6 +241,25 @@ describe('ParleyClient', () => {
     expect(client.cursors()).toEqual({});
   });
 
+  it('reports my privacy settings and blocks changed on another device', async () => {
+    const w = world();
+    const { client } = makeClient(w);
+    await client.connect();
+    const privacy: unknown[] = [];
+    const blocks: unknown[] = [];
+    client.on('privacy', (p) => privacy.push(p));
+    client.on('block', (b) => blocks.push(b));
+    w.server.last.push({ type: 'privacy.updated', data: { privacy: { presence: 'contacts' } } });
+    w.server.last.push({ type: 'block.updated', data: { userId: 'bob', blocked: true } });
+    // An invalid value is reported as an error, not passed on.
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    w.server.last.push({ type: 'privacy.updated', data: { privacy: { presence: 'friends' } } });
+    expect(privacy).toEqual([{ presence: 'contacts' }]);
+    expect(blocks).toEqual([{ userId: 'bob', blocked: true }]);
+    expect(errors).toEqual(['bad_request']);
+  });
+
   it('close() rejects queued messages and pending connects', async () => {
     const w = world();
     w.server.autoOpen = false;

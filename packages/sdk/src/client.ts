@@ -384,6 +384,12 @@ export class ParleyClient {
       case 'member.updated':
         this.emitter.emit('member.updated', event.data);
         return;
+      case 'privacy.updated':
+        this.emitter.emit('privacy', event.data.privacy);
+        return;
+      case 'block.updated':
+        this.emitter.emit('block', event.data);
+        return;
       case 'report.new':
         this.emitter.emit('report', event.data.report);
         return;

@@ -20,6 +20,7 @@ import type {
   LoginBody,
   PinsResponse,
   PresenceResponse,
+  PrivacyResponse,
   MessageResponse,
   ReactionUsersResponse,
   RegisterBody,
@@ -30,6 +31,7 @@ import type {
   SessionsResponse,
   SetRoleBody,
   ThreadsResponse,
+  UpdatePrivacyBody,
   UpdateProfileBody,
   UserResponse,
   UsersResponse,
@@ -48,6 +50,7 @@ export type ConversationsResponseBody = Static<typeof ConversationsResponse>;
 export type HistoryResponseBody = Static<typeof HistoryResponse>;
 export type SendMessageResponseBody = Static<typeof SendMessageResponse>;
 export type PresenceResponseBody = Static<typeof PresenceResponse>;
+export type PrivacyResponseBody = Static<typeof PrivacyResponse>;
 export type PinsResponseBody = Static<typeof PinsResponse>;
 export type ThreadsResponseBody = Static<typeof ThreadsResponse>;
 export type MessageResponseBody = Static<typeof MessageResponse>;
@@ -118,6 +121,14 @@ export class HttpClient {
   /** PATCH /v1/me */
   updateProfile(body: UpdateProfileBody): Promise<UserResponseBody> {
     return this.call('PATCH', '/v1/me', { body });
+  }
+  /** GET /v1/me/privacy */
+  privacy(): Promise<PrivacyResponseBody> {
+    return this.call('GET', '/v1/me/privacy');
+  }
+  /** PATCH /v1/me/privacy */
+  updatePrivacy(body: UpdatePrivacyBody): Promise<PrivacyResponseBody> {
+    return this.call('PATCH', '/v1/me/privacy', { body });
   }
 
   // ---- users, contacts, blocks ----

@@ -92,6 +92,7 @@ const conv = (c: Case, rest = '') => `/v1/conversations/${c.conversationId}${res
 // prettier-ignore
 const OPERATIONS: { name: string; prepare?: Run; run: Run; discussion: string; broadcast?: string; group?: string }[] = [
   { name: 'post', run: (c) => send(c, 'hello'), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'typing', run: (c) => frame(c.actor, 'typing.set', { conversationId: c.conversationId, typing: true }), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
   { name: 'thread reply', run: (c) => send(c, 'in thread', { threadId: c.victimMessage.id }), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
   { name: 'edit own', run: (c) => frame(c.actor, 'message.edit', { messageId: (c.ownMessage ?? c.victimMessage).id, text: 'edited' }), discussion: 'ok ok ok ok forbidden not_member banned muted', broadcast: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
   { name: 'delete own', run: (c) => frame(c.actor, 'message.delete', { messageId: (c.ownMessage ?? c.victimMessage).id }), discussion: 'ok ok ok ok ok not_member banned ok' },

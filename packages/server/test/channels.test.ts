@@ -308,8 +308,15 @@ describe('per-member settings', () => {
       alice.token,
     );
     expect(res.body.presences).toEqual([{ userId: bob.user.id, status: 'offline', lastSeenAt: null }]);
-    // In a group they would.
-    await api('POST', '/v1/conversations', alice.token, { title: 'g', memberIds: [bob.user.id] });
+    // In a group where bob took part (posted) they would.
+    const group = await api<{ conversation: { id: string } }>('POST', '/v1/conversations', alice.token, {
+      title: 'g',
+      memberIds: [bob.user.id],
+    });
+    await api('POST', `/v1/conversations/${group.body.conversation.id}/messages`, bob.token, {
+      clientId: 'presence-hello',
+      content: { type: 'text', text: 'hello' },
+    });
     const again = await api<{ presences: { userId: string; status: string }[] }>(
       'GET',
       `/v1/presence?userIds=${bob.user.id}`,

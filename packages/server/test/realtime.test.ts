@@ -131,7 +131,8 @@ describe('typing, receipts and presence', () => {
     const alice = await person('alice');
     const bob = await person('bob');
     const stranger = await person('stranger');
-    await alice.conversations.createDirect(bob.user!.id);
+    // Bob opens the chat: he takes part, so Alice sees his presence (privacy.test.ts has the whole matrix).
+    await bob.conversations.createDirect(alice.user!.id);
     const seen = collect<Presence>(alice, 'presence');
     const strangerSeen = collect<Presence>(stranger, 'presence');
     await Promise.all([alice.connect(), stranger.connect()]);
@@ -153,26 +154,25 @@ describe('typing, receipts and presence', () => {
     expect((await alice.presence.get([stranger.user!.id]))[0]).toMatchObject({ status: 'online' });
   });
 
-  it('hides presence from someone you blocked, even in a shared conversation', async () => {
+  it('hides presence both ways once one blocks the other, even in a shared conversation', async () => {
     const alice = await person('alice');
     const bob = await person('bob');
-    await alice.conversations.createDirect(bob.user!.id);
+    const direct = await alice.conversations.createDirect(bob.user!.id);
     await Promise.all([alice.connect(), bob.connect()]);
+    await bob.messages.send(direct.id, 'hi');
     expect((await alice.presence.get([bob.user!.id]))[0]).toMatchObject({ status: 'online' });
+    expect((await bob.presence.get([alice.user!.id]))[0]).toMatchObject({ status: 'online' });
     await bob.blocks.add(alice.user!.id);
-    expect((await alice.presence.get([bob.user!.id]))[0]).toEqual({
-      userId: bob.user!.id,
-      status: 'offline',
-      lastSeenAt: null,
-    });
-    expect((await bob.presence.get([alice.user!.id]))[0]).toMatchObject({ status: 'online' }); // only the blocker hides
+    const stranger = (id: string) => ({ userId: id, status: 'offline', lastSeenAt: null });
+    expect((await alice.presence.get([bob.user!.id]))[0]).toEqual(stranger(bob.user!.id));
+    expect((await bob.presence.get([alice.user!.id]))[0]).toEqual(stranger(alice.user!.id));
   });
 
   it('aggregates devices: busy on one device wins; offline only when the last one leaves', async () => {
     const alice = await person('alice');
     const bob = await person('bob');
     const bob2 = await secondDevice(bob);
-    await alice.conversations.createDirect(bob.user!.id);
+    await bob.conversations.createDirect(alice.user!.id);
     await Promise.all([alice.connect(), bob.connect(), bob2.connect()]);
     await bob2.presence.set('busy');
     const status = async () => (await alice.presence.get([bob.user!.id]))[0]!.status;

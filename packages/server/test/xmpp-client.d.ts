@@ -36,6 +36,8 @@ declare module '@xmpp/client' {
     username?: string;
     password?: string;
     resource?: string;
+    /** Milliseconds to wait for each stream (re)open and close (default 2000). */
+    timeout?: number;
   }): Client;
   export function xml(name: string, attrs?: Record<string, string>, ...children: (Element | string)[]): Element;
 }

@@ -53,6 +53,9 @@ export class XmppTestClient {
       username: user.user.username,
       password: options.password ?? PASSWORD,
       resource: options.resource ?? 'test',
+      // The library waits 2 s for each stream (re)open, STARTTLS included: too little on a
+      // loaded 2-core machine, where the TLS handshake alone can take longer.
+      timeout: 15_000,
     });
     const wrapped = new XmppTestClient(xmpp);
     await xmpp.start();

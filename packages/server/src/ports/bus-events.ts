@@ -6,19 +6,53 @@
  * under the same id. Services write an `EventBody`; whoever publishes it (the
  * outbox, or the ephemeral path for typing and presence) gives it its id.
  */
-import type { Conversation, Message, NotifyLevel, Presence, ReceiptKind, Report, User } from '@parley/protocol';
+import type {
+  Conversation,
+  Message,
+  NotifyLevel,
+  Presence,
+  PrivacySettings,
+  ReceiptKind,
+  Report,
+  User,
+} from '@parley/protocol';
 import type { DeviceState } from './presence';
 
 export type EventBody =
   | { v: 1; type: 'message.new'; message: Message }
   | { v: 1; type: 'conversation.updated'; conversation: Conversation }
   | { v: 1; type: 'conversation.removed'; conversationId: string; userId: string }
-  | { v: 1; type: 'typing'; conversationId: string; userId: string; typing: boolean; expiresInMs: number }
-  | { v: 1; type: 'receipt'; conversationId: string; userId: string; kind: ReceiptKind; seq: number }
+  /**
+   * Typing and receipts carry the ids of members who must not get them (blocks either way with
+   * the user), worked out by the service from the blocks table: the hub skips those users'
+   * connections without reading anything.
+   */
+  | {
+      v: 1;
+      type: 'typing';
+      conversationId: string;
+      userId: string;
+      typing: boolean;
+      expiresInMs: number;
+      exceptUserIds?: string[];
+    }
+  | {
+      v: 1;
+      type: 'receipt';
+      conversationId: string;
+      userId: string;
+      kind: ReceiptKind;
+      seq: number;
+      exceptUserIds?: string[];
+    }
   | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
   /** On the device topic of the revoked session: its sockets close on whichever node they are. */
   | { v: 1; type: 'session.revoked'; userId: string; sessionId: string }
+  /** The owner blocked or unblocked someone (on the owner's user topic, for their other devices). */
+  | { v: 1; type: 'block.updated'; ownerId: string; userId: string; blocked: boolean }
+  /** The user changed their privacy settings (on their user topic, for their other devices). */
+  | { v: 1; type: 'privacy.updated'; userId: string; privacy: PrivacySettings }
   /** Published on the user topics of both the owner and the contact. */
   | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean }
   /** A presence subscription request (XMPP) made, denied or withdrawn; on both users' topics. */

@@ -18,6 +18,7 @@ import type {
   MessageContent,
   NotifyLevel,
   PostPolicy,
+  PresenceVisibility,
   ReplyRef,
   Report,
   Role,
@@ -31,6 +32,8 @@ import type { FileRecords } from './file-records';
 export interface UserRecord extends User {
   passwordHash: string;
   lastSeenAt: number | null;
+  /** Who sees the user's presence (services/audience.ts). */
+  presenceVisibility: PresenceVisibility;
 }
 
 export interface NewUser {
@@ -95,11 +98,15 @@ export interface MemberRecord extends Member {
   notifyLevel: NotifyLevel;
   markedUnreadSeq: number | null;
   lastPostAt: number | null;
+  /** When the member first took part by their own action (posted, created, joined); null: only added. */
+  tookPartAt: number | null;
 }
 
 export interface NewMember {
   userId: string;
   role: Role;
+  /** The member comes in by their own action (the creator, a joiner): took_part_at is set. */
+  tookPart?: boolean;
 }
 
 export interface NewMessage {
@@ -114,6 +121,11 @@ export interface NewMessage {
   replyTo?: ReplyRef;
   forwardedFrom?: ForwardRef;
   mentions?: Mentions;
+  /**
+   * The sender has not taken part yet (their member row's tookPartAt is null): record that they
+   * did, in the append's transaction. Left out on later posts, which then cost no extra write.
+   */
+  firstPost?: boolean;
 }
 
 /** One search request, already authorized and parsed into terms by the service. */
@@ -276,6 +288,9 @@ export interface Store extends FileRecords, Outbox {
   listBlocks(ownerId: string): Promise<UserRecord[]>;
   /** True when `ownerId` has blocked `otherId`. */
   isBlocked(ownerId: string, otherId: string): Promise<boolean>;
+  /** Both sides of a user's blocks: whom they blocked, and who blocked them (ids, sorted). */
+  listBlockRelations(userId: string): Promise<{ blocked: string[]; blockedBy: string[] }>;
+  setPresenceVisibility(userId: string, visibility: PresenceVisibility): Promise<void>;
   /** A presence subscription request (XMPP) waiting for the target; idempotent, true when new. */
   addSubscriptionRequest(requesterId: string, targetId: string, at: number): Promise<boolean>;
   removeSubscriptionRequest(requesterId: string, targetId: string): Promise<boolean>;
@@ -314,6 +329,16 @@ export interface Store extends FileRecords, Outbox {
   listConversationIds(userId: string): Promise<string[]>;
   /** Users who share at least one direct or group conversation with `userId` (excluding them; channels do not count). */
   listConversationPartners(userId: string): Promise<string[]>;
+  /**
+   * Users who share a direct or group conversation in which `userId` took part (tookPartAt set):
+   * the people `userId`'s presence may reach. Sorted, without `userId`.
+   */
+  listPartnersWhereTookPart(userId: string): Promise<string[]>;
+  /**
+   * Users who took part in a direct or group conversation `userId` is a member of: the people
+   * whose presence may reach `userId`. Sorted, without `userId`.
+   */
+  listPartnersWhoTookPart(userId: string): Promise<string[]>;
   /**
    * The user's conversation list, most recent activity first, each with its last
    * message, the member's cursors and the count of messages from others after

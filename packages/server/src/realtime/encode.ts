@@ -32,6 +32,10 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return { type: 'presence', data: event.presence };
     case 'user.updated':
       return { type: 'user.updated', data: { user: event.user } };
+    case 'block.updated':
+      return { type: 'block.updated', data: { userId: event.userId, blocked: event.blocked } };
+    case 'privacy.updated':
+      return { type: 'privacy.updated', data: { privacy: event.privacy } };
     case 'session.revoked':
       return null; // acted on by the hub, never forwarded
     case 'contacts.changed':

@@ -181,8 +181,11 @@ export class RealtimeHub {
     frameOf: () => string | null = lazyFrame(event),
     skipUserId?: string,
   ): void {
+    // Typing and receipts name the members a block keeps them from (computed by the service).
+    const except = event.type === 'typing' || event.type === 'receipt' ? event.exceptUserIds : undefined;
+    const skipped = except && except.length > 0 ? new Set(except) : undefined;
     for (const connection of connections) {
-      if (connection.userId === skipUserId) continue;
+      if (connection.userId === skipUserId || skipped?.has(connection.userId)) continue;
       try {
         if (connection.sendEvent) {
           connection.sendEvent(event);

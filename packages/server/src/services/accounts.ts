@@ -13,7 +13,7 @@ import type { SessionRecord, Store, UserRecord } from '../ports/store';
 import type { ServiceDeps } from './deps';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { hashToken, newToken } from './tokens';
-import { presenceAudience } from './audience';
+import { presenceAudience, profileOnlyAudience, profilesFor, withoutPresence } from './audience';
 import { deriveAllScram, SCRAM_ITERATIONS, verifyScramProof, type ScramMechanism } from './scram';
 
 /** Keys the made-up salts of unknown users; per process, so they are stable while it runs. */
@@ -253,30 +253,56 @@ export class AccountService {
     });
   }
 
+  /**
+   * Changes the profile. The user's audience (audience.ts) gets the new profile; the other
+   * people in their direct and group conversations get it without the status text, and only
+   * when something they see changed (the name or the avatar).
+   */
   async updateProfile(auth: AuthContext, patch: UpdateProfileBody): Promise<User> {
     const clean: UpdateProfileBody = { ...patch };
     if (clean.displayName !== undefined) clean.displayName = clean.displayName.trim() || auth.user.username;
     if (clean.statusText !== undefined && clean.statusText !== null) clean.statusText = clean.statusText.trim() || null;
+    const before = await this.deps.store.getUser(auth.user.id);
     const audience = await presenceAudience(this.deps.store, auth.user.id);
-    audience.push(auth.user.id);
     return this.deps.store.write(`user:${auth.user.id}`, async (tx) => {
       const updated = await tx.updateProfile(auth.user.id, clean);
       if (!updated) throw new AppError('not_found', 'Your account no longer exists.');
       const user = toUser(updated);
-      await tx.emit(topics.presence, { v: 1, type: 'user.updated', user, audience });
+      await tx.emit(topics.presence, { v: 1, type: 'user.updated', user, audience: [...audience, auth.user.id] });
+      const visibleChange = before?.displayName !== user.displayName || before.avatarUrl !== user.avatarUrl;
+      if (visibleChange) {
+        const others = await profileOnlyAudience(tx, auth.user.id, audience);
+        if (others.length > 0) {
+          await tx.emit(topics.presence, { v: 1, type: 'user.updated', user: withoutPresence(user), audience: others });
+        }
+      }
       return user;
     });
   }
 
+  /** A user by id, as stored (for lookups inside the server: gateways show it only to whoever may see it). */
   async getUser(id: string): Promise<User> {
     const user = await this.deps.store.getUser(id);
     if (!user) throw new AppError('not_found', 'No such user.');
     return toUser(user);
   }
 
+  /** A user's profile as the actor may see it: the status text only if they see the user's presence. */
+  async profile(auth: AuthContext, id: string): Promise<User> {
+    const [user] = await profilesFor(this.deps.store, auth.user.id, [await this.getUser(id)]);
+    if (!user) throw new AppError('not_found', 'No such user.');
+    return user;
+  }
+
+  /** The user with this username (stored form; see profile()). */
   async findByUsername(username: string): Promise<User[]> {
     const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
     return user ? [toUser(user)] : [];
+  }
+
+  /** The user with this username, as the actor may see them. */
+  async findProfiles(auth: AuthContext, username: string): Promise<User[]> {
+    return profilesFor(this.deps.store, auth.user.id, await this.findByUsername(username));
   }
 
   async listUsers(options: { limit: number; afterUsername?: string }): Promise<User[]> {

@@ -1,11 +1,16 @@
 /**
- * The contact list and the block list of one user. A block stops direct messages
- * in both directions and hides the blocker's presence from the blocked user.
+ * The contact list and the block list of one user. A block stops direct messages in both
+ * directions, hides each one's presence from the other, keeps the blocked user from adding
+ * the blocker to conversations and from reaching them with typing, receipts, reactions and
+ * mentions (docs/protocol.md, "Blocking"). Profiles listed here carry a status text only
+ * where the viewer sees that person's presence (audience.ts).
  */
 import type { User } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { topics } from '../ports/bus';
-import type { Store } from '../ports/store';
+import type { Store, UserRecord } from '../ports/store';
+import type { AudienceChanges } from './audience-changes';
+import { profilesFor } from './audience';
 import type { ServiceDeps } from './deps';
 import { toUser, type AuthContext } from './accounts';
 
@@ -30,8 +35,21 @@ async function emitRequestChanged(
   await tx.emit(topics.user(targetId), event);
 }
 
+/** The blocker's other devices (and XMPP resources, XEP-0191 pushes) learn of the change. */
+async function emitBlockUpdated(tx: Store, ownerId: string, userId: string, blocked: boolean): Promise<void> {
+  await tx.emit(topics.user(ownerId), { v: 1, type: 'block.updated', ownerId, userId, blocked });
+}
+
 export class ContactService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly audience: AudienceChanges,
+  ) {}
+
+  /** Profiles as the actor may see them (no status text of people whose presence they do not see). */
+  private async profiles(auth: AuthContext, records: readonly UserRecord[]): Promise<User[]> {
+    return profilesFor(this.deps.store, auth.user.id, records.map(toUser));
+  }
 
   private async checkOtherUser(auth: AuthContext, userId: string): Promise<void> {
     if (userId === auth.user.id) throw new AppError('invalid_operation', 'You cannot do this to yourself.');
@@ -39,26 +57,30 @@ export class ContactService {
   }
 
   async listContacts(auth: AuthContext): Promise<User[]> {
-    return (await this.deps.store.listContacts(auth.user.id)).map(toUser);
+    return this.profiles(auth, await this.deps.store.listContacts(auth.user.id));
   }
 
   /** Adding someone shows them your presence, which also answers their subscription request, if any. */
   async addContact(auth: AuthContext, userId: string): Promise<void> {
     await this.checkOtherUser(auth, userId);
     const now = this.deps.clock.now();
-    await this.deps.store.transaction(async (tx) => {
-      await tx.addContact(auth.user.id, userId, now);
-      await tx.removeSubscriptionRequest(userId, auth.user.id);
-      await emitContactsChanged(tx, auth.user.id, userId, true);
-    });
+    await this.audience.pair(auth.user.id, userId, () =>
+      this.deps.store.transaction(async (tx) => {
+        await tx.addContact(auth.user.id, userId, now);
+        await tx.removeSubscriptionRequest(userId, auth.user.id);
+        await emitContactsChanged(tx, auth.user.id, userId, true);
+      }),
+    );
   }
 
   async removeContact(auth: AuthContext, userId: string): Promise<void> {
-    const removed = await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.removeContact(auth.user.id, userId))) return false;
-      await emitContactsChanged(tx, auth.user.id, userId, false);
-      return true;
-    });
+    const removed = await this.audience.pair(auth.user.id, userId, () =>
+      this.deps.store.transaction(async (tx) => {
+        if (!(await tx.removeContact(auth.user.id, userId))) return false;
+        await emitContactsChanged(tx, auth.user.id, userId, false);
+        return true;
+      }),
+    );
     if (!removed) throw new AppError('not_found', 'This user is not in your contacts.');
   }
 
@@ -102,7 +124,7 @@ export class ContactService {
 
   /** People waiting for the actor to answer their subscription request, oldest first. */
   async subscriptionRequests(auth: AuthContext): Promise<User[]> {
-    return (await this.deps.store.listSubscriptionRequests(auth.user.id)).map(toUser);
+    return this.profiles(auth, await this.deps.store.listSubscriptionRequests(auth.user.id));
   }
 
   /**
@@ -121,12 +143,12 @@ export class ContactService {
     ]);
     const mine = new Set(contacts.map((c) => c.id));
     const others = [...new Set([...owners, ...asked])].filter((id) => !mine.has(id));
-    const users = [...contacts, ...(others.length > 0 ? await store.getUsers(others) : [])];
+    const users = await this.profiles(auth, [...contacts, ...(others.length > 0 ? await store.getUsers(others) : [])]);
     const seeing = new Set(owners);
     const waiting = new Set(asked);
     return users
       .map((u) => ({
-        user: toUser(u),
+        user: u,
         sharesWithThem: mine.has(u.id),
         seesThem: seeing.has(u.id),
         asked: waiting.has(u.id),
@@ -141,21 +163,61 @@ export class ContactService {
       this.deps.store.listContactOwners(auth.user.id),
     ]);
     const back = new Set(owners);
-    return contacts.map((c) => ({ user: toUser(c), mutual: back.has(c.id) }));
+    const users = await this.profiles(auth, contacts);
+    return users.map((user) => ({ user, mutual: back.has(user.id) }));
   }
 
+  /** The people the actor blocked (no status text: a block hides presence both ways). */
   async listBlocks(auth: AuthContext): Promise<User[]> {
-    return (await this.deps.store.listBlocks(auth.user.id)).map(toUser);
+    return this.profiles(auth, await this.deps.store.listBlocks(auth.user.id));
   }
 
+  /**
+   * Blocks someone (idempotent): each stops seeing the other's presence at once, and the
+   * blocker's other devices (and XMPP resources, XEP-0191) are told.
+   */
   async block(auth: AuthContext, userId: string): Promise<void> {
     await this.checkOtherUser(auth, userId);
-    await this.deps.store.addBlock(auth.user.id, userId, this.deps.clock.now());
+    if (await this.deps.store.isBlocked(auth.user.id, userId)) return;
+    const now = this.deps.clock.now();
+    await this.audience.pair(auth.user.id, userId, () =>
+      this.deps.store.transaction(async (tx) => {
+        await tx.addBlock(auth.user.id, userId, now);
+        await emitBlockUpdated(tx, auth.user.id, userId, true);
+      }),
+    );
   }
 
   async unblock(auth: AuthContext, userId: string): Promise<void> {
-    if (!(await this.deps.store.removeBlock(auth.user.id, userId))) {
-      throw new AppError('not_found', 'This user is not blocked.');
+    const removed = await this.audience.pair(auth.user.id, userId, () =>
+      this.deps.store.transaction(async (tx) => {
+        if (!(await tx.removeBlock(auth.user.id, userId))) return false;
+        await emitBlockUpdated(tx, auth.user.id, userId, false);
+        return true;
+      }),
+    );
+    if (!removed) throw new AppError('not_found', 'This user is not blocked.');
+  }
+
+  /**
+   * The actor may put these users in a conversation (create a group or channel with them, add
+   * them, invite them over XMPP): not someone who blocked the actor (`privacy_restricted`,
+   * which does not say why), nor someone the actor blocked (`blocked`: unblock them first).
+   */
+  async checkMayAdd(auth: AuthContext, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const { blocked, blockedBy } = await this.deps.store.listBlockRelations(auth.user.id);
+    const refusing = userIds.filter((id) => blockedBy.includes(id));
+    if (refusing.length > 0) {
+      throw new AppError('privacy_restricted', 'These people cannot be added to conversations by you.', {
+        details: { userIds: refusing },
+      });
+    }
+    const mine = userIds.filter((id) => blocked.includes(id));
+    if (mine.length > 0) {
+      throw new AppError('blocked', 'You have blocked these people: unblock them first.', {
+        details: { userIds: mine },
+      });
     }
   }
 

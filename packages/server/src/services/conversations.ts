@@ -26,6 +26,7 @@ import { authorize, type Facts, type Operation, type Refusal } from '../domain/p
 import { topics } from '../ports/bus';
 import type { ConversationPatch, MemberRecord, Page, Store } from '../ports/store';
 import type { AuthContext } from './accounts';
+import type { AudienceChanges } from './audience-changes';
 import type { ContactService } from './contacts';
 import type { ServiceDeps } from './deps';
 
@@ -64,6 +65,7 @@ export class ConversationService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly contacts: ContactService,
+    private readonly audience: AudienceChanges,
   ) {}
 
   /** Loads a conversation; `not_found` when it does not exist. */
@@ -135,8 +137,8 @@ export class ConversationService {
     if (!(await this.deps.store.getUser(otherId))) throw new AppError('not_found', 'No such user.');
     await this.contacts.checkNotBlocked(auth.user.id, otherId);
     const now = this.deps.clock.now();
-    return this.deps.store.transaction(async (tx) => {
-      const { conversation, created } = await tx.createConversation(
+    const result = await this.deps.store.transaction(async (tx) => {
+      const created = await tx.createConversation(
         {
           id: newId('c', now),
           kind: 'direct',
@@ -144,14 +146,17 @@ export class ConversationService {
           directKey: directKey(auth.user.id, otherId),
           createdAt: now,
         },
+        // Opening it is the creator's act, not the other person's: only the creator takes part.
         [
-          { userId: auth.user.id, role: 'member' },
+          { userId: auth.user.id, role: 'member', tookPart: true },
           { userId: otherId, role: 'member' },
         ],
       );
-      if (created) await this.emitToUsers(tx, conversation, [auth.user.id, otherId]);
-      return conversation;
+      if (created.created) await this.emitToUsers(tx, created.conversation, [auth.user.id, otherId]);
+      return created;
     });
+    if (result.created) await this.audience.tookPart(auth.user.id, [otherId]);
+    return result.conversation;
   }
 
   private async checkUsersExist(userIds: readonly string[]): Promise<void> {
@@ -197,12 +202,14 @@ export class ConversationService {
     const others = [...new Set(memberIds)].filter((id) => id !== auth.user.id);
     this.checkSize({ kind: 'group' }, others.length + 1);
     await this.checkUsersExist(others);
+    await this.contacts.checkMayAdd(auth, others);
     const now = this.deps.clock.now();
     await this.checkNewId(options.id);
     const id = options.id ?? newId('c', now);
     const result = await this.deps.store.transaction(async (tx) => {
+      // The creator takes part; the people they added have not (yet): being added reveals nothing.
       await tx.createConversation({ id, kind: 'group', title: title.trim(), directKey: null, createdAt: now }, [
-        { userId: auth.user.id, role: 'owner' },
+        { userId: auth.user.id, role: 'owner', tookPart: true },
         ...others.map((userId) => ({ userId, role: 'member' as const })),
       ]);
       const created = await this.record(tx, id, auth.user.id, {
@@ -215,6 +222,7 @@ export class ConversationService {
       await this.emitMessage(tx, created);
       return created;
     });
+    await this.audience.tookPart(auth.user.id, others);
     return result.conversation;
   }
 
@@ -231,6 +239,7 @@ export class ConversationService {
   async createChannel(auth: AuthContext, input: CreateChannelInput): Promise<Conversation> {
     const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== auth.user.id);
     await this.checkUsersExist(others);
+    await this.contacts.checkMayAdd(auth, others);
     const now = this.deps.clock.now();
     await this.checkNewId(input.id);
     const id = input.id ?? newId('c', now);
@@ -249,7 +258,10 @@ export class ConversationService {
           topic: input.topic ?? null,
           description: input.description ?? null,
         },
-        [{ userId: auth.user.id, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))],
+        [
+          { userId: auth.user.id, role: 'owner', tookPart: true },
+          ...others.map((userId) => ({ userId, role: 'member' as const })),
+        ],
       );
       const created = await this.record(tx, id, auth.user.id, {
         type: 'system',
@@ -298,7 +310,8 @@ export class ConversationService {
     this.checkSize(conversation, conversation.memberCount + 1);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {
-      const added = await tx.addMembers(conversation.id, [{ userId, role: 'member' }], now);
+      // Joining (or accepting an invite) is the user's own act: they take part.
+      const added = await tx.addMembers(conversation.id, [{ userId, role: 'member', tookPart: true }], now);
       if (added.length === 0) return null; // joined concurrently: nothing to record
       const joined = await this.record(tx, conversation.id, userId, {
         type: 'system',
@@ -310,6 +323,12 @@ export class ConversationService {
       return joined;
     });
     if (!result) return this.load(conversation.id);
+    if (result.conversation.kind !== 'channel') {
+      await this.audience.tookPart(
+        userId,
+        result.conversation.members.map((m) => m.userId),
+      );
+    }
     return result.conversation;
   }
 
@@ -375,6 +394,7 @@ export class ConversationService {
     if (wanted.length === 0) return conversation;
     this.checkSize(conversation, conversation.memberCount + wanted.length);
     await this.checkUsersExist(wanted);
+    await this.contacts.checkMayAdd(auth, wanted);
     await this.checkNoneBanned(conversationId, wanted);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {

@@ -3,6 +3,7 @@
  * nothing else: a rule enforced here holds for every way in.
  */
 import { AccountService } from './accounts';
+import { AudienceChanges } from './audience-changes';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
@@ -12,6 +13,7 @@ import { MessageService } from './messages';
 import { ModerationService } from './moderation';
 import type { PresenceRegistry } from '../ports/presence';
 import { PresenceService } from './presence';
+import { PrivacyService } from './privacy';
 import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
@@ -27,17 +29,20 @@ export interface Services {
   moderation: ModerationService;
   receipts: ReceiptService;
   presence: PresenceService;
+  privacy: PrivacyService;
   search: SearchService;
   sync: SyncService;
   files: FileService;
 }
 
-export function createServices(deps: ServiceDeps, fileDeps: FileDeps, presence: PresenceRegistry): Services {
+export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
   const accounts = new AccountService(deps);
-  const contacts = new ContactService(deps);
-  const conversations = new ConversationService(deps, contacts);
+  const presence = new PresenceService(deps, registry);
+  const audience = new AudienceChanges(deps, presence);
+  const contacts = new ContactService(deps, audience);
+  const conversations = new ConversationService(deps, contacts, audience);
   const files = new FileService(deps, fileDeps);
-  const messages = new MessageService(deps, conversations, contacts, files);
+  const messages = new MessageService(deps, conversations, contacts, files, audience);
   return {
     accounts,
     contacts,
@@ -46,8 +51,9 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, presence: 
     messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
-    receipts: new ReceiptService(deps, conversations),
-    presence: new PresenceService(deps, presence),
+    receipts: new ReceiptService(deps, conversations, messages),
+    presence,
+    privacy: new PrivacyService(deps, audience),
     search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
     files,

@@ -144,6 +144,16 @@ export class MessageChangeService {
     }
     const { message } = await this.target(auth, messageId, 'react');
     if (message.content.type === 'deleted') throw new AppError('invalid_operation', 'The message was deleted.');
+    // Someone who blocked the actor gets no reactions from them (removing an old one is allowed).
+    if (
+      reacted &&
+      message.senderId !== auth.user.id &&
+      (await this.deps.store.isBlocked(message.senderId, auth.user.id))
+    ) {
+      throw new AppError('privacy_restricted', 'This person does not accept reactions from you.', {
+        details: { userIds: [message.senderId] },
+      });
+    }
     const { store, limits } = this.deps;
     if (!reacted) {
       return this.apply(auth, message, { action: 'reaction.removed', emoji }, (tx, rev) =>

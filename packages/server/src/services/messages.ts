@@ -26,8 +26,9 @@ import { authorize } from '../domain/permissions';
 import { topics } from '../ports/bus';
 import type { ArchiveKey, ArchiveRange, MemberRecord, NewMessage } from '../ports/store';
 import type { AuthContext } from './accounts';
+import type { AudienceChanges } from './audience-changes';
 import type { ContactService } from './contacts';
-import type { ConversationService } from './conversations';
+import type { Access, ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
 
@@ -74,7 +75,10 @@ export interface ArchiveInput {
 }
 
 /** What checkSend worked out: the entry to append, minus its id, seq and time. */
-type Prepared = Pick<NewMessage, 'content' | 'replyTo' | 'threadId' | 'forwardedFrom' | 'mentions'>;
+type Prepared = Pick<NewMessage, 'content' | 'replyTo' | 'threadId' | 'forwardedFrom' | 'mentions' | 'firstPost'> & {
+  /** The other members of a direct or group conversation, told of the sender's presence on a first post. */
+  partners?: string[];
+};
 
 function sameContent(existing: Message, input: SendInput): boolean {
   const a = existing.content;
@@ -103,6 +107,7 @@ export class MessageService {
     private readonly conversations: ConversationService,
     private readonly contacts: ContactService,
     private readonly files: FileService,
+    private readonly audience: AudienceChanges,
   ) {}
 
   /** A text (or a new caption, when editing a file message): within the size limit and not blank. */
@@ -131,16 +136,25 @@ export class MessageService {
     }
   }
 
+  /**
+   * The right to post, whatever the content: the role and broadcast policy (matrix), a ban,
+   * a mute, and in a direct conversation a block either way. Typing needs the same right.
+   */
+  async checkMayPost(auth: AuthContext, conversationId: string): Promise<Access & { member: MemberRecord }> {
+    const access = await this.conversations.authorize(auth, conversationId, 'post');
+    this.checkNotMuted(access.member);
+    if (access.conversation.kind === 'direct') {
+      const other = access.conversation.members.find((m) => m.userId !== auth.user.id);
+      if (other) await this.contacts.checkNotBlocked(auth.user.id, other.userId);
+    }
+    return access;
+  }
+
   async checkSend(auth: AuthContext, input: SendInput): Promise<Prepared> {
     if (input.content.type === 'text') this.checkText(input.content.text);
     if (input.content.type === 'file') this.checkSize(input.content.caption ?? '');
-    const { conversation, member } = await this.conversations.authorize(auth, input.conversationId, 'post');
-    this.checkNotMuted(member);
+    const { conversation, member } = await this.checkMayPost(auth, input.conversationId);
     this.checkSlowMode(conversation, member);
-    if (conversation.kind === 'direct') {
-      const other = conversation.members.find((m) => m.userId !== auth.user.id);
-      if (other) await this.contacts.checkNotBlocked(auth.user.id, other.userId);
-    }
     const prepared: Prepared = { content: { type: 'text', text: '' } };
     if (input.content.type === 'forward') {
       // A forwarded file is the same file: appendMessage adds the forward's own ref to it,
@@ -164,6 +178,11 @@ export class MessageService {
       prepared.threadId = root.id;
     }
     if (input.replyTo !== undefined) prepared.replyTo = await this.replyRef(input.conversationId, input.replyTo);
+    if (member.tookPartAt === null) {
+      // The first post here: the sender takes part (their presence may now reach these members).
+      prepared.firstPost = true;
+      if (conversation.kind !== 'channel') prepared.partners = conversation.members.map((m) => m.userId);
+    }
     return prepared;
   }
 
@@ -228,9 +247,12 @@ export class MessageService {
   async mentions(text: string, conversation: Conversation, member: MemberRecord): Promise<Mentions | undefined> {
     const parsed = parseMentions(text);
     const userIds: string[] = [];
+    // Someone who blocked the sender is never mentioned by them (no count, no highlight).
+    const blockedBy =
+      parsed.usernames.length > 0 ? new Set((await this.deps.store.listBlockRelations(member.userId)).blockedBy) : null;
     for (const username of parsed.usernames) {
       const user = await this.deps.store.getUserByUsername(username);
-      if (!user) continue;
+      if (!user || blockedBy?.has(user.id)) continue;
       const listed = conversation.members.find((m) => m.userId === user.id);
       if (listed || (await this.deps.store.getMemberRecord(conversation.id, user.id))) userIds.push(user.id);
     }
@@ -278,6 +300,7 @@ export class MessageService {
     if (prepared.replyTo) entry.replyTo = prepared.replyTo;
     if (prepared.forwardedFrom) entry.forwardedFrom = prepared.forwardedFrom;
     if (prepared.mentions) entry.mentions = prepared.mentions;
+    if (prepared.firstPost) entry.firstPost = true;
     const result = await this.deps.store.write(input.conversationId, async (tx) => {
       const appended = await tx.appendMessage(entry);
       if (!appended.duplicate) {
@@ -290,6 +313,7 @@ export class MessageService {
       return appended;
     });
     if (result.duplicate) return this.repeatAck(result.message, input);
+    if (prepared.partners) await this.audience.tookPart(auth.user.id, prepared.partners);
     return result;
   }
 

@@ -4,14 +4,15 @@
  * connected, and `lastSeenAt` is stored when the last device goes. Devices live in
  * the presence registry (ports/presence.ts), which every node of a cluster shares:
  * the node where a device changes announces the user's new status to their
- * audience (contacts and conversation partners) only; the devices of a node that
- * dies are announced by one survivor.
+ * audience only; the devices of a node that dies are announced by one survivor.
+ * Who the audience is, and who sees what, is decided in audience.ts
+ * (domain/privacy.ts): this file only calls it.
  */
 import type { Presence, PresenceStatus, SettablePresence } from '@parley/protocol';
 import type { DeviceState, PresenceRegistry } from '../ports/presence';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
-import { presenceAudience, visibleTo } from './audience';
+import { hiddenPresence, presenceAudience, visibleTo } from './audience';
 import type { ServiceDeps } from './deps';
 
 const strength: Record<SettablePresence, number> = { busy: 3, online: 2, away: 1 };
@@ -107,8 +108,34 @@ export class PresenceService {
     return users.map((user) =>
       visible.has(user.id)
         ? { userId: user.id, status: this.statusOf(user.id), lastSeenAt: user.lastSeenAt }
-        : { userId: user.id, status: 'offline', lastSeenAt: null },
+        : hiddenPresence(user.id),
     );
+  }
+
+  /**
+   * Tells viewers whose view of the user just changed (a block, a contact, a setting, a first
+   * post): `shown` get the presence as it is now, `hidden` a stranger's answer.
+   */
+  async reveal(userId: string, viewers: { shown: readonly string[]; hidden: readonly string[] }): Promise<void> {
+    if (viewers.shown.length > 0) {
+      const lastSeenAt = (await this.deps.store.getUser(userId))?.lastSeenAt ?? null;
+      const presence = { userId, status: this.statusOf(userId), lastSeenAt };
+      await this.deps.events.publish(topics.presence, {
+        v: 1,
+        type: 'presence',
+        presence,
+        audience: [...viewers.shown],
+      });
+    }
+    if (viewers.hidden.length > 0) {
+      const presence = hiddenPresence(userId);
+      await this.deps.events.publish(topics.presence, {
+        v: 1,
+        type: 'presence',
+        presence,
+        audience: [...viewers.hidden],
+      });
+    }
   }
 
   private async announceIfChanged(userId: string, before: PresenceStatus): Promise<void> {

@@ -4,33 +4,56 @@
  * and reading at or past a message marked unread clears the mark. In channels a
  * receipt goes only to the reader's own devices (their user topic): fanning every
  * read out to 100,000 members would cost more than the messages. Typing is never
- * stored: it expires on the receiver's side after `expiresInMs`.
+ * stored: it expires on the receiver's side after `expiresInMs`, and needs the right to
+ * post (a muted, read-only or banned member, or anyone but admins in a broadcast channel,
+ * gets the error a post would). Neither typing nor receipts reach anyone with a block
+ * either way with their author: the event names them and the hub skips them.
  */
 import type { ReceiptKind } from '@parley/protocol';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
+import { blockedEitherWay } from './audience';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import type { MessageService } from './messages';
 
 export class ReceiptService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly conversations: ConversationService,
+    private readonly messages: MessageService,
   ) {}
+
+  /** Members who must not get this user's typing or receipts: a block either way (an empty list: none). */
+  private async except(userId: string): Promise<{ exceptUserIds?: string[] }> {
+    const ids = await blockedEitherWay(this.deps.store, userId);
+    return ids.length > 0 ? { exceptUserIds: ids } : {};
+  }
 
   async setReceipt(auth: AuthContext, conversationId: string, kind: ReceiptKind, seq: number): Promise<void> {
     const { conversation, member } = await this.conversations.authorize(auth, conversationId, 'read');
     const userId = auth.user.id;
-    const topic = conversation.kind === 'channel' ? topics.user(userId) : topics.conversation(conversationId);
+    const channel = conversation.kind === 'channel';
+    const topic = channel ? topics.user(userId) : topics.conversation(conversationId);
+    // Only the reader's own devices get a channel receipt: nobody to leave out there.
+    const except = channel ? {} : await this.except(userId);
     await this.deps.store.write(`${conversationId}:${userId}`, async (tx) => {
       const delivered = await tx.advanceDeliveredCursor(conversationId, userId, seq);
       if (delivered > member.deliveredSeq) {
-        await tx.emit(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'delivered', seq: delivered });
+        await tx.emit(topic, {
+          v: 1,
+          type: 'receipt',
+          conversationId,
+          userId,
+          kind: 'delivered',
+          seq: delivered,
+          ...except,
+        });
       }
       if (kind !== 'read') return;
       const read = await tx.advanceReadCursor(conversationId, userId, seq);
       if (read > member.readSeq) {
-        await tx.emit(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read });
+        await tx.emit(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read, ...except });
       }
       if (member.markedUnreadSeq !== null && seq >= member.markedUnreadSeq) {
         await tx.emit(topics.user(userId), {
@@ -55,7 +78,7 @@ export class ReceiptService {
   }
 
   async setTyping(auth: AuthContext, conversationId: string, typing: boolean): Promise<void> {
-    await this.conversations.authorize(auth, conversationId, 'read');
+    await this.messages.checkMayPost(auth, conversationId);
     const expiresInMs = this.deps.limits.typingTtlMs;
     await this.deps.events.publish(topics.conversation(conversationId), {
       v: 1,
@@ -64,6 +87,7 @@ export class ReceiptService {
       userId: auth.user.id,
       typing,
       expiresInMs,
+      ...(await this.except(auth.user.id)),
     });
   }
 }

@@ -10,7 +10,7 @@
  * through the functions in queries/ so that there is one place to add it.
  */
 import type { Generated } from 'kysely';
-import type { ConversationKind, NotifyLevel, PostPolicy, Role, Visibility } from '@parley/protocol';
+import type { ConversationKind, NotifyLevel, PostPolicy, PresenceVisibility, Role, Visibility } from '@parley/protocol';
 
 export interface UsersTable {
   id: string;
@@ -21,6 +21,8 @@ export interface UsersTable {
   password_hash: string;
   created_at: number;
   last_seen_at: number | null;
+  /** Who sees the user's presence and last seen (migration 0006). */
+  presence_visibility: Generated<PresenceVisibility>;
 }
 
 export interface SessionsTable {
@@ -77,6 +79,11 @@ export interface MembersTable {
   marked_unread_seq: number | null;
   /** For slow mode. */
   last_post_at: number | null;
+  /**
+   * When the member first took part by their own action (posted, created the conversation,
+   * joined or accepted an invite); null while they were only added (migration 0006).
+   */
+  took_part_at: number | null;
 }
 
 export interface MessagesTable {

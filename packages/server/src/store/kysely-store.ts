@@ -245,6 +245,12 @@ export class KyselyStore implements Store {
   isBlocked(ownerId: string, otherId: string): Promise<boolean> {
     return contacts.isBlocked(this.db, ownerId, otherId);
   }
+  listBlockRelations(userId: string): Promise<{ blocked: string[]; blockedBy: string[] }> {
+    return contacts.listBlockRelations(this.db, userId);
+  }
+  setPresenceVisibility(userId: string, visibility: Wire.PresenceVisibility): Promise<void> {
+    return accounts.setPresenceVisibility(this.db, userId, visibility);
+  }
   addSubscriptionRequest(requesterId: string, targetId: string, at: number): Promise<boolean> {
     return contacts.addSubscriptionRequest(this.db, requesterId, targetId, at);
   }
@@ -294,6 +300,12 @@ export class KyselyStore implements Store {
   }
   listConversationPartners(userId: string): Promise<string[]> {
     return conversations.listConversationPartners(this.db, userId);
+  }
+  listPartnersWhereTookPart(userId: string): Promise<string[]> {
+    return conversations.listPartnersWhereTookPart(this.db, userId);
+  }
+  listPartnersWhoTookPart(userId: string): Promise<string[]> {
+    return conversations.listPartnersWhoTookPart(this.db, userId);
   }
   listConversationSummaries(userId: string, options: { limit: number }): Promise<ConversationSummary[]> {
     return listConversationSummaries(this.db, userId, options);

@@ -27,6 +27,7 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     createdAt: row.created_at,
     passwordHash: row.password_hash,
     lastSeenAt: row.last_seen_at,
+    presenceVisibility: row.presence_visibility,
   };
 }
 
@@ -60,6 +61,7 @@ export function toMemberRecord(row: Selectable<MembersTable>): MemberRecord {
     notifyLevel: row.notify_level,
     markedUnreadSeq: row.marked_unread_seq,
     lastPostAt: row.last_post_at,
+    tookPartAt: row.took_part_at,
   };
 }
 

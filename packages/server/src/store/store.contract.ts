@@ -14,6 +14,7 @@ import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
+import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
 import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
@@ -28,6 +29,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     const harness = useStore(makeStore);
     accountsContract(harness);
     socialContract(harness);
+    privacyContract(harness);
     subscriptionsContract(harness);
     conversationsContract(harness);
     messagesContract(harness);

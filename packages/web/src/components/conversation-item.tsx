@@ -17,6 +17,7 @@ export function ConversationItem({ id }: { id: string }) {
   const me = useAppState((s) => s.me.id);
   const active = useAppState((s) => s.activeId === id);
   const typing = useAppState((s) => s.typing[id]);
+  const blocked = useAppState((s) => s.blocked);
   const peer = c === undefined ? undefined : peerId(c.conversation, me);
   const presence = useAppState((s) => (peer === undefined ? undefined : s.presence[peer]));
   const now = useNow(60_000);
@@ -38,7 +39,9 @@ export function ConversationItem({ id }: { id: string }) {
           : group
             ? 'Group created'
             : 'Say hello 👋'
-        : previewText(c.lastMessage, users, me, group);
+        : blocked.includes(c.lastMessage.senderId) && c.lastMessage.content.type !== 'system'
+          ? 'Message from a blocked user'
+          : previewText(c.lastMessage, users, me, group);
   const time = c.lastMessage?.createdAt ?? c.conversation.lastActivityAt;
   return (
     <button

@@ -2,13 +2,15 @@
  * The open conversation's details: topic, description, kind and rules (who posts,
  * slow mode), my notification level, "mark as unread", and for admins the
  * settings and invite links; moderators reach the reports; everyone may leave a
- * group or channel.
+ * group or channel, and block (or unblock) the other person of a direct conversation.
  */
 import type { NotifyLevel } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { formatDuration } from '../lib/format-time';
+import { peerId, userName } from '../lib/names';
 import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
+import { BlockDialog } from './block-dialog';
 import { ChannelSettingsDialog } from './channel-settings-dialog';
 import { ConfirmDialog } from './confirm-dialog';
 import { InvitesDialog } from './invites-dialog';
@@ -23,7 +25,11 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
   const controller = useController();
   const c = useAppState((s) => s.conversations[conversationId]);
   const reports = useAppState((s) => s.openReports[conversationId] ?? 0);
-  const [dialog, setDialog] = useState<'settings' | 'invites' | 'leave' | null>(null);
+  const me = useAppState((s) => s.me.id);
+  const peer = c === undefined || c.conversation.kind !== 'direct' ? undefined : peerId(c.conversation, me);
+  const peerName = useAppState((s) => (peer === undefined ? '' : userName(s.users, peer)));
+  const peerBlocked = useAppState((s) => peer !== undefined && s.blocked.includes(peer));
+  const [dialog, setDialog] = useState<'settings' | 'invites' | 'leave' | 'block' | null>(null);
   const id = useId();
   if (c === undefined) return null;
   const conv = c.conversation;
@@ -106,11 +112,24 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
             Leave
           </button>
         )}
+        {peer !== undefined &&
+          (peerBlocked ? (
+            <button type="button" className="btn" onClick={() => void controller.unblock(peer)}>
+              Unblock {peerName}
+            </button>
+          ) : (
+            <button type="button" className="btn btn-danger" onClick={() => setDialog('block')}>
+              Block {peerName}
+            </button>
+          ))}
       </div>
       {dialog === 'settings' && (
         <ChannelSettingsDialog conversationId={conversationId} onClose={() => setDialog(null)} />
       )}
       {dialog === 'invites' && <InvitesDialog conversationId={conversationId} onClose={() => setDialog(null)} />}
+      {dialog === 'block' && peer !== undefined && (
+        <BlockDialog userId={peer} name={peerName} onClose={() => setDialog(null)} />
+      )}
       {dialog === 'leave' && (
         <ConfirmDialog
           title="Leave conversation?"

@@ -1,7 +1,8 @@
 /**
  * The members of the open conversation, a page at a time (channels may have
  * thousands), with their roles; moderators and admins manage a member from here
- * (role, mute, kick, ban), and see and lift bans.
+ * (role, mute, kick, ban), and see and lift bans. Anyone may block (or unblock)
+ * another member from here.
  */
 import type { Ban, Member } from '@parley/protocol';
 import { useCallback, useEffect, useState } from 'react';
@@ -10,6 +11,7 @@ import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
 import { lastSeqWhere } from '../state/reducers';
 import { Avatar } from './avatar';
+import { BlockDialog } from './block-dialog';
 import { MemberDialog } from './member-dialog';
 
 export function MembersPanel({ conversationId }: { conversationId: string }) {
@@ -17,6 +19,8 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
   const c = useAppState((s) => s.conversations[conversationId]);
   const users = useAppState((s) => s.users);
   const me = useAppState((s) => s.me.id);
+  const blocked = useAppState((s) => s.blocked);
+  const [blocking, setBlocking] = useState<string | undefined>();
   const [members, setMembers] = useState<Member[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [managing, setManaging] = useState<Member | undefined>();
@@ -65,6 +69,7 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
               </span>
               {muted && <span className="role-badge muted">muted</span>}
               {m.role !== 'member' && <span className={`role-badge role-${m.role}`}>{m.role}</span>}
+              {blocked.includes(m.userId) && <span className="role-badge muted">blocked</span>}
               {manageable && (
                 <button
                   type="button"
@@ -75,6 +80,26 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
                   Manage
                 </button>
               )}
+              {m.userId !== me &&
+                (blocked.includes(m.userId) ? (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-label={`Unblock ${name}`}
+                    onClick={() => void controller.unblock(m.userId)}
+                  >
+                    Unblock
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-label={`Block ${name}`}
+                    onClick={() => setBlocking(m.userId)}
+                  >
+                    Block
+                  </button>
+                ))}
             </li>
           );
         })}
@@ -109,6 +134,9 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
             ))}
           </ul>
         </>
+      )}
+      {blocking !== undefined && (
+        <BlockDialog userId={blocking} name={userName(users, blocking)} onClose={() => setBlocking(undefined)} />
       )}
       {managing !== undefined && (
         <MemberDialog

@@ -5,7 +5,8 @@
  * card) with its caption (or the inline editor of the text or caption, or the
  * tombstone of a deleted message), pinned and edited markers, time and ticks,
  * reactions, the thread summary and the actions menu. A pending message shows a
- * clock, or, if it failed, why and buttons to retry or discard it.
+ * clock, or, if it failed, why and buttons to retry or discard it. A message from
+ * someone I blocked shows collapsed until I choose to show it.
  */
 import type { Conversation, Message, User } from '@parley/protocol';
 import { memo } from 'react';
@@ -77,9 +78,13 @@ export const MessageRow = memo(function MessageRow({
 }: RowProps & { message: Message }) {
   const editing = useAppState((s) => s.editing === message.id);
   const meUser = useAppState((s) => s.me);
+  const collapsed = useAppState((s) => s.blocked.includes(message.senderId) && s.revealed[message.id] !== true);
   const allowed = usePermissions(message, conversation, me, inThread);
   const content = message.content;
   if (content.type !== 'text' && content.type !== 'file' && content.type !== 'deleted') return null;
+  if (collapsed && content.type !== 'deleted' && message.senderId !== me) {
+    return <BlockedRow message={message} first={first} last={last} />;
+  }
   const deleted = content.type === 'deleted';
   const mine = message.senderId === me;
   const group = conversation.kind !== 'direct';
@@ -165,6 +170,35 @@ export const MessageRow = memo(function MessageRow({
     </div>
   );
 });
+
+/**
+ * A message from someone I blocked, collapsed (as Telegram and Discord do): it stays in the
+ * timeline, in order, and one click shows it.
+ */
+function BlockedRow({ message, first, last }: { message: Message; first: boolean; last: boolean }) {
+  const controller = useController();
+  return (
+    <div
+      className={`msg theirs blocked-msg${first ? ' first' : ''}${last ? ' last' : ''}`}
+      data-seq={message.seq}
+      data-message-id={message.id}
+      id={`msg-${message.id}`}
+      data-testid="message"
+      data-blocked="true"
+    >
+      <div className="msg-main">
+        <button
+          type="button"
+          className="blocked-message"
+          data-testid="blocked-message"
+          onClick={() => controller.reveal(message.id)}
+        >
+          Message from a blocked user <span className="blocked-show">Show</span>
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function PendingRow({ pending, first }: { pending: PendingItem; first: boolean }) {
   const controller = useController();

@@ -1,12 +1,14 @@
 /**
  * Settings: my status (online, away, busy) and status text, desktop
- * notifications, my devices, and logging out.
+ * notifications, privacy (who sees my presence, whom I blocked), my devices, and
+ * logging out.
  */
 import type { SettablePresence } from '@parley/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { notificationPermission, requestNotifications } from '../lib/notify';
 import { useAppState, useController } from '../state/context';
 import { Modal } from './modal';
+import { PrivacySettings } from './privacy-settings';
 import { SessionsList } from './sessions-list';
 
 const STATUSES: { value: SettablePresence; label: string }[] = [
@@ -96,6 +98,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
           </button>
         )}
       </section>
+      <PrivacySettings />
       <SessionsList />
       <div className="modal-actions">
         <button type="button" className="btn btn-danger" onClick={onLogout}>

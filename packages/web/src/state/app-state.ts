@@ -9,6 +9,7 @@ import type {
   Message,
   NotifyLevel,
   Presence,
+  PrivacySettings,
   Role,
   SettablePresence,
   User,
@@ -95,6 +96,12 @@ export interface AppState {
   pending: readonly PendingItem[];
   uploads: readonly UploadItem[];
   contacts: readonly string[];
+  /** People I blocked: their messages show collapsed and never count as mentions. */
+  blocked: readonly string[];
+  /** Messages from blocked people I chose to show (this session). */
+  revealed: Readonly<Record<string, true>>;
+  /** My privacy settings (null until loaded). */
+  privacy: PrivacySettings | null;
   activeId: string | null;
   myStatus: SettablePresence;
   limits: Limits | null;
@@ -129,6 +136,9 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     pending: [],
     uploads: [],
     contacts: [],
+    blocked: [],
+    revealed: {},
+    privacy: null,
     activeId: null,
     myStatus,
     limits: null,

@@ -14,6 +14,7 @@ import type {
   Message,
   NotifyLevel,
   PostPolicy,
+  PresenceVisibility,
   Report,
   Role,
   SearchHit,
@@ -29,6 +30,7 @@ import { mentionsMe } from '../lib/mentions';
 import type { PendingItem } from '../lib/timeline-items';
 import { initialState, type AppState, type Panel } from './app-state';
 import {
+  applyBlock,
   applyHistory,
   applyMarkedUnread,
   applyMemberUpdate,
@@ -139,6 +141,11 @@ export class ChatController {
           this.readSent.delete(data.conversationId);
       }),
       c.on('report', (report) => this.onReport(report)),
+      c.on('block', ({ userId, blocked }) => {
+        this.update((s) => applyBlock(s, userId, blocked));
+        this.ensureUsers([userId]);
+      }),
+      c.on('privacy', (privacy) => this.update((s) => ({ ...s, privacy }))),
     );
     const onVisible = () => {
       if (document.visibilityState === 'visible' && this.state.activeId !== null) this.markRead(this.state.activeId);
@@ -152,6 +159,7 @@ export class ChatController {
       this.afterListChange();
     }, ignore);
     this.refreshContacts();
+    this.refreshBlocks();
     // connect() rejects only when the client stops; the 'state' handler reacts to that.
     c.connect().catch(ignore);
   }
@@ -214,7 +222,12 @@ export class ChatController {
       return;
     }
     this.update((s) => applyMessage(s, message));
-    if (message.senderId !== this.state.me.id && (message.content.type === 'text' || message.content.type === 'file')) {
+    const fromBlocked = this.state.blocked.includes(message.senderId);
+    if (
+      message.senderId !== this.state.me.id &&
+      !fromBlocked &&
+      (message.content.type === 'text' || message.content.type === 'file')
+    ) {
       const level = this.state.conversations[message.conversationId]?.notifyLevel ?? 'all';
       if (level === 'all' || (level === 'mentions' && mentionsMe(message, this.state.me.id))) {
         this.hooks.onIncoming?.(message, this.state);
@@ -287,6 +300,17 @@ export class ChatController {
       });
       const unknown = users.map((u) => u.id).filter((id) => this.state.presence[id] === undefined);
       this.refreshPresence(unknown);
+    }, ignore);
+  }
+
+  /** The people I blocked (their messages show collapsed); kept current by `block` events. */
+  refreshBlocks(): void {
+    this.client.blocks.list().then((users) => {
+      this.update((s) => {
+        const all = { ...s.users };
+        for (const u of users) all[u.id] = u;
+        return { ...s, users: all, blocked: users.map((u) => u.id) };
+      });
     }, ignore);
   }
 
@@ -472,6 +496,42 @@ export class ChatController {
   async setStatusText(text: string): Promise<void> {
     const user = await this.client.account.updateProfile({ statusText: text.trim() === '' ? null : text.trim() });
     this.update((s) => ({ ...s, me: user, users: { ...s.users, [user.id]: user } }));
+  }
+
+  // ---- privacy and blocking --------------------------------------------------------------------
+
+  /** Blocks someone: their messages collapse, neither sees the other's presence (docs/protocol.md). */
+  async block(userId: string): Promise<boolean> {
+    if ((await this.attempt(this.client.blocks.add(userId).then(() => true))) === undefined) return false;
+    this.update((s) => applyBlock(s, userId, true));
+    this.refreshPresence([userId]);
+    return true;
+  }
+
+  async unblock(userId: string): Promise<boolean> {
+    if ((await this.attempt(this.client.blocks.remove(userId).then(() => true))) === undefined) return false;
+    this.update((s) => applyBlock(s, userId, false));
+    this.refreshPresence([userId]);
+    return true;
+  }
+
+  /** Shows one collapsed message from a blocked person. */
+  reveal(messageId: string): void {
+    this.update((s) => ({ ...s, revealed: { ...s.revealed, [messageId]: true } }));
+  }
+
+  async loadPrivacy(): Promise<void> {
+    const privacy = await this.client.account.privacy().catch(() => null);
+    if (privacy !== null) this.update((s) => ({ ...s, privacy }));
+  }
+
+  async setPresenceVisibility(presence: PresenceVisibility): Promise<boolean> {
+    const privacy = await this.attempt(this.client.account.updatePrivacy({ presence }));
+    if (privacy === undefined) return false;
+    this.update((s) => ({ ...s, privacy }));
+    // Reciprocal: what I now see of others may have changed too.
+    this.refreshPresence(this.knownUserIds());
+    return true;
   }
 
   // ---- message actions -------------------------------------------------------------------------

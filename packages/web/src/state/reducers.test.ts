@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initialState } from './app-state';
 import {
   anyThreadUnread,
+  applyBlock,
   applyHistory,
   applyMarkedUnread,
   applyMemberUpdate,
@@ -221,6 +222,23 @@ describe('reducers', () => {
     expect(totalUnread(s.conversations)).toBe(0);
     s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 3 });
     expect(s.conversations.c1?.mentions).toBe(0);
+  });
+
+  it('counts no mention from someone I blocked (as the server does), but their messages as unread', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyBlock(s, 'u_pest', true);
+    expect(applyBlock(s, 'u_pest', true)).toBe(s);
+    const here = { userIds: [], here: true, channel: false };
+    s = applyMessage(s, { ...msg(1, 'u_pest'), mentions: { userIds: ['u_me'], here: false, channel: false } });
+    s = applyMessage(s, { ...msg(2, 'u_pest'), mentions: here });
+    s = applyMessage(s, { ...msg(3), mentions: here });
+    expect(s.conversations.c1?.unread).toBe(3);
+    expect(s.conversations.c1?.mentions).toBe(1);
+    // Reading part of it recounts, still without theirs.
+    s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 1 });
+    expect(s.conversations.c1?.mentions).toBe(1);
+    s = applyBlock(s, 'u_pest', false);
+    expect(s.blocked).toEqual([]);
   });
 
   it('marks a conversation unread from a message, and reading clears it', () => {

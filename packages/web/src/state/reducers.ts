@@ -36,6 +36,18 @@ function countsAsUnread(m: Message, me: string): boolean {
   return m.senderId !== me && isPost(m) && m.threadId === undefined;
 }
 
+/** A post that mentions me (me, @here or @channel), unless I blocked its sender: as the server counts mentions. */
+function countsAsMention(m: Message, state: AppState): boolean {
+  return isPost(m) && mentionsMe(m, state.me.id) && !state.blocked.includes(m.senderId);
+}
+
+/** I blocked (or unblocked) someone, here or on another device. */
+export function applyBlock(state: AppState, userId: string, blocked: boolean): AppState {
+  const has = state.blocked.includes(userId);
+  if (has === blocked) return state;
+  return { ...state, blocked: blocked ? [...state.blocked, userId] : state.blocked.filter((id) => id !== userId) };
+}
+
 /** Folds an update entry into its target (the SDK's applyUpdate: only when newer than the target's revision). */
 export function foldUpdate(target: Message, update: Message, me: string): Message {
   return applyUpdate(target, update, { me });
@@ -214,7 +226,7 @@ export function applyMessage(state: AppState, message: Message): AppState {
     messages,
     lastMessage,
     unread: fresh && countsAsUnread(message, me) ? current.unread + 1 : current.unread,
-    mentions: fresh && isPost(message) && mentionsMe(message, me) ? current.mentions + 1 : current.mentions,
+    mentions: fresh && countsAsMention(message, state) ? current.mentions + 1 : current.mentions,
     lastPostAt: mine && isPost(message) ? Math.max(current.lastPostAt, message.createdAt) : current.lastPostAt,
     countedThrough: Math.max(current.countedThrough, message.seq),
   });
@@ -441,7 +453,7 @@ export function applyReceipt(
     const after = current.messages.filter((m) => m.seq > receipt.seq);
     const all = receipt.seq >= current.conversation.lastSeq;
     unread = all ? 0 : Math.min(unread, after.filter((m) => countsAsUnread(m, state.me.id)).length);
-    mentions = all ? 0 : Math.min(mentions, after.filter((m) => mentionsMe(m, state.me.id)).length);
+    mentions = all ? 0 : Math.min(mentions, after.filter((m) => countsAsMention(m, state)).length);
     markedUnread = false;
   }
   return withConversation(state, receipt.conversationId, {

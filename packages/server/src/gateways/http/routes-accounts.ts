@@ -7,6 +7,8 @@ import {
   RegisterBody,
   SessionParams,
   SessionsResponse,
+  PrivacyResponse,
+  UpdatePrivacyBody,
   UpdateProfileBody,
   UserParams,
   UserResponse,
@@ -98,23 +100,39 @@ export function registerAccountRoutes(app: FastifyInstance, { services, authAtte
     }),
   );
 
+  // GET /v1/me/privacy
+  app.get(
+    '/v1/me/privacy',
+    { schema: { tags: ['accounts'], security: secured, response: { 200: PrivacyResponse } } },
+    async (request) => ({ privacy: await services.privacy.get(await authenticate(services, request)) }),
+  );
+
+  // PATCH /v1/me/privacy
+  app.patch<{ Body: Static<typeof UpdatePrivacyBody> }>(
+    '/v1/me/privacy',
+    {
+      schema: { tags: ['accounts'], security: secured, body: UpdatePrivacyBody, response: { 200: PrivacyResponse } },
+    },
+    async (request) => ({
+      privacy: await services.privacy.update(await authenticate(services, request), request.body),
+    }),
+  );
+
   // GET /v1/users?username=
   app.get<{ Querystring: Static<typeof UsernameQuery> }>(
     '/v1/users',
     { schema: { tags: ['accounts'], security: secured, querystring: UsernameQuery, response: { 200: UsersResponse } } },
-    async (request) => {
-      await authenticate(services, request);
-      return { users: await services.accounts.findByUsername(request.query.username) };
-    },
+    async (request) => ({
+      users: await services.accounts.findProfiles(await authenticate(services, request), request.query.username),
+    }),
   );
 
   // GET /v1/users/:userId
   app.get<{ Params: Static<typeof UserParams> }>(
     '/v1/users/:userId',
     { schema: { tags: ['accounts'], security: secured, params: UserParams, response: { 200: UserResponse } } },
-    async (request) => {
-      await authenticate(services, request);
-      return { user: await services.accounts.getUser(request.params.userId) };
-    },
+    async (request) => ({
+      user: await services.accounts.profile(await authenticate(services, request), request.params.userId),
+    }),
   );
 }

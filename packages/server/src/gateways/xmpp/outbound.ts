@@ -14,6 +14,7 @@ import { groupchatStanza } from './handlers/muc-messages';
 import { pubsubEventFor } from './handlers/pep';
 import { presenceStanza, receivesBareJidMessages } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
+import { blockPush } from './handlers/blocking';
 import { onContactsChanged, onSubscriptionChanged } from './handlers/roster';
 import type { XmppContext } from './router';
 import { el, type XmlElement } from './xml';
@@ -208,7 +209,11 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'subscription.changed':
       await onSubscriptionChanged(ctx, event.requesterId, event.targetId, event.state);
       return;
+    case 'block.updated':
+      ctx.send(blockPush(ctx, await usernameOf(ctx, event.userId), event.blocked));
+      return;
     case 'session.revoked':
+    case 'privacy.updated': // no XMPP form: the presence it changes reaches XMPP clients as presence
     case 'member.updated': // per-member settings have no XMPP form yet
     case 'report.new':
     case 'node.devices': // the presence registry's own traffic

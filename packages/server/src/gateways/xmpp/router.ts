@@ -117,6 +117,8 @@ export function toStanzaError(error: unknown): StanzaError | null {
       return new StanzaError('resource-constraint', 'wait', error.message);
     case 'blocked':
       return new StanzaError('not-acceptable', 'cancel', error.message);
+    case 'privacy_restricted':
+      return new StanzaError('forbidden', 'auth', error.message);
     case 'rate_limited':
       return new StanzaError('resource-constraint', 'wait', error.message);
     case 'message_too_large':

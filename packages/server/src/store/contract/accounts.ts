@@ -24,6 +24,7 @@ export function accountsContract(h: Harness): void {
         createdAt: 1_700_000_000_123,
         passwordHash: 'argon2id$x',
         lastSeenAt: null,
+        presenceVisibility: 'everyone',
       });
       expect(await h.store.getUser(created.id)).toEqual(created);
       expect(await h.store.getUserByUsername(username)).toEqual(created);

@@ -12,6 +12,7 @@ import { richMigration } from './0003-rich';
 import { searchMigration } from './0003-search';
 import { filesMigration } from './0004-files';
 import { subscriptionRequestsMigration } from './0005-subscription-requests';
+import { privacyMigration } from './0006-privacy';
 import { searchSegmentationMigration } from './0008-search-segmentation';
 import { eventsMigration } from './0012-events';
 
@@ -23,6 +24,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0003-search': searchMigration(dialect),
     '0004-files': filesMigration(dialect),
     '0005-subscription-requests': subscriptionRequestsMigration(dialect),
+    '0006-privacy': privacyMigration(dialect),
     '0008-search-segmentation': searchSegmentationMigration(dialect),
     '0012-events': eventsMigration(dialect),
   };

@@ -3,6 +3,7 @@
  * session lifecycle. Only persistence: no hashing, no token generation, no
  * authorization (services do those).
  */
+import type { PresenceVisibility } from '@parley/protocol';
 import type { Updateable } from 'kysely';
 import { AppError } from '../../domain/errors';
 import type { NewUser, ProfilePatch, ScramCredential, SessionRecord, UserRecord } from '../../ports/store';
@@ -21,6 +22,7 @@ export async function createUser({ db, dialect }: QueryContext, user: NewUser): 
     password_hash: user.passwordHash,
     created_at: user.createdAt,
     last_seen_at: null,
+    presence_visibility: 'everyone' as const,
   };
   try {
     await recoverable(db, (d) => d.insertInto('users').values(row).execute());
@@ -133,6 +135,14 @@ export async function getScramCredential(
 
 export async function setLastSeen(db: QueryContext['db'], id: string, at: number): Promise<void> {
   await db.updateTable('users').set({ last_seen_at: at }).where('id', '=', id).execute();
+}
+
+export async function setPresenceVisibility(
+  db: QueryContext['db'],
+  id: string,
+  visibility: PresenceVisibility,
+): Promise<void> {
+  await db.updateTable('users').set({ presence_visibility: visibility }).where('id', '=', id).execute();
 }
 
 export async function createSession(db: QueryContext['db'], session: SessionRecord): Promise<SessionRecord> {

@@ -84,6 +84,18 @@ export async function isBlocked(db: Db, ownerId: string, otherId: string): Promi
   return row !== undefined;
 }
 
+/** Whom the user blocked and who blocked them, by id; the blocks_blocked_idx index serves the second half. */
+export async function listBlockRelations(db: Db, userId: string): Promise<{ blocked: string[]; blockedBy: string[] }> {
+  const rows = await db
+    .selectFrom('blocks')
+    .select(['owner_id', 'blocked_id'])
+    .where((eb) => eb.or([eb('owner_id', '=', userId), eb('blocked_id', '=', userId)]))
+    .execute();
+  const blocked = rows.filter((r) => r.owner_id === userId).map((r) => r.blocked_id);
+  const blockedBy = rows.filter((r) => r.blocked_id === userId).map((r) => r.owner_id);
+  return { blocked: blocked.sort(), blockedBy: blockedBy.sort() };
+}
+
 /** Idempotent; true when the request is new. */
 export async function addSubscriptionRequest(
   db: Db,

@@ -39,6 +39,7 @@ function memberRows(conversationId: string, members: readonly NewMember[], at: n
     joined_at: at,
     read_seq: 0,
     delivered_seq: 0,
+    took_part_at: member.tookPart === true ? at : null,
   }));
 }
 
@@ -401,6 +402,43 @@ export async function listConversationPartners(db: Db, userId: string): Promise<
     .select('other.user_id')
     .distinct()
     .where('mine.user_id', '=', userId)
+    .where('conversations.kind', 'in', ['direct', 'group'])
+    .where('other.user_id', '!=', userId)
+    .orderBy('other.user_id')
+    .execute();
+  return rows.map((row) => row.user_id);
+}
+
+/**
+ * Co-members in the direct and group conversations where `userId` took part: who their
+ * presence may reach (services/audience.ts applies blocks and privacy settings).
+ */
+export async function listPartnersWhereTookPart(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('members as mine')
+    .innerJoin('conversations', 'conversations.id', 'mine.conversation_id')
+    .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
+    .select('other.user_id')
+    .distinct()
+    .where('mine.user_id', '=', userId)
+    .where('mine.took_part_at', 'is not', null)
+    .where('conversations.kind', 'in', ['direct', 'group'])
+    .where('other.user_id', '!=', userId)
+    .orderBy('other.user_id')
+    .execute();
+  return rows.map((row) => row.user_id);
+}
+
+/** Co-members who took part in a direct or group conversation `userId` is in: whose presence may reach them. */
+export async function listPartnersWhoTookPart(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('members as mine')
+    .innerJoin('conversations', 'conversations.id', 'mine.conversation_id')
+    .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
+    .select('other.user_id')
+    .distinct()
+    .where('mine.user_id', '=', userId)
+    .where('other.took_part_at', 'is not', null)
     .where('conversations.kind', 'in', ['direct', 'group'])
     .where('other.user_id', '!=', userId)
     .orderBy('other.user_id')

@@ -111,11 +111,16 @@ async function sideEffects(
       .onConflict((oc) => oc.columns(['root_id', 'user_id']).doUpdateSet({ read_seq: seq }))
       .execute();
   }
-  // Only slow mode reads it: without slow mode the post saves this write.
-  if (kind === 'message' && slowMode) {
+  // Only slow mode reads last_post_at, and took_part_at is written once (the service says when):
+  // a steady stream of posts costs no member write.
+  const firstPost = kind === 'message' && message.firstPost === true;
+  if (kind === 'message' && (slowMode || firstPost)) {
     await db
       .updateTable('members')
-      .set({ last_post_at: message.createdAt })
+      .set((eb) => ({
+        ...(slowMode ? { last_post_at: message.createdAt } : {}),
+        ...(firstPost ? { took_part_at: eb.fn.coalesce('took_part_at', eb.val(message.createdAt)) } : {}),
+      }))
       .where('conversation_id', '=', message.conversationId)
       .where('user_id', '=', message.senderId)
       .execute();

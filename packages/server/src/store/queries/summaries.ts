@@ -8,7 +8,7 @@
  * from others after the read cursor, or from the marked-unread seq when the member
  * marked the conversation unread. Mentions: unread messages from others, thread
  * replies included, that name the user (a message_mentions row) or everyone
- * (`mention_all`).
+ * (`mention_all`), except those from someone the user blocked.
  */
 import type { ConversationSummary, Message } from '@parley/protocol';
 import { sql } from 'kysely';
@@ -93,6 +93,18 @@ export async function listConversationSummaries(
     .where('messages.seq', '>', unreadAfter)
     .where('messages.sender_id', '!=', userId)
     .where('messages.kind', '=', 'message')
+    // Nothing from someone the reader blocked counts as a mention (@here and @channel included).
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('blocks')
+            .select('blocks.owner_id')
+            .where('blocks.owner_id', '=', userId)
+            .whereRef('blocks.blocked_id', '=', 'messages.sender_id'),
+        ),
+      ),
+    )
     .where((eb) =>
       eb.or([
         eb('messages.mention_all', '=', 1),

@@ -1,6 +1,9 @@
 /**
- * XEP-0191 Blocking Command = Parley's block list: a block stops direct
- * messages both ways and hides your presence from the blocked user.
+ * XEP-0191 Blocking Command = Parley's block list: a block stops direct messages both
+ * ways, hides each one's presence from the other, and keeps the blocked user's typing,
+ * receipts, reactions, mentions and invitations from the blocker (docs/protocol.md).
+ * A block or unblock made anywhere (another resource, the web app) is pushed to every
+ * resource of the blocker (XEP-0191 3.3, 3.4).
  */
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
@@ -18,6 +21,15 @@ async function userIds(ctx: XmppContext, payload: XmlElement): Promise<string[]>
     ids.push(user.id);
   }
   return ids;
+}
+
+/** The push of one block or unblock to a resource (an iq set it answers with a result). */
+export function blockPush(ctx: XmppContext, username: string, blocked: boolean): XmlElement {
+  return el(
+    'iq',
+    { type: 'set', id: `block-${Date.now().toString(36)}`, to: ctx.fullJid },
+    el(blocked ? 'block' : 'unblock', { xmlns: NS_BLOCKING }, el('item', { jid: ctx.jids.user(username) })),
+  );
 }
 
 export function registerBlocking(router: Router): void {

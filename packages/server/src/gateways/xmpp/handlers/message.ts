@@ -26,8 +26,16 @@ async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const peer = (await ctx.services.accounts.findByUsername(username))[0];
   // RFC 6121 8.5.2.2.1: a message to an account that does not exist.
   if (!peer) throw new StanzaError('service-unavailable', 'cancel');
-  const conversation = await ctx.services.conversations.createDirect(ctx.auth, peer.id);
   const body = child(stanza, 'body');
+  let conversation;
+  try {
+    conversation = await ctx.services.conversations.createDirect(ctx.auth, peer.id);
+  } catch (error) {
+    // A stanza with only chat states or markers to someone who refuses it (a block) is dropped
+    // unanswered, like a refused chat state; a message with a body gets the error.
+    if (!body && error instanceof AppError) return;
+    throw error;
+  }
   // A correction, retraction or reaction set (message-changes-in.ts): its body is not a new message.
   const changed = await applyChange(ctx, stanza, conversation);
   if (body && !changed) {

@@ -80,13 +80,14 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), ctx.state.priority);
   if (!first) return;
   await pendingRequests(ctx);
-  // The probe of RFC 6121 4.3: current presence of everyone on the roster who is online.
-  const contacts = await ctx.services.contacts.listContacts(ctx.auth);
+  // The probe of RFC 6121 4.3: the current presence of everyone on the roster who is online,
+  // as far as this user may see it (the presence service applies the audience rules).
+  const roster = (await ctx.services.contacts.presenceRelations(ctx.auth)).map((r) => r.user);
   const states = await presence.get(
     ctx.auth,
-    contacts.map((c) => c.id),
+    roster.map((u) => u.id),
   );
-  const users = new Map(contacts.map((c) => [c.id, c]));
+  const users = new Map(roster.map((u) => [u.id, u]));
   for (const state of states) {
     const user = users.get(state.userId);
     if (user && state.status !== 'offline') ctx.send(presenceStanza(ctx, user, state.status));

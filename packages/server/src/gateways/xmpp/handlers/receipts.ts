@@ -11,6 +11,7 @@
  * as this resource remembers them.
  */
 import type { ReceiptKind } from '@parley/protocol';
+import { AppError } from '../../../domain/errors';
 import { stanzaIdOf } from '../outbound';
 import type { XmppContext } from '../router';
 import { child, el, type XmlElement } from '../xml';
@@ -62,7 +63,14 @@ export async function onChatExtras(ctx: XmppContext, stanza: XmlElement, convers
     : ['paused', 'active', 'inactive', 'gone'].some((s) => child(stanza, s, NS_CHATSTATES))
       ? false
       : undefined;
-  if (typing !== undefined) await ctx.services.receipts.setTyping(ctx.auth, conversationId, typing);
+  if (typing !== undefined) {
+    try {
+      await ctx.services.receipts.setTyping(ctx.auth, conversationId, typing);
+    } catch (error) {
+      // Typing needs the right to post: a chat state from someone who may not is dropped, unanswered.
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
   if (child(stanza, 'displayed', NS_MARKERS)) {
     const conversation = await ctx.services.conversations.get(ctx.auth, conversationId);
     if (conversation.lastSeq > 0) {
