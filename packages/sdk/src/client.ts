@@ -145,7 +145,7 @@ export class ParleyClient {
     this.timeline = new Timeline(options.cursors);
     this.runner = new SyncRunner({
       timeline: this.timeline,
-      sync: (cursors) => this.connection.request('sync', { cursors }),
+      sync: (request) => this.connection.request('sync', request),
       history: (conversationId, after) =>
         this.connection.request('history', { conversationId, after, limit: this.historyPageSize }),
       deliver: (messages) => this.deliver(messages),

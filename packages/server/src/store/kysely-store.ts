@@ -210,6 +210,9 @@ export class KyselyStore implements Store {
   listConversationIds(userId: string): Promise<string[]> {
     return conversations.listConversationIds(this.db, userId);
   }
+  listMembershipStarts(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
+    return conversations.listMembershipStarts(this.db, userId, conversationIds);
+  }
   listConversationPartners(userId: string): Promise<string[]> {
     return conversations.listConversationPartners(this.db, userId);
   }

@@ -218,7 +218,7 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
 /** Everything after the delivered cursors, in order, then the cursors move (bounded number of pages). */
 export async function deliverOffline(ctx: XmppContext, target: OutboundTarget): Promise<void> {
   for (let page = 0; page < 100; page++) {
-    const { messages, truncated } = await ctx.services.sync.sync(ctx.auth, {});
+    const { messages, truncated } = await ctx.services.sync.sync(ctx.auth, { cursors: {} });
     const last = new Map<string, number>();
     for (const message of messages) {
       if (await deliverMessage(ctx, target, message, true)) last.set(message.conversationId, message.seq);
