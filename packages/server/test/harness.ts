@@ -12,6 +12,7 @@ import { loadConfig, startServer, type Config, type RunningServer } from '../src
 import { silentLogger } from '../src/observability/logger';
 import type { Bus } from '../src/ports/bus';
 import type { Clock } from '../src/ports/clock';
+import type { Store } from '../src/ports/store';
 
 export interface TestClock extends Clock {
   advance(ms: number): void;
@@ -42,7 +43,7 @@ export interface TestServer {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { bus?: Bus } = {},
+  options: { bus?: Bus; store?: Store } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(

@@ -44,6 +44,8 @@ export class WsConnection implements RealtimeConnection {
   private auth: AuthContext | undefined;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The presence bookkeeping of this connection's end (last seen), once it closed. */
+  private departure: Promise<void> = Promise.resolve();
   private violations = 0;
   private readonly bucket: TokenBucket;
   private readonly authTimer: { cancel(): void };
@@ -99,9 +101,14 @@ export class WsConnection implements RealtimeConnection {
     this.auth = undefined;
     this.options.hub.detach(this);
     this.options.metrics.connections.dec();
-    this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
+    this.departure = this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
       this.log.error({ err: error }, 'presence update failed');
     });
+  }
+
+  /** Resolves when what the connection's end writes (the user's last seen) is stored. */
+  departed(): Promise<void> {
+    return this.departure;
   }
 
   private sendError(re: string | null, error: WireError): void {
