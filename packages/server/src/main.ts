@@ -161,6 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits,
     authTimeoutMs: config.authTimeoutMs,
     sendBufferBytes: config.sendBufferBytes,
+    slowReaderGraceMs: config.slowReaderGraceMs,
     framesPerSecond: config.framesPerSecond,
   });
   let stopping = false;
