@@ -197,6 +197,17 @@ describe('SyncRunner', () => {
     expect(seqs(out)).toEqual(['a1', 'a2', 'a3', 'j7', 'j8', 'j9']);
   });
 
+  it('names only some conversations on the first sync when told its cursors are partial', async () => {
+    const server = store({ a: range('a', 1, 3), b: range('b', 1, 4) }, { delivered: { b: 3 } });
+    const t = new Timeline({ a: 1 }, { complete: false });
+    const out: Message[] = [];
+    const runner = new SyncRunner({ timeline: t, ...server, deliver: (m) => out.push(...m) });
+    await runner.run(true);
+    await runner.run(true);
+    expect(server.calls).toEqual(['sync {"a":1}', 'sync {"a":3,"b":4} complete']);
+    expect(seqs(out)).toEqual(['a2', 'a3', 'b4']);
+  });
+
   it('coalesces requests made while a pass runs into one more pass', async () => {
     const server = store({ a: range('a', 1, 2) });
     const t = new Timeline({ a: 0 });

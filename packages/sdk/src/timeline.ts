@@ -45,10 +45,11 @@ export class Timeline {
   /**
    * Starts from cursors an app persisted (conversation id -> highest seq held), or
    * empty for a new device. Given cursors (even `{}`) mean the device has state:
-   * they name every conversation it holds (see {@link Timeline.complete}).
+   * they name every conversation it holds (see {@link Timeline.complete}), unless
+   * `options.complete` is false (they name only some, e.g. one conversation followed).
    */
-  constructor(initial?: Readonly<Record<string, number>>) {
-    this.stateful = initial !== undefined;
+  constructor(initial?: Readonly<Record<string, number>>, options: { complete?: boolean } = {}) {
+    this.stateful = initial !== undefined && options.complete !== false;
     for (const [conversationId, cursor] of Object.entries(initial ?? {})) {
       if (Number.isInteger(cursor) && cursor >= 0) {
         this.conversations.set(conversationId, { cursor, held: new Map() });
