@@ -49,12 +49,15 @@ export class SyncService {
     const truncated: string[] = [];
     for (const summary of conversations) {
       const { id, lastSeq } = summary.conversation;
-      const start = starts.get(id) ?? 0;
-      const cursor = Object.hasOwn(cursors, id)
+      const named = Object.hasOwn(cursors, id);
+      const start = starts.get(id);
+      // Left between the two reads: the list says so at the next sync; send none of it.
+      if (!named && start === undefined) continue;
+      const cursor = named
         ? (cursors[id] ?? 0)
         : input.complete === true
-          ? start // P9: new to this device
-          : Math.max(summary.deliveredSeq, start); // P9: a new device; what came before the membership is history
+          ? (start ?? 0) // P9: new to this device
+          : Math.max(summary.deliveredSeq, start ?? 0); // P9: a new device; what came before the membership is history
       if (lastSeq <= cursor) continue;
       const page = await this.deps.store.listMessages(id, { after: cursor, limit: pageSize });
       // Current state with the reader's own reactions; the update entries in the page say what changed.
