@@ -54,12 +54,15 @@ export function requireSession(server: string): Session {
   return { server, login, http: new HttpClient({ baseUrl: server, getToken: () => login.token }) };
 }
 
-/** A real-time SDK client for this session (tail). */
+/**
+ * A real-time SDK client for this session (tail). `cursors` name the conversations it
+ * follows, not all the account holds: the others start like on a new device.
+ */
 export function realtimeClient(session: Session, cursors?: Record<string, number>): ParleyClient {
   return createNodeClient({
     baseUrl: session.server,
     token: session.login.token,
-    ...(cursors ? { cursors } : {}),
+    ...(cursors ? { cursors, cursorsComplete: false } : {}),
   });
 }
 

@@ -98,9 +98,15 @@ export const SyncData = Type.Object(
   {
     cursors: Type.Record(Type.String(), Seq, {
       description:
-        'Highest contiguous seq the client holds per conversation id; missing conversations resume from the delivered cursor',
+        'Highest contiguous seq the client holds per conversation id; see `complete` for the conversations it does not name',
     }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    complete: Type.Optional(
+      Type.Boolean({
+        description:
+          'True when the device has state and `cursors` names every conversation it holds: a conversation it does not name is new to it and starts where the membership starts (its creation or join entry). False or absent (a new device): unnamed conversations start after the delivered cursor, older entries through `history`',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

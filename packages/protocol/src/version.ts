@@ -25,8 +25,14 @@ export const INCOMPATIBILITIES: Readonly<Record<number, string>> = {
 export const CloseCode = {
   /** Normal closure requested by the client. */
   normal: 1000,
-  /** Server shutting down: reconnect with backoff. */
+  /** Server going away: reconnect with backoff. */
   goingAway: 1001,
+  /**
+   * Service restart (RFC 6455's registry): the server shut down gracefully and is
+   * expected back soon. Reconnect after a short random delay (the SDK spreads it over
+   * `restartSpreadMs`), so that every client of the server does not return at once.
+   */
+  serviceRestart: 1012,
   /** A frame larger than the limit arrived: reconnect, send smaller frames. */
   frameTooLarge: 1009,
   /** Unexpected server failure: reconnect with backoff. */

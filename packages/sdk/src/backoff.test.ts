@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCap, backoffDelay, resolveBackoff } from './backoff';
+import { backoffCap, backoffDelay, resolveBackoff, restartDelay } from './backoff';
 
 describe('backoff', () => {
   const options = resolveBackoff({ initialDelayMs: 100, maxDelayMs: 5000, factor: 2 });
@@ -23,19 +23,39 @@ describe('backoff', () => {
     expect(samples.filter((s) => s >= 2500).length).toBeGreaterThan(700);
   });
 
+  it('spreads reconnects after a service restart uniformly over its window', () => {
+    const restart = resolveBackoff({ restartMinDelayMs: 1000, restartSpreadMs: 4000 });
+    expect(restartDelay(restart, () => 0)).toBe(1000);
+    expect(restartDelay(restart, () => 0.5)).toBe(3000);
+    expect(restartDelay(restart, () => 0.999999)).toBeLessThan(5000);
+    // 2,000 clients: every one inside the window, and no second of it taking more than its share.
+    const samples = Array.from({ length: 2000 }, () => restartDelay(restart));
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...samples)).toBeLessThan(5000);
+    for (let second = 1; second < 5; second += 1) {
+      const inSecond = samples.filter((s) => s >= second * 1000 && s < (second + 1) * 1000).length;
+      expect(inSecond).toBeGreaterThan(350);
+      expect(inSecond).toBeLessThan(650);
+    }
+  });
+
   it('fills defaults and clamps nonsense', () => {
     expect(resolveBackoff()).toEqual({
       initialDelayMs: 500,
-      maxDelayMs: 30_000,
+      maxDelayMs: 10_000,
       factor: 2,
       stableAfterMs: 10_000,
       maxAttempts: Number.POSITIVE_INFINITY,
+      restartMinDelayMs: 1_000,
+      restartSpreadMs: 4_000,
     });
     const odd = resolveBackoff({ initialDelayMs: -5, maxDelayMs: -1, factor: 0.5, maxAttempts: 0 });
     expect(odd.initialDelayMs).toBe(0);
     expect(odd.maxDelayMs).toBe(0);
     expect(odd.factor).toBe(1);
     expect(odd.maxAttempts).toBe(1);
+    const negative = resolveBackoff({ restartMinDelayMs: -1, restartSpreadMs: -1 });
+    expect(restartDelay(negative, () => 0.7)).toBe(0);
     expect(backoffDelay(3, odd, () => 0.7)).toBe(0);
   });
 });

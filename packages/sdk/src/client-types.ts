@@ -30,8 +30,19 @@ export interface ParleyClientOptions {
   wsUrl?: string;
   /** A token from an earlier login, e.g. restored from storage. */
   token?: string;
-  /** Cursors an app persisted (conversation id -> highest seq it holds), to resume from. */
+  /**
+   * Cursors an app persisted (conversation id -> highest seq it holds), to resume from.
+   * Giving them (even `{}`) says the device has state and they name every conversation
+   * it holds: any other conversation is new to it and arrives whole, from where the
+   * membership starts (P9). Persist every conversation you keep.
+   */
   cursors?: Readonly<Record<string, number>>;
+  /**
+   * Set to false when `cursors` names only the conversations the app follows (for
+   * example one it tails) rather than all it holds: the first `sync` then starts the
+   * others like a new device would (after the delivered cursor). Default true.
+   */
+  cursorsComplete?: boolean;
   /** Reconnect backoff (exponential with full jitter). */
   backoff?: BackoffOptions;
   /** Time a WebSocket request may wait for its answer. Default 15 000. */

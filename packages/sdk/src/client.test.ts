@@ -111,7 +111,7 @@ describe('ParleyClient', () => {
     const synced: number[] = [];
     client.on('synced', (s) => synced.push(s.conversations.length));
     await client.connect();
-    expect(w.server.last.framesOf('sync')[0]!.data).toEqual({ cursors: { c: 1 } });
+    expect(w.server.last.framesOf('sync')[0]!.data).toEqual({ cursors: { c: 1 }, complete: true });
     expect(seen).toEqual(['2:bob', '3:bob']);
     expect(synced).toEqual([1]);
     expect(states.map((s) => s.state)).toEqual(['connecting', 'connected']);
@@ -178,7 +178,7 @@ describe('ParleyClient', () => {
     w.post();
     w.post();
     await vi.advanceTimersByTimeAsync(100);
-    expect(w.server.last.framesOf('sync')[0]!.data).toEqual({ cursors: { c: 1 } });
+    expect(w.server.last.framesOf('sync')[0]!.data).toEqual({ cursors: { c: 1 }, complete: true });
     expect(seen).toEqual(['1:bob', '2:bob', '3:bob']);
     expect(client.state.state).toBe('connected');
   });

@@ -142,10 +142,10 @@ export class ParleyClient {
         'random',
       ]),
     });
-    this.timeline = new Timeline(options.cursors);
+    this.timeline = new Timeline(options.cursors, { complete: options.cursorsComplete ?? true });
     this.runner = new SyncRunner({
       timeline: this.timeline,
-      sync: (cursors) => this.connection.request('sync', { cursors }),
+      sync: (request) => this.connection.request('sync', request),
       history: (conversationId, after) =>
         this.connection.request('history', { conversationId, after, limit: this.historyPageSize }),
       deliver: (messages) => this.deliver(messages),
@@ -274,11 +274,6 @@ export class ParleyClient {
   }
 
   /**
-   * Closes the connection and stops reconnecting. Queued messages are rejected
-   * (retryable `unavailable`, reason `closed`). The token and cursors are kept,
-   * so `connect()` resumes.
-   */
-  /**
    * Reconnects at once instead of waiting out the backoff, when the client is
    * `disconnected`; does nothing in any other state. Call it when the network is
    * known to be back.
@@ -292,6 +287,11 @@ export class ParleyClient {
     this.connection.retryNow();
   }
 
+  /**
+   * Closes the connection and stops reconnecting. Queued messages are rejected
+   * (retryable `unavailable`, reason `closed`). The token and cursors are kept,
+   * so `connect()` resumes.
+   */
   close(): void {
     this.generation += 1;
     this.connection.stop();

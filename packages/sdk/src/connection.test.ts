@@ -115,6 +115,58 @@ describe('Connection', () => {
     expect(statuses.at(-1)).toMatchObject({ state: 'disconnected', retryInMs: 500, attempt: 1 });
   });
 
+  it('comes back from a service restart (1012) within the restart window, then backs off from the second step', async () => {
+    const draws = [0, 0.999, 0.5, 0.5];
+    const { server, conn, statuses } = setup({
+      backoff: { initialDelayMs: 1000, maxDelayMs: 8000, restartMinDelayMs: 2000, restartSpreadMs: 3000 },
+      random: () => draws.shift() ?? 0.5,
+    });
+    conn.start();
+    await vi.advanceTimersByTimeAsync(0);
+    server.last.serverClose(1012, 'server restarting');
+    // The earliest draw waits the minimum, never less: the old server is still going.
+    expect(statuses.at(-1)).toEqual({
+      state: 'disconnected',
+      code: 1012,
+      reason: 'server restarting',
+      retryInMs: 2000,
+      attempt: 1,
+    });
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(server.sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.sockets).toHaveLength(2);
+    expect(conn.isOpen).toBe(true);
+
+    // Restarted again: the latest draw stays inside the window.
+    server.last.serverClose(1012, 'server restarting');
+    expect(statuses.at(-1)).toMatchObject({ code: 1012, retryInMs: 4997, attempt: 1 });
+    // Not back yet: the next failures back off with full jitter from the second step
+    // (cap 2000, then 4000), not from the start and not from where the last outage left off.
+    server.autoOpen = false;
+    await vi.advanceTimersByTimeAsync(4997);
+    server.last.serverClose(1006);
+    expect(statuses.at(-1)).toMatchObject({ code: 1006, retryInMs: 1000, attempt: 2 });
+    await vi.advanceTimersByTimeAsync(1000);
+    server.last.serverClose(1006);
+    expect(statuses.at(-1)).toMatchObject({ code: 1006, retryInMs: 2000, attempt: 3 });
+  });
+
+  it('caps every delay at 10 s by default, with full jitter', async () => {
+    const { server, conn, statuses } = setup({ backoff: {}, random: () => 0.999 });
+    server.autoOpen = false;
+    conn.start();
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      server.last.serverClose(1006);
+      const s = statuses.at(-1);
+      if (s?.state !== 'disconnected') throw new Error('expected disconnected');
+      delays.push(s.retryInMs);
+      await vi.advanceTimersByTimeAsync(s.retryInMs);
+    }
+    expect(delays).toEqual([499, 999, 1998, 3996, 7992, 9990, 9990, 9990]);
+  });
+
   it('stops for good on 4000-4099 closes and says why', async () => {
     for (const [code, reason] of [
       [4000, 'unsupported_protocol'],

@@ -3,7 +3,7 @@
  * failures: it opens the socket, authenticates first, correlates requests with
  * their answers, detects dead sockets with an app-level ping, and reconnects with
  * exponential backoff and full jitter until told to stop or refused for good (close
- * codes 4000-4099). It knows nothing of messages or conversations: server events
+ * codes 4000-4099); after 1012 (service restart) within a short random window. It knows nothing of messages or conversations: server events
  * are handed to its listeners as they arrive, and resync is the caller's job.
  */
 import {
@@ -17,7 +17,7 @@ import {
   type ServerEvent,
 } from '@parley/protocol';
 import type { Static } from 'typebox';
-import { backoffDelay, resolveBackoff, type BackoffOptions, type ResolvedBackoff } from './backoff';
+import { backoffDelay, resolveBackoff, restartDelay, type BackoffOptions, type ResolvedBackoff } from './backoff';
 import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError } from './errors';
 import { PendingRequests } from './pending-requests';
@@ -314,8 +314,13 @@ export class Connection {
       this.finish('gave_up', code);
       return;
     }
-    const retryInMs = backoffDelay(this.attempt, this.backoff, this.random);
-    this.attempt += 1;
+    // A restarting server is back soon: come back within a short random window (so that
+    // its clients spread out), and if it is not up yet, back off from the second step.
+    const restarting = code === CloseCode.serviceRestart;
+    const retryInMs = restarting
+      ? restartDelay(this.backoff, this.random)
+      : backoffDelay(this.attempt, this.backoff, this.random);
+    this.attempt = restarting ? 1 : this.attempt + 1;
     this.phase = 'waiting';
     this.emitter.emit('status', { state: 'disconnected', code, reason, retryInMs, attempt: this.attempt });
     this.retryTimer = this.timers.setTimeout(() => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conversation, ConversationSummary, Message } from '@parley/protocol';
 import { ParleyError, localError } from './errors';
 import { msg } from './fake-socket.test-helper';
-import { applySyncResult, SyncRunner, type HistoryPage, type SyncResultData } from './sync';
+import { applySyncResult, SyncRunner, type HistoryPage, type SyncRequest, type SyncResultData } from './sync';
 import { Timeline } from './timeline';
 
 function summary(id: string, lastSeq: number): ConversationSummary {
@@ -39,15 +39,25 @@ const seqs = (messages: Message[]) => messages.map((m) => `${m.conversationId}${
 const range = (c: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => msg(c, from + i));
 
-/** A server with fixed message lists, answering sync and history like the real one. */
-function store(conversations: Record<string, Message[]>, options: { syncLimit?: number; pageSize?: number } = {}) {
+interface StoreOptions {
+  syncLimit?: number;
+  pageSize?: number;
+  /** The member's delivered cursor per conversation (moved by any device); 0 when absent. */
+  delivered?: Record<string, number>;
+  /** Where the membership starts per conversation; 0 when absent. */
+  starts?: Record<string, number>;
+}
+
+/** A server with fixed message lists, answering sync and history like the real one (P9 included). */
+function store(conversations: Record<string, Message[]>, options: StoreOptions = {}) {
   const calls: string[] = [];
-  const sync = (cursors: Record<string, number>): Promise<SyncResultData> => {
-    calls.push(`sync ${JSON.stringify(cursors)}`);
+  const sync = ({ cursors, complete }: SyncRequest): Promise<SyncResultData> => {
+    calls.push(`sync ${JSON.stringify(cursors)}${complete === true ? ' complete' : ''}`);
     const result: SyncResultData = { conversations: [], messages: [], truncated: [] };
     for (const [id, messages] of Object.entries(conversations)) {
       result.conversations.push(summary(id, messages.at(-1)?.seq ?? 0));
-      const after = cursors[id] ?? 0;
+      const unnamed = complete === true ? (options.starts?.[id] ?? 0) : (options.delivered?.[id] ?? 0);
+      const after = cursors[id] ?? unnamed;
       const missed = messages.filter((m) => m.seq > after);
       const limit = options.syncLimit ?? 1000;
       result.messages.push(...missed.slice(0, limit));
@@ -111,7 +121,7 @@ describe('SyncRunner', () => {
     });
     await runner.run(true);
     expect(seqs(out)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'a4', 'a5', 'a6', 'a7']);
-    expect(server.calls).toEqual(['sync {"a":0,"b":0}', 'history a 3', 'history a 5']);
+    expect(server.calls).toEqual(['sync {"a":0,"b":0} complete', 'history a 3', 'history a 5']);
     expect(summaries).toEqual(['a', 'b']);
   });
 
@@ -145,6 +155,57 @@ describe('SyncRunner', () => {
     await runner.run(false);
     expect(server.calls[0]).toBe('sync {}');
     expect(seqs(out)).toEqual(['n1', 'n2', 'n3', 'n4']);
+  });
+
+  // The issue's case: another device received a new group's entries and moved the
+  // shared delivered cursor to its end while this device was away.
+  it('gets every entry of a conversation created while it was away, whatever the delivered cursor says', async () => {
+    const conversations: Record<string, Message[]> = { a: range('a', 1, 2) };
+    const server = store(conversations, { delivered: { n: 6 }, syncLimit: 4, pageSize: 2 });
+    const t = new Timeline();
+    const out: Message[] = [];
+    const runner = new SyncRunner({ timeline: t, ...server, deliver: (m) => out.push(...m) });
+    await runner.run(true); // first login: a new device, no state yet
+    expect(server.calls).toEqual(['sync {}']);
+    expect(t.complete).toBe(true);
+
+    conversations['n'] = range('n', 1, 6); // created, 5 messages, all delivered elsewhere
+    await runner.run(true);
+    expect(server.calls.slice(1)).toEqual(['sync {"a":2} complete', 'history n 4']);
+    expect(seqs(out)).toEqual(['a1', 'a2', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+    expect(t.cursors()).toEqual({ a: 2, n: 6 });
+  });
+
+  it('starts a new device after the delivered cursor (older entries are history)', async () => {
+    const server = store({ a: range('a', 1, 5) }, { delivered: { a: 3 }, starts: { a: 0 } });
+    const t = new Timeline();
+    const out: Message[] = [];
+    const runner = new SyncRunner({ timeline: t, ...server, deliver: (m) => out.push(...m) });
+    await runner.run(true);
+    expect(server.calls).toEqual(['sync {}']);
+    expect(seqs(out)).toEqual(['a4', 'a5']);
+  });
+
+  it('treats persisted cursors, even none, as a device with state', async () => {
+    const server = store({ a: range('a', 1, 3), j: range('j', 1, 9) }, { delivered: { a: 3, j: 9 }, starts: { j: 6 } });
+    const t = new Timeline({});
+    const out: Message[] = [];
+    const runner = new SyncRunner({ timeline: t, ...server, deliver: (m) => out.push(...m) });
+    await runner.run(true);
+    expect(server.calls).toEqual(['sync {} complete']);
+    // Joined at seq 7 while away: the join entry and what followed, not what came before.
+    expect(seqs(out)).toEqual(['a1', 'a2', 'a3', 'j7', 'j8', 'j9']);
+  });
+
+  it('names only some conversations on the first sync when told its cursors are partial', async () => {
+    const server = store({ a: range('a', 1, 3), b: range('b', 1, 4) }, { delivered: { b: 3 } });
+    const t = new Timeline({ a: 1 }, { complete: false });
+    const out: Message[] = [];
+    const runner = new SyncRunner({ timeline: t, ...server, deliver: (m) => out.push(...m) });
+    await runner.run(true);
+    await runner.run(true);
+    expect(server.calls).toEqual(['sync {"a":1}', 'sync {"a":3,"b":4} complete']);
+    expect(seqs(out)).toEqual(['a2', 'a3', 'b4']);
   });
 
   it('coalesces requests made while a pass runs into one more pass', async () => {

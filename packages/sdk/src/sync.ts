@@ -1,6 +1,6 @@
 /**
  * Catching up (guarantee 5): after every (re)connect the client sends `sync` with
- * its cursors, applies the missed messages, pages the conversations the server
+ * its cursors (and, once it has state, `complete: true`: see Timeline.complete), applies the missed messages, pages the conversations the server
  * `truncated` with `history` (after = cursor), and fills any gap that live events
  * left open. `applySyncResult` is pure; `SyncRunner` sequences the requests (one
  * pass at a time, later requests coalesced) through injected functions, so it runs
@@ -15,6 +15,14 @@ export interface SyncResultData {
   conversations: ConversationSummary[];
   messages: Message[];
   truncated: string[];
+}
+
+/** What a `sync` request carries (see the protocol's `sync` frame). */
+export interface SyncRequest {
+  /** Highest contiguous seq held, per conversation id. */
+  cursors: Record<string, number>;
+  /** Present (true) when the device has state: `cursors` names every conversation it holds. */
+  complete?: true;
 }
 
 /** The data of a `history` result. */
@@ -60,7 +68,7 @@ export function applySyncResult(
 /** What a {@link SyncRunner} needs from the client. */
 export interface SyncRunnerDeps {
   timeline: Timeline;
-  sync: (cursors: Record<string, number>) => Promise<SyncResultData>;
+  sync: (request: SyncRequest) => Promise<SyncResultData>;
   history: (conversationId: string, after: number) => Promise<HistoryPage>;
   /** Hands messages to the app, in order. */
   deliver: (messages: Message[]) => void;
@@ -119,9 +127,12 @@ export class SyncRunner {
     if (full || timeline.unknown().length > 0) {
       const cursors = timeline.cursors();
       const unknownBefore = timeline.unknown();
-      const result = await this.deps.sync(cursors);
+      // P9: a device with state names every conversation it holds, so the server starts
+      // one it does not hold (created or joined while it was away) at the membership start.
+      const result = await this.deps.sync(timeline.complete ? { cursors, complete: true } : { cursors });
       this.deps.onSummaries?.(result.conversations);
       const applied = applySyncResult(timeline, cursors, result);
+      timeline.markComplete();
       this.deps.deliver(applied.delivered);
       for (const id of applied.truncated) toPage.add(id);
       // A conversation the sync did not mention although it already had messages

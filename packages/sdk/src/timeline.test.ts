@@ -17,6 +17,18 @@ function prng(seed: number): () => number {
 }
 
 describe('Timeline', () => {
+  it('knows whether the device has state (P9): persisted cursors, even none, or a sync applied', () => {
+    expect(new Timeline().complete).toBe(false);
+    expect(new Timeline({}).complete).toBe(true);
+    expect(new Timeline({ c: 3 }).complete).toBe(true);
+    // Cursors that name only the conversations an app follows are not the device's state.
+    const partial = new Timeline({ c: 3 }, { complete: false });
+    expect(partial.complete).toBe(false);
+    partial.markComplete();
+    expect(partial.complete).toBe(true);
+    expect(partial.cursors()).toEqual({ c: 3 });
+  });
+
   it('delivers in-order messages at once and advances the cursor', () => {
     const t = new Timeline({ c: 0 });
     expect(seqs(t.receive(msg('c', 1)))).toEqual([1]);

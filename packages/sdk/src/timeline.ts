@@ -40,14 +40,36 @@ export interface Gap {
  */
 export class Timeline {
   private readonly conversations = new Map<string, ConversationState>();
+  private stateful: boolean;
 
-  /** Starts from cursors an app persisted (conversation id -> highest seq held). */
-  constructor(initial: Readonly<Record<string, number>> = {}) {
-    for (const [conversationId, cursor] of Object.entries(initial)) {
+  /**
+   * Starts from cursors an app persisted (conversation id -> highest seq held), or
+   * empty for a new device. Given cursors (even `{}`) mean the device has state:
+   * they name every conversation it holds (see {@link Timeline.complete}), unless
+   * `options.complete` is false (they name only some, e.g. one conversation followed).
+   */
+  constructor(initial?: Readonly<Record<string, number>>, options: { complete?: boolean } = {}) {
+    this.stateful = initial !== undefined && options.complete !== false;
+    for (const [conversationId, cursor] of Object.entries(initial ?? {})) {
       if (Number.isInteger(cursor) && cursor >= 0) {
         this.conversations.set(conversationId, { cursor, held: new Map() });
       }
     }
+  }
+
+  /**
+   * True when the device has state: it was given persisted cursors or has applied a
+   * `sync`. Its cursors then name every conversation it holds, so `sync` sends
+   * `complete: true` and the server starts any other conversation where the
+   * membership starts (P9), not after the delivered cursor another device moved.
+   */
+  get complete(): boolean {
+    return this.stateful;
+  }
+
+  /** Records that a `sync` result was applied: from now on the device has state. */
+  markComplete(): void {
+    this.stateful = true;
   }
 
   /** The cursor of one conversation, or undefined when its base is not known yet. */

@@ -4,7 +4,7 @@
  * `npm start` call; tests call `startServer()` with their own config.
  */
 import type { AddressInfo } from 'node:net';
-import type { Limits } from '@parley/protocol';
+import { CloseCode, type Limits } from '@parley/protocol';
 import { openFileStorage, loadLinkSecret, type FileStorage } from './blob/file-storage';
 import { LocalBus } from './bus/bus-local';
 import { NatsBus } from './bus/bus-nats';
@@ -202,6 +202,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits,
     authTimeoutMs: config.authTimeoutMs,
     sendBufferBytes: config.sendBufferBytes,
+    slowReaderGraceMs: config.slowReaderGraceMs,
     framesPerSecond: config.framesPerSecond,
   });
   let stopping = false;
@@ -286,10 +287,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopping = true;
       logger.info({}, 'shutting down');
       cleanup.cancel();
-      ws.closeAll();
+      // 1012: clients come back after a short random delay instead of all at once.
+      const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();
       // In-flight requests finish (their writes commit) before the store closes.
       await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref())]);
+      // Every closed connection's last-seen write is stored (in shared commits) before the store closes.
+      await departed;
       await ws.close();
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();

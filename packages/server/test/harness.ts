@@ -13,6 +13,7 @@ import { silentLogger } from '../src/observability/logger';
 import type { RelayOptions } from '../src/events/relay';
 import type { Bus } from '../src/ports/bus';
 import type { Clock } from '../src/ports/clock';
+import type { Store } from '../src/ports/store';
 
 export interface TestClock extends Clock {
   advance(ms: number): void;
@@ -43,7 +44,7 @@ export interface TestServer {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { bus?: Bus; relay?: Partial<RelayOptions> } = {},
+  options: { bus?: Bus; store?: Store; relay?: Partial<RelayOptions> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(

@@ -15,22 +15,26 @@ import { freePort, spawnServer } from './process';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-lifecycle-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-it('on SIGTERM closes WebSockets with 1001, logs JSON lines and exits 0', { timeout: 60_000 }, async () => {
-  const port = await freePort();
-  const server = await spawnServer({ PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir });
-  const url = `http://127.0.0.1:${port}`;
-  const { token } = await registerUser(url);
-  const client = await RawClient.authed(`ws://127.0.0.1:${port}/v1/ws`, token);
-  server.child.kill('SIGTERM');
-  expect((await client.closed).code).toBe(1001);
-  expect(await server.exited).toBe(0);
-  const lines = server
-    .output()
-    .split('\n')
-    .filter((l) => l.startsWith('{'));
-  const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
-  expect(messages).toEqual(expect.arrayContaining([`Parley listening on ${url}`, 'shutting down', 'stopped']));
-});
+it(
+  'on SIGTERM closes WebSockets with 1012 (service restart), logs JSON lines and exits 0',
+  { timeout: 60_000 },
+  async () => {
+    const port = await freePort();
+    const server = await spawnServer({ PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir });
+    const url = `http://127.0.0.1:${port}`;
+    const { token } = await registerUser(url);
+    const client = await RawClient.authed(`ws://127.0.0.1:${port}/v1/ws`, token);
+    server.child.kill('SIGTERM');
+    expect((await client.closed).code).toBe(1012);
+    expect(await server.exited).toBe(0);
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining([`Parley listening on ${url}`, 'shutting down', 'stopped']));
+  },
+);
 
 it(
   'refuses to start with bad configuration, listing every problem and no stack trace',

@@ -88,8 +88,13 @@ describe('delivery', () => {
     await owner.conversations.addMembers(group.id, [newcomer.user!.id]);
     await expect.poll(() => conversations.some((c) => c.id === group.id)).toBe(true);
     await owner.messages.send(group.id, 'welcome');
-    // The timeline fills the gap: the newcomer sees the whole conversation in order.
-    await expect.poll(() => texts(inbox)).toEqual(['before you came', 'welcome']);
+    // P9: the newcomer's entries start with the one that added them; what was said before
+    // is history, not news.
+    await expect.poll(() => texts(inbox)).toEqual(['welcome']);
+    expect(inbox.map((m) => m.seq)).toEqual([3, 4]);
+    expect(inbox[0]?.content).toMatchObject({ type: 'system', action: 'member.added' });
+    const page = await newcomer.messages.history(group.id);
+    expect(page.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 });
 

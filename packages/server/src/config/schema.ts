@@ -203,6 +203,14 @@ export const configKeys = {
     max: 256 * MiB,
     doc: 'Per-connection outgoing buffer; a client that falls further behind is disconnected (4108) and resyncs.',
   },
+  slowReaderGraceMs: {
+    env: 'PARLEY_SLOW_READER_GRACE_MS',
+    kind: 'int',
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    doc: 'After a 4108 disconnect, how long the slow reader has to read what was queued and the close frame; then the socket is dropped (the reader sees 1006). Nothing more is queued meanwhile.',
+  },
   framesPerSecond: {
     env: 'PARLEY_RATE_FRAMES_PER_SEC',
     kind: 'int',

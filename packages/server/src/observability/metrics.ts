@@ -36,6 +36,11 @@ export function createMetrics() {
       help: 'Connections closed because their send buffer overflowed',
       registers: [registry],
     }),
+    slowReaderDrops: new Counter({
+      name: 'parley_ws_slow_reader_drops_total',
+      help: 'Slow readers dropped after the grace without reading their 4108 close frame (they see 1006)',
+      registers: [registry],
+    }),
     requestDuration: new Histogram({
       name: 'parley_request_duration_seconds',
       help: 'Time to answer a WebSocket frame or HTTP request',

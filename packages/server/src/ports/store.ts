@@ -327,6 +327,12 @@ export interface Store extends FileRecords, Outbox {
   countMembers(conversationId: string): Promise<number>;
   /** Ids of every conversation the user is a member of. */
   listConversationIds(userId: string): Promise<string[]>;
+  /**
+   * Where the user's membership starts in each of these conversations: the
+   * conversation's last seq when the member row was written, so the member's first
+   * entry (creation or join) follows it. Conversations without a membership are absent.
+   */
+  listMembershipStarts(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
   /** Users who share at least one direct or group conversation with `userId` (excluding them; channels do not count). */
   listConversationPartners(userId: string): Promise<string[]>;
   /**

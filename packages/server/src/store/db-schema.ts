@@ -71,6 +71,8 @@ export interface MembersTable {
   user_id: string;
   role: Role;
   joined_at: number;
+  /** The conversation's last seq when this membership began: the member's first entry follows it. */
+  start_seq: Generated<number>;
   read_seq: number;
   delivered_seq: number;
   muted_until: number | null;

@@ -194,7 +194,8 @@ export class KyselyStore implements Store {
     return accounts.getScramCredential(this.db, userId, mechanism);
   }
   setLastSeen(id: string, at: number): Promise<void> {
-    return accounts.setLastSeen(this.db, id, at);
+    // Every user of a node goes offline at once when it shuts down: share the commits.
+    return this.batched(`user:${id}`, (db) => accounts.setLastSeen(db, id, at));
   }
 
   // sessions
@@ -297,6 +298,9 @@ export class KyselyStore implements Store {
   }
   listConversationIds(userId: string): Promise<string[]> {
     return conversations.listConversationIds(this.db, userId);
+  }
+  listMembershipStarts(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
+    return conversations.listMembershipStarts(this.db, userId, conversationIds);
   }
   listConversationPartners(userId: string): Promise<string[]> {
     return conversations.listConversationPartners(this.db, userId);

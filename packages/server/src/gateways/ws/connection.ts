@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   limits: Limits;
   authTimeoutMs: number;
   sendBufferBytes: number;
+  /** How long a reader disconnected with 4108 has to read what was queued and the close frame. */
+  slowReaderGraceMs: number;
   framesPerSecond: number;
 }
 
@@ -41,11 +43,15 @@ export interface ConnectionOptions {
 const MAX_CONSECUTIVE_VIOLATIONS = 50;
 
 const SYNC_REQUIRED = JSON.stringify({ type: 'sync.required', data: { reason: 'missed_events' } });
+/** How long a peer has to answer our close frame before its socket is dropped. */
+const CLOSE_HANDSHAKE_MS = 2_000;
 
 export class WsConnection implements RealtimeConnection {
   private auth: AuthContext | undefined;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The presence bookkeeping of this connection's end (last seen), once it closed. */
+  private departure: Promise<void> = Promise.resolve();
   private violations = 0;
   private readonly bucket: TokenBucket;
   private readonly authTimer: { cancel(): void };
@@ -75,6 +81,7 @@ export class WsConnection implements RealtimeConnection {
   }
 
   send(frame: string): void {
+    // Once closing (a slow reader included), nothing more is queued: the close frame is last.
     if (this.closed) return;
     if (this.socket.bufferedAmount > this.options.sendBufferBytes) {
       this.options.metrics.slowDisconnects.inc();
@@ -91,9 +98,21 @@ export class WsConnection implements RealtimeConnection {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.close(code, reason);
-    // A peer that never answers the close handshake must not hold the socket open.
-    this.options.clock.setTimeout(() => this.socket.terminate(), 2_000);
+    const socket = this.socket;
+    socket.close(code, reason);
+    // A peer that never answers the close handshake must not hold the socket open. A slow
+    // reader's close frame waits behind its full buffer, so it gets a longer grace to read
+    // up to it and learn why (4108) rather than see the socket vanish (1006).
+    const slow = code === CloseCode.tooSlow;
+    const timer = this.options.clock.setTimeout(
+      () => {
+        if (socket.readyState === socket.CLOSED) return;
+        if (slow) this.options.metrics.slowReaderDrops.inc();
+        socket.terminate();
+      },
+      slow ? this.options.slowReaderGraceMs : CLOSE_HANDSHAKE_MS,
+    );
+    socket.once('close', () => timer.cancel());
     this.onClosed();
   }
 
@@ -105,9 +124,14 @@ export class WsConnection implements RealtimeConnection {
     this.auth = undefined;
     this.options.hub.detach(this);
     this.options.metrics.connections.dec();
-    this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
+    this.departure = this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
       this.log.error({ err: error }, 'presence update failed');
     });
+  }
+
+  /** Resolves when what the connection's end writes (the user's last seen) is stored. */
+  departed(): Promise<void> {
+    return this.departure;
   }
 
   private sendError(re: string | null, error: WireError): void {

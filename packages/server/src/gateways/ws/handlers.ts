@@ -17,7 +17,7 @@ type Handlers = { [K in Exclude<ClientFrameType, 'auth'>]: Handler<K> };
 export const handlers: Handlers = {
   ping: () => Promise.resolve({}),
   'message.send': (ctx, data) => ctx.services.messages.send(ctx.auth, data),
-  sync: (ctx, data) => ctx.services.sync.sync(ctx.auth, data.cursors, data.limit),
+  sync: (ctx, data) => ctx.services.sync.sync(ctx.auth, data),
   history: (ctx, data) => ctx.services.messages.history(ctx.auth, data),
   'typing.set': async (ctx, data) => {
     await ctx.services.receipts.setTyping(ctx.auth, data.conversationId, data.typing);

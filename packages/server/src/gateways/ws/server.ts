@@ -41,14 +41,20 @@ export class WsGateway {
     return this.connections.size;
   }
 
-  /** Closes every connection with 1001 (going away): clients reconnect elsewhere or later. */
-  closeAll(): void {
-    for (const connection of this.connections) connection.close(CloseCode.goingAway, 'server shutting down');
+  /**
+   * Closes every connection (1001 going away by default). Resolves when what their
+   * ends write is stored: the users' last-seen times, which the store batches into a
+   * few commits however many connections close at once.
+   */
+  closeAll(code: number = CloseCode.goingAway, reason = 'server shutting down'): Promise<void> {
+    const closing = [...this.connections];
     this.connections.clear();
+    for (const connection of closing) connection.close(code, reason);
+    return Promise.all(closing.map((connection) => connection.departed())).then(() => undefined);
   }
 
-  close(): Promise<void> {
-    this.closeAll();
-    return new Promise((resolve) => this.wss.close(() => resolve()));
+  async close(): Promise<void> {
+    await this.closeAll();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -231,7 +231,9 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
  */
 export async function deliverOffline(ctx: XmppContext, target: OutboundTarget): Promise<void> {
   for (let page = 0; page < 100; page++) {
-    const { messages, truncated } = await ctx.services.sync.sync(ctx.auth, Object.fromEntries(target.written));
+    const { messages, truncated } = await ctx.services.sync.sync(ctx.auth, {
+      cursors: Object.fromEntries(target.written),
+    });
     const last = new Map<string, number>();
     for (const message of messages) {
       if (await deliverMessage(ctx, target, message, true)) last.set(message.conversationId, message.seq);

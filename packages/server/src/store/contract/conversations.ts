@@ -2,7 +2,7 @@
  * Contract: conversations and members, including race-safe direct creation.
  */
 import { describe, expect, it } from 'vitest';
-import { directKey, type Harness, newChannel, newGroup, newUser, newUsers, tick, uid } from './harness';
+import { directKey, type Harness, newChannel, newGroup, newMessage, newUser, newUsers, tick, uid } from './harness';
 
 export function conversationsContract(h: Harness): void {
   describe('conversations', () => {
@@ -135,6 +135,35 @@ export function conversationsContract(h: Harness): void {
       await expect(
         h.store.addMembers(uid('missing'), [{ userId: user.id, role: 'member' }], tick()),
       ).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('records where each membership starts: the last seq when the member row was written', async () => {
+      const [owner, early, late, again, stranger] = await newUsers(h.store, 5);
+      if (!owner || !early || !late || !again || !stranger) throw new Error('fixture');
+      const group = await newGroup(h.store, owner, [early]);
+      const other = await newGroup(h.store, owner, [late]);
+      for (let i = 0; i < 3; i += 1) await h.store.appendMessage(newMessage(group.id, owner.id));
+      expect(await h.store.addMembers(group.id, [{ userId: late.id, role: 'member' }], tick())).toEqual([late.id]);
+      // Adding an existing member again keeps where their membership started.
+      await h.store.appendMessage(newMessage(group.id, owner.id));
+      await h.store.addMembers(group.id, [{ userId: late.id, role: 'member' }], tick());
+      expect(await h.store.listMembershipStarts(late.id, [group.id, other.id, uid('missing')])).toEqual(
+        new Map([
+          [group.id, 3],
+          [other.id, 0],
+        ]),
+      );
+      expect(await h.store.listMembershipStarts(early.id, [group.id])).toEqual(new Map([[group.id, 0]]));
+      expect(await h.store.listMembershipStarts(stranger.id, [group.id])).toEqual(new Map());
+      expect(await h.store.listMembershipStarts(late.id, [])).toEqual(new Map());
+      // Leaving and coming back starts a new membership.
+      await h.store.appendMessage(newMessage(group.id, owner.id));
+      await h.store.addMembers(group.id, [{ userId: again.id, role: 'member' }], tick());
+      expect(await h.store.listMembershipStarts(again.id, [group.id])).toEqual(new Map([[group.id, 5]]));
+      await h.store.appendMessage(newMessage(group.id, owner.id));
+      expect(await h.store.removeMember(group.id, again.id)).toBe(true);
+      await h.store.addMembers(group.id, [{ userId: again.id, role: 'member' }], tick());
+      expect(await h.store.listMembershipStarts(again.id, [group.id])).toEqual(new Map([[group.id, 6]]));
     });
 
     it('lists conversation ids and partners', async () => {

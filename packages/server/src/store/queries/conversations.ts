@@ -31,12 +31,14 @@ function uniqueMembers(members: readonly NewMember[]): NewMember[] {
   return [...byUser.values()];
 }
 
-function memberRows(conversationId: string, members: readonly NewMember[], at: number) {
+/** `startSeq`: the conversation's last seq as the rows are written (where their membership starts). */
+function memberRows(conversationId: string, members: readonly NewMember[], at: number, startSeq: number) {
   return members.map((member) => ({
     conversation_id: conversationId,
     user_id: member.userId,
     role: member.role,
     joined_at: at,
+    start_seq: startSeq,
     read_seq: 0,
     delivered_seq: 0,
     took_part_at: member.tookPart === true ? at : null,
@@ -110,7 +112,7 @@ export async function createConversation(
       for (let i = 0; i < unique.length; i += MEMBER_CHUNK) {
         await tx
           .insertInto('members')
-          .values(memberRows(conversation.id, unique.slice(i, i + MEMBER_CHUNK), conversation.createdAt))
+          .values(memberRows(conversation.id, unique.slice(i, i + MEMBER_CHUNK), conversation.createdAt, 0))
           .execute();
       }
       return getConversation(tx, conversation.id);
@@ -182,19 +184,20 @@ export async function addMembers(
   const wanted = uniqueMembers(members);
   if (wanted.length === 0) return [];
   return atomic(db, async (tx) => {
-    // Taking the row lock first (PostgreSQL) serializes concurrent count updates.
+    // Taking the row lock first (PostgreSQL) serializes concurrent count updates, and
+    // makes last_seq exact: the added members' first entry (their join) comes after it.
     const exists = await tx
       .updateTable('conversations')
       .set((eb) => ({ member_count: eb('member_count', '+', 0) }))
       .where('id', '=', conversationId)
-      .returning('id')
+      .returning(['id', 'last_seq'])
       .executeTakeFirst();
     if (!exists) throw new AppError('not_found', 'The conversation does not exist.');
     const added = new Set<string>();
     for (let i = 0; i < wanted.length; i += MEMBER_CHUNK) {
       const inserted = await tx
         .insertInto('members')
-        .values(memberRows(conversationId, wanted.slice(i, i + MEMBER_CHUNK), at))
+        .values(memberRows(conversationId, wanted.slice(i, i + MEMBER_CHUNK), at, Number(exists.last_seq)))
         // Existing members keep their role and cursors.
         .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
         .returning('user_id')
@@ -391,6 +394,27 @@ export async function listConversationIds(db: Db, userId: string): Promise<strin
     .orderBy('conversation_id')
     .execute();
   return rows.map((row) => row.conversation_id);
+}
+
+/**
+ * Where each of the user's memberships among `conversationIds` starts (see
+ * `members.start_seq`); conversations the user is not a member of are absent.
+ */
+export async function listMembershipStarts(
+  db: Db,
+  userId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, number>> {
+  const starts = new Map<string, number>();
+  if (conversationIds.length === 0) return starts;
+  const rows = await db
+    .selectFrom('members')
+    .select(['conversation_id', 'start_seq'])
+    .where('user_id', '=', userId)
+    .where('conversation_id', 'in', [...new Set(conversationIds)])
+    .execute();
+  for (const row of rows) starts.set(row.conversation_id, Number(row.start_seq));
+  return starts;
 }
 
 /** Co-members in direct and group conversations only: channel co-members are strangers. */
