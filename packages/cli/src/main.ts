@@ -15,6 +15,7 @@ import { registerPrivacyCommands } from './commands/privacy';
 import { registerSearchCommand } from './commands/search';
 import { registerSendCommand } from './commands/send';
 import { registerStartCommand } from './commands/start';
+import { registerStoreCommands } from './commands/store';
 import { registerTailCommand } from './commands/tail';
 import { registerUserCommands } from './commands/user';
 import { DEFAULT_SERVER } from './context';
@@ -29,6 +30,7 @@ const program = new Command('parley')
 
 registerStartCommand(program);
 registerUserCommands(program);
+registerStoreCommands(program);
 registerAuthCommands(program);
 registerSendCommand(program);
 registerMessageChangeCommands(program);

@@ -47,6 +47,17 @@ describe('user administration', () => {
     expect((await env.run('carol', ['login', 'carol', '--password', 'a brand new one'])).code).toBe(0);
   });
 
+  it('rotates the store epoch (after restoring a backup)', async () => {
+    const first = await env.run('admin', ['--json', 'store', 'rotate-epoch']);
+    expect(first.code).toBe(0);
+    const second = await env.run('admin', ['--json', 'store', 'rotate-epoch']);
+    const epochs = [first, second].map((r) => (JSON.parse(r.stdout) as { epoch: string }).epoch);
+    expect(epochs[0]).toMatch(/^[\w-]{8,}$/);
+    expect(epochs[1]).not.toBe(epochs[0]);
+    const plain = await env.run('admin', ['store', 'rotate-epoch']);
+    expect(plain.stdout).toMatch(/new store epoch \S+: clients will resync/);
+  });
+
   it('refuses bad input with a hint and exit code 1', async () => {
     const noPassword = await env.run('admin', ['user', 'add', 'erin']);
     expect(noPassword.code).toBe(1);

@@ -107,6 +107,14 @@ export const SyncData = Type.Object(
           'True when the device has state and `cursors` names every conversation it holds: a conversation it does not name is new to it and starts where the membership starts (its creation or join entry). False or absent (a new device): unnamed conversations start after the delivered cursor, older entries through `history`',
       }),
     ),
+    epoch: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'The `epoch` of the sync result the cursors came from. Another epoch means they belong to another store (or to this one before a backup was restored): the server answers `reset: true` and treats the device as new',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -193,6 +201,13 @@ export const SyncResult = Type.Object({
   truncated: Type.Array(ConversationId, {
     description: 'Conversations with more missed messages than the limit: page the rest with `history`',
   }),
+  epoch: Type.String({ description: "The store's identity: keep it with the cursors and send it with the next sync" }),
+  reset: Type.Optional(
+    Type.Literal(true, {
+      description:
+        "The cursors sent are not from this store (another epoch, or a cursor beyond a conversation's last seq: a restored backup). They were ignored and the device was resynced as a new one: drop every message and cursor held and start over from this result",
+    }),
+  ),
 });
 export const HistoryResult = Type.Object({
   messages: Type.Array(Message, { description: 'Ascending seq' }),

@@ -43,6 +43,12 @@ export interface ParleyClientOptions {
    * others like a new device would (after the delivered cursor). Default true.
    */
   cursorsComplete?: boolean;
+  /**
+   * The store epoch persisted with `cursors` ({@link ParleyClient.epoch}). The server
+   * compares it: cursors from another store (or from before a backup was restored)
+   * are not trusted, and the client starts over (`reset` event).
+   */
+  epoch?: string;
   /** Reconnect backoff (exponential with full jitter). */
   backoff?: BackoffOptions;
   /** Time a WebSocket request may wait for its answer. Default 15 000. */
@@ -117,6 +123,13 @@ export interface ClientEvents {
   state: ClientState;
   /** A (re)connect finished catching up; carries the conversation list as the server sent it. */
   synced: { conversations: ConversationSummary[] };
+  /**
+   * The server's store is not the one the held cursors came from (another epoch, or
+   * a restored backup): every message and cursor held was dropped, and what follows
+   * is a fresh start. Clear what you show and keep from before, then render the
+   * `message` events that follow.
+   */
+  reset: { epoch: string };
   /** A queued message was given up; its `send()` promise rejects with the same error. */
   'message.failed': FailedSend;
   /** Something went wrong that no promise reports (bad frame, failed resync, throwing handler). */

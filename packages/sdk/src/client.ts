@@ -142,13 +142,17 @@ export class ParleyClient {
         'random',
       ]),
     });
-    this.timeline = new Timeline(options.cursors, { complete: options.cursorsComplete ?? true });
+    this.timeline = new Timeline(options.cursors, { complete: options.cursorsComplete ?? true, epoch: options.epoch });
     this.runner = new SyncRunner({
       timeline: this.timeline,
       sync: (request) => this.connection.request('sync', request),
       history: (conversationId, after) =>
         this.connection.request('history', { conversationId, after, limit: this.historyPageSize }),
       deliver: (messages) => this.deliver(messages),
+      onReset: (epoch) => {
+        this.receiptBatcher.reset();
+        this.emitter.emit('reset', { epoch });
+      },
       onSummaries: (summaries) => {
         for (const summary of summaries) this.noteConversation(summary.conversation);
         this.emitter.emit('synced', { conversations: summaries });
@@ -229,6 +233,11 @@ export class ParleyClient {
   /** Per-conversation cursors: the highest seq handed to the app. Persist them to resume later. */
   cursors(): Record<string, number> {
     return this.timeline.cursors();
+  }
+
+  /** The store epoch the cursors belong to: persist it with them and pass both back (`epoch`, `cursors`). */
+  epoch(): string | undefined {
+    return this.timeline.epoch;
   }
 
   /** Creates an account and keeps its token. */

@@ -51,6 +51,12 @@ export class DeliveredReceipts {
     this.sent.delete(conversationId);
   }
 
+  /** Drops every mark (the store the seqs belonged to is gone: see the client's `reset`). */
+  reset(): void {
+    this.due.clear();
+    this.sent.clear();
+  }
+
   /** Cancels the pending batch. */
   stop(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);

@@ -35,6 +35,8 @@ function summary(id: string, lastSeq: number): ConversationSummary {
   };
 }
 
+const EPOCH = 'epoch-1';
+
 const seqs = (messages: Message[]) => messages.map((m) => `${m.conversationId}${m.seq}`);
 const range = (c: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => msg(c, from + i));
@@ -53,7 +55,7 @@ function store(conversations: Record<string, Message[]>, options: StoreOptions =
   const calls: string[] = [];
   const sync = ({ cursors, complete }: SyncRequest): Promise<SyncResultData> => {
     calls.push(`sync ${JSON.stringify(cursors)}${complete === true ? ' complete' : ''}`);
-    const result: SyncResultData = { conversations: [], messages: [], truncated: [] };
+    const result: SyncResultData = { conversations: [], messages: [], truncated: [], epoch: EPOCH };
     for (const [id, messages] of Object.entries(conversations)) {
       result.conversations.push(summary(id, messages.at(-1)?.seq ?? 0));
       const unnamed = complete === true ? (options.starts?.[id] ?? 0) : (options.delivered?.[id] ?? 0);
@@ -82,6 +84,7 @@ describe('applySyncResult', () => {
       // b was not in the cursors: the server resumed it from its delivered cursor (7).
       messages: [msg('a', 4), msg('a', 3), msg('b', 8), msg('b', 9)],
       truncated: [],
+      epoch: EPOCH,
     };
     const { delivered, truncated } = applySyncResult(t, { a: 2 }, result);
     expect(seqs(delivered)).toEqual(['a3', 'a4', 'b8', 'b9']);
@@ -100,6 +103,7 @@ describe('applySyncResult', () => {
         conversations: [summary('a', 5)],
         messages: [msg('a', 3), msg('a', 4), msg('a', 5)],
         truncated: [],
+        epoch: EPOCH,
       },
     );
     expect(seqs(delivered)).toEqual(['a3', 'a4', 'a5']);
@@ -262,5 +266,45 @@ describe('SyncRunner', () => {
     await runner.run(false);
     expect(errors).toEqual(['a:not_member']);
     expect(seqs(out)).toEqual(['a3']);
+  });
+});
+
+describe('store epochs', () => {
+  it('sends the epoch it holds, and on `reset` drops everything held and starts over from the result', async () => {
+    const requests: SyncRequest[] = [];
+    // The store was restored from a backup: it has a1..a2 now, while the device held a1..a5 under epoch "old".
+    const restored = [msg('a', 1), msg('a', 2)];
+    const sync = (request: SyncRequest): Promise<SyncResultData> => {
+      requests.push(request);
+      const reset = request.epoch !== 'new';
+      const after = reset ? 0 : (request.cursors.a ?? 0);
+      return Promise.resolve({
+        conversations: [summary('a', 2)],
+        messages: restored.filter((m) => m.seq > after),
+        truncated: [],
+        epoch: 'new',
+        ...(reset ? { reset: true as const } : {}),
+      });
+    };
+    const t = new Timeline({ a: 5 }, { epoch: 'old' });
+    const out: Message[] = [];
+    const resets: string[] = [];
+    const runner = new SyncRunner({
+      timeline: t,
+      sync,
+      history: () => Promise.resolve({ messages: [], hasMore: false }),
+      deliver: (m) => out.push(...m),
+      onReset: (epoch) => resets.push(epoch),
+    });
+    await runner.run(true);
+    expect(requests[0]).toEqual({ cursors: { a: 5 }, complete: true, epoch: 'old' });
+    expect(resets).toEqual(['new']);
+    // Started over: a1 and a2 are handed out although the old cursor was 5.
+    expect(seqs(out)).toEqual(['a1', 'a2']);
+    expect(t.cursors()).toEqual({ a: 2 });
+    expect(t.epoch).toBe('new');
+    await runner.run(true);
+    expect(requests[1]).toEqual({ cursors: { a: 2 }, complete: true, epoch: 'new' });
+    expect(resets).toEqual(['new']);
   });
 });

@@ -15,6 +15,10 @@ export interface SyncResultData {
   conversations: ConversationSummary[];
   messages: Message[];
   truncated: string[];
+  /** The store's identity. */
+  epoch: string;
+  /** The cursors sent were not this store's: start over from this result. */
+  reset?: true;
 }
 
 /** What a `sync` request carries (see the protocol's `sync` frame). */
@@ -23,6 +27,8 @@ export interface SyncRequest {
   cursors: Record<string, number>;
   /** Present (true) when the device has state: `cursors` names every conversation it holds. */
   complete?: true;
+  /** The store epoch the cursors came from, once known. */
+  epoch?: string;
 }
 
 /** The data of a `history` result. */
@@ -72,6 +78,8 @@ export interface SyncRunnerDeps {
   history: (conversationId: string, after: number) => Promise<HistoryPage>;
   /** Hands messages to the app, in order. */
   deliver: (messages: Message[]) => void;
+  /** The server said the held state is from another store: it was dropped (see `reset`). */
+  onReset?: (epoch: string) => void;
   /** Receives the conversation summaries of every `sync` result. */
   onSummaries?: (summaries: ConversationSummary[]) => void;
   /** A conversation whose history could not be read for a non-retryable reason. */
@@ -125,11 +133,21 @@ export class SyncRunner {
     const { timeline } = this.deps;
     const toPage = new Set<string>();
     if (full || timeline.unknown().length > 0) {
-      const cursors = timeline.cursors();
-      const unknownBefore = timeline.unknown();
+      let cursors = timeline.cursors();
+      let unknownBefore = timeline.unknown();
       // P9: a device with state names every conversation it holds, so the server starts
       // one it does not hold (created or joined while it was away) at the membership start.
-      const result = await this.deps.sync(timeline.complete ? { cursors, complete: true } : { cursors });
+      const request: SyncRequest = timeline.complete ? { cursors, complete: true } : { cursors };
+      if (timeline.epoch !== undefined) request.epoch = timeline.epoch;
+      const result = await this.deps.sync(request);
+      if (result.reset) {
+        // Another store (or a restored backup): nothing held may be trusted.
+        timeline.reset();
+        cursors = {};
+        unknownBefore = [];
+        this.deps.onReset?.(result.epoch);
+      }
+      timeline.epoch = result.epoch;
       this.deps.onSummaries?.(result.conversations);
       const applied = applySyncResult(timeline, cursors, result);
       timeline.markComplete();

@@ -41,6 +41,8 @@ export interface Gap {
 export class Timeline {
   private readonly conversations = new Map<string, ConversationState>();
   private stateful: boolean;
+  /** The store epoch of the last `sync` applied (or the one persisted with the cursors). */
+  epoch: string | undefined;
 
   /**
    * Starts from cursors an app persisted (conversation id -> highest seq held), or
@@ -48,8 +50,12 @@ export class Timeline {
    * they name every conversation it holds (see {@link Timeline.complete}), unless
    * `options.complete` is false (they name only some, e.g. one conversation followed).
    */
-  constructor(initial?: Readonly<Record<string, number>>, options: { complete?: boolean } = {}) {
+  constructor(
+    initial?: Readonly<Record<string, number>>,
+    options: { complete?: boolean; epoch?: string | undefined } = {},
+  ) {
     this.stateful = initial !== undefined && options.complete !== false;
+    this.epoch = options.epoch;
     for (const [conversationId, cursor] of Object.entries(initial ?? {})) {
       if (Number.isInteger(cursor) && cursor >= 0) {
         this.conversations.set(conversationId, { cursor, held: new Map() });
@@ -70,6 +76,12 @@ export class Timeline {
   /** Records that a `sync` result was applied: from now on the device has state. */
   markComplete(): void {
     this.stateful = true;
+  }
+
+  /** Forgets every conversation (cursors and held messages): the device starts over as a new one. */
+  reset(): void {
+    this.conversations.clear();
+    this.stateful = false;
   }
 
   /** The cursor of one conversation, or undefined when its base is not known yet. */

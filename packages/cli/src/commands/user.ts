@@ -12,7 +12,7 @@ import { CliError } from '../errors';
 import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
 
-async function withAdmin<T>(run: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(run: (admin: Admin) => Promise<T>): Promise<T> {
   // Loaded on demand: the server takes seconds to import and other commands do not need it.
   const { loadConfig, openAdmin } = await import('@parley/server');
   const admin = await openAdmin(loadConfig());

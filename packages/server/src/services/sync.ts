@@ -11,6 +11,10 @@
  * - a new device (no `complete`) starts after the member's delivered cursor, which is
  *   what none of the user's devices reported yet, and never before the membership
  *   starts; older entries come through `history`.
+ *
+ * Cursors carry the store's epoch (its identity): cursors from another store, or
+ * from this one before a backup was restored, are detected and the device is told
+ * to start over (`reset`), never resumed from positions that mean something else.
  */
 import type { ConversationSummary, Message } from '@parley/protocol';
 import type { AuthContext } from './accounts';
@@ -23,12 +27,17 @@ export interface SyncInput {
   limit?: number | undefined;
   /** The device has state and `cursors` names every conversation it holds. */
   complete?: boolean | undefined;
+  /** The store epoch the cursors came from. */
+  epoch?: string | undefined;
 }
 
 export interface SyncOutput {
   conversations: ConversationSummary[];
   messages: Message[];
   truncated: string[];
+  epoch: string;
+  /** The cursors were not this store's: they were ignored (the device is resynced as a new one). */
+  reset?: true;
 }
 
 /** Most conversations one sync returns; a user in more gets the most active ones. */
@@ -37,12 +46,16 @@ const SYNC_CONVERSATIONS_MAX = 1000;
 export class SyncService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async sync(auth: AuthContext, input: SyncInput): Promise<SyncOutput> {
+  async sync(auth: AuthContext, request: SyncInput): Promise<SyncOutput> {
+    const pageSize = Math.min(request.limit ?? this.deps.limits.historyPageMax, this.deps.limits.historyPageMax);
+    const [conversations, epoch] = await Promise.all([
+      this.deps.store.listConversationSummaries(auth.user.id, { limit: SYNC_CONVERSATIONS_MAX }),
+      this.deps.store.getEpoch(),
+    ]);
+    const reset = fromAnotherStore(request, epoch, conversations);
+    // Cursors from another store are not trusted: the device starts over as a new one.
+    const input: SyncInput = reset ? { cursors: {} } : request;
     const { cursors } = input;
-    const pageSize = Math.min(input.limit ?? this.deps.limits.historyPageMax, this.deps.limits.historyPageMax);
-    const conversations = await this.deps.store.listConversationSummaries(auth.user.id, {
-      limit: SYNC_CONVERSATIONS_MAX,
-    });
     const unnamed = conversations.map((s) => s.conversation.id).filter((id) => !Object.hasOwn(cursors, id));
     const starts = await this.deps.store.listMembershipStarts(auth.user.id, unnamed);
     const messages: Message[] = [];
@@ -64,6 +77,26 @@ export class SyncService {
       messages.push(...(await this.deps.store.withMyReactions(auth.user.id, page)));
       if (lastSeq - cursor > page.length) truncated.push(id);
     }
-    return { conversations, messages, truncated };
+    return { conversations, messages, truncated, epoch, ...(reset ? { reset: true as const } : {}) };
   }
+
+  /**
+   * Gives the store a new identity, so that every client resyncs as a new device
+   * instead of trusting its cursors: what an operator runs after restoring a backup
+   * (`parley store rotate-epoch`). Returns the new epoch.
+   */
+  rotateEpoch(): Promise<string> {
+    return this.deps.store.rotateEpoch();
+  }
+}
+
+/**
+ * Cursors that cannot be this store's: another epoch, or a cursor beyond a
+ * conversation's last seq (entries the client holds and the store no longer has:
+ * a backup restored under the same epoch). Either way the client's state would
+ * silently skip or mix up entries if trusted.
+ */
+function fromAnotherStore(input: SyncInput, epoch: string, conversations: readonly ConversationSummary[]): boolean {
+  if (input.epoch !== undefined && input.epoch !== epoch) return true;
+  return conversations.some(({ conversation }) => (input.cursors[conversation.id] ?? 0) > conversation.lastSeq);
 }
