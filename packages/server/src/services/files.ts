@@ -105,13 +105,14 @@ export class FileService {
 
   /** Creates the record of a new upload (status `uploading`); its size counts against the quota at once. */
   async createUpload(auth: AuthContext, size: number | undefined, meta: UploadMetadata): Promise<FileRecord> {
+    const name = cleanFileName(meta.filename);
     await this.checkUpload(auth, size, meta.filetype ?? undefined);
     const now = this.deps.clock.now();
     const id = newId('f', now);
     return this.deps.store.createFile({
       id,
       ownerId: auth.user.id,
-      name: cleanFileName(meta.filename),
+      name,
       size: size ?? 0,
       mime: meta.filetype ?? 'application/octet-stream',
       kind: 'file',
