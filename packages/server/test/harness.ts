@@ -12,6 +12,7 @@ import { loadConfig, startServer, type Config, type RunningServer } from '../src
 import { silentLogger } from '../src/observability/logger';
 import type { Bus } from '../src/ports/bus';
 import type { Clock } from '../src/ports/clock';
+import type { Store } from '../src/ports/store';
 
 export interface TestClock extends Clock {
   advance(ms: number): void;
@@ -42,7 +43,7 @@ export interface TestServer {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { bus?: Bus } = {},
+  options: { bus?: Bus; store?: (config: Config) => Promise<Store> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(
@@ -58,7 +59,14 @@ export async function startTestServer(
     },
   );
   const clock = testClock();
-  const server = await startServer(config, { logger: silentLogger(), clock, ...options });
+  // A test that writes to the store behind the services' back opens it itself (closed by stop()).
+  const store = options.store ? await options.store(config) : undefined;
+  const server = await startServer(config, {
+    logger: silentLogger(),
+    clock,
+    ...(options.bus ? { bus: options.bus } : {}),
+    ...(store ? { store } : {}),
+  });
   return {
     url: server.url,
     wsUrl: `${server.url.replace(/^http/, 'ws')}/v1/ws`,
