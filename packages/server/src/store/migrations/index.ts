@@ -12,6 +12,7 @@ import { richMigration } from './0003-rich';
 import { searchMigration } from './0003-search';
 import { filesMigration } from './0004-files';
 import { subscriptionRequestsMigration } from './0005-subscription-requests';
+import { cleanTextMigration } from './0007-clean-text';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0003-search': searchMigration(dialect),
     '0004-files': filesMigration(dialect),
     '0005-subscription-requests': subscriptionRequestsMigration(dialect),
+    '0007-clean-text': cleanTextMigration(dialect),
   };
 }
 
