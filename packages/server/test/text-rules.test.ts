@@ -111,6 +111,9 @@ describe.each(backends)('text rules on %s', (_name, config) => {
       error: { code: 'invalid_text', details: { field: 'fileName', codePoint: 'U+0003' } },
     });
     expect(created.location).toBeNull();
+    const typed = await createUpload(t.url, alice.token, 5, { filename: 'ok.txt', filetype: 'text/plain\u0000' });
+    expect(typed.status).toBe(400);
+    expect(JSON.parse(typed.body)).toMatchObject({ error: { code: 'bad_request' } });
   });
 
   it('stores CR LF and a lone CR as LF, and a resend with CR LF is the same message', async () => {
