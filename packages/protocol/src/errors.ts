@@ -19,6 +19,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The frame or request body does not match its schema; `details` lists the problems.',
   },
+  invalid_text: {
+    status: 400,
+    retryable: false,
+    description:
+      'A text carries a character Parley refuses (docs/protocol.md, "Text rules"): `details.field` names the field, `details.codePoint` the character (`U+0001`), `details.index` its offset in UTF-16 units and `details.reason` why (`control`, `lone_surrogate`, `noncharacter`).',
+  },
   malformed_json: { status: 400, retryable: false, description: 'The frame is not valid JSON.' },
   unknown_frame: { status: 400, retryable: false, description: 'The frame `type` is not one this server knows.' },
   frame_too_large: {

@@ -12,3 +12,4 @@ export * from './frames';
 export * from './http';
 export * from './validate';
 export * from './permissions';
+export * from './text-rules';

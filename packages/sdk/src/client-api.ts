@@ -22,7 +22,8 @@ import type {
 } from '@parley/protocol';
 import type { Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
 import type { Connection } from './connection';
-import { ParleyError } from './errors';
+import { ParleyError, toParleyError } from './errors';
+import { checkedText } from './text-check';
 import type { HttpClient } from './http';
 import { isValidId } from './ids';
 import type { Outbox, OutboxEntry } from './outbox';
@@ -45,6 +46,8 @@ export class MessagesApi {
    * on every retry, so never twice) when the connection is up, in order with the
    * other messages of the conversation. Rejects on a non-retryable error
    * (`not_member`, `blocked`, `muted`, `message_too_large`...) or when the client is closed.
+   * A text the server would refuse (a control character, a lone surrogate: `invalid_text`,
+   * see the protocol's text rules) is rejected at once, without queuing; CR LF is sent as LF.
    * `@username`, `@here` and `@channel` in the text are mentions: the server works them out.
    *
    * @param options.clientId your own id for the message (`^[A-Za-z0-9_-]{1,64}$`), e.g. to persist an outbox
@@ -65,7 +68,13 @@ export class MessagesApi {
       return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
     }
     if (text.length === 0) return Promise.reject(new ParleyError('bad_request', 'text must not be empty'));
-    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text }, options.clientId, {
+    let stored: string;
+    try {
+      stored = checkedText('text', text);
+    } catch (error) {
+      return Promise.reject(toParleyError(error));
+    }
+    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text: stored }, options.clientId, {
       replyTo: options.replyTo,
       threadId: options.threadId,
     });
@@ -146,7 +155,12 @@ export class MessagesApi {
     if (options.clientId !== undefined && !isValidId(options.clientId)) {
       return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
     }
-    const caption = options.caption?.trim() ? { caption: options.caption } : {};
+    let caption: { caption?: string } = {};
+    try {
+      if (options.caption?.trim()) caption = { caption: checkedText('caption', options.caption) };
+    } catch (error) {
+      return Promise.reject(toParleyError(error));
+    }
     return this.ctx.outbox.enqueue(conversationId, { type: 'file', fileId, ...caption }, options.clientId, {
       replyTo: options.replyTo,
       threadId: options.threadId,

@@ -281,4 +281,21 @@ describe('ParleyClient', () => {
     await expect(client.messages.send('c', '')).rejects.toMatchObject({ code: 'bad_request' });
     expect(client.messages.pending()).toEqual([]);
   });
+
+  it('rejects a text or caption the server would refuse without queuing, and sends CR LF as LF', async () => {
+    const w = world();
+    const { client } = makeClient(w);
+    await expect(client.messages.send('c', 'trap\u0001title')).rejects.toMatchObject({
+      code: 'invalid_text',
+      details: { field: 'text', codePoint: 'U+0001', index: 4, reason: 'control' },
+    });
+    await expect(client.messages.sendFile('c', 'f_1', { caption: 'half \uD83D' })).rejects.toMatchObject({
+      code: 'invalid_text',
+      details: { field: 'caption', reason: 'lone_surrogate' },
+    });
+    expect(client.messages.pending()).toEqual([]);
+    void client.messages.send('c', 'one\r\ntwo').catch(() => undefined);
+    expect(client.messages.pending().map((entry) => entry.content)).toEqual([{ type: 'text', text: 'one\ntwo' }]);
+    client.close();
+  });
 });

@@ -99,4 +99,14 @@ export type {
   SendableContent,
   FileVariant,
 } from '@parley/protocol';
-export { fileSummary, formatFileSize } from '@parley/protocol';
+export {
+  fileSummary,
+  formatFileSize,
+  checkText,
+  checkName,
+  fileExtension,
+  isBlank,
+  type TextCheck,
+  type TextField,
+  type RefusedCharacter,
+} from '@parley/protocol';

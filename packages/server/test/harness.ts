@@ -44,7 +44,7 @@ export interface TestServer {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { bus?: Bus; store?: Store; relay?: Partial<RelayOptions> } = {},
+  options: { bus?: Bus; store?: (config: Config) => Promise<Store>; relay?: Partial<RelayOptions> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(
@@ -60,7 +60,15 @@ export async function startTestServer(
     },
   );
   const clock = testClock();
-  const server = await startServer(config, { logger: silentLogger(), clock, ...options });
+  // A test that writes to the store behind the services' back opens it itself (closed by stop()).
+  const store = options.store ? await options.store(config) : undefined;
+  const server = await startServer(config, {
+    logger: silentLogger(),
+    clock,
+    ...(options.bus ? { bus: options.bus } : {}),
+    ...(store ? { store } : {}),
+    ...(options.relay ? { relay: options.relay } : {}),
+  });
   return {
     url: server.url,
     wsUrl: `${server.url.replace(/^http/, 'ws')}/v1/ws`,

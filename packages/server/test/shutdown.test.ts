@@ -87,7 +87,7 @@ describe('graceful shutdown', () => {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: counter.wrap(connection) }) });
     const store = new KyselyStore(db, sqliteDialect);
     await store.migrate();
-    const t = await startTestServer({}, { store });
+    const t = await startTestServer({}, { store: () => Promise.resolve(store) });
 
     // Accounts and sessions straight into the store: hashing 200 passwords would only slow the test.
     const users: { id: string; token: string }[] = [];

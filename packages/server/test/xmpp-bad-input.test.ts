@@ -3,6 +3,7 @@
  * error and is closed, and a client connected meanwhile notices nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { rawSession, startXmppServer, STREAM_HEADER, users, XmppTestClient } from './xmpp-helpers';
 
 type Server = Awaited<ReturnType<typeof startXmppServer>>;
@@ -55,6 +56,35 @@ describe('XMPP bad input', () => {
     const received = await rawSession(t.xmppPort, (socket) => socket.write(input));
     streamError(received, condition);
     expect(received.trimEnd().endsWith('</stream:stream>')).toBe(true);
+    await bystander.ping();
+  });
+
+  it.each([
+    ['a byte that cannot start a character', [0xff]],
+    ['a lead byte without its continuation', [0xc3, 0x28]],
+    ['a continuation byte alone', [0x80]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['a UTF-16 surrogate encoded as UTF-8 (CESU-8)', [0xed, 0xa0, 0x80]],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ])('%s is not UTF-8: unsupported-encoding, never a silent U+FFFD', async (_name, bytes) => {
+    const received = await rawSession(t.xmppPort, (socket) => {
+      socket.write(STREAM_HEADER);
+      socket.write(
+        Buffer.concat([Buffer.from('<message><body>a'), Buffer.from(bytes), Buffer.from('b</body></message>')]),
+      );
+    });
+    streamError(received, 'unsupported-encoding');
+    expect(received).not.toContain('\uFFFD');
+    expect(received.trimEnd().endsWith('</stream:stream>')).toBe(true);
+    await bystander.ping();
+  });
+
+  it('over WebSocket, a text frame that is not UTF-8 closes the connection with 1007 (RFC 6455 8.1)', async () => {
+    const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/xmpp-websocket`, 'xmpp');
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send(Buffer.from([0x3c, 0x6f, 0xc3, 0x28, 0x2f, 0x3e]), { binary: false });
+    expect(await closed).toBe(1007);
     await bystander.ping();
   });
 

@@ -15,6 +15,8 @@ declare module '@xmpp/client' {
     start(): Promise<unknown>;
     stop(): Promise<unknown>;
     send(element: Element): Promise<void>;
+    /** Writes raw XML (for what the serializer would write otherwise, such as `&#13;`). */
+    write(data: string): Promise<void>;
     on(event: 'stanza', listener: (stanza: Element) => void): void;
     on(event: 'error' | 'offline' | 'online', listener: (value: unknown) => void): void;
     iqCaller: { request(element: Element, timeout?: number): Promise<Element> };

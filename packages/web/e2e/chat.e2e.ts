@@ -156,7 +156,8 @@ describe.skipIf(skip !== undefined)('two people chat in the browser', () => {
     await send(alice, 'ping while hidden');
     await expect
       .poll(() => bob.page.evaluate(() => (window as unknown as { shown: string[] }).shown))
-      .toEqual(['Alice: ping while hidden']);
+      // Each user-written part isolated (FSI ... PDI): a name cannot reorder the text after it.
+      .toEqual(['\u2068Alice\u2069: \u2068ping while hidden\u2069']);
     await expect.poll(() => bob.page.title()).toBe('(1) Parley');
   });
 

@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
-import { loadConfig, startServer, type RunningServer, type StartOptions } from '@parley/server';
+import {
+  loadConfig,
+  startServer,
+  type Config,
+  type RunningServer,
+  type StartOptions,
+  type Store,
+} from '@parley/server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -68,13 +75,17 @@ export interface App {
   server: RunningServer;
   clock: ShiftClock;
   browser: Browser;
+  /** The store the server runs on, when the test opened it itself (to write behind the services' back). */
+  store?: Store;
   stop(): Promise<void>;
 }
 
 /** Browser flags a test needs beyond the defaults, e.g. Chromium's fake microphone. */
 export const FAKE_MEDIA_FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
-export async function startApp(options: { browserArgs?: string[] } = {}): Promise<App> {
+export async function startApp(
+  options: { browserArgs?: string[]; store?: (config: Config) => Promise<Store> } = {},
+): Promise<App> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
   const clock = shiftClock();
   const config = loadConfig(
@@ -93,7 +104,8 @@ export async function startApp(options: { browserArgs?: string[] } = {}): Promis
       typingTtlMs: 3_000,
     },
   );
-  const server = await startServer(config, { clock });
+  const store = options.store ? await options.store(config) : undefined;
+  const server = await startServer(config, { clock, ...(store ? { store } : {}) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -112,6 +124,7 @@ export async function startApp(options: { browserArgs?: string[] } = {}): Promis
     server,
     clock,
     browser,
+    ...(store ? { store } : {}),
     async stop() {
       await browser.close();
       await server.stop();

@@ -44,7 +44,8 @@ const PAYLOADS = [
   'https://example.com/"onmouseover="window.pwned=1',
   'https://example.com/<img src=x onerror=window.pwned=1>',
   'mailto:a@example.com?subject=<script>window.pwned=1</script>',
-  '\u202Efdp.exe and \u0000 nul and \uFEFF bom',
+  // Bidi controls and invisible characters are free text (shown isolated); control characters are refused (below).
+  '\u202Efdp.exe and \uFEFF bom and a stray \u2069\u202Epdi',
   '&lt;script&gt;window.pwned=1&lt;/script&gt;',
 ];
 
@@ -103,6 +104,16 @@ describe.skipIf(skip !== undefined)('XSS corpus', () => {
     }
     expect(bob.page.url()).toBe(urlBefore);
     expect(dialogs).toEqual([]);
+  });
+
+  it('refuses a control character: the sender is told which, nothing reaches the other side', async () => {
+    const before = await messageTexts(bob);
+    await send(alice, 'nul \u0000 inside');
+    const failed = alice.page.locator('.msg-failed');
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('invisible control character (U+0000)');
+    await send(alice, 'after the refusal');
+    await expect.poll(() => messageTexts(bob)).toEqual([...before, 'after the refusal']);
   });
 
   it('shows a hostile display name as text', async () => {

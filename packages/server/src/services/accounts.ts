@@ -5,8 +5,17 @@
  * closes that device's connections (also when the CLI's admin commands revoke).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Session, UpdateProfileBody, User } from '@parley/protocol';
+import {
+  checkValue,
+  findRefusedInName,
+  isBlank,
+  Username,
+  type Session,
+  type UpdateProfileBody,
+  type User,
+} from '@parley/protocol';
 import { AppError } from '../domain/errors';
+import { cleanName, cleanOptionalText, cleanText } from '../domain/text';
 import { newId } from '../domain/ids';
 import { topics } from '../ports/bus';
 import type { SessionRecord, Store, UserRecord } from '../ports/store';
@@ -73,6 +82,9 @@ export function normalizeUsername(username: string): string {
   return username.trim().toLowerCase();
 }
 
+/** What a device is called when its name is missing or blank. */
+const UNKNOWN_DEVICE = 'unknown device';
+
 export class AccountService {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -85,15 +97,35 @@ export class AccountService {
     }
   }
 
+  /**
+   * An account by username. A name that no account can have (a control character,
+   * which PostgreSQL would not even take as a parameter) is simply unknown.
+   */
+  private async userByName(raw: string): Promise<UserRecord | undefined> {
+    const username = normalizeUsername(raw);
+    if (findRefusedInName(username) !== null) return undefined;
+    return this.deps.store.getUserByUsername(username);
+  }
+
+  /** A display name as stored; blank (nothing visible) means the username. */
+  private displayNameOf(raw: string | undefined, username: string): string {
+    return (raw === undefined ? '' : cleanName('displayName', raw)) || username;
+  }
+
   private async insertUser(input: { username: string; password: string; displayName?: string }): Promise<UserRecord> {
+    const username = normalizeUsername(input.username);
+    // The HTTP schema and the CLI check it too; this holds for every way in.
+    if (!checkValue(Username, username).ok) {
+      throw new AppError('bad_request', 'A username has 2-32 characters: a-z, 0-9, "_", "." and "-".');
+    }
+    const displayName = this.displayNameOf(input.displayName, username);
     this.checkPassword(input.password);
     const now = this.deps.clock.now();
-    const username = normalizeUsername(input.username);
     const [passwordHash, scram] = await Promise.all([hashPassword(input.password), deriveAllScram(input.password)]);
     const user = await this.deps.store.createUser({
       id: newId('u', now),
       username,
-      displayName: input.displayName?.trim() || username,
+      displayName,
       passwordHash,
       createdAt: now,
     });
@@ -109,7 +141,8 @@ export class AccountService {
     displayName?: string;
     deviceName?: string;
   }): Promise<Authenticated> {
-    return this.openSession(await this.insertUser(input), input.deviceName);
+    const deviceName = this.deviceNameOf(input.deviceName);
+    return this.openSession(await this.insertUser(input), deviceName);
   }
 
   /** Creates an account without a session (administration, `parley user add`). */
@@ -118,10 +151,11 @@ export class AccountService {
   }
 
   async login(input: { username: string; password: string; deviceName?: string }): Promise<Authenticated> {
-    const user = await this.deps.store.getUserByUsername(normalizeUsername(input.username));
+    const deviceName = this.deviceNameOf(input.deviceName);
+    const user = await this.userByName(input.username);
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
     if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
-    return this.openSession(user, input.deviceName);
+    return this.openSession(user, deviceName);
   }
 
   /**
@@ -130,13 +164,13 @@ export class AccountService {
    * material, and opens a device session whose token nobody ever sees.
    */
   async loginWithPassword(input: { username: string; password: string; deviceName: string }): Promise<AuthContext> {
-    const user = await this.deps.store.getUserByUsername(normalizeUsername(input.username));
+    const user = await this.userByName(input.username);
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
     if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
     if (!(await this.deps.store.getScramCredential(user.id, 'SCRAM-SHA-256'))) {
       await this.deps.store.setScramCredentials(user.id, await deriveAllScram(input.password));
     }
-    return { user, session: (await this.createSession(user, input.deviceName)).session };
+    return { user, session: (await this.createSession(user, this.deviceNameOf(input.deviceName))).session };
   }
 
   /**
@@ -145,7 +179,7 @@ export class AccountService {
    * salt, so that the answer does not reveal which usernames exist.
    */
   async scramParameters(username: string, mechanism: ScramMechanism): Promise<{ salt: string; iterations: number }> {
-    const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
+    const user = await this.userByName(username);
     const credential = user && (await this.deps.store.getScramCredential(user.id, mechanism));
     if (credential) return { salt: credential.salt, iterations: credential.iterations };
     return { salt: fakeSalt(normalizeUsername(username), mechanism), iterations: SCRAM_ITERATIONS };
@@ -159,21 +193,28 @@ export class AccountService {
     clientProof: Buffer;
     deviceName: string;
   }): Promise<{ auth: AuthContext; serverSignature: string }> {
-    const user = await this.deps.store.getUserByUsername(normalizeUsername(input.username));
+    const user = await this.userByName(input.username);
     const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
     const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
     if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
-    return { auth: { user, session: (await this.createSession(user, input.deviceName)).session }, serverSignature };
+    const deviceName = this.deviceNameOf(input.deviceName);
+    return { auth: { user, session: (await this.createSession(user, deviceName)).session }, serverSignature };
   }
 
-  private async createSession(user: UserRecord, deviceName: string | undefined) {
+  /** A device name as stored: a name (text rules), 'unknown device' when missing or blank. */
+  private deviceNameOf(raw: string | undefined): string {
+    return (raw === undefined ? '' : cleanName('deviceName', raw)) || UNKNOWN_DEVICE;
+  }
+
+  /** `deviceName` is in stored form (deviceNameOf). */
+  private async createSession(user: UserRecord, deviceName: string) {
     const now = this.deps.clock.now();
     const token = newToken();
     const session = await this.deps.store.createSession({
       id: newId('s', now),
       userId: user.id,
       tokenHash: hashToken(token),
-      deviceName: deviceName?.trim() || 'unknown device',
+      deviceName,
       createdAt: now,
       lastSeenAt: now,
       expiresAt: now + this.deps.limits.sessionTtlMs,
@@ -181,7 +222,7 @@ export class AccountService {
     return { token, session };
   }
 
-  private async openSession(user: UserRecord, deviceName: string | undefined): Promise<Authenticated> {
+  private async openSession(user: UserRecord, deviceName: string): Promise<Authenticated> {
     const { token, session } = await this.createSession(user, deviceName);
     return { token, user: toUser(user), session: toSession(session, session.id) };
   }
@@ -244,7 +285,7 @@ export class AccountService {
   /** Administrative reset (`parley user passwd`): sets the password and logs out every device. */
   async resetPassword(username: string, newPassword: string): Promise<void> {
     this.checkPassword(newPassword);
-    const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
+    const user = await this.userByName(username);
     if (!user) throw new AppError('not_found', `No user named ${username}.`);
     const [hash, scram] = [await hashPassword(newPassword), await deriveAllScram(newPassword)];
     await this.deps.store.transaction(async (tx) => {
@@ -254,14 +295,21 @@ export class AccountService {
   }
 
   /**
-   * Changes the profile. The user's audience (audience.ts) gets the new profile; the other
-   * people in their direct and group conversations get it without the status text, and only
-   * when something they see changed (the name or the avatar).
+   * Changes the profile. The display name is a name (text rules; blank means the
+   * username), the status text free text (blank means none), the avatar URL is
+   * checked as free text too (it is written into XMPP vCards). The user's audience
+   * (audience.ts) gets the new profile; the other people in their direct and group
+   * conversations get it without the status text, and only when something they see
+   * changed (the name or the avatar).
    */
   async updateProfile(auth: AuthContext, patch: UpdateProfileBody): Promise<User> {
     const clean: UpdateProfileBody = { ...patch };
-    if (clean.displayName !== undefined) clean.displayName = clean.displayName.trim() || auth.user.username;
-    if (clean.statusText !== undefined && clean.statusText !== null) clean.statusText = clean.statusText.trim() || null;
+    if (clean.displayName !== undefined) clean.displayName = this.displayNameOf(clean.displayName, auth.user.username);
+    if (clean.statusText !== undefined && clean.statusText !== null) {
+      const statusText = cleanText('statusText', clean.statusText);
+      clean.statusText = isBlank(statusText) ? null : statusText.trim();
+    }
+    if (clean.avatarUrl !== undefined) clean.avatarUrl = cleanOptionalText('avatarUrl', clean.avatarUrl);
     const before = await this.deps.store.getUser(auth.user.id);
     const audience = await presenceAudience(this.deps.store, auth.user.id);
     return this.deps.store.write(`user:${auth.user.id}`, async (tx) => {
@@ -296,7 +344,7 @@ export class AccountService {
 
   /** The user with this username (stored form; see profile()). */
   async findByUsername(username: string): Promise<User[]> {
-    const user = await this.deps.store.getUserByUsername(normalizeUsername(username));
+    const user = await this.userByName(username);
     return user ? [toUser(user)] : [];
   }
 

@@ -21,6 +21,7 @@ import type {
   Visibility,
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
+import { cleanName, cleanOptionalText } from '../domain/text';
 import { directKey, newId } from '../domain/ids';
 import { authorize, type Facts, type Operation, type Refusal } from '../domain/permissions';
 import { topics } from '../ports/bus';
@@ -35,6 +36,13 @@ const refusalMessages: Record<Refusal, string> = {
   not_member: 'You are not a member of this conversation.',
   invalid_operation: 'This operation does not apply to this conversation.',
 };
+
+/** A conversation title as stored: a name (text rules), never blank. */
+function checkTitle(raw: string): string {
+  const title = cleanName('title', raw);
+  if (title === '') throw new AppError('bad_request', 'The title is empty.');
+  return title;
+}
 
 export function refuse(refusal: Refusal | null): void {
   if (refusal) throw new AppError(refusal, refusalMessages[refusal]);
@@ -195,10 +203,11 @@ export class ConversationService {
   /** A group; the creator is its owner. `options.id` chooses the id (XMPP rooms created by joining). */
   async createGroup(
     auth: AuthContext,
-    title: string,
+    rawTitle: string,
     memberIds: readonly string[],
     options: { id?: string | undefined } = {},
   ): Promise<Conversation> {
+    const title = checkTitle(rawTitle);
     const others = [...new Set(memberIds)].filter((id) => id !== auth.user.id);
     this.checkSize({ kind: 'group' }, others.length + 1);
     await this.checkUsersExist(others);
@@ -208,7 +217,7 @@ export class ConversationService {
     const id = options.id ?? newId('c', now);
     const result = await this.deps.store.transaction(async (tx) => {
       // The creator takes part; the people they added have not (yet): being added reveals nothing.
-      await tx.createConversation({ id, kind: 'group', title: title.trim(), directKey: null, createdAt: now }, [
+      await tx.createConversation({ id, kind: 'group', title, directKey: null, createdAt: now }, [
         { userId: auth.user.id, role: 'owner', tookPart: true },
         ...others.map((userId) => ({ userId, role: 'member' as const })),
       ]);
@@ -216,7 +225,7 @@ export class ConversationService {
         type: 'system',
         action: 'created',
         userIds: others,
-        title: title.trim(),
+        title,
       });
       await this.emitToUsers(tx, created.conversation, [auth.user.id, ...others]);
       await this.emitMessage(tx, created);
@@ -237,14 +246,15 @@ export class ConversationService {
 
   /** A channel; the creator is its owner, `memberIds` (at most 1000) join as members. */
   async createChannel(auth: AuthContext, input: CreateChannelInput): Promise<Conversation> {
+    const title = checkTitle(input.title);
+    const topic = cleanOptionalText('topic', input.topic);
+    const description = cleanOptionalText('description', input.description);
     const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== auth.user.id);
     await this.checkUsersExist(others);
     await this.contacts.checkMayAdd(auth, others);
     const now = this.deps.clock.now();
     await this.checkNewId(input.id);
     const id = input.id ?? newId('c', now);
-    const title = input.title.trim();
-    if (title === '') throw new AppError('bad_request', 'The title is empty.');
     const result = await this.deps.store.transaction(async (tx) => {
       await tx.createConversation(
         {
@@ -255,8 +265,8 @@ export class ConversationService {
           createdAt: now,
           visibility: input.visibility,
           postPolicy: input.postPolicy ?? 'everyone',
-          topic: input.topic ?? null,
-          description: input.description ?? null,
+          topic: topic ?? null,
+          description: description ?? null,
         },
         [
           { userId: auth.user.id, role: 'owner', tookPart: true },
@@ -281,9 +291,10 @@ export class ConversationService {
     auth: AuthContext,
     options: { query?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   ): Promise<Page<ChannelListing>> {
+    const query = cleanOptionalText('query', options.query);
     return this.deps.store.listPublicChannels(auth.user.id, {
       limit: Math.min(options.limit ?? 50, 100),
-      ...(options.query === undefined ? {} : { query: options.query }),
+      ...(query === undefined ? {} : { query }),
       ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
     });
   }
@@ -347,13 +358,12 @@ export class ConversationService {
     if (conversation.kind !== 'channel' && (patch.visibility !== undefined || patch.postPolicy !== undefined)) {
       throw new AppError('invalid_operation', 'Visibility and post policy apply to channels only.');
     }
-    const title = patch.title?.trim();
-    if (title === '') throw new AppError('bad_request', 'The title is empty.');
+    const title = patch.title === undefined ? undefined : checkTitle(patch.title);
+    const topic = cleanOptionalText('topic', patch.topic);
+    const description = cleanOptionalText('description', patch.description);
     const settings: ConversationSettings = {};
-    if (patch.topic !== undefined && patch.topic !== conversation.topic) settings.topic = patch.topic;
-    if (patch.description !== undefined && patch.description !== conversation.description) {
-      settings.description = patch.description;
-    }
+    if (topic !== undefined && topic !== conversation.topic) settings.topic = topic;
+    if (description !== undefined && description !== conversation.description) settings.description = description;
     if (patch.visibility !== undefined && patch.visibility !== conversation.visibility) {
       settings.visibility = patch.visibility;
     }

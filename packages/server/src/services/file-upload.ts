@@ -7,7 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { MAX_FILE_NAME_CHARS, MAX_WAVEFORM_SAMPLES, type FileKind } from '@parley/protocol';
+import { MAX_FILE_NAME_CHARS, MAX_WAVEFORM_SAMPLES, truncateFileName, type FileKind } from '@parley/protocol';
+import { cleanName } from '../domain/text';
 import { processImage, type ProcessedImage } from '../media/image';
 import { classify, SNIFF_BYTES, sniffType } from '../media/sniff';
 import type { Logger } from '../ports/logger';
@@ -47,13 +48,16 @@ export function readHints(meta: UploadMetadata): Hints {
   };
 }
 
-/** A display name that is never a path: no directories, no control characters, bounded. */
+/**
+ * A file name as stored: a name by the text rules (control characters refused; NFC,
+ * no bidirectional controls, no invisible ends), never a path (the part after the
+ * last slash or backslash), `file` when nothing is left, and at most
+ * MAX_FILE_NAME_CHARS, cut before the extension so that the extension stays.
+ * @throws AppError('invalid_text') for a refused character
+ */
 export function cleanFileName(raw: string | null | undefined): string {
-  const base = [...((raw ?? '').split(/[\\/]/).pop() ?? '')]
-    .filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
-    .join('')
-    .trim();
-  return (base === '' || base === '.' || base === '..' ? 'file' : base).slice(0, MAX_FILE_NAME_CHARS);
+  const base = cleanName('fileName', (raw ?? '').split(/[\\/]/).pop() ?? '');
+  return truncateFileName(base === '' || base === '.' || base === '..' ? 'file' : base, MAX_FILE_NAME_CHARS);
 }
 
 /** The first bytes of a stream; the stream is destroyed afterwards. */

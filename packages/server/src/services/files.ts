@@ -96,6 +96,13 @@ export class FileService {
       });
     }
     const declared = declaredType?.trim().toLowerCase() || 'application/octet-stream';
+    // A media type is printable ASCII (RFC 6838); it is stored until the sniffed type replaces it.
+    if (!/^[\x21-\x7e][\x20-\x7e]{0,254}$/.test(declared)) {
+      throw new AppError(
+        'bad_request',
+        'The declared file type is not a media type (printable ASCII, like image/png).',
+      );
+    }
     if (!typeAllowed(declared, allowedTypes)) {
       throw new AppError('file_type_not_allowed', `Files of type ${declared} are not accepted here.`, {
         details: { type: declared, allowed: allowedTypes },
@@ -105,13 +112,14 @@ export class FileService {
 
   /** Creates the record of a new upload (status `uploading`); its size counts against the quota at once. */
   async createUpload(auth: AuthContext, size: number | undefined, meta: UploadMetadata): Promise<FileRecord> {
+    const name = cleanFileName(meta.filename);
     await this.checkUpload(auth, size, meta.filetype ?? undefined);
     const now = this.deps.clock.now();
     const id = newId('f', now);
     return this.deps.store.createFile({
       id,
       ownerId: auth.user.id,
-      name: cleanFileName(meta.filename),
+      name,
       size: size ?? 0,
       mime: meta.filetype ?? 'application/octet-stream',
       kind: 'file',

@@ -92,9 +92,9 @@ export class MessageChangeService {
    * Own text messages, or the caption of an own file message (the file stays), within
    * PARLEY_EDIT_WINDOW_SECONDS; mentions are parsed again.
    */
-  async edit(auth: AuthContext, messageId: string, text: string): Promise<Message> {
-    this.messages.checkText(text);
+  async edit(auth: AuthContext, messageId: string, raw: string): Promise<Message> {
     const { conversation, member, message } = await this.target(auth, messageId, 'editOwn');
+    const text = this.messages.checkText(raw, message.content.type === 'file' ? 'caption' : 'text');
     if (message.senderId !== auth.user.id) throw new AppError('forbidden', 'You may only edit your own messages.');
     this.messages.checkNotMuted(member);
     const content = message.content;

@@ -10,6 +10,7 @@
  */
 import {
   fileSummary,
+  isBlank,
   type Conversation,
   type FileContent,
   type ForwardRef,
@@ -20,6 +21,7 @@ import {
   type TextContent,
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
+import { cleanText } from '../domain/text';
 import { newId } from '../domain/ids';
 import { parseMentions } from '../domain/mentions';
 import { authorize } from '../domain/permissions';
@@ -110,10 +112,28 @@ export class MessageService {
     private readonly audience: AudienceChanges,
   ) {}
 
-  /** A text (or a new caption, when editing a file message): within the size limit and not blank. */
-  checkText(text: string): void {
+  /**
+   * A text (or a new caption, when editing a file message) as it is stored: the text
+   * rules (refused characters are `invalid_text`, CR LF becomes LF), within the size
+   * limit, and not blank (only invisible characters count as empty).
+   */
+  checkText(raw: string, field: 'text' | 'caption' = 'text'): string {
+    const text = cleanText(field, raw);
     this.checkSize(text);
-    if (text.trim() === '') throw new AppError('bad_request', 'The message text is empty.');
+    if (isBlank(text)) throw new AppError('bad_request', 'The message text is empty.');
+    return text;
+  }
+
+  /**
+   * The sent content with its text in stored form (text rules applied), before
+   * anything else looks at it: an idempotent retry compares what would be stored.
+   */
+  cleanContent(content: SendableContent): SendableContent {
+    if (content.type === 'text') return { ...content, text: cleanText('text', content.text) };
+    if (content.type === 'file' && content.caption !== undefined) {
+      return { ...content, caption: cleanText('caption', content.caption) };
+    }
+    return content;
   }
 
   /** A file's caption counts against PARLEY_MAX_MESSAGE_BYTES like a text; it may be empty. */
@@ -150,6 +170,7 @@ export class MessageService {
     return access;
   }
 
+  /** `input.content` is in stored form already (cleanContent). */
   async checkSend(auth: AuthContext, input: SendInput): Promise<Prepared> {
     if (input.content.type === 'text') this.checkText(input.content.text);
     if (input.content.type === 'file') this.checkSize(input.content.caption ?? '');
@@ -264,8 +285,9 @@ export class MessageService {
     return { userIds, here, channel };
   }
 
-  async send(auth: AuthContext, input: SendInput): Promise<SendResult> {
-    // A retry of an acknowledged send answers from the store before any check, so
+  async send(auth: AuthContext, raw: SendInput): Promise<SendResult> {
+    const input = { ...raw, content: this.cleanContent(raw.content) };
+    // A retry of an acknowledged send answers from the store before any other check, so
     // that the first ack is repeated even if, say, the sender has since been removed.
     const existing = await this.deps.store.getMessageByClientId(auth.user.id, input.clientId);
     if (existing) return this.repeatAck(existing, input);

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Ban, ChannelListing, Conversation, Invite, Report } from '@parley/protocol';
 import { AppError } from '../domain/errors';
+import { cleanOptionalText, cleanText } from '../domain/text';
 import { newId } from '../domain/ids';
 import { MODERATING_ROLES } from '../domain/permissions';
 import { topics } from '../ports/bus';
@@ -53,13 +54,14 @@ export class ModerationService {
     userId: string,
     options: { durationSeconds?: number | undefined; reason?: string | undefined } = {},
   ): Promise<Ban> {
+    const reason = cleanOptionalText('reason', options.reason);
     const { target } = await this.conversations.authorizeOnMember(auth, conversationId, 'ban', userId);
     if (!target && !(await this.deps.store.getUser(userId))) throw new AppError('not_found', 'No such user.');
     const now = this.deps.clock.now();
     const ban: Ban = {
       userId,
       bannedBy: auth.user.id,
-      reason: options.reason ?? null,
+      reason: reason ?? null,
       createdAt: now,
       expiresAt: options.durationSeconds === undefined ? null : now + options.durationSeconds * 1000,
     };
@@ -140,7 +142,8 @@ export class ModerationService {
    * `report.new` on their user topics). One report per reporter and message: a repeat
    * returns the first and notifies nobody again.
    */
-  async report(auth: AuthContext, conversationId: string, messageId: string, reason: string): Promise<Report> {
+  async report(auth: AuthContext, conversationId: string, messageId: string, rawReason: string): Promise<Report> {
+    const reason = cleanText('reason', rawReason);
     await this.conversations.authorize(auth, conversationId, 'report');
     const message = await this.deps.store.getMessage(messageId);
     if (!message || message.conversationId !== conversationId) throw new AppError('not_found', 'No such message.');

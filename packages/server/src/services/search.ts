@@ -9,6 +9,7 @@
 import type { Message, SearchHit } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { highlightRanges, parseSearchTerms } from '../domain/search-text';
+import { cleanText } from '../domain/text';
 import type { AuthContext } from './accounts';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
@@ -72,7 +73,7 @@ export class SearchService {
     }
     // Why a conversation filter finds nothing: not a member, banned, or no such conversation.
     if (input.conversationId !== undefined) await this.conversations.authorize(auth, input.conversationId, 'read');
-    const terms = parseSearchTerms(input.query);
+    const terms = parseSearchTerms(cleanText('query', input.query));
     // Nothing to look for (only punctuation): an empty page, not an error, for a search-as-you-type box.
     if (terms.length === 0) return { hits: [], nextCursor: null };
     const found = await this.deps.store.searchMessages({

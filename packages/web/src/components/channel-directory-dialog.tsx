@@ -6,6 +6,7 @@ import type { ChannelListing } from '@parley/protocol';
 import { useEffect, useId, useState } from 'react';
 import { useController } from '../state/context';
 import { Modal } from './modal';
+import { UserText } from './user-text';
 
 export function ChannelDirectoryDialog({
   onClose,
@@ -73,10 +74,10 @@ export function ChannelDirectoryDialog({
             <li key={ch.id} className="directory-row" data-testid="directory-channel">
               <span className="directory-text">
                 <span className="directory-title">
-                  # {ch.title ?? 'Channel'}
+                  # <UserText text={ch.title ?? 'Channel'} />
                   {ch.postPolicy === 'admins' && <span className="role-badge">broadcast</span>}
                 </span>
-                {ch.topic !== null && <span className="directory-topic">{ch.topic}</span>}
+                {ch.topic !== null && <UserText className="directory-topic" text={ch.topic} />}
                 <span className="directory-meta">
                   {ch.memberCount === 1 ? '1 member' : `${ch.memberCount} members`}
                 </span>

@@ -3,7 +3,7 @@
  * on mount, closed on unmount), keeps the tab title's unread badge current, shows
  * notifications for hidden tabs, and lays out the sidebar and the chat pane.
  */
-import { fileSummary } from '@parley/protocol';
+import { fileSummary, isolateText } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { plainText } from '../lib/markdown';
 import { conversationTitle } from '../lib/names';
@@ -37,11 +37,15 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
           const content = message.content;
           if (c === undefined || (content.type !== 'text' && content.type !== 'file')) return;
           const sender = state.users[message.senderId];
+          // Plain text: each user-written part isolated (FSI...PDI), so no override reorders the rest.
+          const name = sender === undefined ? 'Someone' : isolateText(sender.displayName);
           const title =
             c.conversation.kind !== 'direct'
-              ? `${sender?.displayName ?? 'Someone'} in ${conversationTitle(c.conversation, state.users, state.me.id)}`
-              : (sender?.displayName ?? 'New message');
-          const body = plainText(content.type === 'text' ? content.text : fileSummary(content));
+              ? `${name} in ${isolateText(conversationTitle(c.conversation, state.users, state.me.id))}`
+              : sender === undefined
+                ? 'New message'
+                : name;
+          const body = isolateText(plainText(content.type === 'text' ? content.text : fileSummary(content)));
           notifyHidden(title, body, message.conversationId, () => controller.open(message.conversationId));
         },
       }),

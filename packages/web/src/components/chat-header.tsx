@@ -5,12 +5,13 @@
  * search the conversation and open the pinned messages and the details pane.
  */
 import { useState } from 'react';
-import { conversationTitle, peerId } from '../lib/names';
+import { conversationTitle, peerId, type Line } from '../lib/names';
 import { presenceLabel } from '../lib/presence-label';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
 import { BackIcon, BellOffIcon, InfoIcon, LockIcon, PinIcon, SearchIcon } from './icons';
 import { SearchDialog } from './search-dialog';
+import { LineText, UserText } from './user-text';
 
 export function ChatHeader({ id }: { id: string }) {
   const controller = useController();
@@ -27,21 +28,23 @@ export function ChatHeader({ id }: { id: string }) {
 
   const title = conversationTitle(conversation, users, me);
   const peer = peerId(conversation, me);
-  let subtitle: string;
+  let subtitle: Line;
   let status;
   if (peer !== undefined) {
     status = presence[peer]?.status;
     const words = presenceLabel(presence[peer], now);
     const text = users[peer]?.statusText;
-    subtitle = [words, text].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
+    subtitle = text === undefined || text === null || text === '' ? [words] : [words, ' · ', { user: text }];
+    if (words === '') subtitle = subtitle.slice(2);
   } else if (conversation.kind === 'channel') {
     const count = conversation.memberCount === 1 ? '1 member' : `${conversation.memberCount} members`;
-    subtitle = conversation.topic === null || conversation.topic === '' ? count : `${count} · ${conversation.topic}`;
+    const topic = conversation.topic;
+    subtitle = topic === null || topic === '' ? [count] : [count, ' · ', { user: topic }];
   } else {
     const online = conversation.members.filter(
       (m) => m.userId !== me && (presence[m.userId]?.status ?? 'offline') !== 'offline',
     ).length;
-    subtitle = `${conversation.members.length} members${online > 0 ? `, ${online} online` : ''}`;
+    subtitle = [`${conversation.members.length} members${online > 0 ? `, ${online} online` : ''}`];
   }
   const toggle = (kind: 'pins' | 'info') => controller.openPanel(panel === kind ? null : { kind });
 
@@ -59,7 +62,7 @@ export function ChatHeader({ id }: { id: string }) {
       <div className="chat-header-text">
         <h2 className="chat-title">
           {conversation.kind === 'channel' && <span aria-hidden="true"># </span>}
-          {title}
+          <UserText text={title} />
           {conversation.kind === 'channel' && conversation.visibility === 'private' && (
             <span className="title-icon" title="Private channel">
               <LockIcon />
@@ -74,7 +77,7 @@ export function ChatHeader({ id }: { id: string }) {
           )}
         </h2>
         <p className="chat-subtitle" data-testid="chat-subtitle">
-          {subtitle}
+          <LineText line={subtitle} />
         </p>
       </div>
       <div className="chat-header-actions">

@@ -5,10 +5,11 @@
  * "unread" for screen readers).
  */
 import { listTime } from '../lib/format-time';
-import { conversationTitle, peerId, previewText } from '../lib/names';
+import { conversationTitle, peerId, previewLine, type Line } from '../lib/names';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
 import { BellOffIcon } from './icons';
+import { LineText, UserText } from './user-text';
 
 export function ConversationItem({ id }: { id: string }) {
   const controller = useController();
@@ -28,20 +29,21 @@ export function ConversationItem({ id }: { id: string }) {
   const muted = c.notifyLevel === 'muted';
   const title = conversationTitle(c.conversation, users, me);
   const typers = Object.keys(typing ?? {});
-  const preview =
+  const topic = c.conversation.topic;
+  const preview: Line =
     typers.length > 0
       ? group
-        ? `${users[typers[0] ?? '']?.displayName ?? 'Someone'} is typing…`
-        : 'typing…'
+        ? [{ user: users[typers[0] ?? '']?.displayName ?? 'Someone' }, ' is typing…']
+        : ['typing…']
       : c.lastMessage === null
         ? channel
-          ? (c.conversation.topic ?? 'Channel created')
+          ? [topic === null ? 'Channel created' : { user: topic }]
           : group
-            ? 'Group created'
-            : 'Say hello 👋'
+            ? ['Group created']
+            : ['Say hello 👋']
         : blocked.includes(c.lastMessage.senderId) && c.lastMessage.content.type !== 'system'
-          ? 'Message from a blocked user'
-          : previewText(c.lastMessage, users, me, group);
+          ? ['Message from a blocked user']
+          : previewLine(c.lastMessage, users, me, group);
   const time = c.lastMessage?.createdAt ?? c.conversation.lastActivityAt;
   return (
     <button
@@ -61,13 +63,15 @@ export function ConversationItem({ id }: { id: string }) {
         <span className="conversation-top">
           <span className="conversation-title">
             {channel && <span aria-hidden="true"># </span>}
-            {title}
+            <UserText text={title} />
             {presence !== undefined && !group && <span className="visually-hidden">, {presence.status}</span>}
           </span>
           <span className="conversation-time">{listTime(time, now)}</span>
         </span>
         <span className="conversation-bottom">
-          <span className={typers.length > 0 ? 'conversation-preview typing' : 'conversation-preview'}>{preview}</span>
+          <span className={typers.length > 0 ? 'conversation-preview typing' : 'conversation-preview'}>
+            <LineText line={preview} />
+          </span>
           {muted && (
             <span className="muted-icon" title="Muted">
               <BellOffIcon />

@@ -4,13 +4,16 @@
  * and seeks with range requests), a voice message or audio with its waveform,
  * or a card with the name, size and a download link. The caption follows (with
  * Markdown and mentions, like a text; hidden while the caption is being edited).
+ * A file's name is user text (isolated), and its real extension is shown apart,
+ * in a badge of its own: a name drawn as `holidayexe.png` still says `exe`.
  */
-import { formatFileSize, type FileContent } from '@parley/protocol';
+import { fileExtension, formatFileSize, type FileContent } from '@parley/protocol';
 import { formatDuration } from '../lib/media';
 import { useFileUrl } from '../state/use-file-url';
 import { FileIcon } from './icons';
 import { ImageAttachment } from './image-attachment';
 import { MessageText, type MentionContext } from './message-text';
+import { UserText } from './user-text';
 import { VoiceMessage } from './voice-message';
 
 function VideoAttachment({ content }: { content: FileContent }) {
@@ -32,6 +35,23 @@ function VideoAttachment({ content }: { content: FileContent }) {
   );
 }
 
+/** Longest extension shown whole in the badge. */
+const EXTENSION_CHARS = 8;
+
+/** What follows the name's last dot, apart from the name, so that no bidi trick can hide it. */
+export function ExtensionBadge({ name }: { name: string }) {
+  const extension = fileExtension(name);
+  if (extension === null) return null;
+  const shown =
+    extension.length > EXTENSION_CHARS ? `${[...extension].slice(0, EXTENSION_CHARS).join('')}…` : extension;
+  return (
+    <span className="file-extension" data-testid="file-extension" title={`.${extension} file`}>
+      <span className="visually-hidden">, file type </span>
+      <bdi>{shown}</bdi>
+    </span>
+  );
+}
+
 function FileCard({ content }: { content: FileContent }) {
   const href = useFileUrl(content.fileId);
   const details = [
@@ -42,12 +62,19 @@ function FileCard({ content }: { content: FileContent }) {
     <div className="attachment-file" data-testid="file-card">
       <FileIcon />
       <div className="attachment-file-text">
-        <span className="attachment-file-name">{content.name}</span>
+        <span className="attachment-file-title">
+          <UserText className="attachment-file-name" text={content.name} />
+          <ExtensionBadge name={content.name} />
+        </span>
         <span className="attachment-file-size">{details}</span>
       </div>
       {href !== undefined && (
         <a className="attachment-download" href={`${href}&download=1`} download={content.name}>
-          Download<span className="visually-hidden"> {content.name}</span>
+          Download
+          <span className="visually-hidden">
+            {' '}
+            <UserText text={content.name} />
+          </span>
         </a>
       )}
     </div>
@@ -84,7 +111,12 @@ export function FileMessage({
   return (
     <div className="attachment" data-kind={content.kind}>
       {body}
-      {content.kind === 'audio' && <span className="attachment-file-name">{content.name}</span>}
+      {content.kind === 'audio' && (
+        <span className="attachment-file-title">
+          <UserText className="attachment-file-name" text={content.name} />
+          <ExtensionBadge name={content.name} />
+        </span>
+      )}
       {content.caption !== undefined && !hideCaption && (
         <MessageText text={content.caption} {...(mentions === undefined ? {} : { mentions })} />
       )}

@@ -8,6 +8,7 @@ import { conversationTitle } from '../lib/names';
 import { useAppState, useController } from '../state/context';
 import { orderedIds } from '../state/reducers';
 import { Modal } from './modal';
+import { UserText } from './user-text';
 
 export function ForwardDialog({ message, onClose }: { message: Message; onClose: () => void }) {
   const controller = useController();
@@ -47,7 +48,7 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
         {targets.map((t) => (
           <li key={t.id}>
             <button type="button" className="pick-item" disabled={busy} onClick={() => void forward(t.id)}>
-              {t.title}
+              <UserText text={t.title} />
             </button>
           </li>
         ))}

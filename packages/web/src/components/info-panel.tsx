@@ -4,7 +4,7 @@
  * settings and invite links; moderators reach the reports; everyone may leave a
  * group or channel, and block (or unblock) the other person of a direct conversation.
  */
-import type { NotifyLevel } from '@parley/protocol';
+import { balanceBidi, type NotifyLevel } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { formatDuration } from '../lib/format-time';
 import { peerId, userName } from '../lib/names';
@@ -14,6 +14,7 @@ import { BlockDialog } from './block-dialog';
 import { ChannelSettingsDialog } from './channel-settings-dialog';
 import { ConfirmDialog } from './confirm-dialog';
 import { InvitesDialog } from './invites-dialog';
+import { UserText } from './user-text';
 
 const LEVELS: [NotifyLevel, string, string][] = [
   ['all', 'All messages', 'Notify and count every new message'],
@@ -40,11 +41,13 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
       {channel && (
         <dl className="info-list">
           <dt>Topic</dt>
-          <dd data-testid="info-topic">{conv.topic ?? 'No topic'}</dd>
+          <dd data-testid="info-topic">{conv.topic === null ? 'No topic' : <UserText text={conv.topic} />}</dd>
           {conv.description !== null && (
             <>
               <dt>Description</dt>
-              <dd className="info-description">{conv.description}</dd>
+              <dd className="info-description" dir="auto">
+                {balanceBidi(conv.description)}
+              </dd>
             </>
           )}
           <dt>Kind</dt>

@@ -6,6 +6,7 @@ import type { ChannelListing } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { useController } from '../state/context';
 import { Modal } from './modal';
+import { UserText } from './user-text';
 
 export function InviteDialog({ code, onClose }: { code: string; onClose: () => void }) {
   const controller = useController();
@@ -42,8 +43,14 @@ export function InviteDialog({ code, onClose }: { code: string; onClose: () => v
       {channel !== undefined && channel !== null && (
         <div className="invite-preview">
           <p>You are invited to</p>
-          <h3 className="invite-title"># {channel.title ?? 'Channel'}</h3>
-          {channel.topic !== null && <p>{channel.topic}</p>}
+          <h3 className="invite-title">
+            # <UserText text={channel.title ?? 'Channel'} />
+          </h3>
+          {channel.topic !== null && (
+            <p>
+              <UserText text={channel.topic} />
+            </p>
+          )}
           <p className="panel-note">{channel.memberCount === 1 ? '1 member' : `${channel.memberCount} members`}</p>
         </div>
       )}

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useFileUrl } from '../state/use-file-url';
 import { ChevronLeftIcon, ChevronRightIcon } from './icons';
 import { Modal } from './modal';
+import { UserText } from './user-text';
 
 export function Lightbox({
   images,
@@ -38,7 +39,7 @@ export function Lightbox({
 
   if (image === undefined) return null;
   return (
-    <Modal title={image.name} onClose={onClose} wide>
+    <Modal title={<UserText text={image.name} />} onClose={onClose} wide>
       <div className="lightbox">
         <button
           type="button"
@@ -60,7 +61,7 @@ export function Lightbox({
             />
           )}
           <figcaption>
-            {image.caption ?? image.name} · {index + 1} of {images.length}
+            <UserText text={image.caption ?? image.name} /> · {index + 1} of {images.length}
           </figcaption>
         </figure>
         <button

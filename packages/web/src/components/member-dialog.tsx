@@ -9,6 +9,7 @@ import { userName } from '../lib/names';
 import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
 import { Modal } from './modal';
+import { UserText } from './user-text';
 
 const DURATIONS: [label: string, seconds: number | undefined][] = [
   ['10 minutes', 600],
@@ -42,7 +43,14 @@ export function MemberDialog({
     if (await work) onClose(true);
   };
   return (
-    <Modal title={`Manage ${name}`} onClose={() => onClose(false)}>
+    <Modal
+      title={
+        <>
+          Manage <UserText text={name} />
+        </>
+      }
+      onClose={() => onClose(false)}
+    >
       {can('setRole', seat, member.role) && (
         <form
           className="form-row"

@@ -13,6 +13,7 @@ import { lastSeqWhere } from '../state/reducers';
 import { Avatar } from './avatar';
 import { BlockDialog } from './block-dialog';
 import { MemberDialog } from './member-dialog';
+import { UserText } from './user-text';
 
 export function MembersPanel({ conversationId }: { conversationId: string }) {
   const controller = useController();
@@ -64,7 +65,7 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
             <li key={m.userId} className="member-row" data-testid="member">
               <Avatar id={m.userId} name={name} url={users[m.userId]?.avatarUrl} size="sm" />
               <span className="member-name">
-                {name}
+                <UserText text={name} />
                 <span className="member-username">@{users[m.userId]?.username ?? ''}</span>
               </span>
               {muted && <span className="role-badge muted">muted</span>}
@@ -117,10 +118,15 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
               <li key={b.userId} className="member-row">
                 <Avatar id={b.userId} name={userName(users, b.userId)} url={users[b.userId]?.avatarUrl} size="sm" />
                 <span className="member-name">
-                  {userName(users, b.userId)}
+                  <UserText text={userName(users, b.userId)} />
                   <span className="member-username">
                     {b.expiresAt === null ? 'until lifted' : `until ${new Date(b.expiresAt).toLocaleString()}`}
-                    {b.reason === null ? '' : ` · ${b.reason}`}
+                    {b.reason !== null && (
+                      <>
+                        {' · '}
+                        <UserText text={b.reason} />
+                      </>
+                    )}
                   </span>
                 </span>
                 <button

@@ -1,15 +1,17 @@
 /**
  * A message shown outside the timeline (pins, search results, reports, threads
  * list): sender, time and the text (with highlighted ranges for search), as a
- * button that jumps to it in its conversation.
+ * button that jumps to it in its conversation. Name, context and text are each in
+ * bidi isolation (user-text.tsx).
  */
-import { fileSummary, type Message } from '@parley/protocol';
+import { balanceBidi, fileSummary, type Message } from '@parley/protocol';
 import { Fragment, type ReactNode } from 'react';
 import { listTime } from '../lib/format-time';
 import { plainText } from '../lib/markdown';
 import { userName } from '../lib/names';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
+import { UserText } from './user-text';
 
 /** The text with [start, end) ranges wrapped in <mark>. */
 export function highlighted(text: string, ranges: readonly (readonly [number, number])[]): ReactNode[] {
@@ -51,12 +53,13 @@ export function MessageCard({
       : message.content.type === 'file'
         ? fileSummary(message.content)
         : '';
+  // balanceBidi keeps offsets (it only neutralizes and appends): the highlights still fit.
   const body =
     message.content.type === 'deleted'
       ? 'This message was deleted'
       : highlights !== undefined
-        ? highlighted(raw, highlights)
-        : plainText(raw);
+        ? highlighted(balanceBidi(raw), highlights)
+        : balanceBidi(plainText(raw));
   const open =
     onOpen ?? (() => void controller.jumpTo(message.conversationId, message.id, message.seq, message.threadId));
   return (
@@ -65,11 +68,15 @@ export function MessageCard({
         <Avatar id={message.senderId} name={name} url={avatar} size="sm" />
         <span className="message-card-body">
           <span className="message-card-top">
-            <span className="message-card-name">{name}</span>
-            {context !== undefined && <span className="message-card-context">in {context}</span>}
+            <UserText className="message-card-name" text={name} />
+            {context !== undefined && (
+              <span className="message-card-context">
+                in <UserText text={context} />
+              </span>
+            )}
             <span className="message-card-time">{listTime(message.createdAt, now)}</span>
           </span>
-          <span className="message-card-text">{body}</span>
+          <bdi className="message-card-text">{body}</bdi>
         </span>
       </button>
       {children}

@@ -7,13 +7,14 @@
 import type { FileContent } from '@parley/protocol';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayLabel } from '../lib/format-time';
-import { systemText } from '../lib/names';
+import { systemLine } from '../lib/names';
 import { buildTimeline, firstUnreadKey, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
 import { useHighlight } from '../state/use-highlight';
 import { Lightbox } from './lightbox';
 import { MessageRow, PendingRow } from './message-row';
+import { LineText } from './user-text';
 
 /** Start loading older messages this close to the top (px). */
 const LOAD_MARGIN = 400;
@@ -169,7 +170,7 @@ function renderItem(
     case 'system':
       return (
         <div key={item.key} className="system-message" data-seq={item.message.seq}>
-          {systemText(item.message, users, me)}
+          <LineText line={systemLine(item.message, users, me)} />
         </div>
       );
     case 'message':

@@ -27,6 +27,7 @@ import { ReactionBar } from './reaction-bar';
 import { ReplyQuote } from './reply-quote';
 import { ThreadSummary } from './thread-summary';
 import { deliveryStatus, Ticks } from './ticks';
+import { UserText } from './user-text';
 
 interface RowProps {
   conversation: Conversation;
@@ -115,10 +116,18 @@ export const MessageRow = memo(function MessageRow({
       )}
       <div className="msg-main">
         <div className="bubble">
-          {showName && <div className={`msg-sender name-c${colorSlot(message.senderId)}`}>{name}</div>}
-          <span className="visually-hidden">{name}: </span>
+          {showName && (
+            <div className={`msg-sender name-c${colorSlot(message.senderId)}`}>
+              <UserText text={name} />
+            </div>
+          )}
+          <span className="visually-hidden">
+            <UserText text={name} />:{' '}
+          </span>
           {message.forwardedFrom !== undefined && (
-            <div className="msg-forwarded">Forwarded from {userName(users, message.forwardedFrom.senderId)}</div>
+            <div className="msg-forwarded">
+              Forwarded from <UserText text={userName(users, message.forwardedFrom.senderId)} />
+            </div>
           )}
           {message.replyTo !== undefined && (
             <ReplyQuote conversationId={message.conversationId} quote={message.replyTo} />

@@ -80,7 +80,12 @@ function blocks(list: readonly Block[], mentions: MentionContext | undefined): R
 export function MessageText({ text, mentions }: { text: string; mentions?: MentionContext }) {
   const parsed = useMemo(() => parseMarkdown(text), [text]);
   const jumbo = EMOJI_ONLY.test(text.trim());
-  return <div className={jumbo ? 'msg-text jumbo' : 'msg-text'}>{blocks(parsed, mentions)}</div>;
+  // dir="auto": a right-to-left message reads right to left, in an isolate of its own.
+  return (
+    <div className={jumbo ? 'msg-text jumbo' : 'msg-text'} dir="auto">
+      {blocks(parsed, mentions)}
+    </div>
+  );
 }
 
 const usernames = new WeakMap<Readonly<Record<string, User>>, ReadonlySet<string>>();

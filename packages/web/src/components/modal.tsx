@@ -12,7 +12,8 @@ export function Modal({
   children,
   wide = false,
 }: {
-  title: string;
+  /** The heading; user text in it goes in a UserText. */
+  title: ReactNode;
   onClose: () => void;
   children: ReactNode;
   wide?: boolean;

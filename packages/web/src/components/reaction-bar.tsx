@@ -4,8 +4,9 @@
  */
 import type { Message } from '@parley/protocol';
 import { useState } from 'react';
-import { userName } from '../lib/names';
+import { userName, type Line } from '../lib/names';
 import { useAppState, useController } from '../state/context';
+import { LineText } from './user-text';
 
 export function ReactionBar({ message, canReact }: { message: Message; canReact: boolean }) {
   const controller = useController();
@@ -27,6 +28,8 @@ export function ReactionBar({ message, canReact }: { message: Message; canReact:
         const names = ids.map((id) => (id === me ? 'You' : userName(users, id)));
         const others = r.count - ids.length;
         const who = others > 0 ? `${names.join(', ')} and ${others} more` : names.join(', ');
+        const whoLine: Line = names.flatMap((name, i): Line => (i === 0 ? [{ user: name }] : [', ', { user: name }]));
+        if (others > 0) whoLine.push(` and ${others} more`);
         return (
           <button
             key={r.emoji}
@@ -45,7 +48,7 @@ export function ReactionBar({ message, canReact }: { message: Message; canReact:
               {r.count}
             </span>
             <span className="reaction-who" role="tooltip" aria-hidden="true">
-              {who}
+              <LineText line={whoLine} />
             </span>
           </button>
         );

@@ -7,6 +7,7 @@ import { plainText } from '../lib/markdown';
 import { userName } from '../lib/names';
 import { useAppState, useController } from '../state/context';
 import { CloseIcon } from './icons';
+import { UserText } from './user-text';
 
 export function ReplyPreview({ conversationId }: { conversationId: string }) {
   const controller = useController();
@@ -28,8 +29,10 @@ export function ReplyPreview({ conversationId }: { conversationId: string }) {
   return (
     <div className="reply-preview" data-testid="reply-preview">
       <div className="reply-preview-text">
-        <span className="reply-preview-name">Replying to {name}</span>
-        <span className="reply-preview-excerpt">{text}</span>
+        <span className="reply-preview-name">
+          Replying to <UserText text={name} />
+        </span>
+        <UserText className="reply-preview-excerpt" text={text} />
       </div>
       <button
         type="button"

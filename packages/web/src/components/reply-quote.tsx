@@ -7,6 +7,7 @@ import { colorSlot } from '../lib/avatar';
 import { plainText } from '../lib/markdown';
 import { userName } from '../lib/names';
 import { useAppState, useController } from '../state/context';
+import { UserText } from './user-text';
 
 export function ReplyQuote({ conversationId, quote }: { conversationId: string; quote: ReplyRef }) {
   const controller = useController();
@@ -20,8 +21,8 @@ export function ReplyQuote({ conversationId, quote }: { conversationId: string; 
       onClick={() => void controller.jumpTo(conversationId, quote.messageId, quote.seq)}
     >
       <span className="visually-hidden">Reply to </span>
-      <span className={`reply-quote-name name-c${colorSlot(quote.senderId)}`}>{name}</span>
-      <span className={quote.excerpt === '' ? 'reply-quote-text deleted' : 'reply-quote-text'}>{excerpt}</span>
+      <UserText className={`reply-quote-name name-c${colorSlot(quote.senderId)}`} text={name} />
+      <UserText className={quote.excerpt === '' ? 'reply-quote-text deleted' : 'reply-quote-text'} text={excerpt} />
     </button>
   );
 }

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { userName } from '../lib/names';
 import { useAppState, useController } from '../state/context';
 import { MessageCard } from './message-card';
+import { UserText } from './user-text';
 
 export function ReportsPanel({ conversationId }: { conversationId: string }) {
   const controller = useController();
@@ -27,7 +28,10 @@ export function ReportsPanel({ conversationId }: { conversationId: string }) {
       {reports.map((r) => (
         <li key={r.id} className="report" data-testid="report">
           <p className="report-reason">
-            <strong>{userName(users, r.reporterId)}</strong> reported: {r.reason}
+            <strong>
+              <UserText text={userName(users, r.reporterId)} />
+            </strong>{' '}
+            reported: <UserText text={r.reason} />
           </p>
           {r.message !== null && <MessageCard message={r.message} />}
           <div className="report-actions">

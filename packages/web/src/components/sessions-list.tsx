@@ -6,6 +6,7 @@ import type { Session } from '@parley/protocol';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { lastSeen } from '../lib/format-time';
 import { useController } from '../state/context';
+import { UserText } from './user-text';
 
 export function SessionsList() {
   const controller = useController();
@@ -43,7 +44,7 @@ export function SessionsList() {
               <li key={s.id} className="session">
                 <span className="session-text">
                   <span className="session-name">
-                    {s.deviceName}
+                    <UserText text={s.deviceName} />
                     {s.current && <span className="tag">This device</span>}
                   </span>
                   <span className="session-sub">

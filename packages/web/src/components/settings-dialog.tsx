@@ -10,6 +10,7 @@ import { useAppState, useController } from '../state/context';
 import { Modal } from './modal';
 import { PrivacySettings } from './privacy-settings';
 import { SessionsList } from './sessions-list';
+import { UserText } from './user-text';
 
 const STATUSES: { value: SettablePresence; label: string }[] = [
   { value: 'online', label: 'Online' },
@@ -40,7 +41,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
     <Modal title="Settings" onClose={onClose} wide>
       <section className="settings-section" aria-labelledby={`${id}-me`}>
         <h3 id={`${id}-me`} className="section-title">
-          {me.displayName} <span className="muted">@{me.username}</span>
+          <UserText text={me.displayName} /> <span className="muted">@{me.username}</span>
         </h3>
         <fieldset className="status-choices">
           <legend>Status</legend>

@@ -18,6 +18,7 @@ import { SearchDialog } from './search-dialog';
 import { SettingsDialog } from './settings-dialog';
 import { ThemeToggle } from './theme-toggle';
 import { ThreadsDialog } from './threads-dialog';
+import { UserText } from './user-text';
 
 type Dialog = 'chat' | 'group' | 'settings' | 'channel' | 'directory' | 'search' | 'threads' | null;
 
@@ -50,8 +51,8 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
           <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} status={myStatus} />
           <span className="visually-hidden">Your status: </span>
           <span className="me-text">
-            <span className="me-name">{me.displayName}</span>
-            <span className="me-status">{me.statusText ?? STATUS_WORDS[myStatus]}</span>
+            <UserText className="me-name" text={me.displayName} />
+            <UserText className="me-status" text={me.statusText ?? STATUS_WORDS[myStatus]} />
           </span>
         </button>
         <div className="sidebar-actions">

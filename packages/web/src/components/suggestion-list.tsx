@@ -3,6 +3,8 @@
  * caret's line; the composer keeps the focus and moves the active option with the
  * arrow keys (aria-activedescendant). A click picks without taking the focus.
  */
+import { UserText } from './user-text';
+
 export interface Suggestion {
   key: string;
   /** What goes into the text. */
@@ -36,7 +38,7 @@ export function SuggestionList({
             onPick(item);
           }}
         >
-          <span className="suggestion-label">{item.label}</span>
+          <UserText className="suggestion-label" text={item.label} />
           {item.detail !== undefined && <span className="suggestion-detail">{item.detail}</span>}
         </li>
       ))}

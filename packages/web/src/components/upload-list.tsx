@@ -6,6 +6,7 @@
 import { formatFileSize } from '@parley/protocol';
 import { useAppState, useController } from '../state/context';
 import { CloseIcon } from './icons';
+import { UserText } from './user-text';
 
 export function UploadList({ id }: { id: string }) {
   const controller = useController();
@@ -16,7 +17,7 @@ export function UploadList({ id }: { id: string }) {
     <ul className="uploads" aria-label="Uploads">
       {uploads.map((u) => (
         <li key={u.id} className={u.failed === undefined ? 'upload' : 'upload failed'} data-testid="upload">
-          <span className="upload-name">{u.name}</span>
+          <UserText className="upload-name" text={u.name} />
           {u.failed === undefined ? (
             <>
               <progress max={u.size} value={u.sent} aria-label={`Uploading ${u.name}`} />

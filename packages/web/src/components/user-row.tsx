@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { presenceLabel } from '../lib/presence-label';
 import { useAppState, useNow } from '../state/context';
 import { Avatar } from './avatar';
+import { UserText } from './user-text';
 
 export function UserRow({ id, children }: { id: string; children?: ReactNode }) {
   const user = useAppState((s) => s.users[id]);
@@ -13,7 +14,7 @@ export function UserRow({ id, children }: { id: string; children?: ReactNode }) 
     <div className="user-row">
       <Avatar id={user.id} name={user.displayName} url={user.avatarUrl} status={presence?.status} />
       <span className="user-row-text">
-        <span className="user-row-name">{user.displayName}</span>
+        <UserText className="user-row-name" text={user.displayName} />
         <span className="user-row-sub">
           @{user.username}
           {presence !== undefined && ` · ${presenceLabel(presence, now)}`}

@@ -3,12 +3,16 @@
  * (CSS classes avatar-c0..c7, all with white text at readable contrast). Images are
  * used only for https URLs, which the page's CSP allows.
  */
+import { repairName } from '@parley/protocol';
 
 export const AVATAR_COLORS = 8;
 
-/** One or two upper-case letters, e.g. "Ada Lovelace" -> "AL", "bob" -> "B". */
+/**
+ * One or two upper-case letters, e.g. "Ada Lovelace" -> "AL", "bob" -> "B"; never an
+ * invisible or bidi control character (the name is normalized as a name first).
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const words = repairName(name).split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]];
   const result = letters.map((w) => (w === undefined ? '' : (Array.from(w)[0] ?? ''))).join('');
   return result.toUpperCase() || '?';

@@ -14,4 +14,13 @@ describe('errorText', () => {
     expect(errorText(new ParleyError('not_found', 'No such message'))).toBe('No such message');
     expect(errorText(new Error('boom'))).toBe('boom');
   });
+
+  it('names the text and the refused character of invalid_text', () => {
+    const refused = new ParleyError('invalid_text', 'x', {
+      details: { field: 'text', codePoint: 'U+0001', index: 4, reason: 'control' },
+    });
+    expect(errorText(refused)).toBe(
+      'The message contains an invisible control character (U+0001) that cannot be sent. Remove it and try again.',
+    );
+  });
 });

@@ -25,7 +25,35 @@ export function errorText(error: unknown): string {
       return 'This invite link is invalid, expired or used up.';
     case 'forbidden':
       return 'You are not allowed to do that here.';
+    case 'invalid_text':
+      return invalidText(details);
     default:
       return error.message;
   }
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  text: 'The message',
+  caption: 'The caption',
+  displayName: 'The name',
+  statusText: 'The status',
+  title: 'The title',
+  topic: 'The topic',
+  description: 'The description',
+  fileName: 'The file name',
+  reason: 'The reason',
+  query: 'The search',
+};
+
+/** `invalid_text`: which text, and which character (a control character is invisible: say its code). */
+function invalidText(details: Record<string, unknown>): string {
+  const field = typeof details.field === 'string' ? (FIELD_WORDS[details.field] ?? 'The text') : 'The text';
+  const what =
+    details.reason === 'lone_surrogate'
+      ? 'a broken character'
+      : details.reason === 'noncharacter'
+        ? 'a character that is not for text'
+        : 'an invisible control character';
+  const code = typeof details.codePoint === 'string' ? ` (${details.codePoint})` : '';
+  return `${field} contains ${what}${code} that cannot be sent. Remove it and try again.`;
 }

@@ -1,6 +1,6 @@
 import type { Message, User } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { previewText, systemText } from './names';
+import { lineText, previewLine, previewText, systemLine, systemText } from './names';
 
 const users: Record<string, User> = {
   u1: { id: 'u1', username: 'ann', displayName: 'Ann', avatarUrl: null, statusText: null, createdAt: 1 },
@@ -40,5 +40,34 @@ describe('names', () => {
     expect(previewText(message({ type: 'text', text: '**Ship** it :rocket:' }), users, 'u2', true)).toBe(
       'Ann: Ship it 🚀',
     );
+  });
+
+  it('keeps what people wrote apart from the UI words, for bidi isolation', () => {
+    const spoofer: Record<string, User> = {
+      ...users,
+      u3: {
+        id: 'u3',
+        username: 'eve',
+        displayName: 'eve\u202Etxt.exe',
+        avatarUrl: null,
+        statusText: null,
+        createdAt: 1,
+      },
+    };
+    const renamed = message({ type: 'system', action: 'renamed', title: '\u202Egnp.exe' }, 'u3');
+    expect(systemLine(renamed, spoofer, 'u2')).toEqual([
+      { user: 'eve\u202Etxt.exe' },
+      ' renamed the conversation to “',
+      { user: '\u202Egnp.exe' },
+      '”',
+    ]);
+    expect(lineText(systemLine(renamed, spoofer, 'u2'), true)).toBe(
+      '\u2068eve\u202Etxt.exe\u2069 renamed the conversation to “\u2068\u202Egnp.exe\u2069”',
+    );
+    expect(previewLine(message({ type: 'text', text: 'hi \u202Ethere' }, 'u3'), spoofer, 'u2', true)).toEqual([
+      { user: 'eve\u202Etxt.exe' },
+      ': ',
+      { user: 'hi \u202Ethere' },
+    ]);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * What to call people and conversations in the UI: a user's display name (or
  * username), a direct conversation's title (the other person), a group's title,
- * and the text of system messages.
+ * and the text of system messages and previews, as Lines whose user-written parts
+ * are kept apart for bidi isolation.
  */
-import { fileSummary, type Conversation, type Message, type User } from '@parley/protocol';
+import { fileSummary, isolateText, type Conversation, type Message, type User } from '@parley/protocol';
 import { formatDuration } from './format-time';
 import { plainText } from './markdown';
 
@@ -29,73 +30,102 @@ export function conversationTitle(
   return peer === undefined ? 'Direct chat' : userName(users, peer);
 }
 
-export function systemText(message: Message, users: Readonly<Record<string, User>>, me: string): string {
+/**
+ * A sentence that mixes UI words (strings) with text people wrote (`{ user }`), so
+ * that the user parts can be shown in bidi isolation (components/user-text.tsx
+ * `LineText`) or, as plain text, wrapped in FSI...PDI (`lineText(line, true)`).
+ */
+export type Line = (string | { user: string })[];
+
+/** The line as plain text; `isolated` wraps each user part in FSI...PDI (notifications, titles). */
+export function lineText(line: Line, isolated = false): string {
+  return line.map((part) => (typeof part === 'string' ? part : isolated ? isolateText(part.user) : part.user)).join('');
+}
+
+/** Joins lines (or words) with a separator, like Array.join for Lines. */
+function joinLines(parts: Line[], separator: string): Line {
+  return parts.flatMap((part, i) => (i === 0 ? part : [separator, ...part]));
+}
+
+export function systemLine(message: Message, users: Readonly<Record<string, User>>, me: string): Line {
   const content = message.content;
-  if (content.type !== 'system') return '';
-  const who = (id: string) => (id === me ? 'you' : userName(users, id));
-  const actor = message.senderId === me ? 'You' : userName(users, message.senderId);
-  const targets = (content.userIds ?? []).map(who).join(', ');
+  if (content.type !== 'system') return [];
+  const who = (id: string): Line => (id === me ? ['you'] : [{ user: userName(users, id) }]);
+  const actor: Line = message.senderId === me ? ['You'] : [{ user: userName(users, message.senderId) }];
+  const targets = joinLines((content.userIds ?? []).map(who), ', ');
   switch (content.action) {
     case 'created':
-      return `${actor} created ${content.title === undefined ? 'the conversation' : `“${content.title}”`}`;
+      return [
+        ...actor,
+        ' created ',
+        ...(content.title === undefined ? ['the conversation'] : ['“', { user: content.title }, '”']),
+      ];
     case 'member.added':
-      return `${actor} added ${targets}`;
+      return [...actor, ' added ', ...targets];
     case 'member.removed':
-      return `${actor} removed ${targets}`;
+      return [...actor, ' removed ', ...targets];
     case 'member.left':
-      return `${actor} left`;
+      return [...actor, ' left'];
     case 'member.role':
-      return `${actor} made ${targets} ${content.role ?? 'member'}`;
+      return [...actor, ' made ', ...targets, ` ${content.role ?? 'member'}`];
     case 'renamed':
-      return `${actor} renamed the conversation to “${content.title ?? ''}”`;
+      return [...actor, ' renamed the conversation to “', { user: content.title ?? '' }, '”'];
     case 'member.joined':
-      return `${actor} joined`;
+      return [...actor, ' joined'];
     case 'member.banned':
-      return `${actor} banned ${targets}${until(content.until)}`;
+      return [...actor, ' banned ', ...targets, until(content.until)];
     case 'member.unbanned':
-      return `${actor} lifted the ban on ${targets}`;
+      return [...actor, ' lifted the ban on ', ...targets];
     case 'member.muted':
-      return `${actor} muted ${targets}${until(content.until)}`;
+      return [...actor, ' muted ', ...targets, until(content.until)];
     case 'member.unmuted':
-      return `${actor} unmuted ${targets}`;
+      return [...actor, ' unmuted ', ...targets];
     case 'settings.changed':
-      return `${actor} changed ${settingsWords(content.settings ?? {})}`;
+      return [...actor, ' changed ', ...settingsWords(content.settings ?? {})];
   }
+}
+
+export function systemText(message: Message, users: Readonly<Record<string, User>>, me: string): string {
+  return lineText(systemLine(message, users, me));
 }
 
 function until(at: number | null | undefined): string {
   return at === null || at === undefined ? '' : ` until ${new Date(at).toLocaleString()}`;
 }
 
-function settingsWords(settings: NonNullable<Extract<Message['content'], { type: 'system' }>['settings']>): string {
-  const parts: string[] = [];
+function settingsWords(settings: NonNullable<Extract<Message['content'], { type: 'system' }>['settings']>): Line {
+  const parts: Line[] = [];
   if (settings.topic !== undefined)
-    parts.push(settings.topic === null ? 'cleared the topic' : `the topic to “${settings.topic}”`);
-  if (settings.description !== undefined) parts.push('the description');
-  if (settings.visibility !== undefined) parts.push(`the channel to ${settings.visibility}`);
+    parts.push(settings.topic === null ? ['cleared the topic'] : ['the topic to “', { user: settings.topic }, '”']);
+  if (settings.description !== undefined) parts.push(['the description']);
+  if (settings.visibility !== undefined) parts.push([`the channel to ${settings.visibility}`]);
   if (settings.postPolicy !== undefined)
-    parts.push(settings.postPolicy === 'admins' ? 'posting to admins only' : 'posting to everyone');
+    parts.push([settings.postPolicy === 'admins' ? 'posting to admins only' : 'posting to everyone']);
   if (settings.slowModeSeconds !== undefined)
-    parts.push(
+    parts.push([
       settings.slowModeSeconds === 0
         ? 'slow mode off'
         : `slow mode to ${formatDuration(settings.slowModeSeconds * 1000)}`,
-    );
-  return parts.length === 0 ? 'the settings' : parts.join(', ');
+    ]);
+  return parts.length === 0 ? ['the settings'] : joinLines(parts, ', ');
 }
 
 /** One line for the conversation list. */
+export function previewLine(message: Message, users: Readonly<Record<string, User>>, me: string, group: boolean): Line {
+  if (message.content.type === 'system') return systemLine(message, users, me);
+  if (message.content.type === 'deleted') return ['This message was deleted'];
+  if (message.content.type !== 'text' && message.content.type !== 'file') return [];
+  const body = message.content.type === 'file' ? fileSummary(message.content) : message.content.text;
+  const text = { user: plainText(body).replace(/\s+/g, ' ').trim() };
+  if (message.senderId === me) return ['You: ', text];
+  return group ? [{ user: userName(users, message.senderId) }, ': ', text] : [text];
+}
+
 export function previewText(
   message: Message,
   users: Readonly<Record<string, User>>,
   me: string,
   group: boolean,
 ): string {
-  if (message.content.type === 'system') return systemText(message, users, me);
-  if (message.content.type === 'deleted') return 'This message was deleted';
-  if (message.content.type !== 'text' && message.content.type !== 'file') return '';
-  const body = message.content.type === 'file' ? fileSummary(message.content) : message.content.text;
-  const text = plainText(body).replace(/\s+/g, ' ').trim();
-  if (message.senderId === me) return `You: ${text}`;
-  return group ? `${userName(users, message.senderId)}: ${text}` : text;
+  return lineText(previewLine(message, users, me, group));
 }

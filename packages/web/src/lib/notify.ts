@@ -4,6 +4,8 @@
  * permission, asked for by a button, never on page load).
  */
 
+import { truncateText } from '@parley/protocol';
+
 const BASE_TITLE = 'Parley';
 
 export function titleFor(unread: number): string {
@@ -27,7 +29,9 @@ export async function requestNotifications(): Promise<NotificationPermission | '
 export function notifyHidden(title: string, body: string, tag: string, onClick: () => void): void {
   if (!notificationsSupported() || Notification.permission !== 'granted') return;
   if (document.visibilityState !== 'hidden') return;
-  const notification = new Notification(title, { body: body.length > 140 ? `${body.slice(0, 139)}…` : body, tag });
+  // Cut by whole graphemes (never half an emoji), keeping the closing PDI of isolated text.
+  const short = body.length > 140 ? `${truncateText(body, 138)}…\u2069` : body;
+  const notification = new Notification(title, { body: short, tag });
   notification.onclick = () => {
     window.focus();
     onClick();

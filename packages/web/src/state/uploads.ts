@@ -4,7 +4,7 @@
  * SDK's tus upload), and once stored is sent as a file message through the
  * outbox. Also the signed links the UI puts in <img>, <video> and <audio>.
  */
-import type { FileVariant } from '@parley/protocol';
+import { repairName, type FileVariant } from '@parley/protocol';
 import { ParleyError, type ParleyClient, type UploadOptions } from '@parley/sdk';
 import type { AppState, UploadItem } from './app-state';
 import type { Store } from './store';
@@ -48,7 +48,9 @@ export class Uploads {
     const { caption, threadId, replyTo } = options;
     counter += 1;
     const id = `up${Date.now()}-${counter}`;
-    const name = hints.name ?? (file instanceof File ? file.name : 'file');
+    // The name comes from the device, not from the person: mend it (control characters dropped,
+    // normalized as the server normalizes names) rather than have the server refuse the upload.
+    const name = repairName(hints.name ?? (file instanceof File ? file.name : '')) || 'file';
     const item: UploadItem = { id, conversationId, name, size: file.size, sent: 0 };
     this.store.update((s) => ({ ...s, uploads: [...s.uploads, item] }));
     const controller = new AbortController();

@@ -35,6 +35,7 @@ export type StreamErrorCondition =
   | 'system-shutdown'
   | 'conflict'
   | 'internal-server-error'
+  | 'unsupported-encoding'
   | 'undefined-condition';
 
 export interface ParserEvents {
@@ -81,7 +82,7 @@ export class XmlStreamParser {
     return this.failed;
   }
 
-  /** Feeds decoded text; call with complete characters (the transport decodes bytes with StringDecoder). */
+  /** Feeds decoded text; call with complete characters (the transport decodes bytes as strict UTF-8). */
   write(chunk: string): void {
     for (let i = 0; i < chunk.length && !this.failed; i += PIECE) {
       const piece = chunk.slice(i, i + PIECE);

@@ -129,6 +129,9 @@ export function toStanzaError(error: unknown): StanzaError | null {
       return new StanzaError('not-allowed', 'cancel', error.message);
     case 'bad_request':
       return new StanzaError('bad-request', 'modify', error.message);
+    case 'invalid_text':
+      // Well-formed XML, but a text Parley's rules refuse (docs/protocol.md, "Text rules").
+      return new StanzaError('not-acceptable', 'modify', error.message);
     default:
       return error.retryable ? new StanzaError('internal-server-error', 'wait', error.message) : null;
   }

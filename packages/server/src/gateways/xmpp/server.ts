@@ -72,6 +72,8 @@ export class XmppGateway {
     const session = new XmppSession(newId('k'), transport, this.options);
     this.track(session);
     transport.onData = (text) => session.receive(text);
+    // RFC 6120 4.9.3.22: bytes that violate UTF-8 are `unsupported-encoding`.
+    transport.onBadEncoding = () => session.streamError('unsupported-encoding', 'the stream is not valid UTF-8');
     transport.onClose = () => {
       this.sockets.delete(socket);
       this.sessions.delete(session);

@@ -8,11 +8,13 @@ import type { StreamErrorCondition } from './parser';
 import { NS_SM } from './stream-management';
 import { mechanismsFor } from './sasl';
 import type { Transport } from './transport';
-import { el, NS, serialize, type XmlElement } from './xml';
+import { el, escapeAttr, NS, serialize, type XmlElement } from './xml';
 
 export type TransportKind = Transport['kind'];
 
-export function streamHeader(kind: TransportKind, domain: string, streamId: string): string {
+export function streamHeader(kind: TransportKind, rawDomain: string, rawStreamId: string): string {
+  const domain = escapeAttr(rawDomain);
+  const streamId = escapeAttr(rawStreamId);
   if (kind === 'websocket') {
     return `<open xmlns="${NS.framing}" from="${domain}" id="${streamId}" version="1.0" xml:lang="en"/>`;
   }

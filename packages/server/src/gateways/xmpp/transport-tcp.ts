@@ -1,19 +1,24 @@
 /**
- * The TCP transport of an XMPP stream (port 5222): bytes decoded with a
- * StringDecoder (a UTF-8 character split across two reads stays whole), and the
- * STARTTLS upgrade of the same socket in place.
+ * The TCP transport of an XMPP stream (port 5222): bytes decoded as strict UTF-8
+ * in streaming mode (a character split across two reads stays whole; a byte
+ * sequence that is not UTF-8 is reported, never replaced: RFC 6120 11.6 and
+ * 4.9.3.22), and the STARTTLS upgrade of the same socket in place.
  */
 import type { Socket } from 'node:net';
-import { StringDecoder } from 'node:string_decoder';
 import { TLSSocket, type SecureContext } from 'node:tls';
+
+const strictUtf8 = () => new TextDecoder('utf-8', { fatal: true });
 import type { Transport } from './session';
 
 export class TcpTransport implements Transport {
   readonly kind = 'tcp';
   private socket: Socket;
-  private decoder = new StringDecoder('utf8');
+  private decoder = strictUtf8();
+  private badEncoding = false;
   private tls = false;
   onData: (text: string) => void = () => {};
+  /** The peer sent bytes that are not UTF-8: nothing after them is read. */
+  onBadEncoding: () => void = () => {};
   onClose: () => void = () => {};
 
   constructor(
@@ -25,11 +30,24 @@ export class TcpTransport implements Transport {
   }
 
   private listen(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => this.onData(this.decoder.write(chunk)));
+    socket.on('data', (chunk: Buffer) => this.decode(chunk));
     socket.on('close', () => {
       if (socket === this.socket) this.onClose();
     });
     socket.on('error', () => socket.destroy());
+  }
+
+  private decode(chunk: Buffer): void {
+    if (this.badEncoding) return;
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      this.badEncoding = true;
+      this.onBadEncoding();
+      return;
+    }
+    if (text !== '') this.onData(text);
   }
 
   get secure(): boolean {
@@ -56,7 +74,7 @@ export class TcpTransport implements Transport {
     plain.on('error', () => plain.destroy());
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
     this.socket = secure;
-    this.decoder = new StringDecoder('utf8');
+    this.decoder = strictUtf8();
     this.tls = true;
     this.listen(secure);
     plain.on('close', () => {

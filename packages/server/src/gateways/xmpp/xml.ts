@@ -3,7 +3,8 @@
  * handlers build, plus the one serializer. Elements carry their namespace; the
  * serializer declares it only where it differs from the parent's, so a stanza
  * written into a `jabber:client` stream carries no redundant xmlns. Nothing here
- * parses: parser.ts does, with the hardening.
+ * parses: parser.ts does, with the hardening. The serializer writes well-formed
+ * XML 1.0 whatever the strings it is given hold (xmlSafe).
  */
 
 export interface XmlElement {
@@ -38,12 +39,51 @@ export function el(name: string, attrs: Record<string, string | undefined> = {},
   return { name, xmlns: xmlns ?? '', attrs: clean, children };
 }
 
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * What XML 1.0 cannot carry at all (section 2.2, Char): C0 controls other than tab,
+ * line feed and carriage return, lone surrogates, U+FFFE and U+FFFF. One such
+ * character ends the stream of every client that reads it, so none is ever written,
+ * whatever the store holds (text stored before the text rules, a bug elsewhere):
+ * each becomes U+FFFD. The services refuse them at input; this is the last wall.
+ */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Replaces every character XML 1.0 forbids with U+FFFD. */
+export function xmlSafe(s: string): string {
+  return s.replace(NOT_XML, '\uFFFD');
 }
 
+/** Anything escapeText may have to change (valid surrogate pairs too: the slow path keeps them). */
+// eslint-disable-next-line no-control-regex -- as above
+const TEXT_SPECIAL = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+// eslint-disable-next-line no-control-regex -- as above
+const ATTR_SPECIAL = /[&<>\r"'\t\n\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const REFERENCES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  // A parser turns a raw CR into LF (XML 1.0 2.11) and, in an attribute, tab and LF
+  // into spaces (3.3.3): written as references they come back as they were.
+  '\r': '&#xD;',
+  '\t': '&#x9;',
+  '\n': '&#xA;',
+};
+const reference = (ch: string) => REFERENCES[ch] ?? ch;
+
+/** Text content: escaped, and valid XML whatever the string holds. */
+export function escapeText(s: string): string {
+  if (!TEXT_SPECIAL.test(s)) return s;
+  return xmlSafe(s).replace(/[&<>\r]/g, reference);
+}
+
+/** An attribute value: escaped, and valid XML whatever the string holds. */
 export function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  if (!ATTR_SPECIAL.test(s)) return s;
+  return xmlSafe(s).replace(/[&<>"'\r\t\n]/g, reference);
 }
 
 /** `parentNs` is the namespace in scope; a built top-level stanza without one is jabber:client. */

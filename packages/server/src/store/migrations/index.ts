@@ -13,6 +13,7 @@ import { searchMigration } from './0003-search';
 import { filesMigration } from './0004-files';
 import { subscriptionRequestsMigration } from './0005-subscription-requests';
 import { privacyMigration } from './0006-privacy';
+import { cleanTextMigration } from './0007-clean-text';
 import { searchSegmentationMigration } from './0008-search-segmentation';
 import { deviceSyncMigration } from './0011-device-sync';
 import { eventsMigration } from './0012-events';
@@ -26,6 +27,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0004-files': filesMigration(dialect),
     '0005-subscription-requests': subscriptionRequestsMigration(dialect),
     '0006-privacy': privacyMigration(dialect),
+    '0007-clean-text': cleanTextMigration(dialect),
     '0008-search-segmentation': searchSegmentationMigration(dialect),
     '0011-device-sync': deviceSyncMigration(dialect),
     '0012-events': eventsMigration(dialect),

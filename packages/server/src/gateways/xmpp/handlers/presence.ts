@@ -6,7 +6,7 @@
  * The initial presence makes the resource available (RFC 6121 4.2) and probes
  * the roster's presence; unavailable or the end of the stream takes it away.
  */
-import type { PresenceStatus, SettablePresence, User } from '@parley/protocol';
+import { truncateText, type PresenceStatus, type SettablePresence, type User } from '@parley/protocol';
 import type { Router, XmppContext } from '../router';
 import { pendingRequests } from './roster';
 import { photoUpdate } from './vcard';
@@ -33,7 +33,7 @@ export function presenceStanza(ctx: XmppContext, user: User, status: PresenceSta
 async function applyStatusText(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const element = child(stanza, 'status');
   if (!element) return;
-  const wanted = text(element).trim().slice(0, MAX_STATUS_TEXT) || null;
+  const wanted = truncateText(text(element).trim(), MAX_STATUS_TEXT) || null;
   const user = await ctx.services.accounts.getUser(ctx.auth.user.id);
   if (user.statusText !== wanted) await ctx.services.accounts.updateProfile(ctx.auth, { statusText: wanted });
 }

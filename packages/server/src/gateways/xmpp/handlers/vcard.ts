@@ -6,7 +6,7 @@
  * and a set replaces the whole vCard: no PHOTO removes the avatar. Presence carries
  * `<x xmlns='vcard-temp:x:update'><photo>sha1</photo></x>` (photoUpdate).
  */
-import type { User } from '@parley/protocol';
+import { truncateText, type User } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
 import { StanzaError, type Router, type XmppContext } from '../router';
@@ -69,7 +69,11 @@ async function setVcard(ctx: XmppContext, iq: XmlElement, payload: XmlElement): 
   if (to !== null && !(to.local === '' && to.domain === ctx.jids.domain) && iq.attrs.to !== ctx.bareJid) {
     throw new StanzaError('forbidden', 'auth', 'only your own vCard can be set');
   }
-  const name = (childText(payload, 'FN') ?? childText(payload, 'NICKNAME') ?? '').trim().slice(0, MAX_DISPLAY_NAME);
+  // Cut by whole graphemes: a cut surrogate pair would be a refused character.
+  const name = truncateText(
+    (childText(payload, 'FN') ?? childText(payload, 'NICKNAME') ?? '').trim(),
+    MAX_DISPLAY_NAME,
+  );
   const before = await ctx.services.accounts.getUser(ctx.auth.user.id);
   let avatarUrl: string | null = null;
   const photo = child(payload, 'PHOTO');
