@@ -77,7 +77,7 @@ describe('store epochs', () => {
       if (existsSync(path.join(backup, file))) copyFileSync(path.join(backup, file), path.join(dataDir, file));
     }
     inbox.length = 0;
-    server = await serve(dataDir, port);
+    await serve(dataDir, port); // stopped by afterAll
     await expect.poll(() => resets, { timeout: 15_000 }).toEqual([epochBefore]);
     // Started over like a new device: at the store's own position (older entries are history).
     await expect.poll(() => bob.cursors()[direct.id], { timeout: 15_000 }).toBe(2);
@@ -101,12 +101,7 @@ describe('store epochs', () => {
     const saved = { token: first.token!, cursors: first.cursors(), epoch: first.epoch()! };
     first.close();
     const admin = await openAdmin(server.config);
-    let rotated = '';
-    try {
-      rotated = await admin.services.sync.rotateEpoch();
-    } finally {
-      await admin.close();
-    }
+    const rotated = await admin.services.sync.rotateEpoch().finally(() => admin.close());
     expect(rotated).not.toBe(saved.epoch);
     const carol = createNodeClient({ baseUrl: server.url, ...saved });
     clients.push(carol);
