@@ -2,11 +2,14 @@
  * Two people on two nodes of a real cluster (three `parley start` processes, one
  * PostgreSQL, one NATS, haproxy in front) talk as they would on one server:
  * messages both ways in order, presence, typing and receipts; a third person
- * through the proxy joins a group with them.
+ * through the proxy joins a group with them. One person with an XMPP resource on
+ * node 1 and the web client on node 2 gets carbons and one history on both.
  */
-import type { EventData, Message, Presence } from '@parley/protocol';
+import { xml, type Element } from '@xmpp/client';
+import type { AuthResponse, EventData, Message, Presence } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jidOf, XmppTestClient } from '../xmpp-helpers';
 import { clusterAvailable, startCluster, type Cluster, type ClusterNode } from './harness';
 
 const available = await clusterAvailable();
@@ -14,7 +17,9 @@ let cluster: Cluster | undefined;
 beforeAll(async () => {
   if (available) cluster = await startCluster();
 }, 300_000);
+const xmppClients: XmppTestClient[] = [];
 afterAll(async () => {
+  for (const x of xmppClients) await x.stop();
   await cluster?.stop();
 }, 60_000);
 
@@ -119,6 +124,80 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
       await expect
         .poll(() => alicePresence.some((p) => p.userId === bob.user!.id && p.status === 'offline'), { timeout: 10_000 })
         .toBe(true);
+    },
+  );
+
+  it(
+    'gives an XMPP resource on node 1 and the web client on node 2 of one person carbons and one history',
+    { timeout: 120_000 },
+    async () => {
+      const c = cluster!;
+      const [n1, n2] = c.nodes as [ClusterNode, ClusterNode];
+      const daveWeb = await person(c.client({ node: n2 }), 'dave');
+      const erin = await person(c.client(), 'erin');
+      const daveAuth = { user: daveWeb.user!, token: daveWeb.token! } as unknown as AuthResponse;
+      const erinAuth = { user: erin.user!, token: erin.token! } as unknown as AuthResponse;
+      const direct = await erin.conversations.createDirect(daveWeb.user!.id);
+      const webInbox = collect<Message>(daveWeb, 'message');
+      await Promise.all([daveWeb.connect(), erin.connect()]);
+
+      // Dave's phone speaks XMPP to node 1; Erin's XMPP client goes through the proxy (TCP, STARTTLS end to end).
+      const phone = await XmppTestClient.connect(n1.xmppPort, daveAuth, { password: PASSWORD, resource: 'phone' });
+      xmppClients.push(phone);
+      await phone.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: 'urn:xmpp:carbons:2' })));
+      const erinXmpp = await XmppTestClient.connect(c.xmppPort, erinAuth, { password: PASSWORD, resource: 'desk' });
+      xmppClients.push(erinXmpp);
+
+      // Erin (web, through the proxy) writes: both of Dave's devices get it.
+      await erin.messages.send(direct.id, 'hello dave');
+      const body = (text: string) => (s: Element) => s.getChildText('body') === text;
+      await phone.message(body('hello dave'), 15_000);
+      await expect.poll(() => texts(webInbox), { timeout: 10_000 }).toContain('hello dave');
+
+      // Dave answers from the web on node 2: his phone on node 1 gets a `sent` carbon.
+      await daveWeb.messages.send(direct.id, 'from the web');
+      const carbon = await phone.message((s) => s.getChild('sent', 'urn:xmpp:carbons:2') !== undefined, 15_000);
+      const inner = carbon.getChild('sent')?.getChild('forwarded', 'urn:xmpp:forward:0')?.getChild('message');
+      expect(inner?.getChildText('body')).toBe('from the web');
+      expect(inner?.attrs.to).toBe(jidOf(erinAuth));
+      await erinXmpp.message(body('from the web'), 15_000);
+
+      // Dave answers from the phone: the web client on node 2 shows it as his own, in order.
+      await phone.send(
+        xml('message', { type: 'chat', to: jidOf(erinAuth), id: 'phone-1' }, xml('body', {}, 'from the phone')),
+      );
+      await expect
+        .poll(() => texts(webInbox), { timeout: 10_000 })
+        .toEqual(['hello dave', 'from the web', 'from the phone']);
+      await erinXmpp.message(body('from the phone'), 15_000);
+
+      // One history, whichever node and protocol reads it.
+      const history = await daveWeb.messages.history(direct.id);
+      expect(texts(history.messages)).toEqual(['hello dave', 'from the web', 'from the phone']);
+      const queryid = 'cluster-mam';
+      const fin = await phone.iq(
+        xml(
+          'iq',
+          { type: 'set' },
+          xml(
+            'query',
+            { xmlns: 'urn:xmpp:mam:2', queryid },
+            xml(
+              'x',
+              { xmlns: 'jabber:x:data', type: 'submit' },
+              xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, 'urn:xmpp:mam:2')),
+              xml('field', { var: 'with' }, xml('value', {}, jidOf(erinAuth))),
+            ),
+          ),
+        ),
+      );
+      expect(fin.getChild('fin', 'urn:xmpp:mam:2')?.attrs.complete).toBe('true');
+      const archived = phone.stanzas
+        .filter((s) => s.getChild('result', 'urn:xmpp:mam:2')?.attrs.queryid === queryid)
+        .map((s) =>
+          s.getChild('result')?.getChild('forwarded', 'urn:xmpp:forward:0')?.getChild('message')?.getChildText('body'),
+        );
+      expect(archived).toEqual(['hello dave', 'from the web', 'from the phone']);
     },
   );
 });
