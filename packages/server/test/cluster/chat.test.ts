@@ -3,12 +3,15 @@
  * PostgreSQL, one NATS, haproxy in front) talk as they would on one server:
  * messages both ways in order, presence, typing and receipts; a third person
  * through the proxy joins a group with them. One person with an XMPP resource on
- * node 1 and the web client on node 2 gets carbons and one history on both.
+ * node 1 and the web client on node 2 gets carbons and one history on both. And
+ * sequence numbers stay gapless and unique when every node posts into one
+ * conversation at the same moment.
  */
 import { xml, type Element } from '@xmpp/client';
-import type { AuthResponse, EventData, Message, Presence } from '@parley/protocol';
+import type { AuthResponse, Conversation, EventData, Message, Presence } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, RawClient, registerUser } from '../harness';
 import { jidOf, XmppTestClient } from '../xmpp-helpers';
 import { clusterAvailable, startCluster, type Cluster, type ClusterNode } from './harness';
 
@@ -198,6 +201,89 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
           s.getChild('result')?.getChild('forwarded', 'urn:xmpp:forward:0')?.getChild('message')?.getChildText('body'),
         );
       expect(archived).toEqual(['hello dave', 'from the web', 'from the phone']);
+    },
+  );
+});
+
+describe.skipIf(!available)('sequencing across nodes', () => {
+  it(
+    'numbers messages posted at the same moment through every node without gaps or repeats',
+    { timeout: 180_000 },
+    async () => {
+      const c = cluster!;
+      const PER_SENDER = 40;
+      // Two senders per node, each pipelining all its frames at once on its own socket.
+      const members = [];
+      for (let i = 0; i < 2 * c.nodes.length; i++) members.push(await registerUser(c.url, 'seq'));
+      const owner = members[0]!;
+      const created = await http<{ conversation: Conversation }>(c.url, 'POST', '/v1/conversations', {
+        token: owner.token,
+        body: { title: 'contention', memberIds: members.slice(1).map((m) => m.user.id) },
+      });
+      const conversationId = created.body.conversation.id;
+      // One SDK device per node watches the conversation live.
+      const watchers = c.nodes.map((node, i) => c.client({ node, token: members[i]!.token }));
+      const seen = watchers.map((w) => collect<Message>(w, 'message'));
+      await Promise.all(watchers.map((w) => w.connect()));
+
+      const senders = await Promise.all(
+        members.map((m, i) =>
+          RawClient.authed(`${c.nodes[i % c.nodes.length]!.url.replace(/^http/, 'ws')}/v1/ws`, m.token),
+        ),
+      );
+      type Ack = { type: string; data: { message: Message } };
+      const acks = (await Promise.all(
+        senders.flatMap((sender, si) =>
+          Array.from({ length: PER_SENDER }, (_, i) => {
+            // Answers wait behind each other's commits, on three nodes of one busy machine: no 5 s limit.
+            const id = `s${si}-${i}`;
+            const answer = sender.next((f) => (f.type === 'result' || f.type === 'error') && f.re === id, 60_000);
+            sender.sendRaw(
+              JSON.stringify({
+                type: 'message.send',
+                id,
+                data: { conversationId, clientId: `c-${si}-${i}`, content: { type: 'text', text: `${si}:${i}` } },
+              }),
+            );
+            return answer;
+          }),
+        ),
+      )) as Ack[];
+      senders.forEach((s) => s.close());
+      expect(acks.every((a) => a.type === 'result')).toBe(true);
+      const total = senders.length * PER_SENDER;
+
+      // Unique and gapless: the acks' seqs are a run after the system entries that opened the conversation.
+      const seqs = acks.map((a) => a.data.message.seq).sort((x, y) => x - y);
+      const first = seqs[0]!;
+      expect(seqs).toEqual(Array.from({ length: total }, (_, i) => first + i));
+      // Each sender's messages keep the order it sent them in.
+      for (let si = 0; si < senders.length; si++) {
+        const mine = acks.filter((a) => a.data.message.clientId.startsWith(`c-${si}-`));
+        expect(mine.map((a) => a.data.message.seq)).toEqual(
+          [...mine.map((a) => a.data.message.seq)].sort((x, y) => x - y),
+        );
+      }
+      // History on any node: every entry from 1 up, once.
+      const history: Message[] = [];
+      for (let after = 0; ;) {
+        const page = await watchers[2]!.messages.history(conversationId, { after, limit: 200 });
+        history.push(...page.messages);
+        if (!page.hasMore) break;
+        after = page.messages.at(-1)!.seq;
+      }
+      expect(history.map((m) => m.seq)).toEqual(history.map((_, i) => i + 1));
+      expect(history.at(-1)!.seq).toBe(first + total - 1);
+      // Every watcher, on every node, saw every entry exactly once, in seq order.
+      for (const inbox of seen) {
+        await expect
+          .poll(() => inbox.filter((m) => m.conversationId === conversationId && m.seq >= first).length, {
+            timeout: 20_000,
+          })
+          .toBe(total);
+        const mine = inbox.filter((m) => m.conversationId === conversationId);
+        expect(mine.map((m) => m.seq)).toEqual(history.slice(history.length - mine.length).map((m) => m.seq));
+      }
     },
   );
 });
