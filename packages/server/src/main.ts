@@ -112,6 +112,7 @@ async function buildCore(
   const fileDeps = {
     blobs: files.blobs,
     staging: files.staging,
+    nodeId: eventOrigin,
     links: new FileLinkSigner(await loadLinkSecret(config), config.fileLinkTtlSeconds * 1000),
     limits: {
       maxFileBytes: config.maxFileBytes,

@@ -213,7 +213,7 @@ describe.skipIf(!available)('sequencing across nodes', () => {
       const c = cluster!;
       const PER_SENDER = 40;
       // Two senders per node, each pipelining all its frames at once on its own socket.
-      const members = [];
+      const members: AuthResponse[] = [];
       for (let i = 0; i < 2 * c.nodes.length; i++) members.push(await registerUser(c.url, 'seq'));
       const owner = members[0]!;
       const created = await http<{ conversation: Conversation }>(c.url, 'POST', '/v1/conversations', {
