@@ -12,7 +12,7 @@ import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
-import { loadConfig } from './config/load';
+import { loadConfig, trustedProxies } from './config/load';
 import { buildHttpApp } from './gateways/http/app';
 import { WsGateway } from './gateways/ws/server';
 import { XmppGateway } from './gateways/xmpp/server';
@@ -211,6 +211,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics,
     maxBodyBytes: config.maxFrameBytes,
     authAttemptsPerMinute: config.authAttemptsPerMinute,
+    trustedProxies: config.trustProxy === null ? [] : trustedProxies(config.trustProxy),
     membershipChangesPerMinute: config.membershipChangesPerMinute,
     isStopping: () => stopping,
     connectionCount: () => ws.size,
