@@ -18,7 +18,7 @@ import { WsGateway } from './gateways/ws/server';
 import { XmppGateway } from './gateways/xmpp/server';
 import { loadTlsContext } from './gateways/xmpp/tls';
 import { createLogger, silentLogger } from './observability/logger';
-import { createMetrics } from './observability/metrics';
+import { createMetrics, registerClusterMetrics } from './observability/metrics';
 import { systemClock, type Clock } from './ports/clock';
 import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
@@ -193,6 +193,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const relay = new EventRelay({ bus, outbox: store, clock, logger }, { ...defaultRelayOptions, ...options.relay });
   relay.start();
   const metrics = createMetrics();
+  let busGaps = 0;
+  const stopCountingGaps = bus.onGap?.(() => (busGaps += 1));
+  registerClusterMetrics(metrics, {
+    liveNodes: () => presence.liveNodes.length,
+    outboxPending: () => relay.pending,
+    relay: () => relay.stats,
+    busGaps: () => busGaps,
+  });
   const ws = new WsGateway({
     services,
     hub,
@@ -213,6 +221,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     authAttemptsPerMinute: config.authAttemptsPerMinute,
     trustedProxies: config.trustProxy === null ? [] : trustedProxies(config.trustProxy),
     membershipChangesPerMinute: config.membershipChangesPerMinute,
+    nodeId: config.nodeId ?? 'node',
     isStopping: () => stopping,
     connectionCount: () => ws.size,
     webDir: config.webDir,
@@ -276,6 +285,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // After the sockets: their users were announced offline by this node itself.
       await presence.stop();
       hub.stop();
+      stopCountingGaps?.();
       await bus.stop();
       await store.close();
       files.close();

@@ -133,6 +133,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
         .toBe(true);
       // leastconn spread the proxied clients: some of them are on the victim.
       expect(await victim.connections()).toBeGreaterThanOrEqual(2);
+      expect(await n2.metric('parley_cluster_nodes')).toBe(3);
 
       const load = startLoad(group.id, senders, [observer]);
       await untilAcked(load, (LOAD_CLIENTS * PER_CLIENT) / 4);
@@ -150,6 +151,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
         .toBeDefined();
       const offlineAfterMs = Date.now() - killedAt;
       expect(offlineAfterMs).toBeLessThanOrEqual(OFFLINE_BOUND_MS + SLACK_MS);
+      expect(await n2.metric('parley_cluster_nodes')).toBe(2);
       pinned.close();
 
       await expectExactlyOnceInOrder(load, ackedBefore, observer);
@@ -161,6 +163,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
       // The node comes back under its name and takes traffic again.
       await victim.start();
       await c.waitForState(victim, 'UP');
+      await expect.poll(() => n2.metric('parley_cluster_nodes'), { timeout: 10_000 }).toBe(3);
       const late = await person(c.client({ node: victim }), 'late');
       await observer.conversations.addMembers(group.id, [late.user!.id]);
       const lateInbox: Message[] = [];
@@ -196,6 +199,12 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
     expect(ackedBefore.length).toBeLessThan(LOAD_CLIENTS * PER_CLIENT);
 
     await expectExactlyOnceInOrder(load, ackedBefore, observers[1]!);
+    // Every node saw the gap (and had its connections resync); nothing is left waiting for the bus.
+    for (const node of c.nodes) {
+      expect(await node.metric('parley_bus_gaps_total')).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => node.metric('parley_outbox_pending'), { timeout: 10_000 }).toBe(0);
+      expect(await node.metric('parley_cluster_nodes')).toBe(3);
+    }
     // A short bus outage is not a node loss: nobody was announced offline.
     const everyone = [observers[1]!, ...senders].map((s) => s.user!.id);
     expect(presence.filter((p) => everyone.includes(p.userId) && p.status === 'offline')).toEqual([]);

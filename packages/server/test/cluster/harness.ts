@@ -72,6 +72,16 @@ export class ClusterNode {
     return body.connections;
   }
 
+  /** One series of this node's /metrics (summed over its labels), or undefined when absent. */
+  async metric(name: string): Promise<number | undefined> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const values = text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+    return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
+  }
+
   output(): string {
     return this.process?.output() ?? '';
   }

@@ -39,6 +39,8 @@ export interface HttpOptions {
   /** Proxies whose X-Forwarded-For is believed (PARLEY_TRUST_PROXY); empty: none. */
   trustedProxies: readonly string[];
   membershipChangesPerMinute: number;
+  /** PARLEY_NODE_ID: the health answer names the node (which one a load balancer reached). */
+  nodeId: string;
   /** Reports whether the server is shutting down (health turns 503). */
   isStopping: () => boolean;
   connectionCount: () => number;
