@@ -211,4 +211,38 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
     const now = await observers[0]!.presence.get(everyone);
     expect(now.map((p) => p.status)).toEqual(everyone.map(() => 'online'));
   });
+
+  it(
+    'loses, doubles and reorders nothing when a node is drained and restarted (a rolling upgrade step)',
+    { timeout: 240_000 },
+    async () => {
+      const c = cluster!;
+      const [n1, , n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const observer = await person(c.client({ node: n1 }), 'upgrade');
+      const senders: ParleyClient[] = [];
+      for (let i = 0; i < LOAD_CLIENTS; i++) senders.push(await person(c.client(), `roll${i}`));
+      const group = await observer.conversations.createGroup(
+        'rolling upgrade',
+        senders.map((s) => s.user!.id),
+      );
+      for (const client of [observer, ...senders]) await client.connect();
+      expect(await n3.connections()).toBeGreaterThanOrEqual(1);
+
+      const load = startLoad(group.id, senders, [observer]);
+      await untilAcked(load, (LOAD_CLIENTS * PER_CLIENT) / 4);
+      // The documented step: drain (no new connections), stop gracefully, start the new version, ready.
+      await c.setState(n3, 'drain');
+      await n3.stop();
+      expect(n3.process!.child.exitCode).toBe(0);
+      const ackedBefore = [...load.acked];
+      await expectExactlyOnceInOrder(load, ackedBefore, observer);
+      // Its clients went elsewhere (the proxy sent none back to it while it drained).
+      await n3.start();
+      expect(await n3.connections()).toBe(0);
+      await c.setState(n3, 'ready');
+      await c.waitForState(n3, 'UP');
+      const now = await observer.presence.get(senders.map((s) => s.user!.id));
+      expect(now.map((p) => p.status)).toEqual(senders.map(() => 'online'));
+    },
+  );
 });

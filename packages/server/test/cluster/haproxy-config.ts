@@ -46,8 +46,8 @@ export function haproxyConfig(options: HaproxyOptions): string {
     // WebSocket and XMPP streams are tunnels: SDK clients ping every 20 s, XMPP clients less often.
     '    timeout tunnel 1h',
     '    timeout client-fin 10s',
-    // A connection refused by a node that just died is retried on another one.
-    '    option redispatch',
+    // A connection refused by a node that just died or stopped is retried at once on another one.
+    '    option redispatch 1',
     '    retries 3',
     '',
     'frontend parley_http',

@@ -100,6 +100,8 @@ export interface Cluster {
   client(options?: Partial<ParleyClientOptions> & { node?: ClusterNode }): ParleyClient;
   /** Waits until haproxy sees the given state for a node in both backends. */
   waitForState(node: ClusterNode, state: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
+  /** Sets a node's administrative state in both backends (haproxy's runtime API), as an operator would. */
+  setState(node: ClusterNode, state: 'ready' | 'drain' | 'maint'): Promise<void>;
   /** Everything the processes logged, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
@@ -250,6 +252,12 @@ export async function startCluster(options: { env?: Record<string, string> } = {
         return client;
       },
       waitForState,
+      async setState(node, state) {
+        for (const backend of ['parley_http', 'parley_xmpp']) {
+          const answer = await proxy.command(`set server ${backend}/${node.id} state ${state}`);
+          if (answer.trim() !== '') throw new Error(`haproxy: ${answer}`);
+        }
+      },
       logs: () =>
         [
           ...nodes.map((node) => `---- ${node.id}\n${node.output().slice(-20_000)}`),
