@@ -34,8 +34,10 @@ export interface HaproxyOptions {
 export function haproxyConfig(options: HaproxyOptions): string {
   const { nodes } = options;
   const lines = [
+    '# Parley cluster: HTTP and WebSocket on one frontend, XMPP (TCP, STARTTLS end to end) on another.',
     'global',
     `    maxconn ${options.maxconn}`,
+    '    # The runtime API: drain a node, read server states.',
     `    stats socket ${options.adminSocket} mode 600 level admin`,
     '',
     'defaults',
@@ -43,26 +45,28 @@ export function haproxyConfig(options: HaproxyOptions): string {
     '    timeout connect 5s',
     '    timeout client 60s',
     '    timeout server 60s',
-    // WebSocket and XMPP streams are tunnels: SDK clients ping every 20 s, XMPP clients less often.
+    '    # WebSocket and XMPP streams are tunnels, idle at most this long (SDK clients ping every 20 s).',
     '    timeout tunnel 1h',
     '    timeout client-fin 10s',
-    // A connection refused by a node that just died or stopped is retried at once on another one.
+    '    # A connection refused by a node that died or stopped is retried at once on another one.',
     '    option redispatch 1',
     '    retries 3',
     '',
     'frontend parley_http',
     `    bind ${options.httpBind}`,
+    "    # The client's address, for Parley's per-address limits (PARLEY_TRUST_PROXY names this proxy).",
     '    option forwardfor',
     ...(options.tls ? ['    http-request set-header X-Forwarded-Proto https'] : []),
     '    default_backend parley_http',
     '',
     'backend parley_http',
-    // WebSockets live long: send each new one to the node holding the fewest.
+    '    # WebSockets live long: each new one goes to the node holding the fewest.',
     '    balance leastconn',
+    '    # A stopping node answers 503: out after 2 failed checks, back after 2 good ones.',
     '    option httpchk GET /healthz',
     '    http-check expect status 200',
     `    default-server check inter ${options.checkIntervalMs}ms fall 2 rise 2`,
-    // An upload in progress is staged on the node that created it (its URL names the node).
+    '    # An upload in progress is staged on the node that created it: its URL names that node.',
     ...nodes.map((node) => `    use-server ${node.id} if { path_beg /v1/uploads/${node.id}/ }`),
     ...nodes.map((node) => `    server ${node.id} ${node.host}:${node.httpPort}`),
     '',
@@ -74,7 +78,7 @@ export function haproxyConfig(options: HaproxyOptions): string {
     'backend parley_xmpp',
     '    mode tcp',
     '    balance leastconn',
-    // The node's health is its HTTP health: a draining node takes no new XMPP streams either.
+    '    # A node is as healthy as its HTTP side: a draining or stopping node takes no new XMPP stream.',
     '    option httpchk GET /healthz',
     '    http-check expect status 200',
     `    default-server check inter ${options.checkIntervalMs}ms fall 2 rise 2`,
