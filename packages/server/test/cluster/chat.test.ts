@@ -3,10 +3,13 @@
  * PostgreSQL, one NATS, haproxy in front) talk as they would on one server:
  * messages both ways in order, presence, typing and receipts; a third person
  * through the proxy joins a group with them. One person with an XMPP resource on
- * node 1 and the web client on node 2 gets carbons and one history on both. And
+ * node 1 and the web client on node 2 gets carbons and one history on both; a
+ * slixmpp client behind haproxy chats with a web user. And
  * sequence numbers stay gapless and unique when every node posts into one
  * conversation at the same moment.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { xml, type Element } from '@xmpp/client';
 import type { AuthResponse, Conversation, EventData, Message, Presence } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk/node';
@@ -16,6 +19,10 @@ import { jidOf, XmppTestClient } from '../xmpp-helpers';
 import { clusterAvailable, startCluster, type Cluster, type ClusterNode } from './harness';
 
 const available = await clusterAvailable();
+const PYTHON = '/usr/bin/python3'; // Debian's, where python3-slixmpp lives
+const SLIXMPP = fileURLToPath(new URL('../xmpp-slixmpp-client.py', import.meta.url));
+const slixmpp = spawnSync(PYTHON, ['-c', 'import slixmpp'], { stdio: 'ignore' }).status === 0;
+if (!slixmpp && process.env.CI) throw new Error('python3-slixmpp is missing: .ci/run installs it');
 let cluster: Cluster | undefined;
 beforeAll(async () => {
   if (available) cluster = await startCluster();
@@ -203,6 +210,44 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
       expect(archived).toEqual(['hello dave', 'from the web', 'from the phone']);
     },
   );
+});
+
+describe.skipIf(!available || !slixmpp)('another XMPP library through the proxy', () => {
+  it('lets a slixmpp client behind haproxy chat with a web user on node 1', { timeout: 120_000 }, async () => {
+    const c = cluster!;
+    const web = await person(c.client({ node: c.nodes[0] }), 'frank');
+    const py = await person(c.client(), 'gina');
+    const inbox = collect<Message>(web, 'message');
+    await web.connect();
+    const jid = (client: ParleyClient) => `${client.user!.username}@localhost`;
+    const child = spawn(PYTHON, [SLIXMPP, String(c.xmppPort), jid(py), PASSWORD, 'SCRAM-SHA-256', jid(web)], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      await expect
+        .poll(() => inbox.find((m) => m.content.type === 'text' && m.content.text === 'hello from slixmpp'), {
+          timeout: 30_000,
+        })
+        .toBeDefined();
+      const hello = inbox.find((m) => m.content.type === 'text' && m.content.text === 'hello from slixmpp')!;
+      expect(hello.senderId).toBe(py.user!.id);
+      await web.messages.send(hello.conversationId, 'hello python');
+      expect(await exited).toBe(0);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+    const events = out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toContainEqual({ event: 'auth_success', mechanism: 'SCRAM-SHA-256' });
+    expect(events).toContainEqual({ event: 'message', sender: jid(web), body: 'hello python' });
+  });
 });
 
 describe.skipIf(!available)('sequencing across nodes', () => {

@@ -131,7 +131,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
       await expect
         .poll(() => presence.some((p) => p.userId === pinned.user!.id && p.status === 'online'), { timeout: 15_000 })
         .toBe(true);
-      // leastconn spread the proxied clients: some of them are on the victim.
+      // leastconn spread the proxied clients: the pinned device and at least one of them are on the victim.
       expect(await victim.connections()).toBeGreaterThanOrEqual(2);
       expect(await n2.metric('parley_cluster_nodes')).toBe(3);
 
