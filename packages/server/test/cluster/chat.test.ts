@@ -16,7 +16,7 @@ import type { ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, RawClient, registerUser } from '../harness';
 import { jidOf, XmppTestClient } from '../xmpp-helpers';
-import { clusterAvailable, startCluster, type Cluster, type ClusterNode } from './harness';
+import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
 
 const available = await clusterAvailable();
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-slixmpp lives
@@ -27,6 +27,7 @@ let cluster: Cluster | undefined;
 beforeAll(async () => {
   if (available) cluster = await startCluster();
 }, 300_000);
+printLogsOnFailure(() => cluster);
 const xmppClients: XmppTestClient[] = [];
 afterAll(async () => {
   for (const x of xmppClients) await x.stop();

@@ -8,7 +8,7 @@
 import type { Message, Presence } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterAvailable, startCluster, type Cluster, type ClusterNode } from './harness';
+import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
 
 /** A node silent this long is dropped (nodeTimeoutMs 7 s, checked at each 2 s heartbeat): the documented bound. */
 const OFFLINE_BOUND_MS = 9_000;
@@ -22,6 +22,7 @@ let cluster: Cluster | undefined;
 beforeAll(async () => {
   if (available) cluster = await startCluster();
 }, 300_000);
+printLogsOnFailure(() => cluster);
 afterAll(async () => {
   await cluster?.stop();
 }, 60_000);

@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient, type ParleyClient, type ParleyClientOptions } from '@parley/sdk/node';
+import { afterEach } from 'vitest';
 import { startS3TestServer, type S3TestServer } from '../../src/blob/s3-test-server';
 import { NATS_SERVER, startPrivateNats, type PrivateNats } from '../../src/bus/nats-test-server';
 import { dropSchema, pgTestUrl, randomSchemaName, requirePostgres } from '../../src/store/postgres/test-database';
@@ -105,6 +106,17 @@ export interface Cluster {
   /** Everything the processes logged, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * Registers an afterEach that prints the end of every process's log when a test of
+ * the file failed: what CI shows is all there is to debug a cluster run with.
+ */
+export function printLogsOnFailure(cluster: () => Cluster | undefined): void {
+  afterEach((context) => {
+    const c = cluster();
+    if (c && context.task.result?.state === 'fail') process.stderr.write(`\n${c.logs()}\n`);
+  });
 }
 
 const live = new Set<() => void>();

@@ -11,13 +11,14 @@ import path from 'node:path';
 import type { ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUpload, interruptedPatch, offsetOf, patch, randomBytesOf } from '../files-helpers';
-import { clusterAvailable, startCluster, type Cluster, type ClusterNode } from './harness';
+import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
 
 const available = await clusterAvailable();
 let cluster: Cluster | undefined;
 beforeAll(async () => {
   if (available) cluster = await startCluster();
 }, 300_000);
+printLogsOnFailure(() => cluster);
 afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
