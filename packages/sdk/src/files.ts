@@ -158,10 +158,11 @@ async function uploadOnce(http: HttpClient, data: UploadData, options: UploadOpt
   const streaming = !(input instanceof Uint8Array) && !isBlob(input as UploadData);
   const signal = options.signal;
   if (signal?.aborted) throw signal.reason as Error;
+  const headers = { authorization: `Bearer ${token}` };
   return new Promise<UploadedFile>((resolve, reject) => {
     const upload: Upload = new Upload(input as Blob, {
       endpoint: `${http.origin}/v1/uploads`,
-      headers: { authorization: `Bearer ${token}` },
+      headers,
       metadata: metadataOf(data, options),
       uploadSize: size,
       chunkSize: options.chunkSize ?? (streaming ? STREAM_CHUNK : Number.POSITIVE_INFINITY),
@@ -169,6 +170,15 @@ async function uploadOnce(http: HttpClient, data: UploadData, options: UploadOpt
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => options.onProgress?.(sent, total),
+      onAfterResponse: async (req, res) => {
+        // tus gives an upload up when resuming it is answered anything but 2xx or 423, and then
+        // creates a new one. Cancel the abandoned one first (a cluster node that died, a proxy's
+        // 502): the server drops it and its size leaves the quota before the new one asks for room.
+        const status = res.getStatus();
+        if (req.getMethod() === 'HEAD' && (status < 200 || status >= 300) && status !== 423) {
+          await Upload.terminate(req.getURL(), { headers, retryDelays: [] }).catch(() => undefined);
+        }
+      },
       onSuccess: () => {
         signal?.removeEventListener('abort', onAbort);
         const fileId = (upload.url ?? '').split('/').pop() ?? '';

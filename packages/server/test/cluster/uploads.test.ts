@@ -9,7 +9,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ParleyClient } from '@parley/sdk/node';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgTestUrl } from '../../src/store/postgres/test-database';
 import { createUpload, interruptedPatch, offsetOf, patch, randomBytesOf } from '../files-helpers';
 import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
 
@@ -33,6 +35,18 @@ async function person(client: ParleyClient, name: string): Promise<ParleyClient>
 const stagingDir = (node: ClusterNode) => path.join(node.dataDir, 'files', 'uploads');
 const staged = (node: ClusterNode) =>
   existsSync(stagingDir(node)) ? readdirSync(stagingDir(node)).filter((f) => !f.includes('.')) : [];
+
+/** Rows of the files table for one id, read straight from the cluster's PostgreSQL schema. */
+async function fileRecords(c: Cluster, fileId: string): Promise<number> {
+  const db = new pg.Client({ connectionString: pgTestUrl() });
+  await db.connect();
+  try {
+    const result = await db.query(`select count(*)::int as n from "${c.schema}".files where id = $1`, [fileId]);
+    return (result.rows[0] as { n: number }).n;
+  } finally {
+    await db.end();
+  }
+}
 
 async function downloaded(client: ParleyClient, fileId: string): Promise<Buffer> {
   const response = await client.files.download(fileId);
@@ -112,7 +126,8 @@ describe.skipIf(!available)('uploads in a cluster', () => {
       await carol.connect();
       await carol.messages.sendFile(direct.id, result.fileId);
       expect((await downloaded(dan, result.fileId)).equals(bytes)).toBe(true);
-      // The dropped upload is gone from the records (its size is back in the quota).
+      // The SDK cancelled the upload it gave up: a living node dropped its record (its size is back in the quota).
+      await expect.poll(() => fileRecords(c, lost), { timeout: 15_000 }).toBe(0);
       expect((await offsetOf(c.url, carol.token!, `/v1/uploads/${victim.id}/${lost}`)).status).toBe(404);
 
       await victim.start();
