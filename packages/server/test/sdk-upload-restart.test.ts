@@ -87,7 +87,7 @@ it('starts over on a living node and cancels the upload it abandoned, giving the
       name: 'big.bin',
       retryDelays: [0, 100, 300],
       onProgress: () => {
-        const id = (db.prepare('select id from files order by created_at').all() as { id: string }[]).at(-1)?.id;
+        const id = (db.prepare('select id from files order by created_at').all([]) as { id: string }[]).at(-1)?.id;
         if (id !== undefined && !started.includes(id)) started.push(id);
       },
     });
