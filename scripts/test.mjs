@@ -11,7 +11,9 @@
 //   3. lint       eslint .
 //   4. format     prettier --check .
 //   5. vitest     vitest run [extra args]          (unit + integration)
-//   6. e2e        npm run test:e2e                  (only when package.json has that script)
+//   6. cluster    npm run test:cluster              (three nodes, NATS and haproxy; skipped when extra
+//                                                    args pick a subset, or without that script)
+//   7. e2e        npm run test:e2e                  (only when package.json has that script)
 // Child processes get PARLEY_TEST_SERVICES=<the services that are up>, e.g. "postgres,nats".
 // The last lines are a one-line summary of the steps and vitest's counts as "N passed, N failed".
 
@@ -29,6 +31,7 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 const extraArgs = process.argv.slice(2);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const hasE2e = Boolean(pkg.scripts?.['test:e2e']);
+const hasCluster = Boolean(pkg.scripts?.['test:cluster']);
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s) => (useColor ? `\x1b[1m${s}\x1b[0m` : s);
 const red = (s) => (useColor ? `\x1b[31m${s}\x1b[0m` : s);
@@ -182,6 +185,16 @@ const steps = [
       const code = await runChild(command[0], command[1], process.env);
       if (!ownReporter) counts = readVitestCounts(jsonFile);
       return { code };
+    },
+  ],
+  [
+    'cluster',
+    async () => {
+      if (!hasCluster) return { skipped: 'no test:cluster script in package.json' };
+      if (extraArgs.length > 0) return { skipped: 'a subset was asked for (extra vitest arguments)' };
+      console.log('$ npm run test:cluster');
+      const [cmd, args] = npmCommand(['run', 'test:cluster']);
+      return { code: await runChild(cmd, args, process.env) };
     },
   ],
   [

@@ -50,6 +50,8 @@ function hintFor(code: string, serverUrl: string | undefined): string | undefine
       return 'your files use up your storage quota: delete messages with files you no longer need';
     case 'file_type_not_allowed':
       return 'the server accepts only some file types (PARLEY_FILE_TYPES)';
+    case 'upload_unavailable':
+      return 'the cluster node holding your upload went away: run the same command again to upload it anew';
     default:
       return undefined;
   }

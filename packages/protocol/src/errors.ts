@@ -140,6 +140,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The file type (declared, then sniffed from the content) is not in `PARLEY_FILE_TYPES`.',
   },
+  upload_unavailable: {
+    status: 410,
+    retryable: false,
+    description:
+      'The upload in progress is staged on another node of the cluster that this request could not reach (it stopped, or the load balancer does not route `/v1/uploads/<node>/` to it); `details.node` names it. The upload was dropped: start it again (the SDK does).',
+  },
   file_not_ready: {
     status: 409,
     retryable: true,

@@ -115,17 +115,41 @@ function toUploadError(error: Error | DetailedError): ParleyError {
   return localError('network', `upload failed: ${error.message}`, error);
 }
 
+/** Fresh starts after `upload_unavailable` (the cluster node staging the upload is gone). */
+const RESTARTS = 2;
+
 /**
  * Uploads a file with the tus protocol and resolves once the server has stored
  * and processed it. Size, quota and declared type are checked when the upload is
  * created, before any byte is sent (`file_too_large`, `quota_exceeded`,
- * `file_type_not_allowed`); the sniffed type is checked at the end.
+ * `file_type_not_allowed`); the sniffed type is checked at the end. In a cluster
+ * an upload in progress lives on one node: if that node goes away, a Blob or bytes
+ * upload starts again by itself (tus does when resuming finds it gone; this does
+ * when a `PATCH` is answered `upload_unavailable`); a stream cannot be read twice,
+ * so its upload rejects with `upload_unavailable` and the app starts it again.
  */
 export async function uploadFile(
   http: HttpClient,
   data: UploadData,
   options: UploadOptions = {},
 ): Promise<UploadedFile> {
+  const rereadable = data instanceof Uint8Array || isBlob(data);
+  for (let restart = 0; ; restart++) {
+    try {
+      return await uploadOnce(http, data, options);
+    } catch (error) {
+      if (
+        !(error instanceof ParleyError && error.code === 'upload_unavailable') ||
+        !rereadable ||
+        restart >= RESTARTS
+      ) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function uploadOnce(http: HttpClient, data: UploadData, options: UploadOptions): Promise<UploadedFile> {
   const token = http.token();
   if (token === undefined || token === '') throw new ParleyError('unauthenticated', 'no token: log in first');
   const size = sizeOf(data, options);
@@ -134,10 +158,11 @@ export async function uploadFile(
   const streaming = !(input instanceof Uint8Array) && !isBlob(input as UploadData);
   const signal = options.signal;
   if (signal?.aborted) throw signal.reason as Error;
+  const headers = { authorization: `Bearer ${token}` };
   return new Promise<UploadedFile>((resolve, reject) => {
     const upload: Upload = new Upload(input as Blob, {
       endpoint: `${http.origin}/v1/uploads`,
-      headers: { authorization: `Bearer ${token}` },
+      headers,
       metadata: metadataOf(data, options),
       uploadSize: size,
       chunkSize: options.chunkSize ?? (streaming ? STREAM_CHUNK : Number.POSITIVE_INFINITY),
@@ -145,6 +170,15 @@ export async function uploadFile(
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => options.onProgress?.(sent, total),
+      onAfterResponse: async (req, res) => {
+        // tus gives an upload up when resuming it is answered anything but 2xx or 423, and then
+        // creates a new one. Cancel the abandoned one first (a cluster node that died, a proxy's
+        // 502): the server drops it and its size leaves the quota before the new one asks for room.
+        const status = res.getStatus();
+        if (req.getMethod() === 'HEAD' && (status < 200 || status >= 300) && status !== 423) {
+          await Upload.terminate(req.getURL(), { headers, retryDelays: [] }).catch(() => undefined);
+        }
+      },
       onSuccess: () => {
         signal?.removeEventListener('abort', onAbort);
         const fileId = (upload.url ?? '').split('/').pop() ?? '';

@@ -12,13 +12,13 @@ import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
-import { loadConfig } from './config/load';
+import { loadConfig, trustedProxies } from './config/load';
 import { buildHttpApp } from './gateways/http/app';
 import { WsGateway } from './gateways/ws/server';
 import { XmppGateway } from './gateways/xmpp/server';
 import { loadTlsContext } from './gateways/xmpp/tls';
 import { createLogger, silentLogger } from './observability/logger';
-import { createMetrics } from './observability/metrics';
+import { createMetrics, registerClusterMetrics } from './observability/metrics';
 import { systemClock, type Clock } from './ports/clock';
 import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
@@ -113,6 +113,7 @@ async function buildCore(
   const fileDeps = {
     blobs: files.blobs,
     staging: files.staging,
+    nodeId: eventOrigin,
     links: new FileLinkSigner(await loadLinkSecret(config), config.fileLinkTtlSeconds * 1000),
     limits: {
       maxFileBytes: config.maxFileBytes,
@@ -193,6 +194,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const relay = new EventRelay({ bus, outbox: store, clock, logger }, { ...defaultRelayOptions, ...options.relay });
   relay.start();
   const metrics = createMetrics();
+  let busGaps = 0;
+  const stopCountingGaps = bus.onGap?.(() => (busGaps += 1));
+  registerClusterMetrics(metrics, {
+    liveNodes: () => presence.liveNodes.length,
+    outboxPending: () => relay.pending,
+    relay: () => relay.stats,
+    busGaps: () => busGaps,
+  });
   const ws = new WsGateway({
     services,
     hub,
@@ -212,7 +221,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics,
     maxBodyBytes: config.maxFrameBytes,
     authAttemptsPerMinute: config.authAttemptsPerMinute,
+    trustedProxies: config.trustProxy === null ? [] : trustedProxies(config.trustProxy),
     membershipChangesPerMinute: config.membershipChangesPerMinute,
+    nodeId: config.nodeId ?? 'node',
     isStopping: () => stopping,
     connectionCount: () => ws.size,
     webDir: config.webDir,
@@ -300,6 +311,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // After the sockets: their users were announced offline by this node itself.
       await presence.stop();
       hub.stop();
+      stopCountingGaps?.();
       await bus.stop();
       await store.close();
       files.close();

@@ -200,8 +200,13 @@ describe('HTTP bad input', () => {
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining(['/v1/auth/register', '/v1/conversations/{conversationId}/messages']),
     );
-    expect((await http<{ status: string }>(t.url, 'GET', '/healthz')).body.status).toBe('ok');
-    const metrics = await fetch(`${t.url}/metrics`);
-    expect(await metrics.text()).toContain('parley_ws_connections');
+    const health = await http<{ status: string; node: string }>(t.url, 'GET', '/healthz');
+    expect(health.body).toMatchObject({ status: 'ok', node: t.server.config.nodeId });
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain('parley_ws_connections');
+    // One node on its own bus hears itself; nothing waits for the bus.
+    expect(metrics).toMatch(/^parley_cluster_nodes 1$/m);
+    expect(metrics).toMatch(/^parley_outbox_pending 0$/m);
+    expect(metrics).toMatch(/^parley_events_published_total \d+$/m);
   });
 });

@@ -4,9 +4,9 @@
  * `files/` and `thumbs/` of the S3 bucket. Uploads in progress always stage on
  * this node's disk under `<filesDir>/uploads` (tus FileStore): @tus/s3-store needs
  * S3 ListParts, which the S3-compatible server our tests run (s3rver) lacks, so it
- * could not be tested here. In a cluster, route `/v1/uploads/<id>` to one node
- * (sticky by path) or share that folder (docs/operations.md). Also the key that
- * signs download links.
+ * could not be tested here. In a cluster, an upload's URL names its node and the
+ * load balancer routes it back there, or every node mounts one shared folder
+ * (docs/operations.md). Also the key that signs download links.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -57,8 +57,9 @@ export async function openFileStorage(config: FileStorageConfig): Promise<FileSt
   // No tus expiration extension: the file service expires uploads itself (its records say which
   // are unfinished), and with it @tus/server re-reads an upload after finishing it, which the
   // service has removed by then.
-  const uploads = new FileStore({ directory: path.join(root, 'uploads') });
-  const staging = new TusUploadStaging(uploads);
+  const uploadsDir = path.join(root, 'uploads');
+  const uploads = new FileStore({ directory: uploadsDir });
+  const staging = new TusUploadStaging(uploads, uploadsDir);
   if (config.storage === 's3') {
     // Loaded only when used: the AWS SDK takes a while to import, and most servers never need it.
     const { S3BlobStore } = await import('./blob-s3');

@@ -1,8 +1,12 @@
 /**
  * UploadStaging over a tus data store (FileStore on disk, S3Store in a bucket):
- * what the file service needs of uploads in progress, and nothing of tus.
+ * what the file service needs of uploads in progress, and nothing of tus. With a
+ * FileStore, `directory` is its folder (`<id>` holds the bytes, `<id>.json` the
+ * upload's details), listed for the cleanup.
  */
 import type { DataStore } from '@tus/server';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { StagedUpload, UploadStaging } from '../ports/upload-staging';
 
@@ -20,8 +24,14 @@ function isGone(error: unknown): boolean {
   return status === 404 || code === 'ENOENT' || code === 'NoSuchKey';
 }
 
+/** tus FileStore ids are the file service's (`newId`): never a dot, so `<id>.json` is not one. */
+const UPLOAD_ID = /^[A-Za-z0-9_-]+$/;
+
 export class TusUploadStaging implements UploadStaging {
-  constructor(private readonly store: DataStore) {
+  constructor(
+    private readonly store: DataStore,
+    private readonly directory?: string,
+  ) {
     if (!canRead(store)) throw new Error('the tus data store cannot read uploads back');
   }
 
@@ -48,5 +58,16 @@ export class TusUploadStaging implements UploadStaging {
       // Already gone (finished and removed, terminated, expired): removing is idempotent.
       if (!isGone(error)) throw error;
     }
+  }
+
+  async listIdle(before: number): Promise<string[]> {
+    if (this.directory === undefined) return [];
+    const idle: string[] = [];
+    for (const name of await readdir(this.directory)) {
+      if (!UPLOAD_ID.test(name)) continue;
+      const info = await stat(path.join(this.directory, name)).catch(() => undefined);
+      if (info?.isFile() && info.mtimeMs < before) idle.push(name);
+    }
+    return idle;
   }
 }

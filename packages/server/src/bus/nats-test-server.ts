@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 
 const DEFAULT_URL = 'nats://127.0.0.1:4222';
-const NATS_SERVER = '/usr/sbin/nats-server';
+export const NATS_SERVER = '/usr/sbin/nats-server';
 
 export function natsTestUrl(): string {
   return process.env.PARLEY_TEST_NATS_URL ?? DEFAULT_URL;

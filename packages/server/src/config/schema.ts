@@ -422,6 +422,12 @@ export const configKeys = {
     default: null,
     doc: 'The address (`https://chat.example.org`, no trailing slash) at which clients reach the HTTP side: the start of the upload and download URLs given to XMPP clients (XEP-0363, XEP-0066). Unset: the address the server listens on (fine on one machine, wrong behind a proxy).',
   },
+  trustProxy: {
+    env: 'PARLEY_TRUST_PROXY',
+    kind: 'string',
+    default: null,
+    doc: "Addresses of your reverse proxies or load balancers, comma-separated (IPs or CIDR ranges, e.g. `10.0.0.0/8`): a request from one of them is taken to come from the last untrusted address of its `X-Forwarded-For`, which then counts for the per-address limits (`PARLEY_RATE_AUTH_PER_MIN`). Unset: the connecting address, so behind a proxy every client shares the proxy's limit.",
+  },
   logLevel: {
     env: 'PARLEY_LOG_LEVEL',
     kind: 'enum',

@@ -52,3 +52,81 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** What the cluster metrics read, at each scrape. */
+export interface ClusterSource {
+  /** Nodes this one hears, itself included. */
+  liveNodes(): number;
+  /** Events committed on this node (or taken over) and not yet taken by the bus. */
+  outboxPending(): number;
+  /** Running totals of the event relay. */
+  relay(): { published: number; failures: number; takenOver: number; dropped: number };
+  /** Times the bus said events may have been lost (every connection then resynced). */
+  busGaps(): number;
+}
+
+/** A counter that mirrors a running total kept elsewhere. */
+function mirroredCounter(registry: Registry, name: string, help: string, read: () => number): Counter {
+  let seen = 0;
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      if (now > seen) this.inc(now - seen);
+      seen = now;
+    },
+  });
+}
+
+/** The series that tell how a cluster is doing (docs/operations.md, "Metrics that matter"). */
+export function registerClusterMetrics(metrics: Metrics, source: ClusterSource): void {
+  const { registry } = metrics;
+  new Gauge({
+    name: 'parley_cluster_nodes',
+    help: 'Nodes this node hears on the bus, itself included',
+    registers: [registry],
+    collect() {
+      this.set(source.liveNodes());
+    },
+  });
+  new Gauge({
+    name: 'parley_outbox_pending',
+    help: 'Events committed but not yet taken by the bus (grows while the bus is away)',
+    registers: [registry],
+    collect() {
+      this.set(source.outboxPending());
+    },
+  });
+  mirroredCounter(
+    registry,
+    'parley_events_published_total',
+    'Events the relay published',
+    () => source.relay().published,
+  );
+  mirroredCounter(
+    registry,
+    'parley_bus_refusals_total',
+    'Publishes the bus refused (each retried)',
+    () => source.relay().failures,
+  );
+  mirroredCounter(
+    registry,
+    'parley_events_taken_over_total',
+    "Overdue events this node published for another (a dead node's, or the admin commands')",
+    () => source.relay().takenOver,
+  );
+  mirroredCounter(
+    registry,
+    'parley_events_dropped_total',
+    'Events the bus can never take (larger than its payload limit), dropped; clients recover them by seq',
+    () => source.relay().dropped,
+  );
+  mirroredCounter(
+    registry,
+    'parley_bus_gaps_total',
+    'Times the bus may have lost events for this node (every connection resynced)',
+    () => source.busGaps(),
+  );
+}

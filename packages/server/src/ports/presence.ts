@@ -32,6 +32,8 @@ export interface PresenceRegistry {
   put(device: Omit<DeviceState, 'nodeId'>): void;
   /** Removes a device held by this node; returns it, or undefined when it was not there. */
   remove(connectionId: string): DeviceState | undefined;
+  /** The nodes this one knows to be alive, itself included, by id (sorted). */
+  readonly liveNodes: string[];
   /** Every connected device of a user, on every node this one knows to be alive. */
   devicesOf(userId: string): DeviceState[];
   /**

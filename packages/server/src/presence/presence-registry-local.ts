@@ -10,6 +10,10 @@ export class LocalPresenceRegistry implements PresenceRegistry {
 
   constructor(readonly nodeId: string) {}
 
+  get liveNodes(): string[] {
+    return [this.nodeId];
+  }
+
   start(): Promise<void> {
     return Promise.resolve();
   }

@@ -38,6 +38,8 @@ export interface FileLimits {
 export interface FileDeps {
   blobs: BlobStore;
   staging: UploadStaging;
+  /** This node (PARLEY_NODE_ID): uploads in progress are staged on the node that created them. */
+  nodeId: string;
   links: FileLinkSigner;
   limits: FileLimits;
 }
@@ -61,6 +63,9 @@ const AVATAR_TYPES = new Map([
   ['image/webp', 'webp'],
 ]);
 
+/** A staged upload without an `uploading` record is removed once idle this long. */
+const STAGING_GRACE_MS = 10 * 60 * 1000;
+
 const blobKeyOf = (id: string) => `files/${id}`;
 const thumbKeyOf = (id: string) => `thumbs/${id}.webp`;
 const idOfKey = (key: string) => /^(?:files|thumbs)\/([A-Za-z0-9_-]+)(?:\.webp)?$/.exec(key)?.[1];
@@ -76,6 +81,11 @@ export class FileService {
 
   get limits(): FileLimits {
     return this.files.limits;
+  }
+
+  /** The node whose disk stages the uploads this one receives (their URLs name it). */
+  get nodeId(): string {
+    return this.files.nodeId;
   }
 
   /** Size, quota and declared type: refused before a byte is stored. */
@@ -128,10 +138,28 @@ export class FileService {
     });
   }
 
-  /** Only the owner may write to, resume or cancel an upload in progress. */
-  async authorizeUpload(auth: AuthContext, fileId: string): Promise<void> {
+  /**
+   * Only the owner may write to, resume or cancel an upload in progress. An upload
+   * is staged on the node that created it (`stagedOn`, from its URL). A request for
+   * it that reaches another node which cannot see its bytes (that node is gone, or
+   * the load balancer does not route uploads back to it) cannot go on: the record
+   * is dropped, so its size leaves the quota, and the client is told to start again.
+   */
+  async authorizeUpload(auth: AuthContext, fileId: string, stagedOn?: string): Promise<void> {
     const file = await this.deps.store.getFile(fileId);
     if (!file || file.ownerId !== auth.user.id) throw new AppError('not_found', 'No such upload.');
+    if (stagedOn === undefined || stagedOn === this.files.nodeId || file.status !== 'uploading') return;
+    if (await this.files.staging.info(fileId)) return; // the nodes share one staging folder
+    await this.deps.store.deleteFile(fileId);
+    this.deps.logger.warn(
+      { fileId, stagedOn, node: this.files.nodeId },
+      `an upload staged on node ${stagedOn} reached this node, which cannot see it: dropped (route /v1/uploads/${stagedOn}/ to that node while it runs)`,
+    );
+    throw new AppError(
+      'upload_unavailable',
+      `This upload is kept by node ${stagedOn}, which this request could not reach: start the upload again.`,
+      { details: { node: stagedOn } },
+    );
   }
 
   /**
@@ -432,7 +460,7 @@ export class FileService {
    * Deletes unfinished uploads and unsent files older than the expiry, and blobs
    * that no record names (a crash between storing and recording). Returns counts.
    */
-  async cleanup(batch = 500): Promise<{ files: number; blobs: number }> {
+  async cleanup(batch = 500): Promise<{ files: number; blobs: number; staged: number }> {
     const cutoff = this.deps.clock.now() - this.files.limits.uploadExpiryMs;
     const stale = await this.deps.store.listUnreferencedFiles({ createdBefore: cutoff, limit: batch });
     for (const file of stale) await this.deleteEverywhere(file);
@@ -446,8 +474,28 @@ export class FileService {
         }
       }
     }
-    if (stale.length + blobs > 0) this.deps.logger.info({ files: stale.length, blobs }, 'file cleanup');
-    return { files: stale.length, blobs };
+    const staged = await this.sweepStaging(cutoff);
+    if (stale.length + blobs + staged > 0)
+      this.deps.logger.info({ files: stale.length, blobs, staged }, 'file cleanup');
+    return { files: stale.length, blobs, staged };
+  }
+
+  /**
+   * Uploads staged on this node whose record is gone or finished: another node
+   * dropped or expired it (its cleanup cannot reach this disk), or a crash came
+   * between storing and removing. Only those idle for a while, so that an upload
+   * finishing right now is left alone.
+   */
+  private async sweepStaging(cutoff: number): Promise<number> {
+    const idleBefore = Math.max(cutoff, this.deps.clock.now() - STAGING_GRACE_MS);
+    let removed = 0;
+    for (const id of await this.files.staging.listIdle(idleBefore)) {
+      const file = await this.deps.store.getFile(id);
+      if (file?.status === 'uploading') continue;
+      await this.files.staging.remove(id);
+      removed += 1;
+    }
+    return removed;
   }
 
   private async deleteEverywhere(file: FileRecord): Promise<void> {

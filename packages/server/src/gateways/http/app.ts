@@ -36,7 +36,11 @@ export interface HttpOptions {
   metrics: Metrics;
   maxBodyBytes: number;
   authAttemptsPerMinute: number;
+  /** Proxies whose X-Forwarded-For is believed (PARLEY_TRUST_PROXY); empty: none. */
+  trustedProxies: readonly string[];
   membershipChangesPerMinute: number;
+  /** PARLEY_NODE_ID: the health answer names the node (which one a load balancer reached). */
+  nodeId: string;
   /** Reports whether the server is shutting down (health turns 503). */
   isStopping: () => boolean;
   connectionCount: () => number;
@@ -92,7 +96,13 @@ function mapFastifyError(error: FastifyError & ProblemError): WireError | undefi
 const statusOf = (wire: WireError): number => new AppError(wire.code, wire.message).status;
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: undefined, logger: false, bodyLimit: options.maxBodyBytes, trustProxy: false });
+  const app = Fastify({
+    loggerInstance: undefined,
+    logger: false,
+    bodyLimit: options.maxBodyBytes,
+    // Behind a load balancer, the client's address (for per-address limits) is the one it forwards.
+    trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
+  });
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     compileValidator(schema as TSchema, httpPart === 'querystring' || httpPart === 'params'),

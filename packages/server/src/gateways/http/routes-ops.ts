@@ -5,8 +5,13 @@ import type { HttpOptions } from './app';
 export function registerOpsRoutes(app: FastifyInstance, options: HttpOptions): void {
   // GET /healthz
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    if (options.isStopping()) return reply.status(503).send({ status: 'stopping' });
-    return { status: 'ok', connections: options.connectionCount(), uptimeSeconds: Math.round(process.uptime()) };
+    if (options.isStopping()) return reply.status(503).send({ status: 'stopping', node: options.nodeId });
+    return {
+      status: 'ok',
+      node: options.nodeId,
+      connections: options.connectionCount(),
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   });
 
   // GET /metrics

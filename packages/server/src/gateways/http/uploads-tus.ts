@@ -4,8 +4,10 @@
  * main.ts gives it (blob/file-storage.ts). This file only adapts: every rule
  * (who, how big, which type, what happens at the end) is in services/files.ts.
  * Refusals answer with the usual JSON error body (`{ "error": { code, ... } }`).
+ * An upload's URL is `/v1/uploads/<node>/<fileId>`: the node staging its bytes,
+ * so that a load balancer can send the rest of it there (docs/operations.md).
  */
-// POST|HEAD|PATCH|DELETE|OPTIONS /v1/uploads[/:fileId]
+// POST|HEAD|PATCH|DELETE|OPTIONS /v1/uploads[/:node]/:fileId
 import { EVENTS, Server, type DataStore } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors';
@@ -23,12 +25,19 @@ function authenticate(services: Services, req: Request): Promise<AuthContext> {
   return services.accounts.authenticate(tokenOf(req));
 }
 
+/** The node named by `/v1/uploads/<node>/<fileId>`; undefined for `/v1/uploads/<fileId>` (older URLs). */
+function stagedOn(req: Request): string | undefined {
+  const { pathname } = new URL(req.url, 'http://upload');
+  return /^\/v1\/uploads\/([A-Za-z0-9_-]{1,32})\/[^/]+\/?$/.exec(pathname)?.[1];
+}
+
 export function createTusServer(services: Services, datastore: DataStore, logger: Logger): Server {
   const tus = new Server({
     path: UPLOADS_PATH,
     datastore,
     relativeLocation: true,
     respectForwardedHeaders: false,
+    generateUrl: (_req, { path, id }) => `${path}/${services.files.nodeId}/${id}`,
     maxSize: services.files.limits.maxFileBytes,
     // The only way to create an upload: authorize, check size/quota/type, record it.
     namingFunction: async (req, metadata) => {
@@ -40,7 +49,7 @@ export function createTusServer(services: Services, datastore: DataStore, logger
     },
     onIncomingRequest: async (req, id) => {
       if (req.method === 'POST') return;
-      await services.files.authorizeUpload(await authenticate(services, req), id);
+      await services.files.authorizeUpload(await authenticate(services, req), id, stagedOn(req));
     },
     onUploadFinish: async (_req, upload) => {
       const file = await services.files.finishUpload(upload.id, upload.metadata ?? {});
@@ -68,7 +77,7 @@ export async function registerUploadRoutes(app: FastifyInstance, tus: Server): P
       reply.hijack();
       await tus.handle(request.raw, reply.raw);
     };
-    for (const url of [UPLOADS_PATH, `${UPLOADS_PATH}/:fileId`]) {
+    for (const url of [UPLOADS_PATH, `${UPLOADS_PATH}/:fileId`, `${UPLOADS_PATH}/:node/:fileId`]) {
       scope.route({
         method: ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'],
         url,
