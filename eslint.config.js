@@ -71,7 +71,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/server/src/store/**/*.ts', 'packages/server/src/bus/**/*.ts'],
+    files: [
+      'packages/server/src/store/**/*.ts',
+      'packages/server/src/bus/**/*.ts',
+      'packages/server/src/rate-limit/**/*.ts',
+      'packages/server/src/net/**/*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': banned(

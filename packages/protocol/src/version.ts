@@ -49,6 +49,11 @@ export const CloseCode = {
   tooSlow: 4108,
   /** Too many protocol violations on this connection: reconnect with backoff. */
   policyViolation: 4109,
+  /**
+   * Too many failed authentication attempts from the client's address: reconnect
+   * after the `retryAfterMs` of the `rate_limited` error that came before.
+   */
+  rateLimited: 4129,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

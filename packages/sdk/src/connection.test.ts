@@ -208,6 +208,24 @@ describe('Connection', () => {
     expect(server.last.closedWith).toBeDefined();
   });
 
+  for (const closeFirst of [true, false]) {
+    it(`waits out retryAfterMs when its address is rate-limited at auth (${closeFirst ? 'close 4129 first' : 'answer first'})`, async () => {
+      const { server, conn, statuses } = setup();
+      server.autoAuth = false;
+      server.handler = (socket, frame) => {
+        socket.fail(frame.id, 'rate_limited', true, { retryAfterMs: 30_000 });
+        if (closeFirst) socket.serverClose(4129, 'rate_limited');
+      };
+      conn.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(statuses.at(-1)).toMatchObject({ state: 'disconnected', retryInMs: 30_000 });
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(server.sockets).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(server.sockets).toHaveLength(2);
+    });
+  }
+
   it('stops without a socket when there is no token', () => {
     const { server, conn, statuses } = setup({ getToken: () => undefined });
     conn.start();

@@ -114,6 +114,8 @@ export class Connection {
   private phase: Phase = 'idle';
   private socket: WebSocketLike | undefined;
   private attempt = 0;
+  /** The `retryAfterMs` of a `rate_limited` answer to this socket's auth frame (close 4129 follows it). */
+  private authRetryAfterMs = 0;
   private openedAt = 0;
   private lastFrameAt = 0;
   private authInfo: AuthInfo | undefined;
@@ -218,6 +220,7 @@ export class Connection {
       return;
     }
     this.phase = 'connecting';
+    this.authRetryAfterMs = 0;
     this.emitter.emit('status', { state: 'connecting', attempt: this.attempt });
     let socket: WebSocketLike;
     try {
@@ -257,7 +260,8 @@ export class Connection {
         if (this.socket !== socket) return;
         if (error.code === 'unsupported_protocol') this.refuse('unsupported_protocol', error);
         else if (!error.retryable) this.refuse('unauthenticated', error);
-        else this.dropSocket(`auth failed: ${error.message}`);
+        // rate_limited: too many failed attempts from this address; come back when the server says.
+        else this.dropSocket(`auth failed: ${error.message}`, error.retryAfterMs);
       },
     );
   }
@@ -270,6 +274,8 @@ export class Connection {
         this.pending.resolve(frame.re, frame.data);
         return;
       case 'error':
+        if (frame.error.code === 'rate_limited' && this.phase === 'connecting')
+          this.authRetryAfterMs = frame.error.retryAfterMs ?? 0;
         if (frame.re === null || !this.pending.reject(frame.re, frame.error)) this.emitter.emit('error', frame.error);
         return;
       case 'event':
@@ -290,14 +296,15 @@ export class Connection {
       this.finish(STOP_BY_CODE[code] ?? 'refused', code);
       return;
     }
-    this.scheduleRetry(code, reason);
+    // 4129 (too many failed attempts from this address): not before the server said.
+    this.scheduleRetry(code, reason, code === CloseCode.rateLimited ? this.authRetryAfterMs : 0);
   }
 
   /** Gives up on the current socket (dead, stuck or useless) and reconnects. */
-  private dropSocket(reason: string): void {
+  private dropSocket(reason: string, minDelayMs = 0): void {
     closeQuietly(this.detach(), reason);
     this.pending.rejectAll(localError('disconnected', `the connection was dropped: ${reason}`));
-    this.scheduleRetry(ABNORMAL, reason);
+    this.scheduleRetry(ABNORMAL, reason, minDelayMs);
   }
 
   /** Stops for good after the server refused us. */
@@ -307,7 +314,7 @@ export class Connection {
     this.finish(reason, undefined, error);
   }
 
-  private scheduleRetry(code: number, reason: string): void {
+  private scheduleRetry(code: number, reason: string, minDelayMs = 0): void {
     if (this.openedAt > 0 && this.timers.now() - this.openedAt >= this.backoff.stableAfterMs) this.attempt = 0;
     this.openedAt = 0;
     if (this.attempt >= this.backoff.maxAttempts) {
@@ -317,9 +324,10 @@ export class Connection {
     // A restarting server is back soon: come back within a short random window (so that
     // its clients spread out), and if it is not up yet, back off from the second step.
     const restarting = code === CloseCode.serviceRestart;
-    const retryInMs = restarting
+    const delay = restarting
       ? restartDelay(this.backoff, this.random)
       : backoffDelay(this.attempt, this.backoff, this.random);
+    const retryInMs = Math.max(delay, minDelayMs);
     this.attempt = restarting ? 1 : this.attempt + 1;
     this.phase = 'waiting';
     this.emitter.emit('status', { state: 'disconnected', code, reason, retryInMs, attempt: this.attempt });

@@ -12,13 +12,17 @@ import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
-import { loadConfig, trustedProxies } from './config/load';
+import { loadConfig } from './config/load';
 import { buildHttpApp } from './gateways/http/app';
 import { WsGateway } from './gateways/ws/server';
 import { XmppGateway } from './gateways/xmpp/server';
 import { loadTlsContext } from './gateways/xmpp/tls';
 import { createLogger, silentLogger } from './observability/logger';
 import { createMetrics, registerClusterMetrics } from './observability/metrics';
+import { compileProxyTrust, parseTrustedProxies } from './net/client-address';
+import type { RateLimiter, RateLimitRules } from './ports/rate-limiter';
+import { createMemoryRateLimiter } from './rate-limit/rate-limiter-memory';
+import { createPostgresRateLimiter } from './rate-limit/rate-limiter-postgres';
 import { systemClock, type Clock } from './ports/clock';
 import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
@@ -61,6 +65,7 @@ interface Core {
   files: FileStorage;
   bus: Bus;
   presence: PresenceRegistry;
+  rates: RateLimiter;
   services: Services;
   limits: Limits;
 }
@@ -102,6 +107,9 @@ async function buildCore(
       ? new LocalPresenceRegistry(eventOrigin)
       : new BusPresenceRegistry(eventOrigin, { bus, clock, logger });
   const files = await openFileStorage(config);
+  // The admin commands log nobody in: their budgets would never be read.
+  const rates =
+    eventOrigin === 'admin' ? createMemoryRateLimiter(rateRules(config), logger) : configuredRates(config, logger);
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
     maxFrameBytes: config.maxFrameBytes,
@@ -141,11 +149,37 @@ async function buildCore(
         maxReactionsPerMessage: config.maxReactionsPerMessage,
         maxPins: config.maxPins,
       },
+      rates,
     },
     fileDeps,
     presence,
   );
-  return { store, files, bus, presence, services, limits };
+  return { store, files, bus, presence, rates, services, limits };
+}
+
+const MINUTE_MS = 60_000;
+
+function rateRules(config: Config): RateLimitRules {
+  return {
+    auth: { points: config.authAttemptsPerMinute, durationMs: MINUTE_MS },
+    membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
+  };
+}
+
+/**
+ * PARLEY_RATE_LIMIT_BACKEND: `auto` counts in PostgreSQL whenever the store is
+ * there (several nodes may share it), else in this process.
+ */
+function configuredRates(config: Config, logger: Logger): RateLimiter {
+  const backend =
+    config.rateLimitBackend === 'auto' ? (config.db === 'postgres' ? 'postgres' : 'memory') : config.rateLimitBackend;
+  if (backend === 'memory' || config.databaseUrl === null) return createMemoryRateLimiter(rateRules(config), logger);
+  return createPostgresRateLimiter({
+    databaseUrl: config.databaseUrl,
+    schema: config.pgSchema,
+    rules: rateRules(config),
+    logger,
+  });
 }
 
 /** NATS when `PARLEY_BUS_URL` is set (a cluster), else the in-process bus of one node. */
@@ -167,12 +201,13 @@ export interface Admin {
 export async function openAdmin(config: Config): Promise<Admin> {
   // No bus and no relay of its own: a running server's relay publishes what it writes.
   const logger = silentLogger();
-  const { store, files, services } = await buildCore(config, logger, systemClock, 'admin', new LocalBus(logger));
+  const { store, files, rates, services } = await buildCore(config, logger, systemClock, 'admin', new LocalBus(logger));
   return {
     services,
-    close: () => {
+    close: async () => {
       files.close();
-      return store.close();
+      await rates.stop();
+      await store.close();
     },
   };
 }
@@ -180,7 +215,7 @@ export async function openAdmin(config: Config): Promise<Admin> {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, files, bus, presence, services, limits } = await buildCore(
+  const { store, files, bus, presence, rates, services, limits } = await buildCore(
     config,
     logger,
     clock,
@@ -202,6 +237,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     relay: () => relay.stats,
     busGaps: () => busGaps,
   });
+  const proxyTrust = compileProxyTrust(parseTrustedProxies(config.trustedProxies));
   const ws = new WsGateway({
     services,
     hub,
@@ -213,6 +249,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sendBufferBytes: config.sendBufferBytes,
     slowReaderGraceMs: config.slowReaderGraceMs,
     framesPerSecond: config.framesPerSecond,
+    proxyTrust,
   });
   let stopping = false;
   const app = await buildHttpApp({
@@ -220,9 +257,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     metrics,
     maxBodyBytes: config.maxFrameBytes,
-    authAttemptsPerMinute: config.authAttemptsPerMinute,
-    trustedProxies: config.trustProxy === null ? [] : trustedProxies(config.trustProxy),
-    membershipChangesPerMinute: config.membershipChangesPerMinute,
+    proxyTrust,
     nodeId: config.nodeId ?? 'node',
     isStopping: () => stopping,
     connectionCount: () => ws.size,
@@ -242,6 +277,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sendBufferBytes: config.sendBufferBytes,
     authTimeoutMs: config.authTimeoutMs,
     httpUrl: () => (config.publicUrl ?? url).replace(/\/+$/, ''),
+    proxyTrust,
   });
   app.server.on('upgrade', (request, socket, head) => {
     if (!ws.handleUpgrade(request, socket, head) && !xmpp.handleUpgrade(request, socket, head)) socket.destroy();
@@ -313,6 +349,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hub.stop();
       stopCountingGaps?.();
       await bus.stop();
+      await rates.stop();
       await store.close();
       files.close();
       logger.info({}, 'stopped');

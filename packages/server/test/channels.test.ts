@@ -328,7 +328,7 @@ describe('per-member settings', () => {
 
 describe('membership rate limit', () => {
   it('refuses a join/leave loop past PARLEY_RATE_MEMBERSHIP_PER_MIN per account, not per address', async () => {
-    const limited = await startTestServer({ authAttemptsPerMinute: 1000, membershipChangesPerMinute: 2 });
+    const limited = await startTestServer({ authAttemptsPerMinute: 1000, membershipChangesPerMinute: 3 });
     try {
       const call = (method: string, route: string, token: string, body?: unknown) =>
         http<ErrorBody>(limited.url, method, route, { token, body });
@@ -340,14 +340,30 @@ describe('membership rate limit', () => {
         body: { title: 'Busy', visibility: 'public' },
       });
       const id = created.body.conversation.id;
+      // Joins and leaves share one budget per account.
       expect((await call('POST', `/v1/conversations/${id}/join`, looper.token)).status).toBe(200);
       expect((await call('POST', `/v1/conversations/${id}/leave`, looper.token)).status).toBe(204);
       expect((await call('POST', `/v1/conversations/${id}/join`, looper.token)).status).toBe(200);
-      expect((await call('POST', `/v1/conversations/${id}/leave`, looper.token)).status).toBe(204);
-      const third = await call('POST', `/v1/conversations/${id}/join`, looper.token);
-      expect(third.status).toBe(429);
-      expect(third.body.error.code).toBe('rate_limited');
-      // Another account from the same address is not affected.
+      // A join while already a member changes nothing and costs nothing.
+      expect((await call('POST', `/v1/conversations/${id}/join`, looper.token)).status).toBe(200);
+      const refused = await fetch(`${limited.url}/v1/conversations/${id}/leave`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${looper.token}` },
+      });
+      expect(refused.status).toBe(429);
+      const body = (await refused.json()) as ErrorBody & { error: { details: { retryAfterMs: number } } };
+      expect(body.error.code).toBe('rate_limited');
+      expect(body.error.details.retryAfterMs).toBeGreaterThan(50_000);
+      expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil(body.error.details.retryAfterMs / 1000));
+      // Refused: still a member.
+      const members = await call('GET', `/v1/conversations/${id}`, looper.token);
+      expect(members.status).toBe(200);
+      // Another session of the same account shares the budget...
+      const second = await http<{ token: string }>(limited.url, 'POST', '/v1/auth/login', {
+        body: { username: looper.user.username, password: 'correct horse battery' },
+      });
+      expect((await call('POST', `/v1/conversations/${id}/leave`, second.body.token)).status).toBe(429);
+      // ...another account from the same address does not.
       expect((await call('POST', `/v1/conversations/${id}/join`, other.token)).status).toBe(200);
     } finally {
       await limited.stop();

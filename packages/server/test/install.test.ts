@@ -3,7 +3,9 @@
  * lockfile installs (runtime and development, optional platform binaries aside)
  * accepts the lowest version of each Node line that package.json's `engines`
  * promises. cookie@2 (through fastify's light-my-request) wanted Node 22 and is
- * overridden to cookie@1.1, which has the same API (`overrides` in package.json).
+ * overridden to cookie@1.1, which has the same API, and @nats-io/nuid@3 (through
+ * the NATS client) wanted Node 22 and is overridden to 2.0.3, whose `nuid.next()` is
+ * the same (`overrides` in package.json).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

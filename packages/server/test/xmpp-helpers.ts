@@ -18,7 +18,8 @@ export const PASSWORD = 'correct horse battery';
 export const DOMAIN = 'localhost';
 
 export async function startXmppServer(): Promise<TestServer & { xmppPort: number }> {
-  const t = await startTestServer({ xmppPort: 0, xmppMaxStanzaBytes: 8192 });
+  // Many accounts per file from one address: the auth budget has tests of its own (rate-limits.test.ts).
+  const t = await startTestServer({ xmppPort: 0, xmppMaxStanzaBytes: 8192, authAttemptsPerMinute: 1000 });
   if (t.server.xmppPort === null) throw new Error('XMPP listener did not start');
   return Object.assign(t, { xmppPort: t.server.xmppPort });
 }

@@ -42,6 +42,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_MAX_MESSAGE_BYTES: '65536' })).toThrow(/PARLEY_MAX_FRAME_BYTES/);
     expect(() => loadConfig({ PARLEY_DB: 'postgres' })).toThrow(/PARLEY_DATABASE_URL/);
     expect(() => loadConfig({ PARLEY_PG_SCHEMA: 'drop table' })).toThrow(/PARLEY_PG_SCHEMA/);
+    expect(() => loadConfig({ PARLEY_RATE_LIMIT_BACKEND: 'postgres' })).toThrow(
+      /PARLEY_RATE_LIMIT_BACKEND=postgres needs/,
+    );
+  });
+
+  it('reads the trusted proxies and refuses what is not an address or range', () => {
+    const config = loadConfig({ PARLEY_TRUSTED_PROXIES: '10.0.0.0/8, loopback, 2001:db8::1' });
+    expect(config.trustedProxies).toBe('10.0.0.0/8, loopback, 2001:db8::1');
+    expect(() => loadConfig({ PARLEY_TRUSTED_PROXIES: '10.0.0.0/8,haproxy.internal' })).toThrow(
+      /PARLEY_TRUSTED_PROXIES=.*haproxy\.internal/,
+    );
   });
 });
 

@@ -3,8 +3,8 @@
  * its key's bounds, and fails with one message listing every problem and the fix.
  */
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import path from 'node:path';
+import { compileProxyTrust, parseTrustedProxies } from '../net/client-address';
 import { configKeys, type Config, type ConfigKey } from './schema';
 
 export class ConfigError extends Error {
@@ -37,22 +37,6 @@ function parseKey(key: ConfigKey, raw: string | undefined, problems: string[]): 
     case 'string':
       return raw;
   }
-}
-
-/** The entries of PARLEY_TRUST_PROXY. */
-export function trustedProxies(value: string): string[] {
-  return value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-}
-
-function isAddressOrRange(entry: string): boolean {
-  const [address = '', bits, extra] = entry.split('/');
-  if (extra !== undefined || isIP(address) === 0) return false;
-  if (bits === undefined) return true;
-  const max = isIP(address) === 4 ? 32 : 128;
-  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
 }
 
 /** Loads and validates configuration; `overrides` win over the environment (used by tests and the CLI). */
@@ -92,9 +76,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.nodeId !== null && !/^[A-Za-z0-9_-]{1,32}$/.test(result.nodeId)) {
     problems.push(`PARLEY_NODE_ID=${result.nodeId} must be 1 to 32 letters, digits, '-' or '_'`);
   }
-  if (result.trustProxy !== null && !trustedProxies(result.trustProxy).every(isAddressOrRange)) {
+  if (result.rateLimitBackend === 'postgres' && result.db !== 'postgres') {
+    problems.push('PARLEY_RATE_LIMIT_BACKEND=postgres needs PARLEY_DB=postgres (the limits live in its database)');
+  }
+  try {
+    compileProxyTrust(parseTrustedProxies(result.trustedProxies));
+  } catch (error) {
     problems.push(
-      `PARLEY_TRUST_PROXY=${result.trustProxy} must be IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1)`,
+      `PARLEY_TRUSTED_PROXIES=${result.trustedProxies} is not a list of addresses, CIDR ranges, loopback, linklocal or uniquelocal (${error instanceof Error ? error.message : String(error)})`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

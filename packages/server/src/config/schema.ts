@@ -225,7 +225,7 @@ export const configKeys = {
     default: 30,
     min: 1,
     max: 100_000,
-    doc: 'Login and registration attempts per minute per client address.',
+    doc: 'Authentication attempts per minute per client address: password logins (HTTP, XMPP SASL), password changes and registrations, and WebSocket `auth` frames with a refused token. A successful login or password change gives its attempt back, so many people behind one address are limited by their failures only; a registration always counts; a valid token is never refused. IPv6 clients count per /64 network. Past the limit: `rate_limited` (HTTP 429 with `Retry-After`), and an XMPP stream is closed.',
   },
   membershipChangesPerMinute: {
     env: 'PARLEY_RATE_MEMBERSHIP_PER_MIN',
@@ -233,7 +233,20 @@ export const configKeys = {
     default: 20,
     min: 1,
     max: 100_000,
-    doc: 'Joins, invite acceptances and leaves per minute per account: each is a system message to every connected member, so a join/leave loop must not flood a large channel.',
+    doc: 'Joins (XMPP room joins included), invite acceptances and leaves per minute per account, all ways in together: each is a system message to every connected member, so a join/leave loop must not flood a large channel.',
+  },
+  rateLimitBackend: {
+    env: 'PARLEY_RATE_LIMIT_BACKEND',
+    kind: 'enum',
+    default: 'auto',
+    values: ['auto', 'memory', 'postgres'],
+    doc: "Where the per-address and per-account limits above are counted: `memory` (this process: right for one node), `postgres` (the `rate_limits` table of the shared database: one budget for every node of a cluster), or `auto`: `postgres` when `PARLEY_DB=postgres`, else `memory`. Per-connection limits (frames, stanzas) are always counted by the connection's own node.",
+  },
+  trustedProxies: {
+    env: 'PARLEY_TRUSTED_PROXIES',
+    kind: 'string',
+    default: null,
+    doc: 'Proxies allowed to say who the client is, comma-separated: addresses, CIDR ranges (`10.0.0.0/8`, `fd00::/8`) or `loopback`, `linklocal`, `uniquelocal`. From such a peer, HTTP and WebSocket requests take the client address from `X-Forwarded-For` (walking back through trusted hops only), and XMPP TCP connections from a PROXY protocol v1 or v2 header (haproxy `send-proxy`/`send-proxy-v2`; optional: a trusted peer may also connect directly). Unset: nobody is trusted, every client is its socket address, and forwarded headers are ignored.',
   },
   shutdownGraceMs: {
     env: 'PARLEY_SHUTDOWN_GRACE_MS',
@@ -421,12 +434,6 @@ export const configKeys = {
     kind: 'string',
     default: null,
     doc: 'The address (`https://chat.example.org`, no trailing slash) at which clients reach the HTTP side: the start of the upload and download URLs given to XMPP clients (XEP-0363, XEP-0066). Unset: the address the server listens on (fine on one machine, wrong behind a proxy).',
-  },
-  trustProxy: {
-    env: 'PARLEY_TRUST_PROXY',
-    kind: 'string',
-    default: null,
-    doc: "Addresses of your reverse proxies or load balancers, comma-separated (IPs or CIDR ranges, e.g. `10.0.0.0/8`): a request from one of them is taken to come from the last untrusted address of its `X-Forwarded-For`, which then counts for the per-address limits (`PARLEY_RATE_AUTH_PER_MIN`). Unset: the connecting address, so behind a proxy every client shares the proxy's limit.",
   },
   logLevel: {
     env: 'PARLEY_LOG_LEVEL',

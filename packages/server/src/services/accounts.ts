@@ -23,6 +23,7 @@ import type { ServiceDeps } from './deps';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { hashToken, newToken } from './tokens';
 import { presenceAudience, profileOnlyAudience, profilesFor, withoutPresence } from './audience';
+import { RateLimits, type ClientOrigin } from './rate-limits';
 import { deriveAllScram, SCRAM_ITERATIONS, verifyScramProof, type ScramMechanism } from './scram';
 
 /** Keys the made-up salts of unknown users; per process, so they are stable while it runs. */
@@ -86,7 +87,19 @@ export function normalizeUsername(username: string): string {
 const UNKNOWN_DEVICE = 'unknown device';
 
 export class AccountService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly rates: RateLimits;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.rates = new RateLimits(deps.rates, deps.logger);
+  }
+
+  /** Runs one authentication attempt from `origin` under its address's budget; a success gives it back. */
+  private async attempt<T>(origin: ClientOrigin, check: () => Promise<T>): Promise<T> {
+    const attempt = await this.rates.authAttempt(origin);
+    const result = await check();
+    await attempt.succeeded();
+    return result;
+  }
 
   private checkPassword(password: string): void {
     const min = this.deps.limits.minPasswordLength;
@@ -135,13 +148,13 @@ export class AccountService {
     return user;
   }
 
-  async register(input: {
-    username: string;
-    password: string;
-    displayName?: string;
-    deviceName?: string;
-  }): Promise<Authenticated> {
+  /** Self sign-up (HTTP, and XMPP in-band registration): every registration counts against the address's budget. */
+  async register(
+    input: { username: string; password: string; displayName?: string; deviceName?: string },
+    origin: ClientOrigin,
+  ): Promise<Authenticated> {
     const deviceName = this.deviceNameOf(input.deviceName);
+    await this.rates.authAttempt(origin);
     return this.openSession(await this.insertUser(input), deviceName);
   }
 
@@ -150,12 +163,21 @@ export class AccountService {
     return toUser(await this.insertUser(input));
   }
 
-  async login(input: { username: string; password: string; deviceName?: string }): Promise<Authenticated> {
+  async login(
+    input: { username: string; password: string; deviceName?: string },
+    origin: ClientOrigin,
+  ): Promise<Authenticated> {
     const deviceName = this.deviceNameOf(input.deviceName);
-    const user = await this.userByName(input.username);
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    const user = await this.attempt(origin, () => this.verifyLogin(input.username, input.password));
     return this.openSession(user, deviceName);
+  }
+
+  /** The account whose password this is; `invalid_credentials` otherwise, in the same time either way. */
+  private async verifyLogin(username: string, password: string): Promise<UserRecord> {
+    const user = await this.userByName(username);
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    return user;
   }
 
   /**
@@ -163,10 +185,11 @@ export class AccountService {
    * PLAIN): checks the password, gives an account from before SCRAM its SCRAM
    * material, and opens a device session whose token nobody ever sees.
    */
-  async loginWithPassword(input: { username: string; password: string; deviceName: string }): Promise<AuthContext> {
-    const user = await this.userByName(input.username);
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+  async loginWithPassword(
+    input: { username: string; password: string; deviceName: string },
+    origin: ClientOrigin,
+  ): Promise<AuthContext> {
+    const user = await this.attempt(origin, () => this.verifyLogin(input.username, input.password));
     if (!(await this.deps.store.getScramCredential(user.id, 'SCRAM-SHA-256'))) {
       await this.deps.store.setScramCredentials(user.id, await deriveAllScram(input.password));
     }
@@ -185,18 +208,27 @@ export class AccountService {
     return { salt: fakeSalt(normalizeUsername(username), mechanism), iterations: SCRAM_ITERATIONS };
   }
 
-  /** Verifies a SCRAM client proof; opens a device session and returns the ServerSignature. */
-  async loginWithScram(input: {
-    username: string;
-    mechanism: ScramMechanism;
-    authMessage: string;
-    clientProof: Buffer;
-    deviceName: string;
-  }): Promise<{ auth: AuthContext; serverSignature: string }> {
-    const user = await this.userByName(input.username);
-    const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
-    const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
-    if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
+  /**
+   * Verifies a SCRAM client proof (the attempt that counts against the address's
+   * budget); opens a device session and returns the ServerSignature.
+   */
+  async loginWithScram(
+    input: {
+      username: string;
+      mechanism: ScramMechanism;
+      authMessage: string;
+      clientProof: Buffer;
+      deviceName: string;
+    },
+    origin: ClientOrigin,
+  ): Promise<{ auth: AuthContext; serverSignature: string }> {
+    const { user, serverSignature } = await this.attempt(origin, async () => {
+      const user = await this.userByName(input.username);
+      const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
+      const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
+      if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
+      return { user, serverSignature };
+    });
     const deviceName = this.deviceNameOf(input.deviceName);
     return { auth: { user, session: (await this.createSession(user, deviceName)).session }, serverSignature };
   }
@@ -227,8 +259,24 @@ export class AccountService {
     return { token, user: toUser(user), session: toSession(session, session.id) };
   }
 
-  /** Resolves a bearer token to its user and session, extending the session's expiry. */
-  async authenticate(token: string | undefined): Promise<AuthContext> {
+  /**
+   * Resolves a bearer token to its user and session, extending the session's expiry.
+   * With an `origin` (a WebSocket `auth` frame, once per connection) a refused token
+   * counts against the address's budget, and past it the answer is `rate_limited`.
+   * A valid token is never counted nor refused: tokens are 256 random bits, so
+   * nobody guesses one, and the people behind a busy address keep connecting. HTTP
+   * requests, which carry the token every time, pass no origin.
+   */
+  async authenticate(token: string | undefined, origin?: ClientOrigin): Promise<AuthContext> {
+    try {
+      return await this.resolveToken(token);
+    } catch (error) {
+      if (origin && error instanceof AppError) await this.rates.authFailure(origin);
+      throw error;
+    }
+  }
+
+  private async resolveToken(token: string | undefined): Promise<AuthContext> {
     if (!token) throw new AppError('unauthenticated', 'A token is required: log in to get one.');
     const session = await this.deps.store.getSessionByTokenHash(hashToken(token));
     if (!session) throw new AppError('token_invalid', 'The token is unknown or was revoked: log in again.');
@@ -269,11 +317,18 @@ export class AccountService {
     });
   }
 
-  /** Changes the password and logs out every other device. */
-  async changePassword(auth: AuthContext, currentPassword: string, newPassword: string): Promise<void> {
-    if (!(await verifyPassword(auth.user.passwordHash, currentPassword))) {
-      throw new AppError('invalid_credentials', 'The current password is wrong.');
-    }
+  /** Changes the password and logs out every other device; a wrong current password counts as a failed login. */
+  async changePassword(
+    auth: AuthContext,
+    currentPassword: string,
+    newPassword: string,
+    origin: ClientOrigin,
+  ): Promise<void> {
+    await this.attempt(origin, async () => {
+      if (!(await verifyPassword(auth.user.passwordHash, currentPassword))) {
+        throw new AppError('invalid_credentials', 'The current password is wrong.');
+      }
+    });
     this.checkPassword(newPassword);
     const [hash, scram] = [await hashPassword(newPassword), await deriveAllScram(newPassword)];
     await this.deps.store.transaction(async (tx) => {

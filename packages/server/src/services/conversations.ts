@@ -30,6 +30,7 @@ import type { AuthContext } from './accounts';
 import type { AudienceChanges } from './audience-changes';
 import type { ContactService } from './contacts';
 import type { ServiceDeps } from './deps';
+import { RateLimits } from './rate-limits';
 
 const refusalMessages: Record<Refusal, string> = {
   forbidden: 'Your role in this conversation does not allow this.',
@@ -70,11 +71,25 @@ export type ConversationUpdate = ConversationSettings & { title?: string | undef
 type Recorded = { conversation: Conversation; message: Awaited<ReturnType<Store['appendMessage']>>['message'] };
 
 export class ConversationService {
+  private readonly rates: RateLimits;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly contacts: ContactService,
     private readonly audience: AudienceChanges,
-  ) {}
+  ) {
+    this.rates = new RateLimits(deps.rates, deps.logger);
+  }
+
+  /**
+   * Counts a join, invite acceptance or leave against the actor's budget
+   * (PARLEY_RATE_MEMBERSHIP_PER_MIN): each posts a system message to every member,
+   * so a loop must not flood a large channel. Called once the change is allowed and
+   * about to happen, so refused or no-op requests cost nothing.
+   */
+  checkMembershipRate(userId: string): Promise<void> {
+    return this.rates.membershipChange(userId);
+  }
 
   /** Loads a conversation; `not_found` when it does not exist. */
   async load(conversationId: string): Promise<Conversation> {
@@ -310,6 +325,7 @@ export class ConversationService {
     if (conversation.visibility !== 'public') {
       throw new AppError('forbidden', 'This channel is private: you need an invite.');
     }
+    await this.checkMembershipRate(auth.user.id);
     return this.admit(auth.user.id, conversation);
   }
 
@@ -484,6 +500,7 @@ export class ConversationService {
    */
   async leave(auth: AuthContext, conversationId: string): Promise<void> {
     const { member } = await this.authorize(auth, conversationId, 'leave');
+    await this.checkMembershipRate(auth.user.id);
     await this.deps.store.transaction(async (tx) => {
       await tx.removeMember(conversationId, auth.user.id);
       const left = await this.record(tx, conversationId, auth.user.id, {

@@ -5,6 +5,7 @@
 import type { Clock } from '../ports/clock';
 import type { EphemeralEvents } from '../ports/events';
 import type { Logger } from '../ports/logger';
+import type { RateLimiter } from '../ports/rate-limiter';
 import type { Store } from '../ports/store';
 
 export interface ServiceLimits {
@@ -27,4 +28,6 @@ export interface ServiceDeps {
   clock: Clock;
   logger: Logger;
   limits: ServiceLimits;
+  /** Budgets per client address and per account, shared by every node of a cluster (services/rate-limits.ts). */
+  rates: RateLimiter;
 }

@@ -62,5 +62,6 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
 
 export type { AuthContext } from './accounts';
 export type { ServiceDeps, ServiceLimits } from './deps';
+export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export { FileLinkSigner } from './file-links';

@@ -54,7 +54,7 @@ export function haproxyConfig(options: HaproxyOptions): string {
     '',
     'frontend parley_http',
     `    bind ${options.httpBind}`,
-    "    # The client's address, for Parley's per-address limits (PARLEY_TRUST_PROXY names this proxy).",
+    "    # The client's address, for Parley's per-address limits (PARLEY_TRUSTED_PROXIES names this proxy).",
     '    option forwardfor',
     ...(options.tls ? ['    http-request set-header X-Forwarded-Proto https'] : []),
     '    default_backend parley_http',

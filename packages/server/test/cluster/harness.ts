@@ -190,7 +190,7 @@ export async function startCluster(options: { env?: Record<string, string> } = {
       PARLEY_S3_PATH_STYLE: 'true',
       PARLEY_FILE_LINK_SECRET: randomBytes(32).toString('hex'),
       PARLEY_PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
-      PARLEY_TRUST_PROXY: '127.0.0.1',
+      PARLEY_TRUSTED_PROXIES: '127.0.0.1',
       PARLEY_RATE_FRAMES_PER_SEC: '10000',
       PARLEY_SHUTDOWN_GRACE_MS: '3000',
       ...options.env,

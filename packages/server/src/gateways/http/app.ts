@@ -5,7 +5,6 @@
  * Routes live in routes-*.ts.
  */
 import swagger from '@fastify/swagger';
-import rateLimit from '@fastify/rate-limit';
 import { PROTOCOL_VERSION, type WireError } from '@parley/protocol';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -14,6 +13,7 @@ import Value from 'typebox/value';
 import { AppError } from '../../domain/errors';
 import type { Logger } from '../../ports/logger';
 import type { Metrics } from '../../observability/metrics';
+import type { ProxyTrust } from '../../net/client-address';
 import type { Services } from '../../services';
 import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
@@ -35,10 +35,8 @@ export interface HttpOptions {
   logger: Logger;
   metrics: Metrics;
   maxBodyBytes: number;
-  authAttemptsPerMinute: number;
-  /** Proxies whose X-Forwarded-For is believed (PARLEY_TRUST_PROXY); empty: none. */
-  trustedProxies: readonly string[];
-  membershipChangesPerMinute: number;
+  /** Which peers may say who the client is (X-Forwarded-For); request.ip is the client behind them. */
+  proxyTrust: ProxyTrust;
   /** PARLEY_NODE_ID: the health answer names the node (which one a load balancer reached). */
   nodeId: string;
   /** Reports whether the server is shutting down (health turns 503). */
@@ -100,8 +98,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     loggerInstance: undefined,
     logger: false,
     bodyLimit: options.maxBodyBytes,
-    // Behind a load balancer, the client's address (for per-address limits) is the one it forwards.
-    trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
+    // request.ip (and protocol, host) from X-Forwarded-* only when the peer is a trusted proxy.
+    trustProxy: options.proxyTrust.none ? false : options.proxyTrust.trusts,
   });
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
@@ -112,7 +110,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     const wire =
       error instanceof AppError
         ? error.toWire()
-        : (mapFastifyError(error) ?? toWireError(error, options.logger, { url: request.url }));
+        : (mapFastifyError(error) ?? toWireError(error, options.logger, { url: request.url, address: request.ip }));
     options.metrics.errors.inc({ code: wire.code, gateway: 'http' });
     if (wire.code === 'rate_limited' && typeof wire.details?.retryAfterMs === 'number') {
       void reply.header('retry-after', Math.ceil(wire.details.retryAfterMs / 1000));
@@ -136,16 +134,6 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       reply.elapsedTime / 1000,
     );
     done();
-  });
-
-  await app.register(rateLimit, {
-    global: false,
-    // Per account where the request carries a token (membership changes), else per address.
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
-    errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', 'Too many attempts from your address: wait and retry.', {
-        details: { retryAfterMs: context.ttl },
-      }),
   });
 
   await app.register(swagger, {

@@ -18,32 +18,25 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { toUser } from '../../services/accounts';
 import type { HttpOptions } from './app';
-import { authenticate, secured } from './auth';
+import { authenticate, originOf, secured } from './auth';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
 const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export function registerAccountRoutes(app: FastifyInstance, { services, authAttemptsPerMinute }: HttpOptions): void {
-  const rateLimit = { max: authAttemptsPerMinute, timeWindow: 60_000 };
-
+/** Registration, login and password change count against the client address's budget (services/rate-limits.ts). */
+export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOptions): void {
   // POST /v1/auth/register
   app.post<{ Body: Static<typeof RegisterBody> }>(
     '/v1/auth/register',
-    {
-      config: { rateLimit },
-      schema: { tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
-    },
-    async (request, reply) => reply.status(201).send(await services.accounts.register(request.body)),
+    { schema: { tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } } },
+    async (request, reply) => reply.status(201).send(await services.accounts.register(request.body, originOf(request))),
   );
 
   // POST /v1/auth/login
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/v1/auth/login',
-    {
-      config: { rateLimit },
-      schema: { tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } },
-    },
-    (request) => services.accounts.login(request.body),
+    { schema: { tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
+    (request) => services.accounts.login(request.body, originOf(request)),
   );
 
   // POST /v1/auth/logout
@@ -55,10 +48,11 @@ export function registerAccountRoutes(app: FastifyInstance, { services, authAtte
   // POST /v1/auth/password
   app.post<{ Body: Static<typeof ChangePasswordBody> }>(
     '/v1/auth/password',
-    { config: { rateLimit }, schema: { tags: ['accounts'], security: secured, body: ChangePasswordBody } },
+    { schema: { tags: ['accounts'], security: secured, body: ChangePasswordBody } },
     async (request, reply) => {
       const auth = await authenticate(services, request);
-      await services.accounts.changePassword(auth, request.body.currentPassword, request.body.newPassword);
+      const { currentPassword, newPassword } = request.body;
+      await services.accounts.changePassword(auth, currentPassword, newPassword, originOf(request));
       return reply.status(204).send();
     },
   );

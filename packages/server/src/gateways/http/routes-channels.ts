@@ -20,11 +20,7 @@ import { authenticate, secured } from './auth';
 
 type ConvParams = { Params: Static<typeof ConversationParams> };
 
-export function registerChannelRoutes(
-  app: FastifyInstance,
-  { services, membershipChangesPerMinute }: HttpOptions,
-): void {
-  const membershipLimit = { rateLimit: { max: membershipChangesPerMinute, timeWindow: 60_000 } };
+export function registerChannelRoutes(app: FastifyInstance, { services }: HttpOptions): void {
   const tags = ['channels'];
   const conv = { tags, security: secured, params: ConversationParams };
 
@@ -52,7 +48,7 @@ export function registerChannelRoutes(
   // POST /v1/conversations/:conversationId/join
   app.post<ConvParams>(
     '/v1/conversations/:conversationId/join',
-    { config: membershipLimit, schema: { ...conv, response: { 200: ConversationResponse } } },
+    { schema: { ...conv, response: { 200: ConversationResponse } } },
     async (request) => ({
       conversation: await services.conversations.join(
         await authenticate(services, request),

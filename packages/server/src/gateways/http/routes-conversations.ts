@@ -24,11 +24,7 @@ import { authenticate, secured } from './auth';
 
 type ConvParams = { Params: Static<typeof ConversationParams> };
 
-export function registerConversationRoutes(
-  app: FastifyInstance,
-  { services, membershipChangesPerMinute }: HttpOptions,
-): void {
-  const membershipLimit = { rateLimit: { max: membershipChangesPerMinute, timeWindow: 60_000 } };
+export function registerConversationRoutes(app: FastifyInstance, { services }: HttpOptions): void {
   const tags = ['conversations'];
   const conv = { tags, security: secured, params: ConversationParams };
 
@@ -133,14 +129,10 @@ export function registerConversationRoutes(
   );
 
   // POST /v1/conversations/:conversationId/leave
-  app.post<ConvParams>(
-    '/v1/conversations/:conversationId/leave',
-    { config: membershipLimit, schema: conv },
-    async (request, reply) => {
-      await services.conversations.leave(await authenticate(services, request), request.params.conversationId);
-      return reply.status(204).send();
-    },
-  );
+  app.post<ConvParams>('/v1/conversations/:conversationId/leave', { schema: conv }, async (request, reply) => {
+    await services.conversations.leave(await authenticate(services, request), request.params.conversationId);
+    return reply.status(204).send();
+  });
 
   // GET /v1/conversations/:conversationId/messages
   app.get<ConvParams & { Querystring: Static<typeof HistoryQuery> }>(

@@ -29,11 +29,7 @@ import { authenticate, secured } from './auth';
 type ConvParams = { Params: Static<typeof ConversationParams> };
 type MemberRoute = { Params: Static<typeof MemberParams> };
 
-export function registerModerationRoutes(
-  app: FastifyInstance,
-  { services, membershipChangesPerMinute }: HttpOptions,
-): void {
-  const membershipLimit = { rateLimit: { max: membershipChangesPerMinute, timeWindow: 60_000 } };
+export function registerModerationRoutes(app: FastifyInstance, { services }: HttpOptions): void {
   const tags = ['moderation'];
   const conv = { tags, security: secured, params: ConversationParams };
   const member = { tags, security: secured, params: MemberParams };
@@ -171,7 +167,6 @@ export function registerModerationRoutes(
   app.post<{ Params: Static<typeof InviteParams> }>(
     '/v1/invites/:code/accept',
     {
-      config: membershipLimit,
       schema: { tags, security: secured, params: InviteParams, response: { 200: ConversationResponse } },
     },
     async (request) => ({

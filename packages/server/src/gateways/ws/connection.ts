@@ -17,7 +17,7 @@ import { AppError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { RealtimeConnection, RealtimeHub } from '../../realtime/hub';
-import type { AuthContext, Services } from '../../services';
+import type { AuthContext, ClientOrigin, Services } from '../../services';
 import { toUser } from '../../services/accounts';
 import type { Metrics } from '../../observability/metrics';
 import { toWireError } from '../errors';
@@ -61,8 +61,9 @@ export class WsConnection implements RealtimeConnection {
     readonly id: string,
     private readonly socket: WebSocket,
     private readonly options: ConnectionOptions,
+    private readonly origin: ClientOrigin,
   ) {
-    this.log = options.logger.child({ connection: id });
+    this.log = options.logger.child({ connection: id, address: origin.address });
     this.bucket = new TokenBucket(options.framesPerSecond, options.framesPerSecond * 4, options.clock.now());
     this.authTimer = options.clock.setTimeout(() => {
       if (!this.auth) this.close(CloseCode.authTimeout, 'no auth frame in time');
@@ -181,7 +182,12 @@ export class WsConnection implements RealtimeConnection {
       const wire = toWireError(error, this.log, { frame: frame.type });
       this.sendError(frame.id, wire);
       if (frame.type === 'auth' && !this.auth) {
-        const code = wire.code === 'unsupported_protocol' ? CloseCode.unsupportedProtocol : CloseCode.unauthenticated;
+        const code =
+          wire.code === 'unsupported_protocol'
+            ? CloseCode.unsupportedProtocol
+            : wire.code === 'rate_limited'
+              ? CloseCode.rateLimited
+              : CloseCode.unauthenticated;
         if (wire.code !== 'internal' && wire.code !== 'unavailable') this.close(code, wire.code);
       }
     } finally {
@@ -211,7 +217,8 @@ export class WsConnection implements RealtimeConnection {
       );
     }
     const { services } = this.options;
-    const auth = await services.accounts.authenticate(token);
+    // A refused token counts against the address's budget (services/rate-limits.ts).
+    const auth = await services.accounts.authenticate(token, this.origin);
     const conversationIds = await services.conversations.memberOf(auth);
     if (this.closed) throw new AppError('unavailable', 'The connection closed during authentication.');
     this.auth = auth;

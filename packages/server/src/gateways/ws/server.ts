@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import { newId } from '../../domain/ids';
+import type { ProxyTrust } from '../../net/client-address';
 import { WsConnection, type ConnectionOptions } from './connection';
 
 export const WS_PATH = '/v1/ws';
@@ -17,7 +18,7 @@ export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WsConnection>();
 
-  constructor(private readonly options: ConnectionOptions) {
+  constructor(private readonly options: ConnectionOptions & { proxyTrust: ProxyTrust }) {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.limits.maxFrameBytes * 4,
@@ -30,7 +31,9 @@ export class WsGateway {
     const path = (request.url ?? '').split('?')[0];
     if (path !== WS_PATH) return false;
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new WsConnection(newId('k'), ws, this.options);
+      // Behind a trusted proxy, the client it names in X-Forwarded-For (net/client-address.ts).
+      const address = this.options.proxyTrust.clientAddress(request);
+      const connection = new WsConnection(newId('k'), ws, this.options, { address });
       this.connections.add(connection);
       ws.on('close', () => this.connections.delete(connection));
     });

@@ -2,15 +2,21 @@
  * The SASL exchange of one stream (RFC 6120 6): `<auth/>`, challenges and
  * responses, `<abort/>`, success or failure, and the limit on failed attempts.
  * It writes only SASL elements; the session restarts the stream on success and
- * closes it when there were too many failures. The mechanisms are in sasl.ts.
+ * closes it when there were too many failures: three on this stream, or the
+ * client address's budget of attempts (PARLEY_RATE_AUTH_PER_MIN, counted by the
+ * accounts service on every node and every way in). The mechanisms are in sasl.ts.
  */
-import type { AuthContext, Services } from '../../services';
+import type { AuthContext, ClientOrigin, Services } from '../../services';
 import { mechanismsFor, startSasl, type SaslExchange } from './sasl';
 import { NS, text, type XmlElement } from './xml';
 
 const MAX_AUTH_FAILURES = 3;
 
-export type SaslOutcome = { kind: 'pending' } | { kind: 'success'; auth: AuthContext } | { kind: 'too-many-failures' };
+export type SaslOutcome =
+  | { kind: 'pending' }
+  | { kind: 'success'; auth: AuthContext }
+  | { kind: 'too-many-failures' }
+  | { kind: 'rate-limited'; retryAfterMs: number };
 
 export class SaslNegotiation {
   private exchange: SaslExchange | undefined;
@@ -19,6 +25,7 @@ export class SaslNegotiation {
   constructor(
     private readonly services: Services,
     private readonly domain: string,
+    private readonly origin: ClientOrigin,
     private readonly write: (data: string) => void,
   ) {}
 
@@ -31,7 +38,7 @@ export class SaslNegotiation {
     if (element.name === 'auth') {
       const mechanism = element.attrs.mechanism ?? '';
       this.exchange = mechanismsFor(secure).includes(mechanism)
-        ? (startSasl(mechanism, this.services, this.domain) ?? undefined)
+        ? (startSasl(mechanism, this.services, this.domain, this.origin) ?? undefined)
         : undefined;
       if (!this.exchange) return this.failure('invalid-mechanism');
     } else if (element.name !== 'response' || !this.exchange) return this.failure('malformed-request');
@@ -46,6 +53,14 @@ export class SaslNegotiation {
     if (step.kind === 'challenge') return this.challenge(step.data);
     this.exchange = undefined;
     if (step.kind === 'failure') return this.failure(step.condition);
+    if (step.kind === 'rate-limited') {
+      // RFC 6120 6.5.12: temporary-auth-failure, "try again later", with when in the text.
+      const seconds = Math.ceil(step.retryAfterMs / 1000);
+      this.write(
+        `<failure xmlns="${NS.sasl}"><temporary-auth-failure/><text xml:lang="en">Too many failed logins from your address: retry in ${seconds} s.</text></failure>`,
+      );
+      return { kind: 'rate-limited', retryAfterMs: step.retryAfterMs };
+    }
     const extra = step.data === undefined ? '' : Buffer.from(step.data).toString('base64');
     this.write(`<success xmlns="${NS.sasl}">${extra}</success>`);
     return { kind: 'success', auth: step.auth };

@@ -7,13 +7,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../domain/errors';
-import type { AuthContext, Services } from '../../services';
+import type { AuthContext, ClientOrigin, Services } from '../../services';
 import type { ScramMechanism } from '../../services/scram';
 
 export type SaslStep =
   | { kind: 'challenge'; data: string }
   | { kind: 'success'; auth: AuthContext; data?: string }
-  | { kind: 'failure'; condition: 'not-authorized' | 'malformed-request' | 'invalid-authzid' | 'encryption-required' };
+  | { kind: 'failure'; condition: 'not-authorized' | 'malformed-request' | 'invalid-authzid' | 'encryption-required' }
+  /** The client address's authentication budget is spent (PARLEY_RATE_AUTH_PER_MIN). */
+  | { kind: 'rate-limited'; retryAfterMs: number };
 
 export interface SaslExchange {
   step(data: Buffer): Promise<SaslStep>;
@@ -26,22 +28,35 @@ export function mechanismsFor(secure: boolean): string[] {
   return secure ? ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] : ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
 }
 
-async function credentialsFailure<T>(attempt: Promise<T>): Promise<T | null> {
+/** Wrong credentials and a spent budget are SASL outcomes; anything else is the session's to report. */
+async function credentialsFailure<T>(attempt: Promise<T>): Promise<T | SaslStep> {
   try {
     return await attempt;
   } catch (error) {
-    if (error instanceof AppError && error.code === 'invalid_credentials') return null;
+    if (error instanceof AppError && error.code === 'invalid_credentials')
+      return { kind: 'failure', condition: 'not-authorized' };
+    if (error instanceof AppError && error.code === 'rate_limited') {
+      const retryAfterMs = error.details?.retryAfterMs;
+      return { kind: 'rate-limited', retryAfterMs: typeof retryAfterMs === 'number' ? retryAfterMs : 60_000 };
+    }
     throw error;
   }
 }
 
-export function startSasl(mechanism: string, services: Services, domain: string): SaslExchange | null {
-  if (mechanism === 'PLAIN') return plain(services, domain);
-  if (mechanism === 'SCRAM-SHA-1' || mechanism === 'SCRAM-SHA-256') return scram(mechanism, services);
+const isStep = (value: object): value is SaslStep => 'kind' in value;
+
+export function startSasl(
+  mechanism: string,
+  services: Services,
+  domain: string,
+  origin: ClientOrigin,
+): SaslExchange | null {
+  if (mechanism === 'PLAIN') return plain(services, domain, origin);
+  if (mechanism === 'SCRAM-SHA-1' || mechanism === 'SCRAM-SHA-256') return scram(mechanism, services, origin);
   return null;
 }
 
-function plain(services: Services, domain: string): SaslExchange {
+function plain(services: Services, domain: string, origin: ClientOrigin): SaslExchange {
   return {
     async step(data) {
       const parts = data.toString('utf8').split('\0');
@@ -51,9 +66,9 @@ function plain(services: Services, domain: string): SaslExchange {
         return { kind: 'failure', condition: 'invalid-authzid' };
       }
       const auth = await credentialsFailure(
-        services.accounts.loginWithPassword({ username, password, deviceName: DEVICE_NAME }),
+        services.accounts.loginWithPassword({ username, password, deviceName: DEVICE_NAME }, origin),
       );
-      return auth ? { kind: 'success', auth } : { kind: 'failure', condition: 'not-authorized' };
+      return isStep(auth) ? auth : { kind: 'success', auth };
     },
   };
 }
@@ -73,7 +88,7 @@ function attributes(message: string): Map<string, string> {
   return out;
 }
 
-function scram(mechanism: ScramMechanism, services: Services): SaslExchange {
+function scram(mechanism: ScramMechanism, services: Services, origin: ClientOrigin): SaslExchange {
   let state:
     | { phase: 'first' }
     | { phase: 'final'; username: string; gs2Header: string; nonce: string; firstBare: string; serverFirst: string }
@@ -115,15 +130,18 @@ function scram(mechanism: ScramMechanism, services: Services): SaslExchange {
         return { kind: 'failure', condition: 'not-authorized' };
       }
       const result = await credentialsFailure(
-        services.accounts.loginWithScram({
-          username,
-          mechanism,
-          authMessage: `${firstBare},${serverFirst},${withoutProof}`,
-          clientProof: Buffer.from(message.slice(proofAt + 3), 'base64'),
-          deviceName: DEVICE_NAME,
-        }),
+        services.accounts.loginWithScram(
+          {
+            username,
+            mechanism,
+            authMessage: `${firstBare},${serverFirst},${withoutProof}`,
+            clientProof: Buffer.from(message.slice(proofAt + 3), 'base64'),
+            deviceName: DEVICE_NAME,
+          },
+          origin,
+        ),
       );
-      if (!result) return { kind: 'failure', condition: 'not-authorized' };
+      if (isStep(result)) return result;
       return { kind: 'success', auth: result.auth, data: `v=${result.serverSignature}` };
     },
   };

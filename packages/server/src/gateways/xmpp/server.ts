@@ -3,7 +3,10 @@
  * default) and the RFC 7395 WebSocket endpoint, both feeding XmppSession. It
  * owns the sockets, the TLS context and the table of bound resources on this
  * node; stopping it ends every stream with `system-shutdown`. A failing stream
- * only ever affects itself.
+ * only ever affects itself. Who the client is: the socket's peer, or, from a
+ * trusted proxy (PARLEY_TRUSTED_PROXIES), the PROXY protocol header on TCP and
+ * X-Forwarded-For on the WebSocket. A PROXY header from any other peer, or a
+ * malformed one, closes the connection before a stream starts.
  */
 import type { IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -11,6 +14,8 @@ import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { newId } from '../../domain/ids';
+import { normalizeAddress, type ProxyTrust } from '../../net/client-address';
+import { readPreamble } from '../../net/proxy-protocol';
 import { buildRouter } from './handlers';
 import { JidMapper } from './jid';
 import { ResourceRegistry } from './resources';
@@ -22,7 +27,11 @@ export const XMPP_WS_PATH = '/xmpp-websocket';
 
 export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'resources' | 'resumable'> & {
   domain: string;
+  /** Peers whose PROXY headers and X-Forwarded-For are believed. */
+  proxyTrust: ProxyTrust;
 };
+
+const LOOPBACK = ['127.0.0.1', '::1'];
 
 export class XmppGateway {
   private readonly sessions = new Set<XmppSession>();
@@ -68,7 +77,33 @@ export class XmppGateway {
   private accept(socket: Socket, secureContext: SecureContext): void {
     socket.setNoDelay(true);
     this.sockets.add(socket);
-    const transport = new TcpTransport(socket, secureContext);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const peer = normalizeAddress(socket.remoteAddress ?? '');
+    const log = this.config.logger;
+    // The first bytes say whether a proxy speaks first; a client waiting for us sends nothing and times out.
+    readPreamble(socket, this.config.authTimeoutMs).then(
+      (preamble) => {
+        if (preamble.kind === 'invalid') {
+          log.info({ peer, reason: preamble.reason }, 'xmpp: malformed PROXY header; connection closed');
+          socket.destroy();
+          return;
+        }
+        if (preamble.kind === 'header' && !this.config.proxyTrust.trusts(peer, 0)) {
+          log.warn({ peer }, 'xmpp: PROXY header from a peer not in PARLEY_TRUSTED_PROXIES; connection closed');
+          socket.destroy();
+          return;
+        }
+        const source = preamble.kind === 'header' ? preamble.source : null;
+        this.start(socket, secureContext, source ? normalizeAddress(source.address) : peer, preamble.rest);
+      },
+      () => socket.destroy(),
+    );
+  }
+
+  private start(socket: Socket, secureContext: SecureContext, clientAddress: string, firstBytes: Buffer): void {
+    if (socket.destroyed) return;
+    const transport = new TcpTransport(socket, secureContext, clientAddress);
     const session = new XmppSession(newId('k'), transport, this.options);
     this.track(session);
     transport.onData = (text) => session.receive(text);
@@ -79,6 +114,8 @@ export class XmppGateway {
       this.sessions.delete(session);
       session.onTransportClosed(transport);
     };
+    transport.feed(firstBytes);
+    socket.resume();
   }
 
   /** Handles an HTTP upgrade to /xmpp-websocket; returns false when the path is not ours. */
@@ -86,9 +123,13 @@ export class XmppGateway {
     const path = (request.url ?? '').split('?')[0];
     if (path !== XMPP_WS_PATH) return false;
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const address = request.socket.remoteAddress ?? '';
-      const secure = 'encrypted' in request.socket || ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(address);
-      const transport = new WsTransport(ws, secure);
+      const peer = normalizeAddress(request.socket.remoteAddress ?? '');
+      // A local TLS-terminating proxy, or a trusted one that says the client came over https.
+      const forwardedHttps =
+        this.config.proxyTrust.trusts(peer, 0) &&
+        request.headers['x-forwarded-proto']?.toString().split(',')[0]?.trim() === 'https';
+      const secure = 'encrypted' in request.socket || LOOPBACK.includes(peer) || forwardedHttps;
+      const transport = new WsTransport(ws, secure, this.config.proxyTrust.clientAddress(request));
       const session = new XmppSession(newId('k'), transport, this.options);
       this.track(session);
       transport.onData = (text) => session.receive(text);

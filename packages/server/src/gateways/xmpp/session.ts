@@ -21,7 +21,7 @@ import type { BusEvent } from '../../ports/bus-events';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { RealtimeConnection, RealtimeHub } from '../../realtime/hub';
-import type { AuthContext, Services } from '../../services';
+import type { AuthContext, ClientOrigin, Services } from '../../services';
 import { TokenBucket } from '../ws/token-bucket';
 import { buildContext } from './context';
 import { InboundQueue } from './inbound-queue';
@@ -93,15 +93,18 @@ export class XmppSession implements RealtimeConnection {
   /** Highest seq written per conversation: live events at or below it are duplicates of the offline batch. */
   readonly written = new Map<string, number>();
   private ctxCache: XmppContext | undefined;
+  /** The client behind the transport that opened this stream (behind a trusted proxy: the one it names). */
+  readonly origin: ClientOrigin;
 
   constructor(
     readonly id: string,
     private transport: Transport,
     private readonly options: SessionOptions,
   ) {
-    this.log = options.logger.child({ connection: id, gateway: 'xmpp' });
+    this.origin = { address: transport.clientAddress };
+    this.log = options.logger.child({ connection: id, gateway: 'xmpp', address: transport.clientAddress });
     this.parser = this.newParser();
-    this.saslNegotiation = new SaslNegotiation(options.services, options.jids.domain, (data) => {
+    this.saslNegotiation = new SaslNegotiation(options.services, options.jids.domain, this.origin, (data) => {
       if (!this.closed) this.transport.write(data);
     });
     const bucket = new TokenBucket(options.stanzasPerSecond, options.stanzasPerSecond * 4, options.clock.now());
@@ -296,6 +299,10 @@ export class XmppSession implements RealtimeConnection {
   private async onSasl(element: XmlElement): Promise<void> {
     const outcome = await this.saslNegotiation.onElement(element, this.transport.secure);
     if (outcome.kind === 'too-many-failures') this.streamError('policy-violation', 'too many failed logins');
+    if (outcome.kind === 'rate-limited') {
+      const seconds = Math.ceil(outcome.retryAfterMs / 1000);
+      this.streamError('policy-violation', `too many failed logins from your address: retry in ${seconds} s`);
+    }
     if (outcome.kind !== 'success' || this.closed) return;
     this.auth = outcome.auth;
     this.restart();

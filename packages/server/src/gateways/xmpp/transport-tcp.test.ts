@@ -17,7 +17,7 @@ async function pair(): Promise<{ transport: TcpTransport; client: Socket; text: 
   let bad = 0;
   const accepted = new Promise<TcpTransport>((resolve) => {
     server = createServer((socket) => {
-      const transport = new TcpTransport(socket, createSecureContext({}));
+      const transport = new TcpTransport(socket, createSecureContext({}), '127.0.0.1');
       transport.onData = (t) => (text += t);
       transport.onBadEncoding = () => (bad += 1);
       resolve(transport);

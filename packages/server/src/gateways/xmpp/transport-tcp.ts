@@ -24,9 +24,15 @@ export class TcpTransport implements Transport {
   constructor(
     socket: Socket,
     private readonly secureContext: SecureContext,
+    readonly clientAddress: string,
   ) {
     this.socket = socket;
     this.listen(socket);
+  }
+
+  /** The client's bytes read before this transport existed (after a PROXY header, in the same packet). */
+  feed(bytes: Buffer): void {
+    if (bytes.length > 0) this.decode(bytes);
   }
 
   private listen(socket: Socket): void {

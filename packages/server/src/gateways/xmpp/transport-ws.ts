@@ -2,8 +2,9 @@
  * XMPP over WebSocket (RFC 7395) at /xmpp-websocket on the HTTP server, with the
  * `xmpp` subprotocol: every WebSocket text message is one complete element
  * (`<open/>`, a stanza, `<close/>`). TLS belongs to the WebSocket layer; a
- * stream counts as secure when it is wss or comes from loopback (a local
- * TLS-terminating proxy), which is what lets PLAIN be offered.
+ * stream counts as secure when it is wss, comes from loopback (a local
+ * TLS-terminating proxy) or from a trusted proxy saying `X-Forwarded-Proto: https`,
+ * which is what lets PLAIN be offered.
  */
 import type { WebSocket } from 'ws';
 import type { Transport } from './session';
@@ -17,6 +18,7 @@ export class WsTransport implements Transport {
   constructor(
     private readonly socket: WebSocket,
     readonly secure: boolean,
+    readonly clientAddress: string,
   ) {
     socket.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) this.onData(data.toString('utf8'));

@@ -11,6 +11,8 @@ export interface Transport {
   /** STARTTLS is possible on this transport now. */
   readonly canStartTls: boolean;
   readonly bufferedBytes: number;
+  /** The client's address: the socket's peer, or what a trusted proxy said (PROXY protocol, X-Forwarded-For). */
+  readonly clientAddress: string;
   write(data: string): void;
   /** Upgrades to TLS after `<proceed/>` was written; resolves when the handshake is done. */
   startTls(): Promise<void>;

@@ -17,6 +17,7 @@ import { cleanTextMigration } from './0007-clean-text';
 import { searchSegmentationMigration } from './0008-search-segmentation';
 import { deviceSyncMigration } from './0011-device-sync';
 import { eventsMigration } from './0012-events';
+import { rateLimitsMigration } from './0013-rate-limits';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -31,6 +32,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0008-search-segmentation': searchSegmentationMigration(dialect),
     '0011-device-sync': deviceSyncMigration(dialect),
     '0012-events': eventsMigration(dialect),
+    '0013-rate-limits': rateLimitsMigration(dialect),
   };
 }
 

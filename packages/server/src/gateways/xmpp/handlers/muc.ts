@@ -22,7 +22,7 @@ import type { Conversation, Member, Message, Role } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
 import { conversationOf, remember, usernameOf } from '../outbound';
-import { StanzaError, type Router, type XmppContext } from '../router';
+import { StanzaError, toStanzaError, type Router, type XmppContext } from '../router';
 import { child, el, type XmlElement } from '../xml';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './disco';
 import { sendHistory, subjectStanza } from './muc-messages';
@@ -172,6 +172,8 @@ async function roomToJoin(
     } catch (joinError) {
       // XEP-0045 7.2.7: a banned user is forbidden; others need to be made members.
       if (joinError instanceof AppError && joinError.code === 'banned') throw new StanzaError('forbidden', 'auth');
+      // PARLEY_RATE_MEMBERSHIP_PER_MIN: resource-constraint, type wait (retry later).
+      if (joinError instanceof AppError && joinError.code === 'rate_limited') throw toStanzaError(joinError) ?? error;
       if (joinError instanceof AppError) throw error;
       throw joinError;
     }

@@ -1,0 +1,15 @@
+/**
+ * The rate limits of a single node: counters in this process's memory (each
+ * expires with its window). Enough wherever one process serves every client.
+ */
+import type { Logger } from '../ports/logger';
+import type { RateLimiter, RateLimitRules } from '../ports/rate-limiter';
+import { FlexibleRateLimiter, memoryLimiter } from './flexible-limiter';
+
+export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): RateLimiter {
+  return new FlexibleRateLimiter(
+    { auth: memoryLimiter('auth', rules.auth), membership: memoryLimiter('membership', rules.membership) },
+    rules,
+    logger,
+  );
+}
