@@ -63,6 +63,8 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
       const alice = await person(c.client({ node: n1 }), 'alice');
       const bob = await person(c.client({ node: n2 }), 'bob');
       const direct = await alice.conversations.createDirect(bob.user!.id);
+      // Being written to by alice is not taking part: bob names her a contact, so she sees his presence.
+      await bob.contacts.add(alice.user!.id);
 
       const alicePresence = collect<Presence>(alice, 'presence');
       const bobInbox = collect<Message>(bob, 'message');
