@@ -77,6 +77,13 @@ export const configKeys = {
     values: ['full', 'normal'],
     doc: '`full` makes each acknowledged message survive power loss; `normal` survives a process crash (kill -9) but not power loss, and is faster.',
   },
+  sqliteThread: {
+    env: 'PARLEY_SQLITE_THREAD',
+    kind: 'enum',
+    default: 'worker',
+    values: ['worker', 'main'],
+    doc: "`worker` runs SQLite (its queries and the fsync of every commit) on a thread of its own, so that a commit never stalls the sockets; `main` runs it on the event loop's thread (measured slower under load: docs/performance.md). Guarantees are the same either way.",
+  },
   databaseUrl: {
     env: 'PARLEY_DATABASE_URL',
     kind: 'string',
