@@ -35,8 +35,21 @@ function bindable(parameters: readonly unknown[]): readonly unknown[] {
   );
 }
 
+/** SQL texts by the number the main thread gave them (worker-protocol.ts). */
+const sqlById = new Map<number, string>();
+
+function sqlOf(request: Extract<WorkerRequest, { kind: 'query' }>): string {
+  if (request.sql !== undefined) {
+    if (request.sqlId !== undefined) sqlById.set(request.sqlId, request.sql);
+    return request.sql;
+  }
+  const sql = request.sqlId === undefined ? undefined : sqlById.get(request.sqlId);
+  if (sql === undefined) throw new Error(`unknown SQL number ${request.sqlId}`);
+  return sql;
+}
+
 function run(db: SqliteConnection, request: Extract<WorkerRequest, { kind: 'query' }>): WorkerReply {
-  const statement = db.prepare(request.sql);
+  const statement = db.prepare(sqlOf(request));
   const parameters = bindable(request.parameters);
   if (statement.reader) return { id: request.id, kind: 'rows', rows: statement.all(parameters) };
   const { changes, lastInsertRowid } = statement.run(parameters);

@@ -85,6 +85,26 @@ describe('SQLite on a worker thread', () => {
     }
   });
 
+  it('lets a transaction under way finish and commit when destroy() is called in its middle', async () => {
+    const path = join(dir, 'closing.db');
+    const db = createSqliteDb({ path, synchronous: 'full', thread });
+    await sql`create table t (id integer primary key)`.execute(db);
+    let destroyed: Promise<void> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into t (id) values (1)`.execute(trx);
+      destroyed = db.destroy();
+      await sql`insert into t (id) values (2)`.execute(trx);
+    });
+    await destroyed;
+    await expect(sql`select 1`.execute(db)).rejects.toThrow();
+    const check = openSqlite(path, { readonly: true });
+    try {
+      expect(check.prepare('select id from t order by id').all([])).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      check.close();
+    }
+  });
+
   it('reports a file it cannot open on the first query, and destroy() still ends the thread', async () => {
     const db = createSqliteDb({ path: join(dir, 'missing', '\0bad'), synchronous: 'normal', thread });
     await expect(sql`select 1`.execute(db)).rejects.toThrow();

@@ -36,7 +36,13 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import { OPEN_REQUEST_ID, type WorkerOptions, type WorkerReply, type WorkerRequest } from './worker-protocol';
+import {
+  OPEN_REQUEST_ID,
+  SQL_IDS_MAX,
+  type WorkerOptions,
+  type WorkerReply,
+  type WorkerRequest,
+} from './worker-protocol';
 
 type Outcome = Exclude<WorkerReply, { kind: 'error' }>;
 
@@ -60,6 +66,8 @@ class WorkerClient {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = OPEN_REQUEST_ID + 1;
+  /** SQL texts already sent, by the number the worker knows them by. */
+  private readonly sqlIds = new Map<string, number>();
   private failure: Error | undefined;
   readonly opened: Promise<void>;
 
@@ -75,7 +83,13 @@ class WorkerClient {
   }
 
   query(sql: string, parameters: readonly unknown[]): Promise<Outcome> {
-    return this.send({ id: this.nextId++, kind: 'query', sql, parameters });
+    const id = this.nextId++;
+    const known = this.sqlIds.get(sql);
+    if (known !== undefined) return this.send({ id, kind: 'query', sqlId: known, parameters });
+    if (this.sqlIds.size >= SQL_IDS_MAX) return this.send({ id, kind: 'query', sql, parameters });
+    const sqlId = this.sqlIds.size + 1;
+    this.sqlIds.set(sql, sqlId);
+    return this.send({ id, kind: 'query', sql, sqlId, parameters });
   }
 
   /** Closes the database after every request already sent, then ends the thread. */
@@ -223,8 +237,20 @@ class WorkerSqliteDriver implements Driver {
     this.mutex.unlock();
   }
 
+  /**
+   * Kysely refuses new queries once destroy() has begun, but a transaction already
+   * holding the connection (a group commit under way at shutdown) still has
+   * statements to send: wait for it, and for the queries already queued, so that
+   * the thread ends after the last write instead of in the middle of it.
+   */
   async destroy(): Promise<void> {
-    await this.client?.close();
+    if (!this.client) return;
+    await this.mutex.lock();
+    try {
+      await this.client.close();
+    } finally {
+      this.mutex.unlock();
+    }
   }
 }
 

@@ -10,7 +10,14 @@ import type { SqliteOptions } from './open-store-file';
 export type WorkerOptions = SqliteOptions;
 
 export type WorkerRequest =
-  { id: number; kind: 'query'; sql: string; parameters: readonly unknown[] } | { id: number; kind: 'close' };
+  /**
+   * A query. The SQL text crosses once: the first request with a given text carries
+   * it with a number (`sqlId`), later ones only the number (a text of a few hundred
+   * characters doubles the cost of a round trip). Requests arrive in order, so the
+   * worker always knows a number it is sent.
+   */
+  | { id: number; kind: 'query'; sql?: string; sqlId?: number; parameters: readonly unknown[] }
+  | { id: number; kind: 'close' };
 
 /** An error raised by SQLite, with what the store inspects: the driver's `code` or `errcode`. */
 export interface WorkerError {
@@ -27,3 +34,6 @@ export type WorkerReply =
   | { id: number; kind: 'error'; error: WorkerError };
 
 export const OPEN_REQUEST_ID = 0;
+
+/** Distinct SQL texts given a number (the store issues a few dozen); past this, texts are sent whole. */
+export const SQL_IDS_MAX = 1000;
