@@ -80,9 +80,9 @@ export const configKeys = {
   sqliteThread: {
     env: 'PARLEY_SQLITE_THREAD',
     kind: 'enum',
-    default: 'worker',
-    values: ['worker', 'main'],
-    doc: "`worker` runs SQLite (its queries and the fsync of every commit) on a thread of its own, so that a commit never stalls the sockets; `main` runs it on the event loop's thread (measured slower under load: docs/performance.md). Guarantees are the same either way.",
+    default: 'main',
+    values: ['main', 'worker'],
+    doc: "`main` runs SQLite on the event loop's thread; `worker` runs it (its queries and the fsync of every commit) on a thread of its own, so that a commit never stalls the sockets, at the cost of one round trip between threads per statement, which measured slower on a busy 2-core machine (docs/performance.md, ADR 0010). Guarantees are the same either way.",
   },
   databaseUrl: {
     env: 'PARLEY_DATABASE_URL',

@@ -23,7 +23,7 @@ export type StoreOptions =
       db: 'sqlite';
       sqlitePath: string;
       synchronous: 'full' | 'normal';
-      /** Where the connection runs (default `worker`: its own thread, off the event loop). */
+      /** Where the connection runs (default `main`; `worker`: its own thread, off the event loop). */
       thread?: SqliteThread;
     } & CommonOptions)
   | ({ db: 'postgres'; databaseUrl: string; schema: string; maxConnections?: number } & CommonOptions);
