@@ -208,7 +208,12 @@ async function run(options: ChannelOptions): Promise<ChannelReport> {
     authAttemptsPerMinute: 100_000,
     framesPerSecond: 100_000,
   });
-  const store = await createStore({ db: 'sqlite', sqlitePath, synchronous: config.sqliteSynchronous });
+  const store = await createStore({
+    db: 'sqlite',
+    sqlitePath,
+    synchronous: config.sqliteSynchronous,
+    thread: config.sqliteThread,
+  });
   let server: RunningServer | undefined;
   const everyone: Member[] = [];
   try {

@@ -37,7 +37,7 @@ export async function startInProcess(): Promise<Target> {
     url: server.url,
     inProcess: true,
     synchronous: config.sqliteSynchronous,
-    description: `in-process server on ${config.sqlitePath} (synchronous=${config.sqliteSynchronous}); clients share its process`,
+    description: `in-process server on ${config.sqlitePath} (synchronous=${config.sqliteSynchronous}, SQLite on the ${config.sqliteThread} thread); clients share its process`,
     rssBytes: () => Promise.resolve(process.memoryUsage().rss),
     async stop() {
       await server.stop();

@@ -97,6 +97,7 @@ async function buildCore(
           db: 'sqlite',
           sqlitePath: config.sqlitePath ?? '',
           synchronous: config.sqliteSynchronous,
+          thread: config.sqliteThread,
           groupCommitMax: config.groupCommitMax,
           eventOrigin,
         }));

@@ -77,6 +77,13 @@ export const configKeys = {
     values: ['full', 'normal'],
     doc: '`full` makes each acknowledged message survive power loss; `normal` survives a process crash (kill -9) but not power loss, and is faster.',
   },
+  sqliteThread: {
+    env: 'PARLEY_SQLITE_THREAD',
+    kind: 'enum',
+    default: 'main',
+    values: ['main', 'worker'],
+    doc: "`main` runs SQLite on the event loop's thread; `worker` runs it (its queries and the fsync of every commit) on a thread of its own, so that a commit never stalls the sockets, at the cost of one round trip between threads per statement, which measured slower on a busy 2-core machine (docs/performance.md, ADR 0010). Guarantees are the same either way.",
+  },
   databaseUrl: {
     env: 'PARLEY_DATABASE_URL',
     kind: 'string',

@@ -8,7 +8,7 @@ import type { Store } from '../ports/store';
 import { KyselyStore } from './kysely-store';
 import { createPostgresDb } from './postgres/create-postgres-db';
 import { postgresDialect } from './postgres/postgres-dialect';
-import { createSqliteDb } from './sqlite/create-sqlite-db';
+import { createSqliteDb, type SqliteThread } from './sqlite/create-sqlite-db';
 import { sqliteDialect } from './sqlite/sqlite-dialect';
 
 interface CommonOptions {
@@ -19,7 +19,13 @@ interface CommonOptions {
 }
 
 export type StoreOptions =
-  | ({ db: 'sqlite'; sqlitePath: string; synchronous: 'full' | 'normal' } & CommonOptions)
+  | ({
+      db: 'sqlite';
+      sqlitePath: string;
+      synchronous: 'full' | 'normal';
+      /** Where the connection runs (default `main`; `worker`: its own thread, off the event loop). */
+      thread?: SqliteThread;
+    } & CommonOptions)
   | ({ db: 'postgres'; databaseUrl: string; schema: string; maxConnections?: number } & CommonOptions);
 
 export async function createStore(options: StoreOptions): Promise<Store> {
@@ -30,7 +36,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const store =
     options.db === 'sqlite'
       ? new KyselyStore(
-          createSqliteDb({ path: options.sqlitePath, synchronous: options.synchronous }),
+          createSqliteDb({
+            path: options.sqlitePath,
+            synchronous: options.synchronous,
+            ...(options.thread === undefined ? {} : { thread: options.thread }),
+          }),
           sqliteDialect,
           runtime,
         )

@@ -1,6 +1,7 @@
 /**
- * Runs the Store contract on SQLite: a temp directory per test file, one
- * database file per store, all removed afterwards.
+ * Runs the Store contract on SQLite, with the connection on the event loop's
+ * thread and on a worker thread: a temp directory per test file, one database
+ * file per store, all removed afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +17,16 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-storeContract('sqlite', async () => {
-  files += 1;
-  // A missing parent directory is created by the store, so test that too.
-  const store = await createStore({
-    db: 'sqlite',
-    sqlitePath: join(dir, `db${files}`, 'parley.db'),
-    synchronous: 'normal',
+for (const thread of ['main', 'worker'] as const) {
+  storeContract(`sqlite, ${thread} thread`, async () => {
+    files += 1;
+    // A missing parent directory is created by the store, so test that too.
+    const store = await createStore({
+      db: 'sqlite',
+      sqlitePath: join(dir, `db${files}`, 'parley.db'),
+      synchronous: 'normal',
+      thread,
+    });
+    return { store, cleanup: () => store.close() };
   });
-  return { store, cleanup: () => store.close() };
-});
+}

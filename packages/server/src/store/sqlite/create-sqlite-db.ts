@@ -1,39 +1,26 @@
 /**
- * Opens the SQLite database file behind the store: creates its directory, sets
- * the pragmas durability depends on, and wraps it in Kysely. Owns nothing after
- * that: closing goes through Kysely's destroy().
+ * Opens the SQLite database file behind the store and wraps it in Kysely. Owns
+ * nothing after that: closing goes through Kysely's destroy().
  *
- * The driver (open-sqlite.ts) is synchronous and Kysely's SQLite driver
- * serializes every query and transaction on the one connection, so appends
- * never race here.
+ * By default the connection is used synchronously on the calling thread
+ * (better-sqlite3 or node:sqlite); `thread: 'worker'` puts it on a worker thread
+ * (worker-dialect.ts), so that SQLite's work and its fsyncs never stall the event
+ * loop that serves sockets, at one round trip between threads per statement
+ * (ADR 0010 says why `main` stays the default). Either way Kysely's SQLite driver serializes every query
+ * and transaction on the one connection, so appends never race here.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../db-schema';
-import { openSqlite } from './open-sqlite';
+import { openStoreFile, type SqliteOptions } from './open-store-file';
+import { WorkerSqliteDialect } from './worker-dialect';
 
-export interface SqliteOptions {
-  /** File path, or ':memory:' (tests only: nothing survives close). */
-  path: string;
-  /** 'full' survives power loss; 'normal' survives kill -9 but may lose the last commits on power loss. */
-  synchronous: 'full' | 'normal';
-  /** How long a writer waits for another process's lock (a backup, the CLI) before failing. */
-  busyTimeoutMs?: number;
-}
+export type { SqliteOptions } from './open-store-file';
 
-export function createSqliteDb(options: SqliteOptions): Kysely<Database> {
-  const inMemory = options.path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(resolve(options.path)), { recursive: true });
-  const sqlite = openSqlite(options.path);
-  try {
-    if (!inMemory) sqlite.exec('pragma journal_mode = WAL');
-    sqlite.exec(`pragma synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    sqlite.exec('pragma foreign_keys = ON');
-    sqlite.exec(`pragma busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+/** Where the SQLite connection runs: its own worker thread, or the event loop's thread. */
+export type SqliteThread = 'worker' | 'main';
+
+export function createSqliteDb(options: SqliteOptions & { thread?: SqliteThread }): Kysely<Database> {
+  const { thread = 'main', ...file } = options;
+  if (thread === 'worker') return new Kysely<Database>({ dialect: new WorkerSqliteDialect(file) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openStoreFile(file) }) });
 }
