@@ -35,6 +35,8 @@ export interface MucOptions {
   /** Bound of each phase, in seconds. */
   phaseTimeoutS: number;
   room: string;
+  /** Runs after the joins, before the post (a test adds occupants of its own here). */
+  beforePost?: (roomJid: string) => Promise<void>;
 }
 
 export interface MucRunResult {
@@ -51,6 +53,8 @@ export interface MucRunResult {
   received: number;
   /** Stanzas the clients received during the joins (occupant lists, presence). */
   joinStanzas: number;
+  /** The body of the post every occupant must receive. */
+  body: string;
   rssMB: { afterLogin: number | null; peak: number | null; end: number | null };
   failure?: string;
 }
@@ -145,6 +149,7 @@ export async function runMucScenario(
     joined: 0,
     received: 0,
     joinStanzas: 0,
+    body: `hello room ${Date.now()}`,
     rssMB: { afterLogin: null, peak: null, end: null },
   };
   let peak = 0;
@@ -222,7 +227,8 @@ export async function runMucScenario(
     );
     result.joined++; // the owner
     result.joinStanzas = occupants.reduce((n, o) => n + o.stanzas, 0) - before;
-    const body = `hello room ${Date.now()}`;
+    await options.beforePost?.(roomJid);
+    const body = result.body;
     result.fanoutS = await phase('message to every occupant', async () => {
       const all = occupants.map((o) =>
         o

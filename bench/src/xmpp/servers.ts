@@ -26,6 +26,8 @@ export interface ServerUnderTest {
   name: string;
   port: number;
   domain: string;
+  /** Parley's HTTP port (native API), when the server is Parley. */
+  httpPort?: number;
   /** What this server stores per message and how (for the report). */
   storage: string;
   /** The pid whose VmRSS and CPU time are the server's. */
@@ -197,6 +199,7 @@ export async function startParley(ctx: StartContext, options: ParleyOptions): Pr
   const server: ServerUnderTest = {
     name: `parley (${options.synchronous})`,
     port: xmppPort,
+    httpPort,
     domain: ctx.domain,
     storage: `SQLite WAL, synchronous=${options.synchronous}: every message committed before it is routed${options.synchronous === 'full' ? ' (fsync per commit, group commit)' : ' (no fsync per commit)'}; archive = history`,
     pid: () => (exited(child) ? undefined : child.pid),
