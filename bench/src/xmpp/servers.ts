@@ -315,7 +315,7 @@ modules:
 ${o.archive ? '  mod_mam:\n    db_type: mnesia\n    default: always\n' : ''}${o.muc ? EJABBERD_MUC : ''}`;
 }
 
-/** XEP-0045 at conference.<domain> (bench:xmpp-muc): rooms of up to 2000 occupants (the default is 200). */
+/** XEP-0045 at conference.<domain> (bench:xmpp-muc): rooms of up to 2000 occupants (a room's default is 200: past it a join gets resource-constraint). */
 const EJABBERD_MUC = `  mod_muc:
     host: "conference.@HOST@"
     access_create: all
@@ -323,6 +323,8 @@ const EJABBERD_MUC = `  mod_muc:
     max_users_presence: 2000
     max_user_conferences: 10
     history_size: 20
+    default_room_options:
+      max_users: 2000
 `;
 
 export async function startEjabberd(
