@@ -276,6 +276,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stanzasPerSecond: config.xmppStanzasPerSecond,
     resumeMs: config.xmppResumeSeconds * 1000,
     sendBufferBytes: config.sendBufferBytes,
+    outboundQueueMax: config.xmppOutboundQueueMax,
     authTimeoutMs: config.authTimeoutMs,
     httpUrl: () => (config.publicUrl ?? url).replace(/\/+$/, ''),
     proxyTrust,

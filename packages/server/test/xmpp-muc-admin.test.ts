@@ -22,6 +22,7 @@ const MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
 const RETRACT = 'urn:xmpp:message-retract:1';
 const MODERATE = 'urn:xmpp:message-moderate:1';
 const SID = 'urn:xmpp:sid:0';
+const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 
 beforeAll(async () => {
   t = await startXmppServer();
@@ -81,7 +82,7 @@ const admin = (c: XmppTestClient, room: string, item: Record<string, string>, re
   );
 
 describe('XEP-0045 administration', () => {
-  it('creates an instant room (a group) by joining a new room JID, then configures it', async () => {
+  it('creates an instant room (an open room: a public channel) by joining a new room JID, then configures it', async () => {
     const [owner, guest] = await users(t, 'mco', 'mcg');
     const xo = await login(owner!);
     const name = `team-${owner!.user.username}`;
@@ -96,17 +97,20 @@ describe('XEP-0045 administration', () => {
     // Locked until configured: nobody may talk in it yet.
     await xo.send(xml('message', { type: 'groupchat', to: room, id: 'early' }, xml('body', {}, 'too early')));
     await xo.next((s) => s.attrs.type === 'error' && s.attrs.id === 'early');
+    // The new room's form offers an open room.
+    const offered = await xo.iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: MUC_OWNER })));
+    const offeredFields = offered.getChild('query')!.getChild('x')!.getChildren('field');
+    expect(offeredFields.find((f) => f.attrs.var === 'muc#roomconfig_membersonly')?.getChildText('value')).toBe('0');
 
-    // XEP-0045 10.1.2: the instant room.
+    // XEP-0045 10.1.2: the instant room is open (XEP-0045 clients expect that by default).
     await xo.iq(xml('iq', { type: 'set', to: room }, xml('query', { xmlns: MUC_OWNER }, form('submit'))));
     await xo.message((s) => s.getChild('subject') !== undefined);
     const created = await conversation(owner!, name);
-    expect(created).toMatchObject({ id: name, kind: 'group', title: name });
-    expect(created.members).toEqual([expect.objectContaining({ userId: owner!.user.id, role: 'owner' })]);
+    expect(created).toMatchObject({ id: name, kind: 'channel', visibility: 'public', title: name });
     await xo.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, 'first words')));
     await xo.message((s) => s.getChildText('body') === 'first words');
 
-    // The configuration form: read, then title and description changed; a group stays a group.
+    // The configuration form: read, then title and description changed.
     const got = await xo.iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: MUC_OWNER })));
     const fields = got.getChild('query')!.getChild('x')!.getChildren('field');
     expect(fields.find((f) => f.attrs.var === 'muc#roomconfig_roomname')?.getChildText('value')).toBe(name);
@@ -122,6 +126,40 @@ describe('XEP-0045 administration', () => {
       ),
     );
     expect(await conversation(owner!, name)).toMatchObject({ title: 'Team X', description: 'the x team' });
+
+    // Anyone may join an open room (and becomes a member); configuring it is the owner's.
+    const xg = await login(guest!);
+    await join(xg, room, guest!.user.username);
+    expect((await members(owner!, name)).map((m) => m.userId)).toContain(guest!.user.id);
+    const denied = await xg
+      .iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: MUC_OWNER })))
+      .catch((e: unknown) => e);
+    expect(conditionOf(denied)).toMatch(/forbidden/);
+    const info = await xg.iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: DISCO_INFO })));
+    const features = info
+      .getChild('query')!
+      .getChildren('feature')
+      .map((f) => f.attrs.var);
+    expect(features).toEqual(expect.arrayContaining(['muc_open', 'muc_public']));
+  });
+
+  it('creates a members-only room (a group) from a reserved room form; others need membership', async () => {
+    const [owner, guest] = await users(t, 'mcm', 'mcn');
+    const xo = await login(owner!);
+    const name = `club-${owner!.user.username}`;
+    const room = `${name}@${CONFERENCE}`;
+    await xo.send(xml('presence', { to: `${room}/${owner!.user.username}` }, xml('x', { xmlns: MUC })));
+    await xo.next((s) => s.is('presence') && codes(s).includes('201'));
+    // XEP-0045 10.1.3: the reserved room, configured before it opens.
+    await xo.iq(
+      xml(
+        'iq',
+        { type: 'set', to: room },
+        xml('query', { xmlns: MUC_OWNER }, form('submit', { 'muc#roomconfig_membersonly': '1' })),
+      ),
+    );
+    await xo.message((s) => s.getChild('subject') !== undefined);
+    expect(await conversation(owner!, name)).toMatchObject({ id: name, kind: 'group' });
     const publicGroup = xml(
       'iq',
       { type: 'set', to: room },
@@ -129,12 +167,20 @@ describe('XEP-0045 administration', () => {
     );
     expect(conditionOf(await xo.iq(publicGroup).catch((e: unknown) => e))).toMatch(/not-acceptable/);
 
-    // Someone else may neither configure it nor join it (members only).
+    // XEP-0045 7.2.6: not a member, not in.
     const xg = await login(guest!);
-    const denied = await xg
-      .iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: MUC_OWNER })))
-      .catch((e: unknown) => e);
-    expect(conditionOf(denied)).toMatch(/registration-required/);
+    await xg.send(xml('presence', { to: `${room}/${guest!.user.username}` }, xml('x', { xmlns: MUC })));
+    const refused = await xg.next((s) => s.is('presence') && s.attrs.type === 'error');
+    expect(refused.getChild('error')?.getChild('registration-required')).toBeDefined();
+    // Granted membership (XEP-0045 9.3), the guest enters.
+    await admin(xo, room, { affiliation: 'member', jid: jidOf(guest!) });
+    await join(xg, room, guest!.user.username);
+    const info = await xg.iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: DISCO_INFO })));
+    const features = info
+      .getChild('query')!
+      .getChildren('feature')
+      .map((f) => f.attrs.var);
+    expect(features).toEqual(expect.arrayContaining(['muc_membersonly', 'muc_hidden']));
   });
 
   it('creates a public, moderated room (a broadcast channel) from a reserved room form', async () => {

@@ -311,6 +311,14 @@ export const configKeys = {
     max: 100_000,
     doc: 'Sustained stanzas per second per XMPP stream (burst: 4x); a stream past it is paused (reading stops) until it is back under.',
   },
+  xmppOutboundQueueMax: {
+    env: 'PARLEY_XMPP_OUTBOUND_QUEUE_MAX',
+    kind: 'int',
+    default: 10_000,
+    min: 100,
+    max: 1_000_000,
+    doc: 'Most events waiting to become stanzas for one XMPP resource; a resource further behind is disconnected (`policy-violation`) and catches up when it reconnects.',
+  },
   xmppResumeSeconds: {
     env: 'PARLEY_XMPP_RESUME_SECONDS',
     kind: 'int',

@@ -311,9 +311,10 @@ export interface Store extends FileRecords, Outbox {
   ): Promise<{ conversation: Conversation; created: boolean }>;
   /**
    * Channels never load their members here (`members` is empty, `memberCount` is exact);
-   * direct and group conversations carry every member.
+   * direct and group conversations carry every member, unless `members: false` leaves a
+   * group's empty too (authorization reads the actor's own row, not the list).
    */
-  getConversation(id: string): Promise<Conversation | undefined>;
+  getConversation(id: string, options?: { members?: boolean }): Promise<Conversation | undefined>;
   getDirectConversation(directKey: string): Promise<Conversation | undefined>;
   setConversationTitle(id: string, title: string): Promise<void>;
   getMember(conversationId: string, userId: string): Promise<Member | undefined>;

@@ -390,6 +390,12 @@ export class AccountService {
     return toUser(user);
   }
 
+  /** Users by id, as stored, in one read (unknown ids are left out). */
+  async getUsers(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    return (await this.deps.store.getUsers(ids)).map(toUser);
+  }
+
   /** A user's profile as the actor may see it: the status text only if they see the user's presence. */
   async profile(auth: AuthContext, id: string): Promise<User> {
     const [user] = await profilesFor(this.deps.store, auth.user.id, [await this.getUser(id)]);

@@ -66,6 +66,11 @@ export interface CreateChannelInput {
   id?: string | undefined;
 }
 
+/** `members: false`: a group is loaded without its member list (authorization only). */
+export interface LoadOptions {
+  members?: boolean;
+}
+
 export type ConversationUpdate = ConversationSettings & { title?: string | undefined };
 
 type Recorded = { conversation: Conversation; message: Awaited<ReturnType<Store['appendMessage']>>['message'] };
@@ -91,17 +96,20 @@ export class ConversationService {
     return this.rates.membershipChange(userId);
   }
 
-  /** Loads a conversation; `not_found` when it does not exist. */
-  async load(conversationId: string): Promise<Conversation> {
-    const conversation = await this.deps.store.getConversation(conversationId);
+  /**
+   * Loads a conversation; `not_found` when it does not exist. `members: false` leaves
+   * a group's member list empty (`memberCount` stays exact): what only authorizes.
+   */
+  async load(conversationId: string, options: LoadOptions = {}): Promise<Conversation> {
+    const conversation = await this.deps.store.getConversation(conversationId, options);
     if (!conversation) throw new AppError('not_found', 'No such conversation.');
     return conversation;
   }
 
   /** The conversation and the actor's own member row: two indexed reads whatever the size. */
-  async access(auth: AuthContext, conversationId: string): Promise<Access> {
+  async access(auth: AuthContext, conversationId: string, options: LoadOptions = {}): Promise<Access> {
     const [conversation, member] = await Promise.all([
-      this.load(conversationId),
+      this.load(conversationId, options),
       this.deps.store.getMemberRecord(conversationId, auth.user.id),
     ]);
     return { conversation, member };
@@ -116,8 +124,9 @@ export class ConversationService {
     conversationId: string,
     operation: Operation,
     facts: Partial<Pick<Facts, 'targetRole' | 'self' | 'newRole'>> = {},
+    options: LoadOptions = {},
   ): Promise<Access & { member: MemberRecord }> {
-    const access = await this.access(auth, conversationId);
+    const access = await this.access(auth, conversationId, options);
     const { conversation, member } = access;
     const refusal = authorize(operation, {
       kind: conversation.kind,
@@ -544,7 +553,7 @@ export class ConversationService {
 
   /** One member of a conversation the actor may read (undefined: not a member); never loads the member list. */
   async member(auth: AuthContext, conversationId: string, userId: string): Promise<Member | undefined> {
-    await this.authorize(auth, conversationId, 'read');
+    await this.authorize(auth, conversationId, 'read', {}, { members: false });
     return this.deps.store.getMember(conversationId, userId);
   }
 
@@ -554,7 +563,7 @@ export class ConversationService {
     conversationId: string,
     options: { cursor?: string | undefined; limit?: number | undefined },
   ): Promise<Page<Member>> {
-    await this.authorize(auth, conversationId, 'read');
+    await this.authorize(auth, conversationId, 'read', {}, { members: false });
     return this.deps.store.listMembers(conversationId, {
       limit: Math.min(options.limit ?? 100, 500),
       ...(options.cursor === undefined ? {} : { cursor: options.cursor }),

@@ -161,7 +161,8 @@ export class MessageService {
    * a mute, and in a direct conversation a block either way. Typing needs the same right.
    */
   async checkMayPost(auth: AuthContext, conversationId: string): Promise<Access & { member: MemberRecord }> {
-    const access = await this.conversations.authorize(auth, conversationId, 'post');
+    // A group's member list is not loaded for each post (a direct conversation's two are).
+    const access = await this.conversations.authorize(auth, conversationId, 'post', {}, { members: false });
     this.checkNotMuted(access.member);
     if (access.conversation.kind === 'direct') {
       const other = access.conversation.members.find((m) => m.userId !== auth.user.id);
@@ -202,7 +203,10 @@ export class MessageService {
     if (member.tookPartAt === null) {
       // The first post here: the sender takes part (their presence may now reach these members).
       prepared.firstPost = true;
-      if (conversation.kind !== 'channel') prepared.partners = conversation.members.map((m) => m.userId);
+      if (conversation.kind !== 'channel') {
+        const { members } = await this.conversations.load(conversation.id);
+        prepared.partners = members.map((m) => m.userId);
+      }
     }
     return prepared;
   }
@@ -467,7 +471,13 @@ export class MessageService {
    * state (edits, reactions, pins applied) with the reader's own reactions.
    */
   async history(auth: AuthContext, input: HistoryInput): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const { conversation } = await this.conversations.authorize(auth, input.conversationId, 'read');
+    const { conversation } = await this.conversations.authorize(
+      auth,
+      input.conversationId,
+      'read',
+      {},
+      { members: false },
+    );
     const limit = Math.min(input.limit ?? 50, this.deps.limits.historyPageMax);
     if (input.before !== undefined && input.after !== undefined) {
       throw new AppError('bad_request', 'Give either `before` or `after`, not both.');

@@ -31,7 +31,16 @@ export class ReceiptService {
   }
 
   async setReceipt(auth: AuthContext, conversationId: string, kind: ReceiptKind, seq: number): Promise<void> {
-    const { conversation, member } = await this.conversations.authorize(auth, conversationId, 'read');
+    // Every device moves cursors for every message: never the group's member list here.
+    const { conversation, member } = await this.conversations.authorize(
+      auth,
+      conversationId,
+      'read',
+      {},
+      {
+        members: false,
+      },
+    );
     const userId = auth.user.id;
     const channel = conversation.kind === 'channel';
     const topic = channel ? topics.user(userId) : topics.conversation(conversationId);

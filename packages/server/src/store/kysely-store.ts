@@ -272,8 +272,8 @@ export class KyselyStore implements Store {
   ): Promise<{ conversation: Conversation; created: boolean }> {
     return conversations.createConversation(this.ctx, conversation, members);
   }
-  getConversation(id: string): Promise<Conversation | undefined> {
-    return conversations.getConversation(this.db, id);
+  getConversation(id: string, options?: { members?: boolean }): Promise<Conversation | undefined> {
+    return conversations.getConversation(this.db, id, options);
   }
   getDirectConversation(directKey: string): Promise<Conversation | undefined> {
     return conversations.getDirectConversation(this.db, directKey);

@@ -6,6 +6,7 @@
  * the member's delivered cursor, which native senders see as "delivered".
  */
 import type { Conversation, Message } from '@parley/protocol';
+import { AppError } from '../../domain/errors';
 import type { BusEvent } from '../../ports/bus-events';
 import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
@@ -52,6 +53,17 @@ export async function usernameOf(ctx: XmppContext, userId: string): Promise<stri
   const user = await ctx.services.accounts.getUser(userId);
   c.usernames.set(userId, user.username);
   return user.username;
+}
+
+/** Usernames of many users, the unknown ones in one read per 500 (a room's occupant list). */
+export async function usernamesOf(ctx: XmppContext, userIds: readonly string[]): Promise<void> {
+  const c = cache(ctx);
+  const missing = [...new Set(userIds.filter((id) => !c.usernames.has(id)))];
+  for (let i = 0; i < missing.length; i += 500) {
+    for (const user of await ctx.services.accounts.getUsers(missing.slice(i, i + 500))) {
+      c.usernames.set(user.id, user.username);
+    }
+  }
 }
 
 export async function conversationOf(ctx: XmppContext, id: string): Promise<Conversation> {
@@ -148,21 +160,63 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
   );
 }
 
+/** Writes a message once; true when it moves the delivered cursor (someone else's message, not a system entry). */
 async function deliverMessage(ctx: XmppContext, target: OutboundTarget, message: Message, delayed: boolean) {
   const seen = target.written.get(message.conversationId) ?? 0;
   if (message.seq <= seen) return false;
   target.written.set(message.conversationId, message.seq);
   const stanza = await chatStanza(ctx, message, delayed);
   if (stanza) ctx.send(stanza);
-  return message.senderId !== ctx.auth.user.id;
+  return message.senderId !== ctx.auth.user.id && message.content.type !== 'system';
+}
+
+/**
+ * Delivered cursors waiting to be written, per resource: a burst of messages moves
+ * each conversation's cursor with one write after the burst (a flush queued behind
+ * the events already waiting), not one write per message per occupant.
+ */
+const pendingDelivered = new WeakMap<XmppContext, Map<string, number>>();
+
+function markDelivered(ctx: XmppContext, conversationId: string, seq: number): void {
+  let pending = pendingDelivered.get(ctx);
+  if (!pending) {
+    pending = new Map();
+    pendingDelivered.set(ctx, pending);
+    ctx.enqueue(() => flushDelivered(ctx));
+  }
+  pending.set(conversationId, Math.max(pending.get(conversationId) ?? 0, seq));
+}
+
+async function flushDelivered(ctx: XmppContext): Promise<void> {
+  const pending = pendingDelivered.get(ctx);
+  pendingDelivered.delete(ctx);
+  for (const [conversationId, seq] of pending ?? []) {
+    try {
+      await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+    } catch (error) {
+      // Removed from the conversation meanwhile: nothing to mark.
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+}
+
+/**
+ * Events this resource would turn into nothing, dropped before they are queued (a
+ * room of 500 makes 500 receipts per message): its own typing and receipts, and
+ * typing and receipts of rooms (XMPP shows them in direct chats only).
+ */
+export function droppedEarly(ctx: XmppContext, event: BusEvent): boolean {
+  if (event.type !== 'typing' && event.type !== 'receipt') return false;
+  if (event.userId === ctx.auth.user.id) return true;
+  const known = cache(ctx).conversations.get(event.conversationId);
+  return known !== undefined && known.kind !== 'direct';
 }
 
 export async function handleEvent(ctx: XmppContext, target: OutboundTarget, event: BusEvent): Promise<void> {
   switch (event.type) {
     case 'message.new':
       if (await deliverMessage(ctx, target, event.message, false)) {
-        const { conversationId, seq } = event.message;
-        await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+        markDelivered(ctx, event.message.conversationId, event.message.seq);
       }
       return;
     case 'typing':

@@ -27,7 +27,7 @@ import { buildContext } from './context';
 import { InboundQueue } from './inbound-queue';
 import { negotiate, type Negotiating } from './negotiation';
 import type { JidMapper } from './jid';
-import { deliverOffline, handleEvent } from './outbound';
+import { deliverOffline, droppedEarly, handleEvent } from './outbound';
 import { XmlStreamParser, type ParserLimits, type StreamErrorCondition } from './parser';
 import type { ResourceRegistry } from './resources';
 import type { Router, SessionState, XmppContext } from './router';
@@ -50,6 +50,12 @@ export interface SessionOptions {
   limits: ParserLimits;
   stanzasPerSecond: number;
   sendBufferBytes: number;
+  /**
+   * Most bus events and tasks waiting in one resource's outbound queue; past it the
+   * stream ends with `policy-violation` (the client resyncs on reconnect) instead of
+   * the queue growing without bound.
+   */
+  outboundQueueMax: number;
   authTimeoutMs: number;
   /** Resources bound on this node (conflicts get a generated resource; RFC 6121 8.5 routing). */
   resources: ResourceRegistry<XmppSession>;
@@ -76,6 +82,8 @@ export class XmppSession implements RealtimeConnection {
   private resumeTimer: { cancel(): void } | undefined;
   private readonly inbound: InboundQueue;
   private outbound: Promise<void> = Promise.resolve();
+  /** Events and tasks in `outbound` not yet done (bounded by outboundQueueMax). */
+  private outboundPending = 0;
   private readonly authTimer: { cancel(): void };
   private readonly log: Logger;
   readonly state: SessionState = {
@@ -164,16 +172,29 @@ export class XmppSession implements RealtimeConnection {
 
   sendEvent(event: BusEvent): void {
     const ctx = this.ctxCache;
-    if (!ctx || this.closed) return;
-    this.outbound = this.outbound
-      .then(() => handleEvent(ctx, this, event))
-      .catch((error: unknown) => this.fault(error));
+    if (!ctx || this.closed || droppedEarly(ctx, event)) return;
+    this.queue(() => handleEvent(ctx, this, event));
   }
 
   resync(): void {
     const ctx = this.ctxCache;
     if (!ctx || this.closed) return;
-    this.outbound = this.outbound.then(() => deliverOffline(ctx, this)).catch((error: unknown) => this.fault(error));
+    this.queue(() => deliverOffline(ctx, this));
+  }
+
+  /** Runs a task in outbound order; a resource whose queue is full is cut off (it resyncs on reconnect). */
+  private queue(task: () => Promise<void>): void {
+    if (this.closed) return;
+    if (this.outboundPending >= this.options.outboundQueueMax) {
+      this.log.warn({ pending: this.outboundPending }, 'xmpp outbound queue full');
+      this.streamError('policy-violation', 'too much waiting for this resource: reconnect');
+      return;
+    }
+    this.outboundPending++;
+    this.outbound = this.outbound
+      .then(task)
+      .catch((error: unknown) => this.fault(error))
+      .finally(() => this.outboundPending--);
   }
 
   close(_code: number, reason: string): void {
@@ -329,14 +350,12 @@ export class XmppSession implements RealtimeConnection {
       el('iq', { type: 'result', id: iq.attrs.id }, el('bind', { xmlns: NS.bind }, el('jid', {}, this.fullJid))),
     );
     // Subscribe first, then catch up: anything committed meanwhile arrives live and is de-duplicated.
-    this.outbound = this.outbound
-      .then(async () => {
-        const conversationIds = await this.options.services.conversations.memberOf(auth);
-        if (this.closed) return;
-        await this.options.hub.attach(this, conversationIds);
-        await deliverOffline(ctx, this);
-      })
-      .catch((error: unknown) => this.fault(error));
+    this.queue(async () => {
+      const conversationIds = await this.options.services.conversations.memberOf(auth);
+      if (this.closed) return;
+      await this.options.hub.attach(this, conversationIds);
+      await deliverOffline(ctx, this);
+    });
   }
 
   context(): XmppContext {
@@ -357,9 +376,7 @@ export class XmppSession implements RealtimeConnection {
         return (sessions.length > 0 ? sessions : [this]).map((s) => s.state);
       },
       send: (element) => this.write(element),
-      enqueue: (task) => {
-        this.outbound = this.outbound.then(task).catch((error: unknown) => this.fault(error));
-      },
+      enqueue: (task) => this.queue(task),
     });
     return this.ctxCache;
   }

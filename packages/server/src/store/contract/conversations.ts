@@ -127,6 +127,11 @@ export function conversationsContract(h: Harness): void {
       expect((await h.store.getConversation(group.id))?.members.map((m) => m.userId).sort()).toEqual(
         [owner.id, carol.id].sort(),
       );
+      // Authorization reads a group without its list: the count stays exact.
+      expect(await h.store.getConversation(group.id, { members: false })).toMatchObject({
+        members: [],
+        memberCount: 2,
+      });
       expect(await h.store.countMembers(uid('missing'))).toBe(0);
     });
 

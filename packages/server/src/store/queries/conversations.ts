@@ -66,10 +66,15 @@ export async function membersOf(db: Db, conversationIds: readonly string[]): Pro
   return byConversation;
 }
 
-export async function getConversation(db: Db, id: string): Promise<Conversation | undefined> {
+export async function getConversation(
+  db: Db,
+  id: string,
+  options: { members?: boolean } = {},
+): Promise<Conversation | undefined> {
   const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const members = row.kind === 'channel' ? [] : ((await membersOf(db, [row.id])).get(row.id) ?? []);
+  const listed = row.kind === 'direct' || (row.kind === 'group' && options.members !== false);
+  const members = listed ? ((await membersOf(db, [row.id])).get(row.id) ?? []) : [];
   return toConversation(row, members);
 }
 

@@ -16,7 +16,7 @@
  * | role `moderator`         | role moderator                                                |
  *
  * Lists (`muc#admin` get by affiliation or role) come from the members (one page of
- * 500 for a channel) and the bans. XEP-0425: a moderator's `<moderate/>` of a message
+ * 500) and the bans. XEP-0425: a moderator's `<moderate/>` of a message
  * retracts it for everyone (deleteAny). Mediated invitations (7.8.2) to the bare room
  * JID add the invitee as a member; the invitee's resources are then told with an
  * `<invite/>` from the room (inviteStanza, also for people added natively).
@@ -147,9 +147,8 @@ async function adminSet(ctx: XmppContext, iq: XmlElement, query: XmlElement): Pr
   }
 }
 
-/** The members of a room (a channel: its first 500). */
+/** The members of a room, its first 500 (roomFor does not load a group's list). */
 async function membersOf(ctx: XmppContext, room: Conversation): Promise<Member[]> {
-  if (room.kind !== 'channel') return room.members;
   return (await ctx.services.conversations.members(ctx.auth, room.id, { limit: 500 })).items;
 }
 

@@ -8,11 +8,15 @@
  * an instant room (10.1.2); a filled form is a reserved room (10.1.3). On submit the
  * conversation is created with the room's local part as its id:
  *
- * - a **group** by default (members-only, unmoderated: occupants are listed);
- * - a **channel** when the form asks for a public room (`muc#roomconfig_publicroom`
- *   without `muc#roomconfig_membersonly`: visibility `public`, listed in the directory
- *   and open to anyone) or a moderated one (`muc#roomconfig_moderatedroom`: post policy
- *   `admins`, a broadcast channel where only owners and admins speak).
+ * - a **public channel** by default (an instant room, or a form without
+ *   `muc#roomconfig_membersonly`): an open room, listed in the directory, that anyone
+ *   may join (joining makes them a member), as XEP-0045 clients expect;
+ * - a **group** when the form asks for a members-only room (`muc#roomconfig_membersonly`
+ *   true, or `muc#roomconfig_publicroom` false): only members (granted by the owner or
+ *   admins, `muc#admin`) may enter;
+ * - a **private channel** with post policy `admins` for a members-only moderated room
+ *   (`muc#roomconfig_moderatedroom`), and a public one with that policy for an open
+ *   moderated room (a broadcast channel where only owners and admins speak).
  *
  * `muc#roomconfig_roomname` is the title, `muc#roomconfig_roomdesc` the description.
  * The same form, read (get) or submitted (set) on an existing room, shows and changes
@@ -89,7 +93,8 @@ function field(name: string, type: string, label: string, value: string | undefi
 /** The configuration form, filled with a room's current settings (or a new room's defaults). */
 function configForm(conversation: Conversation | undefined, roomId: string): XmlElement {
   const channel = conversation?.kind === 'channel';
-  const isPublic = channel && conversation.visibility === 'public';
+  // A new room is open by default (a public channel).
+  const isPublic = conversation === undefined || (channel && conversation.visibility === 'public');
   const moderated = channel && conversation.postPolicy === 'admins';
   return el(
     'x',
@@ -110,7 +115,7 @@ function configForm(conversation: Conversation | undefined, roomId: string): Xml
 /** Creates the conversation of a locked room from its configuration, and makes the owner an occupant. */
 async function createRoom(ctx: XmppContext, roomId: string, config: RoomConfig): Promise<void> {
   const title = config.title ?? roomId;
-  const isPublic = config.public === true && config.membersOnly !== true;
+  const isPublic = config.membersOnly !== true && config.public !== false;
   const moderated = config.moderated === true;
   const { conversations } = ctx.services;
   const conversation =

@@ -4,24 +4,27 @@
  * group or channel, its members are its occupants (nick = username), and a Parley role
  * is an affiliation and a room role (owner: owner/moderator, admin: admin/moderator,
  * moderator: member/moderator, member: member/participant, readonly: member/visitor).
- * Rooms are members-only, non-anonymous, persistent and logged (the archive is MAM,
- * mam.ts). A channel's occupant list is not sent (it may hold 100,000 members): a
- * joiner sees only itself, and membership changes reach it as system messages. This
- * file owns joining and leaving (presence to room/nick), the component's disco, and
- * the room's presence changes when membership changes; muc-messages.ts owns groupchat
- * both ways.
+ * A public channel is an open room (anyone who joins becomes a member); groups and
+ * private channels are members-only. Rooms are non-anonymous, persistent and logged
+ * (the archive is MAM, mam.ts). This file owns joining and leaving (presence to
+ * room/nick), the component's disco, and the room's presence changes when membership
+ * changes; muc-messages.ts owns groupchat both ways.
  *
- * Joining sends, in XEP-0045 7.2 order: every member's presence, the joiner's
+ * Joining sends, in XEP-0045 7.2 order: the occupants' presence, the joiner's
  * own (codes 110, 100, 170), the history (`<history maxstanzas|seconds|since/>`),
- * then the subject (= title). Leaving (unavailable) only stops delivery to that
- * resource: it is "leaving the room" in XEP-0045, not leaving the Parley group
+ * then the subject (= title). The occupant list is every member of a room of at
+ * most OCCUPANT_LIST_MAX members (read in pages, usernames in one read per page);
+ * a larger channel sends only the joiner's own presence, and membership changes
+ * reach it as system messages. Nothing is sent to the other occupants on a join
+ * (they already list every member). Leaving (unavailable) only stops delivery to
+ * that resource: it is "leaving the room" in XEP-0045, not leaving the Parley group
  * (a resource that goes offline leaves every room it was in, yet its user is
- * still a member). Rooms cannot be created or configured from XMPP.
+ * still a member).
  */
 import type { Conversation, Member, Message, Role } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
-import { conversationOf, remember, usernameOf } from '../outbound';
+import { conversationOf, remember, usernameOf, usernamesOf } from '../outbound';
 import { StanzaError, toStanzaError, type Router, type XmppContext } from '../router';
 import { child, el, type XmlElement } from '../xml';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './disco';
@@ -32,6 +35,12 @@ export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_MAM = 'urn:xmpp:mam:2';
 const DEFAULT_HISTORY = 20;
+/** Rooms of at most this many members list their occupants on join; larger channels send only self-presence. */
+export const OCCUPANT_LIST_MAX = 1000;
+
+/** Whether a room shows its members as occupants (and their arrivals and departures as presence). */
+export const listsOccupants = (conversation: Pick<Conversation, 'memberCount'>): boolean =>
+  conversation.memberCount <= OCCUPANT_LIST_MAX;
 
 /** What a room is (XEP-0045 15.3.x): public channels are open and listed, broadcast channels moderated. */
 function roomFeatures(conversation: Conversation): string[] {
@@ -61,13 +70,18 @@ const affiliations: Record<Role, { affiliation: string; role: string }> = {
 /** Groups and channels are rooms; direct conversations are not. */
 const isRoom = (conversation: Pick<Conversation, 'kind'>): boolean => conversation.kind !== 'direct';
 
-/** The group or channel a room JID names, for a member; others get the XEP-0045 errors. */
+/**
+ * The group or channel a room JID names, for a member (without its member list);
+ * others get the XEP-0045 errors.
+ */
 export async function roomFor(ctx: XmppContext, to: string | undefined): Promise<Conversation> {
   const conversationId = ctx.jids.roomOf(parseJid(to));
   if (!conversationId) throw new StanzaError('item-not-found', 'cancel', 'no such room');
   let conversation: Conversation;
   try {
-    conversation = await ctx.services.conversations.get(ctx.auth, conversationId);
+    // Authorization only: a group's member list is not loaded (members is empty here).
+    const access = await ctx.services.conversations.authorize(ctx.auth, conversationId, 'read', {}, { members: false });
+    conversation = access.conversation;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // XEP-0045 7.2.6 and 7.2.8: a members-only room refuses others; rooms are never created here.
@@ -129,23 +143,41 @@ async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   ctx.state.rooms.set(conversation.id, { nick, seq: Number.MAX_SAFE_INTEGER });
   ctx.enqueue(async () => {
     // Read again in outbound order: everything committed before this point is in the history below.
-    const room = await ctx.services.conversations.get(ctx.auth, conversation.id);
-    remember(ctx, room);
-    const roomJid = ctx.jids.room(room.id);
-    for (const member of room.members) {
-      if (member.userId !== ctx.auth.user.id) ctx.send(await occupantPresence(ctx, roomJid, member));
-    }
-    // A channel lists no members: the joiner's own row comes from the store.
-    const self =
-      room.kind === 'channel'
-        ? (await ctx.services.conversations.access(ctx.auth, room.id)).member
-        : room.members.find((m) => m.userId === ctx.auth.user.id);
+    const { conversation: room, member: self } = await ctx.services.conversations.access(ctx.auth, conversation.id, {
+      members: false,
+    });
     if (!self || !ctx.state.rooms.has(room.id)) return;
+    const roomJid = ctx.jids.room(room.id);
+    if (listsOccupants(room)) {
+      const members = await occupantsOf(ctx, room);
+      // A group's next conversation.updated is diffed against this list (onRoomChanged).
+      if (room.kind === 'group') remember(ctx, { ...room, members });
+      for (const member of members) {
+        if (member.userId !== ctx.auth.user.id) ctx.send(await occupantPresence(ctx, roomJid, member));
+      }
+    }
     ctx.send(await occupantPresence(ctx, roomJid, self, codes));
     const last = await sendHistory(ctx, room, limits);
     ctx.state.rooms.set(room.id, { nick, seq: Math.max(room.lastSeq, last) });
     ctx.send(subjectStanza(ctx, room));
   });
+}
+
+/** Every member of a room that lists them (at most OCCUPANT_LIST_MAX), their usernames read in batches. */
+async function occupantsOf(ctx: XmppContext, room: Conversation): Promise<Member[]> {
+  const members: Member[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < Math.ceil(OCCUPANT_LIST_MAX / 500); page++) {
+    const found = await ctx.services.conversations.members(ctx.auth, room.id, { limit: 500, cursor });
+    members.push(...found.items);
+    await usernamesOf(
+      ctx,
+      found.items.map((m) => m.userId),
+    );
+    if (!found.nextCursor) break;
+    cursor = found.nextCursor;
+  }
+  return members;
 }
 
 /**
@@ -235,7 +267,8 @@ export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): voi
 
 /** Membership changed: joined resources see members arrive, leave, or change roles; a removed user is out. */
 export async function onRoomChanged(ctx: XmppContext, before: Conversation | undefined, after: Conversation) {
-  if (after.kind !== 'group' || !ctx.state.rooms.has(after.id)) return; // channels: system messages only
+  // Channels: system messages only (roomSystemPresence); groups too large to list: nothing.
+  if (after.kind !== 'group' || !ctx.state.rooms.has(after.id) || !listsOccupants(after)) return;
   const roomJid = ctx.jids.room(after.id);
   const old = new Map((before?.members ?? []).map((m) => [m.userId, m.role]));
   for (const member of after.members) {
@@ -253,10 +286,13 @@ const REMOVAL_CODES: Partial<Record<string, string[]>> = {
   'member.left': [],
 };
 
+const ARRIVALS = new Set(['member.joined', 'member.added']);
+
 /**
  * The room presence a system message stands for, for a joined resource: a member
  * kicked (307), banned (301) or gone (and the resource itself out, with 110), or muted
- * (a visitor) and unmuted. Others' presence only in groups: a channel lists nobody.
+ * (a visitor) and unmuted; in a channel that lists occupants, members arriving. Others'
+ * presence only in rooms that list occupants (listsOccupants).
  */
 export async function roomSystemPresence(ctx: XmppContext, message: Message): Promise<XmlElement | null> {
   if (message.content.type !== 'system') return null;
@@ -267,7 +303,14 @@ export async function roomSystemPresence(ctx: XmppContext, message: Message): Pr
   const roomJid = ctx.jids.room(message.conversationId);
   const removal = REMOVAL_CODES[action];
   const conversation = self ? undefined : await conversationOf(ctx, message.conversationId);
-  if (!self && conversation?.kind !== 'group') return null;
+  // A group's arrivals come with conversation.updated (onRoomChanged); a channel's from here.
+  if (!self && conversation?.kind === 'channel' && listsOccupants(conversation) && ARRIVALS.has(action)) {
+    for (const id of (userIds ?? []).slice(0, OCCUPANT_LIST_MAX)) {
+      if (id !== ctx.auth.user.id) ctx.send(await occupantPresence(ctx, roomJid, { userId: id, role: 'member' }));
+    }
+    return null;
+  }
+  if (!self && (!conversation || conversation.kind === 'direct' || !listsOccupants(conversation))) return null;
   if (removal) {
     if (self) ctx.state.rooms.delete(message.conversationId);
     return occupantPresence(ctx, roomJid, { userId, role: 'member' }, self ? ['110', ...removal] : removal, true);
