@@ -212,6 +212,8 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'block.updated':
       ctx.send(blockPush(ctx, await usernameOf(ctx, event.userId), event.blocked));
       return;
+    case 'contact.updated':
+    case 'contact.removed':
     case 'session.revoked':
     case 'privacy.updated': // no XMPP form: the presence it changes reaches XMPP clients as presence
     case 'member.updated': // per-member settings have no XMPP form yet
