@@ -39,7 +39,8 @@ const describeItem = (i: Element) => ({
 });
 
 async function rosterGet(c: XmppTestClient, ver?: string): Promise<Element | undefined> {
-  const answer = await c.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: ROSTER, ver })));
+  const attrs = ver === undefined ? { xmlns: ROSTER } : { xmlns: ROSTER, ver };
+  const answer = await c.iq(xml('iq', { type: 'get' }, xml('query', attrs)));
   return answer.getChild('query', ROSTER);
 }
 
