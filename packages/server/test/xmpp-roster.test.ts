@@ -39,7 +39,7 @@ const describeItem = (i: Element) => ({
 });
 
 async function rosterGet(c: XmppTestClient, ver?: string): Promise<Element | undefined> {
-  const attrs = ver === undefined ? { xmlns: ROSTER } : { xmlns: ROSTER, ver };
+  const attrs: Record<string, string> = ver === undefined ? { xmlns: ROSTER } : { xmlns: ROSTER, ver };
   const answer = await c.iq(xml('iq', { type: 'get' }, xml('query', attrs)));
   return answer.getChild('query', ROSTER);
 }
