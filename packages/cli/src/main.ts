@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth';
 import { registerChannelCommands } from './commands/channel';
+import { registerContactCommands } from './commands/contacts';
 import { registerConversationsCommand } from './commands/conversations';
 import { registerGroupCommands } from './commands/group';
 import { registerHistoryCommand } from './commands/history';
@@ -43,6 +44,7 @@ registerChannelCommands(program);
 registerInviteCommands(program);
 registerModerationCommands(program);
 registerPrivacyCommands(program);
+registerContactCommands(program);
 
 try {
   await program.parseAsync(process.argv);

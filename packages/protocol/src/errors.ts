@@ -60,6 +60,12 @@ export const ERROR_CODES = {
   },
   invalid_credentials: { status: 401, retryable: false, description: 'Wrong username or password.' },
   username_taken: { status: 409, retryable: false, description: 'Another account already uses this username.' },
+  registration_closed: {
+    status: 403,
+    retryable: false,
+    description:
+      'Self sign-up is closed on this server (`PARLEY_REGISTRATION=closed`): an administrator creates accounts.',
+  },
   weak_password: { status: 400, retryable: false, description: 'The password is shorter than the configured minimum.' },
   forbidden: {
     status: 403,

@@ -6,6 +6,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, SessionId, MessageId } from './ids';
 import {
+  Contact,
   ConversationSummary,
   Limits,
   Message,
@@ -287,6 +288,10 @@ export const EventSchemas = {
   'privacy.updated': event('privacy.updated', Type.Object({ privacy: PrivacySettings })),
   /** You blocked or unblocked someone (on any device). */
   'block.updated': event('block.updated', Type.Object({ userId: UserId, blocked: Type.Boolean() })),
+  /** You added a contact or changed your nickname or groups for one (on any device). */
+  'contact.updated': event('contact.updated', Type.Object({ contact: Contact })),
+  /** You removed a contact (on any device). */
+  'contact.removed': event('contact.removed', Type.Object({ userId: UserId })),
   /** Your own per-conversation state changed on another device (notification level, marked unread, thread read). */
   'member.updated': event(
     'member.updated',

@@ -10,6 +10,9 @@ import {
   Ban,
   ChannelListing,
   Conversation,
+  Contact,
+  ContactGroups,
+  ContactNickname,
   ConversationSettings,
   ConversationSummary,
   Invite,
@@ -83,6 +86,21 @@ export const UpdatePrivacyBody = Type.Object(
 export type UpdatePrivacyBody = Static<typeof UpdatePrivacyBody>;
 export const PrivacyResponse = Type.Object({ privacy: PrivacySettings });
 export const UsersResponse = Type.Object({ users: Type.Array(User) });
+/** Your contacts: their profiles, and your details for each (same order, by username). */
+export const ContactsResponse = Type.Object({ users: Type.Array(User), contacts: Type.Array(Contact) });
+export type ContactsResponse = Static<typeof ContactsResponse>;
+
+/** Changes your nickname and groups for a contact; absent fields stay as they are. */
+export const UpdateContactBody = Type.Object(
+  {
+    nickname: Type.Optional(Type.Union([ContactNickname, Type.Null()])),
+    groups: Type.Optional(ContactGroups),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateContactBody = Static<typeof UpdateContactBody>;
+export const ContactResponse = Type.Object({ contact: Contact });
+export type ContactResponse = Static<typeof ContactResponse>;
 export const SessionsResponse = Type.Object({ sessions: Type.Array(Session) });
 
 export const CreateDirectBody = Type.Object({ userId: UserId }, { additionalProperties: false });

@@ -31,6 +31,42 @@ export const User = Type.Object(
 );
 export type User = Static<typeof User>;
 
+/** Longest contact nickname, in characters (after normalization). */
+export const MAX_CONTACT_NICKNAME = 100;
+/** Most groups one contact is filed under. */
+export const MAX_CONTACT_GROUPS = 32;
+/** Longest group name, in characters (after normalization). */
+export const MAX_CONTACT_GROUP_NAME = 64;
+
+export const ContactNickname = Type.String({
+  maxLength: MAX_CONTACT_NICKNAME,
+  description: `What you call the contact (a name: text rules), at most ${MAX_CONTACT_NICKNAME} characters`,
+});
+export const ContactGroupName = Type.String({
+  minLength: 1,
+  maxLength: MAX_CONTACT_GROUP_NAME,
+  description: `A group name (a name: text rules, not blank), at most ${MAX_CONTACT_GROUP_NAME} characters`,
+});
+export const ContactGroups = Type.Array(ContactGroupName, {
+  maxItems: MAX_CONTACT_GROUPS,
+  description: `Groups you file the contact under (no repeats), at most ${MAX_CONTACT_GROUPS}`,
+});
+
+/**
+ * One entry of your contact list: the contact's user id and what you keep about them,
+ * which only you see (the XMPP roster's `name` and groups, RFC 6121 2.1.2).
+ */
+export const Contact = Type.Object(
+  {
+    userId: UserId,
+    nickname: Type.Union([ContactNickname, Type.Null()], { description: 'null: none (show their display name)' }),
+    groups: ContactGroups,
+    addedAt: Timestamp,
+  },
+  { description: 'A contact of yours, with your nickname and groups for them' },
+);
+export type Contact = Static<typeof Contact>;
+
 export const Session = Type.Object(
   {
     id: SessionId,

@@ -32,7 +32,9 @@ export type TextField =
   | 'displayName'
   | 'title'
   | 'fileName'
-  | 'deviceName';
+  | 'deviceName'
+  | 'nickname'
+  | 'group';
 
 /** Why a character is refused. */
 export type RefusalReason = 'control' | 'lone_surrogate' | 'noncharacter';

@@ -6,6 +6,7 @@
  * goes through the outbox owned by the client.
  */
 import type {
+  Contact,
   Conversation,
   ConversationSummary,
   HistoryQuery,
@@ -16,6 +17,7 @@ import type {
   SettablePresence,
   PrivacySettings,
   ThreadListing,
+  UpdateContactBody,
   UpdatePrivacyBody,
   UpdateProfileBody,
   User,
@@ -331,9 +333,29 @@ export class ContactsApi {
   async list(): Promise<User[]> {
     return (await this.ctx.http.listContacts()).users;
   }
+  /**
+   * Your contacts with what you keep about each (nickname, groups), by username.
+   * @example for (const { user, contact } of await client.contacts.entries()) show(contact.nickname ?? user.displayName)
+   */
+  async entries(): Promise<{ user: User; contact: Contact }[]> {
+    const { users, contacts } = await this.ctx.http.listContacts();
+    const byId = new Map(contacts.map((c) => [c.userId, c]));
+    return users.flatMap((user) => {
+      const contact = byId.get(user.id);
+      return contact ? [{ user, contact }] : [];
+    });
+  }
   /** Adds a contact. */
   add(userId: string): Promise<void> {
     return this.ctx.http.addContact(userId);
+  }
+  /**
+   * Sets your nickname (`null`: none) and/or groups for a contact; absent fields stay.
+   * Every device of yours gets a `contact` event.
+   * @example await client.contacts.update(bob.id, { nickname: 'Bobby', groups: ['Friends'] })
+   */
+  async update(userId: string, patch: UpdateContactBody): Promise<Contact> {
+    return (await this.ctx.http.updateContact(userId, patch)).contact;
   }
   /** Removes a contact. */
   remove(userId: string): Promise<void> {

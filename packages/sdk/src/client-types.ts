@@ -3,6 +3,7 @@
  * the connection state it reports. Types only.
  */
 import type {
+  Contact,
   Conversation,
   ConversationSummary,
   EventData,
@@ -119,6 +120,10 @@ export interface ClientEvents {
   privacy: PrivacySettings;
   /** You blocked (`blocked: true`) or unblocked a user (on any device). */
   block: EventData<'block.updated'>;
+  /** You added a contact or changed its nickname or groups (on any device). */
+  contact: Contact;
+  /** You removed a contact (on any device). */
+  'contact.removed': { userId: string };
   /** The connection state changed. */
   state: ClientState;
   /** A (re)connect finished catching up; carries the conversation list as the server sent it. */

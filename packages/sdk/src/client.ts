@@ -399,6 +399,12 @@ export class ParleyClient {
       case 'block.updated':
         this.emitter.emit('block', event.data);
         return;
+      case 'contact.updated':
+        this.emitter.emit('contact', event.data.contact);
+        return;
+      case 'contact.removed':
+        this.emitter.emit('contact.removed', event.data);
+        return;
       case 'report.new':
         this.emitter.emit('report', event.data.report);
         return;

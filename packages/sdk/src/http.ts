@@ -9,6 +9,8 @@ import type {
   AuthResponse,
   ChangePasswordBody,
   ClientData,
+  ContactResponse,
+  ContactsResponse,
   ConversationResponse,
   ConversationsResponse,
   CreateDirectBody,
@@ -31,6 +33,7 @@ import type {
   SessionsResponse,
   SetRoleBody,
   ThreadsResponse,
+  UpdateContactBody,
   UpdatePrivacyBody,
   UpdateProfileBody,
   UserResponse,
@@ -44,6 +47,8 @@ import { fromErrorBody, localError, ParleyError } from './errors';
 export type AuthResponseBody = Static<typeof AuthResponse>;
 export type UserResponseBody = Static<typeof UserResponse>;
 export type UsersResponseBody = Static<typeof UsersResponse>;
+export type ContactsResponseBody = Static<typeof ContactsResponse>;
+export type ContactResponseBody = Static<typeof ContactResponse>;
 export type SessionsResponseBody = Static<typeof SessionsResponse>;
 export type ConversationResponseBody = Static<typeof ConversationResponse>;
 export type ConversationsResponseBody = Static<typeof ConversationsResponse>;
@@ -141,8 +146,12 @@ export class HttpClient {
     return this.call('GET', '/v1/users', { query: { username } });
   }
   /** GET /v1/contacts */
-  listContacts(): Promise<UsersResponseBody> {
+  listContacts(): Promise<ContactsResponseBody> {
     return this.call('GET', '/v1/contacts');
+  }
+  /** PATCH /v1/contacts/:userId */
+  updateContact(userId: string, body: UpdateContactBody): Promise<ContactResponseBody> {
+    return this.call('PATCH', `/v1/contacts/${seg(userId)}`, { body });
   }
   /** PUT /v1/contacts/:userId */
   addContact(userId: string): Promise<void> {

@@ -39,6 +39,8 @@ export {
 } from './files';
 export type {
   AuthResponseBody,
+  ContactResponseBody,
+  ContactsResponseBody,
   ConversationResponseBody,
   ConversationsResponseBody,
   HistoryResponseBody,
@@ -71,6 +73,7 @@ export { newClientId, isValidId } from './ids';
 export type { Timers, TimerHandle } from './timers';
 export { webSocketUrl, type WebSocketConstructor, type WebSocketLike } from './websocket';
 export type {
+  Contact,
   Conversation,
   ConversationSummary,
   Member,

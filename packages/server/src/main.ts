@@ -145,6 +145,7 @@ async function buildCore(
         historyPageMax: config.historyPageMax,
         sessionTtlMs: config.sessionTtlDays * DAY_MS,
         minPasswordLength: config.minPasswordLength,
+        registrationOpen: config.registration === 'open',
         typingTtlMs: config.typingTtlMs,
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,

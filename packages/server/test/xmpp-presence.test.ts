@@ -48,6 +48,8 @@ describe('RFC 6121 presence', () => {
   it('holds a subscription request until the contact approves or denies it', async () => {
     const [alice, bob, carol] = await users(t, 'psa', 'psb', 'psc');
     const xa = await login(alice!);
+    // As clients do: the roster first (RFC 6121 2.1.6: only then does the resource get pushes).
+    expect(await rosterOf(xa)).toEqual([]);
     await xa.send(xml('presence'));
 
     // Bob is offline: the request waits, and Alice's roster says so.

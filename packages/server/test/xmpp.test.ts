@@ -155,6 +155,8 @@ describe('XMPP with @xmpp/client', () => {
     const xb = await login(t.xmppPort, bob!);
     const empty = await xa.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:roster' })));
     expect(empty.getChild('query')?.getChildren('item')).toEqual([]);
+    // RFC 6121 2.1.6: a resource gets roster pushes once it requested the roster.
+    await xb.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:roster' })));
 
     const push = xa.next((s) => s.name === 'iq' && s.attrs.type === 'set');
     await xa.iq(

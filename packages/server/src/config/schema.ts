@@ -154,6 +154,13 @@ export const configKeys = {
     max: 3650,
     doc: 'A session expires after this many days without use.',
   },
+  registration: {
+    env: 'PARLEY_REGISTRATION',
+    kind: 'enum',
+    default: 'open',
+    values: ['open', 'closed'],
+    doc: 'Self sign-up: `open` lets anyone create an account (`POST /v1/auth/register`, the web app, `parley register`, and XMPP in-band registration, XEP-0077, offered only then); `closed` refuses it everywhere with `registration_closed` (accounts are made by `parley user add`).',
+  },
   minPasswordLength: {
     env: 'PARLEY_MIN_PASSWORD_LENGTH',
     kind: 'int',

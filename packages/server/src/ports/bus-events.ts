@@ -7,6 +7,7 @@
  * outbox, or the ephemeral path for typing and presence) gives it its id.
  */
 import type {
+  Contact,
   Conversation,
   Message,
   NotifyLevel,
@@ -53,6 +54,10 @@ export type EventBody =
   | { v: 1; type: 'block.updated'; ownerId: string; userId: string; blocked: boolean }
   /** The user changed their privacy settings (on their user topic, for their other devices). */
   | { v: 1; type: 'privacy.updated'; userId: string; privacy: PrivacySettings }
+  /** The owner added a contact or changed its details (on the owner's user topic, for every device). */
+  | { v: 1; type: 'contact.updated'; ownerId: string; contact: Contact }
+  /** The owner removed a contact (on the owner's user topic). */
+  | { v: 1; type: 'contact.removed'; ownerId: string; userId: string }
   /** Published on the user topics of both the owner and the contact. */
   | { v: 1; type: 'contacts.changed'; ownerId: string; contactId: string; added: boolean }
   /** A presence subscription request (XMPP) made, denied or withdrawn; on both users' topics. */

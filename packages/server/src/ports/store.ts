@@ -36,6 +36,14 @@ export interface UserRecord extends User {
   presenceVisibility: PresenceVisibility;
 }
 
+/** What an owner keeps about one contact (0009): a nickname and the groups it is filed under. */
+export interface ContactRecord {
+  contactId: string;
+  nickname: string | null;
+  groups: string[];
+  createdAt: number;
+}
+
 export interface NewUser {
   id: string;
   username: string;
@@ -283,6 +291,15 @@ export interface Store extends FileRecords, Outbox {
   listContacts(ownerId: string): Promise<UserRecord[]>;
   /** Users who have `userId` in their contact list. */
   listContactOwners(userId: string): Promise<string[]>;
+  /** The owner's contacts with their details, in the order of listContacts (by username). */
+  listContactDetails(ownerId: string): Promise<ContactRecord[]>;
+  getContactDetails(ownerId: string, contactId: string): Promise<ContactRecord | undefined>;
+  /** Replaces a contact's nickname and groups; false when `contactId` is not the owner's contact. */
+  setContactDetails(
+    ownerId: string,
+    contactId: string,
+    details: { nickname: string | null; groups: readonly string[] },
+  ): Promise<boolean>;
   addBlock(ownerId: string, blockedId: string, at: number): Promise<void>;
   removeBlock(ownerId: string, blockedId: string): Promise<boolean>;
   listBlocks(ownerId: string): Promise<UserRecord[]>;

@@ -36,6 +36,10 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return { type: 'block.updated', data: { userId: event.userId, blocked: event.blocked } };
     case 'privacy.updated':
       return { type: 'privacy.updated', data: { privacy: event.privacy } };
+    case 'contact.updated':
+      return { type: 'contact.updated', data: { contact: event.contact } };
+    case 'contact.removed':
+      return { type: 'contact.removed', data: { userId: event.userId } };
     case 'session.revoked':
       return null; // acted on by the hub, never forwarded
     case 'contacts.changed':

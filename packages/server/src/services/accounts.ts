@@ -148,14 +148,42 @@ export class AccountService {
     return user;
   }
 
-  /** Self sign-up (HTTP, and XMPP in-band registration): every registration counts against the address's budget. */
+  /** Self sign-up is open (PARLEY_REGISTRATION): gateways offer it only then (XMPP: XEP-0077). */
+  get registrationOpen(): boolean {
+    return this.deps.limits.registrationOpen;
+  }
+
+  /**
+   * Self sign-up, for every way in (HTTP `register`, XMPP in-band registration): refused
+   * when closed; every registration counts against the address's budget
+   * (PARLEY_RATE_AUTH_PER_MIN), then the username rules and the password policy apply.
+   * @throws AppError('registration_closed' | 'rate_limited' | 'bad_request' | 'weak_password' | 'username_taken' | 'invalid_text')
+   */
+  async signUp(
+    input: { username: string; password: string; displayName?: string },
+    origin: ClientOrigin,
+  ): Promise<User> {
+    return toUser(await this.signUpRecord(input, origin));
+  }
+
+  private async signUpRecord(
+    input: { username: string; password: string; displayName?: string },
+    origin: ClientOrigin,
+  ): Promise<UserRecord> {
+    if (!this.registrationOpen) {
+      throw new AppError('registration_closed', 'Self sign-up is closed on this server: ask an administrator.');
+    }
+    await this.rates.authAttempt(origin);
+    return this.insertUser(input);
+  }
+
+  /** Self sign-up over HTTP ({@link signUp}), logged in on this device. */
   async register(
     input: { username: string; password: string; displayName?: string; deviceName?: string },
     origin: ClientOrigin,
   ): Promise<Authenticated> {
     const deviceName = this.deviceNameOf(input.deviceName);
-    await this.rates.authAttempt(origin);
-    return this.openSession(await this.insertUser(input), deviceName);
+    return this.openSession(await this.signUpRecord(input, origin), deviceName);
   }
 
   /** Creates an account without a session (administration, `parley user add`). */

@@ -5,10 +5,18 @@
  * mentions (docs/protocol.md, "Blocking"). Profiles listed here carry a status text only
  * where the viewer sees that person's presence (audience.ts).
  */
-import type { User } from '@parley/protocol';
+import {
+  MAX_CONTACT_GROUP_NAME,
+  MAX_CONTACT_GROUPS,
+  MAX_CONTACT_NICKNAME,
+  type Contact,
+  type UpdateContactBody,
+  type User,
+} from '@parley/protocol';
 import { AppError } from '../domain/errors';
+import { cleanName } from '../domain/text';
 import { topics } from '../ports/bus';
-import type { Store, UserRecord } from '../ports/store';
+import type { ContactRecord, Store, UserRecord } from '../ports/store';
 import type { AudienceChanges } from './audience-changes';
 import { profilesFor } from './audience';
 import type { ServiceDeps } from './deps';
@@ -22,6 +30,62 @@ async function emitContactsChanged(tx: Store, ownerId: string, contactId: string
   const event = { v: 1, type: 'contacts.changed', ownerId, contactId, added } as const;
   await tx.emit(topics.user(ownerId), event);
   await tx.emit(topics.user(contactId), event);
+}
+
+export function toContact(record: ContactRecord): Contact {
+  return { userId: record.contactId, nickname: record.nickname, groups: record.groups, addedAt: record.createdAt };
+}
+
+/**
+ * Every device of the owner (native clients, and XMPP resources as roster pushes,
+ * RFC 6121 2.1.6) learns the contact's details as they now are.
+ */
+async function emitContactUpdated(tx: Store, ownerId: string, contactId: string): Promise<Contact> {
+  const record = await tx.getContactDetails(ownerId, contactId);
+  if (!record) throw new AppError('not_found', 'This user is not in your contacts.');
+  const contact = toContact(record);
+  await tx.emit(topics.user(ownerId), { v: 1, type: 'contact.updated', ownerId, contact });
+  return contact;
+}
+
+/** Details as stored: a nickname is a name (blank: none), groups are names, not blank, without repeats. */
+export interface ContactDetails {
+  nickname: string | null;
+  groups: string[];
+}
+
+function tooLong(field: 'nickname' | 'group', max: number, length: number): AppError {
+  return new AppError('bad_request', `A contact's ${field} has at most ${max} characters (this one has ${length}).`, {
+    details: { field, maxLength: max },
+  });
+}
+
+/** The stored form of a nickname (text rules; blank means none). @throws AppError */
+export function cleanNickname(raw: string | null): string | null {
+  if (raw === null) return null;
+  const nickname = cleanName('nickname', raw);
+  const length = [...nickname].length;
+  if (length > MAX_CONTACT_NICKNAME) throw tooLong('nickname', MAX_CONTACT_NICKNAME, length);
+  return nickname === '' ? null : nickname;
+}
+
+/** The stored form of a list of groups: names, none blank, repeats dropped (first kept). @throws AppError */
+export function cleanGroups(raw: readonly string[]): string[] {
+  const groups: string[] = [];
+  for (const name of raw) {
+    const group = cleanName('group', name);
+    if (group === '')
+      throw new AppError('bad_request', 'A group name cannot be blank.', { details: { field: 'group' } });
+    const length = [...group].length;
+    if (length > MAX_CONTACT_GROUP_NAME) throw tooLong('group', MAX_CONTACT_GROUP_NAME, length);
+    if (!groups.includes(group)) groups.push(group);
+  }
+  if (groups.length > MAX_CONTACT_GROUPS) {
+    throw new AppError('bad_request', `A contact is in at most ${MAX_CONTACT_GROUPS} groups.`, {
+      details: { field: 'groups', maxItems: MAX_CONTACT_GROUPS },
+    });
+  }
+  return groups;
 }
 
 async function emitRequestChanged(
@@ -60,17 +124,58 @@ export class ContactService {
     return this.profiles(auth, await this.deps.store.listContacts(auth.user.id));
   }
 
-  /** Adding someone shows them your presence, which also answers their subscription request, if any. */
-  async addContact(auth: AuthContext, userId: string): Promise<void> {
+  /** The contact list: profiles (as the actor may see them) and the actor's details for each, by username. */
+  async listContactEntries(auth: AuthContext): Promise<{ users: User[]; contacts: Contact[] }> {
+    const [users, details] = await Promise.all([
+      this.listContacts(auth),
+      this.deps.store.listContactDetails(auth.user.id),
+    ]);
+    const byId = new Map(details.map((d) => [d.contactId, toContact(d)]));
+    // A contact added between the two reads is left out of both lists.
+    const listed = users.filter((u) => byId.has(u.id));
+    return { users: listed, contacts: listed.map((u) => byId.get(u.id) as Contact) };
+  }
+
+  /** The actor's details for every contact, by contact id (XMPP roster names and groups). */
+  async contactDetails(auth: AuthContext): Promise<Map<string, Contact>> {
+    const details = await this.deps.store.listContactDetails(auth.user.id);
+    return new Map(details.map((d) => [d.contactId, toContact(d)]));
+  }
+
+  /**
+   * Adding someone shows them your presence, which also answers their subscription
+   * request, if any. With `details` (an XMPP roster set, RFC 6121 2.3) the contact's
+   * nickname and groups are replaced in the same write; without, a contact already
+   * there keeps its own.
+   */
+  async addContact(auth: AuthContext, userId: string, details?: ContactDetails): Promise<Contact> {
     await this.checkOtherUser(auth, userId);
+    const clean = details && { nickname: cleanNickname(details.nickname), groups: cleanGroups(details.groups) };
     const now = this.deps.clock.now();
-    await this.audience.pair(auth.user.id, userId, () =>
+    return this.audience.pair(auth.user.id, userId, () =>
       this.deps.store.transaction(async (tx) => {
         await tx.addContact(auth.user.id, userId, now);
+        if (clean) await tx.setContactDetails(auth.user.id, userId, clean);
         await tx.removeSubscriptionRequest(userId, auth.user.id);
         await emitContactsChanged(tx, auth.user.id, userId, true);
+        return emitContactUpdated(tx, auth.user.id, userId);
       }),
     );
+  }
+
+  /** Changes the actor's nickname and groups for one of their contacts; absent fields stay. */
+  async updateContact(auth: AuthContext, userId: string, patch: UpdateContactBody): Promise<Contact> {
+    const nickname = patch.nickname === undefined ? undefined : cleanNickname(patch.nickname);
+    const groups = patch.groups === undefined ? undefined : cleanGroups(patch.groups);
+    return this.deps.store.transaction(async (tx) => {
+      const current = await tx.getContactDetails(auth.user.id, userId);
+      if (!current) throw new AppError('not_found', 'This user is not in your contacts.');
+      await tx.setContactDetails(auth.user.id, userId, {
+        nickname: nickname === undefined ? current.nickname : nickname,
+        groups: groups ?? current.groups,
+      });
+      return emitContactUpdated(tx, auth.user.id, userId);
+    });
   }
 
   async removeContact(auth: AuthContext, userId: string): Promise<void> {
@@ -78,6 +183,7 @@ export class ContactService {
       this.deps.store.transaction(async (tx) => {
         if (!(await tx.removeContact(auth.user.id, userId))) return false;
         await emitContactsChanged(tx, auth.user.id, userId, false);
+        await tx.emit(topics.user(auth.user.id), { v: 1, type: 'contact.removed', ownerId: auth.user.id, userId });
         return true;
       }),
     );

@@ -14,6 +14,8 @@ export interface ServiceLimits {
   historyPageMax: number;
   sessionTtlMs: number;
   minPasswordLength: number;
+  /** Self sign-up (native and XMPP in-band registration) is open. */
+  registrationOpen: boolean;
   typingTtlMs: number;
   /** 0: no limit. */
   editWindowSeconds: number;

@@ -39,6 +39,10 @@ export interface ContactsTable {
   owner_id: string;
   contact_id: string;
   created_at: number;
+  /** 0009: what the owner calls the contact; null: none. */
+  nickname: string | null;
+  /** 0009: a JSON array of group names. */
+  group_names: Generated<string>;
 }
 
 export interface BlocksTable {

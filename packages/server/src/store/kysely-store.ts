@@ -20,6 +20,7 @@ import type {
   SessionRecord,
   Store,
   UserRecord,
+  ContactRecord,
 } from '../ports/store';
 import type { FileCompletion, FileRecord, NewFile } from '../ports/file-records';
 import type { Database } from './db-schema';
@@ -233,6 +234,19 @@ export class KyselyStore implements Store {
   }
   listContactOwners(userId: string): Promise<string[]> {
     return contacts.listContactOwners(this.db, userId);
+  }
+  listContactDetails(ownerId: string): Promise<ContactRecord[]> {
+    return contacts.listContactDetails(this.db, ownerId);
+  }
+  getContactDetails(ownerId: string, contactId: string): Promise<ContactRecord | undefined> {
+    return contacts.getContactDetails(this.db, ownerId, contactId);
+  }
+  setContactDetails(
+    ownerId: string,
+    contactId: string,
+    details: { nickname: string | null; groups: readonly string[] },
+  ): Promise<boolean> {
+    return contacts.setContactDetails(this.db, ownerId, contactId, details);
   }
   addBlock(ownerId: string, blockedId: string, at: number): Promise<void> {
     return contacts.addBlock(this.db, ownerId, blockedId, at);

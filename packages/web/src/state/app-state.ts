@@ -96,6 +96,8 @@ export interface AppState {
   pending: readonly PendingItem[];
   uploads: readonly UploadItem[];
   contacts: readonly string[];
+  /** What I call my contacts (my nickname for them, only I see it), by user id. */
+  contactNicknames: Readonly<Record<string, string>>;
   /** People I blocked: their messages show collapsed and never count as mentions. */
   blocked: readonly string[];
   /** Messages from blocked people I chose to show (this session). */
@@ -136,6 +138,7 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     pending: [],
     uploads: [],
     contacts: [],
+    contactNicknames: {},
     blocked: [],
     revealed: {},
     privacy: null,

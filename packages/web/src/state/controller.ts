@@ -135,6 +135,16 @@ export class ChatController {
         this.update((s) => ({ ...s, users: { ...s.users, [user.id]: user }, me: user.id === s.me.id ? user : s.me })),
       ),
       c.on('message.failed', ({ clientId, error }) => this.markFailed(clientId, errorText(error))),
+      // A contact added or renamed on any of my devices (or XMPP clients): the list as it is now.
+      c.on('contact', (contact) => {
+        if (!this.state.contacts.includes(contact.userId)) return this.refreshContacts();
+        this.update((s) => {
+          const { [contact.userId]: _old, ...others } = s.contactNicknames;
+          const nicknames = contact.nickname === null ? others : { ...others, [contact.userId]: contact.nickname };
+          return { ...s, contactNicknames: nicknames };
+        });
+      }),
+      c.on('contact.removed', () => this.refreshContacts()),
       c.on('member.updated', (data) => {
         this.update((s) => applyMemberUpdate(s, data));
         if (data.markedUnread === true && this.state.activeId === data.conversationId)
@@ -292,11 +302,14 @@ export class ChatController {
   }
 
   refreshContacts(): void {
-    this.client.contacts.list().then((users) => {
+    this.client.contacts.entries().then((entries) => {
+      const users = entries.map((e) => e.user);
       this.update((s) => {
         const all = { ...s.users };
         for (const u of users) all[u.id] = u;
-        return { ...s, users: all, contacts: users.map((u) => u.id) };
+        const nicknames: Record<string, string> = {};
+        for (const { contact } of entries) if (contact.nickname !== null) nicknames[contact.userId] = contact.nickname;
+        return { ...s, users: all, contacts: users.map((u) => u.id), contactNicknames: nicknames };
       });
       const unknown = users.map((u) => u.id).filter((id) => this.state.presence[id] === undefined);
       this.refreshPresence(unknown);

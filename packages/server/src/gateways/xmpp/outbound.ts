@@ -16,7 +16,7 @@ import { pubsubEventFor } from './handlers/pep';
 import { presenceStanza, receivesBareJidMessages } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
 import { blockPush } from './handlers/blocking';
-import { onContactsChanged, onSubscriptionChanged } from './handlers/roster';
+import { onContactEvent, onContactsChanged, onSubscriptionChanged } from './handlers/roster';
 import type { XmppContext } from './router';
 import { el, type XmlElement } from './xml';
 
@@ -265,6 +265,12 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       return;
     case 'block.updated':
       ctx.send(blockPush(ctx, await usernameOf(ctx, event.userId), event.blocked));
+      return;
+    case 'contact.updated':
+      await onContactEvent(ctx, event.ownerId, event.contact.userId);
+      return;
+    case 'contact.removed':
+      await onContactEvent(ctx, event.ownerId, event.userId);
       return;
     case 'session.revoked':
     case 'privacy.updated': // no XMPP form: the presence it changes reaches XMPP clients as presence

@@ -30,7 +30,8 @@ import type { JidMapper } from './jid';
 import { deliverOffline, droppedEarly, handleEvent } from './outbound';
 import { XmlStreamParser, type ParserLimits, type StreamErrorCondition } from './parser';
 import type { ResourceRegistry } from './resources';
-import type { Router, SessionState, XmppContext } from './router';
+import { registerIq } from './handlers/register';
+import { errorStanza, StanzaError, type Router, type SessionState, type XmppContext } from './router';
 import { SaslNegotiation } from './sasl-negotiation';
 import { SmLink } from './sm-link';
 import { NS_SM } from './stream-management';
@@ -140,6 +141,12 @@ export class XmppSession implements RealtimeConnection {
       authenticated: this.auth !== undefined,
       restart: () => this.restart(),
       sasl: (element) => this.onSasl(element),
+      register: async (iq, query) => {
+        // XEP-0077 before authentication; refused where a password may not travel (as PLAIN is).
+        const { accounts } = this.options.services;
+        if (this.transport.secure) this.write(await registerIq(accounts, this.origin, iq, query));
+        else this.write(errorStanza(iq, new StanzaError('not-allowed', 'cancel', 'register over TLS only')));
+      },
       resume: (element) => this.resume(element),
       bind: (iq) => this.bind(iq),
       streamError: (condition, message) => this.streamError(condition, message),
@@ -256,7 +263,8 @@ export class XmppSession implements RealtimeConnection {
       this.streamError(problem.condition, problem.message);
       return;
     }
-    this.writeStreamElement('features', ...streamFeatures(this.auth !== undefined, this.transport));
+    const registrationOpen = this.options.services.accounts.registrationOpen;
+    this.writeStreamElement('features', ...streamFeatures(this.auth !== undefined, this.transport, registrationOpen));
   }
 
   private onStanza(element: XmlElement): void {

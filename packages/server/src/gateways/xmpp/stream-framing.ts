@@ -5,6 +5,7 @@
  * step. Strings only: the session writes them.
  */
 import type { StreamErrorCondition } from './parser';
+import { NS_REGISTER_FEATURE } from './handlers/register';
 import { NS_SM } from './stream-management';
 import { mechanismsFor } from './sasl';
 import type { Transport } from './transport';
@@ -45,10 +46,15 @@ export function headerProblem(
   return null;
 }
 
-/** The features of each step: STARTTLS, then SASL, then bind (with session, roster versioning and XEP-0198). */
+/**
+ * The features of each step: STARTTLS, then SASL (and XEP-0077 registration when self
+ * sign-up is open and a password may travel: where PLAIN is offered), then bind (with
+ * session, roster versioning and XEP-0198).
+ */
 export function streamFeatures(
   authenticated: boolean,
   transport: Pick<Transport, 'canStartTls' | 'secure'>,
+  registrationOpen = false,
 ): XmlElement[] {
   const features: XmlElement[] = [];
   if (!authenticated) {
@@ -56,6 +62,7 @@ export function streamFeatures(
     else {
       const mechanisms = mechanismsFor(transport.secure).map((m) => el('mechanism', {}, m));
       features.push(el('mechanisms', { xmlns: NS.sasl }, ...mechanisms));
+      if (registrationOpen && transport.secure) features.push(el('register', { xmlns: NS_REGISTER_FEATURE }));
     }
   } else {
     features.push(el('bind', { xmlns: NS.bind }));

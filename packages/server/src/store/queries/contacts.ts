@@ -2,7 +2,7 @@
  * Contact lists and blocks: one-directional relations between users. Adding is
  * idempotent; nothing here decides who may contact whom (services do).
  */
-import type { UserRecord } from '../../ports/store';
+import type { ContactRecord, UserRecord } from '../../ports/store';
 import { toUser } from '../rows';
 import { affected, type QueryContext } from './context';
 
@@ -11,7 +11,7 @@ type Db = QueryContext['db'];
 export async function addContact(db: Db, ownerId: string, contactId: string, at: number): Promise<void> {
   await db
     .insertInto('contacts')
-    .values({ owner_id: ownerId, contact_id: contactId, created_at: at })
+    .values({ owner_id: ownerId, contact_id: contactId, created_at: at, nickname: null })
     .onConflict((oc) => oc.columns(['owner_id', 'contact_id']).doNothing())
     .execute();
 }
@@ -34,6 +34,65 @@ export async function listContacts(db: Db, ownerId: string): Promise<UserRecord[
     .orderBy('users.username')
     .execute();
   return rows.map(toUser);
+}
+
+/** Group names are stored as a JSON array; anything else (never written by Parley) reads as none. */
+function parseGroups(raw: string): string[] {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function toContact(row: { contact_id: string; nickname: string | null; group_names: string; created_at: number }) {
+  return {
+    contactId: row.contact_id,
+    nickname: row.nickname,
+    groups: parseGroups(row.group_names),
+    createdAt: row.created_at,
+  } satisfies ContactRecord;
+}
+
+export async function listContactDetails(db: Db, ownerId: string): Promise<ContactRecord[]> {
+  const rows = await db
+    .selectFrom('contacts')
+    .innerJoin('users', 'users.id', 'contacts.contact_id')
+    .select(['contacts.contact_id', 'contacts.nickname', 'contacts.group_names', 'contacts.created_at'])
+    .where('contacts.owner_id', '=', ownerId)
+    .orderBy('users.username')
+    .execute();
+  return rows.map(toContact);
+}
+
+export async function getContactDetails(
+  db: Db,
+  ownerId: string,
+  contactId: string,
+): Promise<ContactRecord | undefined> {
+  const row = await db
+    .selectFrom('contacts')
+    .select(['contact_id', 'nickname', 'group_names', 'created_at'])
+    .where('owner_id', '=', ownerId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return row && toContact(row);
+}
+
+export async function setContactDetails(
+  db: Db,
+  ownerId: string,
+  contactId: string,
+  details: { nickname: string | null; groups: readonly string[] },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('contacts')
+    .set({ nickname: details.nickname, group_names: JSON.stringify(details.groups) })
+    .where('owner_id', '=', ownerId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return affected(result.numUpdatedRows);
 }
 
 export async function listContactOwners(db: Db, userId: string): Promise<string[]> {

@@ -5,8 +5,13 @@
  * you: a contact you added has subscription `from` (they see you), someone who
  * added you `to` (you see them), both at once `both`; a `subscribe` you sent that
  * the other person has not answered is `ask='subscribe'` (subscription `none` or
- * `from`). Roster set adds a contact, remove deletes it; every resource gets a
- * roster push (from the bus events).
+ * `from`). Roster set adds a contact (or keeps it) with the item's `name` and
+ * `<group/>`s as the contact's nickname and groups (the same fields the native API
+ * sets: services/contacts.ts), remove deletes it. Roster pushes (RFC 6121 2.1.6) go to
+ * every interested resource (one that requested the roster), on any node, from the
+ * durable bus events: `contact.updated` / `contact.removed` for the owner's own
+ * changes from any client, `contacts.changed` and `subscription.changed` for the
+ * other side's.
  *
  * - `subscribe` to B: answered `subscribed` at once when B already has you as a
  *   contact; otherwise the request is stored (contacts.requestSubscription) and
@@ -16,15 +21,24 @@
  * - `unsubscribe` to B: withdraws your request if it still waits; Parley cannot edit
  *   B's contact list, so once approved only B can stop sharing.
  *
- * Groups, names and roster versioning are not stored.
+ * Roster versioning (RFC 6121 2.6): `ver` is a digest of the roster as this user's
+ * resources see it, so a client whose cached version is current gets an empty result
+ * and then pushes, each carrying the version after it.
+ *
+ * An item's `name` is the nickname, or the contact's display name when there is none;
+ * a roster set whose name is that display name keeps no nickname (clients echo it).
  */
-import type { User } from '@parley/protocol';
+import { createHash } from 'node:crypto';
+import type { Contact, User } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
 import { StanzaError, type Router, type XmppContext } from '../router';
-import { children, el, type XmlElement } from '../xml';
+import { children, el, text, type XmlElement } from '../xml';
 
 export const NS_ROSTER = 'jabber:iq:roster';
+
+/** The resource asked for the roster (RFC 6121 2.1.6: only such resources get roster pushes). */
+const interested = new WeakSet<XmppContext['state']>();
 
 interface Relation {
   user: User;
@@ -33,15 +47,31 @@ interface Relation {
   asked: boolean;
 }
 
-function item(ctx: XmppContext, relation: Relation): XmlElement {
+function item(ctx: XmppContext, relation: Relation, contact: Contact | undefined): XmlElement {
   const { user, sharesWithThem, seesThem, asked } = relation;
   const subscription = sharesWithThem ? (seesThem ? 'both' : 'from') : seesThem ? 'to' : 'none';
-  return el('item', {
-    jid: ctx.jids.user(user.username),
-    name: user.displayName,
-    subscription,
-    ask: asked && !seesThem ? 'subscribe' : undefined,
-  });
+  return el(
+    'item',
+    {
+      jid: ctx.jids.user(user.username),
+      name: contact?.nickname ?? user.displayName,
+      subscription,
+      ask: asked && !seesThem ? 'subscribe' : undefined,
+    },
+    ...(contact?.groups ?? []).map((group) => el('group', {}, group)),
+  );
+}
+
+/** Every roster item as this user sees it now, and the roster's version. */
+async function roster(ctx: XmppContext): Promise<{ items: Map<string, XmlElement>; ver: string }> {
+  const [relations, details] = await Promise.all([
+    ctx.services.contacts.presenceRelations(ctx.auth),
+    ctx.services.contacts.contactDetails(ctx.auth),
+  ]);
+  const items = new Map(relations.map((r) => [r.user.id, item(ctx, r, details.get(r.user.id))]));
+  const digest = createHash('sha256');
+  for (const element of items.values()) digest.update(JSON.stringify(element)).update('\n');
+  return { items, ver: digest.digest('base64url').slice(0, 22) };
 }
 
 async function userByJid(ctx: XmppContext, jid: string | undefined): Promise<User> {
@@ -51,22 +81,33 @@ async function userByJid(ctx: XmppContext, jid: string | undefined): Promise<Use
   return user;
 }
 
-/** RFC 6121 2.1.6: the roster item of one user as it is now (`remove` when there is no relation left). */
+let pushes = 0;
+
+/**
+ * RFC 6121 2.1.6: the roster item of one user as it is now (`remove` when there is no
+ * relation left), to this resource if it requested the roster, with the version after it.
+ */
 export async function rosterPush(ctx: XmppContext, userId: string): Promise<void> {
-  const relation = (await ctx.services.contacts.presenceRelations(ctx.auth)).find((r) => r.user.id === userId);
-  const pushed = relation
-    ? item(ctx, relation)
-    : el('item', {
-        jid: ctx.jids.user((await ctx.services.accounts.getUser(userId)).username),
-        subscription: 'remove',
-      });
+  if (!interested.has(ctx.state)) return;
+  const { items, ver } = await roster(ctx);
+  const pushed =
+    items.get(userId) ??
+    el('item', {
+      jid: ctx.jids.user((await ctx.services.accounts.getUser(userId)).username),
+      subscription: 'remove',
+    });
   ctx.send(
     el(
       'iq',
-      { type: 'set', id: `push-${Date.now().toString(36)}`, to: ctx.fullJid },
-      el('query', { xmlns: NS_ROSTER }, pushed),
+      { type: 'set', id: `push-${(++pushes).toString(36)}`, to: ctx.fullJid },
+      el('query', { xmlns: NS_ROSTER, ver }, pushed),
     ),
   );
+}
+
+/** The owner's own contact changes (from any client, on any node) as roster pushes. */
+export async function onContactEvent(ctx: XmppContext, ownerId: string, userId: string): Promise<void> {
+  if (ownerId === ctx.auth.user.id) await rosterPush(ctx, userId);
 }
 
 /** A subscription stanza from another user to this resource's bare JID. */
@@ -84,11 +125,8 @@ export async function pendingRequests(ctx: XmppContext): Promise<void> {
 /** Bus events about contacts and requests, as roster pushes and subscription stanzas. */
 export async function onContactsChanged(ctx: XmppContext, ownerId: string, contactId: string, added: boolean) {
   const me = ctx.auth.user.id;
-  if (ownerId === me) {
-    await rosterPush(ctx, contactId);
-    return;
-  }
-  if (contactId !== me) return;
+  // The owner's own side is pushed from contact.updated / contact.removed (onContactEvent).
+  if (ownerId === me || contactId !== me) return;
   // Someone added (approved) or removed us: we now see, or no longer see, them.
   await rosterPush(ctx, ownerId);
   const owner = await ctx.services.accounts.getUser(ownerId);
@@ -121,6 +159,33 @@ export async function onSubscriptionChanged(
   if (state === 'cancelled') ctx.send(subscriptionStanza(ctx, requester.username, 'unsubscribe'));
 }
 
+/**
+ * RFC 6121 2.3.3 and 2.1.2: a roster set's name and groups as contact details. A
+ * repeated group is `bad-request`; an empty or too long group or name, or one the text
+ * rules refuse, `not-acceptable` saying why.
+ */
+function detailsOf(user: User, element: XmlElement): { nickname: string | null; groups: string[] } {
+  const groups = children(element)
+    .filter((c) => c.name === 'group')
+    .map((g) => text(g));
+  if (new Set(groups).size !== groups.length) {
+    throw new StanzaError('bad-request', 'modify', 'an item lists the same group twice');
+  }
+  const name = element.attrs.name;
+  return { nickname: name === undefined || name === user.displayName ? null : name, groups };
+}
+
+async function setItem(ctx: XmppContext, user: User, element: XmlElement): Promise<void> {
+  try {
+    await ctx.services.contacts.addContact(ctx.auth, user.id, detailsOf(user, element));
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'bad_request' || error.code === 'invalid_text')) {
+      throw new StanzaError('not-acceptable', 'modify', error.message);
+    }
+    throw error;
+  }
+}
+
 async function addOrRemove(ctx: XmppContext, user: User, add: boolean): Promise<void> {
   try {
     if (add) await ctx.services.contacts.addContact(ctx.auth, user.id);
@@ -132,9 +197,12 @@ async function addOrRemove(ctx: XmppContext, user: User, add: boolean): Promise<
 }
 
 export function registerRoster(router: Router): void {
-  router.onIq('get', NS_ROSTER, async (ctx) => {
-    const relations = await ctx.services.contacts.presenceRelations(ctx.auth);
-    return el('query', { xmlns: NS_ROSTER }, ...relations.map((r) => item(ctx, r)));
+  router.onIq('get', NS_ROSTER, async (ctx, _iq, query) => {
+    interested.add(ctx.state);
+    const { items, ver } = await roster(ctx);
+    // RFC 6121 2.6.3: the client's cached version is current: an empty result, then pushes.
+    if (query.attrs.ver === ver) return;
+    return el('query', { xmlns: NS_ROSTER, ver }, ...items.values());
   });
   router.onIq('set', NS_ROSTER, async (ctx, iq, query) => {
     if (iq.attrs.from !== undefined && iq.attrs.from !== ctx.bareJid && iq.attrs.from !== ctx.fullJid) {
@@ -149,7 +217,7 @@ export function registerRoster(router: Router): void {
       // RFC 6121 2.5.2: removing an item also withdraws our request and stops sharing.
       await ctx.services.contacts.cancelSubscriptionRequest(ctx.auth, user.id);
       await addOrRemove(ctx, user, false);
-    } else await addOrRemove(ctx, user, true);
+    } else await setItem(ctx, user, first);
   });
   router.on('presence/subscribed', async (ctx, stanza) =>
     addOrRemove(ctx, await userByJid(ctx, stanza.attrs.to), true),
