@@ -52,11 +52,14 @@ describe.runIf(available)('XMPP with slixmpp', () => {
     const peer = await XmppTestClient.connect(t.xmppPort, js!);
     const run = runSlixmpp([String(t.xmppPort), jidOf(py!), PASSWORD, mechanism, jidOf(js!)]);
     const hello = await peer.message((s) => s.getChildText('body') === 'hello from slixmpp', 20_000);
-    expect(hello.attrs.from).toBe(jidOf(py!));
     await peer.send(xml('message', { type: 'chat', to: jidOf(py!), id: 'to-py' }, xml('body', {}, 'hello python')));
     const { code, events } = await run;
     await peer.stop();
     expect(events).toContainEqual({ event: 'auth_success', mechanism });
+    // From slixmpp's full JID, the resource the server bound for it.
+    const bound = events.find((e) => e.event === 'session_start')?.jid;
+    expect(bound).toMatch(new RegExp(`^${jidOf(py!)}/.+`));
+    expect(hello.attrs.from).toBe(bound);
     expect(events).toContainEqual({ event: 'message', sender: jidOf(js!), body: 'hello python' });
     expect(code).toBe(0);
   });

@@ -18,8 +18,21 @@ import type {
 } from '@parley/protocol';
 import type { DeviceState } from './presence';
 
+/**
+ * Where a message came from and went to, below the user: the sender device's resource
+ * (its XMPP resource, or a native device's session-derived one) and, for a message an
+ * XMPP client addressed to a full JID, the recipient's resource. Live delivery only:
+ * the stored message does not keep it (history and MAM name bare JIDs).
+ */
+export interface MessageRoute {
+  /** The sender device's resource. */
+  resource: string;
+  /** The recipient resource the message was addressed to (RFC 6121 8.5.3), if any. */
+  to?: string;
+}
+
 export type EventBody =
-  | { v: 1; type: 'message.new'; message: Message }
+  | { v: 1; type: 'message.new'; message: Message; route?: MessageRoute }
   | { v: 1; type: 'conversation.updated'; conversation: Conversation }
   | { v: 1; type: 'conversation.removed'; conversationId: string; userId: string }
   /**

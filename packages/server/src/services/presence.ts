@@ -8,12 +8,21 @@
  * Who the audience is, and who sees what, is decided in audience.ts
  * (domain/privacy.ts): this file only calls it.
  */
+import { createHash } from 'node:crypto';
 import type { Presence, PresenceStatus, SettablePresence } from '@parley/protocol';
 import type { DeviceState, PresenceRegistry } from '../ports/presence';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
 import { hiddenPresence, presenceAudience, visibleTo } from './audience';
 import type { ServiceDeps } from './deps';
+
+/**
+ * The resource a native device shows to XMPP peers: derived from its session id (stable
+ * while the session lives) without revealing it.
+ */
+export function nativeResource(sessionId: string): string {
+  return `parley-${createHash('sha256').update(sessionId).digest('hex').slice(0, 10)}`;
+}
 
 const strength: Record<SettablePresence, number> = { busy: 3, online: 2, away: 1 };
 
@@ -30,6 +39,8 @@ export interface DeviceInfo {
   resource?: string;
   /** XMPP priority; 0 by default. */
   priority?: number;
+  /** An XMPP resource (RFC 6121 8.5 routing considers only these). */
+  xmpp?: boolean;
 }
 
 export class PresenceService {
@@ -61,9 +72,10 @@ export class PresenceService {
       userId,
       connectionId: device.connectionId,
       sessionId: auth.session.id,
-      resource: device.resource ?? auth.session.id,
+      resource: device.resource ?? nativeResource(auth.session.id),
       status: 'online',
       priority: device.priority ?? 0,
+      ...(device.xmpp ? { xmpp: true } : {}),
     });
     await this.announceIfChanged(userId, before);
   }

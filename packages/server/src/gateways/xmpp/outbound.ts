@@ -6,17 +6,18 @@
  * the member's delivered cursor, which native senders see as "delivered".
  */
 import type { Conversation, Message } from '@parley/protocol';
-import type { BusEvent } from '../../ports/bus-events';
+import type { BusEvent, MessageRoute } from '../../ports/bus-events';
 import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
 import { pubsubEventFor } from './handlers/pep';
-import { presenceStanza, receivesBareJidMessages } from './handlers/presence';
+import { presenceStanza } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
 import { blockPush } from './handlers/blocking';
 import { onContactsChanged, onSubscriptionChanged } from './handlers/roster';
 import type { XmppContext } from './router';
+import { deliveryOf, withResource } from './routing';
 import { el, type XmlElement } from './xml';
 
 export const NS_SID = 'urn:xmpp:sid:0';
@@ -85,8 +86,17 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
   return conversation.members.find((m) => m.userId !== ctx.auth.user.id)?.userId;
 }
 
-/** A direct message as its recipient's resources see it; null when this resource must not get it. */
-export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
+/**
+ * A direct message as this resource sees it; null when it must not get it. `route` (live
+ * delivery only) names the sender's device and the addressed resource: the message comes
+ * from the sender's full JID and goes where routing.ts says (RFC 6121 8.5, XEP-0280).
+ */
+export async function chatStanza(
+  ctx: XmppContext,
+  message: Message,
+  delayed: boolean,
+  route?: MessageRoute,
+): Promise<XmlElement | null> {
   const conversation = await conversationOf(ctx, message.conversationId);
   if (conversation.kind !== 'direct') return delayed ? null : groupchatStanza(ctx, message, false);
   // Text and files as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
@@ -99,6 +109,7 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
   if (message.senderId === ctx.auth.user.id) {
     // Our own message: not back to the resource that sent it; to the others only as a carbon (XEP-0280).
     if (ctx.state.sentClientIds.delete(message.clientId) || !ctx.state.carbons || delayed) return null;
+    if (route?.resource === ctx.resource) return null;
     const otherId = otherMember(ctx, conversation);
     if (!otherId) return null;
     const inner = el(
@@ -107,8 +118,8 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
         xmlns: 'jabber:client',
         type: 'chat',
         id: stanzaIdOf(message),
-        from: ctx.bareJid,
-        to: ctx.jids.user(await usernameOf(ctx, otherId)),
+        from: withResource(ctx.bareJid, route?.resource),
+        to: withResource(ctx.jids.user(await usernameOf(ctx, otherId)), route?.to),
       },
       ...payload,
       sid,
@@ -119,15 +130,16 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
       el('sent', { xmlns: NS_CARBONS }, el('forwarded', { xmlns: NS_FORWARD }, inner)),
     );
   }
-  const from = ctx.jids.user(await usernameOf(ctx, message.senderId));
+  const from = withResource(ctx.jids.user(await usernameOf(ctx, message.senderId)), route?.resource);
   const readable = message.content.type === 'text' || message.content.type === 'file';
   const markable = readable ? [el('markable', { xmlns: NS_MARKERS })] : [];
-  if (!delayed && !receivesBareJidMessages(ctx)) {
-    // RFC 6121 8.5.2.1.1: a resource of higher priority has it; this one only as a `received` carbon.
+  if (!delayed && deliveryOf(ctx, route) === 'carbon') {
+    // RFC 6121 8.5: another resource has it (the addressed one, or one of higher priority); this one only as a
+    // `received` carbon, if it enabled carbons (XEP-0280 6).
     if (!ctx.state.carbons) return null;
     const inner = el(
       'message',
-      { xmlns: 'jabber:client', type: 'chat', id: stanzaIdOf(message), from, to: ctx.bareJid },
+      { xmlns: 'jabber:client', type: 'chat', id: stanzaIdOf(message), from, to: withResource(ctx.bareJid, route?.to) },
       ...payload,
       sid,
       ...markable,
@@ -148,11 +160,17 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
   );
 }
 
-async function deliverMessage(ctx: XmppContext, target: OutboundTarget, message: Message, delayed: boolean) {
+async function deliverMessage(
+  ctx: XmppContext,
+  target: OutboundTarget,
+  message: Message,
+  delayed: boolean,
+  route?: MessageRoute,
+) {
   const seen = target.written.get(message.conversationId) ?? 0;
   if (message.seq <= seen) return false;
   target.written.set(message.conversationId, message.seq);
-  const stanza = await chatStanza(ctx, message, delayed);
+  const stanza = await chatStanza(ctx, message, delayed, route);
   if (stanza) ctx.send(stanza);
   return message.senderId !== ctx.auth.user.id;
 }
@@ -160,7 +178,7 @@ async function deliverMessage(ctx: XmppContext, target: OutboundTarget, message:
 export async function handleEvent(ctx: XmppContext, target: OutboundTarget, event: BusEvent): Promise<void> {
   switch (event.type) {
     case 'message.new':
-      if (await deliverMessage(ctx, target, event.message, false)) {
+      if (await deliverMessage(ctx, target, event.message, false, event.route)) {
         const { conversationId, seq } = event.message;
         await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
       }

@@ -53,14 +53,14 @@ export interface XmppContext {
   readonly jids: JidMapper;
   readonly bareJid: string;
   readonly fullJid: string;
+  /** This stream's bound resource (the part of fullJid after the slash). */
+  readonly resource: string;
   /** Stable per connection: the presence service's device id for this resource. */
   readonly connectionId: string;
   /** The HTTP side's public address, no trailing slash (XEP-0363 and XEP-0066 URLs). */
   httpUrl(): string;
   readonly state: SessionState;
   readonly logger: Logger;
-  /** The state of every resource of this user bound on this node, this one included. */
-  resources(): readonly SessionState[];
   send(element: XmlElement): void;
   /**
    * Runs a task in the resource's outbound order, after every bus event already

@@ -51,7 +51,7 @@ export interface SessionOptions {
   stanzasPerSecond: number;
   sendBufferBytes: number;
   authTimeoutMs: number;
-  /** Resources bound on this node (conflicts get a generated resource; RFC 6121 8.5 routing). */
+  /** Resources bound on this node (a taken name gets a generated one, RFC 6120 7.7.2.2). */
   resources: ResourceRegistry<XmppSession>;
   /** XEP-0198: how long a dropped stream can be resumed; 0 offers no resumption. */
   resumeMs: number;
@@ -321,7 +321,9 @@ export class XmppSession implements RealtimeConnection {
       return;
     }
     // RFC 6120 7.7.2.2 "override": a taken or missing resource gets a generated one.
-    this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq);
+    // Taken means bound on this node or available on any node (the cluster-wide presence registry).
+    const elsewhere = new Set(this.options.services.presence.devicesOf(auth.user.id).map((d) => d.resource));
+    this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq, elsewhere);
     this.authTimer.cancel();
     this.options.resources.add(this.fullJid, auth.user.id, this);
     const ctx = this.context();
@@ -352,10 +354,6 @@ export class XmppSession implements RealtimeConnection {
       httpUrl: this.options.httpUrl,
       state: this.state,
       logger: this.log,
-      resources: () => {
-        const sessions = this.options.resources.ofUser(auth.user.id);
-        return (sessions.length > 0 ? sessions : [this]).map((s) => s.state);
-      },
       send: (element) => this.write(element),
       enqueue: (task) => {
         this.outbound = this.outbound.then(task).catch((error: unknown) => this.fault(error));

@@ -46,19 +46,6 @@ function priorityOf(stanza: XmlElement): number {
   return Number.isInteger(value) && value >= -128 && value <= 127 ? value : 0;
 }
 
-/**
- * RFC 6121 8.5.2.1.1: whether this resource gets a chat message to the bare JID. The
- * available resources with the highest non-negative priority get it (all of them on a
- * tie); the others only as a carbon, if they enabled carbons. With no such resource on
- * this node, every resource gets it, so nothing waits (Parley delivers to every device).
- */
-export function receivesBareJidMessages(ctx: XmppContext): boolean {
-  const candidates = ctx.resources().filter((r) => r.available && r.priority >= 0);
-  if (candidates.length === 0) return true;
-  const highest = Math.max(...candidates.map((r) => r.priority));
-  return ctx.state.available && ctx.state.priority === highest;
-}
-
 function statusOf(stanza: XmlElement): SettablePresence {
   const show = text(child(stanza, 'show')).trim();
   if (show === 'away' || show === 'xa') return 'away';
@@ -73,8 +60,12 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const first = !ctx.state.available;
   if (first) {
     ctx.state.available = true;
-    const resource = ctx.fullJid.slice(ctx.fullJid.indexOf('/') + 1);
-    await presence.connected(ctx.auth, { connectionId: ctx.connectionId, resource, priority: ctx.state.priority });
+    await presence.connected(ctx.auth, {
+      connectionId: ctx.connectionId,
+      resource: ctx.resource,
+      priority: ctx.state.priority,
+      xmpp: true,
+    });
   }
   await applyStatusText(ctx, stanza);
   await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), ctx.state.priority);

@@ -1,0 +1,96 @@
+/**
+ * A user with several XMPP resources (RFC 6121 8.5, XEP-0280) with @xmpp/client: a
+ * message comes from the sender's full JID; a message to a full JID goes to that
+ * resource only and the other carbon-enabled resources get a `<received/>` carbon;
+ * the sender's other resources get a `<sent/>` carbon naming both full JIDs; a full
+ * JID whose resource is gone is treated as the bare JID.
+ */
+import { xml, type Element } from '@xmpp/client';
+import type { AuthResponse } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jidOf, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
+
+type Server = Awaited<ReturnType<typeof startXmppServer>>;
+let t: Server;
+const open: XmppTestClient[] = [];
+const CARBONS = 'urn:xmpp:carbons:2';
+
+beforeAll(async () => {
+  t = await startXmppServer();
+});
+afterAll(async () => {
+  for (const c of open) await c.stop();
+  await t.stop();
+});
+
+async function online(user: AuthResponse, resource: string, priority: number, carbons: boolean) {
+  const c = await XmppTestClient.connect(t.xmppPort, user, { resource });
+  open.push(c);
+  if (carbons) await c.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: CARBONS })));
+  await c.send(xml('presence', {}, xml('priority', {}, String(priority))));
+  await c.ping();
+  return c;
+}
+
+const body = (text: string) => (s: Element) => s.getChildText('body') === text;
+const carbonOf = (kind: 'sent' | 'received', text: string) => (s: Element) =>
+  s.getChild(kind, CARBONS)?.getChild('forwarded')?.getChild('message')?.getChildText('body') === text;
+const innerOf = (s: Element, kind: 'sent' | 'received') =>
+  s.getChild(kind, CARBONS)!.getChild('forwarded')!.getChild('message')!;
+
+describe('XMPP resources', () => {
+  it('delivers a message to a full JID to that resource only; the others get a received carbon', async () => {
+    const [alice, bob] = await users(t, 'rfa', 'rfb');
+    const phone = await online(alice!, 'phone', 0, true);
+    const laptop = await online(alice!, 'laptop', 10, true);
+    const tablet = await online(alice!, 'tablet', 5, false);
+    const desk = await online(bob!, 'desk', 0, false);
+
+    // To the phone, although the laptop has the highest priority.
+    await desk.send(
+      xml('message', { type: 'chat', to: `${jidOf(alice!)}/phone`, id: 'f1' }, xml('body', {}, 'to you')),
+    );
+    const direct = await phone.message(body('to you'));
+    expect(direct.attrs).toMatchObject({ from: `${jidOf(bob!)}/desk`, to: `${jidOf(alice!)}/phone` });
+    const carbon = await laptop.message(carbonOf('received', 'to you'));
+    expect(innerOf(carbon, 'received').attrs).toMatchObject({
+      from: `${jidOf(bob!)}/desk`,
+      to: `${jidOf(alice!)}/phone`,
+    });
+    // The tablet enabled no carbons: nothing at all (a ping answered after the message proves it came first).
+    await tablet.ping();
+    await laptop.ping();
+    expect(tablet.stanzas.filter((s) => s.name === 'message')).toEqual([]);
+    expect(laptop.stanzas.filter((s) => s.name === 'message' && s.getChildText('body') === 'to you')).toEqual([]);
+    expect(phone.stanzas.filter((s) => s.getChild('received', CARBONS))).toEqual([]);
+
+    // To the bare JID: the highest priority (the laptop) directly; the phone a carbon.
+    await desk.send(xml('message', { type: 'chat', to: jidOf(alice!), id: 'f2' }, xml('body', {}, 'to all')));
+    expect((await laptop.message(body('to all'))).attrs.from).toBe(`${jidOf(bob!)}/desk`);
+    expect(innerOf(await phone.message(carbonOf('received', 'to all')), 'received').attrs.to).toBe(jidOf(alice!));
+
+    // A full JID whose resource is gone counts as the bare JID (RFC 6121 8.5.3.2.1).
+    await desk.send(xml('message', { type: 'chat', to: `${jidOf(alice!)}/gone`, id: 'f3' }, xml('body', {}, 'lost')));
+    await laptop.message(body('lost'));
+    await phone.message(carbonOf('received', 'lost'));
+  });
+
+  it("sends a sent carbon naming both full JIDs to the sender's other resources", async () => {
+    const [alice, bob] = await users(t, 'rsa', 'rsb');
+    const phone = await online(alice!, 'phone', 0, true);
+    const laptop = await online(alice!, 'laptop', 0, true);
+    const desk = await online(bob!, 'desk', 1, true);
+    const pocket = await online(bob!, 'pocket', 9, true);
+
+    await phone.send(
+      xml('message', { type: 'chat', to: `${jidOf(bob!)}/desk`, id: 's1' }, xml('body', {}, 'hey desk')),
+    );
+    const sent = await laptop.message(carbonOf('sent', 'hey desk'));
+    expect(innerOf(sent, 'sent').attrs).toMatchObject({ from: `${jidOf(alice!)}/phone`, to: `${jidOf(bob!)}/desk` });
+    expect((await desk.message(body('hey desk'))).attrs.from).toBe(`${jidOf(alice!)}/phone`);
+    await pocket.message(carbonOf('received', 'hey desk'));
+    // The sending resource gets neither its message nor a carbon of it.
+    await phone.ping();
+    expect(phone.stanzas.filter((s) => s.name === 'message')).toEqual([]);
+  });
+});
