@@ -84,7 +84,7 @@ describe('RFC 6121 presence', () => {
     expect(approved).toMatchObject({ jid: jidOf(bob!), subscription: 'to' });
     expect(approved.ask).toBeUndefined();
     // Bob is online: Alice now gets his presence.
-    await xa.next((s) => s.name === 'presence' && s.attrs.from === jidOf(bob!) && s.attrs.type === undefined);
+    await xa.next((s) => s.name === 'presence' && s.attrs.from === `${jidOf(bob!)}/test` && s.attrs.type === undefined);
     const { body } = await http<{ users: User[] }>(t.url, 'GET', '/v1/contacts', { token: bob!.token });
     expect(body.users.map((u) => u.id)).toEqual([alice!.user.id]);
 

@@ -3,11 +3,14 @@
  * message comes from the sender's full JID; a message to a full JID goes to that
  * resource only and the other carbon-enabled resources get a `<received/>` carbon;
  * the sender's other resources get a `<sent/>` carbon naming both full JIDs; a full
- * JID whose resource is gone is treated as the bare JID.
+ * JID whose resource is gone is treated as the bare JID. Presence comes per resource
+ * (RFC 6121 4): each resource, native devices included, comes and goes from its full
+ * JID, for the user's audience only, and a newly available contact is probed per resource.
  */
 import { xml, type Element } from '@xmpp/client';
 import type { AuthResponse } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, RawClient } from './harness';
 import { jidOf, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
 
 type Server = Awaited<ReturnType<typeof startXmppServer>>;
@@ -92,5 +95,55 @@ describe('XMPP resources', () => {
     // The sending resource gets neither its message nor a carbon of it.
     await phone.ping();
     expect(phone.stanzas.filter((s) => s.name === 'message')).toEqual([]);
+  });
+
+  it('shows each resource come and go from its full JID, to the audience only', async () => {
+    const [alice, bob, carol] = await users(t, 'rpa', 'rpb', 'rpc');
+    await http(t.url, 'PUT', `/v1/contacts/${bob!.user.id}`, { token: alice!.token }); // Bob may see Alice
+    const desk = await online(bob!, 'desk', 0, false);
+    const stranger = await online(carol!, 'home', 0, false);
+    const from = (resource: string, type?: string) => (s: Element) =>
+      s.name === 'presence' && s.attrs.from === `${jidOf(alice!)}/${resource}` && s.attrs.type === type;
+
+    const phone = await XmppTestClient.connect(t.xmppPort, alice!, { resource: 'phone' });
+    open.push(phone);
+    await phone.send(xml('presence', {}, xml('show', {}, 'away'), xml('status', {}, 'on the bus')));
+    const phoneUp = await desk.next((s) => from('phone')(s) && s.getChildText('show') === 'away');
+    expect(phoneUp.getChildText('status')).toBe('on the bus');
+    const laptop = await online(alice!, 'laptop', 5, false);
+    const laptopUp = await desk.next(from('laptop'));
+    expect(laptopUp.getChildText('priority')).toBe('5');
+    expect(laptopUp.getChildText('show')).toBeNull();
+    // Alice's own phone sees her laptop too (RFC 6121 4.2.2).
+    await phone.next(from('laptop'));
+
+    // A native device is a resource as well.
+    const web = await RawClient.authed(t.wsUrl, alice!.token);
+    const nativeUp = await desk.next(
+      (s) => s.name === 'presence' && /\/parley-[0-9a-f]{10}$/.test(String(s.attrs.from)) && !s.attrs.type,
+    );
+    expect(nativeUp.attrs.from).toMatch(new RegExp(`^${jidOf(alice!)}/`));
+
+    // The laptop leaves while the phone stays: unavailable from the laptop's full JID only.
+    await laptop.send(xml('presence', { type: 'unavailable' }));
+    await desk.next(from('laptop', 'unavailable'));
+    await desk.ping();
+    expect(desk.stanzas.filter((s) => s.name === 'presence' && s.attrs.type === 'unavailable')).toEqual([]);
+
+    // A new resource of Bob is probed: each of Alice's available resources, one presence each.
+    const late = await online(bob!, 'late', 0, false);
+    await late.next((s) => from('phone')(s) && s.getChildText('status') === 'on the bus');
+    await late.next((s) => s.name === 'presence' && /\/parley-[0-9a-f]{10}$/.test(String(s.attrs.from)));
+    await late.ping();
+    expect(late.stanzas.filter(from('laptop'))).toEqual([]);
+
+    web.close();
+    await desk.next(
+      (s) =>
+        s.name === 'presence' && /\/parley-[0-9a-f]{10}$/.test(String(s.attrs.from)) && s.attrs.type === 'unavailable',
+    );
+    // Carol may not see Alice: nothing from any of her resources.
+    await stranger.ping();
+    expect(stranger.stanzas.filter((s) => String(s.attrs.from).startsWith(jidOf(alice!)))).toEqual([]);
   });
 });

@@ -180,7 +180,7 @@ describe('XMPP with @xmpp/client', () => {
     await xa.send(xml('presence', {}, xml('show', {}, 'dnd')));
     // (An "online" may come first: the device connects, then sets its status.)
     const seen = await xb.next(
-      (s) => s.name === 'presence' && s.attrs.from === jidOf(alice!) && s.getChildText('show') === 'dnd',
+      (s) => s.name === 'presence' && s.attrs.from === `${jidOf(alice!)}/test` && s.getChildText('show') === 'dnd',
     );
     expect(seen.attrs.type).toBeUndefined();
 

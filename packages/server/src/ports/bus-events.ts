@@ -14,6 +14,7 @@ import type {
   PrivacySettings,
   ReceiptKind,
   Report,
+  SettablePresence,
   User,
 } from '@parley/protocol';
 import type { DeviceState } from './presence';
@@ -29,6 +30,15 @@ export interface MessageRoute {
   resource: string;
   /** The recipient resource the message was addressed to (RFC 6121 8.5.3), if any. */
   to?: string;
+}
+
+/** One device as XMPP peers see it: its resource, status (offline when it left), priority, text. */
+export interface ResourcePresence {
+  resource: string;
+  status: SettablePresence | 'offline';
+  priority: number;
+  /** Its own status text; absent: the user's profile status text. */
+  statusText?: string;
 }
 
 export type EventBody =
@@ -58,7 +68,13 @@ export type EventBody =
       seq: number;
       exceptUserIds?: string[];
     }
-  | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
+  /**
+   * A user's aggregated presence. `byDevice`: caused by one device's change, which a
+   * `presence.resource` event already told the same audience (XMPP uses that one).
+   */
+  | { v: 1; type: 'presence'; presence: Presence; audience: string[]; byDevice?: true }
+  /** One device's presence (an XMPP resource's, or a native device's), for XMPP peers (RFC 6121 4). */
+  | { v: 1; type: 'presence.resource'; userId: string; device: ResourcePresence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
   /** On the device topic of the revoked session: its sockets close on whichever node they are. */
   | { v: 1; type: 'session.revoked'; userId: string; sessionId: string }

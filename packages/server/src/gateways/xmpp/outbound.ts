@@ -12,7 +12,7 @@ import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
 import { pubsubEventFor } from './handlers/pep';
-import { presenceStanza } from './handlers/presence';
+import { devicePresences, presenceStanza, resourcePresenceStanza } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
 import { blockPush } from './handlers/blocking';
 import { onContactsChanged, onSubscriptionChanged } from './handlers/roster';
@@ -196,10 +196,22 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       if (stanza) ctx.send(stanza);
       return;
     }
-    case 'presence':
-      if (!ctx.state.available || event.presence.userId === ctx.auth.user.id) return;
-      ctx.send(presenceStanza(ctx, await ctx.services.accounts.getUser(event.presence.userId), event.presence.status));
+    case 'presence': {
+      // A device's change reached us as `presence.resource` already; this is a change of who may see
+      // the user (a block, a setting): offline as unavailable from the bare JID, else each resource.
+      if (!ctx.state.available || event.byDevice || event.presence.userId === ctx.auth.user.id) return;
+      const user = await ctx.services.accounts.getUser(event.presence.userId);
+      if (event.presence.status === 'offline') ctx.send(presenceStanza(ctx, user, 'offline'));
+      else for (const stanza of devicePresences(ctx, user, ctx.services.presence.devicesOf(user.id))) ctx.send(stanza);
       return;
+    }
+    case 'presence.resource': {
+      // RFC 6121 4: each resource comes and goes from its full JID (our own resource: not to itself).
+      if (!ctx.state.available) return;
+      if (event.userId === ctx.auth.user.id && event.device.resource === ctx.resource) return;
+      ctx.send(resourcePresenceStanza(ctx, await ctx.services.accounts.getUser(event.userId), event.device));
+      return;
+    }
     case 'user.updated': {
       // A new display name, status text or avatar (XEP-0153 hash): the presence again, if they are online.
       if (!ctx.state.available) return;
@@ -207,8 +219,8 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       const notification = await pubsubEventFor(ctx, event.user);
       if (notification) ctx.send(notification);
       if (event.user.id === ctx.auth.user.id) return;
-      const [state] = await ctx.services.presence.get(ctx.auth, [event.user.id]);
-      if (state && state.status !== 'offline') ctx.send(presenceStanza(ctx, event.user, state.status));
+      const [visible] = await ctx.services.presence.visibleDevices(ctx.auth, [event.user.id]);
+      for (const stanza of devicePresences(ctx, event.user, visible?.devices ?? [])) ctx.send(stanza);
       return;
     }
     case 'conversation.updated': {

@@ -1,12 +1,16 @@
 /**
  * RFC 6121 presence <-> Parley presence. A resource's `<show/>` maps to its
- * device status (none/chat: online, away/xa: away, dnd: busy); Parley aggregates
- * devices, so others see one presence per user, from the bare JID. Priorities
- * choose which resource gets chat messages (receivesBareJidMessages).
- * The initial presence makes the resource available (RFC 6121 4.2) and probes
- * the roster's presence; unavailable or the end of the stream takes it away.
+ * device status (none/chat: online, away/xa: away, dnd: busy), with its priority
+ * (routing.ts) and `<status/>` text kept per device in the cluster-wide registry.
+ * Others see each resource (native devices included) come and go from its full JID
+ * (RFC 6121 4): the presence service announces every device change to the user's
+ * audience. The initial presence makes the resource available (4.2) and probes the
+ * roster's presence, one stanza per resource (4.3); unavailable or the end of the
+ * stream takes it away (4.5).
  */
 import { truncateText, type PresenceStatus, type SettablePresence, type User } from '@parley/protocol';
+import type { ResourcePresence } from '../../../ports/bus-events';
+import type { DeviceState } from '../../../ports/presence';
 import type { Router, XmppContext } from '../router';
 import { pendingRequests } from './roster';
 import { photoUpdate } from './vcard';
@@ -22,6 +26,42 @@ export function presenceStanza(ctx: XmppContext, user: User, status: PresenceSta
   const show = status === 'away' ? [el('show', {}, 'away')] : status === 'busy' ? [el('show', {}, 'dnd')] : [];
   const text = user.statusText !== null && user.statusText !== '' ? [el('status', {}, user.statusText)] : [];
   return el('presence', { from, to: ctx.fullJid }, ...show, ...text, photoUpdate(ctx, user));
+}
+
+/**
+ * One resource's presence (RFC 6121 4.7): from its full JID, `<show/>`, `<status/>` (its
+ * own text, else the profile's), `<priority/>` and the XEP-0153 avatar hash; `unavailable`
+ * when it left.
+ */
+export function resourcePresenceStanza(ctx: XmppContext, user: User, device: ResourcePresence): XmlElement {
+  const from = `${ctx.jids.user(user.username)}/${device.resource}`;
+  if (device.status === 'offline') return el('presence', { from, to: ctx.fullJid, type: 'unavailable' });
+  const show =
+    device.status === 'away' ? [el('show', {}, 'away')] : device.status === 'busy' ? [el('show', {}, 'dnd')] : [];
+  const statusText = device.statusText ?? user.statusText;
+  const status =
+    statusText !== undefined && statusText !== null && statusText !== '' ? [el('status', {}, statusText)] : [];
+  const priority = device.priority !== 0 ? [el('priority', {}, String(device.priority))] : [];
+  return el('presence', { from, to: ctx.fullJid }, ...show, ...status, ...priority, photoUpdate(ctx, user));
+}
+
+/** Every device of a user as presence stanzas (none when the user is offline). */
+export function devicePresences(ctx: XmppContext, user: User, devices: readonly DeviceState[]): XmlElement[] {
+  return devices
+    .filter((d) => d.connectionId !== ctx.connectionId)
+    .map((d) => resourcePresenceStanza(ctx, user, resourceOf(d)));
+}
+
+function resourceOf(device: DeviceState): ResourcePresence {
+  const out: ResourcePresence = { resource: device.resource, status: device.status, priority: device.priority };
+  if (device.statusText !== undefined) out.statusText = device.statusText;
+  return out;
+}
+
+/** A resource's own `<status/>` text (at most 200 characters); null when it has none. */
+function ownStatusText(stanza: XmlElement): string | null {
+  const element = child(stanza, 'status');
+  return element ? truncateText(text(element).trim(), MAX_STATUS_TEXT) || null : null;
 }
 
 /**
@@ -58,6 +98,8 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const { presence } = ctx.services;
   ctx.state.priority = priorityOf(stanza);
   const first = !ctx.state.available;
+  const statusText = ownStatusText(stanza);
+  await applyStatusText(ctx, stanza);
   if (first) {
     ctx.state.available = true;
     await presence.connected(ctx.auth, {
@@ -65,23 +107,21 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
       resource: ctx.resource,
       priority: ctx.state.priority,
       xmpp: true,
+      ...(statusText === null ? {} : { statusText }),
     });
   }
-  await applyStatusText(ctx, stanza);
-  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), ctx.state.priority);
+  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), { priority: ctx.state.priority, statusText });
   if (!first) return;
   await pendingRequests(ctx);
-  // The probe of RFC 6121 4.3: the current presence of everyone on the roster who is online,
-  // as far as this user may see it (the presence service applies the audience rules).
+  // The probe of RFC 6121 4.3: each available resource of everyone on the roster, as far as
+  // this user may see them (the presence service applies the audience rules), and of the
+  // user's own other resources (4.2.2).
   const roster = (await ctx.services.contacts.presenceRelations(ctx.auth)).map((r) => r.user);
-  const states = await presence.get(
-    ctx.auth,
-    roster.map((u) => u.id),
-  );
   const users = new Map(roster.map((u) => [u.id, u]));
-  for (const state of states) {
-    const user = users.get(state.userId);
-    if (user && state.status !== 'offline') ctx.send(presenceStanza(ctx, user, state.status));
+  const visible = await presence.visibleDevices(ctx.auth, [ctx.auth.user.id, ...users.keys()]);
+  for (const { userId, devices } of visible) {
+    const user = users.get(userId) ?? (await ctx.services.accounts.getUser(userId));
+    for (const stanza of devicePresences(ctx, user, devices)) ctx.send(stanza);
   }
 }
 
