@@ -29,6 +29,29 @@ export const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 /** What the session gives outbound besides its context. */
 export interface OutboundTarget {
   readonly written: Map<string, number>;
+  /**
+   * The stream is attached: what is written reaches the client now. A detached session
+   * (XEP-0198, waiting for a resume that may never come, or that lands on another node)
+   * keeps stanzas without moving the delivered cursor, so a new session gets them offline.
+   */
+  readonly attached: boolean;
+  /** What a detached session wrote without moving the cursor (conversation -> seq), moved on resume. */
+  readonly heldBack: Map<string, number>;
+}
+
+/** Moves the delivered cursor now, or (detached) when the stream is resumed. */
+async function delivered(ctx: XmppContext, target: OutboundTarget, conversationId: string, seq: number) {
+  if (target.attached) await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+  else target.heldBack.set(conversationId, Math.max(target.heldBack.get(conversationId) ?? 0, seq));
+}
+
+/** XEP-0198: the stream resumed, so what the detached session wrote reached the client. */
+export async function resumedDelivery(ctx: XmppContext, target: OutboundTarget): Promise<void> {
+  const held = [...target.heldBack];
+  target.heldBack.clear();
+  for (const [conversationId, seq] of held) {
+    await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+  }
 }
 
 interface Lookups {
@@ -179,8 +202,7 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
   switch (event.type) {
     case 'message.new':
       if (await deliverMessage(ctx, target, event.message, false, event.route)) {
-        const { conversationId, seq } = event.message;
-        await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+        await delivered(ctx, target, event.message.conversationId, event.message.seq);
       }
       return;
     case 'typing':
@@ -270,7 +292,7 @@ export async function deliverOffline(ctx: XmppContext, target: OutboundTarget): 
       else last.set(message.conversationId, Math.max(last.get(message.conversationId) ?? 0, message.seq));
     }
     for (const [conversationId, seq] of last) {
-      await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
+      await delivered(ctx, target, conversationId, seq);
     }
     if (truncated.length === 0) return;
   }

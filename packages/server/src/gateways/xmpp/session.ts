@@ -27,7 +27,7 @@ import { buildContext } from './context';
 import { InboundQueue } from './inbound-queue';
 import { negotiate, type Negotiating } from './negotiation';
 import type { JidMapper } from './jid';
-import { deliverOffline, handleEvent } from './outbound';
+import { deliverOffline, handleEvent, resumedDelivery } from './outbound';
 import { XmlStreamParser, type ParserLimits, type StreamErrorCondition } from './parser';
 import type { ResourceRegistry } from './resources';
 import type { Router, SessionState, XmppContext } from './router';
@@ -92,6 +92,8 @@ export class XmppSession implements RealtimeConnection {
   };
   /** Highest seq written per conversation: live events at or below it are duplicates of the offline batch. */
   readonly written = new Map<string, number>();
+  /** Delivered cursors not moved while detached (outbound.ts), moved when the stream resumes. */
+  readonly heldBack = new Map<string, number>();
   private ctxCache: XmppContext | undefined;
   /** The client behind the transport that opened this stream (behind a trusted proxy: the one it names). */
   readonly origin: ClientOrigin;
@@ -148,6 +150,11 @@ export class XmppSession implements RealtimeConnection {
 
   get sessionId(): string {
     return this.auth?.session.id ?? '';
+  }
+
+  /** The transport is there (not detached, not closed): what is written reaches the client now. */
+  get attached(): boolean {
+    return !this.detached && !this.closed;
   }
 
   get fullJid(): string {
@@ -294,6 +301,10 @@ export class XmppSession implements RealtimeConnection {
     this.detached = false;
     const resent = this.smLink.resumeOn((data) => transport.write(data), h);
     this.log.debug({ resent }, 'stream resumed');
+    const ctx = this.ctxCache;
+    if (ctx) {
+      this.outbound = this.outbound.then(() => resumedDelivery(ctx, this)).catch((error: unknown) => this.fault(error));
+    }
   }
 
   private async onSasl(element: XmlElement): Promise<void> {
