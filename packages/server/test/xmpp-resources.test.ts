@@ -146,4 +146,28 @@ describe('XMPP resources', () => {
     await stranger.ping();
     expect(stranger.stanzas.filter((s) => String(s.attrs.from).startsWith(jidOf(alice!)))).toEqual([]);
   });
+
+  it('sends directed presence to someone outside the audience, and its unavailable when the resource leaves', async () => {
+    const [alice, carol, dave] = await users(t, 'rda', 'rdc', 'rdd');
+    const home = await online(carol!, 'home', 0, false);
+    const other = await online(dave!, 'desk', 0, false);
+    const phone = await XmppTestClient.connect(t.xmppPort, alice!, { resource: 'phone' });
+    const laptop = await online(alice!, 'laptop', 0, false);
+    open.push(phone);
+    await phone.send(xml('presence'));
+    // Carol may not see Alice's presence (a stranger); Alice's phone shows it to her directly (RFC 6121 4.6).
+    await phone.send(xml('presence', { to: jidOf(carol!) }, xml('show', {}, 'dnd'), xml('status', {}, 'for you')));
+    const shown = await home.next((s) => s.name === 'presence' && s.attrs.from === `${jidOf(alice!)}/phone`);
+    expect(shown.attrs.type).toBeUndefined();
+    expect(shown.getChildText('show')).toBe('dnd');
+    expect(shown.getChildText('status')).toBe('for you');
+    // The phone's stream ends: Carol learns it left; nobody else heard of it.
+    await phone.stop();
+    await home.next(
+      (s) => s.name === 'presence' && s.attrs.from === `${jidOf(alice!)}/phone` && s.attrs.type === 'unavailable',
+    );
+    await Promise.all([home.ping(), other.ping(), laptop.ping()]);
+    expect(home.stanzas.filter((s) => String(s.attrs.from).startsWith(jidOf(alice!)))).toEqual([]);
+    expect(other.stanzas.filter((s) => String(s.attrs.from).startsWith(jidOf(alice!)))).toEqual([]);
+  });
 });

@@ -135,6 +135,22 @@ export class PresenceService {
   }
 
   /**
+   * RFC 6121 4.6 directed presence: one device's presence to one user, whether or not they
+   * are in the audience (the sender chose to show it), unless a block stands either way.
+   */
+  async direct(auth: AuthContext, toUserId: string, device: ResourcePresence): Promise<void> {
+    const { store } = this.deps;
+    if ((await store.isBlocked(toUserId, auth.user.id)) || (await store.isBlocked(auth.user.id, toUserId))) return;
+    await this.deps.events.publish(topics.presence, {
+      v: 1,
+      type: 'presence.resource',
+      userId: auth.user.id,
+      device,
+      audience: [toUserId],
+    });
+  }
+
+  /**
    * The connected devices of each user the viewer may see (RFC 6121 4.3 probes: XMPP
    * sends one presence per resource); users the viewer may not see are left out.
    */

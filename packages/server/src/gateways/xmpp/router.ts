@@ -30,6 +30,11 @@ export interface SessionState {
   readonly since: number;
   /** Rooms this resource has been told it was invited to. */
   readonly invited: Set<string>;
+  /**
+   * RFC 6121 4.6: users (ids) this resource sent directed presence to; they get its
+   * `unavailable` when it leaves. Bounded (MAX_DIRECTED in handlers/presence.ts).
+   */
+  readonly directed: Set<string>;
   /** XEP-0280: this resource asked for carbons. */
   carbons: boolean;
   /** RFC 6121: the resource sent its initial presence. */

@@ -89,6 +89,7 @@ export class XmppSession implements RealtimeConnection {
     pendingRooms: new Set(),
     since: Date.now(),
     invited: new Set(),
+    directed: new Set(),
   };
   /** Highest seq written per conversation: live events at or below it are duplicates of the offline batch. */
   readonly written = new Map<string, number>();
@@ -433,8 +434,12 @@ export class XmppSession implements RealtimeConnection {
     this.options.hub.detach(this);
     const { services } = this.options;
     const wasAvailable = this.state.available;
+    const directed = [...this.state.directed];
+    const gone = { resource: this.resource, status: 'offline' as const, priority: this.state.priority };
     void (async () => {
       if (wasAvailable) await services.presence.disconnected(auth.user.id, this.id);
+      // RFC 6121 4.6.3: whoever got directed presence from this resource learns that it left.
+      for (const userId of directed) await services.presence.direct(auth, userId, gone);
       // The device session exists only for this stream: nobody holds its token.
       await services.accounts.logout(auth);
     })().catch((error: unknown) => this.log.error({ err: error }, 'xmpp session cleanup failed'));

@@ -11,7 +11,8 @@
 import { truncateText, type PresenceStatus, type SettablePresence, type User } from '@parley/protocol';
 import type { ResourcePresence } from '../../../ports/bus-events';
 import type { DeviceState } from '../../../ports/presence';
-import type { Router, XmppContext } from '../router';
+import { parseJid } from '../jid';
+import { StanzaError, type Router, type XmppContext } from '../router';
 import { pendingRequests } from './roster';
 import { photoUpdate } from './vcard';
 import { child, el, text, type XmlElement } from '../xml';
@@ -93,8 +94,44 @@ function statusOf(stanza: XmlElement): SettablePresence {
   return 'online';
 }
 
+/** RFC 6121 4.6: at most this many users get directed presence from one resource. */
+export const MAX_DIRECTED = 100;
+
+/**
+ * The user a presence is directed to (RFC 6121 4.6): null for a broadcast (no `to`, or our
+ * own JID), '' for anything else (another domain, ourselves, no such account: ignored
+ * silently, as RFC 6121 8.5.2.2.1 and 8.5.4 say for presence).
+ */
+async function directedTo(ctx: XmppContext, stanza: XmlElement): Promise<string | null> {
+  const to = stanza.attrs.to;
+  if (to === undefined || to === ctx.bareJid) return null;
+  const username = ctx.jids.usernameOf(parseJid(to));
+  if (!username || username === ctx.auth.user.username) return '';
+  return (await ctx.services.accounts.findByUsername(username))[0]?.id ?? '';
+}
+
+/** Directed presence (RFC 6121 4.6): this resource's presence to one user, remembered for its unavailable. */
+async function direct(ctx: XmppContext, stanza: XmlElement, userId: string, leaving: boolean): Promise<void> {
+  if (leaving) ctx.state.directed.delete(userId);
+  else {
+    if (!ctx.state.directed.has(userId) && ctx.state.directed.size >= MAX_DIRECTED) {
+      throw new StanzaError('resource-constraint', 'wait', `directed presence goes to at most ${MAX_DIRECTED} users`);
+    }
+    ctx.state.directed.add(userId);
+  }
+  const device: ResourcePresence = {
+    resource: ctx.resource,
+    status: leaving ? 'offline' : statusOf(stanza),
+    priority: priorityOf(stanza),
+  };
+  const statusText = ownStatusText(stanza);
+  if (!leaving && statusText !== null) device.statusText = statusText;
+  await ctx.services.presence.direct(ctx.auth, userId, device);
+}
+
 async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
-  if (stanza.attrs.to !== undefined && stanza.attrs.to !== ctx.bareJid) return; // directed presence: not supported
+  const target = await directedTo(ctx, stanza);
+  if (target !== null) return target === '' ? undefined : direct(ctx, stanza, target, false);
   const { presence } = ctx.services;
   ctx.state.priority = priorityOf(stanza);
   const first = !ctx.state.available;
@@ -126,7 +163,15 @@ async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
 }
 
 async function unavailable(ctx: XmppContext, stanza: XmlElement): Promise<void> {
-  if (stanza.attrs.to !== undefined || !ctx.state.available) return;
+  const target = await directedTo(ctx, stanza);
+  if (target !== null) return target === '' ? undefined : direct(ctx, stanza, target, true);
+  // RFC 6121 4.6.3: going unavailable ends every directed presence too.
+  const directed = [...ctx.state.directed];
+  ctx.state.directed.clear();
+  for (const userId of directed) {
+    await ctx.services.presence.direct(ctx.auth, userId, { resource: ctx.resource, status: 'offline', priority: 0 });
+  }
+  if (!ctx.state.available) return;
   ctx.state.available = false;
   ctx.state.rooms.clear(); // XEP-0045 7.14: going offline leaves every room
   await ctx.services.presence.disconnected(ctx.auth.user.id, ctx.connectionId);
