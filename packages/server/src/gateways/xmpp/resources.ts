@@ -1,6 +1,6 @@
 /**
  * The resources bound on this node (RFC 6120 7): by full JID, to give a taken
- * resource another name (7.7.2.2 "override"), and by user. Which resource gets a
+ * resource another name (7.7.2.2 "override"). Which resource gets a
  * message is decided cluster-wide (routing.ts), not here.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,6 @@ import { child, NS, text, type XmlElement } from './xml';
 
 export class ResourceRegistry<S> {
   private readonly byJid = new Map<string, S>();
-  private readonly byUser = new Map<string, Set<S>>();
 
   /**
    * The resource a bind request asked for, or a free one: a missing, too long or taken name
@@ -24,21 +23,11 @@ export class ResourceRegistry<S> {
     return resource;
   }
 
-  add(fullJid: string, userId: string, session: S): void {
+  add(fullJid: string, session: S): void {
     this.byJid.set(fullJid, session);
-    const mine = this.byUser.get(userId) ?? new Set<S>();
-    mine.add(session);
-    this.byUser.set(userId, mine);
   }
 
-  remove(fullJid: string, userId: string, session: S): void {
+  remove(fullJid: string, session: S): void {
     if (this.byJid.get(fullJid) === session) this.byJid.delete(fullJid);
-    const mine = this.byUser.get(userId);
-    if (mine?.delete(session) && mine.size === 0) this.byUser.delete(userId);
-  }
-
-  /** Every session of this user bound on this node. */
-  ofUser(userId: string): readonly S[] {
-    return [...(this.byUser.get(userId) ?? [])];
   }
 }

@@ -337,7 +337,7 @@ export class XmppSession implements RealtimeConnection {
     const elsewhere = new Set(this.options.services.presence.devicesOf(auth.user.id).map((d) => d.resource));
     this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq, elsewhere);
     this.authTimer.cancel();
-    this.options.resources.add(this.fullJid, auth.user.id, this);
+    this.options.resources.add(this.fullJid, this);
     const ctx = this.context();
     this.write(
       el('iq', { type: 'result', id: iq.attrs.id }, el('bind', { xmlns: NS.bind }, el('jid', {}, this.fullJid))),
@@ -430,7 +430,7 @@ export class XmppSession implements RealtimeConnection {
     if (this.sm.id && this.options.resumable.get(this.sm.id) === this) this.options.resumable.delete(this.sm.id);
     const auth = this.auth;
     if (!auth) return;
-    this.options.resources.remove(this.fullJid, auth.user.id, this);
+    this.options.resources.remove(this.fullJid, this);
     this.options.hub.detach(this);
     const { services } = this.options;
     const wasAvailable = this.state.available;
