@@ -225,8 +225,11 @@ const profilesOf = (frames: { type: string; data?: unknown }[], userId: string) 
   frames
     .filter((f) => f.type === 'user.updated' && (f.data as { user: User }).user.id === userId)
     .map((f) => (f.data as { user: User }).user);
+/** Stanzas from the user: the bare JID, or any of their resources (presence comes per resource). */
 const stanzasFrom = (c: XmppTestClient, jid: string, name: string) =>
-  c.stanzas.filter((s: Element) => s.name === name && s.attrs.from === jid);
+  c.stanzas.filter(
+    (s: Element) => s.name === name && (s.attrs.from === jid || String(s.attrs.from).startsWith(`${jid}/`)),
+  );
 
 describe('presence audience: relations x ways in', () => {
   for (const c of cases) {

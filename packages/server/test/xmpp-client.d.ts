@@ -19,8 +19,12 @@ declare module '@xmpp/client' {
     write(data: string): Promise<void>;
     on(event: 'stanza', listener: (stanza: Element) => void): void;
     on(event: 'error' | 'offline' | 'online', listener: (value: unknown) => void): void;
+    /** Stream-level elements (XEP-0198 `<failed/>`, `<resumed/>`...). */
+    on(event: 'nonza', listener: (element: Element) => void): void;
     iqCaller: { request(element: Element, timeout?: number): Promise<Element> };
     jid: { toString(): string } | null;
+    /** The options it was made with; a reconnect connects to `service` as it is then. */
+    options: { service: string };
     /** The current socket (TLS after STARTTLS); tests destroy it to simulate a dropped connection. */
     socket: { socket: { destroy(): void } | null } | null;
     /** XEP-0198 state of @xmpp/stream-management. */

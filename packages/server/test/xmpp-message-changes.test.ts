@@ -57,7 +57,9 @@ describe('changes to messages over XMPP', () => {
     const correction = await xb.next((s) => isChat(s) && s.getChild('replace', CORRECT) !== undefined);
     expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(original.id);
     expect(correction.getChildText('body')).toBe('see you at 6');
-    expect(correction.attrs.from).toBe(jidOf(alice!));
+    // XEP-0308 5: from the same full JID as the original (the native device's resource).
+    expect(first.attrs.from).toMatch(new RegExp(`^${jidOf(alice!)}/parley-`));
+    expect(correction.attrs.from).toBe(first.attrs.from);
 
     await a.messages.react(original.id, '👍');
     await a.messages.react(original.id, '🎉');

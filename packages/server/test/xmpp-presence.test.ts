@@ -86,7 +86,7 @@ describe('RFC 6121 presence', () => {
     expect(approved).toMatchObject({ jid: jidOf(bob!), subscription: 'to' });
     expect(approved.ask).toBeUndefined();
     // Bob is online: Alice now gets his presence.
-    await xa.next((s) => s.name === 'presence' && s.attrs.from === jidOf(bob!) && s.attrs.type === undefined);
+    await xa.next((s) => s.name === 'presence' && s.attrs.from === `${jidOf(bob!)}/test` && s.attrs.type === undefined);
     const { body } = await http<{ users: User[] }>(t.url, 'GET', '/v1/contacts', { token: bob!.token });
     expect(body.users.map((u) => u.id)).toEqual([alice!.user.id]);
 
@@ -115,11 +115,11 @@ describe('RFC 6121 presence', () => {
     const xb = await login(bob!);
     await xb.send(xml('message', { type: 'chat', to: jidOf(alice!), id: 'p1' }, xml('body', {}, 'first')));
     const direct = await phone.message((s) => s.getChildText('body') === 'first');
-    expect(direct.attrs.from).toBe(jidOf(bob!));
+    expect(direct.attrs.from).toBe(`${jidOf(bob!)}/test`);
     const carbon = await laptop.message((s) => s.getChild('received', CARBONS) !== undefined);
     const inner = carbon.getChild('received', CARBONS)!.getChild('forwarded')!.getChild('message')!;
     expect(inner.getChildText('body')).toBe('first');
-    expect(inner.attrs).toMatchObject({ from: jidOf(bob!), to: jidOf(alice!) });
+    expect(inner.attrs).toMatchObject({ from: `${jidOf(bob!)}/test`, to: jidOf(alice!) });
 
     // The tablet raises its priority: it gets the next one, and never got the first.
     await tablet.send(xml('presence', {}, xml('priority', {}, '20')));

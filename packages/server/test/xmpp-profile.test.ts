@@ -42,7 +42,9 @@ function vcardOf(c: XmppTestClient, to?: string): Promise<Element> {
     .then((result) => result.getChild('vCard', VCARD)!);
 }
 
-const presenceFrom = (jid: string) => (s: Element) => s.is('presence') && s.attrs.from === jid && !s.attrs.type;
+/** An available presence from one of the user's resources (RFC 6121 4: presence comes per resource). */
+const presenceFrom = (jid: string) => (s: Element) =>
+  s.is('presence') && String(s.attrs.from).startsWith(`${jid}/`) && !s.attrs.type;
 
 /** Alice shares her presence with Bob (she adds him as a contact); both are online over XMPP. */
 async function pair(

@@ -35,11 +35,12 @@ describe('XMPP with @xmpp/client', () => {
     const xb = await login(t.xmppPort, bob!);
     await xa.send(xml('message', { type: 'chat', to: jidOf(bob!), id: 'hello-1' }, xml('body', {}, 'hello bob')));
     const got = await xb.message((s) => s.getChildText('body') === 'hello bob');
-    expect(got.attrs.from).toBe(jidOf(alice!));
+    // RFC 6120 8.1.2.1: from the sender's full JID, resource included.
+    expect(got.attrs.from).toBe(`${jidOf(alice!)}/test`);
     expect(got.attrs.type).toBe('chat');
     expect(got.attrs.id).toBe('hello-1');
     await xb.send(xml('message', { type: 'chat', to: jidOf(alice!), id: 'hi-1' }, xml('body', {}, 'hi alice')));
-    expect((await xa.message((s) => s.getChildText('body') === 'hi alice')).attrs.from).toBe(jidOf(bob!));
+    expect((await xa.message((s) => s.getChildText('body') === 'hi alice')).attrs.from).toBe(`${jidOf(bob!)}/test`);
     // The sender's own resource does not get its message echoed back.
     expect(xa.stanzas.some((s) => s.getChildText('body') === 'hello bob')).toBe(false);
   });
@@ -61,7 +62,9 @@ describe('XMPP with @xmpp/client', () => {
     });
     expect(sent.type).toBe('result');
     const got = await xj.message((s) => s.getChildText('body') === 'from the web app');
-    expect(got.attrs.from).toBe(jidOf(native!));
+    // A native device is a resource too, derived from its session (which it does not reveal).
+    expect(got.attrs.from).toMatch(new RegExp(`^${jidOf(native!)}/parley-[0-9a-f]{10}$`));
+    expect(got.attrs.from).not.toContain(native!.session.id);
 
     await xj.send(xml('message', { type: 'chat', to: jidOf(native!), id: 'x-1' }, xml('body', {}, 'from xmpp')));
     const event = await ws.next(
@@ -179,7 +182,7 @@ describe('XMPP with @xmpp/client', () => {
     await xa.send(xml('presence', {}, xml('show', {}, 'dnd')));
     // (An "online" may come first: the device connects, then sets its status.)
     const seen = await xb.next(
-      (s) => s.name === 'presence' && s.attrs.from === jidOf(alice!) && s.getChildText('show') === 'dnd',
+      (s) => s.name === 'presence' && s.attrs.from === `${jidOf(alice!)}/test` && s.getChildText('show') === 'dnd',
     );
     expect(seen.attrs.type).toBeUndefined();
 

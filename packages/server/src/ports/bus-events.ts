@@ -15,12 +15,35 @@ import type {
   PrivacySettings,
   ReceiptKind,
   Report,
+  SettablePresence,
   User,
 } from '@parley/protocol';
 import type { DeviceState } from './presence';
 
+/**
+ * Where a message came from and went to, below the user: the sender device's resource
+ * (its XMPP resource, or a native device's session-derived one) and, for a message an
+ * XMPP client addressed to a full JID, the recipient's resource. Live delivery only:
+ * the stored message does not keep it (history and MAM name bare JIDs).
+ */
+export interface MessageRoute {
+  /** The sender device's resource. */
+  resource: string;
+  /** The recipient resource the message was addressed to (RFC 6121 8.5.3), if any. */
+  to?: string;
+}
+
+/** One device as XMPP peers see it: its resource, status (offline when it left), priority, text. */
+export interface ResourcePresence {
+  resource: string;
+  status: SettablePresence | 'offline';
+  priority: number;
+  /** Its own status text; absent: the user's profile status text. */
+  statusText?: string;
+}
+
 export type EventBody =
-  | { v: 1; type: 'message.new'; message: Message }
+  | { v: 1; type: 'message.new'; message: Message; route?: MessageRoute }
   | { v: 1; type: 'conversation.updated'; conversation: Conversation }
   | { v: 1; type: 'conversation.removed'; conversationId: string; userId: string }
   /**
@@ -46,7 +69,13 @@ export type EventBody =
       seq: number;
       exceptUserIds?: string[];
     }
-  | { v: 1; type: 'presence'; presence: Presence; audience: string[] }
+  /**
+   * A user's aggregated presence. `byDevice`: caused by one device's change, which a
+   * `presence.resource` event already told the same audience (XMPP uses that one).
+   */
+  | { v: 1; type: 'presence'; presence: Presence; audience: string[]; byDevice?: true }
+  /** One device's presence (an XMPP resource's, or a native device's), for XMPP peers (RFC 6121 4). */
+  | { v: 1; type: 'presence.resource'; userId: string; device: ResourcePresence; audience: string[] }
   | { v: 1; type: 'user.updated'; user: User; audience: string[] }
   /** On the device topic of the revoked session: its sockets close on whichever node they are. */
   | { v: 1; type: 'session.revoked'; userId: string; sessionId: string }

@@ -20,6 +20,10 @@ export interface DeviceState {
   status: SettablePresence;
   /** XMPP priority (RFC 6121 4.7.2.3); 0 for native devices. */
   priority: number;
+  /** An XMPP resource (bare-JID messages are routed among these); absent for native devices. */
+  xmpp?: boolean;
+  /** The device's own status text (an XMPP resource's `<status/>`); absent: the profile's. */
+  statusText?: string;
   /** The node holding the socket. */
   nodeId: string;
 }

@@ -88,6 +88,36 @@ function sharedRegistryTests(name: string, makeBus: () => Promise<Bus>) {
       await expect.poll(() => ids(c.registry.devicesOf('alice'))).toEqual(ids(a.registry.devicesOf('alice')));
     });
 
+    it("carries each resource's priority, XMPP flag and status text to the other nodes, and their changes", async () => {
+      const shared = name === 'in-process bus' ? await makeBus() : undefined;
+      if (shared) buses.push(shared);
+      const a = await node('a', shared);
+      const b = await node('b', shared);
+      a.registry.put({
+        ...device('carol', 'k1', 'away'),
+        resource: 'phone',
+        priority: 7,
+        xmpp: true,
+        statusText: 'out',
+      });
+      await expect
+        .poll(() => b.registry.devicesOf('carol'))
+        .toEqual([
+          {
+            ...device('carol', 'k1', 'away'),
+            resource: 'phone',
+            priority: 7,
+            xmpp: true,
+            statusText: 'out',
+            nodeId: 'a',
+          },
+        ]);
+      // A put replaces the device: a status text it no longer has is gone everywhere.
+      a.registry.put({ ...device('carol', 'k1'), resource: 'phone', priority: 7, xmpp: true });
+      await expect.poll(() => b.registry.devicesOf('carol')[0]?.statusText ?? null).toBeNull();
+      expect(b.registry.devicesOf('carol')[0]).toMatchObject({ status: 'online', priority: 7 });
+    });
+
     it('repairs a change the bus lost, from the next heartbeat', async () => {
       const shared = name === 'in-process bus' ? await makeBus() : undefined;
       if (shared) buses.push(shared);

@@ -30,6 +30,8 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       };
     case 'presence':
       return { type: 'presence', data: event.presence };
+    case 'presence.resource':
+      return null; // per-resource presence is for XMPP peers; native clients get the aggregate
     case 'user.updated':
       return { type: 'user.updated', data: { user: event.user } };
     case 'block.updated':

@@ -239,7 +239,7 @@ export class RealtimeHub {
   }
 
   private onAudienceEvent(event: BusEvent): void {
-    if (event.type !== 'presence' && event.type !== 'user.updated') return;
+    if (event.type !== 'presence' && event.type !== 'presence.resource' && event.type !== 'user.updated') return;
     const frameOf = lazyFrame(event);
     for (const userId of event.audience) {
       const entry = this.userTopics.get(userId);

@@ -18,6 +18,8 @@ import type { AuthContext } from './accounts';
 import type { Access, ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
+import type { SendRoute } from './messages';
+import { nativeResource } from './presence';
 import type { MessageService } from './messages';
 
 /** Thrown inside a change's transaction to roll back the entry it appended. */
@@ -65,7 +67,10 @@ export class MessageChangeService {
     target: Message,
     content: Omit<UpdateContent, 'type' | 'messageId'>,
     change: (tx: Store, rev: number, at: number) => Promise<boolean | undefined | void>,
+    route: SendRoute = {},
   ): Promise<Message> {
+    // Live delivery names the device that made the change (XMPP: from its full JID, XEP-0308).
+    const from = { resource: route.resource ?? nativeResource(auth.session.id) };
     const at = this.deps.clock.now();
     try {
       await this.deps.store.write(target.conversationId, async (tx) => {
@@ -78,7 +83,7 @@ export class MessageChangeService {
           createdAt: at,
         });
         if ((await change(tx, message.seq, at)) === false) throw new NoChange();
-        await tx.emit(topics.conversation(target.conversationId), { v: 1, type: 'message.new', message });
+        await tx.emit(topics.conversation(target.conversationId), { v: 1, type: 'message.new', message, route: from });
         return message;
       });
     } catch (error) {
@@ -92,7 +97,7 @@ export class MessageChangeService {
    * Own text messages, or the caption of an own file message (the file stays), within
    * PARLEY_EDIT_WINDOW_SECONDS; mentions are parsed again.
    */
-  async edit(auth: AuthContext, messageId: string, raw: string): Promise<Message> {
+  async edit(auth: AuthContext, messageId: string, raw: string, route: SendRoute = {}): Promise<Message> {
     const { conversation, member, message } = await this.target(auth, messageId, 'editOwn');
     const text = this.messages.checkText(raw, message.content.type === 'file' ? 'caption' : 'text');
     if (message.senderId !== auth.user.id) throw new AppError('forbidden', 'You may only edit your own messages.');
@@ -109,8 +114,12 @@ export class MessageChangeService {
     }
     if ((content.type === 'text' ? content.text : content.caption) === text) return this.current(auth, messageId);
     const mentions = await this.messages.mentions(text, conversation, member);
-    return this.apply(auth, message, { action: 'edited', text, ...(mentions ? { mentions } : {}) }, (tx, rev, at) =>
-      tx.editMessage(messageId, text, mentions, at, rev),
+    return this.apply(
+      auth,
+      message,
+      { action: 'edited', text, ...(mentions ? { mentions } : {}) },
+      (tx, rev, at) => tx.editMessage(messageId, text, mentions, at, rev),
+      route,
     );
   }
 
@@ -118,14 +127,18 @@ export class MessageChangeService {
    * Own messages (deleteOwn) or anyone's (deleteAny). A file message's ref goes after
    * the tombstone commits; the file is deleted once no other message (a forward) carries it.
    */
-  async delete(auth: AuthContext, messageId: string): Promise<Message> {
+  async delete(auth: AuthContext, messageId: string, route: SendRoute = {}): Promise<Message> {
     const message = await this.deps.store.getMessage(messageId);
     if (!message) throw new AppError('not_found', 'No such message.');
     const operation = message.senderId === auth.user.id ? 'deleteOwn' : 'deleteAny';
     const target = await this.target(auth, messageId, operation);
     if (target.message.content.type === 'deleted') return this.current(auth, messageId);
-    const deleted = await this.apply(auth, target.message, { action: 'deleted' }, (tx, rev, at) =>
-      tx.deleteMessage(messageId, at, rev),
+    const deleted = await this.apply(
+      auth,
+      target.message,
+      { action: 'deleted' },
+      (tx, rev, at) => tx.deleteMessage(messageId, at, rev),
+      route,
     );
     if (target.message.content.type === 'file') {
       // After the commit. A blob store failure leaves blobs the cleanup removes; a failure to release
@@ -138,7 +151,13 @@ export class MessageChangeService {
   }
 
   /** Adds or removes the actor's reaction; at most PARLEY_MAX_REACTIONS_PER_MESSAGE distinct emoji. */
-  async react(auth: AuthContext, messageId: string, emoji: string, reacted: boolean): Promise<Message> {
+  async react(
+    auth: AuthContext,
+    messageId: string,
+    emoji: string,
+    reacted: boolean,
+    route: SendRoute = {},
+  ): Promise<Message> {
     if (!isEmoji(emoji)) {
       throw new AppError('bad_request', 'A reaction is one emoji.', { details: { emoji } });
     }
@@ -156,8 +175,12 @@ export class MessageChangeService {
     }
     const { store, limits } = this.deps;
     if (!reacted) {
-      return this.apply(auth, message, { action: 'reaction.removed', emoji }, (tx, rev) =>
-        tx.removeReaction(messageId, auth.user.id, emoji, rev),
+      return this.apply(
+        auth,
+        message,
+        { action: 'reaction.removed', emoji },
+        (tx, rev) => tx.removeReaction(messageId, auth.user.id, emoji, rev),
+        route,
       );
     }
     const known = message.reactions?.some((r) => r.emoji === emoji) ?? false;
@@ -166,8 +189,12 @@ export class MessageChangeService {
         details: { limit: 'reactions', max: limits.maxReactionsPerMessage },
       });
     }
-    return this.apply(auth, message, { action: 'reaction.added', emoji }, (tx, rev, at) =>
-      tx.addReaction(messageId, auth.user.id, emoji, at, rev),
+    return this.apply(
+      auth,
+      message,
+      { action: 'reaction.added', emoji },
+      (tx, rev, at) => tx.addReaction(messageId, auth.user.id, emoji, at, rev),
+      route,
     );
   }
 

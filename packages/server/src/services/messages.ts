@@ -26,6 +26,7 @@ import { newId } from '../domain/ids';
 import { parseMentions } from '../domain/mentions';
 import { authorize } from '../domain/permissions';
 import { topics } from '../ports/bus';
+import type { MessageRoute } from '../ports/bus-events';
 import type { ArchiveKey, ArchiveRange, MemberRecord, NewMessage } from '../ports/store';
 import type { AuthContext } from './accounts';
 import type { AudienceChanges } from './audience-changes';
@@ -33,6 +34,7 @@ import type { ContactService } from './contacts';
 import type { Access, ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
+import { nativeResource } from './presence';
 
 const encoder = new TextEncoder();
 
@@ -45,6 +47,14 @@ export interface SendInput {
   content: SendableContent;
   replyTo?: string | undefined;
   threadId?: string | undefined;
+}
+
+/** How a gateway names the sending device and the addressed one (bus-events.ts `MessageRoute`). */
+export interface SendRoute {
+  /** The sending device's resource; a native device's session-derived resource by default. */
+  resource?: string;
+  /** The recipient's resource, for a message addressed to one. */
+  to?: string;
 }
 
 export interface SendResult {
@@ -289,14 +299,14 @@ export class MessageService {
     return { userIds, here, channel };
   }
 
-  async send(auth: AuthContext, raw: SendInput): Promise<SendResult> {
+  async send(auth: AuthContext, raw: SendInput, route: SendRoute = {}): Promise<SendResult> {
     const input = { ...raw, content: this.cleanContent(raw.content) };
     // A retry of an acknowledged send answers from the store before any other check, so
     // that the first ack is repeated even if, say, the sender has since been removed.
     const existing = await this.deps.store.getMessageByClientId(auth.user.id, input.clientId);
     if (existing) return this.repeatAck(existing, input);
     const prepared = await this.checkSend(auth, input);
-    return this.doSend(auth, input, prepared);
+    return this.doSend(auth, input, prepared, route);
   }
 
   private repeatAck(existing: Message, input: SendInput): SendResult {
@@ -312,7 +322,9 @@ export class MessageService {
     return { message: existing, duplicate: true };
   }
 
-  private async doSend(auth: AuthContext, input: SendInput, prepared: Prepared): Promise<SendResult> {
+  private async doSend(auth: AuthContext, input: SendInput, prepared: Prepared, route: SendRoute): Promise<SendResult> {
+    const routeOut: MessageRoute = { resource: route.resource ?? nativeResource(auth.session.id) };
+    if (route.to !== undefined) routeOut.to = route.to;
     const now = this.deps.clock.now();
     const entry: NewMessage = {
       id: newId('m', now),
@@ -334,6 +346,7 @@ export class MessageService {
           v: 1,
           type: 'message.new',
           message: appended.message,
+          route: routeOut,
         });
       }
       return appended;

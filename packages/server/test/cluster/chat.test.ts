@@ -4,7 +4,10 @@
  * messages both ways in order, presence, typing and receipts; a third person
  * through the proxy joins a group with them. One person with an XMPP resource on
  * node 1 and the web client on node 2 gets carbons and one history on both; a
- * slixmpp client behind haproxy chats with a web user. And
+ * slixmpp client behind haproxy chats with a web user. One person's XMPP resources on
+ * nodes 1 and 2 get bare and full JID messages and carbons as RFC 6121 8.5 and
+ * XEP-0280 say, and a contact on node 3 sees each resource come and go; a stream
+ * resumption that lands on another node fails cleanly and loses nothing. And
  * sequence numbers stay gapless and unique when every node posts into one
  * conversation at the same moment.
  */
@@ -211,6 +214,121 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
           s.getChild('result')?.getChild('forwarded', 'urn:xmpp:forward:0')?.getChild('message')?.getChildText('body'),
         );
       expect(archived).toEqual(['hello dave', 'from the web', 'from the phone']);
+    },
+  );
+});
+
+describe.skipIf(!available)('one person with XMPP resources on different nodes', () => {
+  it(
+    'routes bare and full JID messages with carbons, and shows each resource come and go',
+    { timeout: 120_000 },
+    async () => {
+      const c = cluster!;
+      const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const alice = await registerUser(c.url, 'xralice');
+      const bob = await registerUser(c.url, 'xrbob');
+      await http(c.url, 'PUT', `/v1/contacts/${bob.user.id}`, { token: alice.token }); // Bob may see Alice
+      const connect = async (node: ClusterNode, who: AuthResponse, resource: string) => {
+        const x = await XmppTestClient.connect(node.xmppPort, who, { resource });
+        xmppClients.push(x);
+        return x;
+      };
+      const from = (resource: string, type?: string) => (s: Element) =>
+        s.name === 'presence' && s.attrs.from === `${jidOf(alice)}/${resource}` && s.attrs.type === type;
+      const body = (text: string) => (s: Element) => s.getChildText('body') === text;
+      const received = (text: string) => (s: Element) =>
+        s
+          .getChild('received', 'urn:xmpp:carbons:2')
+          ?.getChild('forwarded')
+          ?.getChild('message')
+          ?.getChildText('body') === text;
+
+      const desk = await connect(n3, bob, 'desk');
+      await desk.send(xml('presence'));
+      const phone = await connect(n1, alice, 'phone');
+      const laptop = await connect(n2, alice, 'laptop');
+      for (const [x, priority] of [
+        [phone, '5'],
+        [laptop, '1'],
+      ] as const) {
+        await x.iq(xml('iq', { type: 'set' }, xml('enable', { xmlns: 'urn:xmpp:carbons:2' })));
+        await x.send(xml('presence', {}, xml('priority', {}, priority)));
+      }
+      // Bob, on node 3, sees each of Alice's resources arrive from its node; each resource sees the other.
+      await desk.next(from('phone'), 15_000);
+      await desk.next(from('laptop'), 15_000);
+      await phone.next(from('laptop'), 15_000);
+      await laptop.next(from('phone'), 15_000);
+
+      // To the bare JID: the phone (node 1, highest priority) directly, the laptop (node 2) a carbon.
+      await desk.send(xml('message', { type: 'chat', to: jidOf(alice), id: 'xr-1' }, xml('body', {}, 'to alice')));
+      expect((await phone.message(body('to alice'), 15_000)).attrs.from).toBe(`${jidOf(bob)}/desk`);
+      await laptop.message(received('to alice'), 15_000);
+
+      // To the laptop's full JID: the laptop directly, the phone a carbon.
+      await desk.send(
+        xml('message', { type: 'chat', to: `${jidOf(alice)}/laptop`, id: 'xr-2' }, xml('body', {}, 'to the laptop')),
+      );
+      await laptop.message(body('to the laptop'), 15_000);
+      await phone.message(received('to the laptop'), 15_000);
+      await Promise.all([phone.ping(), laptop.ping()]);
+      expect(phone.stanzas.filter(body('to the laptop'))).toEqual([]);
+      expect(laptop.stanzas.filter(body('to alice'))).toEqual([]);
+
+      // The laptop leaves; the phone stays: Bob gets unavailable from the laptop only.
+      await laptop.send(xml('presence', { type: 'unavailable' }));
+      await desk.next(from('laptop', 'unavailable'), 15_000);
+      await desk.ping();
+      expect(desk.stanzas.filter((s) => s.name === 'presence' && s.attrs.type === 'unavailable')).toEqual([]);
+    },
+  );
+});
+
+describe.skipIf(!available)('XEP-0198 resumption in a cluster', () => {
+  it(
+    'answers a resume on another node with item-not-found; the new session gets what the old one held',
+    { timeout: 120_000 },
+    async () => {
+      const c = cluster!;
+      const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const alice = await registerUser(c.url, 'smalice');
+      const bob = await registerUser(c.url, 'smbob');
+      const desk = await XmppTestClient.connect(n3.xmppPort, bob, { resource: 'desk' });
+      const phone = await XmppTestClient.connect(n1.xmppPort, alice, { resource: 'phone' });
+      xmppClients.push(desk, phone);
+      await expect.poll(() => phone.xmpp.streamManagement.enabled, { timeout: 10_000 }).toBe(true);
+      const body = (text: string) => (s: Element) => s.getChildText('body') === text;
+      const say = (id: string, text: string) =>
+        desk.send(xml('message', { type: 'chat', to: jidOf(alice), id }, xml('body', {}, text)));
+      await say('sm-1', 'before the drop');
+      await phone.message(body('before the drop'), 15_000);
+
+      // The socket drops; the client comes back on node 2, which never saw its session.
+      let resumed = false;
+      phone.xmpp.streamManagement.on('resumed', () => (resumed = true));
+      const failed: Element[] = [];
+      phone.xmpp.on('nonza', (element) => {
+        if (element.is('failed', 'urn:xmpp:sm:3')) failed.push(element);
+      });
+      const online = new Promise<string>((resolve) => phone.xmpp.on('online', (jid) => resolve(String(jid))));
+      phone.xmpp.options.service = `xmpp://127.0.0.1:${n2.xmppPort}`;
+      phone.xmpp.socket?.socket?.destroy();
+      // Written to the detached session on node 1 meanwhile: kept there, not counted as delivered.
+      await say('sm-2', 'while away');
+      await desk.ping();
+      const jid = await online;
+      expect(resumed).toBe(false);
+      expect(failed.map((f) => f.getChild('item-not-found')?.attrs.xmlns)).toEqual([
+        'urn:ietf:params:xml:ns:xmpp-stanzas',
+      ]);
+      expect(jid.startsWith(`${jidOf(alice)}/`)).toBe(true);
+      // The new session on node 2 gets it as an offline message, once.
+      const missed = await phone.message(body('while away'), 15_000);
+      expect(missed.getChild('delay', 'urn:xmpp:delay')).toBeDefined();
+      await say('sm-3', 'after');
+      await phone.message(body('after'), 15_000);
+      await phone.ping();
+      expect(phone.stanzas.filter(body('while away'))).toEqual([]);
     },
   );
 });

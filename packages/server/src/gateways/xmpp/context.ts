@@ -1,7 +1,7 @@
 /**
  * The XmppContext handlers receive: who the resource is, the services, its own
  * state, and the ways back to the session (send a stanza, run a task in its
- * outbound order, see the user's other resources on this node).
+ * outbound order).
  */
 import type { Logger } from '../../ports/logger';
 import type { AuthContext, Services } from '../../services';
@@ -18,7 +18,6 @@ export interface ContextSource {
   httpUrl(): string;
   readonly state: SessionState;
   readonly logger: Logger;
-  resources(): readonly SessionState[];
   send(element: XmlElement): void;
   enqueue(task: () => Promise<void>): void;
 }
@@ -30,11 +29,11 @@ export function buildContext(source: ContextSource): XmppContext {
     jids: source.jids,
     bareJid: source.jids.user(source.auth.user.username),
     fullJid: source.fullJid,
+    resource: source.fullJid.slice(source.fullJid.indexOf('/') + 1),
     connectionId: source.connectionId,
     httpUrl: () => source.httpUrl(),
     state: source.state,
     logger: source.logger,
-    resources: () => source.resources(),
     send: (element) => source.send(element),
     enqueue: (task) => source.enqueue(task),
   };

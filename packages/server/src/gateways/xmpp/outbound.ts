@@ -7,17 +7,18 @@
  */
 import type { Conversation, Message } from '@parley/protocol';
 import { AppError } from '../../domain/errors';
-import type { BusEvent } from '../../ports/bus-events';
+import type { BusEvent, MessageRoute } from '../../ports/bus-events';
 import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
 import { pubsubEventFor } from './handlers/pep';
-import { presenceStanza, receivesBareJidMessages } from './handlers/presence';
+import { devicePresences, presenceStanza, resourcePresenceStanza } from './handlers/presence';
 import { chatStateStanza, receiptStanza } from './handlers/receipts';
 import { blockPush } from './handlers/blocking';
 import { onContactEvent, onContactsChanged, onSubscriptionChanged } from './handlers/roster';
 import type { XmppContext } from './router';
+import { deliveryOf, withResource } from './routing';
 import { el, type XmlElement } from './xml';
 
 export const NS_SID = 'urn:xmpp:sid:0';
@@ -29,6 +30,21 @@ export const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 /** What the session gives outbound besides its context. */
 export interface OutboundTarget {
   readonly written: Map<string, number>;
+  /**
+   * The stream is attached: what is written reaches the client now. A detached session
+   * (XEP-0198, waiting for a resume that may never come, or that lands on another node)
+   * keeps stanzas without moving the delivered cursor, so a new session gets them offline.
+   */
+  readonly attached: boolean;
+  /** What a detached session wrote without moving the cursor (conversation -> seq), moved on resume. */
+  readonly heldBack: Map<string, number>;
+}
+
+/** XEP-0198: the stream resumed, so what the detached session wrote reached the client. */
+export async function resumedDelivery(ctx: XmppContext, target: OutboundTarget): Promise<void> {
+  const held = new Map(target.heldBack);
+  target.heldBack.clear();
+  await writeDelivered(ctx, held);
 }
 
 interface Lookups {
@@ -97,8 +113,17 @@ export function otherMember(ctx: XmppContext, conversation: Conversation): strin
   return conversation.members.find((m) => m.userId !== ctx.auth.user.id)?.userId;
 }
 
-/** A direct message as its recipient's resources see it; null when this resource must not get it. */
-export async function chatStanza(ctx: XmppContext, message: Message, delayed: boolean): Promise<XmlElement | null> {
+/**
+ * A direct message as this resource sees it; null when it must not get it. `route` (live
+ * delivery only) names the sender's device and the addressed resource: the message comes
+ * from the sender's full JID and goes where routing.ts says (RFC 6121 8.5, XEP-0280).
+ */
+export async function chatStanza(
+  ctx: XmppContext,
+  message: Message,
+  delayed: boolean,
+  route?: MessageRoute,
+): Promise<XmlElement | null> {
   const conversation = await conversationOf(ctx, message.conversationId);
   if (conversation.kind !== 'direct') return delayed ? null : groupchatStanza(ctx, message, false);
   // Text and files as a body; update entries as XEP-0308/0424/0444 elements; nothing for the rest.
@@ -111,6 +136,7 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
   if (message.senderId === ctx.auth.user.id) {
     // Our own message: not back to the resource that sent it; to the others only as a carbon (XEP-0280).
     if (ctx.state.sentClientIds.delete(message.clientId) || !ctx.state.carbons || delayed) return null;
+    if (route?.resource === ctx.resource) return null;
     const otherId = otherMember(ctx, conversation);
     if (!otherId) return null;
     const inner = el(
@@ -119,8 +145,8 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
         xmlns: 'jabber:client',
         type: 'chat',
         id: stanzaIdOf(message),
-        from: ctx.bareJid,
-        to: ctx.jids.user(await usernameOf(ctx, otherId)),
+        from: withResource(ctx.bareJid, route?.resource),
+        to: withResource(ctx.jids.user(await usernameOf(ctx, otherId)), route?.to),
       },
       ...payload,
       sid,
@@ -131,15 +157,16 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
       el('sent', { xmlns: NS_CARBONS }, el('forwarded', { xmlns: NS_FORWARD }, inner)),
     );
   }
-  const from = ctx.jids.user(await usernameOf(ctx, message.senderId));
+  const from = withResource(ctx.jids.user(await usernameOf(ctx, message.senderId)), route?.resource);
   const readable = message.content.type === 'text' || message.content.type === 'file';
   const markable = readable ? [el('markable', { xmlns: NS_MARKERS })] : [];
-  if (!delayed && !receivesBareJidMessages(ctx)) {
-    // RFC 6121 8.5.2.1.1: a resource of higher priority has it; this one only as a `received` carbon.
+  if (!delayed && deliveryOf(ctx, route) === 'carbon') {
+    // RFC 6121 8.5: another resource has it (the addressed one, or one of higher priority); this one only as a
+    // `received` carbon, if it enabled carbons (XEP-0280 6).
     if (!ctx.state.carbons) return null;
     const inner = el(
       'message',
-      { xmlns: 'jabber:client', type: 'chat', id: stanzaIdOf(message), from, to: ctx.bareJid },
+      { xmlns: 'jabber:client', type: 'chat', id: stanzaIdOf(message), from, to: withResource(ctx.bareJid, route?.to) },
       ...payload,
       sid,
       ...markable,
@@ -161,11 +188,17 @@ export async function chatStanza(ctx: XmppContext, message: Message, delayed: bo
 }
 
 /** Writes a message once; true when it moves the delivered cursor (someone else's message, not a system entry). */
-async function deliverMessage(ctx: XmppContext, target: OutboundTarget, message: Message, delayed: boolean) {
+async function deliverMessage(
+  ctx: XmppContext,
+  target: OutboundTarget,
+  message: Message,
+  delayed: boolean,
+  route?: MessageRoute,
+) {
   const seen = target.written.get(message.conversationId) ?? 0;
   if (message.seq <= seen) return false;
   target.written.set(message.conversationId, message.seq);
-  const stanza = await chatStanza(ctx, message, delayed);
+  const stanza = await chatStanza(ctx, message, delayed, route);
   if (stanza) ctx.send(stanza);
   return message.senderId !== ctx.auth.user.id && message.content.type !== 'system';
 }
@@ -177,7 +210,16 @@ async function deliverMessage(ctx: XmppContext, target: OutboundTarget, message:
  */
 const pendingDelivered = new WeakMap<XmppContext, Map<string, number>>();
 
-function markDelivered(ctx: XmppContext, conversationId: string, seq: number): void {
+/**
+ * Moves the delivered cursor after the burst, or, while the stream is detached
+ * (XEP-0198, waiting for a resume that may never come or lands on another node),
+ * only when it is resumed: a new session then gets those messages offline.
+ */
+function markDelivered(ctx: XmppContext, target: OutboundTarget, conversationId: string, seq: number): void {
+  if (!target.attached) {
+    target.heldBack.set(conversationId, Math.max(target.heldBack.get(conversationId) ?? 0, seq));
+    return;
+  }
   let pending = pendingDelivered.get(ctx);
   if (!pending) {
     pending = new Map();
@@ -190,7 +232,11 @@ function markDelivered(ctx: XmppContext, conversationId: string, seq: number): v
 async function flushDelivered(ctx: XmppContext): Promise<void> {
   const pending = pendingDelivered.get(ctx);
   pendingDelivered.delete(ctx);
-  for (const [conversationId, seq] of pending ?? []) {
+  if (pending) await writeDelivered(ctx, pending);
+}
+
+async function writeDelivered(ctx: XmppContext, cursors: Map<string, number>): Promise<void> {
+  for (const [conversationId, seq] of cursors) {
     try {
       await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
     } catch (error) {
@@ -215,8 +261,8 @@ export function droppedEarly(ctx: XmppContext, event: BusEvent): boolean {
 export async function handleEvent(ctx: XmppContext, target: OutboundTarget, event: BusEvent): Promise<void> {
   switch (event.type) {
     case 'message.new':
-      if (await deliverMessage(ctx, target, event.message, false)) {
-        markDelivered(ctx, event.message.conversationId, event.message.seq);
+      if (await deliverMessage(ctx, target, event.message, false, event.route)) {
+        markDelivered(ctx, target, event.message.conversationId, event.message.seq);
       }
       return;
     case 'typing':
@@ -232,10 +278,22 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       if (stanza) ctx.send(stanza);
       return;
     }
-    case 'presence':
-      if (!ctx.state.available || event.presence.userId === ctx.auth.user.id) return;
-      ctx.send(presenceStanza(ctx, await ctx.services.accounts.getUser(event.presence.userId), event.presence.status));
+    case 'presence': {
+      // A device's change reached us as `presence.resource` already; this is a change of who may see
+      // the user (a block, a setting): offline as unavailable from the bare JID, else each resource.
+      if (!ctx.state.available || event.byDevice || event.presence.userId === ctx.auth.user.id) return;
+      const user = await ctx.services.accounts.getUser(event.presence.userId);
+      if (event.presence.status === 'offline') ctx.send(presenceStanza(ctx, user, 'offline'));
+      else for (const stanza of devicePresences(ctx, user, ctx.services.presence.devicesOf(user.id))) ctx.send(stanza);
       return;
+    }
+    case 'presence.resource': {
+      // RFC 6121 4: each resource comes and goes from its full JID (our own resource: not to itself).
+      if (!ctx.state.available) return;
+      if (event.userId === ctx.auth.user.id && event.device.resource === ctx.resource) return;
+      ctx.send(resourcePresenceStanza(ctx, await ctx.services.accounts.getUser(event.userId), event.device));
+      return;
+    }
     case 'user.updated': {
       // A new display name, status text or avatar (XEP-0153 hash): the presence again, if they are online.
       if (!ctx.state.available) return;
@@ -243,8 +301,8 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       const notification = await pubsubEventFor(ctx, event.user);
       if (notification) ctx.send(notification);
       if (event.user.id === ctx.auth.user.id) return;
-      const [state] = await ctx.services.presence.get(ctx.auth, [event.user.id]);
-      if (state && state.status !== 'offline') ctx.send(presenceStanza(ctx, event.user, state.status));
+      const [visible] = await ctx.services.presence.visibleDevices(ctx.auth, [event.user.id]);
+      for (const stanza of devicePresences(ctx, event.user, visible?.devices ?? [])) ctx.send(stanza);
       return;
     }
     case 'conversation.updated': {
@@ -299,9 +357,7 @@ export async function deliverOffline(ctx: XmppContext, target: OutboundTarget): 
       if (await deliverMessage(ctx, target, message, true)) last.set(message.conversationId, message.seq);
       else last.set(message.conversationId, Math.max(last.get(message.conversationId) ?? 0, message.seq));
     }
-    for (const [conversationId, seq] of last) {
-      await ctx.services.receipts.setReceipt(ctx.auth, conversationId, 'delivered', seq);
-    }
+    for (const [conversationId, seq] of last) markDelivered(ctx, target, conversationId, seq);
     if (truncated.length === 0) return;
   }
 }

@@ -1,39 +1,33 @@
 /**
  * The resources bound on this node (RFC 6120 7): by full JID, to give a taken
- * resource another name (7.7.2.2 "override"), and by user, to choose which of a
- * user's resources gets a message to the bare JID (RFC 6121 8.5).
+ * resource another name (7.7.2.2 "override"). Which resource gets a
+ * message is decided cluster-wide (routing.ts), not here.
  */
 import { randomBytes } from 'node:crypto';
 import { child, NS, text, type XmlElement } from './xml';
 
 export class ResourceRegistry<S> {
   private readonly byJid = new Map<string, S>();
-  private readonly byUser = new Map<string, Set<S>>();
 
-  /** The resource a bind request asked for, or a free one: a missing, too long or taken name is replaced. */
-  choose(bareJid: string, bindIq: XmlElement): string {
+  /**
+   * The resource a bind request asked for, or a free one: a missing, too long or taken name
+   * is replaced (taken: bound here, or one of `elsewhere`, the user's resources on other nodes).
+   */
+  choose(bareJid: string, bindIq: XmlElement, elsewhere: ReadonlySet<string> = new Set()): string {
     const bindEl = child(bindIq, 'bind', NS.bind);
     const requested = bindEl ? text(child(bindEl, 'resource', NS.bind)).trim() : '';
     let resource = requested && requested.length <= 256 ? requested : randomBytes(6).toString('base64url');
-    while (this.byJid.has(`${bareJid}/${resource}`)) resource = `${resource}-${randomBytes(3).toString('hex')}`;
+    const taken = (name: string) => this.byJid.has(`${bareJid}/${name}`) || elsewhere.has(name);
+    // Bounded: each round adds random hex, so a collision again is vanishingly rare.
+    for (let i = 0; i < 8 && taken(resource); i++) resource = `${resource}-${randomBytes(3).toString('hex')}`;
     return resource;
   }
 
-  add(fullJid: string, userId: string, session: S): void {
+  add(fullJid: string, session: S): void {
     this.byJid.set(fullJid, session);
-    const mine = this.byUser.get(userId) ?? new Set<S>();
-    mine.add(session);
-    this.byUser.set(userId, mine);
   }
 
-  remove(fullJid: string, userId: string, session: S): void {
+  remove(fullJid: string, session: S): void {
     if (this.byJid.get(fullJid) === session) this.byJid.delete(fullJid);
-    const mine = this.byUser.get(userId);
-    if (mine?.delete(session) && mine.size === 0) this.byUser.delete(userId);
-  }
-
-  /** Every session of this user bound on this node. */
-  ofUser(userId: string): readonly S[] {
-    return [...(this.byUser.get(userId) ?? [])];
   }
 }

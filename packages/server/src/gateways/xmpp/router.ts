@@ -30,6 +30,11 @@ export interface SessionState {
   readonly since: number;
   /** Rooms this resource has been told it was invited to. */
   readonly invited: Set<string>;
+  /**
+   * RFC 6121 4.6: users (ids) this resource sent directed presence to; they get its
+   * `unavailable` when it leaves. Bounded (MAX_DIRECTED in handlers/presence.ts).
+   */
+  readonly directed: Set<string>;
   /** XEP-0280: this resource asked for carbons. */
   carbons: boolean;
   /** RFC 6121: the resource sent its initial presence. */
@@ -53,14 +58,14 @@ export interface XmppContext {
   readonly jids: JidMapper;
   readonly bareJid: string;
   readonly fullJid: string;
+  /** This stream's bound resource (the part of fullJid after the slash). */
+  readonly resource: string;
   /** Stable per connection: the presence service's device id for this resource. */
   readonly connectionId: string;
   /** The HTTP side's public address, no trailing slash (XEP-0363 and XEP-0066 URLs). */
   httpUrl(): string;
   readonly state: SessionState;
   readonly logger: Logger;
-  /** The state of every resource of this user bound on this node, this one included. */
-  resources(): readonly SessionState[];
   send(element: XmlElement): void;
   /**
    * Runs a task in the resource's outbound order, after every bus event already

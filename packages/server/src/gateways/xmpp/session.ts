@@ -27,7 +27,7 @@ import { buildContext } from './context';
 import { InboundQueue } from './inbound-queue';
 import { negotiate, type Negotiating } from './negotiation';
 import type { JidMapper } from './jid';
-import { deliverOffline, droppedEarly, handleEvent } from './outbound';
+import { deliverOffline, droppedEarly, handleEvent, resumedDelivery } from './outbound';
 import { XmlStreamParser, type ParserLimits, type StreamErrorCondition } from './parser';
 import type { ResourceRegistry } from './resources';
 import { registerIq } from './handlers/register';
@@ -58,7 +58,7 @@ export interface SessionOptions {
    */
   outboundQueueMax: number;
   authTimeoutMs: number;
-  /** Resources bound on this node (conflicts get a generated resource; RFC 6121 8.5 routing). */
+  /** Resources bound on this node (a taken name gets a generated one, RFC 6120 7.7.2.2). */
   resources: ResourceRegistry<XmppSession>;
   /** XEP-0198: how long a dropped stream can be resumed; 0 offers no resumption. */
   resumeMs: number;
@@ -98,9 +98,12 @@ export class XmppSession implements RealtimeConnection {
     pendingRooms: new Set(),
     since: Date.now(),
     invited: new Set(),
+    directed: new Set(),
   };
   /** Highest seq written per conversation: live events at or below it are duplicates of the offline batch. */
   readonly written = new Map<string, number>();
+  /** Delivered cursors not moved while detached (outbound.ts), moved when the stream resumes. */
+  readonly heldBack = new Map<string, number>();
   private ctxCache: XmppContext | undefined;
   /** The client behind the transport that opened this stream (behind a trusted proxy: the one it names). */
   readonly origin: ClientOrigin;
@@ -163,6 +166,11 @@ export class XmppSession implements RealtimeConnection {
 
   get sessionId(): string {
     return this.auth?.session.id ?? '';
+  }
+
+  /** The transport is there (not detached, not closed): what is written reaches the client now. */
+  get attached(): boolean {
+    return !this.detached && !this.closed;
   }
 
   get fullJid(): string {
@@ -323,6 +331,10 @@ export class XmppSession implements RealtimeConnection {
     this.detached = false;
     const resent = this.smLink.resumeOn((data) => transport.write(data), h);
     this.log.debug({ resent }, 'stream resumed');
+    const ctx = this.ctxCache;
+    if (ctx) {
+      this.outbound = this.outbound.then(() => resumedDelivery(ctx, this)).catch((error: unknown) => this.fault(error));
+    }
   }
 
   private async onSasl(element: XmlElement): Promise<void> {
@@ -350,9 +362,11 @@ export class XmppSession implements RealtimeConnection {
       return;
     }
     // RFC 6120 7.7.2.2 "override": a taken or missing resource gets a generated one.
-    this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq);
+    // Taken means bound on this node or available on any node (the cluster-wide presence registry).
+    const elsewhere = new Set(this.options.services.presence.devicesOf(auth.user.id).map((d) => d.resource));
+    this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq, elsewhere);
     this.authTimer.cancel();
-    this.options.resources.add(this.fullJid, auth.user.id, this);
+    this.options.resources.add(this.fullJid, this);
     const ctx = this.context();
     this.write(
       el('iq', { type: 'result', id: iq.attrs.id }, el('bind', { xmlns: NS.bind }, el('jid', {}, this.fullJid))),
@@ -379,10 +393,6 @@ export class XmppSession implements RealtimeConnection {
       httpUrl: this.options.httpUrl,
       state: this.state,
       logger: this.log,
-      resources: () => {
-        const sessions = this.options.resources.ofUser(auth.user.id);
-        return (sessions.length > 0 ? sessions : [this]).map((s) => s.state);
-      },
       send: (element) => this.write(element),
       enqueue: (task) => this.queue(task),
     });
@@ -445,12 +455,16 @@ export class XmppSession implements RealtimeConnection {
     if (this.sm.id && this.options.resumable.get(this.sm.id) === this) this.options.resumable.delete(this.sm.id);
     const auth = this.auth;
     if (!auth) return;
-    this.options.resources.remove(this.fullJid, auth.user.id, this);
+    this.options.resources.remove(this.fullJid, this);
     this.options.hub.detach(this);
     const { services } = this.options;
     const wasAvailable = this.state.available;
+    const directed = [...this.state.directed];
+    const gone = { resource: this.resource, status: 'offline' as const, priority: this.state.priority };
     void (async () => {
       if (wasAvailable) await services.presence.disconnected(auth.user.id, this.id);
+      // RFC 6121 4.6.3: whoever got directed presence from this resource learns that it left.
+      for (const userId of directed) await services.presence.direct(auth, userId, gone);
       // The device session exists only for this stream: nobody holds its token.
       await services.accounts.logout(auth);
     })().catch((error: unknown) => this.log.error({ err: error }, 'xmpp session cleanup failed'));

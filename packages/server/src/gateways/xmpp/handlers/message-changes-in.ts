@@ -57,7 +57,7 @@ export async function applyChange(ctx: XmppContext, stanza: XmlElement, conversa
     const body = child(stanza, 'body');
     if (!body) throw new StanzaError('bad-request', 'modify', 'a correction carries the new body');
     const edited = target.content.type === 'file' ? captionFromBody(text(body), target.content) : text(body);
-    await messageChanges.edit(ctx.auth, target.id, edited);
+    await messageChanges.edit(ctx.auth, target.id, edited, { resource: ctx.resource });
     return true;
   }
   const retract = child(stanza, 'retract', NS_RETRACT);
@@ -67,7 +67,7 @@ export async function applyChange(ctx: XmppContext, stanza: XmlElement, conversa
     if (target.senderId !== ctx.auth.user.id) {
       throw new StanzaError('forbidden', 'auth', 'only your own messages can be retracted this way');
     }
-    await messageChanges.delete(ctx.auth, target.id);
+    await messageChanges.delete(ctx.auth, target.id, { resource: ctx.resource });
     return true;
   }
   const reactions = child(stanza, 'reactions', NS_REACTIONS);
@@ -80,8 +80,10 @@ export async function applyChange(ctx: XmppContext, stanza: XmlElement, conversa
         .filter((r) => r !== ''),
     );
     const current = new Set(await ctx.services.messages.reactionsBy(ctx.auth, target.id, ctx.auth.user.id));
-    for (const emoji of current) if (!wanted.has(emoji)) await messageChanges.react(ctx.auth, target.id, emoji, false);
-    for (const emoji of wanted) if (!current.has(emoji)) await messageChanges.react(ctx.auth, target.id, emoji, true);
+    for (const emoji of current)
+      if (!wanted.has(emoji)) await messageChanges.react(ctx.auth, target.id, emoji, false, { resource: ctx.resource });
+    for (const emoji of wanted)
+      if (!current.has(emoji)) await messageChanges.react(ctx.auth, target.id, emoji, true, { resource: ctx.resource });
     return true;
   }
   return false;

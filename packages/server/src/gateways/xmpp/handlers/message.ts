@@ -20,7 +20,8 @@ import { NS_MARKERS, NS_RECEIPTS, onChatExtras, rememberRequest } from './receip
 export const NS_ORIGIN_ID = 'urn:xmpp:sid:0';
 
 async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
-  const username = ctx.jids.usernameOf(parseJid(stanza.attrs.to));
+  const to = parseJid(stanza.attrs.to);
+  const username = ctx.jids.usernameOf(to);
   if (!username) throw new StanzaError('service-unavailable', 'cancel', 'only user@domain can be messaged here');
   if (username === ctx.auth.user.username) throw new StanzaError('not-allowed', 'cancel', 'no messages to yourself');
   const peer = (await ctx.services.accounts.findByUsername(username))[0];
@@ -44,14 +45,14 @@ async function chat(ctx: XmppContext, stanza: XmlElement): Promise<void> {
     const content: MessageContentIn = fileId ? { type: 'file', fileId } : { type: 'text', text: text(body) };
     const clientId = clientIdFor(originId ?? stanza.attrs.id) ?? randomClientId();
     try {
-      await send(ctx, stanza, conversation.id, clientId, content);
+      await send(ctx, stanza, conversation.id, clientId, content, to?.resource);
     } catch (error) {
       // RFC 6120 8.1.3 lets a client make stanza ids unique only within its stream, and
       // many count from 1 in every session: a plain stanza id seen before with other
       // content is a new message, not a resend. (An origin-id is unique for good.)
       const reused = error instanceof AppError && error.code === 'client_id_conflict' && originId === undefined;
       if (!reused) throw error;
-      await send(ctx, stanza, conversation.id, randomClientId(), content);
+      await send(ctx, stanza, conversation.id, randomClientId(), content, to?.resource);
     }
   }
   await onChatExtras(ctx, stanza, conversation.id);
@@ -65,10 +66,13 @@ async function send(
   conversationId: string,
   clientId: string,
   content: MessageContentIn,
+  toResource: string | undefined,
 ): Promise<void> {
   ctx.state.sentClientIds.add(clientId);
   try {
-    await ctx.services.messages.send(ctx.auth, { conversationId, clientId, content });
+    // The sender's resource and the addressed one travel with the message (RFC 6121 8.5.3, XEP-0280).
+    const route = toResource ? { resource: ctx.resource, to: toResource } : { resource: ctx.resource };
+    await ctx.services.messages.send(ctx.auth, { conversationId, clientId, content }, route);
     if (child(stanza, 'request', NS_RECEIPTS)) rememberRequest(ctx.state.receiptRequests, clientId);
     if (child(stanza, 'markable', NS_MARKERS)) rememberRequest(ctx.state.markable, clientId);
   } catch (error) {

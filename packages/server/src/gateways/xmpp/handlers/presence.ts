@@ -1,13 +1,18 @@
 /**
  * RFC 6121 presence <-> Parley presence. A resource's `<show/>` maps to its
- * device status (none/chat: online, away/xa: away, dnd: busy); Parley aggregates
- * devices, so others see one presence per user, from the bare JID. Priorities
- * choose which resource gets chat messages (receivesBareJidMessages).
- * The initial presence makes the resource available (RFC 6121 4.2) and probes
- * the roster's presence; unavailable or the end of the stream takes it away.
+ * device status (none/chat: online, away/xa: away, dnd: busy), with its priority
+ * (routing.ts) and `<status/>` text kept per device in the cluster-wide registry.
+ * Others see each resource (native devices included) come and go from its full JID
+ * (RFC 6121 4): the presence service announces every device change to the user's
+ * audience. The initial presence makes the resource available (4.2) and probes the
+ * roster's presence, one stanza per resource (4.3); unavailable or the end of the
+ * stream takes it away (4.5).
  */
 import { truncateText, type PresenceStatus, type SettablePresence, type User } from '@parley/protocol';
-import type { Router, XmppContext } from '../router';
+import type { ResourcePresence } from '../../../ports/bus-events';
+import type { DeviceState } from '../../../ports/presence';
+import { parseJid } from '../jid';
+import { StanzaError, type Router, type XmppContext } from '../router';
 import { pendingRequests } from './roster';
 import { photoUpdate } from './vcard';
 import { child, el, text, type XmlElement } from '../xml';
@@ -22,6 +27,42 @@ export function presenceStanza(ctx: XmppContext, user: User, status: PresenceSta
   const show = status === 'away' ? [el('show', {}, 'away')] : status === 'busy' ? [el('show', {}, 'dnd')] : [];
   const text = user.statusText !== null && user.statusText !== '' ? [el('status', {}, user.statusText)] : [];
   return el('presence', { from, to: ctx.fullJid }, ...show, ...text, photoUpdate(ctx, user));
+}
+
+/**
+ * One resource's presence (RFC 6121 4.7): from its full JID, `<show/>`, `<status/>` (its
+ * own text, else the profile's), `<priority/>` and the XEP-0153 avatar hash; `unavailable`
+ * when it left.
+ */
+export function resourcePresenceStanza(ctx: XmppContext, user: User, device: ResourcePresence): XmlElement {
+  const from = `${ctx.jids.user(user.username)}/${device.resource}`;
+  if (device.status === 'offline') return el('presence', { from, to: ctx.fullJid, type: 'unavailable' });
+  const show =
+    device.status === 'away' ? [el('show', {}, 'away')] : device.status === 'busy' ? [el('show', {}, 'dnd')] : [];
+  const statusText = device.statusText ?? user.statusText;
+  const status =
+    statusText !== undefined && statusText !== null && statusText !== '' ? [el('status', {}, statusText)] : [];
+  const priority = device.priority !== 0 ? [el('priority', {}, String(device.priority))] : [];
+  return el('presence', { from, to: ctx.fullJid }, ...show, ...status, ...priority, photoUpdate(ctx, user));
+}
+
+/** Every device of a user as presence stanzas (none when the user is offline). */
+export function devicePresences(ctx: XmppContext, user: User, devices: readonly DeviceState[]): XmlElement[] {
+  return devices
+    .filter((d) => d.connectionId !== ctx.connectionId)
+    .map((d) => resourcePresenceStanza(ctx, user, resourceOf(d)));
+}
+
+function resourceOf(device: DeviceState): ResourcePresence {
+  const out: ResourcePresence = { resource: device.resource, status: device.status, priority: device.priority };
+  if (device.statusText !== undefined) out.statusText = device.statusText;
+  return out;
+}
+
+/** A resource's own `<status/>` text (at most 200 characters); null when it has none. */
+function ownStatusText(stanza: XmlElement): string | null {
+  const element = child(stanza, 'status');
+  return element ? truncateText(text(element).trim(), MAX_STATUS_TEXT) || null : null;
 }
 
 /**
@@ -46,19 +87,6 @@ function priorityOf(stanza: XmlElement): number {
   return Number.isInteger(value) && value >= -128 && value <= 127 ? value : 0;
 }
 
-/**
- * RFC 6121 8.5.2.1.1: whether this resource gets a chat message to the bare JID. The
- * available resources with the highest non-negative priority get it (all of them on a
- * tie); the others only as a carbon, if they enabled carbons. With no such resource on
- * this node, every resource gets it, so nothing waits (Parley delivers to every device).
- */
-export function receivesBareJidMessages(ctx: XmppContext): boolean {
-  const candidates = ctx.resources().filter((r) => r.available && r.priority >= 0);
-  if (candidates.length === 0) return true;
-  const highest = Math.max(...candidates.map((r) => r.priority));
-  return ctx.state.available && ctx.state.priority === highest;
-}
-
 function statusOf(stanza: XmlElement): SettablePresence {
   const show = text(child(stanza, 'show')).trim();
   if (show === 'away' || show === 'xa') return 'away';
@@ -66,36 +94,84 @@ function statusOf(stanza: XmlElement): SettablePresence {
   return 'online';
 }
 
+/** RFC 6121 4.6: at most this many users get directed presence from one resource. */
+export const MAX_DIRECTED = 100;
+
+/**
+ * The user a presence is directed to (RFC 6121 4.6): null for a broadcast (no `to`, or our
+ * own JID), '' for anything else (another domain, ourselves, no such account: ignored
+ * silently, as RFC 6121 8.5.2.2.1 and 8.5.4 say for presence).
+ */
+async function directedTo(ctx: XmppContext, stanza: XmlElement): Promise<string | null> {
+  const to = stanza.attrs.to;
+  if (to === undefined || to === ctx.bareJid) return null;
+  const username = ctx.jids.usernameOf(parseJid(to));
+  if (!username || username === ctx.auth.user.username) return '';
+  return (await ctx.services.accounts.findByUsername(username))[0]?.id ?? '';
+}
+
+/** Directed presence (RFC 6121 4.6): this resource's presence to one user, remembered for its unavailable. */
+async function direct(ctx: XmppContext, stanza: XmlElement, userId: string, leaving: boolean): Promise<void> {
+  if (leaving) ctx.state.directed.delete(userId);
+  else {
+    if (!ctx.state.directed.has(userId) && ctx.state.directed.size >= MAX_DIRECTED) {
+      throw new StanzaError('resource-constraint', 'wait', `directed presence goes to at most ${MAX_DIRECTED} users`);
+    }
+    ctx.state.directed.add(userId);
+  }
+  const device: ResourcePresence = {
+    resource: ctx.resource,
+    status: leaving ? 'offline' : statusOf(stanza),
+    priority: priorityOf(stanza),
+  };
+  const statusText = ownStatusText(stanza);
+  if (!leaving && statusText !== null) device.statusText = statusText;
+  await ctx.services.presence.direct(ctx.auth, userId, device);
+}
+
 async function available(ctx: XmppContext, stanza: XmlElement): Promise<void> {
-  if (stanza.attrs.to !== undefined && stanza.attrs.to !== ctx.bareJid) return; // directed presence: not supported
+  const target = await directedTo(ctx, stanza);
+  if (target !== null) return target === '' ? undefined : direct(ctx, stanza, target, false);
   const { presence } = ctx.services;
   ctx.state.priority = priorityOf(stanza);
   const first = !ctx.state.available;
+  const statusText = ownStatusText(stanza);
+  await applyStatusText(ctx, stanza);
   if (first) {
     ctx.state.available = true;
-    const resource = ctx.fullJid.slice(ctx.fullJid.indexOf('/') + 1);
-    await presence.connected(ctx.auth, { connectionId: ctx.connectionId, resource, priority: ctx.state.priority });
+    await presence.connected(ctx.auth, {
+      connectionId: ctx.connectionId,
+      resource: ctx.resource,
+      priority: ctx.state.priority,
+      xmpp: true,
+      ...(statusText === null ? {} : { statusText }),
+    });
   }
-  await applyStatusText(ctx, stanza);
-  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), ctx.state.priority);
+  await presence.set(ctx.auth, ctx.connectionId, statusOf(stanza), { priority: ctx.state.priority, statusText });
   if (!first) return;
   await pendingRequests(ctx);
-  // The probe of RFC 6121 4.3: the current presence of everyone on the roster who is online,
-  // as far as this user may see it (the presence service applies the audience rules).
+  // The probe of RFC 6121 4.3: each available resource of everyone on the roster, as far as
+  // this user may see them (the presence service applies the audience rules), and of the
+  // user's own other resources (4.2.2).
   const roster = (await ctx.services.contacts.presenceRelations(ctx.auth)).map((r) => r.user);
-  const states = await presence.get(
-    ctx.auth,
-    roster.map((u) => u.id),
-  );
   const users = new Map(roster.map((u) => [u.id, u]));
-  for (const state of states) {
-    const user = users.get(state.userId);
-    if (user && state.status !== 'offline') ctx.send(presenceStanza(ctx, user, state.status));
+  const visible = await presence.visibleDevices(ctx.auth, [ctx.auth.user.id, ...users.keys()]);
+  for (const { userId, devices } of visible) {
+    const user = users.get(userId) ?? (await ctx.services.accounts.getUser(userId));
+    for (const stanza of devicePresences(ctx, user, devices)) ctx.send(stanza);
   }
 }
 
 async function unavailable(ctx: XmppContext, stanza: XmlElement): Promise<void> {
-  if (stanza.attrs.to !== undefined || !ctx.state.available) return;
+  const target = await directedTo(ctx, stanza);
+  if (target !== null) return target === '' ? undefined : direct(ctx, stanza, target, true);
+  // RFC 6121 4.6.3: going unavailable ends every directed presence too.
+  const directed = [...ctx.state.directed];
+  ctx.state.directed.clear();
+  for (const userId of directed) {
+    await ctx.services.presence.direct(ctx.auth, userId, { resource: ctx.resource, status: 'offline', priority: 0 });
+  }
+  if (!ctx.state.available) return;
   ctx.state.available = false;
   ctx.state.rooms.clear(); // XEP-0045 7.14: going offline leaves every room
   await ctx.services.presence.disconnected(ctx.auth.user.id, ctx.connectionId);
