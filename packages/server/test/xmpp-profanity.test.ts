@@ -7,66 +7,15 @@
  * full JID only (RFC 6121 4). Under CI=true a missing profanity or tmux fails the
  * run; elsewhere the suite is skipped with a warning.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { xml, type Element } from '@xmpp/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from './harness';
+import { Profanity, profanityAvailable as available } from './profanity';
 import { jidOf, PASSWORD, startXmppServer, users, XmppTestClient } from './xmpp-helpers';
-
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-const available = ['profanity', 'tmux'].every((bin) => spawnSync('which', [bin], { stdio: 'ignore' }).status === 0);
-if (!available && ci)
-  throw new Error('profanity or tmux is missing: .ci/run installs them (apt-get install profanity tmux)');
-if (!available) process.stderr.write('WARNING: profanity or tmux not installed; skipping the profanity tests\n');
 
 type Server = Awaited<ReturnType<typeof startXmppServer>>;
 let t: Server;
 const open: XmppTestClient[] = [];
-
-/** One profanity in its own tmux server (socket) and HOME. */
-class Profanity {
-  private readonly socket = `parley-prof-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  readonly home = mkdtempSync(path.join(tmpdir(), 'parley-profanity-'));
-
-  start(): void {
-    const env = `HOME=${this.home} XDG_CONFIG_HOME=${this.home}/.config XDG_DATA_HOME=${this.home}/.local/share TERM=xterm-256color`;
-    this.tmux('new-session', '-d', '-s', 'p', '-x', '220', '-y', '50', `env ${env} profanity`);
-  }
-
-  /** Types a line and presses Enter. */
-  type(line: string): void {
-    this.tmux('send-keys', '-t', 'p', '-l', line);
-    this.tmux('send-keys', '-t', 'p', 'Enter');
-  }
-
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'p', '-S', '-200');
-  }
-
-  /** Waits until the screen shows the pattern (bounded: 150 looks, 100 ms apart). */
-  async waitFor(pattern: RegExp): Promise<string> {
-    for (let i = 0; i < 150; i++) {
-      const screen = this.screen();
-      if (pattern.test(screen)) return screen;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`profanity never showed ${String(pattern)}; screen:\n${this.screen()}`);
-  }
-
-  stop(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
-    rmSync(this.home, { recursive: true, force: true });
-  }
-
-  private tmux(...args: string[]): string {
-    const result = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
-    return result.stdout;
-  }
-}
 
 beforeAll(async () => {
   if (available) t = await startXmppServer();
