@@ -358,6 +358,19 @@ export interface Store extends FileRecords, Outbox {
   getMemberRecord(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   /** Members ordered by user id, after the cursor. */
   listMembers(conversationId: string, options: { cursor?: string; limit: number }): Promise<Page<Member>>;
+  /** Stored room nicknames (XEP-0045) of these members; members without one (their username) are absent. */
+  roomNicks(conversationId: string, userIds: readonly string[]): Promise<Map<string, string>>;
+  /** The member whose stored room nickname folds to `fold` (domain/room-nick.ts). */
+  roomNickHolder(conversationId: string, fold: string): Promise<string | undefined>;
+  /**
+   * Sets (null: clears) a member's room nickname; 'taken' when another member's
+   * nickname has the same fold (a unique index, so it holds across nodes).
+   */
+  setRoomNick(
+    conversationId: string,
+    userId: string,
+    nick: { nick: string; fold: string } | null,
+  ): Promise<'set' | 'taken' | 'not_member'>;
   /** User ids of the members with one of these roles (moderation notices). */
   listMembersWithRoles(conversationId: string, roles: readonly Role[]): Promise<string[]>;
   /**

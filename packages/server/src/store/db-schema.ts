@@ -86,6 +86,10 @@ export interface MembersTable {
    * joined or accepted an invite); null while they were only added (migration 0006).
    */
   took_part_at: number | null;
+  /** The member's room nickname (XEP-0045); null: their username (migration 0010). */
+  nick: Generated<string | null>;
+  /** `nick` case-folded (domain/room-nick.ts), unique per conversation. */
+  nick_fold: Generated<string | null>;
 }
 
 export interface MessagesTable {

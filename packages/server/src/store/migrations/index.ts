@@ -15,6 +15,7 @@ import { subscriptionRequestsMigration } from './0005-subscription-requests';
 import { privacyMigration } from './0006-privacy';
 import { cleanTextMigration } from './0007-clean-text';
 import { searchSegmentationMigration } from './0008-search-segmentation';
+import { roomNicknamesMigration } from './0010-room-nicknames';
 import { deviceSyncMigration } from './0011-device-sync';
 import { eventsMigration } from './0012-events';
 import { rateLimitsMigration } from './0013-rate-limits';
@@ -30,6 +31,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0006-privacy': privacyMigration(dialect),
     '0007-clean-text': cleanTextMigration(dialect),
     '0008-search-segmentation': searchSegmentationMigration(dialect),
+    '0010-room-nicknames': roomNicknamesMigration(dialect),
     '0011-device-sync': deviceSyncMigration(dialect),
     '0012-events': eventsMigration(dialect),
     '0013-rate-limits': rateLimitsMigration(dialect),
