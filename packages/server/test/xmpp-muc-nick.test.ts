@@ -37,10 +37,8 @@ const codes = (p: Element): string[] =>
   (p.getChild('x', MUC_USER)?.getChildren('status') ?? []).map((s) => s.attrs.code ?? '');
 
 /** Joins as `nick`: the self-presence (110) or the presence error. */
-async function join(c: XmppTestClient, roomJid: string, nick: string): Promise<Element> {
-  await c.send(
-    xml('presence', { to: `${roomJid}/${nick}` }, xml('x', { xmlns: MUC }, xml('history', { maxstanzas: '0' }))),
-  );
+async function join(c: XmppTestClient, roomJid: string, nick: string, maxstanzas = '0'): Promise<Element> {
+  await c.send(xml('presence', { to: `${roomJid}/${nick}` }, xml('x', { xmlns: MUC }, xml('history', { maxstanzas }))));
   const answer = await c.next((s) => s.name === 'presence' && (s.attrs.type === 'error' || codes(s).includes('110')));
   if (answer.attrs.type !== 'error') await c.message((s) => s.getChild('subject') !== undefined);
   return answer;
@@ -108,7 +106,19 @@ describe('XEP-0045 room nicknames', () => {
       expect(errorOf(refused)).toBe('not-acceptable');
       expect(refused.getChild('error')?.getChildText('text', STANZAS)).toContain(why);
     }
-    expect(codes(await join(xc, roomJid, 'Carol C'))).toContain('110');
+    expect(codes(await join(xc, roomJid, 'Carol C', '5'))).toContain('110');
+    // The history and muc#admin lists name bob by his nickname too.
+    expect((await xc.message((s) => s.getChildText('body') === 'ahoy')).attrs.from).toBe(`${roomJid}/Captain Ｂob`);
+    const list = await xo.iq(
+      xml(
+        'iq',
+        { type: 'get', to: roomJid },
+        xml('query', { xmlns: 'http://jabber.org/protocol/muc#admin' }, xml('item', { affiliation: 'member' })),
+      ),
+    );
+    const items = list.getChild('query')?.getChildren('item') ?? [];
+    expect(items.find((i) => i.attrs.jid === jidOf(bob!))?.attrs.nick).toBe('Captain Ｂob');
+    expect(items.find((i) => i.attrs.jid === jidOf(carol!))?.attrs.nick).toBe('Carol C');
   });
 
   it('changes nick (7.6) with 303 for everyone, refuses a taken one, and gives another resource the stored nick (210)', async () => {
