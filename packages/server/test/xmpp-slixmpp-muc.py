@@ -1,10 +1,11 @@
 """Several slixmpp (Debian python3-slixmpp) occupants of one XEP-0045 room.
 
-Usage: xmpp-slixmpp-muc.py PORT ROOM_JID PASSWORD JID [JID...]
+Usage: xmpp-slixmpp-muc.py PORT ROOM_JID PASSWORD JID[=NICK] [JID[=NICK]...]
 Every JID logs in (SCRAM-SHA-1 over STARTTLS, self-signed certificate accepted) in
-one event loop, joins ROOM_JID with its username as nick and no history (the
-xep_0045 plugin), and prints {"event": "joined", ...} with its self-presence's
-status codes; once all joined it prints {"event": "all_joined"} and each occupant
+one event loop, joins ROOM_JID with NICK (default: its username) and no history (the
+xep_0045 plugin's join_muc_wait), and prints {"event": "joined", ...} with its
+self-presence's nick and status codes (a presence error: {"event": "join_error",
+"condition": ...}, then failure); once all joined it prints {"event": "all_joined"} and each occupant
 waits for a groupchat "hello occupants" ({"event": "message", ...}). Exits 0 when
 every occupant got it, 1 on failure or after 50 s.
 """
@@ -16,6 +17,7 @@ import ssl
 import sys
 
 import slixmpp
+import slixmpp.exceptions
 
 
 def emit(**fields):
@@ -23,10 +25,10 @@ def emit(**fields):
 
 
 class Occupant(slixmpp.ClientXMPP):
-    def __init__(self, jid, password, room):
+    def __init__(self, jid, password, room, nick=None):
         super().__init__(jid, password, plugin_config={"feature_mechanisms": {"use_mech": "SCRAM-SHA-1"}})
         self.room = room
-        self.nick = jid.split("@")[0]
+        self.nick = nick or jid.split("@")[0]
         self.register_plugin("xep_0045")
         self.joined = asyncio.get_event_loop().create_future()
         self.got = asyncio.get_event_loop().create_future()
@@ -46,7 +48,11 @@ class Occupant(slixmpp.ClientXMPP):
             joined = await self.plugin["xep_0045"].join_muc_wait(self.room, self.nick, maxstanzas=0, timeout=40)
             # slixmpp 1.8 answers (self-presence, history); older versions the presence alone.
             presence = joined[0] if isinstance(joined, tuple) else joined
-        except Exception as error:  # a presence error or no answer
+        except slixmpp.exceptions.PresenceError as error:
+            emit(event="join_error", jid=self.boundjid.bare, condition=error.condition)
+            self.fail(f"join: {error!r}")
+            return
+        except Exception as error:  # no answer
             self.fail(f"join: {error!r}")
             return
         codes = sorted(presence["muc"]["status_codes"])
@@ -60,7 +66,10 @@ class Occupant(slixmpp.ClientXMPP):
 
 
 async def main(port, room, password, jids):
-    occupants = [Occupant(jid, password, room) for jid in jids]
+    occupants = []
+    for arg in jids:
+        jid, _, nick = arg.partition("=")
+        occupants.append(Occupant(jid, password, room, nick or None))
     for occupant in occupants:
         occupant.connect(address=("127.0.0.1", port))
     await asyncio.gather(*(o.joined for o in occupants))

@@ -3,7 +3,10 @@
  * plugin): an @xmpp/client owner creates an instant room (an open room), 20
  * slixmpp clients join it without a grant, each getting its self-presence (110)
  * under its own nick, the owner sees them arrive as presence, and the owner's post
- * reaches every one of them. Under CI=true a missing slixmpp fails the run.
+ * reaches every one of them. Room nicknames: a slixmpp occupant joins under a
+ * nickname of its choice and hears the owner under theirs; the same nickname in
+ * another case is a conflict for the next one. Under CI=true a missing slixmpp
+ * fails the run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -108,4 +111,75 @@ describe.runIf(available)('XEP-0045 with slixmpp occupants', () => {
     }
     await xo.stop();
   });
+  it(
+    'slixmpp joins under a chosen nickname, hears a renamed owner, and a case-folded copy is a conflict',
+    { timeout: 90_000 },
+    async () => {
+      const [owner, a, b] = await users(t, 'nkown', 'nksa', 'nksb');
+      const xo = await XmppTestClient.connect(t.xmppPort, owner!);
+      const room = `nick-${owner!.user.username}@conference.${DOMAIN}`;
+      await xo.send(xml('presence', { to: `${room}/${owner!.user.username}` }, xml('x', { xmlns: MUC })));
+      await xo.next((s) => s.is('presence') && s.attrs.from?.startsWith(`${room}/`) === true);
+      await xo.iq(
+        xml(
+          'iq',
+          { type: 'set', to: room },
+          xml('query', { xmlns: MUC_OWNER }, xml('x', { xmlns: 'jabber:x:data', type: 'submit' })),
+        ),
+      );
+      await xo.message((s) => s.getChild('subject') !== undefined);
+      // The owner takes a nickname (a nick change, XEP-0045 7.6).
+      await xo.send(xml('presence', { to: `${room}/Room Owner` }));
+      await xo.next((s) => s.is('presence') && s.attrs.from === `${room}/Room Owner` && s.attrs.type !== 'unavailable');
+
+      const first = runScript(room, [`${jidOf(a!)}=Slix Ä Nick`], () =>
+        xo.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, 'hello occupants'))),
+      );
+      const { events, code, stderr } = await first;
+      expect(code, `${JSON.stringify(events)}\n${stderr.slice(-3000)}`).toBe(0);
+      expect(events).toContainEqual({
+        event: 'joined',
+        jid: jidOf(a!),
+        nick: 'Slix Ä Nick',
+        codes: expect.arrayContaining([110]) as unknown,
+      });
+      expect(events).toContainEqual({ event: 'message', jid: jidOf(a!), sender: `${room}/Room Owner` });
+      await xo.next((s) => s.is('presence') && s.attrs.from === `${room}/Slix Ä Nick`, 10_000);
+
+      // The same nickname in another case: slixmpp's join fails with conflict.
+      const second = await runScript(room, [`${jidOf(b!)}=SLIX ä NICK`], () => Promise.resolve());
+      expect(second.events).toContainEqual({ event: 'join_error', jid: jidOf(b!), condition: 'conflict' });
+      expect(second.code).toBe(1);
+      await xo.stop();
+    },
+  );
 });
+
+/** Runs the slixmpp occupants; `onAllJoined` when every one joined. Bounded: killed after 60 s. */
+async function runScript(
+  room: string,
+  jids: string[],
+  onAllJoined: () => Promise<void>,
+): Promise<{ events: Record<string, unknown>[]; code: number | null; stderr: string }> {
+  const child = spawn(PYTHON, [SCRIPT, String(t.xmppPort), room, PASSWORD, ...jids], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const events: Record<string, unknown>[] = [];
+  let stderr = '';
+  let buffered = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines.filter((l) => l.startsWith('{'))) {
+      const event = JSON.parse(line) as Record<string, unknown>;
+      events.push(event);
+      if (event.event === 'all_joined') void onAllJoined();
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { events, code, stderr };
+}

@@ -107,6 +107,8 @@ export type EventBody =
       markedUnread?: boolean;
       thread?: { threadId: string; readSeq: number };
     }
+  /** A member's room nickname (XEP-0045) changed, `before` and `after` as shown (username when none). */
+  | { v: 1; type: 'room.nick'; conversationId: string; userId: string; before: string; after: string }
   /** A report, published on the user topic of each moderator, admin and owner. */
   | { v: 1; type: 'report.new'; report: Report }
   /**

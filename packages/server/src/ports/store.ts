@@ -36,7 +36,7 @@ export interface UserRecord extends User {
   presenceVisibility: PresenceVisibility;
 }
 
-/** What an owner keeps about one contact (0009): a nickname and the groups it is filed under. */
+/** What an owner keeps about one contact (0014): a nickname and the groups it is filed under. */
 export interface ContactRecord {
   contactId: string;
   nickname: string | null;
@@ -375,6 +375,19 @@ export interface Store extends FileRecords, Outbox {
   getMemberRecord(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   /** Members ordered by user id, after the cursor. */
   listMembers(conversationId: string, options: { cursor?: string; limit: number }): Promise<Page<Member>>;
+  /** Stored room nicknames (XEP-0045) of these members; members without one (their username) are absent. */
+  roomNicks(conversationId: string, userIds: readonly string[]): Promise<Map<string, string>>;
+  /** The member whose stored room nickname folds to `fold` (domain/room-nick.ts). */
+  roomNickHolder(conversationId: string, fold: string): Promise<string | undefined>;
+  /**
+   * Sets (null: clears) a member's room nickname; 'taken' when another member's
+   * nickname has the same fold (a unique index, so it holds across nodes).
+   */
+  setRoomNick(
+    conversationId: string,
+    userId: string,
+    nick: { nick: string; fold: string } | null,
+  ): Promise<'set' | 'taken' | 'not_member'>;
   /** User ids of the members with one of these roles (moderation notices). */
   listMembersWithRoles(conversationId: string, roles: readonly Role[]): Promise<string[]>;
   /**

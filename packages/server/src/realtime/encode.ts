@@ -46,6 +46,7 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return null; // acted on by the hub, never forwarded
     case 'contacts.changed':
     case 'subscription.changed':
+    case 'room.nick': // native clients show display names, not room nicknames
       return null; // only the XMPP gateway (roster pushes, subscription requests) uses them so far
     case 'member.updated': {
       const { notifyLevel, markedUnread, thread, conversationId } = event;

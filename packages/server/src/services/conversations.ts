@@ -20,6 +20,7 @@ import type {
   SystemContent,
   Visibility,
 } from '@parley/protocol';
+import { checkRoomNick } from '../domain/room-nick';
 import { AppError } from '../domain/errors';
 import { cleanName, cleanOptionalText } from '../domain/text';
 import { directKey, newId } from '../domain/ids';
@@ -568,6 +569,66 @@ export class ConversationService {
       limit: Math.min(options.limit ?? 100, 500),
       ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
     });
+  }
+
+  /**
+   * Room nicknames (XEP-0045) of these members, their username when none is stored.
+   * No authorization here: the caller (the XMPP gateway) has authorized the room.
+   */
+  async roomNicks(conversationId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    const stored = await this.deps.store.roomNicks(conversationId, userIds);
+    const missing = [...new Set(userIds)].filter((id) => !stored.has(id));
+    if (missing.length > 0) {
+      for (const user of await this.deps.store.getUsers(missing)) stored.set(user.id, user.username);
+    }
+    return stored;
+  }
+
+  /** The member whose room nickname folds to `fold` (no authorization: the caller has authorized the room). */
+  roomNickHolder(conversationId: string, fold: string): Promise<string | undefined> {
+    return this.deps.store.roomNickHolder(conversationId, fold);
+  }
+
+  /**
+   * The member's room nickname becomes `raw` (domain/room-nick.ts rules). Refused
+   * ('taken') when another member's nickname or any other user's username has the
+   * same fold, so that nobody appears under a user's default nickname (their
+   * username); the database's unique index decides between concurrent claims, on
+   * any node. A change emits `room.nick` to the conversation's topic (XMPP occupants
+   * see the 303 nick change). Choosing one's own username clears the stored nickname.
+   */
+  async setRoomNick(
+    auth: AuthContext,
+    conversationId: string,
+    raw: string,
+  ): Promise<
+    { ok: true; nick: string } | { ok: false; reason: 'taken' } | { ok: false; reason: 'invalid'; text: string }
+  > {
+    const checked = checkRoomNick(raw);
+    if (!checked.ok) return { ok: false, reason: 'invalid', text: checked.reason };
+    const me = auth.user;
+    const before = (await this.roomNicks(conversationId, [me.id])).get(me.id) ?? me.username;
+    if (before === checked.nick) return { ok: true, nick: before };
+    const owner = await this.deps.store.getUserByUsername(checked.fold);
+    if (owner && owner.id !== me.id) return { ok: false, reason: 'taken' };
+    const value = checked.nick === me.username ? null : { nick: checked.nick, fold: checked.fold };
+    const result = await this.deps.store.transaction(async (tx) => {
+      const set = await tx.setRoomNick(conversationId, me.id, value);
+      if (set === 'set') {
+        await tx.emit(topics.conversation(conversationId), {
+          v: 1,
+          type: 'room.nick',
+          conversationId,
+          userId: me.id,
+          before,
+          after: checked.nick,
+        });
+      }
+      return set;
+    });
+    if (result === 'taken') return { ok: false, reason: 'taken' };
+    if (result === 'not_member') throw new AppError('not_member', 'You are not a member of this conversation.');
+    return { ok: true, nick: checked.nick };
   }
 
   /** Appends a system message inside the caller's transaction and reloads the conversation. */

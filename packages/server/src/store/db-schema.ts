@@ -39,9 +39,9 @@ export interface ContactsTable {
   owner_id: string;
   contact_id: string;
   created_at: number;
-  /** 0009: what the owner calls the contact; null: none. */
+  /** 0014: what the owner calls the contact; null: none. */
   nickname: string | null;
-  /** 0009: a JSON array of group names. */
+  /** 0014: a JSON array of group names. */
   group_names: Generated<string>;
 }
 
@@ -90,6 +90,10 @@ export interface MembersTable {
    * joined or accepted an invite); null while they were only added (migration 0006).
    */
   took_part_at: number | null;
+  /** The member's room nickname (XEP-0045); null: their username (migration 0015). */
+  nick: Generated<string | null>;
+  /** `nick` case-folded (domain/room-nick.ts), unique per conversation. */
+  nick_fold: Generated<string | null>;
 }
 
 export interface MessagesTable {

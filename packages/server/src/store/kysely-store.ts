@@ -301,6 +301,19 @@ export class KyselyStore implements Store {
   addMembers(conversationId: string, members: readonly NewMember[], at: number): Promise<string[]> {
     return conversations.addMembers(this.db, conversationId, members, at);
   }
+  roomNicks(conversationId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    return conversations.roomNicks(this.db, conversationId, userIds);
+  }
+  roomNickHolder(conversationId: string, fold: string): Promise<string | undefined> {
+    return conversations.roomNickHolder(this.db, conversationId, fold);
+  }
+  setRoomNick(
+    conversationId: string,
+    userId: string,
+    nick: { nick: string; fold: string } | null,
+  ): Promise<'set' | 'taken' | 'not_member'> {
+    return conversations.setRoomNick(this.ctx, conversationId, userId, nick);
+  }
   removeMember(conversationId: string, userId: string): Promise<boolean> {
     return conversations.removeMember(this.db, conversationId, userId);
   }

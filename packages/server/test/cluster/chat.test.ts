@@ -7,7 +7,9 @@
  * slixmpp client behind haproxy chats with a web user. One person's XMPP resources on
  * nodes 1 and 2 get bare and full JID messages and carbons as RFC 6121 8.5 and
  * XEP-0280 say, and a contact on node 3 sees each resource come and go; a stream
- * resumption that lands on another node fails cleanly and loses nothing. And
+ * resumption that lands on another node fails cleanly and loses nothing. Room
+ * nicknames are one per room whichever node stores them, and a nick change reaches
+ * the other node. And
  * sequence numbers stay gapless and unique when every node posts into one
  * conversation at the same moment.
  */
@@ -450,6 +452,46 @@ describe.skipIf(!available)('sequencing across nodes', () => {
         const mine = inbox.filter((m) => m.conversationId === conversationId);
         expect(mine.map((m) => m.seq)).toEqual(history.slice(history.length - mine.length).map((m) => m.seq));
       }
+    },
+  );
+  it(
+    'keeps room nicknames one per room across nodes: a nick change on node 2 reaches node 1 (303), a taken one is a conflict',
+    { timeout: 120_000 },
+    async () => {
+      const c = cluster!;
+      const [n1, n2] = c.nodes;
+      const alpha = await registerUser(c.url, 'nka');
+      const bravo = await registerUser(c.url, 'nkb');
+      const { body } = await http<{ conversation: Conversation }>(c.url, 'POST', '/v1/conversations', {
+        token: alpha.token,
+        body: { title: 'Nicks', memberIds: [bravo.user.id] },
+      });
+      const room = `${body.conversation.id}@conference.localhost`;
+      const muc = xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '0' }));
+      const codes = (p: Element) =>
+        (p.getChild('x', 'http://jabber.org/protocol/muc#user')?.getChildren('status') ?? []).map((s) => s.attrs.code);
+      const xa = await XmppTestClient.connect(n1!.xmppPort, alpha, { password: 'correct horse battery' });
+      xmppClients.push(xa);
+      await xa.send(xml('presence', { to: `${room}/Alpha` }, muc));
+      await xa.message((s) => s.getChild('subject') !== undefined);
+      const xb = await XmppTestClient.connect(n2!.xmppPort, bravo, { password: 'correct horse battery' });
+      xmppClients.push(xb);
+      // The nickname node 1 stored is taken for node 2, in another case too.
+      await xb.send(xml('presence', { to: `${room}/ALPHA` }, muc));
+      const refused = await xb.next((s) => s.is('presence') && s.attrs.type === 'error');
+      expect(refused.getChild('error')?.getChild('conflict')).toBeDefined();
+      await xb.send(xml('presence', { to: `${room}/Bravo` }, muc));
+      await xb.message((s) => s.getChild('subject') !== undefined);
+      // Node 1 sees bravo's join under the chosen nick (303 from the username), then a change.
+      const first = await xa.next((s) => s.is('presence') && s.attrs.from === `${room}/Bravo`, 15_000);
+      expect(first.attrs.type).toBeUndefined();
+      await xb.send(xml('presence', { to: `${room}/Bravo Two` }));
+      const gone = await xa.next(
+        (s) => s.is('presence') && s.attrs.from === `${room}/Bravo` && s.attrs.type === 'unavailable',
+        15_000,
+      );
+      expect(codes(gone)).toContain('303');
+      await xa.next((s) => s.is('presence') && s.attrs.from === `${room}/Bravo Two`, 15_000);
     },
   );
 });

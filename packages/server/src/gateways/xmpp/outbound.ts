@@ -8,7 +8,7 @@
 import type { Conversation, Message } from '@parley/protocol';
 import { AppError } from '../../domain/errors';
 import type { BusEvent, MessageRoute } from '../../ports/bus-events';
-import { onRemovedFromRoom, onRoomChanged } from './handlers/muc';
+import { onRemovedFromRoom, onRoomChanged, onRoomNick } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
@@ -50,13 +50,19 @@ export async function resumedDelivery(ctx: XmppContext, target: OutboundTarget):
 interface Lookups {
   usernames: Map<string, string>;
   conversations: Map<string, Conversation>;
+  /** Room nicknames by `<conversationId> <userId>`, kept current by `room.nick` events. */
+  nicks: Map<string, string>;
 }
 const lookups = new WeakMap<XmppContext, Lookups>();
 
 function cache(ctx: XmppContext): Lookups {
   let found = lookups.get(ctx);
   if (!found) {
-    found = { usernames: new Map([[ctx.auth.user.id, ctx.auth.user.username]]), conversations: new Map() };
+    found = {
+      usernames: new Map([[ctx.auth.user.id, ctx.auth.user.username]]),
+      conversations: new Map(),
+      nicks: new Map(),
+    };
     lookups.set(ctx, found);
   }
   return found;
@@ -80,6 +86,29 @@ export async function usernamesOf(ctx: XmppContext, userIds: readonly string[]):
       c.usernames.set(user.id, user.username);
     }
   }
+}
+
+/** A member's room nickname (XEP-0045): the stored one, else their username. */
+export async function nickOf(ctx: XmppContext, conversationId: string, userId: string): Promise<string> {
+  const known = cache(ctx).nicks.get(`${conversationId} ${userId}`);
+  if (known !== undefined) return known;
+  await nicksOf(ctx, conversationId, [userId]);
+  return cache(ctx).nicks.get(`${conversationId} ${userId}`) ?? (await usernameOf(ctx, userId));
+}
+
+/** Room nicknames of many members, the unknown ones in one read per 500 (a room's occupant list). */
+export async function nicksOf(ctx: XmppContext, conversationId: string, userIds: readonly string[]): Promise<void> {
+  const c = cache(ctx);
+  const missing = [...new Set(userIds.filter((id) => !c.nicks.has(`${conversationId} ${id}`)))];
+  for (let i = 0; i < missing.length; i += 500) {
+    const found = await ctx.services.conversations.roomNicks(conversationId, missing.slice(i, i + 500));
+    for (const [userId, nick] of found) c.nicks.set(`${conversationId} ${userId}`, nick);
+  }
+}
+
+/** A nickname as a `room.nick` event announced it. */
+export function rememberNick(ctx: XmppContext, conversationId: string, userId: string, nick: string): void {
+  cache(ctx).nicks.set(`${conversationId} ${userId}`, nick);
 }
 
 export async function conversationOf(ctx: XmppContext, id: string): Promise<Conversation> {
@@ -311,6 +340,9 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
       if (invitation) ctx.send(invitation);
       return;
     }
+    case 'room.nick':
+      await onRoomNick(ctx, event);
+      return;
     case 'conversation.removed':
       cache(ctx).conversations.delete(event.conversationId);
       onRemovedFromRoom(ctx, event.conversationId);

@@ -95,9 +95,15 @@ export function errorStanza(stanza: XmlElement, error: StanzaError): XmlElement 
   const { from, to, ...rest } = stanza.attrs;
   const conditionEl = el(error.condition, { xmlns: NS.stanzas });
   const textEl = error.message !== error.condition ? [el('text', { xmlns: NS.stanzas }, error.message)] : [];
+  // XEP-0045 7.2: a refused room join echoes its <x xmlns='…/muc'/> (slixmpp matches errors by it).
+  const echoed =
+    stanza.name === 'presence'
+      ? children(stanza).filter((c) => c.name === 'x' && c.xmlns === 'http://jabber.org/protocol/muc')
+      : [];
   return el(
     stanza.name,
     { ...rest, from: to, to: from, type: 'error' },
+    ...echoed,
     el('error', { type: error.type }, conditionEl, ...textEl, ...error.extra),
   );
 }

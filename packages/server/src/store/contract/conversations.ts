@@ -401,5 +401,36 @@ export function conversationsContract(h: Harness): void {
         code: 'bad_request',
       });
     });
+    it('keeps room nicknames unique per conversation by their fold, and clears them', async () => {
+      const [owner, bob, carol] = await newUsers(h.store, 3);
+      if (!owner || !bob || !carol) throw new Error('fixture');
+      const group = await newGroup(h.store, owner, [bob, carol]);
+      const other = await newGroup(h.store, owner, [bob]);
+      expect(await h.store.roomNicks(group.id, [owner.id, bob.id])).toEqual(new Map());
+      expect(await h.store.setRoomNick(group.id, bob.id, { nick: 'Bobby', fold: 'bobby' })).toBe('set');
+      // Another member with the same fold is refused; the same fold in another room is fine.
+      expect(await h.store.setRoomNick(group.id, carol.id, { nick: 'BOBBY', fold: 'bobby' })).toBe('taken');
+      expect(await h.store.setRoomNick(other.id, owner.id, { nick: 'BOBBY', fold: 'bobby' })).toBe('set');
+      expect(await h.store.roomNickHolder(group.id, 'bobby')).toBe(bob.id);
+      expect(await h.store.roomNicks(group.id, [bob.id, carol.id, bob.id])).toEqual(new Map([[bob.id, 'Bobby']]));
+      // The holder may change their own nickname's case; members without one never clash.
+      expect(await h.store.setRoomNick(group.id, bob.id, { nick: 'BoBBy', fold: 'bobby' })).toBe('set');
+      expect(await h.store.setRoomNick(group.id, carol.id, null)).toBe('set');
+      expect(await h.store.setRoomNick(group.id, owner.id, null)).toBe('set');
+      expect(await h.store.setRoomNick(group.id, uid('nobody'), { nick: 'x', fold: 'x' })).toBe('not_member');
+      // Inside a transaction the refusal leaves the transaction usable (PostgreSQL aborts it otherwise).
+      await h.store.transaction(async (tx) => {
+        expect(await tx.setRoomNick(group.id, carol.id, { nick: 'bobby', fold: 'bobby' })).toBe('taken');
+        expect(await tx.setRoomNick(group.id, carol.id, { nick: 'Caro', fold: 'caro' })).toBe('set');
+      });
+      expect(await h.store.roomNicks(group.id, [bob.id, carol.id])).toEqual(
+        new Map([
+          [bob.id, 'BoBBy'],
+          [carol.id, 'Caro'],
+        ]),
+      );
+      expect(await h.store.setRoomNick(group.id, bob.id, null)).toBe('set');
+      expect(await h.store.roomNickHolder(group.id, 'bobby')).toBeUndefined();
+    });
   });
 }

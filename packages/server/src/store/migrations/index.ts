@@ -15,10 +15,11 @@ import { subscriptionRequestsMigration } from './0005-subscription-requests';
 import { privacyMigration } from './0006-privacy';
 import { cleanTextMigration } from './0007-clean-text';
 import { searchSegmentationMigration } from './0008-search-segmentation';
-import { contactDetailsMigration } from './0009-contact-details';
 import { deviceSyncMigration } from './0011-device-sync';
 import { eventsMigration } from './0012-events';
 import { rateLimitsMigration } from './0013-rate-limits';
+import { contactDetailsMigration } from './0014-contact-details';
+import { roomNicknamesMigration } from './0015-room-nicknames';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -31,10 +32,11 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0006-privacy': privacyMigration(dialect),
     '0007-clean-text': cleanTextMigration(dialect),
     '0008-search-segmentation': searchSegmentationMigration(dialect),
-    '0009-contact-details': contactDetailsMigration(dialect),
     '0011-device-sync': deviceSyncMigration(dialect),
     '0012-events': eventsMigration(dialect),
     '0013-rate-limits': rateLimitsMigration(dialect),
+    '0014-contact-details': contactDetailsMigration(dialect),
+    '0015-room-nicknames': roomNicknamesMigration(dialect),
   };
 }
 

@@ -12,7 +12,7 @@ import type { ChannelListing, Conversation, Member, NotifyLevel, Role } from '@p
 import { sql } from 'kysely';
 import { AppError } from '../../domain/errors';
 import type { ConversationPatch, MemberRecord, NewConversation, NewMember, Page } from '../../ports/store';
-import { atomic } from '../atomic';
+import { atomic, recoverable } from '../atomic';
 import { toConversation, toMember, toMemberRecord } from '../rows';
 import type { QueryContext } from './context';
 
@@ -547,4 +547,63 @@ export async function listPublicChannels(
   }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? `${last.memberCount}:${last.id}` : null };
+}
+
+/** Stored room nicknames (XEP-0045) of these members; members without one are absent. */
+export async function roomNicks(
+  db: Db,
+  conversationId: string,
+  userIds: readonly string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const unique = [...new Set(userIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('members')
+      .select(['user_id', 'nick'])
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', 'in', unique.slice(i, i + 500))
+      .where('nick', 'is not', null)
+      .execute();
+    for (const row of rows) if (row.nick !== null) found.set(row.user_id, row.nick);
+  }
+  return found;
+}
+
+/** The member whose stored nickname folds to `fold`, if any. */
+export async function roomNickHolder(db: Db, conversationId: string, fold: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('members')
+    .select('user_id')
+    .where('conversation_id', '=', conversationId)
+    .where('nick_fold', '=', fold)
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
+/**
+ * Sets (or, with null, clears) a member's room nickname. 'taken' when another
+ * member holds the same fold (the unique index decides, also between nodes);
+ * 'not_member' when there is no such member.
+ */
+export async function setRoomNick(
+  ctx: QueryContext,
+  conversationId: string,
+  userId: string,
+  nick: { nick: string; fold: string } | null,
+): Promise<'set' | 'taken' | 'not_member'> {
+  try {
+    const result = await recoverable(ctx.db, (db) =>
+      db
+        .updateTable('members')
+        .set({ nick: nick?.nick ?? null, nick_fold: nick?.fold ?? null })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0 ? 'set' : 'not_member';
+  } catch (error) {
+    if (ctx.dialect.isUniqueViolation(error)) return 'taken';
+    throw error;
+  }
 }

@@ -19,7 +19,7 @@
 import type { Conversation, Message } from '@parley/protocol';
 import type { ArchiveInput } from '../../../services/messages';
 import { parseJid } from '../jid';
-import { conversationOf, NS_FORWARD, stanzaIdOf, usernameOf } from '../outbound';
+import { conversationOf, nickOf, NS_FORWARD, stanzaIdOf, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, children, childText, el, text, type XmlElement } from '../xml';
 import { messagePayload } from './message-changes';
@@ -132,9 +132,10 @@ async function resultStanza(ctx: XmppContext, archive: Archive, message: Message
   const sender = await usernameOf(ctx, message.senderId);
   let inner: XmlElement;
   if (archive.room) {
+    const nick = await nickOf(ctx, message.conversationId, message.senderId);
     inner = el(
       'message',
-      { xmlns: 'jabber:client', type: 'groupchat', id: stanzaIdOf(message), from: `${archive.owner}/${sender}` },
+      { xmlns: 'jabber:client', type: 'groupchat', id: stanzaIdOf(message), from: `${archive.owner}/${nick}` },
       ...payload,
     );
   } else {

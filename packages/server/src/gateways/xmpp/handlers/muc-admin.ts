@@ -24,7 +24,8 @@
 import type { Conversation, Member, Role } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
-import { usernameOf } from '../outbound';
+import { checkRoomNick } from '../../../domain/room-nick';
+import { nickOf, usernameOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { child, childText, children, el, type XmlElement } from '../xml';
 import { NS_MODERATE, NS_RETRACT } from './message-changes';
@@ -47,7 +48,12 @@ const ROLE_ROLES: Record<string, readonly Role[]> = {
 };
 
 async function userOf(ctx: XmppContext, room: Conversation, item: XmlElement): Promise<{ id: string; name: string }> {
-  const name = item.attrs.nick ?? ctx.jids.usernameOf(parseJid(item.attrs.jid));
+  const nick = item.attrs.nick;
+  // A room nickname names its holder first (checkRoomNick's fold), else the user with that username.
+  const checked = nick === undefined ? undefined : checkRoomNick(nick);
+  const holder = checked?.ok ? await ctx.services.conversations.roomNickHolder(room.id, checked.fold) : undefined;
+  if (holder) return { id: holder, name: await usernameOf(ctx, holder) };
+  const name = nick ?? ctx.jids.usernameOf(parseJid(item.attrs.jid));
   const user = name ? (await ctx.services.accounts.findByUsername(name.toLowerCase()))[0] : undefined;
   if (!user) throw new StanzaError('item-not-found', 'cancel', `no user ${name ?? ''} for room ${room.id}`);
   return { id: user.id, name: user.username };
@@ -159,7 +165,7 @@ async function adminGet(ctx: XmppContext, iq: XmlElement, query: XmlElement): Pr
   const role = wanted?.attrs.role;
   const item = async (userId: string, attrs: Record<string, string>) => {
     const name = await usernameOf(ctx, userId);
-    return el('item', { ...attrs, jid: ctx.jids.user(name), nick: name });
+    return el('item', { ...attrs, jid: ctx.jids.user(name), nick: await nickOf(ctx, room.id, userId) });
   };
   if (affiliation === 'outcast') {
     const bans = await ctx.services.moderation.bans(ctx.auth, room.id);

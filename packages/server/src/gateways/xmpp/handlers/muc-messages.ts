@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Message } from '@parley/protocol';
 import { parseJid } from '../jid';
-import { clientIdFor, conversationOf, NS_DELAY, NS_SID, stanzaIdOf, usernameOf } from '../outbound';
+import { clientIdFor, conversationOf, NS_DELAY, NS_SID, nickOf, stanzaIdOf } from '../outbound';
 import { StanzaError, type Router, type XmppContext } from '../router';
 import { messagePayload } from './message-changes';
 import { applyChange } from './message-changes-in';
@@ -30,7 +30,7 @@ export async function groupchatStanza(
   const room = ctx.state.rooms.get(message.conversationId);
   if (!delayed && (!room || message.seq <= room.seq)) return null;
   const roomJid = ctx.jids.room(message.conversationId);
-  const from = `${roomJid}/${await usernameOf(ctx, message.senderId)}`;
+  const from = `${roomJid}/${await nickOf(ctx, message.conversationId, message.senderId)}`;
   const delay = delayed
     ? [el('delay', { xmlns: NS_DELAY, from: roomJid, stamp: new Date(message.createdAt).toISOString() })]
     : [];

@@ -1,7 +1,8 @@
 /**
  * XEP-0045 Multi-User Chat = Parley groups and channels, at the conference component
  * `conference.<domain>`: the room `<conversationId>@conference.<domain>` is the
- * group or channel, its members are its occupants (nick = username), and a Parley role
+ * group or channel, its members are its occupants (nick: the member's room nickname,
+ * stored per membership, else the username), and a Parley role
  * is an affiliation and a room role (owner: owner/moderator, admin: admin/moderator,
  * moderator: member/moderator, member: member/participant, readonly: member/visitor).
  * A public channel is an open room (anyone who joins becomes a member); groups and
@@ -24,7 +25,7 @@
 import type { Conversation, Member, Message, Role } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import { parseJid } from '../jid';
-import { conversationOf, remember, usernameOf, usernamesOf } from '../outbound';
+import { conversationOf, nickOf, nicksOf, remember, rememberNick, usernameOf, usernamesOf } from '../outbound';
 import { StanzaError, toStanzaError, type Router, type XmppContext } from '../router';
 import { child, el, type XmlElement } from '../xml';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from './disco';
@@ -106,6 +107,8 @@ export async function occupantPresence(
   unavailable = false,
 ): Promise<XmlElement> {
   const username = await usernameOf(ctx, member.userId);
+  const conversationId = ctx.jids.roomOf(parseJid(roomJid)) ?? '';
+  const nick = await nickOf(ctx, conversationId, member.userId);
   const muted = member.mutedUntil != null && member.mutedUntil > Date.now();
   const mapped = affiliations[member.role];
   const { affiliation, role } = unavailable
@@ -113,7 +116,7 @@ export async function occupantPresence(
     : { affiliation: mapped.affiliation, role: muted && mapped.role === 'participant' ? 'visitor' : mapped.role };
   return el(
     'presence',
-    { from: `${roomJid}/${username}`, to: ctx.fullJid, type: unavailable ? 'unavailable' : undefined },
+    { from: `${roomJid}/${nick}`, to: ctx.fullJid, type: unavailable ? 'unavailable' : undefined },
     el(
       'x',
       { xmlns: NS_MUC_USER },
@@ -133,9 +136,13 @@ async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   }
   const conversation = await roomToJoin(ctx, stanza.attrs.to, roomId);
   if (!conversation) return;
-  // A presence update (show/status) from a resource already in the room needs no new join.
-  if (ctx.state.rooms.has(conversation.id)) return;
-  const nick = ctx.auth.user.username;
+  const joined = ctx.state.rooms.get(conversation.id);
+  // A presence update (show/status) from a resource already in the room needs no new join; to another nick, it is a nick change.
+  if (joined) {
+    if (to.resource !== joined.nick) await changeNick(ctx, conversation.id, to.resource);
+    return;
+  }
+  const nick = await nickToJoin(ctx, conversation.id, to.resource);
   // 110: this is you; 100: the room is non-anonymous; 170: it is logged; 210: the service chose your nick.
   const codes = ['110', '100', '170', ...(to.resource === nick ? [] : ['210'])];
   const limits = historyLimits(child(child(stanza, 'x', NS_MUC) ?? el('x'), 'history', NS_MUC));
@@ -163,6 +170,83 @@ async function join(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   });
 }
 
+/**
+ * The nickname a join gets: a member who has a stored nickname keeps it (XEP-0045
+ * allows one nickname per user in a room: another resource, or a join under another
+ * nick, gets it with 210; it changes with a nick change, 7.6); a member without one
+ * takes the nick asked for, unless it is another member's nickname or another user's
+ * username (conflict, nothing joined), or breaks the nickname rules (not-acceptable).
+ */
+async function nickToJoin(ctx: XmppContext, conversationId: string, wanted: string): Promise<string> {
+  const stored = (await ctx.services.conversations.roomNicks(conversationId, [ctx.auth.user.id])).get(ctx.auth.user.id);
+  if (stored !== undefined && stored !== ctx.auth.user.username) {
+    rememberNick(ctx, conversationId, ctx.auth.user.id, stored);
+    return stored;
+  }
+  // A nick the rules would change (NFC, invisible ends) is taken as changed, with 210.
+  const result = await ctx.services.conversations.setRoomNick(ctx.auth, conversationId, wanted);
+  if (!result.ok) throw nickError(result);
+  rememberNick(ctx, conversationId, ctx.auth.user.id, result.nick);
+  return result.nick;
+}
+
+function nickError(result: { reason: 'taken' } | { reason: 'invalid'; text: string }): StanzaError {
+  // XEP-0045 7.2.9: conflict (409); a nickname the rules refuse: not-acceptable (406).
+  return result.reason === 'taken'
+    ? new StanzaError('conflict', 'cancel', 'that nickname is in use in this room')
+    : new StanzaError('not-acceptable', 'modify', result.text);
+}
+
+/**
+ * XEP-0045 7.6: available presence to room/NewNick while in the room. The stored
+ * nickname changes and the `room.nick` event tells every occupant (onRoomNick),
+ * this resource included; a taken or refused nickname is an error from room/NewNick.
+ */
+async function changeNick(ctx: XmppContext, conversationId: string, wanted: string): Promise<void> {
+  const result = await ctx.services.conversations.setRoomNick(ctx.auth, conversationId, wanted);
+  if (!result.ok) throw nickError(result);
+}
+
+/**
+ * A member's nickname changed (`room.nick`): joined resources see the old occupant
+ * leave with 303 and the new nick, then arrive under the new nick (XEP-0045 7.6),
+ * with 110 for the user's own resources. The resource that joined under the new nick
+ * already shows it.
+ */
+export async function onRoomNick(
+  ctx: XmppContext,
+  event: { conversationId: string; userId: string; before: string; after: string },
+): Promise<void> {
+  const { conversationId, userId, before, after } = event;
+  rememberNick(ctx, conversationId, userId, after);
+  const joined = ctx.state.rooms.get(conversationId);
+  if (!joined) return;
+  const self = userId === ctx.auth.user.id;
+  if (self && joined.nick === after) return;
+  if (self) ctx.state.rooms.set(conversationId, { ...joined, nick: after });
+  const room = self ? undefined : await conversationOf(ctx, conversationId);
+  if (room && !listsOccupants(room)) return;
+  const member = await ctx.services.conversations.member(ctx.auth, conversationId, userId);
+  if (!member) return;
+  const roomJid = ctx.jids.room(conversationId);
+  const mapped = affiliations[member.role];
+  const username = await usernameOf(ctx, userId);
+  ctx.send(
+    el(
+      'presence',
+      { from: `${roomJid}/${before}`, to: ctx.fullJid, type: 'unavailable' },
+      el(
+        'x',
+        { xmlns: NS_MUC_USER },
+        el('item', { affiliation: mapped.affiliation, role: mapped.role, jid: ctx.jids.user(username), nick: after }),
+        el('status', { code: '303' }),
+        ...(self ? [el('status', { code: '110' })] : []),
+      ),
+    ),
+  );
+  ctx.send(await occupantPresence(ctx, roomJid, member, self ? ['110'] : []));
+}
+
 /** Every member of a room that lists them (at most OCCUPANT_LIST_MAX), their usernames read in batches. */
 async function occupantsOf(ctx: XmppContext, room: Conversation): Promise<Member[]> {
   const members: Member[] = [];
@@ -172,6 +256,11 @@ async function occupantsOf(ctx: XmppContext, room: Conversation): Promise<Member
     members.push(...found.items);
     await usernamesOf(
       ctx,
+      found.items.map((m) => m.userId),
+    );
+    await nicksOf(
+      ctx,
+      room.id,
       found.items.map((m) => m.userId),
     );
     if (!found.nextCursor) break;
@@ -227,12 +316,14 @@ function historyLimits(history: XmlElement | undefined): { max: number; since: n
 
 function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   const conversationId = ctx.jids.roomOf(parseJid(stanza.attrs.to));
-  if (!conversationId || !ctx.state.rooms.delete(conversationId)) return Promise.resolve();
+  const joined = conversationId ? ctx.state.rooms.get(conversationId) : undefined;
+  if (!conversationId || !joined) return Promise.resolve();
+  ctx.state.rooms.delete(conversationId);
   const roomJid = ctx.jids.room(conversationId);
   ctx.send(
     el(
       'presence',
-      { from: `${roomJid}/${ctx.auth.user.username}`, to: ctx.fullJid, type: 'unavailable' },
+      { from: `${roomJid}/${joined.nick}`, to: ctx.fullJid, type: 'unavailable' },
       el(
         'x',
         { xmlns: NS_MUC_USER },
@@ -249,11 +340,13 @@ function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
  * the system message (roomSystemPresence) is out of the room (321: no longer a member).
  */
 export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): void {
-  if (!ctx.state.rooms.delete(conversationId)) return;
+  const joined = ctx.state.rooms.get(conversationId);
+  if (!joined) return;
+  ctx.state.rooms.delete(conversationId);
   ctx.send(
     el(
       'presence',
-      { from: `${ctx.jids.room(conversationId)}/${ctx.auth.user.username}`, to: ctx.fullJid, type: 'unavailable' },
+      { from: `${ctx.jids.room(conversationId)}/${joined.nick}`, to: ctx.fullJid, type: 'unavailable' },
       el(
         'x',
         { xmlns: NS_MUC_USER },
@@ -333,8 +426,9 @@ async function selfPing(ctx: XmppContext, iq: XmlElement): Promise<void> {
   const to = parseJid(iq.attrs.to);
   const roomId = ctx.jids.roomOf(to);
   if (!to?.resource || !roomId) return;
-  const joined = ctx.state.rooms.has(roomId) || ctx.state.pendingRooms.has(roomId);
-  if (!joined || to.resource !== ctx.auth.user.username) {
+  const nick =
+    ctx.state.rooms.get(roomId)?.nick ?? (ctx.state.pendingRooms.has(roomId) ? ctx.auth.user.username : undefined);
+  if (nick === undefined || to.resource !== nick) {
     throw new StanzaError('not-acceptable', 'cancel', 'you are not in this room');
   }
   return Promise.resolve();
