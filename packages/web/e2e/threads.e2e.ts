@@ -56,6 +56,14 @@ describe.skipIf(skip !== undefined)('long threads in the browser', () => {
 
   const pane = () => reader.page.getByRole('complementary', { name: 'Thread' });
   const replyTexts = () => pane().locator('.thread-scroll > [data-testid="message"] .msg-text').allTextContents();
+  /**
+   * The reply whose text is exactly this: `hasText` on the whole message would also match
+   * "reply 2" followed by a time such as 6:07 ("reply 26:07").
+   */
+  const reply = (text: string) =>
+    pane()
+      .locator('[data-testid="message"]')
+      .filter({ has: reader.page.locator('.msg-text', { hasText: new RegExp(`^${text}$`) }) });
 
   it('opens a long thread at its newest replies and loads the earlier ones without jumping', async () => {
     const { page } = reader;
@@ -64,9 +72,7 @@ describe.skipIf(skip !== undefined)('long threads in the browser', () => {
       .getByTestId('thread-summary');
     await expect.poll(() => summary.textContent()).toContain(`${REPLIES} replies`);
     await summary.click();
-    await pane()
-      .locator('[data-testid="message"]', { hasText: `reply ${REPLIES}` })
-      .waitFor();
+    await reply(`reply ${REPLIES}`).waitFor();
     await pane()
       .getByRole('separator')
       .filter({ hasText: `${REPLIES} replies` })
@@ -84,7 +90,7 @@ describe.skipIf(skip !== undefined)('long threads in the browser', () => {
     await button.focus();
     await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBe(50);
     expect(await replyTexts()).toHaveLength(50);
-    const anchor = pane().locator('[data-testid="message"]', { hasText: `reply ${REPLIES - 49}` });
+    const anchor = reply(`reply ${REPLIES - 49}`);
     const before = await anchor.evaluate((el) => el.getBoundingClientRect().top);
     await page.keyboard.press('Enter');
     await expect.poll(replyTexts).toHaveLength(REPLIES);
