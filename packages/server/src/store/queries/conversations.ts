@@ -422,9 +422,13 @@ export async function listMembershipStarts(
   return starts;
 }
 
-/** Co-members in direct and group conversations only: channel co-members are strangers. */
-export async function listConversationPartners(db: Db, userId: string): Promise<string[]> {
-  const rows = await db
+/**
+ * Co-members of `userId` in direct and group conversations (channel co-members are
+ * strangers), optionally only where one side took part: `mine` (`userId` took part),
+ * `theirs` (the co-member did).
+ */
+async function partners(db: Db, userId: string, tookPart?: 'mine' | 'theirs'): Promise<string[]> {
+  let query = db
     .selectFrom('members as mine')
     .innerJoin('conversations', 'conversations.id', 'mine.conversation_id')
     .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
@@ -432,47 +436,29 @@ export async function listConversationPartners(db: Db, userId: string): Promise<
     .distinct()
     .where('mine.user_id', '=', userId)
     .where('conversations.kind', 'in', ['direct', 'group'])
-    .where('other.user_id', '!=', userId)
-    .orderBy('other.user_id')
-    .execute();
+    .where('other.user_id', '!=', userId);
+  if (tookPart === 'mine') query = query.where('mine.took_part_at', 'is not', null);
+  if (tookPart === 'theirs') query = query.where('other.took_part_at', 'is not', null);
+  const rows = await query.orderBy('other.user_id').execute();
   return rows.map((row) => row.user_id);
+}
+
+/** Co-members in direct and group conversations only: channel co-members are strangers. */
+export function listConversationPartners(db: Db, userId: string): Promise<string[]> {
+  return partners(db, userId);
 }
 
 /**
  * Co-members in the direct and group conversations where `userId` took part: who their
  * presence may reach (services/audience.ts applies blocks and privacy settings).
  */
-export async function listPartnersWhereTookPart(db: Db, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('members as mine')
-    .innerJoin('conversations', 'conversations.id', 'mine.conversation_id')
-    .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
-    .select('other.user_id')
-    .distinct()
-    .where('mine.user_id', '=', userId)
-    .where('mine.took_part_at', 'is not', null)
-    .where('conversations.kind', 'in', ['direct', 'group'])
-    .where('other.user_id', '!=', userId)
-    .orderBy('other.user_id')
-    .execute();
-  return rows.map((row) => row.user_id);
+export function listPartnersWhereTookPart(db: Db, userId: string): Promise<string[]> {
+  return partners(db, userId, 'mine');
 }
 
 /** Co-members who took part in a direct or group conversation `userId` is in: whose presence may reach them. */
-export async function listPartnersWhoTookPart(db: Db, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('members as mine')
-    .innerJoin('conversations', 'conversations.id', 'mine.conversation_id')
-    .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
-    .select('other.user_id')
-    .distinct()
-    .where('mine.user_id', '=', userId)
-    .where('other.took_part_at', 'is not', null)
-    .where('conversations.kind', 'in', ['direct', 'group'])
-    .where('other.user_id', '!=', userId)
-    .orderBy('other.user_id')
-    .execute();
-  return rows.map((row) => row.user_id);
+export function listPartnersWhoTookPart(db: Db, userId: string): Promise<string[]> {
+  return partners(db, userId, 'theirs');
 }
 
 /** `<memberCount>:<id>` of the last listing: the directory is ordered by members (desc), then id. */
