@@ -18,37 +18,25 @@ import { fileURLToPath } from 'node:url';
 import { xml, type Element } from '@xmpp/client';
 import type { AuthResponse, Conversation, EventData, Message, Presence } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { http, RawClient, registerUser } from '../harness';
 import { jidOf, XmppTestClient } from '../xmpp-helpers';
-import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
+import { clusterAvailable, registerPerson, useCluster, type ClusterNode } from './harness';
 
 const available = await clusterAvailable();
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-slixmpp lives
 const SLIXMPP = fileURLToPath(new URL('../xmpp-slixmpp-client.py', import.meta.url));
 const slixmpp = spawnSync(PYTHON, ['-c', 'import slixmpp'], { stdio: 'ignore' }).status === 0;
 if (!slixmpp && process.env.CI) throw new Error('python3-slixmpp is missing: .ci/run installs it');
-let cluster: Cluster | undefined;
-beforeAll(async () => {
-  if (available) cluster = await startCluster();
-}, 300_000);
-printLogsOnFailure(() => cluster);
+const clusterOf = useCluster(available);
 const xmppClients: XmppTestClient[] = [];
+// Registered after useCluster: vitest runs afterAll hooks in reverse, so these stop first.
 afterAll(async () => {
   for (const x of xmppClients) await x.stop();
-  await cluster?.stop();
 }, 60_000);
 
 const PASSWORD = 'cluster chat password';
-let counter = 0;
-
-async function person(client: ParleyClient, name: string): Promise<ParleyClient> {
-  await client.register({
-    username: `${name}${++counter}${Math.random().toString(36).slice(2, 6)}`,
-    password: PASSWORD,
-  });
-  return client;
-}
+const person = (client: ParleyClient, name: string) => registerPerson(client, name, PASSWORD);
 
 function collect<T>(client: ParleyClient, event: 'message' | 'presence' | 'typing' | 'receipt'): T[] {
   const out: T[] = [];
@@ -63,7 +51,7 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
     'lets a person on node 1 and one on node 2 chat: messages, presence, typing, receipts',
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, n2] = c.nodes as [ClusterNode, ClusterNode];
       const alice = await person(c.client({ node: n1 }), 'alice');
       const bob = await person(c.client({ node: n2 }), 'bob');
@@ -149,7 +137,7 @@ describe.skipIf(!available)('a cluster of three nodes', () => {
     'gives an XMPP resource on node 1 and the web client on node 2 of one person carbons and one history',
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, n2] = c.nodes as [ClusterNode, ClusterNode];
       const daveWeb = await person(c.client({ node: n2 }), 'dave');
       const erin = await person(c.client(), 'erin');
@@ -225,7 +213,7 @@ describe.skipIf(!available)('one person with XMPP resources on different nodes',
     'routes bare and full JID messages with carbons, and shows each resource come and go',
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
       const alice = await registerUser(c.url, 'xralice');
       const bob = await registerUser(c.url, 'xrbob');
@@ -291,7 +279,7 @@ describe.skipIf(!available)('XEP-0198 resumption in a cluster', () => {
     'answers a resume on another node with item-not-found; the new session gets what the old one held',
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
       const alice = await registerUser(c.url, 'smalice');
       const bob = await registerUser(c.url, 'smbob');
@@ -337,7 +325,7 @@ describe.skipIf(!available)('XEP-0198 resumption in a cluster', () => {
 
 describe.skipIf(!available || !slixmpp)('another XMPP library through the proxy', () => {
   it('lets a slixmpp client behind haproxy chat with a web user on node 1', { timeout: 120_000 }, async () => {
-    const c = cluster!;
+    const c = clusterOf()!;
     const web = await person(c.client({ node: c.nodes[0] }), 'frank');
     const py = await person(c.client(), 'gina');
     const inbox = collect<Message>(web, 'message');
@@ -378,7 +366,7 @@ describe.skipIf(!available)('sequencing across nodes', () => {
     'numbers messages posted at the same moment through every node without gaps or repeats',
     { timeout: 180_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const PER_SENDER = 40;
       // Two senders per node, each pipelining all its frames at once on its own socket.
       const members: AuthResponse[] = [];
@@ -458,7 +446,7 @@ describe.skipIf(!available)('sequencing across nodes', () => {
     'keeps room nicknames one per room across nodes: a nick change on node 2 reaches node 1 (303), a taken one is a conflict',
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, n2] = c.nodes;
       const alpha = await registerUser(c.url, 'nka');
       const bravo = await registerUser(c.url, 'nkb');

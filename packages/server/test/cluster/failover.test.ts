@@ -7,8 +7,8 @@
  */
 import type { Message, Presence } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clusterAvailable, registerPerson, useCluster, type ClusterNode } from './harness';
 
 /** A node silent this long is dropped (nodeTimeoutMs 7 s, checked at each 2 s heartbeat): the documented bound. */
 const OFFLINE_BOUND_MS = 9_000;
@@ -18,21 +18,9 @@ const PER_CLIENT = 40;
 const LOAD_CLIENTS = 6;
 
 const available = await clusterAvailable();
-let cluster: Cluster | undefined;
-beforeAll(async () => {
-  if (available) cluster = await startCluster();
-}, 300_000);
-printLogsOnFailure(() => cluster);
-afterAll(async () => {
-  await cluster?.stop();
-}, 60_000);
+const clusterOf = useCluster(available);
 
-let counter = 0;
-async function person(client: ParleyClient, name: string): Promise<ParleyClient> {
-  const username = `${name}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-  await client.register({ username, password: 'cluster failover password' });
-  return client;
-}
+const person = (client: ParleyClient, name: string) => registerPerson(client, name, 'cluster failover password');
 
 interface Load {
   group: string;
@@ -111,7 +99,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
     'loses, doubles and reorders nothing when a node is killed, and its users go offline within the bound',
     { timeout: 240_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, n2] = c.nodes as [ClusterNode, ClusterNode];
       // The victim is n1, the smallest id: announcing its users falls to the next one.
       const victim = n1;
@@ -183,7 +171,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
   );
 
   it('loses, doubles and reorders nothing when the NATS server restarts mid-load', { timeout: 240_000 }, async () => {
-    const c = cluster!;
+    const c = clusterOf()!;
     const [, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
     const observers = [await person(c.client({ node: n2 }), 'watch2'), await person(c.client({ node: n3 }), 'watch3')];
     const senders: ParleyClient[] = [];
@@ -224,7 +212,7 @@ describe.skipIf(!available)('a cluster losing a node or its bus under load', () 
     'loses, doubles and reorders nothing when a node is drained and restarted (a rolling upgrade step)',
     { timeout: 240_000 },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const [n1, , n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
       const observer = await person(c.client({ node: n1 }), 'upgrade');
       const senders: ParleyClient[] = [];

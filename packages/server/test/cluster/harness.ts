@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient, type ParleyClient, type ParleyClientOptions } from '@parley/sdk/node';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startS3TestServer, type S3TestServer } from '../../src/blob/s3-test-server';
 import { NATS_SERVER, startPrivateNats, type PrivateNats } from '../../src/bus/nats-test-server';
 import { dropSchema, pgTestUrl, randomSchemaName, requirePostgres } from '../../src/store/postgres/test-database';
@@ -117,6 +117,29 @@ export function printLogsOnFailure(cluster: () => Cluster | undefined): void {
     const c = cluster();
     if (c && context.task.result?.state === 'fail') process.stderr.write(`\n${c.logs()}\n`);
   });
+}
+
+/**
+ * The cluster of one test file: started before its tests (when clusterAvailable()),
+ * its logs printed when a test fails, stopped after them. Call at the top level.
+ */
+export function useCluster(available: boolean): () => Cluster | undefined {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    if (available) cluster = await startCluster();
+  }, 300_000);
+  printLogsOnFailure(() => cluster);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+  return () => cluster;
+}
+
+let people = 0;
+/** Registers the client as a new person whose username starts with `name`. */
+export async function registerPerson(client: ParleyClient, name: string, password: string): Promise<ParleyClient> {
+  await client.register({ username: `${name}${++people}${Math.random().toString(36).slice(2, 6)}`, password });
+  return client;
 }
 
 const live = new Set<() => void>();

@@ -10,27 +10,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ParleyClient } from '@parley/sdk/node';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pgTestUrl } from '../../src/store/postgres/test-database';
 import { createUpload, interruptedPatch, offsetOf, patch, randomBytesOf } from '../files-helpers';
-import { clusterAvailable, printLogsOnFailure, startCluster, type Cluster, type ClusterNode } from './harness';
+import { clusterAvailable, registerPerson, useCluster, type Cluster, type ClusterNode } from './harness';
 
 const available = await clusterAvailable();
-let cluster: Cluster | undefined;
-beforeAll(async () => {
-  if (available) cluster = await startCluster();
-}, 300_000);
-printLogsOnFailure(() => cluster);
-afterAll(async () => {
-  await cluster?.stop();
-}, 60_000);
+const clusterOf = useCluster(available);
 
-let counter = 0;
-async function person(client: ParleyClient, name: string): Promise<ParleyClient> {
-  const username = `${name}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-  await client.register({ username, password: 'cluster upload password' });
-  return client;
-}
+const person = (client: ParleyClient, name: string) => registerPerson(client, name, 'cluster upload password');
 
 const stagingDir = (node: ClusterNode) => path.join(node.dataDir, 'files', 'uploads');
 const staged = (node: ClusterNode) =>
@@ -56,7 +44,7 @@ async function downloaded(client: ParleyClient, fileId: string): Promise<Buffer>
 
 describe.skipIf(!available)('uploads in a cluster', () => {
   it('resumes an upload through the proxy on the node that staged it after its connection dropped', async () => {
-    const c = cluster!;
+    const c = clusterOf()!;
     const alice = await person(c.client(), 'alice');
     const bytes = randomBytesOf(2 * 1024 * 1024);
     const created = await createUpload(c.url, alice.token!, bytes.byteLength, { filename: 'big.bin' });
@@ -94,7 +82,7 @@ describe.skipIf(!available)('uploads in a cluster', () => {
       timeout: 180_000,
     },
     async () => {
-      const c = cluster!;
+      const c = clusterOf()!;
       const carol = await person(c.client(), 'carol');
       const bytes = randomBytesOf(16 * 1024 * 1024);
       const before = new Map(c.nodes.map((node) => [node, new Set(staged(node))]));
