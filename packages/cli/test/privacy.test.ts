@@ -1,4 +1,4 @@
-/** `parley block|unblock|blocks|privacy`: real child processes against a real server. */
+/** `parley block|unblock|blocks|privacy` and `parley user search`: real child processes against a real server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCliTestEnv, type CliTestEnv } from './cli-harness';
 
@@ -18,7 +18,9 @@ describe('parley block and privacy commands', () => {
       expect((await env.run(user, ['register', user, '--password', PW])).code).toBe(0);
     }
     expect((await env.run('dee', ['blocks'])).stdout).toBe('you have not blocked anyone\n');
+    expect((await env.run('dee', ['user', 'search', 'ev'])).stdout).toBe('@eve  eve\n');
     expect((await env.run('dee', ['block', '@eve'])).stdout).toBe('blocked @eve\n');
+    expect((await env.run('dee', ['user', 'search', 'ev'])).stdout).toBe('nobody found\n');
     expect((await env.run('dee', ['blocks'])).stdout).toMatch(/^@eve {2}/);
     // Eve cannot put Dee in a group: refused without saying why.
     const refused = await env.run('eve', ['group', 'create', 'Trap', '@dee']);

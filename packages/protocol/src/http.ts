@@ -78,6 +78,28 @@ export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
 
 export const UserResponse = Type.Object({ user: User });
 
+/** Deletes your account (`DELETE /v1/me`): your password confirms it. */
+export const DeleteAccountBody = Type.Object({ password: Password }, { additionalProperties: false });
+export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
+
+/** Most people one directory page holds (`GET /v1/users/search`). */
+export const MAX_USER_SEARCH_LIMIT = 50;
+
+/** The user directory: people whose username, display name or a word of it starts with `q`. */
+export const UserSearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 64, description: 'A prefix (case-insensitive; a leading "@" is ignored)' }),
+  cursor: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_USER_SEARCH_LIMIT, description: 'People per page (default 20)' }),
+  ),
+});
+export type UserSearchQuery = Static<typeof UserSearchQuery>;
+export const UserSearchResponse = Type.Object({
+  users: Type.Array(User, { description: 'By username; an exact username match comes first' }),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null: no more pages' }),
+});
+export type UserSearchResponse = Static<typeof UserSearchResponse>;
+
 /** Changes privacy settings; absent fields stay as they are. */
 export const UpdatePrivacyBody = Type.Object(
   { presence: Type.Optional(PresenceVisibility) },

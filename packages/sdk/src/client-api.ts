@@ -21,6 +21,7 @@ import type {
   UpdatePrivacyBody,
   UpdateProfileBody,
   User,
+  UserSearchResponse,
 } from '@parley/protocol';
 import type { Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
 import type { Connection } from './connection';
@@ -319,6 +320,15 @@ export class UsersApi {
   async get(userId: string): Promise<User> {
     return (await this.ctx.http.getUser(userId)).user;
   }
+  /**
+   * The user directory: people whose username, display name or a word of it starts with
+   * `q`, a page at a time (the server decides who may be found: PARLEY_USER_DIRECTORY;
+   * people blocked either way are never found).
+   * @example const { users, nextCursor } = await client.users.search('ali')
+   */
+  async search(q: string, options: { cursor?: string; limit?: number } = {}): Promise<UserSearchResponse> {
+    return this.ctx.http.searchUsers({ q, ...options });
+  }
   /** Users with this username (zero or one). */
   async findByUsername(username: string): Promise<User[]> {
     return (await this.ctx.http.findUsers(username)).users;
@@ -423,6 +433,20 @@ export class AccountApi {
   /** Changes your privacy settings; your other devices get the `privacy` event. */
   async updatePrivacy(changes: UpdatePrivacyBody): Promise<PrivacySettings> {
     return (await this.ctx.http.updatePrivacy(changes)).privacy;
+  }
+  /**
+   * Sets your profile picture from an image (PNG, JPEG, GIF or WebP, at most 5 MiB): the
+   * server crops it to its centre square and stores a 256 px WebP.
+   */
+  async uploadAvatar(image: Blob | Uint8Array, type: string): Promise<User> {
+    return (await this.ctx.http.uploadAvatar(image, type)).user;
+  }
+  /**
+   * Deletes your account, confirmed by your password: every device is logged out, your
+   * profile becomes "Deleted account"; your messages stay; the username stays taken.
+   */
+  deleteAccount(password: string): Promise<void> {
+    return this.ctx.http.deleteAccount({ password });
   }
   /** Changes your password; the server may revoke your other sessions. */
   changePassword(currentPassword: string, newPassword: string): Promise<void> {

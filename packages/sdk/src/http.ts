@@ -8,6 +8,7 @@ import type {
   AddMembersBody,
   AuthResponse,
   ChangePasswordBody,
+  DeleteAccountBody,
   ClientData,
   ContactResponse,
   ContactsResponse,
@@ -38,6 +39,8 @@ import type {
   UpdateProfileBody,
   UserResponse,
   UsersResponse,
+  UserSearchQuery,
+  UserSearchResponse,
 } from '@parley/protocol';
 import type * as Wire from '@parley/protocol';
 import type { Static } from 'typebox';
@@ -78,6 +81,8 @@ export interface HttpClientOptions {
 
 interface RequestOptions {
   body?: unknown;
+  /** A body sent as is (an image), with its content type. */
+  raw?: { data: Blob | Uint8Array; type: string };
   query?: Record<string, string | number | undefined>;
   auth?: boolean;
 }
@@ -127,6 +132,14 @@ export class HttpClient {
   updateProfile(body: UpdateProfileBody): Promise<UserResponseBody> {
     return this.call('PATCH', '/v1/me', { body });
   }
+  /** DELETE /v1/me: deletes the account (the password confirms it). */
+  deleteAccount(body: DeleteAccountBody): Promise<void> {
+    return this.call('DELETE', '/v1/me', { body });
+  }
+  /** PUT /v1/me/avatar: the image (PNG, JPEG, GIF or WebP) as the body. */
+  uploadAvatar(data: Blob | Uint8Array, type: string): Promise<UserResponseBody> {
+    return this.call('PUT', '/v1/me/avatar', { raw: { data, type } });
+  }
   /** GET /v1/me/privacy */
   privacy(): Promise<PrivacyResponseBody> {
     return this.call('GET', '/v1/me/privacy');
@@ -144,6 +157,10 @@ export class HttpClient {
   /** GET /v1/users?username=x */
   findUsers(username: string): Promise<UsersResponseBody> {
     return this.call('GET', '/v1/users', { query: { username } });
+  }
+  /** GET /v1/users/search?q=&cursor=&limit= */
+  searchUsers(query: UserSearchQuery): Promise<UserSearchResponse> {
+    return this.call('GET', '/v1/users/search', { query: { ...query } });
   }
   /** GET /v1/contacts */
   listContacts(): Promise<ContactsResponseBody> {
@@ -375,6 +392,7 @@ export class HttpClient {
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw !== undefined) headers['content-type'] = options.raw.type;
     if (options.auth !== false) {
       const token = this.options.getToken?.();
       if (token === undefined || token === '') throw new ParleyError('unauthenticated', 'no token: log in first');
@@ -388,6 +406,7 @@ export class HttpClient {
     try {
       const init: RequestInit = { method, headers, signal: controller.signal };
       if (options.body !== undefined) init.body = JSON.stringify(options.body);
+      if (options.raw !== undefined) init.body = options.raw.data as BodyInit;
       response = await this.fetchFn(url.toString(), init);
       text = await response.text();
     } catch (cause) {

@@ -146,6 +146,7 @@ async function buildCore(
         sessionTtlMs: config.sessionTtlDays * DAY_MS,
         minPasswordLength: config.minPasswordLength,
         registrationOpen: config.registration === 'open',
+        userDirectory: config.userDirectory,
         typingTtlMs: config.typingTtlMs,
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,
@@ -165,6 +166,7 @@ function rateRules(config: Config): RateLimitRules {
   return {
     auth: { points: config.authAttemptsPerMinute, durationMs: MINUTE_MS },
     membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
+    directory: { points: config.userSearchesPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -254,6 +256,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     proxyTrust,
   });
   let stopping = false;
+  let url = '';
   const app = await buildHttpApp({
     services,
     logger,
@@ -265,8 +268,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     connectionCount: () => ws.size,
     webDir: config.webDir,
     uploads: files.uploads,
+    httpUrl: () => (config.publicUrl ?? url).replace(/\/+$/, ''),
   });
-  let url = '';
   const xmpp = new XmppGateway({
     services,
     hub,

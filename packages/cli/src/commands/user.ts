@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { checkValue, Username } from '@parley/protocol';
 import type { Admin } from '@parley/server';
-import { globalOptions, positiveInt } from '../context';
+import { globalOptions, positiveInt, requireSession } from '../context';
 import { CliError } from '../errors';
 import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
@@ -63,6 +63,25 @@ export function registerUserCommands(program: Command): void {
       );
       if (json) printJson({ user: created });
       else printLine(`created ${created.username} (${created.id})`);
+    });
+
+  user
+    .command('search <prefix>')
+    .description('Find people by a prefix of their username or name (as you: uses your login, not the server machine)')
+    .option('--limit <n>', 'at most this many (1-50, default 20)', positiveInt('--limit', 50), 20)
+    .option('--after <cursor>', 'the next page: the cursor printed after the last one')
+    .action(async (prefix: string, opts: { limit: number; after?: string }, command: Command) => {
+      const { server, json } = globalOptions(command);
+      const session = requireSession(server);
+      const page = await session.http.searchUsers({
+        q: prefix,
+        limit: opts.limit,
+        ...(opts.after === undefined ? {} : { cursor: opts.after }),
+      });
+      if (json) return printJson(page);
+      if (page.users.length === 0) return printLine('nobody found');
+      for (const u of page.users) printLine(`@${u.username}  ${u.displayName}`);
+      if (page.nextCursor !== null) printLine(`more: --after ${page.nextCursor}`);
     });
 
   user

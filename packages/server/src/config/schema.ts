@@ -154,6 +154,13 @@ export const configKeys = {
     max: 3650,
     doc: 'A session expires after this many days without use.',
   },
+  userDirectory: {
+    env: 'PARLEY_USER_DIRECTORY',
+    kind: 'enum',
+    default: 'everyone',
+    values: ['everyone', 'shared', 'exact'],
+    doc: 'Who the user directory (`GET /v1/users/search`: starting a chat or a group by name) finds by a prefix of their username or display name: `everyone` (every account), `shared` (only people who share a direct or group conversation with the searcher, or are in their contacts), or `exact` (nobody by prefix). In every mode an exact username still finds its account, and people blocked either way and deleted accounts are never found.',
+  },
   registration: {
     env: 'PARLEY_REGISTRATION',
     kind: 'enum',
@@ -248,6 +255,14 @@ export const configKeys = {
     min: 1,
     max: 100_000,
     doc: 'Joins (XMPP room joins included), invite acceptances and leaves per minute per account, all ways in together: each is a system message to every connected member, so a join/leave loop must not flood a large channel.',
+  },
+  userSearchesPerMinute: {
+    env: 'PARLEY_RATE_USER_SEARCH_PER_MIN',
+    kind: 'int',
+    default: 120,
+    min: 1,
+    max: 100_000,
+    doc: "User directory searches (`GET /v1/users/search`, the web app's type-ahead) per minute per account; past it: `rate_limited`. Bounds how fast one account can list the people of the server.",
   },
   rateLimitBackend: {
     env: 'PARLEY_RATE_LIMIT_BACKEND',

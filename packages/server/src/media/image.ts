@@ -37,6 +37,22 @@ async function strip(input: Buffer, format: string | undefined): Promise<Buffer>
   }
 }
 
+/** Side of a profile picture made from an upload, in pixels (a square). */
+export const AVATAR_SIZE = 256;
+
+/**
+ * A profile picture from an uploaded image: oriented, cropped to the centre square,
+ * scaled to AVATAR_SIZE and re-encoded as WebP, so that no metadata (GPS included)
+ * survives and every avatar is small. Animated images keep their first frame.
+ */
+export async function avatarImage(input: Buffer): Promise<Buffer> {
+  return sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS })
+    .rotate()
+    .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'cover', position: 'centre' })
+    .webp({ quality: 82 })
+    .toBuffer();
+}
+
 export async function processImage(input: Buffer, options: { stripMetadata: boolean }): Promise<ProcessedImage> {
   const meta = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
   const data = options.stripMetadata ? await strip(input, meta.format) : input;

@@ -11,8 +11,9 @@
  * `auth`: authentication attempts per client address (password logins over HTTP
  * and XMPP SASL, password changes, refused WebSocket tokens) and registrations.
  * `membership`: joins, invite acceptances and leaves per account.
+ * `directory`: user directory searches per account (services/user-directory.ts).
  */
-export type RateLimitName = 'auth' | 'membership';
+export type RateLimitName = 'auth' | 'membership' | 'directory';
 
 export interface RateLimitRule {
   /** Points in one window. */

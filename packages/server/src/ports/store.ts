@@ -34,6 +34,21 @@ export interface UserRecord extends User {
   lastSeenAt: number | null;
   /** Who sees the user's presence (services/audience.ts). */
   presenceVisibility: PresenceVisibility;
+  /** When the owner deleted the account; null: a live account (the row stays for its messages). */
+  deletedAt: number | null;
+}
+
+/**
+ * A directory search: live accounts whose username, display name or a word of it starts
+ * with `prefix` (lower-cased by the caller), ordered by username after `afterUsername`,
+ * only among `among` when given (an empty list finds nobody), never `exclude`.
+ */
+export interface SearchUsersOptions {
+  prefix: string;
+  limit: number;
+  afterUsername?: string;
+  among?: readonly string[];
+  exclude: readonly string[];
 }
 
 /** What an owner keeps about one contact (0014): a nickname and the groups it is filed under. */
@@ -261,6 +276,14 @@ export interface Store extends FileRecords, Outbox {
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Ordered by username, after the given username (exclusive). */
   listUsers(options: { limit: number; afterUsername?: string }): Promise<UserRecord[]>;
+  /** The user directory (services/user-directory.ts): see SearchUsersOptions. */
+  searchUsers(options: SearchUsersOptions): Promise<UserRecord[]>;
+  /**
+   * Deletes an account in place: profile wiped (`displayName` shown instead), password
+   * unusable, presence hidden, credentials, contacts both ways, subscription requests and
+   * sessions removed, `deletedAt` set. Returns the removed sessions' ids.
+   */
+  deleteAccount(userId: string, at: number, displayName: string): Promise<string[]>;
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | undefined>;
   /**
    * Sets the password hash and replaces the user's SCRAM credentials with `scram`

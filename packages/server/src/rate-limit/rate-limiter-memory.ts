@@ -8,7 +8,11 @@ import { FlexibleRateLimiter, memoryLimiter } from './flexible-limiter';
 
 export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): RateLimiter {
   return new FlexibleRateLimiter(
-    { auth: memoryLimiter('auth', rules.auth), membership: memoryLimiter('membership', rules.membership) },
+    {
+      auth: memoryLimiter('auth', rules.auth),
+      membership: memoryLimiter('membership', rules.membership),
+      directory: memoryLimiter('directory', rules.directory),
+    },
     rules,
     logger,
   );

@@ -83,6 +83,9 @@ export function normalizeUsername(username: string): string {
   return username.trim().toLowerCase();
 }
 
+/** The display name of a deleted account. */
+export const DELETED_ACCOUNT_NAME = 'Deleted account';
+
 /** What a device is called when its name is missing or blank. */
 const UNKNOWN_DEVICE = 'unknown device';
 
@@ -411,6 +414,38 @@ export class AccountService {
     });
   }
 
+  /**
+   * Deletes the account (`DELETE /v1/me`), confirmed by its password (a wrong one counts
+   * as a failed login): the profile becomes DELETED_ACCOUNT_NAME without avatar or status,
+   * no password verifies any more, every device is logged out, contacts and presence go,
+   * and the directory no longer finds it. Messages stay in their conversations under
+   * that name, and the username stays taken so that nobody can pass for the old owner.
+   * Everyone who saw the profile gets the change. Returns the old avatar URL, for the
+   * caller to drop the stored picture.
+   */
+  async deleteAccount(auth: AuthContext, password: string, origin: ClientOrigin): Promise<string | null> {
+    await this.attempt(origin, async () => {
+      if (!(await verifyPassword(auth.user.passwordHash, password))) {
+        throw new AppError('invalid_credentials', 'The password is wrong.');
+      }
+    });
+    const id = auth.user.id;
+    const audience = await presenceAudience(this.deps.store, id);
+    const others = await profileOnlyAudience(this.deps.store, id, audience);
+    const before = await this.deps.store.getUser(id);
+    await this.deps.store.write(`user:${id}`, async (tx) => {
+      const sessions = await tx.deleteAccount(id, this.deps.clock.now(), DELETED_ACCOUNT_NAME);
+      await emitRevoked(tx, id, sessions);
+      const deleted = await tx.getUser(id);
+      if (!deleted) throw new AppError('not_found', 'Your account no longer exists.');
+      const everyone = [...new Set([...audience, ...others])];
+      if (everyone.length > 0) {
+        await tx.emit(topics.presence, { v: 1, type: 'user.updated', user: toUser(deleted), audience: everyone });
+      }
+    });
+    return before?.avatarUrl ?? null;
+  }
+
   /** A user by id, as stored (for lookups inside the server: gateways show it only to whoever may see it). */
   async getUser(id: string): Promise<User> {
     const user = await this.deps.store.getUser(id);
@@ -434,7 +469,7 @@ export class AccountService {
   /** The user with this username (stored form; see profile()). */
   async findByUsername(username: string): Promise<User[]> {
     const user = await this.userByName(username);
-    return user ? [toUser(user)] : [];
+    return user && user.deletedAt === null ? [toUser(user)] : [];
   }
 
   /** The user with this username, as the actor may see them. */

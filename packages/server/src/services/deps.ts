@@ -8,6 +8,9 @@ import type { Logger } from '../ports/logger';
 import type { RateLimiter } from '../ports/rate-limiter';
 import type { Store } from '../ports/store';
 
+/** PARLEY_USER_DIRECTORY: everyone, people who share a conversation or are contacts, or exact usernames only. */
+export type UserDirectoryScope = 'everyone' | 'shared' | 'exact';
+
 export interface ServiceLimits {
   maxMessageBytes: number;
   maxGroupMembers: number;
@@ -16,6 +19,8 @@ export interface ServiceLimits {
   minPasswordLength: number;
   /** Self sign-up (native and XMPP in-band registration) is open. */
   registrationOpen: boolean;
+  /** Who the user directory finds (PARLEY_USER_DIRECTORY; services/user-directory.ts). */
+  userDirectory: UserDirectoryScope;
   typingTtlMs: number;
   /** 0: no limit. */
   editWindowSeconds: number;

@@ -15,6 +15,7 @@ import { buffer } from 'node:stream/consumers';
 import type { FileContent, FileSendContent, FileVariant } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import { avatarImage } from '../media/image';
 import { servableInline, SNIFF_BYTES, sniffType, typeAllowed } from '../media/sniff';
 import type { BlobStore, ByteRange } from '../ports/blob-store';
 import type { FileRecord } from '../ports/file-records';
@@ -56,6 +57,8 @@ export interface Download {
 
 /** The largest avatar accepted as bytes (vCard PHOTO): 128 KiB, a 512x512 JPEG or a good PNG. */
 export const AVATAR_MAX_BYTES = 128 * 1024;
+/** The largest image accepted by `PUT /v1/me/avatar` before it is made a small square: 5 MiB. */
+export const AVATAR_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 const AVATAR_TYPES = new Map([
   ['image/png', 'png'],
   ['image/jpeg', 'jpeg'],
@@ -325,6 +328,32 @@ export class FileService {
     const name = `${sha1}.${ext}`;
     await this.files.blobs.put(`avatars/${auth.user.id}/${name}`, bytes);
     return { path: `/v1/avatars/${auth.user.id}/${name}`, sha1, mime };
+  }
+
+  /**
+   * A profile picture uploaded as an image file (`PUT /v1/me/avatar`): at most
+   * AVATAR_UPLOAD_MAX_BYTES, sniffed (an image sharp decodes), made square, small and
+   * metadata-free (media/image.ts: avatarImage), then stored as storeAvatar does.
+   */
+  async uploadAvatar(auth: AuthContext, bytes: Buffer): Promise<{ path: string; sha1: string; mime: string }> {
+    if (bytes.byteLength === 0 || bytes.byteLength > AVATAR_UPLOAD_MAX_BYTES) {
+      throw new AppError('file_too_large', `An avatar upload has at most ${AVATAR_UPLOAD_MAX_BYTES} bytes.`, {
+        details: { size: bytes.byteLength, maxFileBytes: AVATAR_UPLOAD_MAX_BYTES },
+      });
+    }
+    const mime = await sniffType(bytes.subarray(0, SNIFF_BYTES));
+    if (!AVATAR_TYPES.has(mime)) {
+      throw new AppError('file_type_not_allowed', `An avatar must be PNG, JPEG, GIF or WebP, not ${mime}.`, {
+        details: { type: mime, allowed: [...AVATAR_TYPES.keys()] },
+      });
+    }
+    let square: Buffer;
+    try {
+      square = await avatarImage(bytes);
+    } catch (error) {
+      throw new AppError('bad_request', 'The image could not be read.', { cause: error });
+    }
+    return this.storeAvatar(auth, square);
   }
 
   /** The SHA-1 and type of an avatar path made by storeAvatar; null for any other URL path. */

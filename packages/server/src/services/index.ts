@@ -18,6 +18,7 @@ import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
 import { ThreadService } from './threads';
+import { UserDirectoryService } from './user-directory';
 
 export interface Services {
   accounts: AccountService;
@@ -33,6 +34,7 @@ export interface Services {
   search: SearchService;
   sync: SyncService;
   files: FileService;
+  directory: UserDirectoryService;
 }
 
 export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
@@ -57,6 +59,7 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
     search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
     files,
+    directory: new UserDirectoryService(deps),
   };
 }
 

@@ -23,6 +23,8 @@ export interface UsersTable {
   last_seen_at: number | null;
   /** Who sees the user's presence and last seen (migration 0006). */
   presence_visibility: Generated<PresenceVisibility>;
+  /** Set when the owner deleted the account (migration 0020); null: a live account. */
+  deleted_at: Generated<number | null>;
 }
 
 export interface SessionsTable {

@@ -182,6 +182,12 @@ export class KyselyStore implements Store {
   listUsers(options: { limit: number; afterUsername?: string }): Promise<UserRecord[]> {
     return accounts.listUsers(this.db, options);
   }
+  searchUsers(options: Port.SearchUsersOptions): Promise<UserRecord[]> {
+    return accounts.searchUsers(this.db, options);
+  }
+  deleteAccount(userId: string, at: number, displayName: string): Promise<string[]> {
+    return this.transaction((tx) => accounts.deleteAccount((tx as KyselyStore).db, userId, at, displayName));
+  }
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | undefined> {
     return accounts.updateProfile(this.db, id, patch);
   }

@@ -28,6 +28,7 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     lastSeenAt: row.last_seen_at,
     presenceVisibility: row.presence_visibility,
+    deletedAt: row.deleted_at,
   };
 }
 

@@ -44,6 +44,8 @@ export interface HttpOptions {
   connectionCount: () => number;
   /** The built web app served at `/` (PARLEY_WEB_DIR); null: packages/web/dist of this repository. */
   webDir?: string | null;
+  /** The server's public base URL (PARLEY_PUBLIC_URL, else where it listens): stored avatars are named under it. */
+  httpUrl?: () => string;
   /** The tus data store for uploads in progress (main.ts picks local disk or S3). */
   uploads: DataStore;
 }

@@ -2,6 +2,7 @@
 import {
   AuthResponse,
   ChangePasswordBody,
+  DeleteAccountBody,
   ErrorResponse,
   LoginBody,
   RegisterBody,
@@ -12,11 +13,15 @@ import {
   UpdateProfileBody,
   UserParams,
   UserResponse,
+  UserSearchQuery,
+  UserSearchResponse,
   UsersResponse,
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { AppError } from '../../domain/errors';
 import { toUser } from '../../services/accounts';
+import { AVATAR_UPLOAD_MAX_BYTES } from '../../services/files';
 import type { HttpOptions } from './app';
 import { authenticate, originOf, secured } from './auth';
 
@@ -24,7 +29,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429
 const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Registration, login and password change count against the client address's budget (services/rate-limits.ts). */
-export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+export function registerAccountRoutes(app: FastifyInstance, { services, httpUrl }: HttpOptions): void {
   // POST /v1/auth/register
   app.post<{ Body: Static<typeof RegisterBody> }>(
     '/v1/auth/register',
@@ -94,6 +99,46 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
     }),
   );
 
+  // DELETE /v1/me (password in the body)
+  app.delete<{ Body: Static<typeof DeleteAccountBody> }>(
+    '/v1/me',
+    { schema: { tags: ['accounts'], security: secured, body: DeleteAccountBody, response: errors } },
+    async (request, reply) => {
+      const auth = await authenticate(services, request);
+      const avatar = await services.accounts.deleteAccount(auth, request.body.password, originOf(request));
+      if (avatar !== null) await services.files.dropAvatar(auth, new URL(avatar, 'http://x').pathname);
+      return reply.status(204).send();
+    },
+  );
+
+  // PUT /v1/me/avatar (the image as the body: PNG, JPEG, GIF or WebP; made a 256 px WebP square)
+  app.register((scope, _opts, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: AVATAR_UPLOAD_MAX_BYTES },
+      (_request, body, parsed) => parsed(null, body),
+    );
+    scope.put(
+      '/v1/me/avatar',
+      { schema: { tags: ['accounts'], security: secured, response: { 200: UserResponse, ...errors } } },
+      async (request) => {
+        const auth = await authenticate(services, request);
+        if (!Buffer.isBuffer(request.body)) throw new AppError('bad_request', 'The body must be the image.');
+        const stored = await services.files.uploadAvatar(auth, request.body);
+        const previous = auth.user.avatarUrl;
+        const base = httpUrl?.() ?? `${request.protocol}://${request.host}`;
+        const user = await services.accounts.updateProfile(auth, { avatarUrl: `${base}${stored.path}` });
+        if (previous !== null) {
+          const path = new URL(previous, 'http://x').pathname;
+          if (path !== stored.path) await services.files.dropAvatar(auth, path);
+        }
+        return { user };
+      },
+    );
+    done();
+  });
+
   // GET /v1/me/privacy
   app.get(
     '/v1/me/privacy',
@@ -119,6 +164,20 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
     async (request) => ({
       users: await services.accounts.findProfiles(await authenticate(services, request), request.query.username),
     }),
+  );
+
+  // GET /v1/users/search?q=&cursor=&limit=
+  app.get<{ Querystring: Static<typeof UserSearchQuery> }>(
+    '/v1/users/search',
+    {
+      schema: {
+        tags: ['accounts'],
+        security: secured,
+        querystring: UserSearchQuery,
+        response: { 200: UserSearchResponse, ...errors },
+      },
+    },
+    async (request) => services.directory.search(await authenticate(services, request), request.query),
   );
 
   // GET /v1/users/:userId

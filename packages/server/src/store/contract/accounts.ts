@@ -25,6 +25,7 @@ export function accountsContract(h: Harness): void {
         passwordHash: 'argon2id$x',
         lastSeenAt: null,
         presenceVisibility: 'everyone',
+        deletedAt: null,
       });
       expect(await h.store.getUser(created.id)).toEqual(created);
       expect(await h.store.getUserByUsername(username)).toEqual(created);
@@ -65,6 +66,59 @@ export function accountsContract(h: Harness): void {
       const all = await h.store.listUsers({ limit: 1000 });
       const names = all.map((user) => user.username);
       expect(names).toEqual([...names].sort());
+    });
+
+    it('searchUsers matches a username or display-name word prefix, literally, pages, and skips the excluded', async () => {
+      const prefix = uname('find');
+      const [a, b, c] = [
+        await newUser(h.store, `${prefix}-a`),
+        await newUser(h.store, `${prefix}_b`),
+        await newUser(h.store, `${prefix}-c`),
+      ];
+      await h.store.updateProfile(b.id, { displayName: 'Zoë Quixotic-Person' });
+      const all = await h.store.searchUsers({ prefix, limit: 10, exclude: [] });
+      expect(all.map((u) => u.id)).toEqual([a.id, c.id, b.id]);
+      // `_` is a character, not a wildcard: only b's username has it.
+      expect((await h.store.searchUsers({ prefix: `${prefix}_`, limit: 10, exclude: [] })).map((u) => u.id)).toEqual([
+        b.id,
+      ]);
+      expect((await h.store.searchUsers({ prefix: 'quixot', limit: 10, exclude: [] })).map((u) => u.id)).toEqual([
+        b.id,
+      ]);
+      const page = await h.store.searchUsers({ prefix, limit: 1, exclude: [a.id], afterUsername: `${prefix}-a` });
+      expect(page.map((u) => u.id)).toEqual([c.id]);
+      expect(await h.store.searchUsers({ prefix, limit: 10, exclude: [], among: [] })).toEqual([]);
+      const among = await h.store.searchUsers({ prefix, limit: 10, exclude: [], among: [b.id, c.id] });
+      expect(among.map((u) => u.id)).toEqual([c.id, b.id]);
+    });
+
+    it('deleteAccount wipes the profile and sessions, keeps the row, and hides it from searchUsers', async () => {
+      const user = await newUser(h.store);
+      const other = await newUser(h.store);
+      await h.store.updateProfile(user.id, { avatarUrl: 'https://x/a.png', statusText: 'hi' });
+      await h.store.addContact(other.id, user.id, tick());
+      const session = await h.store.createSession({
+        id: uid('s'),
+        userId: user.id,
+        tokenHash: uid('t'),
+        deviceName: 'd',
+        createdAt: tick(),
+        lastSeenAt: tick(),
+        expiresAt: tick() + 1_000_000,
+      });
+      const at = tick();
+      expect(await h.store.deleteAccount(user.id, at, 'Deleted account')).toEqual([session.id]);
+      expect(await h.store.getUser(user.id)).toMatchObject({
+        username: user.username,
+        displayName: 'Deleted account',
+        avatarUrl: null,
+        statusText: null,
+        presenceVisibility: 'nobody',
+        deletedAt: at,
+      });
+      expect(await h.store.listSessions(user.id)).toEqual([]);
+      expect(await h.store.listContacts(other.id)).toEqual([]);
+      expect(await h.store.searchUsers({ prefix: user.username, limit: 5, exclude: [] })).toEqual([]);
     });
 
     it('updateProfile applies only the given fields and null clears', async () => {

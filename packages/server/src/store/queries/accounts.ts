@@ -4,9 +4,16 @@
  * authorization (services do those).
  */
 import type { PresenceVisibility } from '@parley/protocol';
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import { AppError } from '../../domain/errors';
-import type { NewUser, ProfilePatch, ScramCredential, SessionRecord, UserRecord } from '../../ports/store';
+import type {
+  NewUser,
+  ProfilePatch,
+  ScramCredential,
+  SearchUsersOptions,
+  SessionRecord,
+  UserRecord,
+} from '../../ports/store';
 import { recoverable } from '../atomic';
 import type { UsersTable } from '../db-schema';
 import { toSession, toUser } from '../rows';
@@ -23,6 +30,7 @@ export async function createUser({ db, dialect }: QueryContext, user: NewUser): 
     created_at: user.createdAt,
     last_seen_at: null,
     presence_visibility: 'everyone' as const,
+    deleted_at: null,
   };
   try {
     await recoverable(db, (d) => d.insertInto('users').values(row).execute());
@@ -62,6 +70,78 @@ export async function listUsers(
   let query = db.selectFrom('users').selectAll().orderBy('username').limit(options.limit);
   if (options.afterUsername !== undefined) query = query.where('username', '>', options.afterUsername);
   return (await query.execute()).map(toUser);
+}
+
+/** `text` as a LIKE pattern that matches it literally (escape character `\\`). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The user directory's query: live accounts whose username starts with `prefix`, or
+ * whose display name or one of its words does (case-insensitive: `prefix` comes
+ * lower-cased, the columns are lower-cased by the database: ASCII only in SQLite),
+ * by username after `afterUsername`, only among `among` when given, never `exclude`.
+ */
+export async function searchUsers(db: QueryContext['db'], options: SearchUsersOptions): Promise<UserRecord[]> {
+  if (options.among?.length === 0) return [];
+  const starts = `${likeLiteral(options.prefix)}%`;
+  const word = `% ${likeLiteral(options.prefix)}%`;
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .where('deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('username', 'like', sql<string>`${starts} escape '\\'`),
+        eb(sql`lower(display_name)`, 'like', sql<string>`${starts} escape '\\'`),
+        eb(sql`lower(display_name)`, 'like', sql<string>`${word} escape '\\'`),
+      ]),
+    )
+    .orderBy('username')
+    .limit(options.limit);
+  if (options.afterUsername !== undefined) query = query.where('username', '>', options.afterUsername);
+  if (options.among !== undefined) query = query.where('id', 'in', [...options.among]);
+  if (options.exclude.length > 0) query = query.where('id', 'not in', [...options.exclude]);
+  return (await query.execute()).map(toUser);
+}
+
+/**
+ * Account deletion: wipes the profile, makes the password unusable, hides the account
+ * from everyone's presence, and removes its credentials, contacts (both ways), pending
+ * subscription requests and sessions. Returns the deleted sessions' ids. The row stays.
+ * Callers run this inside a transaction.
+ */
+export async function deleteAccount(
+  db: QueryContext['db'],
+  userId: string,
+  at: number,
+  displayName: string,
+): Promise<string[]> {
+  await db
+    .updateTable('users')
+    .set({
+      display_name: displayName,
+      avatar_url: null,
+      status_text: null,
+      // Not a PHC string: no password ever verifies against it.
+      password_hash: '!deleted',
+      presence_visibility: 'nobody',
+      deleted_at: at,
+    })
+    .where('id', '=', userId)
+    .execute();
+  await db.deleteFrom('scram_credentials').where('user_id', '=', userId).execute();
+  await db
+    .deleteFrom('contacts')
+    .where((eb) => eb.or([eb('owner_id', '=', userId), eb('contact_id', '=', userId)]))
+    .execute();
+  await db
+    .deleteFrom('subscription_requests')
+    .where((eb) => eb.or([eb('requester_id', '=', userId), eb('target_id', '=', userId)]))
+    .execute();
+  const sessions = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
+  return sessions.map((s) => s.id);
 }
 
 export async function updateProfile(

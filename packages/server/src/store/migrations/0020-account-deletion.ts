@@ -1,0 +1,19 @@
+/**
+ * Account deletion (issue 13): `users.deleted_at`, set when the owner deletes the
+ * account. The row stays (messages keep their sender, the username stays taken so that
+ * nobody can take it over and pass for the old owner); the profile is wiped and the
+ * account can no longer log in, be found or be added (services/accounts.ts).
+ */
+import type { Kysely, Migration } from 'kysely';
+import type { StoreDialect } from '../dialect';
+
+export function accountDeletionMigration(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('users').addColumn('deleted_at', dialect.types.int64).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('users').dropColumn('deleted_at').execute();
+    },
+  };
+}
