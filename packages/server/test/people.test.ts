@@ -185,6 +185,10 @@ describe('deleting your account', () => {
     expect(
       (await call<{ users: User[] }>(t, friend, 'GET', `/v1/users?username=${leaving.user.username}`)).body.users,
     ).toEqual([]);
+    // Nobody can start a chat with it or add it to a group any more.
+    expect((await call(t, friend, 'POST', '/v1/conversations/direct', { userId: leaving.user.id })).status).toBe(404);
+    const group = await call(t, friend, 'POST', '/v1/conversations', { title: 'g', memberIds: [leaving.user.id] });
+    expect(group.status).toBe(404);
     const again = await http(t.url, 'POST', '/v1/auth/register', {
       body: { username: leaving.user.username, password: 'correct horse battery' },
     });

@@ -167,7 +167,8 @@ export class ConversationService {
   async createDirect(auth: AuthContext, otherId: string): Promise<Conversation> {
     if (otherId === auth.user.id)
       throw new AppError('invalid_operation', 'A direct conversation needs another person.');
-    if (!(await this.deps.store.getUser(otherId))) throw new AppError('not_found', 'No such user.');
+    const other = await this.deps.store.getUser(otherId);
+    if (!other || other.deletedAt !== null) throw new AppError('not_found', 'No such user.');
     await this.contacts.checkNotBlocked(auth.user.id, otherId);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {
@@ -193,7 +194,8 @@ export class ConversationService {
   }
 
   private async checkUsersExist(userIds: readonly string[]): Promise<void> {
-    const found = await this.deps.store.getUsers(userIds);
+    // A deleted account (accounts.ts: deleteAccount) can no longer be added anywhere.
+    const found = (await this.deps.store.getUsers(userIds)).filter((u) => u.deletedAt === null);
     if (found.length !== userIds.length) {
       const known = new Set(found.map((u) => u.id));
       throw new AppError('not_found', 'Some users do not exist.', {

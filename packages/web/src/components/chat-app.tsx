@@ -16,6 +16,7 @@ import { useSelector } from '../state/store';
 import { ChatPane } from './chat-pane';
 import { ConnectionBanner } from './connection-banner';
 import { InviteDialog } from './invite-dialog';
+import { ProfileCardProvider } from './profile-card';
 import { Sidebar } from './sidebar';
 import { Toast } from './toast';
 
@@ -91,9 +92,11 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
     <ControllerContext.Provider value={controller}>
       <main className={hasActive ? 'app has-active' : 'app'}>
         <h1 className="visually-hidden">Parley</h1>
-        <ConnectionBanner />
-        <Sidebar onLogout={() => void logout()} onInvite={setInvite} />
-        <ChatPane />
+        <ProfileCardProvider>
+          <ConnectionBanner />
+          <Sidebar onLogout={() => void logout()} onInvite={setInvite} />
+          <ChatPane />
+        </ProfileCardProvider>
         <Toast />
         {invite !== undefined && <InviteDialog key={invite} code={invite} onClose={closeInvite} />}
       </main>

@@ -2,7 +2,9 @@
  * The open conversation's details: topic, description, kind and rules (who posts,
  * slow mode), my notification level, "mark as unread", and for admins the
  * settings and invite links; moderators reach the reports; everyone may leave a
- * group or channel, and block (or unblock) the other person of a direct conversation.
+ * group or channel, and block (or unblock) the other person of a direct conversation,
+ * whose profile heads the panel. Admins edit a group's name and description and add
+ * people to groups and channels.
  */
 import { balanceBidi, type NotifyLevel } from '@parley/protocol';
 import { useId, useState } from 'react';
@@ -10,10 +12,13 @@ import { formatDuration } from '../lib/format-time';
 import { peerId, userName } from '../lib/names';
 import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
+import { AddMembersDialog } from './add-members-dialog';
 import { BlockDialog } from './block-dialog';
 import { ChannelSettingsDialog } from './channel-settings-dialog';
 import { ConfirmDialog } from './confirm-dialog';
+import { GroupEditDialog } from './group-edit-dialog';
 import { InvitesDialog } from './invites-dialog';
+import { PersonSummary } from './profile-card';
 import { UserText } from './user-text';
 
 const LEVELS: [NotifyLevel, string, string][] = [
@@ -30,7 +35,7 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
   const peer = c === undefined || c.conversation.kind !== 'direct' ? undefined : peerId(c.conversation, me);
   const peerName = useAppState((s) => (peer === undefined ? '' : userName(s.users, peer)));
   const peerBlocked = useAppState((s) => peer !== undefined && s.blocked.includes(peer));
-  const [dialog, setDialog] = useState<'settings' | 'invites' | 'leave' | 'block' | null>(null);
+  const [dialog, setDialog] = useState<'settings' | 'invites' | 'leave' | 'block' | 'group' | 'add' | null>(null);
   const id = useId();
   if (c === undefined) return null;
   const conv = c.conversation;
@@ -38,6 +43,12 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
   const channel = conv.kind === 'channel';
   return (
     <div className="panel-body">
+      {peer !== undefined && <PersonSummary userId={peer} />}
+      {conv.kind === 'group' && conv.description !== null && (
+        <p className="info-description" dir="auto">
+          {balanceBidi(conv.description)}
+        </p>
+      )}
       {channel && (
         <dl className="info-list">
           <dt>Topic</dt>
@@ -100,6 +111,16 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
             Reports{reports > 0 ? ` (${reports})` : ''}
           </button>
         )}
+        {conv.kind === 'group' && can('editSettings', seat) && (
+          <button type="button" className="btn" onClick={() => setDialog('group')}>
+            Edit group
+          </button>
+        )}
+        {conv.kind !== 'direct' && can('addMembers', seat) && (
+          <button type="button" className="btn" onClick={() => setDialog('add')}>
+            Add people
+          </button>
+        )}
         {channel && can('editSettings', seat) && (
           <button type="button" className="btn" onClick={() => setDialog('settings')}>
             Channel settings
@@ -129,6 +150,8 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
       {dialog === 'settings' && (
         <ChannelSettingsDialog conversationId={conversationId} onClose={() => setDialog(null)} />
       )}
+      {dialog === 'group' && <GroupEditDialog conversationId={conversationId} onClose={() => setDialog(null)} />}
+      {dialog === 'add' && <AddMembersDialog conversationId={conversationId} onClose={() => setDialog(null)} />}
       {dialog === 'invites' && <InvitesDialog conversationId={conversationId} onClose={() => setDialog(null)} />}
       {dialog === 'block' && peer !== undefined && (
         <BlockDialog userId={peer} name={peerName} onClose={() => setDialog(null)} />

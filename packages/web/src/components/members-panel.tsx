@@ -13,6 +13,7 @@ import { lastSeqWhere } from '../state/reducers';
 import { Avatar } from './avatar';
 import { BlockDialog } from './block-dialog';
 import { MemberDialog } from './member-dialog';
+import { PersonButton } from './profile-card';
 import { UserText } from './user-text';
 
 export function MembersPanel({ conversationId }: { conversationId: string }) {
@@ -65,7 +66,9 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
             <li key={m.userId} className="member-row" data-testid="member">
               <Avatar id={m.userId} name={name} url={users[m.userId]?.avatarUrl} size="sm" />
               <span className="member-name">
-                <UserText text={name} />
+                <PersonButton userId={m.userId}>
+                  <UserText text={name} />
+                </PersonButton>
                 <span className="member-username">@{users[m.userId]?.username ?? ''}</span>
               </span>
               {muted && <span className="role-badge muted">muted</span>}

@@ -18,6 +18,7 @@ import { can } from '../lib/permissions';
 import type { PendingItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { Avatar } from './avatar';
+import { PersonAvatarButton, PersonButton } from './profile-card';
 import { FileMessage } from './file-message';
 import { PinIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
@@ -111,14 +112,20 @@ export const MessageRow = memo(function MessageRow({
     >
       {group && !mine && (
         <div className="msg-avatar">
-          {(last || inThread) && <Avatar id={message.senderId} name={name} url={sender?.avatarUrl} size="sm" />}
+          {(last || inThread) && (
+            <PersonAvatarButton userId={message.senderId} name={name}>
+              <Avatar id={message.senderId} name={name} url={sender?.avatarUrl} size="sm" />
+            </PersonAvatarButton>
+          )}
         </div>
       )}
       <div className="msg-main">
         <div className="bubble">
           {showName && (
             <div className={`msg-sender name-c${colorSlot(message.senderId)}`}>
-              <UserText text={name} />
+              <PersonButton userId={message.senderId}>
+                <UserText text={name} />
+              </PersonButton>
             </div>
           )}
           <span className="visually-hidden">

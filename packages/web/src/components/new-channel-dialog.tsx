@@ -1,11 +1,13 @@
 /**
  * Create a channel: name, topic, description, public (in the directory) or
- * private (invite only), discussion (everyone posts) or broadcast (admins post).
+ * private (invite only), discussion (everyone posts) or broadcast (admins post),
+ * and people to add at once (found as you type).
  */
 import type { PostPolicy, Visibility } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { useController } from '../state/context';
 import { Modal } from './modal';
+import { PeoplePicker, usePeoplePicker } from './people-picker';
 
 export function NewChannelDialog({ onClose }: { onClose: () => void }) {
   const controller = useController();
@@ -16,6 +18,7 @@ export function NewChannelDialog({ onClose }: { onClose: () => void }) {
   const [postPolicy, setPostPolicy] = useState<PostPolicy>('everyone');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const picker = usePeoplePicker();
   const id = useId();
 
   const create = async () => {
@@ -28,8 +31,10 @@ export function NewChannelDialog({ onClose }: { onClose: () => void }) {
       ...(topic.trim() === '' ? {} : { topic: topic.trim() }),
       ...(description.trim() === '' ? {} : { description: description.trim() }),
     });
-    if (created !== undefined) onClose();
-    else {
+    if (created !== undefined) {
+      if (picker.selected.size > 0) await controller.addMembers(created, [...picker.selected]);
+      onClose();
+    } else {
       setError('Could not create the channel. Try again.');
       setBusy(false);
     }
@@ -38,6 +43,7 @@ export function NewChannelDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="New channel" onClose={onClose}>
       <form
+        id={`${id}-form`}
         onSubmit={(e) => {
           e.preventDefault();
           void create();
@@ -105,20 +111,23 @@ export function NewChannelDialog({ onClose }: { onClose: () => void }) {
             </span>
           </label>
         </fieldset>
-        {error !== undefined && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Create channel
-          </button>
-        </div>
       </form>
+      {/* Outside the channel's form: the people search is a form of its own. */}
+      <h3 className="section-title">Add people (optional)</h3>
+      <PeoplePicker picker={picker} />
+      {error !== undefined && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" form={`${id}-form`} className="btn btn-primary" disabled={busy}>
+          Create channel{picker.selected.size > 0 ? ` with ${picker.selected.size}` : ''}
+        </button>
+      </div>
     </Modal>
   );
 }

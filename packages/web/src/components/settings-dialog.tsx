@@ -1,7 +1,7 @@
 /**
- * Settings: my status (online, away, busy) and status text, desktop
- * notifications, privacy (who sees my presence, whom I blocked), my devices, and
- * logging out.
+ * Settings: my status (online, away, busy) and status text, my profile (picture,
+ * name), desktop notifications, privacy (who sees my presence, whom I blocked), my
+ * devices, my account (password, deletion), and logging out.
  */
 import type { SettablePresence } from '@parley/protocol';
 import { useId, useState, type FormEvent } from 'react';
@@ -9,6 +9,7 @@ import { notificationPermission, requestNotifications } from '../lib/notify';
 import { useAppState, useController } from '../state/context';
 import { Modal } from './modal';
 import { PrivacySettings } from './privacy-settings';
+import { AccountSettings, ProfileSettings } from './profile-settings';
 import { SessionsList } from './sessions-list';
 import { UserText } from './user-text';
 
@@ -82,6 +83,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
           </p>
         </form>
       </section>
+      <ProfileSettings />
       <section className="settings-section" aria-labelledby={`${id}-notify`}>
         <h3 id={`${id}-notify`} className="section-title">
           Notifications
@@ -101,6 +103,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
       </section>
       <PrivacySettings />
       <SessionsList />
+      <AccountSettings />
       <div className="modal-actions">
         <button type="button" className="btn btn-danger" onClick={onLogout}>
           Log out

@@ -25,7 +25,16 @@ export function colorSlot(id: string): number {
   return hash % AVATAR_COLORS;
 }
 
-/** The avatar URL if the browser may load it under our CSP (https only), else undefined. */
-export function avatarImage(url: string | null | undefined): string | undefined {
-  return url !== null && url !== undefined && /^https:\/\//i.test(url) ? url : undefined;
+/**
+ * The avatar URL if the browser may load it under our CSP, else undefined: https, or
+ * this server's own address (`origin`: where the app runs; pictures uploaded here are
+ * stored under it, plain http on a test or LAN server).
+ */
+export function avatarImage(
+  url: string | null | undefined,
+  origin: string | undefined = globalThis.location?.origin,
+): string | undefined {
+  if (url === null || url === undefined) return undefined;
+  if (/^https:\/\//i.test(url)) return url;
+  return origin !== undefined && url.startsWith(`${origin}/`) ? url : undefined;
 }

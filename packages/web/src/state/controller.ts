@@ -500,6 +500,71 @@ export class ChatController {
     return user;
   }
 
+  // ---- people: the directory, profiles, my account (issue 13) ---------------------------------
+
+  /** People whose username or name starts with `q` (the server decides who may be found). */
+  async searchPeople(q: string, cursor?: string): Promise<{ users: User[]; nextCursor: string | null }> {
+    const page = await this.client.users.search(q, { limit: 8, ...(cursor === undefined ? {} : { cursor }) });
+    this.update((s) => {
+      const users = { ...s.users };
+      for (const u of page.users) users[u.id] = u;
+      return { ...s, users };
+    });
+    return page;
+  }
+
+  /** A fresh profile and presence for a profile card. */
+  async loadProfile(userId: string): Promise<void> {
+    const user = await this.client.users.get(userId).catch(() => undefined);
+    if (user !== undefined) this.update((s) => ({ ...s, users: { ...s.users, [user.id]: user } }));
+    this.refreshPresence([userId]);
+  }
+
+  private setMe(user: User): void {
+    this.update((s) => ({ ...s, me: user, users: { ...s.users, [user.id]: user } }));
+  }
+
+  /** Changes my display name (or other profile fields); a refusal shows as a toast. */
+  async updateProfile(patch: { displayName?: string; avatarUrl?: null }): Promise<boolean> {
+    const user = await this.attempt(this.client.account.updateProfile(patch));
+    if (user !== undefined) this.setMe(user);
+    return user !== undefined;
+  }
+
+  /** Sets my picture from an image the browser cropped (the server makes it a small square too). */
+  async uploadAvatar(image: Blob): Promise<boolean> {
+    const user = await this.attempt(this.client.account.uploadAvatar(image, image.type || 'image/png'));
+    if (user !== undefined) this.setMe(user);
+    return user !== undefined;
+  }
+
+  /** Changes my password (my other devices are logged out); the refusal's words, or undefined. */
+  async changePassword(current: string, next: string): Promise<string | undefined> {
+    try {
+      await this.client.account.changePassword(current, next);
+      return undefined;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /** Deletes my account; this device is then signed out by the server. The refusal's words, or undefined. */
+  async deleteAccount(password: string): Promise<string | undefined> {
+    try {
+      await this.client.account.deleteAccount(password);
+      return undefined;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /** Adds people to a group or channel (admins). */
+  async addMembers(conversationId: string, userIds: string[]): Promise<boolean> {
+    const conversation = await this.attempt(this.client.conversations.addMembers(conversationId, userIds));
+    if (conversation !== undefined) this.onConversation(conversation);
+    return conversation !== undefined;
+  }
+
   async setStatus(status: SettablePresence): Promise<void> {
     localStorage.setItem(STATUS_KEY, status);
     this.update((s) => ({ ...s, myStatus: status }));

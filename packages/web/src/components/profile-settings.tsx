@@ -1,0 +1,202 @@
+/**
+ * Settings: my profile (picture, cropped in the browser and uploaded; display name)
+ * and my account (password; deleting the account, confirmed by the password). What
+ * others see changes at once on their screens (the server tells them: `user.updated`).
+ */
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useAppState, useController } from '../state/context';
+import { Avatar } from './avatar';
+import { AvatarCropDialog } from './avatar-crop-dialog';
+import { Modal } from './modal';
+
+export function ProfileSettings() {
+  const controller = useController();
+  const me = useAppState((s) => s.me);
+  const [name, setName] = useState(me.displayName);
+  const [saved, setSaved] = useState<string | undefined>();
+  const [cropping, setCropping] = useState<File | undefined>();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const id = useId();
+
+  const saveName = async (event: FormEvent) => {
+    event.preventDefault();
+    const displayName = name.trim();
+    if (displayName === '' || displayName === me.displayName) return;
+    setSaved((await controller.updateProfile({ displayName })) ? 'Name saved.' : undefined);
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className="section-title">
+        Profile
+      </h3>
+      <div className="avatar-editor">
+        <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} size="lg" />
+        <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+          Change picture
+        </button>
+        {me.avatarUrl !== null && (
+          <button type="button" className="btn" onClick={() => void controller.updateProfile({ avatarUrl: null })}>
+            Remove picture
+          </button>
+        )}
+        <input
+          ref={fileInput}
+          type="file"
+          accept="image/png,image/jpeg,image/gif,image/webp"
+          hidden
+          aria-label="Picture file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file !== undefined) setCropping(file);
+          }}
+        />
+      </div>
+      <form className="status-text" onSubmit={(e) => void saveName(e)}>
+        <label htmlFor={`${id}-name`}>Display name</label>
+        <div className="find-user-row">
+          <input
+            id={`${id}-name`}
+            name="display-name"
+            maxLength={100}
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setSaved(undefined);
+            }}
+          />
+          <button type="submit" className="btn btn-primary">
+            Save name
+          </button>
+        </div>
+        <p className="hint" role="status">
+          {saved ?? ''}
+        </p>
+      </form>
+      {cropping !== undefined && (
+        <AvatarCropDialog
+          file={cropping}
+          onSave={(image) => controller.uploadAvatar(image)}
+          onClose={() => setCropping(undefined)}
+        />
+      )}
+    </section>
+  );
+}
+
+export function AccountSettings() {
+  const controller = useController();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
+  const [deleting, setDeleting] = useState(false);
+  const id = useId();
+
+  const change = async (event: FormEvent) => {
+    event.preventDefault();
+    const refused = await controller.changePassword(current, next);
+    setMessage(
+      refused === undefined
+        ? { text: 'Password changed. Your other devices were logged out.', error: false }
+        : { text: refused, error: true },
+    );
+    if (refused === undefined) {
+      setCurrent('');
+      setNext('');
+    }
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className="section-title">
+        Account
+      </h3>
+      <form onSubmit={(e) => void change(e)}>
+        <label htmlFor={`${id}-current`}>Current password</label>
+        <input
+          id={`${id}-current`}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <label htmlFor={`${id}-new`}>New password</label>
+        <input
+          id={`${id}-new`}
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+        <div className="modal-actions">
+          <button type="submit" className="btn" disabled={current === '' || next === ''}>
+            Change password
+          </button>
+        </div>
+        <p className={message?.error === true ? 'form-error' : 'hint'} role="status">
+          {message?.text ?? ''}
+        </p>
+      </form>
+      <div className="danger-zone">
+        <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
+          Delete my account
+        </button>
+      </div>
+      {deleting && <DeleteAccountDialog onClose={() => setDeleting(false)} />}
+    </section>
+  );
+}
+
+function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
+  const controller = useController();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  const remove = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    // Success logs this device out: the app goes back to the sign-in screen by itself.
+    const refused = await controller.deleteAccount(password);
+    setBusy(false);
+    if (refused !== undefined) setError(refused);
+  };
+
+  return (
+    <Modal title="Delete your account?" onClose={onClose}>
+      <form onSubmit={(e) => void remove(e)}>
+        <p>
+          This cannot be undone. You will be logged out everywhere, your name and picture will be replaced by “Deleted
+          account”, and nobody will find you any more. Your messages stay in their conversations. Your username stays
+          reserved.
+        </p>
+        <label htmlFor={`${id}-password`}>Your password, to confirm</label>
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            setError(undefined);
+          }}
+        />
+        {error !== undefined && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-danger" disabled={busy || password === ''}>
+            Delete my account
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
