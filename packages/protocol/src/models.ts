@@ -194,6 +194,8 @@ export const ConversationSettings = Type.Object({
   visibility: Type.Optional(Visibility),
   postPolicy: Type.Optional(PostPolicy),
   slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 21600 })),
+  /** A picture for a group or channel (http/https; `PUT .../avatar` uploads one); null removes it. */
+  avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048, pattern: '^https?://' }), Type.Null()])),
 });
 export type ConversationSettings = Static<typeof ConversationSettings>;
 
@@ -302,6 +304,7 @@ export const Conversation = Type.Object(
     lastSeq: Seq,
     lastActivityAt: Timestamp,
     memberCount: Type.Integer({ minimum: 0 }),
+    avatarUrl: Type.Union([Type.String(), Type.Null()], { description: 'The group’s or channel’s picture' }),
     members: Type.Array(Member, {
       description:
         'Every member of a direct or group conversation; empty for channels (page them with GET .../members)',

@@ -211,6 +211,14 @@ export class ConversationsApi {
   async rename(conversationId: string, title: string): Promise<Conversation> {
     return (await this.ctx.http.renameConversation(conversationId, { title })).conversation;
   }
+  /**
+   * Sets a group's or channel's picture from an image (owners and admins; PNG, JPEG, GIF or
+   * WebP, at most 5 MiB): stored as a 256 px WebP square; members see `settings.changed`.
+   * `update(id, { avatarUrl: null })` removes it.
+   */
+  async uploadAvatar(conversationId: string, image: Blob | Uint8Array, type: string): Promise<Conversation> {
+    return (await this.ctx.http.uploadConversationAvatar(conversationId, image, type)).conversation;
+  }
   /** Adds members to a group. */
   async addMembers(conversationId: string, userIds: string[]): Promise<Conversation> {
     return (await this.ctx.http.addMembers(conversationId, { userIds })).conversation;

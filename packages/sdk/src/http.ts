@@ -140,6 +140,14 @@ export class HttpClient {
   uploadAvatar(data: Blob | Uint8Array, type: string): Promise<UserResponseBody> {
     return this.call('PUT', '/v1/me/avatar', { raw: { data, type } });
   }
+  /** PUT /v1/conversations/:conversationId/avatar: a group's or channel's picture (admins). */
+  uploadConversationAvatar(
+    conversationId: string,
+    data: Blob | Uint8Array,
+    type: string,
+  ): Promise<ConversationResponseBody> {
+    return this.call('PUT', `/v1/conversations/${seg(conversationId)}/avatar`, { raw: { data, type } });
+  }
   /** GET /v1/me/privacy */
   privacy(): Promise<PrivacyResponseBody> {
     return this.call('GET', '/v1/me/privacy');

@@ -15,6 +15,7 @@ function summary(id: string, lastSeq: number): ConversationSummary {
     visibility: 'private',
     postPolicy: 'everyone',
     slowModeSeconds: 0,
+    avatarUrl: null,
     createdAt: 1,
     lastSeq,
     lastActivityAt: 1,

@@ -6,7 +6,7 @@
  * others) and account deletion (password confirmed; logged out; unfindable; the name
  * stays taken).
  */
-import type { AuthResponse, User, UserSearchResponse } from '@parley/protocol';
+import type { AuthResponse, Conversation, Message, User, UserSearchResponse } from '@parley/protocol';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestServer, type TestServer } from './harness';
@@ -161,6 +161,51 @@ describe('your profile picture', () => {
       body: Buffer.from('not an image at all'),
     });
     expect(notImage.status).toBe(415);
+  });
+});
+
+describe('a group’s picture', () => {
+  it('is set by its owner from an image, refused to a member, and removed with PATCH', async () => {
+    const owner = await person(t, 'gowner', 'Owner');
+    const member = await person(t, 'gmember', 'Member');
+    const created = await call<{ conversation: Conversation }>(t, owner, 'POST', '/v1/conversations', {
+      title: 'Pictures',
+      memberIds: [member.user.id],
+    });
+    const id = created.body.conversation.id;
+    expect(created.body.conversation.avatarUrl).toBeNull();
+    const png = await sharp({ create: { width: 300, height: 500, channels: 4, background: '#22aa66ff' } })
+      .png()
+      .toBuffer();
+    const put = (who: AuthResponse) =>
+      fetch(`${t.url}/v1/conversations/${id}/avatar`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${who.token}`, 'content-type': 'image/png' },
+        body: png,
+      });
+    const refused = await put(member);
+    expect(refused.status).toBe(403);
+    const answer = await put(owner);
+    expect(answer.status).toBe(200);
+    const { conversation } = (await answer.json()) as { conversation: Conversation };
+    expect(conversation.avatarUrl).toMatch(new RegExp(`/v1/avatars/${id}/[0-9a-f]{40}\\.webp$`));
+    // The members see it, with a settings.changed line that names the new picture.
+    const seen = await call<{ conversation: Conversation }>(t, member, 'GET', `/v1/conversations/${id}`);
+    expect(seen.body.conversation.avatarUrl).toBe(conversation.avatarUrl);
+    const history = await call<{ messages: Message[] }>(t, member, 'GET', `/v1/conversations/${id}/messages`);
+    const last = history.body.messages.at(-1)?.content;
+    expect(last).toMatchObject({
+      type: 'system',
+      action: 'settings.changed',
+      settings: { avatarUrl: conversation.avatarUrl },
+    });
+    const image = await fetch(conversation.avatarUrl ?? '');
+    expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).width).toBe(256);
+
+    const cleared = await call<{ conversation: Conversation }>(t, owner, 'PATCH', `/v1/conversations/${id}`, {
+      avatarUrl: null,
+    });
+    expect(cleared.body.conversation.avatarUrl).toBeNull();
   });
 });
 

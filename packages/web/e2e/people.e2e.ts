@@ -84,7 +84,7 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await settings.getByLabel('Display name').fill('Alice Cooper');
-    await settings.getByRole('button', { name: 'Save name' }).click();
+    await settings.getByRole('button', { name: 'Change name' }).click();
     await settings.getByText('Name saved.').waitFor();
 
     const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#c0392b' } })

@@ -114,6 +114,7 @@ export interface ConversationPatch {
   visibility?: Visibility;
   postPolicy?: PostPolicy;
   slowModeSeconds?: number;
+  avatarUrl?: string | null;
 }
 
 /** A member as the services see it: the public Member plus the member's own settings. */

@@ -371,6 +371,11 @@ export class ConversationService {
     return result.conversation;
   }
 
+  /** The conversation, if the actor may change its settings (before a picture is stored for it). */
+  async checkEditSettings(auth: AuthContext, conversationId: string): Promise<Conversation> {
+    return (await this.authorize(auth, conversationId, 'editSettings')).conversation;
+  }
+
   /** Renames (kept for the XMPP subject and older clients): `update` with a title. */
   async rename(auth: AuthContext, conversationId: string, title: string): Promise<Conversation> {
     return this.update(auth, conversationId, { title });
@@ -389,7 +394,9 @@ export class ConversationService {
     const title = patch.title === undefined ? undefined : checkTitle(patch.title);
     const topic = cleanOptionalText('topic', patch.topic);
     const description = cleanOptionalText('description', patch.description);
+    const avatarUrl = cleanOptionalText('avatarUrl', patch.avatarUrl);
     const settings: ConversationSettings = {};
+    if (avatarUrl !== undefined && avatarUrl !== conversation.avatarUrl) settings.avatarUrl = avatarUrl;
     if (topic !== undefined && topic !== conversation.topic) settings.topic = topic;
     if (description !== undefined && description !== conversation.description) settings.description = description;
     if (patch.visibility !== undefined && patch.visibility !== conversation.visibility) {

@@ -311,7 +311,11 @@ export class FileService {
    * deleted by cleanup). Returns its public path (avatars are public, like the profile)
    * and the SHA-1 of the bytes (XEP-0153 photo hash).
    */
-  async storeAvatar(auth: AuthContext, bytes: Uint8Array): Promise<{ path: string; sha1: string; mime: string }> {
+  async storeAvatar(
+    auth: AuthContext,
+    bytes: Uint8Array,
+    ownerId: string = auth.user.id,
+  ): Promise<{ path: string; sha1: string; mime: string }> {
     if (bytes.byteLength === 0 || bytes.byteLength > AVATAR_MAX_BYTES) {
       throw new AppError('file_too_large', `An avatar has at most ${AVATAR_MAX_BYTES} bytes.`, {
         details: { size: bytes.byteLength, maxFileBytes: AVATAR_MAX_BYTES },
@@ -326,8 +330,8 @@ export class FileService {
     }
     const sha1 = createHash('sha1').update(bytes).digest('hex');
     const name = `${sha1}.${ext}`;
-    await this.files.blobs.put(`avatars/${auth.user.id}/${name}`, bytes);
-    return { path: `/v1/avatars/${auth.user.id}/${name}`, sha1, mime };
+    await this.files.blobs.put(`avatars/${ownerId}/${name}`, bytes);
+    return { path: `/v1/avatars/${ownerId}/${name}`, sha1, mime };
   }
 
   /**
@@ -335,7 +339,11 @@ export class FileService {
    * AVATAR_UPLOAD_MAX_BYTES, sniffed (an image sharp decodes), made square, small and
    * metadata-free (media/image.ts: avatarImage), then stored as storeAvatar does.
    */
-  async uploadAvatar(auth: AuthContext, bytes: Buffer): Promise<{ path: string; sha1: string; mime: string }> {
+  async uploadAvatar(
+    auth: AuthContext,
+    bytes: Buffer,
+    ownerId: string = auth.user.id,
+  ): Promise<{ path: string; sha1: string; mime: string }> {
     if (bytes.byteLength === 0 || bytes.byteLength > AVATAR_UPLOAD_MAX_BYTES) {
       throw new AppError('file_too_large', `An avatar upload has at most ${AVATAR_UPLOAD_MAX_BYTES} bytes.`, {
         details: { size: bytes.byteLength, maxFileBytes: AVATAR_UPLOAD_MAX_BYTES },
@@ -353,7 +361,7 @@ export class FileService {
     } catch (error) {
       throw new AppError('bad_request', 'The image could not be read.', { cause: error });
     }
-    return this.storeAvatar(auth, square);
+    return this.storeAvatar(auth, square, ownerId);
   }
 
   /** The SHA-1 and type of an avatar path made by storeAvatar; null for any other URL path. */
@@ -392,9 +400,9 @@ export class FileService {
   }
 
   /** Deletes a replaced avatar of the user's own (other paths are left alone). */
-  async dropAvatar(auth: AuthContext, path: string): Promise<void> {
+  async dropAvatar(auth: AuthContext, path: string, ownerId: string = auth.user.id): Promise<void> {
     const avatar = this.avatarOfPath(path);
-    if (avatar && avatar.userId === auth.user.id) await this.files.blobs.delete(avatar.key);
+    if (avatar && avatar.userId === ownerId) await this.files.blobs.delete(avatar.key);
   }
 
   /** An upload the client terminated (tus DELETE): the record goes, the staged bytes went already. */

@@ -70,6 +70,8 @@ export interface ConversationsTable {
   member_count: Generated<number>;
   /** Seq of the last message or system entry (not updates, not thread replies). */
   last_message_seq: Generated<number>;
+  /** The group's or channel's picture (migration 0020); null: none. */
+  avatar_url: Generated<string | null>;
 }
 
 export interface MembersTable {

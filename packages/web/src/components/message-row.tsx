@@ -113,7 +113,7 @@ export const MessageRow = memo(function MessageRow({
       {group && !mine && (
         <div className="msg-avatar">
           {(last || inThread) && (
-            <PersonAvatarButton userId={message.senderId} name={name}>
+            <PersonAvatarButton userId={message.senderId}>
               <Avatar id={message.senderId} name={name} url={sender?.avatarUrl} size="sm" />
             </PersonAvatarButton>
           )}

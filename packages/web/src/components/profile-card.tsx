@@ -161,17 +161,18 @@ export function PersonButton({
 }
 
 /**
- * A person's avatar as a button that opens their profile card. Out of the tab order: the
- * name beside it is the keyboard's way to the same card.
+ * A person's avatar as a button that opens their profile card, for the pointer only:
+ * hidden from assistive technology and out of the tab order, since the name heading
+ * the same messages (PersonButton) is the accessible way to the same card.
  */
-export function PersonAvatarButton({ userId, name, children }: { userId: string; name: string; children: ReactNode }) {
+export function PersonAvatarButton({ userId, children }: { userId: string; children: ReactNode }) {
   const open = useOpenProfile();
   return (
     <button
       type="button"
       className="person-button person-avatar-button"
       tabIndex={-1}
-      aria-label={`Profile of ${name}`}
+      aria-hidden="true"
       onClick={(event) => {
         event.stopPropagation();
         open(userId);

@@ -67,7 +67,7 @@ export function ProfileSettings() {
             }}
           />
           <button type="submit" className="btn btn-primary">
-            Save name
+            Change name
           </button>
         </div>
         <p className="hint" role="status">

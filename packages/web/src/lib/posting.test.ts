@@ -7,6 +7,7 @@ import { postBlocker, slowModeWait } from './posting';
 const channel = (postPolicy: 'everyone' | 'admins', slowModeSeconds = 0): Conversation => ({
   id: 'c1',
   kind: 'channel',
+  avatarUrl: null,
   title: 'News',
   topic: null,
   description: null,

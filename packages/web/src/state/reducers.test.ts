@@ -31,6 +31,7 @@ const conv = (id: string, lastSeq = 0, lastActivityAt = 1): Conversation => ({
   visibility: 'private',
   postPolicy: 'everyone',
   slowModeSeconds: 0,
+  avatarUrl: null,
   createdAt: 1,
   lastSeq,
   lastActivityAt,

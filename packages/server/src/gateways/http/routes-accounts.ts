@@ -19,9 +19,7 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { AppError } from '../../domain/errors';
 import { toUser } from '../../services/accounts';
-import { AVATAR_UPLOAD_MAX_BYTES } from '../../services/files';
 import type { HttpOptions } from './app';
 import { authenticate, originOf, secured } from './auth';
 
@@ -29,7 +27,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429
 const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Registration, login and password change count against the client address's budget (services/rate-limits.ts). */
-export function registerAccountRoutes(app: FastifyInstance, { services, httpUrl }: HttpOptions): void {
+export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOptions): void {
   // POST /v1/auth/register
   app.post<{ Body: Static<typeof RegisterBody> }>(
     '/v1/auth/register',
@@ -110,34 +108,6 @@ export function registerAccountRoutes(app: FastifyInstance, { services, httpUrl 
       return reply.status(204).send();
     },
   );
-
-  // PUT /v1/me/avatar (the image as the body: PNG, JPEG, GIF or WebP; made a 256 px WebP square)
-  app.register((scope, _opts, done) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/octet-stream'],
-      { parseAs: 'buffer', bodyLimit: AVATAR_UPLOAD_MAX_BYTES },
-      (_request, body, parsed) => parsed(null, body),
-    );
-    scope.put(
-      '/v1/me/avatar',
-      { schema: { tags: ['accounts'], security: secured, response: { 200: UserResponse, ...errors } } },
-      async (request) => {
-        const auth = await authenticate(services, request);
-        if (!Buffer.isBuffer(request.body)) throw new AppError('bad_request', 'The body must be the image.');
-        const stored = await services.files.uploadAvatar(auth, request.body);
-        const previous = auth.user.avatarUrl;
-        const base = httpUrl?.() ?? `${request.protocol}://${request.host}`;
-        const user = await services.accounts.updateProfile(auth, { avatarUrl: `${base}${stored.path}` });
-        if (previous !== null) {
-          const path = new URL(previous, 'http://x').pathname;
-          if (path !== stored.path) await services.files.dropAvatar(auth, path);
-        }
-        return { user };
-      },
-    );
-    done();
-  });
 
   // GET /v1/me/privacy
   app.get(

@@ -31,6 +31,7 @@ export function conversationsContract(h: Harness): void {
         visibility: 'private',
         postPolicy: 'everyone',
         slowModeSeconds: 0,
+        avatarUrl: null,
         memberCount: 2,
       });
       expect(result.conversation.lastActivityAt).toBe(createdAt);

@@ -146,6 +146,7 @@ export async function updateConversation(db: Db, id: string, patch: Conversation
     ...(patch.visibility === undefined ? {} : { visibility: patch.visibility }),
     ...(patch.postPolicy === undefined ? {} : { post_policy: patch.postPolicy }),
     ...(patch.slowModeSeconds === undefined ? {} : { slow_mode_seconds: patch.slowModeSeconds }),
+    ...(patch.avatarUrl === undefined ? {} : { avatar_url: patch.avatarUrl }),
   };
   if (Object.keys(set).length === 0) return;
   await db.updateTable('conversations').set(set).where('id', '=', id).execute();
