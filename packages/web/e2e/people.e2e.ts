@@ -1,8 +1,8 @@
 /**
  * People in the browser (issue 13): starting a chat by typing part of a name (the user
  * directory's type-ahead), a profile edited in settings (name, and a picture cropped in
- * the browser and uploaded) seen live by the other person, a group renamed and a member
- * added and removed by its owner as the other members see it, and blocking from a
+ * the browser and uploaded) seen live by the other person, a group given a picture, renamed,
+ * and a member added and removed by its owner as the other members see it, and blocking from a
  * profile card then unblocking from settings. The new dialogs pass axe in both themes.
  */
 import type { ParleyClient } from '@parley/sdk/node';
@@ -25,6 +25,12 @@ import {
 } from './harness';
 
 const skip = e2eUnavailable();
+
+/** A 600 x 400 picture, as a person would choose from their disk. */
+const png = () =>
+  sharp({ create: { width: 600, height: 400, channels: 3, background: '#c0392b' } })
+    .png()
+    .toBuffer();
 
 /** Axe in the light theme, then in the dark one (the app follows the system setting), then back. */
 async function expectAccessibleInBothThemes(page: Page): Promise<void> {
@@ -87,10 +93,9 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await settings.getByRole('button', { name: 'Change name' }).click();
     await settings.getByText('Name saved.').waitFor();
 
-    const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#c0392b' } })
-      .png()
-      .toBuffer();
-    await settings.locator('input[type="file"]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await settings
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await png() });
     const crop = page.getByRole('dialog', { name: 'Crop your picture' });
     await crop.getByRole('button', { name: 'Save picture' }).waitFor();
     await expect.poll(() => crop.getByRole('button', { name: 'Save picture' }).isEnabled()).toBe(true);
@@ -122,6 +127,13 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await page.getByRole('button', { name: 'Details' }).click();
     await page.getByRole('button', { name: 'Edit group' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit group' });
+    await edit
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'g.png', mimeType: 'image/png', buffer: await png() });
+    const crop = page.getByRole('dialog', { name: 'Crop your picture' });
+    await expect.poll(() => crop.getByRole('button', { name: 'Save picture' }).isEnabled()).toBe(true);
+    await crop.getByRole('button', { name: 'Save picture' }).click();
+    await edit.getByRole('button', { name: 'Remove picture' }).waitFor();
     await edit.getByLabel('Group name').fill('Weekend plans');
     await edit.getByLabel('Description').fill('Hiking or the beach');
     await expectAccessibleInBothThemes(page);
@@ -137,6 +149,7 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await add.waitFor({ state: 'detached' });
 
     await openConversation(bob, 'Weekend plans');
+    await bob.page.locator(`[data-conversation-id="${group.id}"] img[src*="/v1/avatars/${group.id}/"]`).waitFor();
     const bobMain = bob.page.locator('.chat-main');
     await bobMain.getByText(/Cooper added/).waitFor();
 

@@ -1,11 +1,12 @@
 /**
- * A channel's settings (admins): title, topic, description, public or private,
+ * A channel's settings (admins): picture, title, topic, description, public or private,
  * who posts (everyone or admins: broadcast), and slow mode. Only changed fields
  * are sent; each change appears in the conversation as a system line.
  */
 import type { PostPolicy, UpdateConversationBody, Visibility } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { useAppState, useController } from '../state/context';
+import { ConversationPicture } from './conversation-picture';
 import { Modal } from './modal';
 
 const SLOW: [string, number][] = [
@@ -48,6 +49,7 @@ export function ChannelSettingsDialog({ conversationId, onClose }: { conversatio
 
   return (
     <Modal title="Channel settings" onClose={onClose}>
+      <ConversationPicture conversationId={conversationId} />
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -58,7 +58,12 @@ export function ChatHeader({ id }: { id: string }) {
       >
         <BackIcon />
       </button>
-      <Avatar id={peer ?? id} name={title} url={peer === undefined ? null : users[peer]?.avatarUrl} status={status} />
+      <Avatar
+        id={peer ?? id}
+        name={title}
+        url={peer === undefined ? conversation.avatarUrl : users[peer]?.avatarUrl}
+        status={status}
+      />
       <div className="chat-header-text">
         <h2 className="chat-title">
           {conversation.kind === 'channel' && <span aria-hidden="true"># </span>}

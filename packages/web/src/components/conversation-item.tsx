@@ -56,7 +56,7 @@ export function ConversationItem({ id }: { id: string }) {
       <Avatar
         id={group ? id : (peer ?? id)}
         name={title}
-        url={peer === undefined ? null : users[peer]?.avatarUrl}
+        url={peer === undefined ? c.conversation.avatarUrl : users[peer]?.avatarUrl}
         status={group ? undefined : presence?.status}
       />
       <span className="conversation-body">

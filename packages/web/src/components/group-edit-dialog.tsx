@@ -1,11 +1,12 @@
 /**
- * A group's name and description (owners and admins: `editSettings`). Only changed
+ * A group's picture, name and description (owners and admins: `editSettings`). Only changed
  * fields are sent; each change appears in the conversation as a system line that every
  * member sees. Channels have their own, larger dialog (channel-settings-dialog.tsx).
  */
 import type { UpdateConversationBody } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { useAppState, useController } from '../state/context';
+import { ConversationPicture } from './conversation-picture';
 import { Modal } from './modal';
 
 export function GroupEditDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
@@ -32,6 +33,7 @@ export function GroupEditDialog({ conversationId, onClose }: { conversationId: s
 
   return (
     <Modal title="Edit group" onClose={onClose}>
+      <ConversationPicture conversationId={conversationId} />
       <form
         onSubmit={(e) => {
           e.preventDefault();

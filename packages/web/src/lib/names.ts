@@ -98,6 +98,7 @@ function settingsWords(settings: NonNullable<Extract<Message['content'], { type:
   if (settings.topic !== undefined)
     parts.push(settings.topic === null ? ['cleared the topic'] : ['the topic to “', { user: settings.topic }, '”']);
   if (settings.description !== undefined) parts.push(['the description']);
+  if (settings.avatarUrl !== undefined) parts.push(['the picture']);
   if (settings.visibility !== undefined) parts.push([`the channel to ${settings.visibility}`]);
   if (settings.postPolicy !== undefined)
     parts.push([settings.postPolicy === 'admins' ? 'posting to admins only' : 'posting to everyone']);

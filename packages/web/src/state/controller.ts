@@ -558,6 +558,15 @@ export class ChatController {
     }
   }
 
+  /** Sets a group's or channel's picture from an image the browser cropped (owners and admins). */
+  async uploadConversationAvatar(conversationId: string, image: Blob): Promise<boolean> {
+    const conversation = await this.attempt(
+      this.client.conversations.uploadAvatar(conversationId, image, image.type || 'image/png'),
+    );
+    if (conversation !== undefined) this.onConversation(conversation);
+    return conversation !== undefined;
+  }
+
   /** Adds people to a group or channel (admins). */
   async addMembers(conversationId: string, userIds: string[]): Promise<boolean> {
     const conversation = await this.attempt(this.client.conversations.addMembers(conversationId, userIds));
