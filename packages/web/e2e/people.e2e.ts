@@ -80,6 +80,11 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await option.click();
     await page.getByRole('heading', { level: 2, name: 'Alice Liddell', exact: true }).waitFor();
     await send(bob, 'Hello Alice');
+    // The chat's title is the person: it opens the profile card.
+    await page.getByRole('heading', { level: 2 }).getByRole('button', { name: 'Alice Liddell' }).click();
+    const card = page.getByRole('dialog', { name: 'Alice Liddell' });
+    await card.getByText(`@${alice.username}`).waitFor();
+    await card.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Details' }).click();
     await expect.poll(() => page.getByTestId('person-summary').textContent()).toContain(`@${alice.username}`);
     await page.getByRole('button', { name: 'Close panel' }).click();
@@ -181,6 +186,24 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await page.getByText('You have not blocked anyone.').waitFor();
     expect(bob.problems).toEqual([]);
     expect(alice.problems).toEqual([]);
+  });
+
+  it('deletes an account from settings, with the password, and lands on the sign-in screen', async () => {
+    const dora = { ...(await openPerson(app, 'Dora Leaving')), username: uniqueName('dora') };
+    await signUp(dora);
+    const { page } = dora;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Delete my account' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete your account?' });
+    await confirm.getByLabel('Your password, to confirm').fill('not my password');
+    await confirm.getByRole('button', { name: 'Delete my account' }).click();
+    await confirm.getByRole('alert').waitFor();
+    await expectAccessibleInBothThemes(page);
+    await confirm.getByLabel('Your password, to confirm').fill('correct horse battery');
+    await confirm.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await aliceDevice.users.search(dora.username)).toEqual({ users: [], nextCursor: null });
+    await dora.context.close();
   });
 
   async function bobId(): Promise<string> {

@@ -9,6 +9,7 @@ import { conversationTitle, peerId, type Line } from '../lib/names';
 import { presenceLabel } from '../lib/presence-label';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
+import { PersonButton } from './profile-card';
 import { BackIcon, BellOffIcon, InfoIcon, LockIcon, PinIcon, SearchIcon } from './icons';
 import { SearchDialog } from './search-dialog';
 import { LineText, UserText } from './user-text';
@@ -67,7 +68,14 @@ export function ChatHeader({ id }: { id: string }) {
       <div className="chat-header-text">
         <h2 className="chat-title">
           {conversation.kind === 'channel' && <span aria-hidden="true"># </span>}
-          <UserText text={title} />
+          {peer === undefined ? (
+            <UserText text={title} />
+          ) : (
+            // A direct chat's title is the person: it opens their profile card (Message, Block).
+            <PersonButton userId={peer}>
+              <UserText text={title} />
+            </PersonButton>
+          )}
           {conversation.kind === 'channel' && conversation.visibility === 'private' && (
             <span className="title-icon" title="Private channel">
               <LockIcon />
