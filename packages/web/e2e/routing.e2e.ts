@@ -86,10 +86,20 @@ describe.skipIf(skip !== undefined)('addresses, first run and the app frame', ()
     bob = await sdkUser(app, `bobr${suffix}`, 'Bob Builder');
     carol = await sdkUser(app, `carolr${suffix}`, 'Carol Secret');
     const adaId = adaClient.user?.id ?? '';
+    // Old times starts yesterday (a fresh connection "on" that day, as in history.e2e.ts).
+    bob.close();
+    app.clock.offset = -26 * 3_600_000;
+    await bob.connect();
     const group = await bob.conversations.createGroup('Old times', [adaId]);
     oldTimes = group.id;
     oldest = (await bob.messages.send(oldTimes, 'The very first message of old times')).id;
-    await Promise.all(Array.from({ length: OLD }, (_, i) => bob.messages.send(oldTimes, `later message ${i + 1}`)));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => bob.messages.send(oldTimes, `later message ${i + 1}`)));
+    bob.close();
+    app.clock.offset = 0;
+    await bob.connect();
+    await Promise.all(
+      Array.from({ length: OLD - 30 }, (_, i) => bob.messages.send(oldTimes, `later message ${i + 31}`)),
+    );
     const dm = await bob.conversations.createDirect(adaId);
     lunch = dm.id;
     lunchRoot = (await bob.messages.send(lunch, 'Lunch at noon?')).id;
@@ -176,6 +186,18 @@ describe.skipIf(skip !== undefined)('addresses, first run and the app frame', ()
       return frame !== undefined && box.top >= frame.top && box.bottom <= frame.bottom;
     });
     expect(inView).toBe(true);
+    // Inside today, only today's label sticks at the top: yesterday's stays with its own day.
+    const stuck = await p.page.evaluate(() => {
+      const scroller = document.querySelector('.message-scroll');
+      const today = [...document.querySelectorAll('.day-group')].pop();
+      if (scroller === null || today === undefined) return [];
+      scroller.scrollTop += today.getBoundingClientRect().top - scroller.getBoundingClientRect().top + 300;
+      const top = scroller.getBoundingClientRect().top;
+      return [...document.querySelectorAll('.day-separator')]
+        .filter((el) => Math.abs(el.getBoundingClientRect().top - top) < 40)
+        .map((el) => el.textContent);
+    });
+    expect(stuck).toEqual(['Today']);
     // The copied link works the same way.
     await p.page.goto(link);
     await p.page.getByRole('heading', { level: 2, name: 'Bob Builder', exact: true }).waitFor();
@@ -196,7 +218,9 @@ describe.skipIf(skip !== undefined)('addresses, first run and the app frame', ()
   it('scrolls a long conversation list inside the sidebar, never the page', async () => {
     const p = await person({ height: 600 });
     await logIn(p, ada);
-    await list(p.page).getByRole('button', { name: /^Filler group 1\b/ }).waitFor();
+    await list(p.page)
+      .getByRole('button', { name: /^Filler group 1\b/ })
+      .waitFor();
     const items = p.page.locator('.conversation-list button.conversation');
     expect(await items.count()).toBeGreaterThan(GROUPS);
     await p.page.locator('.conversation-list').hover();
@@ -248,7 +272,10 @@ describe.skipIf(skip !== undefined)('addresses, first run and the app frame', ()
     expect(await card.locator('.avatar-initials').textContent()).toBe('AL');
     await openConversation(p, 'Old times');
     await p.page.getByRole('button', { name: /^Details/ }).click();
-    await p.page.getByRole('button', { name: /Members/ }).first().click();
+    await p.page
+      .getByRole('button', { name: /Members/ })
+      .first()
+      .click();
     const me = p.page.getByTestId('member').filter({ hasText: '(you)' });
     await me.waitFor();
     expect(await me.locator('.avatar-initials').textContent()).toBe('AL');

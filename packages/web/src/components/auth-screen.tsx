@@ -173,19 +173,19 @@ export function AuthScreen({
           </button>
         </form>
         {!firstRun && server.canRegister && (
-        <p className="auth-switch">
-          {register ? 'Already have an account?' : 'New to Parley?'}{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => {
-              setMode(register ? 'login' : 'register');
-              setError(undefined);
-            }}
-          >
-            {register ? 'Log in' : 'Create an account'}
-          </button>
-        </p>
+          <p className="auth-switch">
+            {register ? 'Already have an account?' : 'New to Parley?'}{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setMode(register ? 'login' : 'register');
+                setError(undefined);
+              }}
+            >
+              {register ? 'Log in' : 'Create an account'}
+            </button>
+          </p>
         )}
       </main>
     </div>
