@@ -117,6 +117,12 @@ export function AuthScreen({
               ? 'Pick a username your friends can find you by.'
               : 'Log in to continue chatting.'}
         </p>
+        {server.firstRun && !server.canRegister && (
+          <p className="auth-notice" role="status">
+            This server has no account yet, and sign-up is closed: an administrator creates accounts with{' '}
+            <code>parley user add</code>.
+          </p>
+        )}
         {notice !== undefined && (
           <p className="auth-notice" role="status">
             {notice}
