@@ -54,6 +54,7 @@ export type {
   MessageResponseBody,
   SessionsResponseBody,
   UserResponseBody,
+  ServerInfoResponseBody,
   UsersResponseBody,
 } from './http';
 export {
