@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
+import { Encryption } from './e2ee';
 import {
   Ban,
   ChannelListing,
@@ -107,7 +108,12 @@ export const CreateDirectBody = Type.Object({ userId: UserId }, { additionalProp
 export type CreateDirectBody = Static<typeof CreateDirectBody>;
 
 export const CreateGroupBody = Type.Object(
-  { title: Type.String({ minLength: 1, maxLength: 200 }), memberIds: Type.Array(UserId, { maxItems: 1000 }) },
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    memberIds: Type.Array(UserId, { maxItems: 1000 }),
+    /** `mls`: end-to-end encrypted; the calling session must be a registered E2EE device. */
+    encryption: Type.Optional(Encryption),
+  },
   { additionalProperties: false },
 );
 export type CreateGroupBody = Static<typeof CreateGroupBody>;

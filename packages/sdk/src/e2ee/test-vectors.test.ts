@@ -58,7 +58,7 @@ afterAll(() => {
     const sample = entry.sample ? ` (${entry.sample})` : '';
     return `${file}: ran ${entry.kept}${sample}; not run, suite not used by Parley: ${other.join(', ') || 'none'}`;
   });
-  console.log(`MLS test vectors, suite ${PARLEY_SUITE_ID}\n  ${lines.join('\n  ')}`);
+  process.stdout.write(`MLS test vectors, suite ${PARLEY_SUITE_ID}\n  ${lines.join('\n  ')}\n`);
 });
 
 test('the repository holds every suite-1 case the manifest counts (sampling is declared, not silent)', () => {
