@@ -7,7 +7,6 @@
  */
 import { Type, type Static } from 'typebox';
 import { ClientMessageId, ConversationId, SessionId, UserId } from './ids';
-import { Message } from './models';
 
 /** The one MLS cipher suite Parley uses (RFC 9420 suite 1: X25519, AES-128-GCM, SHA-256, Ed25519). */
 export const E2EE_CIPHER_SUITE = 1;
@@ -161,10 +160,6 @@ export const CommitBody = Type.Object(
   { additionalProperties: false },
 );
 export type CommitBody = Static<typeof CommitBody>;
-
-/** The accepted commit (its entry in the conversation's sequence) and the group's new epoch. */
-export const CommitResponse = Type.Object({ message: Message, epoch: Epoch, duplicate: Type.Boolean() });
-export type CommitResponse = Static<typeof CommitResponse>;
 
 /** A Welcome waiting for the calling device. */
 export const E2eeWelcome = Type.Object({

@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
-import { Encryption } from './e2ee';
+import { Encryption, Epoch } from './e2ee';
 import {
   Ban,
   ChannelListing,
@@ -266,6 +266,10 @@ export const SendMessageBody = Type.Object(
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const SendMessageResponse = Type.Object({ message: Message, duplicate: Type.Boolean() });
+
+/** An accepted MLS commit (its entry in the conversation's sequence) and the group's new epoch (e2ee.ts). */
+export const CommitResponse = Type.Object({ message: Message, epoch: Epoch, duplicate: Type.Boolean() });
+export type CommitResponse = Static<typeof CommitResponse>;
 
 export const PresenceQuery = Type.Object({
   userIds: Type.String({ description: 'Comma-separated user ids (at most 500)' }),
