@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthResponse, Conversation, Message } from '@parley/protocol';
 import { HttpClient, ParleyError } from '@parley/sdk';
-import { E2eeDevice, MemoryKeyStore, deviceIdentity } from '@parley/sdk/e2ee';
+import { E2eeDevice, KEY_PACKAGE_TARGET, MemoryKeyStore, deviceIdentity } from '@parley/sdk/e2ee';
 import { pino } from 'pino';
 import {
   defaultCapabilities,
@@ -117,7 +117,11 @@ describe('an encrypted group of three people on four devices', () => {
   test('created end-to-end encrypted, every device joins from its Welcome at the same epoch', async () => {
     conversation = await alice1.device.createGroup('Secret plans', [bob.auth.user.id, carol.auth.user.id]);
     expect(conversation.encryption).toBe('mls');
+    // The key packages handed out are gone (each device still has its last-resort one): bob runs low.
+    expect(await bob.http.keyPackageCount()).toEqual({ count: 3, lastResort: true, low: true });
     for (const p of [alice2, bob, carol]) expect(await p.device.acceptWelcomes()).toEqual([conversation.id]);
+    // Joining, the SDK saw it run low and published more.
+    expect(await bob.http.keyPackageCount()).toEqual({ count: KEY_PACKAGE_TARGET, lastResort: true, low: false });
     const epochs = await Promise.all([alice1, alice2, bob, carol].map((p) => p.device.epoch(conversation.id)));
     expect(epochs).toEqual([1, 1, 1, 1]);
     const auths = await Promise.all(
@@ -129,8 +133,6 @@ describe('an encrypted group of three people on four devices', () => {
       [alice1, alice2, bob, carol].map((p) => p.auth.session.id).sort(),
     );
     expect(group.pendingAdds).toEqual([]);
-    // The key packages handed out are gone; each device still has its last-resort one.
-    expect(await bob.http.keyPackageCount()).toEqual({ count: 3, lastResort: true, low: true });
   });
 
   test("they exchange messages that every device reads, the sender's other device included", async () => {

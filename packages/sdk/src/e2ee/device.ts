@@ -435,6 +435,8 @@ export class E2eeDevice {
       }
       await this.options.http.ackWelcome(w.id);
     }
+    // Joining spent a key package: top up when the server says this device runs low.
+    if (joined.length > 0 && (await this.options.http.keyPackageCount()).low) await this.publishKeyPackages();
     return joined;
   }
 
