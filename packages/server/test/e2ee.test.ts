@@ -191,6 +191,22 @@ describe('an encrypted group of three people on four devices', () => {
   });
 });
 
+describe('a logged-out device', () => {
+  test('is removed from the group before anything more is sent, and is no longer offered for adding', async () => {
+    await alice2.http.logout();
+    const { group } = await bob.http.e2eeGroup(conversation.id);
+    expect(group.pendingRemovals).toEqual([alice2.auth.session.id]);
+    expect(group.pendingAdds).toEqual([]);
+    await bob.device.send(conversation.id, `after logout ${CANARY}`);
+    const after = (await bob.http.e2eeGroup(conversation.id)).group;
+    expect(after.devices.map((d) => d.deviceId).sort()).toEqual([alice1.auth.session.id, bob.auth.session.id].sort());
+    expect(await texts(alice1)).toEqual([`after the race ${CANARY}`, `after logout ${CANARY}`]);
+    expect((await bob.http.e2eeDevices(alice1.auth.user.id)).devices.map((d) => d.deviceId)).toEqual([
+      alice1.auth.session.id,
+    ]);
+  });
+});
+
 describe('bad input is refused with a typed error and nothing stored', () => {
   test('a malformed MLS message, as a commit and as a message', async () => {
     const { group } = await bob.http.e2eeGroup(conversation.id);

@@ -38,6 +38,11 @@ export interface GroupDevice {
   userId: string;
 }
 
+/** A device in a group, and whether its session is gone (logged out or revoked: it must be removed). */
+export interface GroupDeviceState extends GroupDevice {
+  revoked: boolean;
+}
+
 export interface WelcomeRecord {
   id: string;
   deviceId: string;
@@ -52,7 +57,7 @@ export interface E2eeRecords {
   /** Registers a device; an existing device is returned unchanged (the caller compares keys). */
   registerDevice(device: E2eeDeviceRecord): Promise<E2eeDeviceRecord>;
   getDevice(deviceId: string): Promise<E2eeDeviceRecord | undefined>;
-  /** The registered devices of these users, oldest first. */
+  /** The registered devices of these users whose session is alive (not logged out), oldest first. */
   listDevices(userIds: readonly string[]): Promise<E2eeDeviceRecord[]>;
   /**
    * Stores key packages of one device; a last-resort package replaces the device's previous
@@ -69,7 +74,7 @@ export interface E2eeRecords {
   /** Creates the group of an encrypted conversation at epoch 0 with its creator's device. */
   createGroup(group: E2eeGroupRecord, devices: readonly GroupDevice[], now: number): Promise<void>;
   getGroup(conversationId: string): Promise<E2eeGroupRecord | undefined>;
-  listGroupDevices(conversationId: string): Promise<GroupDevice[]>;
+  listGroupDevices(conversationId: string): Promise<GroupDeviceState[]>;
   /** Moves the group from `fromEpoch` to the next; false (nothing written) when it is no longer at `fromEpoch`. */
   advanceEpoch(conversationId: string, fromEpoch: number, now: number): Promise<boolean>;
   addGroupDevices(conversationId: string, devices: readonly GroupDevice[], epoch: number): Promise<void>;

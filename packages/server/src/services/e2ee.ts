@@ -29,7 +29,7 @@ import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { checkFraming, checkWelcome, fromBase64, keyPackageRefusal, readFraming } from '../domain/mls';
 import { topics } from '../ports/bus';
-import type { E2eeDeviceRecord, GroupDevice, NewKeyPackage } from '../ports/e2ee-records';
+import type { E2eeDeviceRecord, GroupDevice, GroupDeviceState, NewKeyPackage } from '../ports/e2ee-records';
 import type { AuthContext } from './accounts';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
@@ -50,6 +50,11 @@ function checkBytes(bytes: Uint8Array, max: number, field: string): void {
       details: { field, bytes: bytes.byteLength, max },
     });
   }
+}
+
+/** Devices the group must lose: those of people who are no longer members, and logged-out ones. */
+function stale(devices: readonly GroupDeviceState[], memberIds: ReadonlySet<string>): string[] {
+  return devices.filter((d) => d.revoked || !memberIds.has(d.userId)).map((d) => d.deviceId);
 }
 
 export interface CommitResult {
@@ -199,8 +204,8 @@ export class E2eeService {
       conversationId: conversation.id,
       cipherSuite: group.cipherSuite,
       epoch: group.epoch,
-      devices,
-      pendingRemovals: devices.filter((d) => !memberIds.has(d.userId)).map((d) => d.deviceId),
+      devices: devices.map((d) => ({ deviceId: d.deviceId, userId: d.userId })),
+      pendingRemovals: stale(devices, memberIds),
       pendingAdds: registered
         .filter((d) => !inGroup.has(d.deviceId))
         .map((d) => ({ deviceId: d.deviceId, userId: d.userId })),
@@ -240,17 +245,20 @@ export class E2eeService {
     return { type: 'mls', kind: 'application', epoch: content.epoch, data: content.data, deviceId: auth.session.id };
   }
 
-  private async checkNoPendingRemovals(conversation: Conversation, devices: readonly GroupDevice[]): Promise<void> {
+  private async checkNoPendingRemovals(
+    conversation: Conversation,
+    devices: readonly GroupDeviceState[],
+  ): Promise<void> {
     const members =
       conversation.members.length > 0 ? conversation.members : (await this.conversations.load(conversation.id)).members;
     const memberIds = new Set(members.map((m) => m.userId));
-    const stale = devices.filter((d) => !memberIds.has(d.userId)).map((d) => d.deviceId);
-    if (stale.length > 0) {
+    const pending = stale(devices, memberIds);
+    if (pending.length > 0) {
       throw new AppError(
         'e2ee_commit_required',
-        'Devices of people who left are still in the group: commit their removal first.',
+        'Devices of people who left (or logged-out devices) are still in the group: commit their removal first.',
         {
-          details: { deviceIds: stale },
+          details: { deviceIds: pending },
         },
       );
     }
@@ -319,7 +327,7 @@ export class E2eeService {
       if (!device) throw new AppError('not_found', 'The device is not in the group.', { details: { deviceId } });
       // Your own devices, and devices of people who are no longer members; a member is removed
       // from the conversation (kick, ban, leave), and then from the group.
-      if (device.userId !== auth.user.id && memberIds.has(device.userId)) {
+      if (device.userId !== auth.user.id && memberIds.has(device.userId) && !device.revoked) {
         throw new AppError('forbidden', 'Remove the person from the conversation; their devices follow.', {
           details: { deviceId, userId: device.userId },
         });

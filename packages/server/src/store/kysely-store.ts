@@ -548,7 +548,7 @@ export class KyselyStore implements Store {
   getGroup(conversationId: string): Promise<E2ee.E2eeGroupRecord | undefined> {
     return e2ee.getGroup(this.db, conversationId);
   }
-  listGroupDevices(conversationId: string): Promise<E2ee.GroupDevice[]> {
+  listGroupDevices(conversationId: string): Promise<E2ee.GroupDeviceState[]> {
     return e2ee.listGroupDevices(this.db, conversationId);
   }
   advanceEpoch(conversationId: string, fromEpoch: number, now: number): Promise<boolean> {

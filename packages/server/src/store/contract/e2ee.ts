@@ -8,8 +8,19 @@ import { describe, expect, it } from 'vitest';
 import type { Store, UserRecord } from '../../ports/store';
 import { type Harness, newGroup, newUsers, tick, uid } from './harness';
 
+/** A device is a session: one is created first, as logging in does. */
 async function device(store: Store, user: UserRecord) {
-  return store.registerDevice({ deviceId: uid('dev'), userId: user.id, signatureKey: 'a2V5', createdAt: tick() });
+  const now = tick();
+  const session = await store.createSession({
+    id: uid('s'),
+    userId: user.id,
+    tokenHash: uid('hash'),
+    deviceName: 'test',
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: now + 86_400_000,
+  });
+  return store.registerDevice({ deviceId: session.id, userId: user.id, signatureKey: 'a2V5', createdAt: now });
 }
 
 async function encryptedGroup(store: Store, owner: UserRecord, members: UserRecord[]) {
@@ -65,9 +76,13 @@ export function e2eeContract(h: Harness): void {
       await h.store.addGroupDevices(conversation.id, [b1, b2], 1);
       await h.store.removeGroupDevices(conversation.id, [b1.deviceId]);
       expect(await h.store.listGroupDevices(conversation.id)).toEqual([
-        { deviceId: ownerDevice.deviceId, userId: owner!.id },
-        { deviceId: b2.deviceId, userId: bob!.id },
+        { deviceId: ownerDevice.deviceId, userId: owner!.id, revoked: false },
+        { deviceId: b2.deviceId, userId: bob!.id, revoked: false },
       ]);
+      // Logging out ends the session: the device is reported revoked and leaves the directory.
+      expect(await h.store.deleteSession(b2.deviceId)).toBe(true);
+      expect((await h.store.listGroupDevices(conversation.id)).map((d) => d.revoked)).toEqual([false, true]);
+      expect(await h.store.listDevices([bob!.id])).toEqual([b1]);
     });
 
     it('hands out each one-time key package once, oldest first, then the last-resort one, which stays', async () => {

@@ -10,6 +10,7 @@ import type {
   E2eeDeviceRecord,
   E2eeGroupRecord,
   GroupDevice,
+  GroupDeviceState,
   KeyPackageCount,
   NewKeyPackage,
   WelcomeRecord,
@@ -55,12 +56,15 @@ export async function getDevice(db: Db, deviceId: string): Promise<E2eeDeviceRec
 
 export async function listDevices(db: Db, userIds: readonly string[]): Promise<E2eeDeviceRecord[]> {
   if (userIds.length === 0) return [];
+  // Only devices whose session is alive: a logged-out device gets no new key packages claimed
+  // and is not offered for adding.
   const rows = await db
-    .selectFrom('e2ee_devices')
-    .selectAll()
-    .where('user_id', 'in', [...userIds])
-    .orderBy('created_at')
-    .orderBy('device_id')
+    .selectFrom('e2ee_devices as d')
+    .innerJoin('sessions as s', 's.id', 'd.device_id')
+    .select(['d.device_id', 'd.user_id', 'd.signature_key', 'd.created_at'])
+    .where('d.user_id', 'in', [...userIds])
+    .orderBy('d.created_at')
+    .orderBy('d.device_id')
     .execute();
   return rows.map(toDevice);
 }
@@ -173,15 +177,17 @@ export async function getGroup(db: Db, conversationId: string): Promise<E2eeGrou
   );
 }
 
-export async function listGroupDevices(db: Db, conversationId: string): Promise<GroupDevice[]> {
+export async function listGroupDevices(db: Db, conversationId: string): Promise<GroupDeviceState[]> {
+  // A device is a session: one whose session row is gone (logged out, revoked) must leave the group.
   const rows = await db
-    .selectFrom('e2ee_group_devices')
-    .select(['device_id', 'user_id'])
-    .where('conversation_id', '=', conversationId)
-    .orderBy('added_epoch')
-    .orderBy('device_id')
+    .selectFrom('e2ee_group_devices as g')
+    .leftJoin('sessions as s', 's.id', 'g.device_id')
+    .select(['g.device_id', 'g.user_id', 's.id as session_id'])
+    .where('g.conversation_id', '=', conversationId)
+    .orderBy('g.added_epoch')
+    .orderBy('g.device_id')
     .execute();
-  return rows.map((r) => ({ deviceId: r.device_id, userId: r.user_id }));
+  return rows.map((r) => ({ deviceId: r.device_id, userId: r.user_id, revoked: r.session_id === null }));
 }
 
 export async function advanceEpoch(db: Db, conversationId: string, fromEpoch: number, now: number): Promise<boolean> {
