@@ -299,6 +299,29 @@ describe('bad input is refused with a typed error and nothing stored', () => {
   });
 });
 
+describe('what a device cannot read says why, in words', () => {
+  test('a replayed or tampered application message is refused by the receiving device', async () => {
+    await alice1.device.catchUp(conversation.id);
+    const { messages } = await alice1.http.history(conversation.id, {});
+    const original = messages.filter((m) => m.content.type === 'mls' && m.content.kind === 'application').at(-1);
+    if (original?.content.type !== 'mls' || original.senderId === alice1.auth.user.id) throw new Error('no message');
+    const after = original.seq + 10_000;
+    const replayed = await alice1.device.process({ ...original, id: 'replayed', seq: after });
+    expect(replayed.payload).toBeUndefined();
+    expect(replayed.unreadable).toMatch(/could not be decrypted or authenticated/);
+    const bytes = Buffer.from(original.content.data, 'base64');
+    bytes[bytes.length - 1] ^= 0x01;
+    const tampered = await alice1.device.process({
+      ...original,
+      id: 'tampered',
+      seq: after + 1,
+      content: { ...original.content, data: bytes.toString('base64') },
+    });
+    expect(tampered.payload).toBeUndefined();
+    expect(tampered.unreadable).toMatch(/tampered with, replayed/);
+  });
+});
+
 test('the server never sees plaintext: no canary in the SQLite file, its WAL or the logs (the control text is there)', () => {
   const dbPath = path.join(server.dataDir, 'parley.db');
   const files = [dbPath, `${dbPath}-wal`, logFile].filter((f) => existsSync(f));
