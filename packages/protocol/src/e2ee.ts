@@ -72,6 +72,8 @@ export const E2eeDevice = Type.Object({
   userId: UserId,
   signatureKey: Base64(64, 'The Ed25519 public signature key'),
   createdAt: Type.Integer({ minimum: 0 }),
+  /** False once the device logged out (its session is gone): its key stays listed, to check its old messages. */
+  active: Type.Boolean(),
 });
 export type E2eeDevice = Static<typeof E2eeDevice>;
 

@@ -201,8 +201,11 @@ describe('a logged-out device', () => {
     const after = (await bob.http.e2eeGroup(conversation.id)).group;
     expect(after.devices.map((d) => d.deviceId).sort()).toEqual([alice1.auth.session.id, bob.auth.session.id].sort());
     expect(await texts(alice1)).toEqual([`after the race ${CANARY}`, `after logout ${CANARY}`]);
-    expect((await bob.http.e2eeDevices(alice1.auth.user.id)).devices.map((d) => d.deviceId)).toEqual([
-      alice1.auth.session.id,
+    // Its key stays listed (to check what it sent before), marked inactive.
+    const listed = (await bob.http.e2eeDevices(alice1.auth.user.id)).devices;
+    expect(listed.map((d) => [d.deviceId, d.active])).toEqual([
+      [alice1.auth.session.id, true],
+      [alice2.auth.session.id, false],
     ]);
   });
 });
@@ -310,7 +313,7 @@ describe('what a device cannot read says why, in words', () => {
     expect(replayed.payload).toBeUndefined();
     expect(replayed.unreadable).toMatch(/could not be decrypted or authenticated/);
     const bytes = Buffer.from(original.content.data, 'base64');
-    bytes[bytes.length - 1] ^= 0x01;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1);
     const tampered = await alice1.device.process({
       ...original,
       id: 'tampered',

@@ -12,6 +12,8 @@ export interface E2eeDeviceRecord {
   /** Ed25519 public key, base64. */
   signatureKey: string;
   createdAt: number;
+  /** Its session is alive (false once logged out or revoked; the key stays on record). */
+  active: boolean;
 }
 
 export interface NewKeyPackage {
@@ -55,9 +57,9 @@ export interface WelcomeRecord {
 
 export interface E2eeRecords {
   /** Registers a device; an existing device is returned unchanged (the caller compares keys). */
-  registerDevice(device: E2eeDeviceRecord): Promise<E2eeDeviceRecord>;
+  registerDevice(device: Omit<E2eeDeviceRecord, 'active'>): Promise<E2eeDeviceRecord>;
   getDevice(deviceId: string): Promise<E2eeDeviceRecord | undefined>;
-  /** The registered devices of these users whose session is alive (not logged out), oldest first. */
+  /** The registered devices of these users, oldest first, logged-out ones included (`active: false`). */
   listDevices(userIds: readonly string[]): Promise<E2eeDeviceRecord[]>;
   /**
    * Stores key packages of one device; a last-resort package replaces the device's previous

@@ -41,6 +41,7 @@ function toDevice(record: E2eeDeviceRecord): E2eeDevice {
     userId: record.userId,
     signatureKey: record.signatureKey,
     createdAt: record.createdAt,
+    active: record.active,
   };
 }
 
@@ -165,7 +166,7 @@ export class E2eeService {
     const keyPackages: ClaimKeyPackagesResponse['keyPackages'] = [];
     const missingDeviceIds: string[] = [];
     for (const device of devices) {
-      if (device.deviceId === auth.session.id) continue;
+      if (device.deviceId === auth.session.id || !device.active) continue;
       const claimed = await this.deps.store.claimKeyPackage(device.deviceId);
       if (!claimed) {
         missingDeviceIds.push(device.deviceId);
@@ -207,7 +208,7 @@ export class E2eeService {
       devices: devices.map((d) => ({ deviceId: d.deviceId, userId: d.userId })),
       pendingRemovals: stale(devices, memberIds),
       pendingAdds: registered
-        .filter((d) => !inGroup.has(d.deviceId))
+        .filter((d) => d.active && !inGroup.has(d.deviceId))
         .map((d) => ({ deviceId: d.deviceId, userId: d.userId })),
     };
   }
@@ -308,7 +309,8 @@ export class E2eeService {
     const added: GroupDevice[] = [];
     for (const deviceId of addIds) {
       const device = await this.deps.store.getDevice(deviceId);
-      if (!device) throw new AppError('not_found', 'No such device.', { details: { deviceId } });
+      if (!device || !device.active)
+        throw new AppError('not_found', 'No such device (or it logged out).', { details: { deviceId } });
       if (inGroup.has(deviceId))
         throw new AppError('invalid_operation', 'The device is in the group already.', { details: { deviceId } });
       if (!memberIds.has(device.userId)) {

@@ -520,7 +520,7 @@ export class KyselyStore implements Store {
   }
 
   // end-to-end encryption (ports/e2ee-records.ts)
-  registerDevice(device: E2ee.E2eeDeviceRecord): Promise<E2ee.E2eeDeviceRecord> {
+  registerDevice(device: Omit<E2ee.E2eeDeviceRecord, 'active'>): Promise<E2ee.E2eeDeviceRecord> {
     return e2ee.registerDevice(this.db, device);
   }
   getDevice(deviceId: string): Promise<E2ee.E2eeDeviceRecord | undefined> {

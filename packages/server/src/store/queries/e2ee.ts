@@ -24,16 +24,26 @@ function toDevice(row: {
   user_id: string;
   signature_key: string;
   created_at: number;
+  session_id: string | null;
 }): E2eeDeviceRecord {
   return {
     deviceId: row.device_id,
     userId: row.user_id,
     signatureKey: row.signature_key,
     createdAt: Number(row.created_at),
+    active: row.session_id !== null,
   };
 }
 
-export async function registerDevice(db: Db, device: E2eeDeviceRecord): Promise<E2eeDeviceRecord> {
+/** Devices with whether their session is alive (a device is a session). */
+function devicesWithSessions(db: Db) {
+  return db
+    .selectFrom('e2ee_devices as d')
+    .leftJoin('sessions as s', 's.id', 'd.device_id')
+    .select(['d.device_id', 'd.user_id', 'd.signature_key', 'd.created_at', 's.id as session_id']);
+}
+
+export async function registerDevice(db: Db, device: Omit<E2eeDeviceRecord, 'active'>): Promise<E2eeDeviceRecord> {
   await db
     .insertInto('e2ee_devices')
     .values({
@@ -50,18 +60,13 @@ export async function registerDevice(db: Db, device: E2eeDeviceRecord): Promise<
 }
 
 export async function getDevice(db: Db, deviceId: string): Promise<E2eeDeviceRecord | undefined> {
-  const row = await db.selectFrom('e2ee_devices').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
+  const row = await devicesWithSessions(db).where('d.device_id', '=', deviceId).executeTakeFirst();
   return row && toDevice(row);
 }
 
 export async function listDevices(db: Db, userIds: readonly string[]): Promise<E2eeDeviceRecord[]> {
   if (userIds.length === 0) return [];
-  // Only devices whose session is alive: a logged-out device gets no new key packages claimed
-  // and is not offered for adding.
-  const rows = await db
-    .selectFrom('e2ee_devices as d')
-    .innerJoin('sessions as s', 's.id', 'd.device_id')
-    .select(['d.device_id', 'd.user_id', 'd.signature_key', 'd.created_at'])
+  const rows = await devicesWithSessions(db)
     .where('d.user_id', 'in', [...userIds])
     .orderBy('d.created_at')
     .orderBy('d.device_id')
