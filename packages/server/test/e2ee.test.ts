@@ -284,6 +284,21 @@ describe('bad input is refused with a typed error and nothing stored', () => {
       expect(error.details?.['reason']).toBe(reason);
     }
     expect(await bob.http.keyPackageCount()).toEqual(before);
+
+    // Bob's identity and key, but a signature that does not verify; and the same package intact.
+    const stored = JSON.parse(new TextDecoder().decode(await bob.keystore.get('identity'))) as Record<string, string>;
+    const bobKeys = {
+      signKey: Buffer.from(stored.signKey!, 'base64'),
+      publicKey: Buffer.from(stored.publicKey!, 'base64'),
+    };
+    const good = await make(deviceIdentity(bob.auth.user.id, bob.auth.session.id), bobKeys);
+    const forged = Buffer.from(good, 'base64');
+    forged.writeUInt8(forged.readUInt8(forged.length - 1) ^ 0x01, forged.length - 1);
+    const error = await refusal(bob.http.uploadKeyPackages({ keyPackages: [good, forged.toString('base64')] }));
+    expect(error.code).toBe('e2ee_key_package_invalid');
+    expect(error.details).toEqual({ index: 1, reason: 'signature' });
+    expect(await bob.http.keyPackageCount()).toEqual(before);
+    expect((await bob.http.uploadKeyPackages({ keyPackages: [good] })).count).toBe(before.count + 1);
   });
 
   test('plain text in an encrypted conversation, and MLS in a plain one, are refused', async () => {
