@@ -8,7 +8,8 @@
  * plain conversation is found there (so the scan can see).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthResponse, Conversation, Message } from '@parley/protocol';
 import { HttpClient, ParleyError } from '@parley/sdk';
@@ -97,8 +98,7 @@ async function refusal(promise: Promise<unknown>): Promise<ParleyError> {
 }
 
 beforeAll(async () => {
-  const dir = `/tmp/parley-e2ee-log-${process.pid}-${Date.now()}`;
-  logFile = `${dir}.log`;
+  logFile = path.join(tmpdir(), `parley-e2ee-${process.pid}-${Date.now()}.log`);
   // The server logs everything it would log in production and more (trace), to a file the canary reads.
   const logger = pino({ level: 'trace' }, pino.destination({ dest: logFile, sync: true }));
   server = await startTestServer({ logLevel: 'trace' }, { logger });
@@ -111,6 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  rmSync(logFile, { force: true });
 });
 
 describe('an encrypted group of three people on four devices', () => {
