@@ -27,6 +27,7 @@ import type {
   Visibility,
 } from '@parley/protocol';
 import type { BusEvent, EventBody } from './bus-events';
+import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 
 export interface UserRecord extends User {
@@ -104,6 +105,8 @@ export interface NewConversation {
   postPolicy?: PostPolicy;
   topic?: string | null;
   description?: string | null;
+  /** 'mls': end-to-end encrypted (ports/e2ee-records.ts holds its group). */
+  encryption?: 'mls';
 }
 
 /** Settings an admin changes; absent fields stay as they are. */
@@ -255,7 +258,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, Outbox {
+export interface Store extends FileRecords, E2eeRecords, Outbox {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

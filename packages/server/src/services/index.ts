@@ -7,6 +7,7 @@ import { AudienceChanges } from './audience-changes';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
@@ -35,6 +36,7 @@ export interface Services {
   sync: SyncService;
   files: FileService;
   directory: UserDirectoryService;
+  e2ee: E2eeService;
 }
 
 export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
@@ -44,7 +46,8 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
   const contacts = new ContactService(deps, audience);
   const conversations = new ConversationService(deps, contacts, audience);
   const files = new FileService(deps, fileDeps);
-  const messages = new MessageService(deps, conversations, contacts, files, audience);
+  const e2ee = new E2eeService(deps, conversations);
+  const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   return {
     accounts,
     contacts,
@@ -60,6 +63,7 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
     sync: new SyncService(deps),
     files,
     directory: new UserDirectoryService(deps),
+    e2ee,
   };
 }
 

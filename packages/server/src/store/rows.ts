@@ -81,6 +81,7 @@ export function toConversation(row: Selectable<ConversationsTable>, members: Mem
     lastActivityAt: row.last_activity_at,
     memberCount: Number(row.member_count),
     avatarUrl: row.avatar_url,
+    ...(row.encryption === 'mls' ? { encryption: 'mls' as const } : {}),
     members,
   };
 }

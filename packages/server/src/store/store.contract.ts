@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
 import { archiveContract } from './contract/archive';
 import { conversationsContract } from './contract/conversations';
+import { e2eeContract } from './contract/e2ee';
 import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
@@ -41,6 +42,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     searchContract(harness);
     filesContract(harness);
     outboxContract(harness);
+    e2eeContract(harness);
     transactionsContract(harness, makeStore);
   });
 }
