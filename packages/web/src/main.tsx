@@ -15,6 +15,8 @@ import './styles/dialogs.css';
 import './styles/rich.css';
 import './styles/panels.css';
 import './styles/files.css';
+import './styles/pinned-bar.css';
+import './styles/sidebar-sections.css';
 
 applyTheme(savedThemeChoice());
 

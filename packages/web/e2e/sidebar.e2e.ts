@@ -1,0 +1,216 @@
+/**
+ * Everyday comfort, in Chromium, on one server with 500 conversations: pins that can be
+ * seen (a bar over the conversation and a "pinned a message" line, as another member
+ * pins), a sidebar that scales (sections that fold and stay folded, favourites marked,
+ * reordered by keyboard and by dragging, an unread-only filter, Alt+Shift+Up/Down to the
+ * next unread, a shortcuts dialog, and a virtualized list that renders a bounded number
+ * of rows and scrolls to its end). Changed screens are scanned with axe in both themes.
+ */
+import type { ParleyClient } from '@parley/sdk/node';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axeScan,
+  e2eUnavailable,
+  logIn,
+  openConversation,
+  openPerson,
+  sdkUser,
+  startApp,
+  type App,
+  type Person,
+} from './harness';
+
+const skip = e2eUnavailable();
+const CROWD = 496; // groups beside the four named conversations: 500 in Ada's list
+
+describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () => {
+  let app: App;
+  let bob: ParleyClient;
+  let carol: ParleyClient;
+  let ada: Person;
+  const suffix = String(process.pid % 1000);
+  const adaName = `adas${suffix}`;
+  let board = '';
+  const rules: string[] = [];
+
+  const list = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+  const section = (page: Page, name: string) =>
+    list(page).locator('button.section-header', { has: page.locator('.section-label', { hasText: name }) });
+  const rowTitles = (page: Page, sectionId: string) =>
+    page.evaluate((id) => {
+      const out: string[] = [];
+      let inSection = false;
+      for (const li of document.querySelectorAll('.conversation-rows > li')) {
+        const header = li.querySelector<HTMLElement>('.section-header');
+        if (header !== null) inSection = header.dataset.section === id;
+        else if (inSection) out.push(li.querySelector('.conversation-title bdi')?.textContent ?? '');
+      }
+      return out;
+    }, sectionId);
+  const scan = async (page: Page) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await axeScan(page), colorScheme).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+    const adaClient = await sdkUser(app, adaName, 'Ada Lovelace', false);
+    bob = await sdkUser(app, `bobs${suffix}`, 'Bob Builder');
+    carol = await sdkUser(app, `carols${suffix}`, 'Carol Sharp');
+    const adaId = adaClient.user?.id ?? '';
+    // The crowd first (oldest activity, at the bottom), in parallel batches.
+    for (let i = 0; i < CROWD; i += 62) {
+      await Promise.all(
+        Array.from({ length: Math.min(62, CROWD - i) }, (_, j) =>
+          bob.conversations.createGroup(`Crowd ${String(i + j + 1).padStart(3, '0')}`, [adaId]),
+        ),
+      );
+    }
+    await bob.channels.create({ title: 'Town square', visibility: 'public', memberIds: [adaId] });
+    board = (await bob.conversations.createGroup('Pin board', [adaId])).id;
+    for (const text of ['First rule', 'Second rule', 'Third rule'])
+      rules.push((await bob.messages.send(board, text)).id);
+    const dm = await bob.conversations.createDirect(adaId);
+    await bob.messages.send(dm.id, 'Hi Ada');
+    const withCarol = await carol.conversations.createDirect(adaId);
+    await carol.messages.send(withCarol.id, 'Carol here');
+    adaClient.close();
+    ada = await openPerson(app, 'Ada Lovelace');
+    await logIn(ada, adaName);
+  });
+
+  afterAll(async () => {
+    bob?.close();
+    carol?.close();
+    await ada?.context.close().catch(() => undefined);
+    await app?.stop();
+  });
+
+  it('shows pins to another member: a line in the timeline and a bar that goes to each pin', async () => {
+    const { page } = ada;
+    await openConversation(ada, 'Pin board');
+    await page.getByRole('log', { name: 'Messages' }).getByText('Third rule').waitFor();
+    expect(await page.getByTestId('pinned-bar').count()).toBe(0);
+
+    await bob.messages.pin(rules[1] ?? '');
+    const line = page.getByTestId('pin-line');
+    await expect.poll(() => line.textContent()).toBe('Bob Builder pinned a message');
+    const bar = page.getByTestId('pinned-bar');
+    await bar.getByText('Second rule').waitFor();
+    await bob.messages.pin(rules[0] ?? '');
+    await expect.poll(() => line.count()).toBe(2);
+    // The latest pin shows first; going to it moves the bar on to the next one.
+    await bar.getByRole('button', { name: /^Pinned message 1 of 2 Bob Builder: First rule/ }).click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/c/${board}/m/${rules[0]}`);
+    await bar.getByRole('button', { name: /^Pinned message 2 of 2 .*Second rule/ }).waitFor();
+    // The line links to the message it pinned.
+    expect(await line.last().getByRole('link', { name: 'a message' }).getAttribute('href')).toBe(
+      `#/c/${board}/m/${rules[0]}`,
+    );
+    await scan(page);
+    await bar.getByRole('button', { name: 'All pins (2)' }).click();
+    const panel = page.getByRole('complementary', { name: 'Pinned messages' });
+    await expect.poll(() => panel.getByTestId('message-card').count()).toBe(2);
+    await page.getByRole('button', { name: 'Close panel' }).click();
+    // Unpinned: the bar follows.
+    await bob.messages.unpin(rules[0] ?? '');
+    await bob.messages.unpin(rules[1] ?? '');
+    await bar.waitFor({ state: 'detached' });
+  });
+
+  it('renders a bounded number of rows for 500 conversations and scrolls to the end', async () => {
+    const { page } = ada;
+    const rows = page.locator('.conversation-rows > li');
+    const scroller = page.getByTestId('conversation-scroller');
+    expect(await rows.count()).toBeLessThan(60);
+    await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await list(page)
+      .getByRole('button', { name: /^Crowd 001\b/ })
+      .waitFor();
+    expect(await rows.count()).toBeLessThan(60);
+    expect(await page.evaluate(() => document.scrollingElement?.scrollTop)).toBe(0);
+    await scroller.evaluate((el) => el.scrollTo(0, 0));
+    await list(page)
+      .getByRole('button', { name: /^Town square\b/ })
+      .waitFor();
+  });
+
+  it('folds sections (remembered), marks and reorders favourites, filters unread', async () => {
+    const { page } = ada;
+    // Direct messages sit under 497 groups: fold the groups to bring them up.
+    const groups = section(page, 'Groups');
+    expect(await groups.getAttribute('aria-expanded')).toBe('true');
+    await groups.click();
+    expect(await groups.getAttribute('aria-expanded')).toBe('false');
+    await list(page)
+      .getByRole('button', { name: /^Crowd 496\b/ })
+      .waitFor({ state: 'detached' });
+    const direct = section(page, 'Direct messages');
+    await direct.click();
+    await list(page)
+      .getByRole('button', { name: /^Carol Sharp/ })
+      .waitFor({ state: 'detached' });
+    // Folded, a section still says something inside is unread.
+    await direct.getByTestId('section-unread').waitFor();
+    expect(await groups.getByTestId('section-unread').count()).toBe(0);
+    await page.reload();
+    await section(page, 'Direct messages').waitFor();
+    expect(await section(page, 'Groups').getAttribute('aria-expanded')).toBe('false');
+    expect(await section(page, 'Direct messages').getAttribute('aria-expanded')).toBe('false');
+    await section(page, 'Direct messages').click();
+
+    // Favourites: Town square, then Carol.
+    await list(page).getByRole('button', { name: 'Favourite: Town square' }).click();
+    await list(page).getByRole('button', { name: 'Favourite: Carol Sharp' }).click();
+    await section(page, 'Favourites').waitFor();
+    expect(await rowTitles(page, 'favourites')).toEqual(['Town square', 'Carol Sharp']);
+    // The keyboard moves a favourite: Ctrl+Shift+Up on Carol.
+    await list(page)
+      .getByRole('button', { name: /^Carol Sharp/ })
+      .focus();
+    await page.keyboard.press('Control+Shift+ArrowUp');
+    await expect.poll(() => rowTitles(page, 'favourites')).toEqual(['Carol Sharp', 'Town square']);
+    await page.getByRole('status').filter({ hasText: 'moved to position 1 of 2' }).waitFor();
+    // And dragging: Town square dropped on Carol goes first again.
+    const fav = (title: RegExp) => page.locator('.conversation-rows > li[draggable="true"]', { hasText: title });
+    await fav(/Town square/).dragTo(fav(/Carol Sharp/));
+    await expect.poll(() => rowTitles(page, 'favourites')).toEqual(['Town square', 'Carol Sharp']);
+    expect(await rowTitles(page, 'channels')).toEqual([]);
+
+    // Unread only: the two direct chats with news, and the open conversation.
+    await section(page, 'Groups').click();
+    await openConversation(ada, 'Pin board');
+    await list(page).getByRole('button', { name: 'Unread only' }).click();
+    await expect
+      .poll(async () => [
+        ...(await rowTitles(page, 'favourites')),
+        ...(await rowTitles(page, 'groups')),
+        ...(await rowTitles(page, 'direct')),
+      ])
+      .toEqual(['Carol Sharp', 'Pin board', 'Bob Builder']);
+    await scan(page);
+    await list(page).getByRole('button', { name: 'Unread only' }).click();
+  });
+
+  it('jumps to the next unread with Alt+Shift+Down and lists the shortcuts', async () => {
+    const { page } = ada;
+    // Order: favourites (Town square, Carol), channels, groups (Pin board, crowd), direct (Bob).
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.getByRole('heading', { level: 2, name: 'Bob Builder', exact: true }).waitFor();
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.getByRole('heading', { level: 2, name: 'Carol Sharp', exact: true }).waitFor();
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.getByRole('heading', { level: 2, name: 'Town square', exact: true }).waitFor();
+    await page.keyboard.press('Control+/');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Previous / next unread conversation').waitFor();
+    await scan(page);
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    expect(ada.problems).toEqual([]);
+  });
+});
