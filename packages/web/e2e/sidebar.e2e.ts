@@ -4,7 +4,8 @@
  * pins), a sidebar that scales (sections that fold and stay folded, favourites marked,
  * reordered by keyboard and by dragging, an unread-only filter, Alt+Shift+Up/Down to the
  * next unread, a shortcuts dialog, and a virtualized list that renders a bounded number
- * of rows and scrolls to its end). Changed screens are scanned with axe in both themes.
+ * of rows and scrolls to its end), and a sound for new messages that its setting and
+ * do-not-disturb silence (counted at HTMLMediaElement.play). Changed screens are scanned with axe in both themes.
  */
 import type { ParleyClient } from '@parley/sdk/node';
 import type { Page } from 'playwright-core';
@@ -50,7 +51,8 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     }, sectionId);
   const scan = async (page: Page) => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
+      // Reduced motion: no colour transition is half-way when axe measures contrast.
+      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
       expect(await axeScan(page), colorScheme).toEqual([]);
     }
     await page.emulateMedia({ colorScheme: 'light' });
@@ -62,14 +64,17 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     bob = await sdkUser(app, `bobs${suffix}`, 'Bob Builder');
     carol = await sdkUser(app, `carols${suffix}`, 'Carol Sharp');
     const adaId = adaClient.user?.id ?? '';
-    // The crowd first (oldest activity, at the bottom), in parallel batches.
+    // The crowd first (oldest activity, at the bottom), in parallel batches, by someone with
+    // no socket open (nothing to fan out to while seeding).
+    const dave = await sdkUser(app, `daves${suffix}`, 'Dave Crowd', false);
     for (let i = 0; i < CROWD; i += 62) {
       await Promise.all(
         Array.from({ length: Math.min(62, CROWD - i) }, (_, j) =>
-          bob.conversations.createGroup(`Crowd ${String(i + j + 1).padStart(3, '0')}`, [adaId]),
+          dave.conversations.createGroup(`Crowd ${String(i + j + 1).padStart(3, '0')}`, [adaId]),
         ),
       );
     }
+    dave.close();
     await bob.channels.create({ title: 'Town square', visibility: 'public', memberIds: [adaId] });
     board = (await bob.conversations.createGroup('Pin board', [adaId])).id;
     for (const text of ['First rule', 'Second rule', 'Third rule'])
@@ -211,6 +216,54 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     await scan(page);
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
+    expect(ada.problems).toEqual([]);
+  });
+
+  it('plays a sound for another conversation only, and not with sounds off or during do-not-disturb', async () => {
+    const { page } = ada;
+    await page.evaluate(() => {
+      const w = window as unknown as { plays: number };
+      w.plays = 0;
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        w.plays += 1;
+        return play.call(this);
+      };
+    });
+    const plays = () => page.evaluate(() => (window as unknown as { plays: number }).plays);
+    const preview = (title: string, text: string) =>
+      list(page)
+        .getByRole('button', { name: new RegExp(`^${title}`) })
+        .filter({ hasText: text })
+        .waitFor();
+    // The open conversation, in front of Ada: no sound.
+    const square = (await bob.conversations.list()).find((c) => c.conversation.title === 'Town square');
+    await bob.messages.send(square?.conversation.id ?? '', 'Square news');
+    await page.getByRole('log', { name: 'Messages' }).getByText('Square news').waitFor();
+    expect(await plays()).toBe(0);
+    await bob.messages.send(board, 'ding 1');
+    await expect.poll(plays).toBe(1);
+
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    const sound = settings.getByRole('checkbox', { name: 'Play a sound for new messages' });
+    await sound.uncheck();
+    await bob.messages.send(board, 'ding 2');
+    await preview('Pin board', 'ding 2');
+    expect(await plays()).toBe(1);
+
+    await sound.check();
+    await settings.getByRole('button', { name: '1 hour' }).click();
+    await settings.getByText(/^Do not disturb is on until/).waitFor();
+    await scan(page);
+    await page.keyboard.press('Escape');
+    await bob.messages.send(board, 'ding 3');
+    await preview('Pin board', 'ding 3');
+    expect(await plays()).toBe(1);
+    // Ending do-not-disturb from the sidebar brings the sound back.
+    await page.getByTestId('dnd-chip').click();
+    await bob.messages.send(board, 'ding 4');
+    await expect.poll(plays).toBe(2);
     expect(ada.problems).toEqual([]);
   });
 });

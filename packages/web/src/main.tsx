@@ -17,6 +17,7 @@ import './styles/panels.css';
 import './styles/files.css';
 import './styles/pinned-bar.css';
 import './styles/sidebar-sections.css';
+import './styles/attention.css';
 
 applyTheme(savedThemeChoice());
 

@@ -14,6 +14,7 @@ import { conversationTitle, peerId } from '../lib/names';
 import { toggleFavourite, toggleFolded, updateSidebarPrefs, useSidebarPrefs } from '../lib/sidebar-prefs';
 import { neighbour, reorder, sidebarRows, type ListEntry, type SectionId, type SidebarRow } from '../lib/sidebar-rows';
 import { useAppState, useController } from '../state/context';
+import { DndChip } from './attention-settings';
 import { ConversationItem } from './conversation-item';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { ChevronDownIcon, KeyboardIcon, StarIcon, UnreadIcon } from './sidebar-icons';
@@ -172,6 +173,7 @@ export function ConversationList({ query, onNewChat }: { query: string; onNewCha
       >
         <UnreadIcon /> Unread only
       </button>
+      <DndChip />
       <button
         type="button"
         className="icon-button"

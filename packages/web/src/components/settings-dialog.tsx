@@ -7,6 +7,7 @@ import type { SettablePresence } from '@parley/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { notificationPermission, requestNotifications } from '../lib/notify';
 import { useAppState, useController } from '../state/context';
+import { AttentionSettings } from './attention-settings';
 import { Modal } from './modal';
 import { PrivacySettings } from './privacy-settings';
 import { SessionsList } from './sessions-list';
@@ -99,6 +100,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
           </button>
         )}
       </section>
+      <AttentionSettings />
       <PrivacySettings />
       <SessionsList />
       <div className="modal-actions">
