@@ -224,7 +224,9 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     await page.evaluate(() => {
       const w = window as unknown as { plays: number };
       w.plays = 0;
-      const play = HTMLMediaElement.prototype.play;
+      const play = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'play')?.value as (
+        this: HTMLMediaElement,
+      ) => Promise<void>;
       HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
         w.plays += 1;
         return play.call(this);
