@@ -5,7 +5,8 @@
  * reordered by keyboard and by dragging, an unread-only filter, Alt+Shift+Up/Down to the
  * next unread, a shortcuts dialog, and a virtualized list that renders a bounded number
  * of rows and scrolls to its end), and a sound for new messages that its setting and
- * do-not-disturb silence (counted at HTMLMediaElement.play). Changed screens are scanned with axe in both themes.
+ * do-not-disturb silence (counted at HTMLMediaElement.play), and the full emoji picker
+ * (search, skin tones, recently used) with the same data behind `:shortcode:`. Changed screens are scanned with axe in both themes.
  */
 import type { ParleyClient } from '@parley/sdk/node';
 import type { Page } from 'playwright-core';
@@ -266,6 +267,38 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     await page.getByTestId('dnd-chip').click();
     await bob.messages.send(board, 'ding 4');
     await expect.poll(plays).toBe(2);
+    expect(ada.problems).toEqual([]);
+  });
+
+  it('picks any emoji by search and skin tone, remembers recent ones, and completes :shortcodes:', async () => {
+    const { page } = ada;
+    await openConversation(ada, 'Pin board');
+    const composer = page.getByRole('textbox', { name: 'Message', exact: true });
+    await page.getByRole('button', { name: 'Insert emoji' }).click();
+    const picker = page.getByRole('dialog', { name: 'Emoji' });
+    // The full set arrives (a chunk of its own): Flags is one of its categories.
+    await picker.getByRole('group', { name: 'Categories' }).getByRole('button', { name: 'Flags' }).waitFor();
+    await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('kangaroo');
+    await picker.getByRole('button', { name: 'Kangaroo', exact: true }).click();
+    await picker.getByRole('combobox', { name: 'Skin tone' }).selectOption({ label: '✋🏽 Medium' });
+    await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('thumbs up');
+    await picker.getByRole('button', { name: 'Thumbs Up', exact: true }).click();
+    expect(await composer.inputValue()).toBe('🦘👍🏽');
+    await scan(page);
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Insert emoji' }).click();
+    const recent = picker.getByRole('region', { name: 'Recently used' });
+    await expect.poll(() => recent.locator('button.emoji').allTextContents()).toEqual(['👍🏽', '🦘']);
+    await page.keyboard.press('Escape');
+    // The same data completes shortcodes the small built-in set never had.
+    await composer.fill('');
+    await composer.pressSequentially(':kangar');
+    await page
+      .getByRole('listbox', { name: 'Suggestions' })
+      .getByRole('option', { name: /:kangaroo:/ })
+      .click();
+    expect(await composer.inputValue()).toBe('🦘 ');
     expect(ada.problems).toEqual([]);
   });
 });

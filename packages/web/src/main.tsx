@@ -18,6 +18,7 @@ import './styles/files.css';
 import './styles/pinned-bar.css';
 import './styles/sidebar-sections.css';
 import './styles/attention.css';
+import './styles/emoji.css';
 
 applyTheme(savedThemeChoice());
 
