@@ -87,7 +87,8 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     adaClient.close();
     ada = await openPerson(app, 'Ada Lovelace');
     await logIn(ada, adaName);
-  });
+    // Seeding 500 conversations takes about 20 s on a busy machine: room for a slower one.
+  }, 150_000);
 
   afterAll(async () => {
     bob?.close();
