@@ -16,6 +16,10 @@ import './styles/rich.css';
 import './styles/panels.css';
 import './styles/files.css';
 import './styles/people.css';
+import './styles/pinned-bar.css';
+import './styles/sidebar-sections.css';
+import './styles/attention.css';
+import './styles/emoji.css';
 
 applyTheme(savedThemeChoice());
 

@@ -5,6 +5,7 @@
  */
 import { fileSummary, isolateText } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { alertIncoming } from '../lib/attention';
 import { plainText } from '../lib/markdown';
 import { conversationTitle } from '../lib/names';
 import { notifyHidden, titleFor } from '../lib/notify';
@@ -49,7 +50,10 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
                 ? 'New message'
                 : name;
           const body = isolateText(plainText(content.type === 'text' ? content.text : fileSummary(content)));
-          notifyHidden(title, body, message.conversationId, () => controller.open(message.conversationId));
+          // A sound (unless off or do-not-disturb), and the desktop notification (unless do-not-disturb).
+          alertIncoming(message, state, () =>
+            notifyHidden(title, body, message.conversationId, () => controller.open(message.conversationId)),
+          );
         },
       }),
   );

@@ -10,6 +10,7 @@ import { ChatHeader } from './chat-header';
 import { Composer } from './composer';
 import { ChatIcon } from './icons';
 import { MessageList } from './message-list';
+import { PinnedBar } from './pinned-bar';
 import { SidePanel } from './side-panel';
 import { TypingLine } from './typing-line';
 import { UploadList } from './upload-list';
@@ -55,6 +56,7 @@ export function ChatPane() {
       onDrop={onDrop}
     >
       <ChatHeader id={activeId} />
+      <PinnedBar key={`pins-${activeId}`} conversationId={activeId} />
       <div className="chat-body">
         <div className="chat-main">
           <MessageList key={activeId} id={activeId} />

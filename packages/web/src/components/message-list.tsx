@@ -7,7 +7,8 @@
 import type { FileContent } from '@parley/protocol';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayLabel } from '../lib/format-time';
-import { systemLine } from '../lib/names';
+import { pinLine, systemLine } from '../lib/names';
+import { routeHash } from '../lib/route';
 import { buildTimeline, firstUnreadKey, isTimelineEntry, type TimelineItem } from '../lib/timeline-items';
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
@@ -189,6 +190,17 @@ function renderItem(
           <LineText line={systemLine(item.message, users, me)} />
         </div>
       );
+    case 'pin': {
+      const target = item.message.content.type === 'update' ? item.message.content.messageId : '';
+      return (
+        <div key={item.key} className="system-message" data-seq={item.message.seq} data-testid="pin-line">
+          <LineText line={pinLine(item.message, users, me)} />
+          <a href={routeHash({ kind: 'message', conversationId: item.message.conversationId, messageId: target })}>
+            a message
+          </a>
+        </div>
+      );
+    }
     case 'message':
       return (
         <MessageRow

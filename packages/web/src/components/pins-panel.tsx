@@ -2,38 +2,20 @@
  * The pinned messages of the open conversation, newest pin first; each jumps to
  * the message, and those who may pin can unpin from here.
  */
-import type { Message } from '@parley/protocol';
-import { useEffect, useState } from 'react';
 import { can } from '../lib/permissions';
 import { useAppState, useController } from '../state/context';
-import { lastSeqWhere } from '../state/reducers';
+import { usePins } from '../state/use-pins';
 import { MessageCard } from './message-card';
 
 export function PinsPanel({ conversationId }: { conversationId: string }) {
   const controller = useController();
-  // Pins change through update entries: reload when one arrives.
-  const lastSeq = useAppState((s) =>
-    lastSeqWhere(
-      s.conversations[conversationId],
-      (m) => m.content.type === 'update' && (m.content.action === 'pinned' || m.content.action === 'unpinned'),
-    ),
-  );
   const mayPin = useAppState((s) => {
     const c = s.conversations[conversationId];
     return (
       c !== undefined && can('pin', { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role })
     );
   });
-  const [pins, setPins] = useState<Message[] | undefined>();
-  useEffect(() => {
-    let live = true;
-    void controller.pins(conversationId).then((list) => {
-      if (live) setPins(list);
-    });
-    return () => {
-      live = false;
-    };
-  }, [controller, conversationId, lastSeq]);
+  const pins = usePins(conversationId);
   if (pins === undefined) return <p className="panel-note">Loading…</p>;
   if (pins.length === 0) return <p className="panel-note">No pinned messages yet.</p>;
   return (

@@ -7,6 +7,7 @@ import type { SettablePresence } from '@parley/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { notificationPermission, requestNotifications } from '../lib/notify';
 import { useAppState, useController } from '../state/context';
+import { AttentionSettings } from './attention-settings';
 import { Modal } from './modal';
 import { PrivacySettings } from './privacy-settings';
 import { AccountSettings, ProfileSettings } from './profile-settings';
@@ -101,6 +102,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
           </button>
         )}
       </section>
+      <AttentionSettings />
       <PrivacySettings />
       <SessionsList />
       <AccountSettings />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSingleEmoji, replaceShortcodes, shortcodeMatches } from './emoji';
+import { loadEmojiIndex, searchEmoji, withSkin } from './emoji-data';
 
 describe('emoji', () => {
   it('replaces known shortcodes and keeps unknown ones', () => {
@@ -11,6 +12,18 @@ describe('emoji', () => {
       ['thinking', '🤔'],
       ['thinking_face', '🤔'],
     ]);
+  });
+
+  it('knows every shortcode of the full set once it has loaded, and searches it', async () => {
+    expect(replaceShortcodes('a :kangaroo: here')).toBe('a :kangaroo: here');
+    const index = await loadEmojiIndex();
+    expect(replaceShortcodes('a :kangaroo: here')).toBe('a 🦘 here');
+    expect(shortcodeMatches('kang')).toEqual([['kangaroo', '🦘']]);
+    expect(index.categories.map((c) => c.id)).toContain('flags');
+    const thumbs = searchEmoji(index, 'thumbs up')[0];
+    expect(thumbs?.id).toBe('+1');
+    expect(thumbs === undefined ? '' : withSkin(thumbs, 3)).toBe('👍🏽');
+    expect(searchEmoji(index, 'zzzz nothing')).toEqual([]);
   });
 
   it('accepts exactly one emoji for a reaction', () => {

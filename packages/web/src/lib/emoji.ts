@@ -1,8 +1,10 @@
 /**
- * The emoji the composer's picker offers: a small built-in set, grouped, with
- * names for screen readers. Built in on purpose: the picker works offline and
- * fetches nothing.
+ * Emoji helpers for the composer and reactions: a small built-in set (grouped, named for
+ * screen readers, with common `:shortcode:`s) that works at once, and, once
+ * lib/emoji-data.ts has loaded the full set (a lazy chunk from the same server), its
+ * shortcodes too. The first shortcode lookup starts that load.
  */
+import { emojiIndexNow, loadEmojiIndex } from './emoji-data';
 
 export interface EmojiGroup {
   name: string;
@@ -177,16 +179,23 @@ const SHORTCODE = /:([a-z0-9_+-]{1,40}):/g;
 /** Replaces known `:shortcode:`s with their emoji; unknown ones stay as typed. */
 export function replaceShortcodes(text: string): string {
   if (!text.includes(':')) return text;
-  return text.replace(SHORTCODE, (whole, name: string) => SHORTCODES[name] ?? whole);
+  const full = emojiIndexNow();
+  return text.replace(
+    SHORTCODE,
+    (whole, name: string) => SHORTCODES[name] ?? full?.byShortcode.get(name)?.skins[0] ?? whole,
+  );
 }
 
 /** Shortcodes starting with `prefix` (for the composer's `:` suggestions), shortest first. */
 export function shortcodeMatches(prefix: string, limit = 8): [name: string, emoji: string][] {
   const p = prefix.toLowerCase();
-  return Object.entries(SHORTCODES)
-    .filter(([name]) => name.startsWith(p))
-    .sort((a, b) => a[0].length - b[0].length)
-    .slice(0, limit);
+  const full = emojiIndexNow();
+  if (full === undefined) void loadEmojiIndex().catch(() => undefined);
+  const found = new Map<string, string>(Object.entries(SHORTCODES).filter(([name]) => name.startsWith(p)));
+  if (full !== undefined)
+    for (const [name, entry] of full.byShortcode)
+      if (name.startsWith(p) && !found.has(name) && entry.skins[0] !== undefined) found.set(name, entry.skins[0]);
+  return [...found].sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
 }
 
 const ONE_EMOJI =

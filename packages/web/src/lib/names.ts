@@ -85,6 +85,12 @@ export function systemLine(message: Message, users: Readonly<Record<string, User
   }
 }
 
+/** "Ada pinned a message" for a `pinned` update entry (the words before the link to the message). */
+export function pinLine(message: Message, users: Readonly<Record<string, User>>, me: string): Line {
+  const actor: Line = message.senderId === me ? ['You'] : [{ user: userName(users, message.senderId) }];
+  return [...actor, ' pinned '];
+}
+
 export function systemText(message: Message, users: Readonly<Record<string, User>>, me: string): string {
   return lineText(systemLine(message, users, me));
 }

@@ -23,6 +23,14 @@ describe('timeline items', () => {
     expect(buildTimeline([msg(1, 'u1'), update], [], 'u1').filter((i) => i.kind === 'message')).toHaveLength(1);
   });
 
+  it('shows a pin as a line of its own, and never an unpin', () => {
+    const pin = msg(3, 'u2', { content: { type: 'update', action: 'pinned', messageId: 'm1' } });
+    const unpin = msg(4, 'u2', { content: { type: 'update', action: 'unpinned', messageId: 'm1' } });
+    const list = [msg(1, 'u1'), msg(2, 'u2'), pin, unpin].filter(isTimelineEntry);
+    const rows = buildTimeline(list, [], 'u1').filter((i) => i.kind !== 'day');
+    expect(rows.map((r) => `${r.kind}:${r.key}`)).toEqual(['message:m1', 'message:m2', 'pin:m3']);
+  });
+
   it('puts "New messages" before the oldest unread message from others', () => {
     const items = buildTimeline([msg(1, 'u2'), msg(2, 'u2'), msg(3, 'me'), msg(4, 'u2')], [], 'me');
     expect(firstUnreadKey(items, 2, 'me')).toBe('m2');

@@ -2,7 +2,8 @@
  * Turns a conversation's messages into the rows the chat view renders: day
  * separators between calendar days, and sender grouping (consecutive messages of
  * one sender within a few minutes share one header and a tighter gap). Update
- * entries are never rows (they are folded into their targets). Pure.
+ * entries are folded into their targets, and only a pin is also a row of its own
+ * ("Ada pinned a message", linking to it). Pure.
  */
 import type { Message } from '@parley/protocol';
 import { daysBetween } from './format-time';
@@ -22,14 +23,24 @@ export interface PendingItem {
   threadId?: string;
 }
 
-/** Entries the main timeline shows: top-level messages and system changes (not update entries or thread replies). */
+/** An update entry that pins a message: the timeline shows it as a line of its own. */
+export function isPinEntry(message: Message): boolean {
+  return message.content.type === 'update' && message.content.action === 'pinned';
+}
+
+/**
+ * Entries the main timeline shows: top-level messages, system changes and pins (not other
+ * update entries, not thread replies).
+ */
 export function isTimelineEntry(message: Message): boolean {
-  return message.content.type !== 'update' && message.threadId === undefined;
+  return (message.content.type !== 'update' || isPinEntry(message)) && message.threadId === undefined;
 }
 
 export type TimelineItem =
   | { kind: 'day'; key: string; at: number }
   | { kind: 'system'; key: string; message: Message }
+  /** Someone pinned a message: `message` is the update entry (its content names the target). */
+  | { kind: 'pin'; key: string; message: Message }
   | {
       kind: 'message';
       key: string;
@@ -56,9 +67,12 @@ export function buildTimeline(
     }
   };
   for (const message of messages) {
-    if (message.content.type === 'update') continue;
+    if (message.content.type === 'update' && !isPinEntry(message)) continue;
     dayBreak(message.createdAt);
-    if (message.content.type === 'system') {
+    if (message.content.type === 'update') {
+      items.push({ kind: 'pin', key: message.id, message });
+      prevSender = undefined;
+    } else if (message.content.type === 'system') {
       items.push({ kind: 'system', key: message.id, message });
       prevSender = undefined;
     } else {
