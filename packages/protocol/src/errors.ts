@@ -157,6 +157,18 @@ export const ERROR_CODES = {
     retryable: true,
     description: 'The upload has not finished (or is still being processed): finish it, then send.',
   },
+  call_in_progress: {
+    status: 409,
+    retryable: false,
+    description:
+      'You are already in a call (ringing or answered) on one of your devices: end it before starting another; `details.callId` names it.',
+  },
+  call_not_ringing: {
+    status: 409,
+    retryable: false,
+    description:
+      'The call is no longer ringing (answered on another device, declined, cancelled or missed) or is over: `details.call` is the call as it is now.',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, MessageId, SessionId, UserId, ClientMessageId } from './ids';
 import { FileContent, FileSendContent } from './files';
+import { CallContent } from './calls';
 
 export const Timestamp = Type.Integer({ minimum: 0, description: 'Epoch milliseconds' });
 export const Seq = Type.Integer({
@@ -150,6 +151,7 @@ export const UpdateAction = Type.Union([
   Type.Literal('reaction.removed'),
   Type.Literal('pinned'),
   Type.Literal('unpinned'),
+  Type.Literal('call'),
 ]);
 export type UpdateAction = Static<typeof UpdateAction>;
 
@@ -168,6 +170,8 @@ export const UpdateContent = Type.Object({
   mentions: Type.Optional(Mentions),
   /** `reaction.added` / `reaction.removed`: the emoji. */
   emoji: Type.Optional(Type.String()),
+  /** `call`: the call record's content as it is now (it replaces the target's content). */
+  call: Type.Optional(CallContent),
 });
 export type UpdateContent = Static<typeof UpdateContent>;
 
@@ -214,7 +218,14 @@ export const SystemContent = Type.Object({
 });
 export type SystemContent = Static<typeof SystemContent>;
 
-export const MessageContent = Type.Union([TextContent, SystemContent, DeletedContent, UpdateContent, FileContent]);
+export const MessageContent = Type.Union([
+  TextContent,
+  SystemContent,
+  DeletedContent,
+  UpdateContent,
+  FileContent,
+  CallContent,
+]);
 export type MessageContent = Static<typeof MessageContent>;
 
 /** Forwards a message you may read: the server copies its content and records where it came from. */

@@ -188,9 +188,19 @@ export function highlightRanges(text: string, terms: readonly string[]): [number
   return merged;
 }
 
-/** The text search indexes for a message: a text message's text, a file message's caption, nothing else. */
+/**
+ * The text search indexes for a message: a text message's text, a file message's caption,
+ * a call record's words (`missed video call`), nothing else.
+ */
 export function searchableText(content: MessageContent): string | undefined {
   if (content.type === 'text') return content.text;
+  if (content.type === 'call') return callWords(content.status, content.media);
   if (content.type === 'file' && content.caption !== undefined && content.caption.trim() !== '') return content.caption;
   return undefined;
+}
+
+/** The words a call record is found by: its status (when over) and its media. */
+function callWords(status: string, media: 'audio' | 'video'): string {
+  const kind = media === 'video' ? 'video call' : 'voice call';
+  return status === 'ringing' || status === 'ongoing' ? kind : `${status} ${kind}`;
 }

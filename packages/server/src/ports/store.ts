@@ -27,6 +27,7 @@ import type {
   Visibility,
 } from '@parley/protocol';
 import type { BusEvent, EventBody } from './bus-events';
+import type { CallRecords } from './call-records';
 import type { FileRecords } from './file-records';
 
 export interface UserRecord extends User {
@@ -239,7 +240,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, Outbox {
+export interface Store extends FileRecords, CallRecords, Outbox {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

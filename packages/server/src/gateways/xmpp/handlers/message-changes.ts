@@ -80,7 +80,15 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   const content = message.content;
   if (content.type === 'text') return [el('body', {}, content.text)];
   if (content.type === 'file') return filePayload(ctx, content);
-  if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
+  // Call records and their changes have no XMPP form yet (Jingle is not implemented).
+  if (
+    content.type !== 'update' ||
+    content.action === 'pinned' ||
+    content.action === 'unpinned' ||
+    content.action === 'call'
+  ) {
+    return null;
+  }
   let target: Message;
   try {
     target = await ctx.services.messages.get(ctx.auth, content.messageId);
