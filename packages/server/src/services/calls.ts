@@ -9,7 +9,9 @@
  * signals (SDP, ICE candidates, media state) are relayed to the other device of
  * the call only, on its device topic, wherever it is connected. `sweep` (run by
  * every node, idempotent) ends calls that rang too long and calls whose devices
- * stayed away, with the last moment both were connected as the end.
+ * stayed away, with the last moment both were connected as the end. Media never
+ * goes through Parley, so a call outlives a server restart when its devices
+ * reconnect within the window.
  */
 import type {
   Call,
@@ -83,12 +85,20 @@ export function recordContent(call: Call): CallContent {
 }
 
 export class CallService {
+  /**
+   * When this service started: after a restart nobody's devices are connected yet, so a
+   * device counts as away only from then on (they get the whole window to come back).
+   */
+  private readonly since: number;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly messages: MessageService,
     private readonly registry: PresenceRegistry,
     private readonly options: CallOptions,
-  ) {}
+  ) {
+    this.since = deps.clock.now();
+  }
 
   /** ICE servers for this user's calls (TURN credentials minted now). */
   iceServers(auth: AuthContext): IceServersResult {
@@ -231,7 +241,7 @@ export class CallService {
       }
       if (this.connected(call.callerId, call.callerDevice) && this.connected(call.calleeId, call.calleeDevice)) {
         alive.push(call.id);
-      } else if (now - call.aliveAt > this.options.reconnectMs) {
+      } else if (now - Math.max(call.aliveAt, this.since) > this.options.reconnectMs) {
         await this.end(call, ['active'], 'disconnected', null, call.aliveAt, true);
       }
     }
