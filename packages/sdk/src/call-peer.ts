@@ -29,6 +29,8 @@ export interface CallPeerOptions {
   iceServers: IceServer[];
   /** `relay` forces TURN (to test it, or to hide addresses). */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Signals for this call that arrived before the peer existed, handled first, in order. */
+  pending?: CallSignal[];
   /** Another implementation (tests, or a Node WebRTC library). */
   RTCPeerConnection?: typeof RTCPeerConnection;
 }
@@ -85,10 +87,10 @@ export class CallPeer {
       // The caller makes the first offer (start); later changes from either side.
       if (this.started) void this.offer();
     };
+    for (const signal of options.pending ?? []) this.enqueue(signal);
     this.stops.push(
       options.calls.on('signal', ({ callId, signal }) => {
-        if (callId !== options.call.id) return;
-        this.queue = this.queue.then(() => this.onSignal(signal)).catch((error: unknown) => this.fail(error));
+        if (callId === options.call.id) this.enqueue(signal);
       }),
     );
   }
@@ -143,6 +145,10 @@ export class CallPeer {
     for (const stop of this.stops) stop();
     for (const track of this.options.localStream.getTracks()) track.stop();
     this.pc.close();
+  }
+
+  private enqueue(signal: CallSignal): void {
+    this.queue = this.queue.then(() => this.onSignal(signal)).catch((error: unknown) => this.fail(error));
   }
 
   private async offer(): Promise<void> {

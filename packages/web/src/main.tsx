@@ -15,6 +15,7 @@ import './styles/dialogs.css';
 import './styles/rich.css';
 import './styles/panels.css';
 import './styles/files.css';
+import './styles/calls.css';
 
 applyTheme(savedThemeChoice());
 

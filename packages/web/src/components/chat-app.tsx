@@ -13,6 +13,7 @@ import { ChatController } from '../state/controller';
 import { totalUnread } from '../state/reducers';
 import { createClient, type SavedSession } from '../state/session';
 import { useSelector } from '../state/store';
+import { CallScreen } from './call-screen';
 import { ChatPane } from './chat-pane';
 import { ConnectionBanner } from './connection-banner';
 import { InviteDialog } from './invite-dialog';
@@ -95,6 +96,7 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
         <Sidebar onLogout={() => void logout()} onInvite={setInvite} />
         <ChatPane />
         <Toast />
+        <CallScreen />
         {invite !== undefined && <InviteDialog key={invite} code={invite} onClose={closeInvite} />}
       </main>
     </ControllerContext.Provider>

@@ -1,0 +1,157 @@
+/**
+ * A 1:1 video call in real Chromium with fake camera and microphone (issue 14): Alice
+ * calls Bob, who is logged in on two devices; both ring, one accepts, the other shows
+ * "answered on another device"; decoded video frames really arrive on both sides
+ * (`framesDecoded` of the inbound video in getStats keeps growing, not just
+ * "connected"); Bob's mute shows on Alice's screen; the duration runs; Alice hangs up
+ * and both timelines show the call record with its duration. The pages' peer
+ * connections are found through an init script, as the harness does for sockets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  e2eUnavailable,
+  FAKE_MEDIA_FLAGS,
+  logIn,
+  openConversation,
+  openPerson,
+  signUp,
+  startApp,
+  startChatWith,
+  type App,
+  type Person,
+} from './harness';
+
+const unavailable = e2eUnavailable();
+
+/** Keeps every RTCPeerConnection the page makes, so the test can read its stats. */
+async function trackPeers(person: Person): Promise<void> {
+  await person.context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const peers: RTCPeerConnection[] = [];
+    (window as unknown as { parleyPeers: RTCPeerConnection[] }).parleyPeers = peers;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        peers.push(this);
+      }
+    };
+  });
+}
+
+/** Frames of video decoded so far by the page's newest peer connection (0 when none). */
+function framesDecoded(person: Person): Promise<number> {
+  return person.page.evaluate(async () => {
+    const peers = (window as unknown as { parleyPeers?: RTCPeerConnection[] }).parleyPeers ?? [];
+    const pc = peers[peers.length - 1];
+    if (pc === undefined) return 0;
+    let frames = 0;
+    (await pc.getStats()).forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'video') frames += report.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+}
+
+/** The states of the page's peer connections, for a failure message. */
+function peerStates(person: Person): Promise<string> {
+  return person.page.evaluate(() => {
+    const peers = (window as unknown as { parleyPeers?: RTCPeerConnection[] }).parleyPeers ?? [];
+    return JSON.stringify(
+      peers.map((pc) => ({
+        connection: pc.connectionState,
+        ice: pc.iceConnectionState,
+        signaling: pc.signalingState,
+        local: pc.localDescription?.type,
+        remote: pc.remoteDescription?.type,
+      })),
+    );
+  });
+}
+
+/** Waits until the page has decoded some frames, then until it decodes more: video flows. */
+async function expectVideoFlowing(person: Person): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  const waitFor = async (above: number, what: string): Promise<number> => {
+    for (;;) {
+      const frames = await framesDecoded(person);
+      if (frames > above) return frames;
+      if (Date.now() > deadline) throw new Error(`${person.name} ${what}: ${await peerStates(person)}`);
+      await person.page.waitForTimeout(200);
+    }
+  };
+  const first = await waitFor(0, 'decoded no video frame');
+  return waitFor(first, `stopped decoding at ${first} frames`);
+}
+
+describe.skipIf(unavailable !== undefined)('1:1 calls in the browser', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startApp({ browserArgs: [...FAKE_MEDIA_FLAGS, '--allow-loopback-in-peer-connection'] });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('rings both of Bob’s devices, connects video with the one that answers, and records the call', async () => {
+    const alice = await openPerson(app, 'Alice');
+    const bob1 = await openPerson(app, 'Bob');
+    // The init script applies from the next load on.
+    for (const person of [alice, bob1]) {
+      await trackPeers(person);
+      await person.page.reload();
+    }
+    await signUp(alice);
+    await signUp(bob1);
+    const bob2 = await openPerson(app, 'Bob');
+    bob2.username = bob1.username;
+    await trackPeers(bob2);
+    await bob2.page.reload();
+    await logIn(bob2, bob1.username);
+
+    await startChatWith(alice, bob1);
+    await alice.page.getByRole('button', { name: 'Video call' }).click();
+    const aliceCall = alice.page.getByTestId('call-screen');
+    await expect.poll(() => aliceCall.getAttribute('data-phase')).toBe('outgoing');
+
+    // Both of Bob's devices ring.
+    for (const bob of [bob1, bob2]) {
+      const screen = bob.page.getByTestId('call-screen');
+      await expect.poll(() => screen.getAttribute('data-phase')).toBe('incoming');
+      await expect.poll(() => screen.getByTestId('call-status').textContent()).toBe('Incoming video call');
+    }
+
+    // Bob answers on his second device; the first stops ringing.
+    await bob2.page.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => bob1.page.getByTestId('call-status').textContent()).toBe('Answered on another device');
+    await expect.poll(() => aliceCall.getAttribute('data-phase')).toBe('active');
+    await expect.poll(() => bob2.page.getByTestId('call-screen').getAttribute('data-phase')).toBe('active');
+
+    // Video frames are decoded on both sides (not just a "connected" state), and not on Bob's other device.
+    expect(await expectVideoFlowing(alice)).toBeGreaterThan(0);
+    expect(await expectVideoFlowing(bob2)).toBeGreaterThan(0);
+    expect(await framesDecoded(bob1)).toBe(0);
+    await expect.poll(() => aliceCall.getByTestId('call-status').textContent()).toMatch(/^In a video call · \d:\d\d$/);
+
+    // Bob mutes: Alice sees it; he unmutes: it goes away.
+    await bob2.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await expect.poll(() => aliceCall.getByTestId('remote-muted').isVisible()).toBe(true);
+    await bob2.page.getByRole('button', { name: 'Unmute' }).click();
+    await expect.poll(() => aliceCall.getByTestId('remote-muted').count()).toBe(0);
+    // Alice turns her camera off: Bob sees it.
+    await alice.page.getByRole('button', { name: 'Camera off' }).click();
+    await expect.poll(() => bob2.page.getByTestId('remote-camera-off').isVisible()).toBe(true);
+
+    await alice.page.waitForTimeout(1100);
+    await alice.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => aliceCall.getByTestId('call-status').textContent()).toBe('Call ended');
+    await expect.poll(() => bob2.page.getByTestId('call-status').textContent()).toBe('Call ended');
+
+    // The call record, in Alice's open chat and in Bob's.
+    const aliceRecord = alice.page.getByTestId('call-record');
+    await expect.poll(() => aliceRecord.getAttribute('data-status')).toBe('answered');
+    expect(await aliceRecord.textContent()).toMatch(/^Video call · 0:0[1-9]/);
+    await openConversation(bob1, 'Alice');
+    await expect.poll(() => bob1.page.getByTestId('call-record').getAttribute('data-status')).toBe('answered');
+    for (const person of [alice, bob1, bob2]) expect(person.problems).toEqual([]);
+  });
+});
