@@ -7,6 +7,7 @@
 import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
 import { archiveContract } from './contract/archive';
+import { callsContract } from './contract/calls';
 import { conversationsContract } from './contract/conversations';
 import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
@@ -40,6 +41,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     threadsContract(harness);
     searchContract(harness);
     filesContract(harness);
+    callsContract(harness);
     outboxContract(harness);
     transactionsContract(harness, makeStore);
   });
