@@ -151,6 +151,10 @@ export const IceServersResult = Type.Object({
   expiresAt: Type.Union([Timestamp, Type.Null()], {
     description: 'When the TURN credentials stop working (fetch new ones before a call after that); null without TURN',
   }),
+  iceTransportPolicy: Type.Union([Type.Literal('all'), Type.Literal('relay')], {
+    description:
+      'Put it in RTCConfiguration: `relay` when the server wants every call relayed (no address shown to the other side)',
+  }),
 });
 export type IceServersResult = Static<typeof IceServersResult>;
 

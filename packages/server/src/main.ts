@@ -163,6 +163,7 @@ async function buildCore(
         secret: config.turnSecret,
         ttlSeconds: config.turnTtlSeconds,
         stunUrls: urlList(config.stunUrls),
+        relayOnly: config.turnRelayOnly === 'on',
       },
     },
   );

@@ -247,6 +247,7 @@ describe('1:1 calls', () => {
     const before = Math.floor(Date.now() / 1000);
     const ice = await alice.calls.iceServers();
     expect(ice.relay).toBe(true);
+    expect(ice.iceTransportPolicy).toBe('all');
     const stun = ice.iceServers.find((s) => s.username === undefined);
     expect(stun?.urls).toEqual(['stun:127.0.0.1:3478']);
     const turn = ice.iceServers.find((s) => s.username !== undefined)!;

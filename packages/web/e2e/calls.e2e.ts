@@ -6,7 +6,14 @@
  * "connected"); Bob's mute shows on Alice's screen; the duration runs; Alice hangs up
  * and both timelines show the call record with its duration. The pages' peer
  * connections are found through an init script, as the harness does for sockets.
+ * Then a relay-only call (PARLEY_TURN_RELAY_ONLY) through Debian's coturn, started by
+ * the test on loopback with a temporary config: the credentials Parley minted are
+ * accepted and the media flows through relay candidates.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   e2eUnavailable,
@@ -22,6 +29,9 @@ import {
 } from './harness';
 
 const unavailable = e2eUnavailable();
+const TURNSERVER = '/usr/bin/turnserver';
+const CI = process.env.CI === 'true' || process.env.CI === '1';
+if (CI && !existsSync(TURNSERVER)) throw new Error('CI=true: coturn is missing (.ci/run installs it)');
 
 /** Keeps every RTCPeerConnection the page makes, so the test can read its stats. */
 async function trackPeers(person: Person): Promise<void> {
@@ -54,17 +64,25 @@ function framesDecoded(person: Person): Promise<number> {
 
 /** The states of the page's peer connections, for a failure message. */
 function peerStates(person: Person): Promise<string> {
-  return person.page.evaluate(() => {
+  return person.page.evaluate(async () => {
     const peers = (window as unknown as { parleyPeers?: RTCPeerConnection[] }).parleyPeers ?? [];
-    return JSON.stringify(
-      peers.map((pc) => ({
+    const states = [];
+    for (const pc of peers) {
+      const candidates: string[] = [];
+      (await pc.getStats()).forEach((r: { type: string; candidateType?: string; address?: string }) => {
+        if (r.type === 'local-candidate' || r.type === 'remote-candidate') {
+          candidates.push(`${r.type}:${r.candidateType ?? ''}:${r.address ?? ''}`);
+        }
+      });
+      states.push({
         connection: pc.connectionState,
         ice: pc.iceConnectionState,
+        gathering: pc.iceGatheringState,
         signaling: pc.signalingState,
-        local: pc.localDescription?.type,
-        remote: pc.remoteDescription?.type,
-      })),
-    );
+        candidates,
+      });
+    }
+    return JSON.stringify(states);
   });
 }
 
@@ -153,5 +171,130 @@ describe.skipIf(unavailable !== undefined)('1:1 calls in the browser', () => {
     await openConversation(bob1, 'Alice');
     await expect.poll(() => bob1.page.getByTestId('call-record').getAttribute('data-status')).toBe('answered');
     for (const person of [alice, bob1, bob2]) expect(person.problems).toEqual([]);
+  });
+});
+
+interface Coturn {
+  port: number;
+  secret: string;
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+/** Debian's coturn on loopback with a temporary config (use-auth-secret, no TLS, no CLI). */
+async function startCoturn(): Promise<Coturn> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-coturn-'));
+  const port = 30_000 + Math.floor(Math.random() * 9_000);
+  const relayBase = 40_000 + Math.floor(Math.random() * 20_000);
+  const secret = `turn-secret-${Math.random().toString(36).slice(2)}`;
+  const config = [
+    'listening-ip=127.0.0.1',
+    'relay-ip=127.0.0.1',
+    `listening-port=${port}`,
+    `min-port=${relayBase}`,
+    `max-port=${relayBase + 100}`,
+    'use-auth-secret',
+    `static-auth-secret=${secret}`,
+    'realm=parley.test',
+    'fingerprint',
+    'no-tls',
+    'no-dtls',
+    'no-cli',
+    // Both browsers are on this machine's loopback: only a test may allow this.
+    'allow-loopback-peers',
+    'log-file=stdout',
+    'simple-log',
+    'verbose',
+    `pidfile=${path.join(dir, 'turnserver.pid')}`,
+    `userdb=${path.join(dir, 'turndb')}`,
+  ].join('\n');
+  writeFileSync(path.join(dir, 'turnserver.conf'), `${config}\n`);
+  const child: ChildProcess = spawn(TURNSERVER, ['-c', path.join(dir, 'turnserver.conf')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 10_000;
+  while (!output.includes('Total General servers')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`coturn did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    secret,
+    log: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The local candidate type of the page's selected candidate pair (`relay`, `host`...). */
+function selectedCandidateType(person: Person): Promise<string | undefined> {
+  return person.page.evaluate(async () => {
+    const peers = (window as unknown as { parleyPeers?: RTCPeerConnection[] }).parleyPeers ?? [];
+    const pc = peers[peers.length - 1];
+    if (pc === undefined) return undefined;
+    const stats = await pc.getStats();
+    let type: string | undefined;
+    stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+      if (report.type !== 'transport' || report.selectedCandidatePairId === undefined) return;
+      const pair = stats.get(report.selectedCandidatePairId) as { localCandidateId: string } | undefined;
+      const local = pair && (stats.get(pair.localCandidateId) as { candidateType?: string } | undefined);
+      type = local?.candidateType;
+    });
+    return type;
+  });
+}
+
+describe.skipIf(unavailable !== undefined || (!CI && !existsSync(TURNSERVER)))('a call relayed through coturn', () => {
+  let app: App;
+  let coturn: Coturn;
+  beforeAll(async () => {
+    coturn = await startCoturn();
+    app = await startApp({
+      browserArgs: [...FAKE_MEDIA_FLAGS, '--allow-loopback-in-peer-connection'],
+      config: {
+        turnUrls: `turn:127.0.0.1:${coturn.port}?transport=udp`,
+        turnSecret: coturn.secret,
+        turnRelayOnly: 'on',
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await coturn?.stop();
+  });
+
+  it('connects only through relay candidates with the credentials Parley minted', async () => {
+    const alice = await openPerson(app, 'Alice');
+    const bob = await openPerson(app, 'Bob');
+    for (const person of [alice, bob]) {
+      await trackPeers(person);
+      await person.page.reload();
+      await signUp(person);
+    }
+    await startChatWith(alice, bob);
+    await alice.page.getByRole('button', { name: 'Video call' }).click();
+    await expect.poll(() => bob.page.getByTestId('call-screen').getAttribute('data-phase')).toBe('incoming');
+    await bob.page.getByRole('button', { name: 'Accept' }).click();
+    expect(await expectVideoFlowing(alice)).toBeGreaterThan(0);
+    expect(await expectVideoFlowing(bob)).toBeGreaterThan(0);
+    expect(await selectedCandidateType(alice)).toBe('relay');
+    expect(await selectedCandidateType(bob)).toBe('relay');
+    // coturn checked the TURN REST credentials (`<expiry>:<userId>`) against the shared secret.
+    expect(coturn.log()).toMatch(/user <\d+:u_[a-z0-9]+>: incoming packet ALLOCATE processed, success/);
+    await bob.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => alice.page.getByTestId('call-status').textContent()).toBe('Call ended');
+    for (const person of [alice, bob]) expect(person.problems).toEqual([]);
   });
 });

@@ -82,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.turnUrls !== null && (result.turnSecret === null || result.turnSecret.length < 16)) {
     problems.push('PARLEY_TURN_URLS needs PARLEY_TURN_SECRET (coturn static-auth-secret, at least 16 characters)');
   }
+  if (result.turnRelayOnly === 'on' && result.turnUrls === null) {
+    problems.push('PARLEY_TURN_RELAY_ONLY=on needs PARLEY_TURN_URLS (a relay to send every call through)');
+  }
   for (const [env, list] of [
     ['PARLEY_TURN_URLS', result.turnUrls],
     ['PARLEY_STUN_URLS', result.stunUrls],

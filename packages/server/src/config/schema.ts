@@ -501,6 +501,13 @@ export const configKeys = {
     max: 604_800,
     doc: 'How long minted TURN credentials stay valid (coturn refuses them after `expiry`; a call already relayed keeps its allocation until it refreshes).',
   },
+  turnRelayOnly: {
+    env: 'PARLEY_TURN_RELAY_ONLY',
+    kind: 'enum',
+    default: 'off',
+    values: ['off', 'on'],
+    doc: '`on`: clients relay every call through TURN (`iceTransportPolicy: "relay"`), so neither side learns the other\'s IP address; needs `PARLEY_TURN_URLS`. `off`: direct paths first, TURN when they fail.',
+  },
   stunUrls: {
     env: 'PARLEY_STUN_URLS',
     kind: 'string',

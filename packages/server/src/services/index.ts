@@ -41,7 +41,7 @@ export interface Services {
 export const defaultCallOptions: CallOptions = {
   ringMs: 45_000,
   reconnectMs: 30_000,
-  turn: { turnUrls: [], secret: null, ttlSeconds: 3600, stunUrls: [] },
+  turn: { turnUrls: [], secret: null, ttlSeconds: 3600, stunUrls: [], relayOnly: false },
 };
 
 export function createServices(

@@ -16,6 +16,8 @@ export interface TurnOptions {
   secret: string | null;
   ttlSeconds: number;
   stunUrls: readonly string[];
+  /** Relay every call through TURN (needs turnUrls). */
+  relayOnly: boolean;
 }
 
 /** Splits a comma-separated config value into URLs. */
@@ -37,10 +39,15 @@ export function iceServersFor(options: TurnOptions, userId: string, now: number)
   const iceServers: IceServersResult['iceServers'] = [];
   if (options.stunUrls.length > 0) iceServers.push({ urls: [...options.stunUrls] });
   if (options.turnUrls.length === 0 || options.secret === null) {
-    return { iceServers, relay: false, expiresAt: null };
+    return { iceServers, relay: false, expiresAt: null, iceTransportPolicy: 'all' };
   }
   const expiry = Math.floor(now / 1000) + options.ttlSeconds;
   const username = `${expiry}:${userId}`;
   iceServers.push({ urls: [...options.turnUrls], username, credential: turnCredential(options.secret, username) });
-  return { iceServers, relay: true, expiresAt: expiry * 1000 };
+  return {
+    iceServers,
+    relay: true,
+    expiresAt: expiry * 1000,
+    iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+  };
 }

@@ -216,6 +216,7 @@ export class CallController {
         call,
         localStream: this.local,
         iceServers: ice.iceServers,
+        iceTransportPolicy: ice.iceTransportPolicy,
         pending,
       });
       this.peer = peer;
