@@ -9,11 +9,17 @@
  * Then a relay-only call (PARLEY_TURN_RELAY_ONLY) through Debian's coturn, started by
  * the test on loopback with a temporary config: the credentials Parley minted are
  * accepted and the media flows through relay candidates.
+ *
+ * Both run inside a network namespace of their own that has only a loopback interface
+ * (`unshare -n`): this file starts itself again there (PARLEY_CALLS_NETNS=1), so no
+ * ICE candidate names an outside address and nothing but loopback carries the media.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   e2eUnavailable,
@@ -32,6 +38,51 @@ const unavailable = e2eUnavailable();
 const TURNSERVER = '/usr/bin/turnserver';
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 if (CI && !existsSync(TURNSERVER)) throw new Error('CI=true: coturn is missing (.ci/run installs it)');
+const IN_NETNS = process.env.PARLEY_CALLS_NETNS === '1';
+const canUnshare = spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+if (CI && !canUnshare)
+  throw new Error('CI=true: `unshare -n` is not allowed here (the call tests need it: run as root)');
+/** The call tests run here, not in a namespace: only where one cannot be made, outside CI. */
+const runHere = IN_NETNS || !canUnshare;
+if (!runHere) {
+  describe.skipIf(unavailable !== undefined)('calls, in a network namespace with loopback only', () => {
+    it('passes every call test of this file', { timeout: 240_000 }, async () => {
+      const root = fileURLToPath(new URL('../../..', import.meta.url));
+      const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+      const file = fileURLToPath(import.meta.url);
+      const child = spawn(
+        'unshare',
+        [
+          '-n',
+          'sh',
+          '-c',
+          'ip link set lo up && exec "$@"',
+          'sh',
+          process.execPath,
+          vitest,
+          'run',
+          '-c',
+          'vitest.e2e.config.ts',
+          file,
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, PARLEY_CALLS_NETNS: '1', NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code, output).toBe(0);
+      // Both call tests ran there (not skipped). Colours off: the summary is plain text.
+      expect(stripVTControlCharacters(output)).toMatch(/Tests\s+2 passed \(2\)/);
+    });
+  });
+} else if (!IN_NETNS) {
+  process.stderr.write('\ncall tests: `unshare -n` is not available, running them on this network namespace\n');
+}
 
 /** Keeps every RTCPeerConnection the page makes, so the test can read its stats. */
 async function trackPeers(person: Person): Promise<void> {
@@ -101,7 +152,7 @@ async function expectVideoFlowing(person: Person): Promise<number> {
   return waitFor(first, `stopped decoding at ${first} frames`);
 }
 
-describe.skipIf(unavailable !== undefined)('1:1 calls in the browser', () => {
+describe.skipIf(unavailable !== undefined || !runHere)('1:1 calls in the browser', () => {
   let app: App;
   beforeAll(async () => {
     app = await startApp({ browserArgs: [...FAKE_MEDIA_FLAGS, '--allow-loopback-in-peer-connection'] });
@@ -158,6 +209,13 @@ describe.skipIf(unavailable !== undefined)('1:1 calls in the browser', () => {
     // Alice turns her camera off: Bob sees it.
     await alice.page.getByRole('button', { name: 'Camera off' }).click();
     await expect.poll(() => bob2.page.getByTestId('remote-camera-off').isVisible()).toBe(true);
+
+    // Alice shares her screen (Chromium's fake display capture) in place of the camera.
+    await alice.page.getByRole('button', { name: 'Share screen' }).click();
+    await expect.poll(() => bob2.page.getByTestId('remote-sharing').isVisible()).toBe(true);
+    expect(await expectVideoFlowing(bob2)).toBeGreaterThan(0);
+    await alice.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect.poll(() => bob2.page.getByTestId('remote-sharing').count()).toBe(0);
 
     await alice.page.waitForTimeout(1100);
     await alice.page.getByRole('button', { name: 'Hang up' }).click();
@@ -256,45 +314,48 @@ function selectedCandidateType(person: Person): Promise<string | undefined> {
   });
 }
 
-describe.skipIf(unavailable !== undefined || (!CI && !existsSync(TURNSERVER)))('a call relayed through coturn', () => {
-  let app: App;
-  let coturn: Coturn;
-  beforeAll(async () => {
-    coturn = await startCoturn();
-    app = await startApp({
-      browserArgs: [...FAKE_MEDIA_FLAGS, '--allow-loopback-in-peer-connection'],
-      config: {
-        turnUrls: `turn:127.0.0.1:${coturn.port}?transport=udp`,
-        turnSecret: coturn.secret,
-        turnRelayOnly: 'on',
-      },
+describe.skipIf(unavailable !== undefined || !runHere || (!CI && !existsSync(TURNSERVER)))(
+  'a call relayed through coturn',
+  () => {
+    let app: App;
+    let coturn: Coturn;
+    beforeAll(async () => {
+      coturn = await startCoturn();
+      app = await startApp({
+        browserArgs: [...FAKE_MEDIA_FLAGS, '--allow-loopback-in-peer-connection'],
+        config: {
+          turnUrls: `turn:127.0.0.1:${coturn.port}?transport=udp`,
+          turnSecret: coturn.secret,
+          turnRelayOnly: 'on',
+        },
+      });
     });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await coturn?.stop();
-  });
+    afterAll(async () => {
+      await app?.stop();
+      await coturn?.stop();
+    });
 
-  it('connects only through relay candidates with the credentials Parley minted', async () => {
-    const alice = await openPerson(app, 'Alice');
-    const bob = await openPerson(app, 'Bob');
-    for (const person of [alice, bob]) {
-      await trackPeers(person);
-      await person.page.reload();
-      await signUp(person);
-    }
-    await startChatWith(alice, bob);
-    await alice.page.getByRole('button', { name: 'Video call' }).click();
-    await expect.poll(() => bob.page.getByTestId('call-screen').getAttribute('data-phase')).toBe('incoming');
-    await bob.page.getByRole('button', { name: 'Accept' }).click();
-    expect(await expectVideoFlowing(alice)).toBeGreaterThan(0);
-    expect(await expectVideoFlowing(bob)).toBeGreaterThan(0);
-    expect(await selectedCandidateType(alice)).toBe('relay');
-    expect(await selectedCandidateType(bob)).toBe('relay');
-    // coturn checked the TURN REST credentials (`<expiry>:<userId>`) against the shared secret.
-    expect(coturn.log()).toMatch(/user <\d+:u_[a-z0-9]+>: incoming packet ALLOCATE processed, success/);
-    await bob.page.getByRole('button', { name: 'Hang up' }).click();
-    await expect.poll(() => alice.page.getByTestId('call-status').textContent()).toBe('Call ended');
-    for (const person of [alice, bob]) expect(person.problems).toEqual([]);
-  });
-});
+    it('connects only through relay candidates with the credentials Parley minted', async () => {
+      const alice = await openPerson(app, 'Alice');
+      const bob = await openPerson(app, 'Bob');
+      for (const person of [alice, bob]) {
+        await trackPeers(person);
+        await person.page.reload();
+        await signUp(person);
+      }
+      await startChatWith(alice, bob);
+      await alice.page.getByRole('button', { name: 'Video call' }).click();
+      await expect.poll(() => bob.page.getByTestId('call-screen').getAttribute('data-phase')).toBe('incoming');
+      await bob.page.getByRole('button', { name: 'Accept' }).click();
+      expect(await expectVideoFlowing(alice)).toBeGreaterThan(0);
+      expect(await expectVideoFlowing(bob)).toBeGreaterThan(0);
+      expect(await selectedCandidateType(alice)).toBe('relay');
+      expect(await selectedCandidateType(bob)).toBe('relay');
+      // coturn checked the TURN REST credentials (`<expiry>:<userId>`) against the shared secret.
+      expect(coturn.log()).toMatch(/user <\d+:u_[a-z0-9]+>: incoming packet ALLOCATE processed, success/);
+      await bob.page.getByRole('button', { name: 'Hang up' }).click();
+      await expect.poll(() => alice.page.getByTestId('call-status').textContent()).toBe('Call ended');
+      for (const person of [alice, bob]) expect(person.problems).toEqual([]);
+    });
+  },
+);
