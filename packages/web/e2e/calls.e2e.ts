@@ -3,7 +3,8 @@
  * calls Bob, who is logged in on two devices; both ring, one accepts, the other shows
  * "answered on another device"; decoded video frames really arrive on both sides
  * (`framesDecoded` of the inbound video in getStats keeps growing, not just
- * "connected"); Bob's mute shows on Alice's screen; the duration runs; Alice hangs up
+ * "connected"); an ICE restart renegotiates through Parley without dropping the call; Bob's
+ * mute and Alice's camera and screen share show on the other side; the duration runs; Alice hangs up
  * and both timelines show the call record with its duration. The pages' peer
  * connections are found through an init script, as the harness does for sockets.
  * Then a relay-only call (PARLEY_TURN_RELAY_ONLY) through Debian's coturn, started by
@@ -209,6 +210,23 @@ describe.skipIf(unavailable !== undefined || !runHere)('1:1 calls in the browser
     // Alice turns her camera off: Bob sees it.
     await alice.page.getByRole('button', { name: 'Camera off' }).click();
     await expect.poll(() => bob2.page.getByTestId('remote-camera-off').isVisible()).toBe(true);
+
+    // A network change: Alice's browser restarts ICE; the new offer reaches Bob's device through
+    // Parley (new ICE credentials in his remote description) and video keeps flowing.
+    const remoteUfrag = () =>
+      bob2.page.evaluate(() => {
+        const peers = (window as unknown as { parleyPeers: RTCPeerConnection[] }).parleyPeers;
+        return /a=ice-ufrag:(\S+)/.exec(peers[peers.length - 1]?.remoteDescription?.sdp ?? '')?.[1];
+      });
+    const ufragBefore = await remoteUfrag();
+    expect(ufragBefore).toBeTruthy();
+    await alice.page.evaluate(() => {
+      const peers = (window as unknown as { parleyPeers: RTCPeerConnection[] }).parleyPeers;
+      peers[peers.length - 1]?.restartIce();
+    });
+    await expect.poll(remoteUfrag).not.toBe(ufragBefore);
+    await expect.poll(() => aliceCall.getAttribute('data-phase')).toBe('active');
+    expect(await expectVideoFlowing(bob2)).toBeGreaterThan(0);
 
     // Alice shares her screen (Chromium's fake display capture) in place of the camera.
     await alice.page.getByRole('button', { name: 'Share screen' }).click();
