@@ -28,6 +28,7 @@ import {
   logIn,
   openConversation,
   openPerson,
+  SCREENSHOTS,
   signUp,
   startApp,
   startChatWith,
@@ -193,6 +194,10 @@ describe.skipIf(unavailable !== undefined || !runHere)('1:1 calls in the browser
     // Bob answers on his second device; the first stops ringing.
     await bob2.page.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => bob1.page.getByTestId('call-status').textContent()).toBe('Answered on another device');
+    await bob1.page.screenshot({
+      path: path.join(SCREENSHOTS, 'call-elsewhere-light-desktop.png'),
+      animations: 'disabled',
+    });
     await expect.poll(() => aliceCall.getAttribute('data-phase')).toBe('active');
     await expect.poll(() => bob2.page.getByTestId('call-screen').getAttribute('data-phase')).toBe('active');
 
@@ -210,6 +215,8 @@ describe.skipIf(unavailable !== undefined || !runHere)('1:1 calls in the browser
     // Alice turns her camera off: Bob sees it.
     await alice.page.getByRole('button', { name: 'Camera off' }).click();
     await expect.poll(() => bob2.page.getByTestId('remote-camera-off').isVisible()).toBe(true);
+
+    await bob2.page.screenshot({ path: path.join(SCREENSHOTS, 'call-light-desktop.png'), animations: 'disabled' });
 
     // A network change: Alice's browser restarts ICE; the new offer reaches Bob's device through
     // Parley (new ICE credentials in his remote description) and video keeps flowing.
