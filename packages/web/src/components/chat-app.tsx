@@ -49,6 +49,14 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
           const body = isolateText(plainText(content.type === 'text' ? content.text : fileSummary(content)));
           notifyHidden(title, body, message.conversationId, () => controller.open(message.conversationId));
         },
+        onRing: (call, state) => {
+          const caller = state.users[call.callerId];
+          const name = caller === undefined ? 'Someone' : isolateText(caller.displayName);
+          const kind = call.media === 'video' ? 'video call' : 'voice call';
+          notifyHidden(`Incoming ${kind}`, `${name} is calling you`, `call-${call.id}`, () =>
+            controller.open(call.conversationId),
+          );
+        },
       }),
   );
 

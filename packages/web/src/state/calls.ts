@@ -62,6 +62,8 @@ export class CallController {
   constructor(
     private readonly client: ParleyClient,
     private readonly onError: (text: string) => void,
+    /** A call rings here (for a notification while the tab is hidden). */
+    private readonly onRing: (call: Call) => void = () => undefined,
   ) {}
 
   get view(): CallView | null {
@@ -74,6 +76,7 @@ export class CallController {
       calls.on('incoming', ({ call }) => {
         if (this.view && this.view.phase !== 'ended' && this.view.call.id !== call.id) return;
         this.show(call, 'incoming');
+        this.onRing(call);
       }),
       calls.on('outgoing', ({ call, here }) => this.show(call, here ? 'outgoing' : 'calling-elsewhere')),
       calls.on('accepted', ({ call, here }) => {

@@ -7,6 +7,7 @@
  */
 import type {
   Ban,
+  Call,
   ChannelListing,
   Conversation,
   Invite,
@@ -77,6 +78,8 @@ export interface ControllerHooks {
   onSignedOut(reason: string): void;
   /** A live message from someone else (for notifications). */
   onIncoming?(message: Message, state: AppState): void;
+  /** A call rings on this device (for notifications). */
+  onRing?(call: Call, state: AppState): void;
 }
 
 function savedStatus(): SettablePresence {
@@ -108,7 +111,11 @@ export class ChatController {
   ) {
     this.store = new Store(initialState(me, savedStatus()));
     this.files = new Uploads(client, this.store);
-    this.calls = new CallController(client, (text) => this.notify(text));
+    this.calls = new CallController(
+      client,
+      (text) => this.notify(text),
+      (call) => hooks.onRing?.(call, this.state),
+    );
   }
 
   get state(): AppState {
