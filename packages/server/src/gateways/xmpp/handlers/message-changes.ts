@@ -7,6 +7,7 @@
  * know it by (stanzaIdOf). Used for live delivery, groupchat and MAM alike.
  * Inbound changes (sent by XMPP clients) are message-changes-in.ts.
  */
+import { callBody } from '../call-body';
 import { fileSummary, formatFileSize, type FileContent, type Message } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import type { XmppContext } from '../router';
@@ -73,22 +74,17 @@ async function filePayload(ctx: XmppContext, content: FileContent): Promise<XmlE
 
 /**
  * The children of the stanza carrying a message: its body for text or a file
- * (fileBody), the XEP elements for an update entry; null for what XMPP has no
+ * (fileBody) or a call record (callBody: its changes are corrections), the XEP
+ * elements for an update entry; null for what XMPP has no
  * stanza for (system changes, tombstones, pins, a target the reader cannot see).
  */
 export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
   const content = message.content;
   if (content.type === 'text') return [el('body', {}, content.text)];
   if (content.type === 'file') return filePayload(ctx, content);
-  // Call records and their changes have no XMPP form yet (Jingle is not implemented).
-  if (
-    content.type !== 'update' ||
-    content.action === 'pinned' ||
-    content.action === 'unpinned' ||
-    content.action === 'call'
-  ) {
-    return null;
-  }
+  // A call record is a body; its changes correct it (no Jingle: XMPP clients see call history as text).
+  if (content.type === 'call') return [el('body', {}, callBody(content))];
+  if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
   let target: Message;
   try {
     target = await ctx.services.messages.get(ctx.auth, content.messageId);
@@ -125,6 +121,10 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
         el('store', { xmlns: NS_HINTS }),
       ];
     }
+    case 'call':
+      return content.call === undefined
+        ? null
+        : [el('body', {}, callBody(content.call)), el('replace', { xmlns: NS_CORRECT, id })];
     case 'reaction.added':
     case 'reaction.removed': {
       const emoji = await ctx.services.messages.reactionsBy(ctx.auth, target.id, message.senderId);
