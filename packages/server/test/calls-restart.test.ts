@@ -43,7 +43,7 @@ it('leaves correct call records when the server is killed mid-call', { timeout: 
     PARLEY_PORT: String(port),
     PARLEY_DATA_DIR: dataDir,
     PARLEY_XMPP_PORT: '-1',
-    PARLEY_CALL_RECONNECT_SECONDS: '2',
+    PARLEY_CALL_RECONNECT_SECONDS: '3',
     PARLEY_CALL_SWEEP_MS: '100',
   };
   server = await spawnServer(env);
@@ -100,7 +100,7 @@ it('leaves correct call records when the server is killed mid-call', { timeout: 
     () => (carol.state.state === 'connected' && dave.state.state === 'connected' ? true : undefined),
     'reconnects',
   );
-  await new Promise((r) => setTimeout(r, 2500));
+  await new Promise((r) => setTimeout(r, 3500));
   const open: Call[] = await carol.calls.list();
   expect(open.map((c) => [c.id, c.state])).toEqual([[keptCall.id, 'active']]);
   expect(await reader.calls.list().catch(() => 'offline')).toBe('offline'); // the reader never connected
@@ -110,5 +110,5 @@ it('leaves correct call records when the server is killed mid-call', { timeout: 
     (m) => m.id === keptCall.messageId,
   )?.content as CallContent;
   expect(keptRecord).toMatchObject({ status: 'answered', answeredAt: answeredKept.answeredAt });
-  expect(keptRecord.durationMs!).toBeGreaterThan(killedAt - answeredKept.answeredAt! + 2500);
+  expect(keptRecord.durationMs!).toBeGreaterThan(killedAt - answeredKept.answeredAt! + 3500);
 });

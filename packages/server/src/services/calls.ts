@@ -86,19 +86,18 @@ export function recordContent(call: Call): CallContent {
 
 export class CallService {
   /**
-   * When this service started: after a restart nobody's devices are connected yet, so a
-   * device counts as away only from then on (they get the whole window to come back).
+   * When this node's first sweep ran (it starts once the node listens): after a restart
+   * nobody's devices are connected yet, so a device counts as away only from then on
+   * (they get the whole window to come back).
    */
-  private readonly since: number;
+  private since: number | undefined;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly messages: MessageService,
     private readonly registry: PresenceRegistry,
     private readonly options: CallOptions,
-  ) {
-    this.since = deps.clock.now();
-  }
+  ) {}
 
   /** ICE servers for this user's calls (TURN credentials minted now). */
   iceServers(auth: AuthContext): IceServersResult {
@@ -233,6 +232,7 @@ export class CallService {
    */
   async sweep(): Promise<void> {
     const now = this.deps.clock.now();
+    const since = (this.since ??= now);
     const alive: string[] = [];
     for (const call of await this.deps.store.listOpenCalls(SWEEP_BATCH)) {
       if (call.state === 'ringing') {
@@ -241,7 +241,7 @@ export class CallService {
       }
       if (this.connected(call.callerId, call.callerDevice) && this.connected(call.calleeId, call.calleeDevice)) {
         alive.push(call.id);
-      } else if (now - Math.max(call.aliveAt, this.since) > this.options.reconnectMs) {
+      } else if (now - Math.max(call.aliveAt, since) > this.options.reconnectMs) {
         await this.end(call, ['active'], 'disconnected', null, call.aliveAt, true);
       }
     }
