@@ -2,7 +2,7 @@
  * Human output: `[12] 14:03 alice: hello` lines, with usernames looked up once per
  * user id and cached. JSON output is written by the commands themselves.
  */
-import { formatFileSize, type FileContent, type HttpClient, type Message } from '@parley/sdk/node';
+import { formatFileSize, type CallContent, type FileContent, type HttpClient, type Message } from '@parley/sdk/node';
 
 /** Resolves user ids to usernames, caching each answer for the life of the command. */
 export class Names {
@@ -96,7 +96,21 @@ async function describeUpdate(message: Message, names: Names): Promise<string> {
       return `${actor} pinned ${messageId}`;
     case 'unpinned':
       return `${actor} unpinned ${messageId}`;
+    case 'call':
+      return `call ${messageId} is now ${message.content.call?.status ?? 'changed'}`;
   }
+}
+
+/** A call record: `missed video call`, `voice call, 2:05`. */
+function describeCall(content: CallContent): string {
+  const kind = content.media === 'video' ? 'video call' : 'voice call';
+  if (content.status === 'answered' && content.durationMs !== undefined) {
+    const seconds = Math.round(content.durationMs / 1000);
+    return `${kind}, ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  }
+  return content.status === 'ringing' || content.status === 'ongoing'
+    ? `${kind} (${content.status})`
+    : `${content.status} ${kind}`;
 }
 
 /** Markers after the sender: a thread reply, a quote, a forward. */
@@ -127,6 +141,7 @@ export async function formatMessage(message: Message, names: Names): Promise<str
   }
   if (content.type === 'deleted') return `${head} ${await names.get(message.senderId)}: (deleted)`;
   if (content.type === 'update') return `${head} * ${await describeUpdate(message, names)}`;
+  if (content.type === 'call') return `${head} ${await names.get(message.senderId)}: ${describeCall(content)}`;
   return `${head} * ${await describeSystem(message, names)}`;
 }
 

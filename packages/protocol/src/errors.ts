@@ -198,6 +198,18 @@ export const ERROR_CODES = {
     description:
       "The calling session is not a registered E2EE device (`POST /v1/e2ee/devices`), or it is not in the conversation's MLS group.",
   },
+  call_in_progress: {
+    status: 409,
+    retryable: false,
+    description:
+      'You are already in a call (ringing or answered) on one of your devices: end it before starting another; `details.callId` names it.',
+  },
+  call_not_ringing: {
+    status: 409,
+    retryable: false,
+    description:
+      'The call is no longer ringing (answered on another device, declined, cancelled or missed) or is over: `details.call` is the call as it is now.',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

@@ -24,6 +24,17 @@ import {
   Report,
 } from './models';
 import { ERROR_CODES, type ErrorCode } from './errors';
+import {
+  CallIdData,
+  CallListResult,
+  CallResult,
+  CallSignalData,
+  CallSignalEventData,
+  CallStartData,
+  CallUpdatedData,
+  IceServersData,
+  IceServersResult,
+} from './calls';
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64, description: 'Client-chosen request id' });
 
@@ -170,6 +181,13 @@ export const ClientFrameSchemas = {
   'thread.read': request('thread.read', ThreadReadData),
   'unread.mark': request('unread.mark', UnreadMarkData),
   search: request('search', SearchData),
+  'call.start': request('call.start', CallStartData),
+  'call.accept': request('call.accept', CallIdData),
+  'call.decline': request('call.decline', CallIdData),
+  'call.hangup': request('call.hangup', CallIdData),
+  'call.signal': request('call.signal', CallSignalData),
+  'call.ice_servers': request('call.ice_servers', IceServersData),
+  'call.list': request('call.list', IceServersData),
 } as const;
 
 export type ClientFrameType = keyof typeof ClientFrameSchemas;
@@ -239,6 +257,13 @@ export const ResultSchemas = {
   'thread.read': EmptyResult,
   'unread.mark': EmptyResult,
   search: SearchResult,
+  'call.start': CallResult,
+  'call.accept': CallResult,
+  'call.decline': CallResult,
+  'call.hangup': CallResult,
+  'call.signal': EmptyResult,
+  'call.ice_servers': IceServersResult,
+  'call.list': CallListResult,
 } as const satisfies Record<ClientFrameType, TSchema>;
 
 export type ResultOf<K extends ClientFrameType> = Static<(typeof ResultSchemas)[K]>;
@@ -304,6 +329,13 @@ export const EventSchemas = {
   ),
   /** A member reported a message (sent to the conversation's moderators, admins and owner). */
   'report.new': event('report.new', Type.Object({ report: Report })),
+  /**
+   * A call you are part of changed (to every device of both people): ringing, answered
+   * (on which device), ended (why). docs/protocol.md, "Calls".
+   */
+  'call.updated': event('call.updated', CallUpdatedData),
+  /** The other device in your call sent a session description, an ICE candidate or its media state. */
+  'call.signal': event('call.signal', CallSignalEventData),
   /**
    * The server may have missed events meant for this connection (its node was cut off
    * from the cluster bus for a moment): send `sync` with your cursors now.

@@ -9,6 +9,7 @@ export * from './ids';
 export * from './models';
 export * from './files';
 export * from './e2ee';
+export * from './calls';
 export * from './frames';
 export * from './http';
 export * from './validate';

@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { ConversationId, MessageId, SessionId, UserId, ClientMessageId } from './ids';
 import { FileContent, FileSendContent } from './files';
 import { Encryption, MlsContent, MlsSendContent } from './e2ee';
+import { CallContent } from './calls';
 
 export const Timestamp = Type.Integer({ minimum: 0, description: 'Epoch milliseconds' });
 export const Seq = Type.Integer({
@@ -151,6 +152,7 @@ export const UpdateAction = Type.Union([
   Type.Literal('reaction.removed'),
   Type.Literal('pinned'),
   Type.Literal('unpinned'),
+  Type.Literal('call'),
 ]);
 export type UpdateAction = Static<typeof UpdateAction>;
 
@@ -169,6 +171,8 @@ export const UpdateContent = Type.Object({
   mentions: Type.Optional(Mentions),
   /** `reaction.added` / `reaction.removed`: the emoji. */
   emoji: Type.Optional(Type.String()),
+  /** `call`: the call record's content as it is now (it replaces the target's content). */
+  call: Type.Optional(CallContent),
 });
 export type UpdateContent = Static<typeof UpdateContent>;
 
@@ -224,6 +228,7 @@ export const MessageContent = Type.Union([
   UpdateContent,
   FileContent,
   MlsContent,
+  CallContent,
 ]);
 export type MessageContent = Static<typeof MessageContent>;
 

@@ -113,6 +113,9 @@ export function applyUpdate(target: Message, update: Message, options: ApplyOpti
       return { ...base, pinnedAt: update.createdAt, pinnedBy: by };
     case 'unpinned':
       return without(base, ['pinnedAt', 'pinnedBy']);
+    case 'call':
+      // A call record as it is now (ringing, ongoing, then how it ended).
+      return change.call && base.content.type === 'call' ? { ...base, content: change.call } : base;
   }
 }
 

@@ -6,6 +6,7 @@
  * app events. It keeps the token it logged in with; it persists nothing itself
  * (an app can persist `cursors()` and the token and pass them back in).
  */
+import { CallsApi } from './calls-api';
 import type { Conversation, LoginBody, Message, RegisterBody, ServerEvent, User } from '@parley/protocol';
 import {
   AccountApi,
@@ -96,6 +97,8 @@ export class ParleyClient {
   readonly invites: InvitesApi;
   /** Uploading (resumable), linking and downloading files. */
   readonly files: FilesApi;
+  /** 1:1 call signalling with typed events (`client.calls.on('incoming', ...)`). */
+  readonly calls: CallsApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly http: HttpClient;
@@ -200,6 +203,9 @@ export class ParleyClient {
     this.moderation = new ModerationApi(ctx);
     this.invites = new InvitesApi(ctx);
     this.files = new FilesApi(this.http);
+    this.calls = new CallsApi(this.connection, (error) =>
+      this.emitter.emit('error', new ParleyError('internal', 'a call event handler threw', { cause: error })),
+    );
   }
 
   /**
@@ -376,6 +382,8 @@ export class ParleyClient {
         this.outbox.setOnline(true);
         this.setState({ state: 'connected', user: auth.user, sessionId: auth.sessionId, limits: auth.limits });
         this.settleWaiters();
+        // A call that rang or was answered while this device was away is announced now.
+        this.calls.list().catch((error: unknown) => this.emitter.emit('error', toParleyError(error)));
         this.scheduleGapFill();
       },
       (reason: unknown) => {
@@ -431,6 +439,12 @@ export class ParleyClient {
         return;
       case 'report.new':
         this.emitter.emit('report', event.data.report);
+        return;
+      case 'call.updated':
+        this.calls.handleUpdated(event.data.call);
+        return;
+      case 'call.signal':
+        this.calls.handleSignal(event.data);
         return;
       case 'sync.required':
         // The server may have missed events for us: resume from our cursors.

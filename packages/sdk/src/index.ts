@@ -25,6 +25,8 @@ export {
   UsersApi,
 } from './client-api';
 export { applyQuoteDeletion, applyThreadReply, applyUpdate, isUpdate, type ApplyOptions } from './apply-update';
+export { CallsApi, type CallEvents } from './calls-api';
+export { CallPeer, type CallPeerOptions, type CallPeerEvents } from './call-peer';
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
@@ -100,6 +102,15 @@ export type {
   ErrorCode,
   FileContent,
   FileKind,
+  Call,
+  CallContent,
+  CallEndReason,
+  CallMedia,
+  CallSignal,
+  CallState,
+  CallStatus,
+  IceServer,
+  IceServersResult,
   SendableContent,
   FileVariant,
 } from '@parley/protocol';

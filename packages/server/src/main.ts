@@ -29,7 +29,7 @@ import { BusPresenceRegistry } from './presence/presence-registry-bus';
 import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
-import { createServices, FileLinkSigner, type Services } from './services';
+import { createServices, FileLinkSigner, urlList, type Services } from './services';
 import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
@@ -157,6 +157,17 @@ async function buildCore(
     },
     fileDeps,
     presence,
+    {
+      ringMs: config.callRingSeconds * 1000,
+      reconnectMs: config.callReconnectSeconds * 1000,
+      turn: {
+        turnUrls: urlList(config.turnUrls),
+        secret: config.turnSecret,
+        ttlSeconds: config.turnTtlSeconds,
+        stunUrls: urlList(config.stunUrls),
+        relayOnly: config.turnRelayOnly === 'on',
+      },
+    },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -337,6 +348,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ url, db: config.db, ...driver, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
   const cleanup = scheduleFileCleanup(services, clock, logger, config.fileCleanupIntervalSeconds * 1000);
+  const callSweep = scheduleCallSweep(services, clock, logger, config.callSweepMs);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -344,6 +356,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopping = true;
       logger.info({}, 'shutting down');
       cleanup.cancel();
+      callSweep.cancel();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();
@@ -382,6 +395,30 @@ function scheduleFileCleanup(services: Services, clock: Clock, logger: Logger, i
       });
   };
   if (intervalMs > 0) timer = clock.setTimeout(run, intervalMs);
+  return {
+    cancel: () => {
+      cancelled = true;
+      timer?.cancel();
+    },
+  };
+}
+
+/**
+ * Ends calls that rang too long or lost a device, every `intervalMs` (services/calls.ts
+ * `sweep`). Every node runs it; each call ends once (conditional transitions).
+ */
+function scheduleCallSweep(services: Services, clock: Clock, logger: Logger, intervalMs: number) {
+  let timer: { cancel(): void } | undefined;
+  let cancelled = false;
+  const run = () => {
+    services.calls
+      .sweep()
+      .catch((error: unknown) => logger.error({ err: error }, 'call sweep failed'))
+      .finally(() => {
+        if (!cancelled) timer = clock.setTimeout(run, intervalMs);
+      });
+  };
+  timer = clock.setTimeout(run, intervalMs);
   return {
     cancel: () => {
       cancelled = true;

@@ -2,7 +2,8 @@
  * Edits, deletes and reactions made with the native API reach XMPP clients as
  * XEP-0308 corrections, XEP-0424 retractions and XEP-0444 reactions (live, in
  * rooms and in MAM), never as chat bodies of their own; pins are not sent. File
- * messages are a body naming the file.
+ * messages are a body naming the file. A call record is a body that each change of
+ * the call corrects.
  */
 import { xml, type Element } from '@xmpp/client';
 import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
@@ -175,5 +176,19 @@ describe('changes to messages over XMPP', () => {
     const fetched = await fetch(roomUrl!);
     expect(fetched.status).toBe(200);
     expect((await fetched.arrayBuffer()).byteLength).toBe(10);
+  });
+
+  it('shows a call record as a body that each change of the call corrects', async () => {
+    const [alice, bob] = await users(t, 'xcc', 'xcd');
+    const xb = await xmppLogin(bob!);
+    const a = await native(alice!);
+    const direct = await a.conversations.createDirect(bob!.user.id);
+    const call = await a.calls.start(direct.id, 'video');
+    const record = await xb.next((s) => isChat(s) && s.getChildText('body') === 'Video call (ringing)');
+    expect(record.attrs.id).toBe(call.messageId);
+    await a.calls.hangup(call.id);
+    const correction = await xb.next((s) => isChat(s) && s.getChild('replace', CORRECT) !== undefined);
+    expect(correction.getChild('replace', CORRECT)?.attrs.id).toBe(call.messageId);
+    expect(correction.getChildText('body')).toBe('Video call (cancelled)');
   });
 });

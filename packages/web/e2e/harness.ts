@@ -84,7 +84,7 @@ export interface App {
 export const FAKE_MEDIA_FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 export async function startApp(
-  options: { browserArgs?: string[]; store?: (config: Config) => Promise<Store> } = {},
+  options: { browserArgs?: string[]; store?: (config: Config) => Promise<Store>; config?: Partial<Config> } = {},
 ): Promise<App> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
   const clock = shiftClock();
@@ -102,6 +102,7 @@ export async function startApp(
       authAttemptsPerMinute: 10_000,
       framesPerSecond: 1_000,
       typingTtlMs: 3_000,
+      ...options.config,
     },
   );
   const store = options.store ? await options.store(config) : undefined;

@@ -20,6 +20,7 @@ import './styles/pinned-bar.css';
 import './styles/sidebar-sections.css';
 import './styles/attention.css';
 import './styles/emoji.css';
+import './styles/calls.css';
 
 applyTheme(savedThemeChoice());
 

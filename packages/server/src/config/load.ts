@@ -79,6 +79,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.rateLimitBackend === 'postgres' && result.db !== 'postgres') {
     problems.push('PARLEY_RATE_LIMIT_BACKEND=postgres needs PARLEY_DB=postgres (the limits live in its database)');
   }
+  if (result.turnUrls !== null && (result.turnSecret === null || result.turnSecret.length < 16)) {
+    problems.push('PARLEY_TURN_URLS needs PARLEY_TURN_SECRET (coturn static-auth-secret, at least 16 characters)');
+  }
+  if (result.turnRelayOnly === 'on' && result.turnUrls === null) {
+    problems.push('PARLEY_TURN_RELAY_ONLY=on needs PARLEY_TURN_URLS (a relay to send every call through)');
+  }
+  for (const [env, list] of [
+    ['PARLEY_TURN_URLS', result.turnUrls],
+    ['PARLEY_STUN_URLS', result.stunUrls],
+  ] as const) {
+    for (const url of list === null ? [] : list.split(',').map((u) => u.trim())) {
+      if (!/^(stun|stuns|turn|turns):[^\s,]+$/.test(url)) {
+        problems.push(`${env}: ${url} is not a stun:, stuns:, turn: or turns: URL`);
+      }
+    }
+  }
   try {
     compileProxyTrust(parseTrustedProxies(result.trustedProxies));
   } catch (error) {

@@ -191,10 +191,18 @@ export function highlightRanges(text: string, terms: readonly string[]): [number
 
 /**
  * The text search indexes for a message: a text message's text, a file message's caption,
- * nothing else (never an encrypted message: domain/content-text.ts decides what is readable).
+ * a call record's words (`missed video call`), nothing else (never an encrypted message:
+ * domain/content-text.ts decides what is readable).
  */
 export function searchableText(content: MessageContent): string | undefined {
+  if (content.type === 'call') return callWords(content.status, content.media);
   const text = contentText(content);
   if (!text.readable || (text.field === 'caption' && text.text.trim() === '')) return undefined;
   return text.text;
+}
+
+/** The words a call record is found by: its status (when over) and its media. */
+function callWords(status: string, media: 'audio' | 'video'): string {
+  const kind = media === 'video' ? 'video call' : 'voice call';
+  return status === 'ringing' || status === 'ongoing' ? kind : `${status} ${kind}`;
 }

@@ -7,6 +7,8 @@
  * outbox, or the ephemeral path for typing and presence) gives it its id.
  */
 import type {
+  Call,
+  CallSignal,
   Contact,
   Conversation,
   Message,
@@ -109,6 +111,10 @@ export type EventBody =
     }
   /** A member's room nickname (XEP-0045) changed, `before` and `after` as shown (username when none). */
   | { v: 1; type: 'room.nick'; conversationId: string; userId: string; before: string; after: string }
+  /** A call changed: on the user topics of the caller and the callee (every device of both). */
+  | { v: 1; type: 'call.updated'; call: Call }
+  /** A signal from one device in a call to the other: on that device's topic only (ephemeral). */
+  | { v: 1; type: 'call.signal'; callId: string; fromUserId: string; signal: CallSignal }
   /** A report, published on the user topic of each moderator, admin and owner. */
   | { v: 1; type: 'report.new'; report: Report }
   /**

@@ -27,6 +27,7 @@ import type {
   Visibility,
 } from '@parley/protocol';
 import type { BusEvent, EventBody } from './bus-events';
+import type { CallRecords } from './call-records';
 import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 
@@ -258,7 +259,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, E2eeRecords, Outbox {
+export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

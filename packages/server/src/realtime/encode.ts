@@ -62,6 +62,13 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
     }
     case 'report.new':
       return { type: 'report.new', data: { report: event.report } };
+    case 'call.updated':
+      return { type: 'call.updated', data: { call: event.call } };
+    case 'call.signal':
+      return {
+        type: 'call.signal',
+        data: { callId: event.callId, fromUserId: event.fromUserId, signal: event.signal },
+      };
     case 'node.devices':
     case 'node.heartbeat':
     case 'node.hello':

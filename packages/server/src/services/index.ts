@@ -4,6 +4,7 @@
  */
 import { AccountService } from './accounts';
 import { AudienceChanges } from './audience-changes';
+import { CallService, type CallOptions } from './calls';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
@@ -37,9 +38,22 @@ export interface Services {
   files: FileService;
   directory: UserDirectoryService;
   e2ee: E2eeService;
+  calls: CallService;
 }
 
-export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
+/** Calls without configuration: default ring and reconnect windows, no TURN. */
+export const defaultCallOptions: CallOptions = {
+  ringMs: 45_000,
+  reconnectMs: 30_000,
+  turn: { turnUrls: [], secret: null, ttlSeconds: 3600, stunUrls: [], relayOnly: false },
+};
+
+export function createServices(
+  deps: ServiceDeps,
+  fileDeps: FileDeps,
+  registry: PresenceRegistry,
+  callOptions: CallOptions = defaultCallOptions,
+): Services {
   const accounts = new AccountService(deps);
   const presence = new PresenceService(deps, registry);
   const audience = new AudienceChanges(deps, presence);
@@ -64,6 +78,7 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
     files,
     directory: new UserDirectoryService(deps),
     e2ee,
+    calls: new CallService(deps, messages, registry, callOptions),
   };
 }
 
@@ -71,4 +86,6 @@ export type { AuthContext } from './accounts';
 export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
+export type { CallOptions } from './calls';
+export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -302,6 +302,26 @@ export interface E2eeWelcomesTable {
   created_at: number;
 }
 
+/** One 1:1 call (migration 0021). */
+export interface CallsTable {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  caller_id: string;
+  callee_id: string;
+  media: 'audio' | 'video';
+  state: 'ringing' | 'active' | 'ended';
+  caller_session: string;
+  callee_session: string | null;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  ended_by: string | null;
+  ring_deadline: number;
+  alive_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -328,4 +348,5 @@ export interface Database {
   e2ee_groups: E2eeGroupsTable;
   e2ee_group_devices: E2eeGroupDevicesTable;
   e2ee_welcomes: E2eeWelcomesTable;
+  calls: CallsTable;
 }

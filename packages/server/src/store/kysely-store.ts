@@ -31,6 +31,8 @@ import { newEventId } from '../domain/ids';
 import type { EventBody } from '../ports/bus-events';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
+import * as calls from './queries/calls';
+import type { CallPatch, CallRecord } from '../ports/call-records';
 import * as archive from './queries/archive';
 import * as contacts from './queries/contacts';
 import * as files from './queries/files';
@@ -439,6 +441,29 @@ export class KyselyStore implements Store {
   }
   withMyReactions(userId: string, list: Message[]): Promise<Message[]> {
     return decorate.withMyReactions(this.db, userId, list);
+  }
+
+  // calls (queries/calls.ts)
+  insertCall(call: CallRecord): Promise<void> {
+    return calls.insertCall(this.db, call);
+  }
+  getCall(id: string): Promise<CallRecord | undefined> {
+    return calls.getCall(this.db, id);
+  }
+  transitionCall(id: string, from: readonly Wire.CallState[], patch: CallPatch): Promise<CallRecord | undefined> {
+    return calls.transitionCall(this.db, id, from, patch);
+  }
+  openCallsOf(userId: string): Promise<CallRecord[]> {
+    return calls.openCallsOf(this.db, userId);
+  }
+  listOpenCalls(limit: number): Promise<CallRecord[]> {
+    return calls.listOpenCalls(this.db, limit);
+  }
+  touchCalls(ids: readonly string[], at: number): Promise<void> {
+    return calls.touchCalls(this.db, ids, at);
+  }
+  setCallContent(messageId: string, content: Wire.CallContent, rev: number): Promise<void> {
+    return calls.setCallContent(this.ctx, messageId, content, rev);
   }
 
   // changes to earlier messages (inside the service's transaction, after its update entry)

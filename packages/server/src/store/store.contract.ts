@@ -7,6 +7,7 @@
 import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
 import { archiveContract } from './contract/archive';
+import { callsContract } from './contract/calls';
 import { conversationsContract } from './contract/conversations';
 import { e2eeContract } from './contract/e2ee';
 import { filesContract } from './contract/files';
@@ -41,6 +42,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     threadsContract(harness);
     searchContract(harness);
     filesContract(harness);
+    callsContract(harness);
     outboxContract(harness);
     e2eeContract(harness);
     transactionsContract(harness, makeStore);

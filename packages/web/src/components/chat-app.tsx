@@ -15,6 +15,7 @@ import { totalUnread } from '../state/reducers';
 import { Router } from '../state/router';
 import { createClient, type SavedSession } from '../state/session';
 import { useSelector } from '../state/store';
+import { CallScreen } from './call-screen';
 import { ChatPane } from './chat-pane';
 import { ConnectionBanner } from './connection-banner';
 import { InviteDialog } from './invite-dialog';
@@ -53,6 +54,14 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
           // A sound (unless off or do-not-disturb), and the desktop notification (unless do-not-disturb).
           alertIncoming(message, state, () =>
             notifyHidden(title, body, message.conversationId, () => controller.open(message.conversationId)),
+          );
+        },
+        onRing: (call, state) => {
+          const caller = state.users[call.callerId];
+          const name = caller === undefined ? 'Someone' : isolateText(caller.displayName);
+          const kind = call.media === 'video' ? 'video call' : 'voice call';
+          notifyHidden(`Incoming ${kind}`, `${name} is calling you`, `call-${call.id}`, () =>
+            controller.open(call.conversationId),
           );
         },
       }),
@@ -113,6 +122,7 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
           <ChatPane />
         </ProfileCardProvider>
         <Toast />
+        <CallScreen />
         {invite !== undefined && <InviteDialog key={invite} code={invite} onClose={closeInvite} />}
       </main>
     </ControllerContext.Provider>

@@ -2,7 +2,8 @@
  * The open conversation's header: a back button (phone width), avatar, title and
  * the subtitle: presence and status text for a direct chat, member count and how
  * many are online for a group, the member count and topic for a channel. Buttons
- * search the conversation and open the pinned messages and the details pane.
+ * search the conversation and open the pinned messages and the details pane; in a
+ * direct chat, two more start a voice or a video call.
  */
 import { useState } from 'react';
 import { conversationTitle, peerId, type Line } from '../lib/names';
@@ -10,7 +11,7 @@ import { presenceLabel } from '../lib/presence-label';
 import { useAppState, useController, useNow } from '../state/context';
 import { Avatar } from './avatar';
 import { PersonButton } from './profile-card';
-import { BackIcon, BellOffIcon, InfoIcon, LockIcon, PinIcon, SearchIcon } from './icons';
+import { BackIcon, BellOffIcon, InfoIcon, LockIcon, PhoneIcon, PinIcon, SearchIcon, VideoIcon } from './icons';
 import { SearchDialog } from './search-dialog';
 import { LineText, UserText } from './user-text';
 
@@ -94,6 +95,28 @@ export function ChatHeader({ id }: { id: string }) {
         </p>
       </div>
       <div className="chat-header-actions">
+        {conversation.kind === 'direct' && peer !== undefined && (
+          <>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Voice call"
+              title="Voice call"
+              onClick={() => void controller.calls.call(id, 'audio')}
+            >
+              <PhoneIcon />
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Video call"
+              title="Video call"
+              onClick={() => void controller.calls.call(id, 'video')}
+            >
+              <VideoIcon />
+            </button>
+          </>
+        )}
         <button
           type="button"
           className="icon-button"

@@ -6,11 +6,13 @@
  * tombstone of a deleted message), pinned and edited markers, time and ticks,
  * reactions, the thread summary and the actions menu. A pending message shows a
  * clock, or, if it failed, why and buttons to retry or discard it. A message from
- * someone I blocked shows collapsed until I choose to show it.
+ * someone I blocked shows collapsed until I choose to show it. A call record is a
+ * line of its own (how the call went, its duration).
  */
-import type { Conversation, Message, User } from '@parley/protocol';
+import type { CallContent, Conversation, Message, User } from '@parley/protocol';
 import { memo } from 'react';
 import { colorSlot } from '../lib/avatar';
+import { callRecordText } from '../lib/call-text';
 import { clockTime } from '../lib/format-time';
 import { mentionsMe } from '../lib/mentions';
 import { userName } from '../lib/names';
@@ -20,7 +22,7 @@ import { useAppState, useController } from '../state/context';
 import { Avatar } from './avatar';
 import { PersonAvatarButton, PersonButton } from './profile-card';
 import { FileMessage } from './file-message';
-import { PinIcon } from './icons';
+import { PhoneIcon, PinIcon, VideoIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { mentionContext, MessageText } from './message-text';
@@ -83,6 +85,7 @@ export const MessageRow = memo(function MessageRow({
   const collapsed = useAppState((s) => s.blocked.includes(message.senderId) && s.revealed[message.id] !== true);
   const allowed = usePermissions(message, conversation, me, inThread);
   const content = message.content;
+  if (content.type === 'call') return <CallRecordRow message={message} content={content} me={me} />;
   if (content.type !== 'text' && content.type !== 'file' && content.type !== 'deleted') return null;
   if (collapsed && content.type !== 'deleted' && message.senderId !== me) {
     return <BlockedRow message={message} first={first} last={last} />;
@@ -186,6 +189,28 @@ export const MessageRow = memo(function MessageRow({
     </div>
   );
 });
+
+/** A call record: a line in the middle of the timeline (`Missed video call`, `Voice call · 2:05`). */
+function CallRecordRow({ message, content, me }: { message: Message; content: CallContent; me: string }) {
+  const mine = message.senderId === me;
+  const missed = !mine && (content.status === 'missed' || content.status === 'cancelled' || content.status === 'busy');
+  return (
+    <div
+      className="call-record"
+      data-seq={message.seq}
+      data-message-id={message.id}
+      id={`msg-${message.id}`}
+      data-testid="call-record"
+      data-status={content.status}
+    >
+      <span className={`call-record-pill${missed ? ' missed' : ''}`}>
+        {content.media === 'video' ? <VideoIcon /> : <PhoneIcon />}
+        <span>{callRecordText(content, mine)}</span>
+        <time dateTime={new Date(message.createdAt).toISOString()}>{clockTime(message.createdAt)}</time>
+      </span>
+    </div>
+  );
+}
 
 /**
  * A message from someone I blocked, collapsed (as Telegram and Discord do): it stays in the

@@ -4,6 +4,7 @@
  * and the text of system messages and previews, as Lines whose user-written parts
  * are kept apart for bidi isolation.
  */
+import { callRecordText } from './call-text';
 import { fileSummary, isolateText, type Conversation, type Message, type User } from '@parley/protocol';
 import { formatDuration } from './format-time';
 import { plainText } from './markdown';
@@ -121,6 +122,7 @@ function settingsWords(settings: NonNullable<Extract<Message['content'], { type:
 export function previewLine(message: Message, users: Readonly<Record<string, User>>, me: string, group: boolean): Line {
   if (message.content.type === 'system') return systemLine(message, users, me);
   if (message.content.type === 'deleted') return ['This message was deleted'];
+  if (message.content.type === 'call') return [callRecordText(message.content, message.senderId === me)];
   if (message.content.type !== 'text' && message.content.type !== 'file') return [];
   const body = message.content.type === 'file' ? fileSummary(message.content) : message.content.text;
   const text = { user: plainText(body).replace(/\s+/g, ' ').trim() };

@@ -107,7 +107,8 @@ export function firstUnreadKey(items: readonly TimelineItem[], unread: number, m
   let seen = 0;
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i];
-    if (item?.kind !== 'message' || item.message.senderId === me || item.message.content.type !== 'text') continue;
+    const type = item?.kind === 'message' ? item.message.content.type : undefined;
+    if (item?.kind !== 'message' || item.message.senderId === me || (type !== 'text' && type !== 'call')) continue;
     seen += 1;
     if (seen === unread) return item.key;
   }

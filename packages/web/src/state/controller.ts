@@ -7,6 +7,7 @@
  */
 import type {
   Ban,
+  Call,
   ChannelListing,
   Conversation,
   Invite,
@@ -49,6 +50,7 @@ import {
 } from './reducers';
 import { Store } from './store';
 import { Uploads, type MediaHints } from './uploads';
+import { CallController } from './calls';
 
 /** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
 function usersOf(messages: readonly Message[]): string[] {
@@ -76,6 +78,8 @@ export interface ControllerHooks {
   onSignedOut(reason: string): void;
   /** A live message from someone else (for notifications). */
   onIncoming?(message: Message, state: AppState): void;
+  /** A call rings on this device (for notifications). */
+  onRing?(call: Call, state: AppState): void;
 }
 
 function savedStatus(): SettablePresence {
@@ -89,6 +93,8 @@ export class ChatController {
   readonly store: Store<AppState>;
   /** Uploading and sending files; signed links for showing them. */
   readonly files: Uploads;
+  /** 1:1 calls: the call screen's state and actions. */
+  readonly calls: CallController;
   private readonly offs: (() => void)[] = [];
   private readonly usersInFlight = new Set<string>();
   private readonly orphans = new Map<string, Message[]>();
@@ -105,6 +111,11 @@ export class ChatController {
   ) {
     this.store = new Store(initialState(me, savedStatus()));
     this.files = new Uploads(client, this.store);
+    this.calls = new CallController(
+      client,
+      (text) => this.notify(text),
+      (call) => hooks.onRing?.(call, this.state),
+    );
   }
 
   get state(): AppState {
@@ -117,6 +128,7 @@ export class ChatController {
 
   start(): void {
     const c = this.client;
+    this.calls.start();
     this.offs.push(
       c.on('state', (s) => this.onState(s)),
       c.on('synced', ({ conversations }) => {
@@ -176,6 +188,7 @@ export class ChatController {
 
   stop(): void {
     for (const off of this.offs.splice(0)) off();
+    this.calls.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

@@ -33,7 +33,8 @@ function isPost(m: Message): boolean {
 
 /** True for a text or file message from someone else at the top level (what unread counts count). */
 function countsAsUnread(m: Message, me: string): boolean {
-  return m.senderId !== me && isPost(m) && m.threadId === undefined;
+  // A call record counts too (a missed call is unread), as the server counts it.
+  return m.senderId !== me && (isPost(m) || m.content.type === 'call') && m.threadId === undefined;
 }
 
 /** A post that mentions me (me, @here or @channel), unless I blocked its sender: as the server counts mentions. */

@@ -53,4 +53,16 @@ export const handlers: Handlers = {
     return {};
   },
   search: (ctx, data) => ctx.services.search.search(ctx.auth, data),
+  'call.start': async (ctx, data) => ({
+    call: await ctx.services.calls.start(ctx.auth, data.conversationId, data.media),
+  }),
+  'call.accept': async (ctx, data) => ({ call: await ctx.services.calls.accept(ctx.auth, data.callId) }),
+  'call.decline': async (ctx, data) => ({ call: await ctx.services.calls.decline(ctx.auth, data.callId) }),
+  'call.hangup': async (ctx, data) => ({ call: await ctx.services.calls.hangup(ctx.auth, data.callId) }),
+  'call.signal': async (ctx, data) => {
+    await ctx.services.calls.signal(ctx.auth, data.callId, data.signal);
+    return {};
+  },
+  'call.ice_servers': (ctx) => Promise.resolve(ctx.services.calls.iceServers(ctx.auth)),
+  'call.list': async (ctx) => ({ calls: await ctx.services.calls.open(ctx.auth) }),
 };

@@ -8,6 +8,7 @@
  * Inbound changes (sent by XMPP clients) are message-changes-in.ts.
  */
 import { ENCRYPTED_NOTICE } from '../../../domain/content-text';
+import { callBody } from '../call-body';
 import { fileSummary, formatFileSize, type FileContent, type Message } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import type { XmppContext } from '../router';
@@ -74,7 +75,8 @@ async function filePayload(ctx: XmppContext, content: FileContent): Promise<XmlE
 
 /**
  * The children of the stanza carrying a message: its body for text or a file
- * (fileBody), the XEP elements for an update entry; null for what XMPP has no
+ * (fileBody) or a call record (callBody: its changes are corrections), the XEP
+ * elements for an update entry; null for what XMPP has no
  * stanza for (system changes, tombstones, pins, a target the reader cannot see).
  */
 export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
@@ -83,6 +85,8 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   if (content.type === 'file') return filePayload(ctx, content);
   // XMPP clients cannot read MLS: they are told so; commits have no stanza (domain/content-text.ts).
   if (content.type === 'mls') return content.kind === 'application' ? [el('body', {}, ENCRYPTED_NOTICE)] : null;
+  // A call record is a body; its changes correct it (no Jingle: XMPP clients see call history as text).
+  if (content.type === 'call') return [el('body', {}, callBody(content))];
   if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
   let target: Message;
   try {
@@ -120,6 +124,10 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
         el('store', { xmlns: NS_HINTS }),
       ];
     }
+    case 'call':
+      return content.call === undefined
+        ? null
+        : [el('body', {}, callBody(content.call)), el('replace', { xmlns: NS_CORRECT, id })];
     case 'reaction.added':
     case 'reaction.removed': {
       const emoji = await ctx.services.messages.reactionsBy(ctx.auth, target.id, message.senderId);
