@@ -46,6 +46,10 @@ export interface ClientOptions {
   timeoutMs: number;
   /** Cache of PBKDF2 results shared by the clients of a run (key: password, salt, iterations). */
   scramCache: Map<string, Buffer>;
+  /** Fetch the roster (RFC 6121) before sending initial presence, as a real client does at login. */
+  fetchRoster?: boolean;
+  /** Source address (a loopback 127.0.0.x: each has about 28,000 ephemeral ports). */
+  localAddress?: string;
 }
 
 export class XmppError extends Error {
@@ -88,7 +92,11 @@ export class XmppClient {
     );
     try {
       const plain = await new Promise<Socket>((resolve, reject) => {
-        const socket = tcpConnect({ host: options.host, port: options.port });
+        const socket = tcpConnect({
+          host: options.host,
+          port: options.port,
+          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        });
         socket.once('connect', () => resolve(socket));
         socket.once('error', reject);
       });
@@ -120,6 +128,7 @@ export class XmppClient {
       const session = child(features, 'session');
       if (session && !child(session, 'optional'))
         await this.iq(`<iq type='set' id='sess1'><session xmlns='${NS.session}'/></iq>`);
+      if (options.fetchRoster) await this.iq(`<iq type='get' id='roster1'><query xmlns='jabber:iq:roster'/></iq>`);
       this.live = true;
       for (const stanza of this.inbox.splice(0)) this.onStanza(stanza);
       this.write('<presence/>');

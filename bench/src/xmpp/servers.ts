@@ -161,6 +161,12 @@ export interface ParleyOptions {
   /** Repository root whose `packages/cli/bin/parley.js` runs (a clean worktree may be given). */
   root: string;
   synchronous: 'full' | 'normal';
+  /**
+   * `sources` (default): packages/cli/bin/parley.js, the TypeScript sources through tsx;
+   * `bundle`: what `npm start` runs (packages/cli/dist/parley.mjs built by scripts/build-server.mjs,
+   * with --expose-gc), which bench:memory measures.
+   */
+  entry?: 'sources' | 'bundle';
 }
 
 export async function startParley(ctx: StartContext, options: ParleyOptions): Promise<ServerUnderTest> {
@@ -190,7 +196,9 @@ export async function startParley(ctx: StartContext, options: ParleyOptions): Pr
     // BENCH_PARLEY_NODE_ARGS: extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     [
       ...(process.env.BENCH_PARLEY_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      path.join(options.root, 'packages/cli/bin/parley.js'),
+      ...(options.entry === 'bundle'
+        ? ['--expose-gc', path.join(options.root, 'packages/cli/dist/parley.mjs')]
+        : [path.join(options.root, 'packages/cli/bin/parley.js')]),
       'start',
     ],
     { env, cwd: options.root },

@@ -18,6 +18,7 @@ import { XmppGateway } from './gateways/xmpp/server';
 import { loadTlsContext } from './gateways/xmpp/tls';
 import { createLogger, silentLogger } from './observability/logger';
 import { createMetrics, registerClusterMetrics } from './observability/metrics';
+import { releaseStartupMemory } from './observability/startup-memory';
 import { compileProxyTrust, parseTrustedProxies } from './net/client-address';
 import type { RateLimiter, RateLimitRules } from './ports/rate-limiter';
 import { createMemoryRateLimiter } from './rate-limit/rate-limiter-memory';
@@ -443,5 +444,6 @@ export async function runServer(overrides: Partial<Config> = {}): Promise<Runnin
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
+  releaseStartupMemory();
   return server;
 }

@@ -27,9 +27,16 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `parley start` and resolves once it logs that it listens. */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [cli, 'start'], {
+/**
+ * Starts `parley start` and resolves once it logs that it listens. `command`: the node arguments
+ * before `start` (default: the CLI from its sources; `npm start` runs the bundle, ADR 0015).
+ */
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  command: string[] = [cli],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...command, 'start'], {
     env: { ...process.env, PARLEY_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

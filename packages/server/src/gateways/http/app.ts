@@ -4,6 +4,7 @@
  * mapper, the OpenAPI document, health and metrics, and the web app at `/`.
  * Routes live in routes-*.ts.
  */
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import { PROTOCOL_VERSION, type WireError } from '@parley/protocol';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -69,6 +70,18 @@ function compileValidator(schema: TSchema, convert: boolean) {
   };
 }
 
+/**
+ * A route's validator or response serializer compiled on its first use instead of at start-up:
+ * compiled, the ~70 response serializers (fast-json-stringify generates one function per schema)
+ * and the request validators hold several MB that a server whose clients call a handful of routes
+ * never needs (docs/performance.md, ADR 0015). Tests call every route, so a schema that does not
+ * compile still fails there.
+ */
+function onFirstUse<A extends unknown[], R>(compile: () => (...args: A) => R): (...args: A) => R {
+  let compiled: ((...args: A) => R) | undefined;
+  return (...args: A) => (compiled ??= compile())(...args);
+}
+
 function mapFastifyError(error: FastifyError & ProblemError): WireError | undefined {
   switch (error.code) {
     case 'FST_ERR_VALIDATION':
@@ -104,10 +117,19 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     bodyLimit: options.maxBodyBytes,
     // request.ip (and protocol, host) from X-Forwarded-* only when the peer is a trusted proxy.
     trustProxy: options.proxyTrust.none ? false : options.proxyTrust.trusts,
+    schemaController: {
+      compilersFactory: {
+        // Fastify's own serializer compiler (fast-json-stringify), run on a route's first reply.
+        buildSerializer: (externalSchemas, serializerOptions) => {
+          const compile = SerializerSelector()(externalSchemas, serializerOptions);
+          return (route) => onFirstUse(() => compile(route));
+        },
+      },
+    },
   });
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    compileValidator(schema as TSchema, httpPart === 'querystring' || httpPart === 'params'),
+    onFirstUse(() => compileValidator(schema as TSchema, httpPart === 'querystring' || httpPart === 'params')),
   );
 
   app.setErrorHandler((error: FastifyError & ProblemError, request, reply) => {

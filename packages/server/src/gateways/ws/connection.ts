@@ -54,8 +54,9 @@ export class WsConnection implements RealtimeConnection {
   private departure: Promise<void> = Promise.resolve();
   private violations = 0;
   private readonly bucket: TokenBucket;
-  private readonly authTimer: { cancel(): void };
-  private readonly log: Logger;
+  /** Until the connection authenticates or closes (then dropped: an idle connection keeps no timer). */
+  private authTimer: { cancel(): void } | undefined;
+  private logger: Logger | undefined;
 
   constructor(
     readonly id: string,
@@ -63,7 +64,6 @@ export class WsConnection implements RealtimeConnection {
     private readonly options: ConnectionOptions,
     private readonly origin: ClientOrigin,
   ) {
-    this.log = options.logger.child({ connection: id, address: origin.address });
     this.bucket = new TokenBucket(options.framesPerSecond, options.framesPerSecond * 4, options.clock.now());
     this.authTimer = options.clock.setTimeout(() => {
       if (!this.auth) this.close(CloseCode.authTimeout, 'no auth frame in time');
@@ -71,6 +71,11 @@ export class WsConnection implements RealtimeConnection {
     socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     socket.on('close', () => this.onClosed());
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
+  }
+
+  /** This connection's logger, made when first used: most connections never log (a child logger is ~0.5 KB). */
+  private get log(): Logger {
+    return (this.logger ??= this.options.logger.child({ connection: this.id, address: this.origin.address }));
   }
 
   get userId(): string {
@@ -119,7 +124,8 @@ export class WsConnection implements RealtimeConnection {
 
   private onClosed(): void {
     this.closed = true;
-    this.authTimer.cancel();
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
     if (!this.auth) return;
     const auth = this.auth;
     this.auth = undefined;
@@ -222,7 +228,8 @@ export class WsConnection implements RealtimeConnection {
     const conversationIds = await services.conversations.memberOf(auth);
     if (this.closed) throw new AppError('unavailable', 'The connection closed during authentication.');
     this.auth = auth;
-    this.authTimer.cancel();
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
     // Subscribe before answering: anything committed after this point arrives live,
     // anything before it comes with the client's `sync` (guarantee 5).
     await this.options.hub.attach(this, conversationIds);

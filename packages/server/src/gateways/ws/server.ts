@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '@parley/protocol';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { newId } from '../../domain/ids';
 import type { ProxyTrust } from '../../net/client-address';
 import { WsConnection, type ConnectionOptions } from './connection';
@@ -30,14 +30,17 @@ export class WsGateway {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (request.url ?? '').split('?')[0];
     if (path !== WS_PATH) return false;
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      // Behind a trusted proxy, the client it names in X-Forwarded-For (net/client-address.ts).
-      const address = this.options.proxyTrust.clientAddress(request);
-      const connection = new WsConnection(newId('k'), ws, this.options, { address });
-      this.connections.add(connection);
-      ws.on('close', () => this.connections.delete(connection));
-    });
+    // Behind a trusted proxy, the client it names in X-Forwarded-For (net/client-address.ts).
+    const address = this.options.proxyTrust.clientAddress(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, address));
     return true;
+  }
+
+  /** Apart from handleUpgrade so that no closure of a connection keeps its upgrade request (about 1.5 KB with its headers). */
+  private accept(ws: WebSocket, address: string): void {
+    const connection = new WsConnection(newId('k'), ws, this.options, { address });
+    this.connections.add(connection);
+    ws.on('close', () => this.connections.delete(connection));
   }
 
   get size(): number {

@@ -17,7 +17,8 @@ export interface ContextSource {
   readonly connectionId: string;
   httpUrl(): string;
   readonly state: SessionState;
-  readonly logger: Logger;
+  /** Made on first use: most sessions never log. */
+  logger(): Logger;
   send(element: XmlElement): void;
   enqueue(task: () => Promise<void>): void;
 }
@@ -33,7 +34,9 @@ export function buildContext(source: ContextSource): XmppContext {
     connectionId: source.connectionId,
     httpUrl: () => source.httpUrl(),
     state: source.state,
-    logger: source.logger,
+    get logger() {
+      return source.logger();
+    },
     send: (element) => source.send(element),
     enqueue: (task) => source.enqueue(task),
   };

@@ -50,8 +50,11 @@ class Abort extends Error {}
 
 const PIECE = 4096;
 
+const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
+
 export class XmlStreamParser {
-  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  /** Undefined while parked (see park()). */
+  private parser: SaxesParser<{ xmlns: true; position: true }> | undefined;
   private readonly stack: XmlElement[] = [];
   private depth = 0;
   private fed = 0;
@@ -59,15 +62,27 @@ export class XmlStreamParser {
   private failed = false;
   /** Depth at which stanzas sit: 1 under the stream root, 0 in WebSocket frames. */
   private readonly stanzaDepth: number;
+  /** The stream root's tag with its namespace declarations, to start a parked stream's new parser. */
+  private root: string | undefined;
+  /** Characters of the stream before the current saxes parser's first one (its root tag excluded). */
+  private base = 0;
+  /** The last write ended on a stanza boundary, followed by whitespace at most. */
+  private atBoundary = false;
+  /** Written to since the last park() call. */
+  private active = true;
+  private priming = false;
 
   constructor(
-    mode: 'stream' | 'frames',
+    private readonly mode: 'stream' | 'frames',
     private readonly limits: ParserLimits,
     private readonly events: ParserEvents,
   ) {
     this.stanzaDepth = mode === 'stream' ? 1 : 0;
-    this.parser = new SaxesParser({ xmlns: true, position: true, fragment: mode === 'frames' });
-    const p = this.parser;
+    this.parser = this.newSaxes();
+  }
+
+  private newSaxes(): SaxesParser<{ xmlns: true; position: true }> {
+    const p = new SaxesParser({ xmlns: true, position: true, fragment: this.mode === 'frames' });
     p.on('error', (error) => this.fail('not-well-formed', error.message));
     p.on('doctype', () => this.fail('restricted-xml', 'DOCTYPE (and so entity declarations) is not allowed'));
     p.on('comment', () => this.fail('restricted-xml', 'comments are not allowed'));
@@ -76,6 +91,39 @@ export class XmlStreamParser {
     p.on('closetag', () => this.onClose());
     p.on('text', (t) => this.onText(t));
     p.on('cdata', (t) => this.onText(t));
+    return p;
+  }
+
+  /**
+   * Drops the saxes parser of a stream that received nothing since the previous call and stands
+   * between two stanzas; the next write starts a new one with the stream root's namespace
+   * declarations (nothing of the old parser's state matters there). A saxes parser with its
+   * handlers holds about 4 KB, most of an idle XMPP session's JavaScript memory; the gateway
+   * calls this for every stream every 30 s, so a busy stream never pays for a new parser.
+   * Returns whether the parser is parked.
+   */
+  park(): boolean {
+    const wasActive = this.active;
+    this.active = false;
+    if (this.parser === undefined) return true;
+    if (wasActive || !this.atBoundary || this.root === undefined || this.failed) return false;
+    this.parser = undefined;
+    return true;
+  }
+
+  private revive(): SaxesParser<{ xmlns: true; position: true }> {
+    const parser = this.newSaxes();
+    const root = this.root ?? '';
+    this.base = this.fed - root.length;
+    this.depth = 0;
+    this.priming = true;
+    try {
+      parser.write(root);
+    } finally {
+      this.priming = false;
+    }
+    this.parser = parser;
+    return parser;
   }
 
   get hasFailed(): boolean {
@@ -84,10 +132,12 @@ export class XmlStreamParser {
 
   /** Feeds decoded text; call with complete characters (the transport decodes bytes as strict UTF-8). */
   write(chunk: string): void {
+    this.active = true;
+    this.atBoundary = false;
     for (let i = 0; i < chunk.length && !this.failed; i += PIECE) {
       const piece = chunk.slice(i, i + PIECE);
       try {
-        this.parser.write(piece);
+        (this.parser ?? this.revive()).write(piece);
       } catch (error) {
         if (!(error instanceof Abort)) this.fail('not-well-formed', 'malformed XML');
         return;
@@ -97,6 +147,16 @@ export class XmlStreamParser {
         this.report('policy-violation', `stanza larger than ${this.limits.maxStanzaChars} characters`);
       }
     }
+    const since = this.fed - this.boundary;
+    this.atBoundary =
+      this.depth === this.stanzaDepth &&
+      this.stack.length === 0 &&
+      since <= chunk.length &&
+      chunk.slice(chunk.length - since).trim() === '';
+  }
+
+  private get position(): number {
+    return this.base + (this.parser?.position ?? 0);
   }
 
   private report(condition: StreamErrorCondition, text: string): void {
@@ -123,8 +183,12 @@ export class XmlStreamParser {
     }
     if (this.depth <= this.stanzaDepth) {
       // The stream root: only in `stream` mode.
+      if (this.priming) return;
+      this.root = `<${tag.name}${Object.entries(tag.ns)
+        .map(([prefix, uri]) => ` ${prefix ? `xmlns:${prefix}` : 'xmlns'}='${escapeAttr(uri)}'`)
+        .join('')}>`;
       this.events.streamOpen(attrs, { name: tag.local, xmlns: tag.uri });
-      this.boundary = this.parser.position;
+      this.boundary = this.position;
       return;
     }
     const element: XmlElement = { name: tag.local, xmlns: tag.uri, attrs, children: [] };
@@ -140,7 +204,7 @@ export class XmlStreamParser {
     }
     const element = this.stack.pop();
     if (element && this.stack.length === 0) {
-      this.boundary = this.parser.position;
+      this.boundary = this.position;
       this.events.stanza(element);
     }
   }

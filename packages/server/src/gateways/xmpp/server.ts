@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { newId } from '../../domain/ids';
 import { normalizeAddress, type ProxyTrust } from '../../net/client-address';
 import { readPreamble } from '../../net/proxy-protocol';
@@ -32,6 +32,8 @@ export type XmppGatewayOptions = Omit<SessionOptions, 'router' | 'jids' | 'resou
 };
 
 const LOOPBACK = ['127.0.0.1', '::1'];
+/** How often quiet streams give up their XML parser (XmlStreamParser.park). */
+const PARK_EVERY_MS = 30_000;
 
 export class XmppGateway {
   private readonly sessions = new Set<XmppSession>();
@@ -39,8 +41,13 @@ export class XmppGateway {
   private readonly options: SessionOptions;
   private readonly wss: WebSocketServer;
   private server: Server | undefined;
+  private readonly parking: ReturnType<typeof setInterval>;
 
   constructor(private readonly config: XmppGatewayOptions) {
+    this.parking = setInterval(() => {
+      for (const session of this.sessions) session.parkParser();
+    }, PARK_EVERY_MS);
+    this.parking.unref();
     this.options = {
       ...config,
       router: buildRouter(),
@@ -122,23 +129,27 @@ export class XmppGateway {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (request.url ?? '').split('?')[0];
     if (path !== XMPP_WS_PATH) return false;
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const peer = normalizeAddress(request.socket.remoteAddress ?? '');
-      // A local TLS-terminating proxy, or a trusted one that says the client came over https.
-      const forwardedHttps =
-        this.config.proxyTrust.trusts(peer, 0) &&
-        request.headers['x-forwarded-proto']?.toString().split(',')[0]?.trim() === 'https';
-      const secure = 'encrypted' in request.socket || LOOPBACK.includes(peer) || forwardedHttps;
-      const transport = new WsTransport(ws, secure, this.config.proxyTrust.clientAddress(request));
-      const session = new XmppSession(newId('k'), transport, this.options);
-      this.track(session);
-      transport.onData = (text) => session.receive(text);
-      transport.onClose = () => {
-        this.sessions.delete(session);
-        session.onTransportClosed(transport);
-      };
-    });
+    const peer = normalizeAddress(request.socket.remoteAddress ?? '');
+    // A local TLS-terminating proxy, or a trusted one that says the client came over https.
+    const forwardedHttps =
+      this.config.proxyTrust.trusts(peer, 0) &&
+      request.headers['x-forwarded-proto']?.toString().split(',')[0]?.trim() === 'https';
+    const secure = 'encrypted' in request.socket || LOOPBACK.includes(peer) || forwardedHttps;
+    const clientAddress = this.config.proxyTrust.clientAddress(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.startWebSocket(ws, secure, clientAddress));
     return true;
+  }
+
+  /** Apart from handleUpgrade so that no closure of the stream keeps its upgrade request. */
+  private startWebSocket(ws: WebSocket, secure: boolean, clientAddress: string): void {
+    const transport = new WsTransport(ws, secure, clientAddress);
+    const session = new XmppSession(newId('k'), transport, this.options);
+    this.track(session);
+    transport.onData = (text) => session.receive(text);
+    transport.onClose = () => {
+      this.sessions.delete(session);
+      session.onTransportClosed(transport);
+    };
   }
 
   get size(): number {
@@ -146,6 +157,7 @@ export class XmppGateway {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.parking);
     for (const session of this.sessions) session.streamError('system-shutdown', 'server shutting down');
     this.sessions.clear();
     for (const session of [...this.options.resumable.values()]) session.terminate();

@@ -85,8 +85,9 @@ export class XmppSession implements RealtimeConnection {
   private outbound: Promise<void> = Promise.resolve();
   /** Events and tasks in `outbound` not yet done (bounded by outboundQueueMax). */
   private outboundPending = 0;
-  private readonly authTimer: { cancel(): void };
-  private readonly log: Logger;
+  /** Until the stream binds a resource or ends (then dropped: an idle session keeps no timer). */
+  private authTimer: { cancel(): void } | undefined;
+  private logger: Logger | undefined;
   readonly state: SessionState = {
     carbons: false,
     available: false,
@@ -114,7 +115,6 @@ export class XmppSession implements RealtimeConnection {
     private readonly options: SessionOptions,
   ) {
     this.origin = { address: transport.clientAddress };
-    this.log = options.logger.child({ connection: id, gateway: 'xmpp', address: transport.clientAddress });
     this.parser = this.newParser();
     this.saslNegotiation = new SaslNegotiation(options.services, options.jids.domain, this.origin, (data) => {
       if (!this.closed) this.transport.write(data);
@@ -177,9 +177,23 @@ export class XmppSession implements RealtimeConnection {
     return this.auth ? `${this.options.jids.user(this.auth.user.username)}/${this.resource}` : '';
   }
 
+  /** This session's logger, made when first used: most sessions never log (a child logger is ~0.5 KB). */
+  private get log(): Logger {
+    return (this.logger ??= this.options.logger.child({
+      connection: this.id,
+      gateway: 'xmpp',
+      address: this.origin.address,
+    }));
+  }
+
   /** Raw text from the transport (already decoded). */
   receive(data: string): void {
     if (!this.closed) this.parser.write(data);
+  }
+
+  /** Called by the gateway every 30 s: a stream quiet since the last call gives up its XML parser until it sends again. */
+  parkParser(): void {
+    if (!this.closed) this.parser.park();
   }
 
   /** Native JSON frames are not for us: the hub gives us events instead (sendEvent). */
@@ -319,7 +333,8 @@ export class XmppSession implements RealtimeConnection {
       return;
     }
     this.movedTo = old;
-    this.authTimer.cancel();
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
     // This stream's own device session is not needed: the resumed one carries on.
     await this.options.services.accounts.logout(auth);
     old.adopt(this.transport, Number(element.attrs.h));
@@ -365,7 +380,8 @@ export class XmppSession implements RealtimeConnection {
     // Taken means bound on this node or available on any node (the cluster-wide presence registry).
     const elsewhere = new Set(this.options.services.presence.devicesOf(auth.user.id).map((d) => d.resource));
     this.resource = this.options.resources.choose(this.options.jids.user(auth.user.username), iq, elsewhere);
-    this.authTimer.cancel();
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
     this.options.resources.add(this.fullJid, this);
     const ctx = this.context();
     this.write(
@@ -392,7 +408,7 @@ export class XmppSession implements RealtimeConnection {
       connectionId: this.id,
       httpUrl: this.options.httpUrl,
       state: this.state,
-      logger: this.log,
+      logger: () => this.log,
       send: (element) => this.write(element),
       enqueue: (task) => this.queue(task),
     });
@@ -449,7 +465,8 @@ export class XmppSession implements RealtimeConnection {
   terminate(): void {
     if (this.closed) return;
     this.closed = true;
-    this.authTimer.cancel();
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
     this.resumeTimer?.cancel();
     this.smLink.stop();
     if (this.sm.id && this.options.resumable.get(this.sm.id) === this) this.options.resumable.delete(this.sm.id);
