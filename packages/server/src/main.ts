@@ -146,6 +146,7 @@ async function buildCore(
         sessionTtlMs: config.sessionTtlDays * DAY_MS,
         minPasswordLength: config.minPasswordLength,
         registrationOpen: config.registration === 'open',
+        adminTwoFactorRequired: config.adminTwoFactor === 'required',
         typingTtlMs: config.typingTtlMs,
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,

@@ -28,12 +28,17 @@ import type {
 } from '@parley/protocol';
 import type { BusEvent, EventBody } from './bus-events';
 import type { FileRecords } from './file-records';
+import type { AdminRecords } from './admin-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
   lastSeenAt: number | null;
   /** Who sees the user's presence (services/audience.ts). */
   presenceVisibility: PresenceVisibility;
+  /** When the account became a server admin (null: not one). */
+  adminSince: number | null;
+  /** When an admin deactivated the account (null: active): it cannot log in by any way. */
+  deactivatedAt: number | null;
 }
 
 /** What an owner keeps about one contact (0014): a nickname and the groups it is filed under. */
@@ -239,7 +244,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, Outbox {
+export interface Store extends FileRecords, Outbox, AdminRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

@@ -16,6 +16,8 @@ export interface ServiceLimits {
   minPasswordLength: number;
   /** Self sign-up (native and XMPP in-band registration) is open. */
   registrationOpen: boolean;
+  /** PARLEY_ADMIN_2FA=required: the default of the run-time setting (services/server-settings.ts). */
+  adminTwoFactorRequired: boolean;
   typingTtlMs: number;
   /** 0: no limit. */
   editWindowSeconds: number;

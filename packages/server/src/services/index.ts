@@ -3,6 +3,9 @@
  * nothing else: a rule enforced here holds for every way in.
  */
 import { AccountService } from './accounts';
+import { AdminService } from './admin';
+import { ServerSettingsService } from './server-settings';
+import { TwoFactorService } from './two-factor';
 import { AudienceChanges } from './audience-changes';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
@@ -21,6 +24,8 @@ import { ThreadService } from './threads';
 
 export interface Services {
   accounts: AccountService;
+  admin: AdminService;
+  twoFactor: TwoFactorService;
   contacts: ContactService;
   conversations: ConversationService;
   messages: MessageService;
@@ -36,7 +41,9 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
-  const accounts = new AccountService(deps);
+  const settings = new ServerSettingsService(deps);
+  const twoFactor = new TwoFactorService(deps);
+  const accounts = new AccountService(deps, settings, twoFactor);
   const presence = new PresenceService(deps, registry);
   const audience = new AudienceChanges(deps, presence);
   const contacts = new ContactService(deps, audience);
@@ -45,6 +52,8 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
   const messages = new MessageService(deps, conversations, contacts, files, audience);
   return {
     accounts,
+    admin: new AdminService(deps, accounts, settings, twoFactor),
+    twoFactor,
     contacts,
     conversations,
     messages,

@@ -17,6 +17,7 @@ import type { ProxyTrust } from '../../net/client-address';
 import type { Services } from '../../services';
 import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
+import { registerAdminRoutes } from './routes-admin';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
@@ -150,6 +151,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
 
   registerOpsRoutes(app, options);
   registerAccountRoutes(app, options);
+  registerAdminRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
   registerChannelRoutes(app, options);

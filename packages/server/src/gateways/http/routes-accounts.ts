@@ -41,7 +41,7 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
 
   // POST /v1/auth/logout
   app.post('/v1/auth/logout', { schema: { tags: ['accounts'], security: secured } }, async (request, reply) => {
-    await services.accounts.logout(await authenticate(services, request));
+    await services.accounts.logout(await authenticate(services, request), originOf(request));
     return reply.status(204).send();
   });
 
@@ -71,7 +71,11 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
     '/v1/sessions/:sessionId',
     { schema: { tags: ['accounts'], security: secured, params: SessionParams } },
     async (request, reply) => {
-      await services.accounts.revokeSession(await authenticate(services, request), request.params.sessionId);
+      await services.accounts.revokeSession(
+        await authenticate(services, request),
+        request.params.sessionId,
+        originOf(request),
+      );
       return reply.status(204).send();
     },
   );
