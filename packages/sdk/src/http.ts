@@ -76,7 +76,7 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   auth?: boolean;
@@ -368,7 +368,7 @@ export class HttpClient {
   }
 
   /** Sends one request; resolves with the JSON body (undefined for 204). */
-  private async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  protected async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));

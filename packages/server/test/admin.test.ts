@@ -210,7 +210,7 @@ describe('admin search and settings', () => {
       `/v1/admin/users?limit=2&cursor=${first.body.nextCursor}`,
       { token: admin.token },
     );
-    expect(second.body.users[0]?.user.username > (first.body.nextCursor ?? '')).toBe(true);
+    expect((second.body.users[0]?.user.username ?? '') > (first.body.nextCursor ?? '')).toBe(true);
     const found = await http<{ users: { user: { id: string } }[] }>(
       t.url,
       'GET',
