@@ -21,7 +21,14 @@ import type { AuditRecord } from '../ports/admin-records';
 import type { UserRecord } from '../ports/store';
 import type { ServiceDeps } from './deps';
 import { emitRevoked, normalizeUsername, toUser, type AccountService, type AuthContext } from './accounts';
-import { CLI_ACTOR, recordAudit, verifyAuditChain, type AuditActor, type AuditVerification } from './audit';
+import {
+  CLI_ACTOR,
+  recordAudit,
+  verifyAuditChain,
+  type AuditActor,
+  type AuditAnchor,
+  type AuditVerification,
+} from './audit';
 import type { ClientOrigin } from './rate-limits';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
@@ -305,7 +312,7 @@ export class AdminOperations {
     return (await this.deps.store.listAudit({ after, limit })).map(toAuditEntry);
   }
 
-  verifyAudit(): Promise<AuditVerification> {
-    return verifyAuditChain(this.deps.store);
+  verifyAudit(anchor?: AuditAnchor): Promise<AuditVerification> {
+    return verifyAuditChain(this.deps.store, anchor);
   }
 }

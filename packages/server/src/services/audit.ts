@@ -56,7 +56,11 @@ export type AuditProblem =
   /** The details are not in canonical form (edited by hand). */
   | 'not_canonical'
   /** The head row names a later entry than the last one present: the tail was deleted. */
-  | 'truncated';
+  | 'truncated'
+  /** The entry of an anchor recorded earlier is gone: entries were deleted from the end (head rewritten too). */
+  | 'anchor_missing'
+  /** The entry of an anchor recorded earlier has another hash now. */
+  | 'anchor_mismatch';
 
 export interface AuditVerification {
   ok: boolean;
@@ -71,8 +75,18 @@ export interface AuditVerification {
 
 const PAGE = 1000;
 
-/** Walks the chain from the first entry; stops at the first problem. */
-export async function verifyAuditChain(store: Store): Promise<AuditVerification> {
+/** A seq and hash recorded outside the database (from an earlier verification). */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Walks the chain from the first entry; stops at the first problem. With an anchor,
+ * the entry it names must still be there with the same hash: the only way to see
+ * that entries were deleted from the end when the head row was rewritten too.
+ */
+export async function verifyAuditChain(store: Store, anchor?: AuditAnchor): Promise<AuditVerification> {
   let expectedSeq = 1;
   let prevHash = AUDIT_GENESIS;
   let entries = 0;
@@ -141,6 +155,23 @@ export async function verifyAuditChain(store: Store): Promise<AuditVerification>
       problem: 'hash_mismatch',
       message: `entry ${head.seq} does not match the hash the head recorded for it`,
     });
+  }
+  if (anchor) {
+    const [entry] = await store.listAudit({ after: anchor.seq - 1, limit: 1 });
+    if (entry?.seq !== anchor.seq) {
+      return result({
+        seq: anchor.seq,
+        problem: 'anchor_missing',
+        message: `entry ${anchor.seq} of the anchor is gone (the log ends at ${expectedSeq - 1}): entries were deleted from the end`,
+      });
+    }
+    if (entry.hash !== anchor.hash) {
+      return result({
+        seq: anchor.seq,
+        problem: 'anchor_mismatch',
+        message: `entry ${anchor.seq} no longer has the hash of the anchor`,
+      });
+    }
   }
   return result();
 }
