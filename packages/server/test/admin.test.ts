@@ -7,6 +7,8 @@
  * that requires 2FA for admins.
  */
 import type { AuthResponse } from '@parley/protocol';
+import { AdminHttpClient, ParleyError, secondFactorChallenge } from '@parley/sdk/node';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, RawClient, registerUser, startTestServer, type TestServer } from './harness';
 import { rawPlainLogin } from './xmpp-raw-login';
@@ -247,5 +249,46 @@ describe('admin search and settings', () => {
       actorName: 'cli',
       details: { changed: { requireAdminTwoFactor: { from: true, to: false } } },
     });
+  });
+});
+
+describe('the SDK', () => {
+  it('drives the admin API and a login with a second factor (AdminHttpClient)', async () => {
+    const asAdmin = new AdminHttpClient({ baseUrl: t.url, getToken: () => admin.token });
+    expect((await asAdmin.serverInfo({ withToken: true })).viewer?.isAdmin).toBe(true);
+    const { user } = await asAdmin.adminCreateUser({ username: `sdk${Date.now().toString(36)}`, password: PASSWORD });
+    expect(user).toMatchObject({ isAdmin: false, deactivatedAt: null, twoFactorEnabled: false });
+
+    const anonymous = new AdminHttpClient({ baseUrl: t.url });
+    const login = await anonymous.login({ username: user.user.username, password: PASSWORD });
+    const asUser = new AdminHttpClient({ baseUrl: t.url, getToken: () => login.token });
+    const refused = await asUser.adminListUsers().catch((error: unknown) => error);
+    expect(refused instanceof ParleyError && refused.code).toBe('admin_required');
+
+    const { secret } = await asUser.setupTwoFactor();
+    const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+    await asUser.enableTwoFactor(totp.generate({ timestamp: t.clock.now() }));
+    t.clock.advance(30_000);
+    const plainLogin = await anonymous
+      .login({ username: user.user.username, password: PASSWORD })
+      .catch((error: unknown) => error);
+    expect(secondFactorChallenge(plainLogin)?.challenge).toEqual(expect.any(String));
+    const asked: number[] = [];
+    const second = await anonymous.loginWithSecondFactor(
+      { username: user.user.username, password: PASSWORD },
+      (challenge) => {
+        asked.push(challenge.expiresAt);
+        return Promise.resolve(totp.generate({ timestamp: t.clock.now() }));
+      },
+    );
+    expect(asked).toHaveLength(1);
+    expect(second.user.id).toBe(user.user.id);
+    expect((await asAdmin.adminGetUser(user.user.id)).user.twoFactorEnabled).toBe(true);
+    await asAdmin.adminResetTwoFactor(user.user.id);
+    expect((await anonymous.login({ username: user.user.username, password: PASSWORD })).user.id).toBe(user.user.id);
+    const { revokedSessions } = await asAdmin.adminLogoutEverywhere(user.user.id);
+    expect(revokedSessions).toBe(3);
+    const audit = await asAdmin.adminAudit({ user: user.user.username, limit: 3 });
+    expect(audit.entries.map((e) => e.action)).toEqual(['sessions.revoked_all', 'login', 'two_factor.reset']);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
+import { adminContract } from './contract/admin';
 import { archiveContract } from './contract/archive';
 import { conversationsContract } from './contract/conversations';
 import { filesContract } from './contract/files';
@@ -41,6 +42,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     searchContract(harness);
     filesContract(harness);
     outboxContract(harness);
+    adminContract(harness);
     transactionsContract(harness, makeStore);
   });
 }
