@@ -42,7 +42,7 @@ afterAll(async () => {
 const lastLine = (stdout: string) => /last entry (\d+:[0-9a-f]{64})/.exec(stdout)?.[1];
 
 describe('parley audit on SQLite', () => {
-  it('exports the entries as JSON lines, chained', async () => {
+  it('exports the entries as JSON lines, chained', { timeout: 60_000 }, async () => {
     const exported = await env.run('op', ['audit', 'export']);
     expect(exported.code).toBe(0);
     const entries = exported.stdout
@@ -64,7 +64,7 @@ describe('parley audit on SQLite', () => {
     expect(entries[3]?.details).toMatchObject({ username: 'alice', via: 'http', reason: 'invalid_credentials' });
   });
 
-  it('names the first altered entry, then catches a deleted tail', async () => {
+  it('names the first altered entry, then catches a deleted tail', { timeout: 90_000 }, async () => {
     const intact = await env.run('op', ['audit', 'verify']);
     expect(intact.code).toBe(0);
     expect(intact.stdout).toContain('audit log intact');
@@ -141,52 +141,56 @@ describe('parley audit on PostgreSQL', async () => {
     await client.end();
   });
 
-  it.runIf(reachable)('keeps one chain when two nodes append at once, and names an altered row', async () => {
-    const admin = await openAdmin(
-      loadConfig({}, { db: 'postgres', databaseUrl: PG_URL, pgSchema: schema, logLevel: 'silent' }),
-    );
-    try {
-      await admin.services.accounts.createUser({ username: 'root', password: PASSWORD });
-    } finally {
-      await admin.close();
-    }
-    for (const node of ['node-a', 'node-b']) {
-      stores.push(await createStore({ db: 'postgres', databaseUrl: PG_URL, schema, eventOrigin: node }));
-    }
-    const appends = stores.flatMap((store, node) =>
-      Array.from({ length: 25 }, (_, i) =>
-        store.appendAudit({
-          at: Date.now(),
-          actorId: null,
-          actorName: `node-${node}`,
-          action: 'test.append',
-          target: null,
-          address: null,
-          details: { i },
-        }),
-      ),
-    );
-    const records = await Promise.all(appends);
-    expect(new Set(records.map((r) => r.seq)).size).toBe(50);
+  it.runIf(reachable)(
+    'keeps one chain when two nodes append at once, and names an altered row',
+    { timeout: 60_000 },
+    async () => {
+      const admin = await openAdmin(
+        loadConfig({}, { db: 'postgres', databaseUrl: PG_URL, pgSchema: schema, logLevel: 'silent' }),
+      );
+      try {
+        await admin.services.accounts.createUser({ username: 'root', password: PASSWORD });
+      } finally {
+        await admin.close();
+      }
+      for (const node of ['node-a', 'node-b']) {
+        stores.push(await createStore({ db: 'postgres', databaseUrl: PG_URL, schema, eventOrigin: node }));
+      }
+      const appends = stores.flatMap((store, node) =>
+        Array.from({ length: 25 }, (_, i) =>
+          store.appendAudit({
+            at: Date.now(),
+            actorId: null,
+            actorName: `node-${node}`,
+            action: 'test.append',
+            target: null,
+            address: null,
+            details: { i },
+          }),
+        ),
+      );
+      const records = await Promise.all(appends);
+      expect(new Set(records.map((r) => r.seq)).size).toBe(50);
 
-    const check = await openAdmin(
-      loadConfig({}, { db: 'postgres', databaseUrl: PG_URL, pgSchema: schema, logLevel: 'silent' }),
-    );
-    try {
-      expect(await check.services.admin.asCli().verifyAudit()).toMatchObject({ ok: true, entries: 52 });
-    } finally {
-      await check.close();
-    }
+      const check = await openAdmin(
+        loadConfig({}, { db: 'postgres', databaseUrl: PG_URL, pgSchema: schema, logLevel: 'silent' }),
+      );
+      try {
+        expect(await check.services.admin.asCli().verifyAudit()).toMatchObject({ ok: true, entries: 52 });
+      } finally {
+        await check.close();
+      }
 
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(`update "${schema}".audit_log set action = 'user.renamed' where seq = 7`);
-    } finally {
-      await client.end();
-    }
-    const altered = await env.run('op', ['audit', 'verify'], { env: pgEnv });
-    expect(altered.code).toBe(1);
-    expect(altered.stdout).toContain('BROKEN at entry 7 (hash_mismatch)');
-  });
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`update "${schema}".audit_log set action = 'user.renamed' where seq = 7`);
+      } finally {
+        await client.end();
+      }
+      const altered = await env.run('op', ['audit', 'verify'], { env: pgEnv });
+      expect(altered.code).toBe(1);
+      expect(altered.stdout).toContain('BROKEN at entry 7 (hash_mismatch)');
+    },
+  );
 });
