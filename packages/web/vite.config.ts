@@ -19,6 +19,19 @@ export default defineConfig({
     // The server's CSP forbids inline script: keep Vite from inlining anything into index.html.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // Libraries that change rarely get chunks of their own, so that a new release of the app
+    // does not make browsers download them again; the chat (chat-app) and the tus upload client
+    // are loaded by dynamic import, after the first screen.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'typebox', test: /node_modules[\\/]typebox[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

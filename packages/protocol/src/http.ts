@@ -78,6 +78,17 @@ export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
 
 export const UserResponse = Type.Object({ user: User });
 
+/**
+ * What a client needs before anyone logs in (`GET /v1/server`, public): whether
+ * anyone may sign up, and whether any account exists yet (a fresh server's app
+ * opens on "Create the first account").
+ */
+export const ServerInfoResponse = Type.Object({
+  registration: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  hasAccounts: Type.Boolean(),
+});
+export type ServerInfoResponse = Static<typeof ServerInfoResponse>;
+
 /** Changes privacy settings; absent fields stay as they are. */
 export const UpdatePrivacyBody = Type.Object(
   { presence: Type.Optional(PresenceVisibility) },

@@ -132,4 +132,19 @@ describe('applyQuoteDeletion and applyThreadReply', () => {
     expect(applyThreadReply(root, reply)).toBe(root);
     expect(applyThreadReply(target, { ...reply, threadId: 'other' })).toBe(target);
   });
+
+  it('adds the people a reply mentions as participants, with its sender, ranked by id as the server does', () => {
+    const reply: Message = {
+      ...target,
+      id: 'r1',
+      seq: 50,
+      senderId: 'erin',
+      threadId: 'm1',
+      mentions: { userIds: ['dave', 'alice', 'erin'], here: false, channel: false },
+    };
+    const root = applyThreadReply(target, reply);
+    expect(root.thread?.participantIds).toEqual(['alice', 'dave', 'erin']);
+    const next = applyThreadReply(root, { ...reply, id: 'r2', seq: 51, senderId: 'bob', mentions: undefined });
+    expect(next.thread?.participantIds).toEqual(['alice', 'dave', 'erin', 'bob']);
+  });
 });

@@ -137,10 +137,15 @@ export function applyThreadReply(root: Message, reply: Message): Message {
   const thread = root.thread ?? { replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [root.senderId] };
   if (reply.seq <= thread.lastReplySeq) return root;
   const participants = thread.participantIds;
+  // As the server ranks them: by when they joined (the sender and the people the reply
+  // mentions join together), then by user id; the first LISTED_USERS only.
+  const newcomers = [...new Set([reply.senderId, ...(reply.mentions?.userIds ?? [])])]
+    .filter((id) => !participants.includes(id))
+    .sort();
   const participantIds =
-    participants.includes(reply.senderId) || participants.length >= LISTED_USERS
+    newcomers.length === 0 || participants.length >= LISTED_USERS
       ? participants
-      : [...participants, reply.senderId];
+      : [...participants, ...newcomers].slice(0, LISTED_USERS);
   return {
     ...root,
     thread: {

@@ -25,7 +25,7 @@ import { Connection, type ConnectionStatus } from './connection';
 import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError, toParleyError } from './errors';
 import { FilesApi } from './files';
-import { HttpClient, type AuthResponseBody } from './http';
+import { HttpClient, type AuthResponseBody, type ServerInfoResponseBody } from './http';
 import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
@@ -238,6 +238,30 @@ export class ParleyClient {
   /** The store epoch the cursors belong to: persist it with them and pass both back (`epoch`, `cursors`). */
   epoch(): string | undefined {
     return this.timeline.epoch;
+  }
+
+  /**
+   * What the server says before anyone logs in (no token needed): whether sign-up is
+   * `open` or `closed`, and whether any account exists yet (a fresh server).
+   *
+   * @example
+   * ```ts
+   * const { hasAccounts } = await client.serverInfo();
+   * if (!hasAccounts) showFirstAccountForm();
+   * ```
+   */
+  serverInfo(): Promise<ServerInfoResponseBody> {
+    return this.http.serverInfo();
+  }
+
+  /**
+   * The device says the network is gone (the browser's `offline` event): drops the
+   * socket now instead of waiting for a ping to time out, so that the state says
+   * `disconnected` at once; reconnecting follows as after any drop (and
+   * {@link reconnectNow} when the network is back). No effect unless connected or connecting.
+   */
+  networkLost(): void {
+    this.connection.reconnect('network lost');
   }
 
   /** Creates an account and keeps its token. */

@@ -6,7 +6,7 @@
  * stream with its size; an `fs.ReadStream` can even seek when resuming).
  */
 import type { FileVariant } from '@parley/protocol';
-import { Upload, type DetailedError } from 'tus-js-client';
+import type { DetailedError, Upload } from 'tus-js-client';
 import { fromErrorBody, localError, ParleyError } from './errors';
 import type { HttpClient } from './http';
 
@@ -159,6 +159,9 @@ async function uploadOnce(http: HttpClient, data: UploadData, options: UploadOpt
   const signal = options.signal;
   if (signal?.aborted) throw signal.reason as Error;
   const headers = { authorization: `Bearer ${token}` };
+  // Loaded on the first upload: a web app's first screen does not carry the tus client.
+  const { Upload } = await import('tus-js-client');
+  if (signal?.aborted) throw signal.reason as Error;
   return new Promise<UploadedFile>((resolve, reject) => {
     const upload: Upload = new Upload(input as Blob, {
       endpoint: `${http.origin}/v1/uploads`,

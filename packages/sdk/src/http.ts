@@ -31,6 +31,7 @@ import type {
   SendMessageBody,
   SendMessageResponse,
   SessionsResponse,
+  ServerInfoResponse,
   SetRoleBody,
   ThreadsResponse,
   UpdateContactBody,
@@ -46,6 +47,7 @@ import { fromErrorBody, localError, ParleyError } from './errors';
 /** Response body types of the HTTP API. */
 export type AuthResponseBody = Static<typeof AuthResponse>;
 export type UserResponseBody = Static<typeof UserResponse>;
+export type ServerInfoResponseBody = Static<typeof ServerInfoResponse>;
 export type UsersResponseBody = Static<typeof UsersResponse>;
 export type ContactsResponseBody = Static<typeof ContactsResponse>;
 export type ContactResponseBody = Static<typeof ContactResponse>;
@@ -95,6 +97,10 @@ export class HttpClient {
   }
 
   // ---- accounts and sessions ----
+  /** GET /v1/server (public): sign-up open or closed, and whether any account exists. */
+  serverInfo(): Promise<ServerInfoResponseBody> {
+    return this.call('GET', '/v1/server', { auth: false });
+  }
   /** POST /v1/auth/register */
   register(body: RegisterBody): Promise<AuthResponseBody> {
     return this.call('POST', '/v1/auth/register', { body, auth: false });

@@ -55,6 +55,7 @@ export type {
   MessageResponseBody,
   SessionsResponseBody,
   UserResponseBody,
+  ServerInfoResponseBody,
   UsersResponseBody,
 } from './http';
 export {

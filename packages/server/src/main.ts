@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { CloseCode, type Limits } from '@parley/protocol';
 import { openFileStorage, loadLinkSecret, type FileStorage } from './blob/file-storage';
 import { LocalBus } from './bus/bus-local';
-import { NatsBus } from './bus/bus-nats';
 import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { parseAllowedTypes } from './media/sniff';
@@ -22,7 +21,6 @@ import { createMetrics, registerClusterMetrics } from './observability/metrics';
 import { compileProxyTrust, parseTrustedProxies } from './net/client-address';
 import type { RateLimiter, RateLimitRules } from './ports/rate-limiter';
 import { createMemoryRateLimiter } from './rate-limit/rate-limiter-memory';
-import { createPostgresRateLimiter } from './rate-limit/rate-limiter-postgres';
 import { systemClock, type Clock } from './ports/clock';
 import type { Bus } from './ports/bus';
 import type { Logger } from './ports/logger';
@@ -80,9 +78,10 @@ async function buildCore(
   logger: Logger,
   clock: Clock,
   eventOrigin: string,
-  bus: Bus = configuredBus(config, logger, eventOrigin),
+  injectedBus?: Bus,
   injected?: Store,
 ): Promise<Core> {
+  const bus = injectedBus ?? (await configuredBus(config, logger, eventOrigin));
   const store =
     injected ??
     (config.db === 'postgres'
@@ -110,7 +109,9 @@ async function buildCore(
   const files = await openFileStorage(config);
   // The admin commands log nobody in: their budgets would never be read.
   const rates =
-    eventOrigin === 'admin' ? createMemoryRateLimiter(rateRules(config), logger) : configuredRates(config, logger);
+    eventOrigin === 'admin'
+      ? createMemoryRateLimiter(rateRules(config), logger)
+      : await configuredRates(config, logger);
   const limits: Limits = {
     maxMessageBytes: config.maxMessageBytes,
     maxFrameBytes: config.maxFrameBytes,
@@ -173,10 +174,12 @@ function rateRules(config: Config): RateLimitRules {
  * PARLEY_RATE_LIMIT_BACKEND: `auto` counts in PostgreSQL whenever the store is
  * there (several nodes may share it), else in this process.
  */
-function configuredRates(config: Config, logger: Logger): RateLimiter {
+async function configuredRates(config: Config, logger: Logger): Promise<RateLimiter> {
   const backend =
     config.rateLimitBackend === 'auto' ? (config.db === 'postgres' ? 'postgres' : 'memory') : config.rateLimitBackend;
   if (backend === 'memory' || config.databaseUrl === null) return createMemoryRateLimiter(rateRules(config), logger);
+  // Cluster-only adapters are imported when configured: a single node never loads pg or NATS.
+  const { createPostgresRateLimiter } = await import('./rate-limit/rate-limiter-postgres');
   return createPostgresRateLimiter({
     databaseUrl: config.databaseUrl,
     schema: config.pgSchema,
@@ -186,8 +189,9 @@ function configuredRates(config: Config, logger: Logger): RateLimiter {
 }
 
 /** NATS when `PARLEY_BUS_URL` is set (a cluster), else the in-process bus of one node. */
-function configuredBus(config: Config, logger: Logger, name: string): Bus {
+async function configuredBus(config: Config, logger: Logger, name: string): Promise<Bus> {
   if (config.busUrl === null) return new LocalBus(logger);
+  const { NatsBus } = await import('./bus/bus-nats');
   return new NatsBus({ url: config.busUrl, prefix: config.busPrefix, name: `parley-${name}` }, logger);
 }
 

@@ -73,6 +73,11 @@ describe.skipIf(skip !== undefined)('channels and moderation in the browser', ()
     await invites.getByRole('button', { name: 'Create link' }).click();
     const link = (await invites.getByTestId('invite').locator('.invite-link').first().textContent()) ?? '';
     expect(link).toMatch(/#\/invite\/.+/);
+    // "Copy link" says that it copied, where the dialog is (a toast would sit beneath it).
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await invites.getByTestId('invite').first().getByRole('button', { name: 'Copy link' }).click();
+    await invites.getByTestId('copy-status').filter({ hasText: 'Link copied to the clipboard.' }).waitFor();
+    expect(await alice.page.evaluate(() => navigator.clipboard.readText())).toBe(link);
     await alice.page.keyboard.press('Escape');
     await carol.page.goto(link);
     const invitation = carol.page.getByRole('dialog', { name: 'Invitation' });

@@ -199,7 +199,10 @@ export async function goOffline(person: Person): Promise<void> {
 /** Signs up through the form, as a person would. */
 export async function signUp(person: Person, password = 'correct horse battery'): Promise<void> {
   const { page } = person;
-  await page.getByRole('button', { name: 'Create an account' }).click();
+  // A fresh server opens on "Create the first account"; any other on "Welcome back".
+  await page.getByRole('heading', { level: 1, name: /^(Welcome back|Create the first account)$/ }).waitFor();
+  if (await page.getByRole('button', { name: 'Create an account' }).isVisible())
+    await page.getByRole('button', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(person.username);
   await page.getByLabel('Display name').fill(person.name);
   await page.getByLabel('Password').fill(password);

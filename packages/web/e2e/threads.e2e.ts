@@ -25,13 +25,15 @@ describe.skipIf(skip !== undefined)('long threads in the browser', () => {
   let app: App;
   let carol: ParleyClient;
   let reader: Person;
+  let dmId = '';
+  const readerName = `threadreader${process.pid % 1000}`;
 
   beforeAll(async () => {
     app = await startApp();
-    const readerName = `threadreader${process.pid % 1000}`;
     carol = await sdkUser(app, `threadwriter${process.pid % 1000}`, 'Carol Writer');
     const readerClient = await sdkUser(app, readerName, 'Tom Reader');
     const dm = await carol.conversations.createDirect(readerClient.user?.id ?? '');
+    dmId = dm.id;
     // An old thread whose root the timeline will not load, then filler, then a long thread.
     const oldRoot = await carol.messages.send(dm.id, 'Ancient question about the kiln');
     await carol.messages.send(dm.id, 'Platypus answer deep in the old thread', { threadId: oldRoot.id });
@@ -121,6 +123,19 @@ describe.skipIf(skip !== undefined)('long threads in the browser', () => {
     await pane().locator('[data-testid="message"]', { hasText: 'Platypus answer' }).waitFor();
     await pane().locator('.thread-root', { hasText: 'Ancient question about the kiln' }).waitFor();
     await pane().getByRole('separator').filter({ hasText: '1 reply' }).waitFor();
+  });
+
+  it('lists a thread I never opened once a reply in it mentions me, with the unread dot', async () => {
+    const { page } = reader;
+    const root = await carol.messages.send(dmId, 'Who is glazing on Friday?');
+    await carol.messages.send(dmId, 'Someone else first');
+    expect(await page.getByTestId('threads-unread').count()).toBe(0);
+    await carol.messages.send(dmId, `Tom, @${readerName} can you?`, { threadId: root.id });
+    await page.getByTestId('threads-unread').waitFor();
+    await page.getByRole('button', { name: /^Threads/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Threads' });
+    await dialog.getByTestId('thread-listing').filter({ hasText: 'Who is glazing on Friday?' }).waitFor();
+    await page.keyboard.press('Escape');
   });
 
   it('logged no errors', () => {

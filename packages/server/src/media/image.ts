@@ -5,7 +5,15 @@
  * bytes: no storage, no records.
  */
 import { encode } from 'blurhash';
-import sharp from 'sharp';
+import type sharpModule from 'sharp';
+
+type Sharp = typeof sharpModule;
+let loaded: Promise<Sharp> | undefined;
+/** sharp (libvips, about 25 MB resident) is loaded by the first image, not at start-up. */
+function loadSharp(): Promise<Sharp> {
+  loaded ??= import('sharp').then((module) => module.default);
+  return loaded;
+}
 
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 480;
@@ -22,7 +30,7 @@ export interface ProcessedImage {
 }
 
 /** Animated GIF and WebP keep their frames; re-encoding would drop them, and GIF carries no EXIF. */
-async function strip(input: Buffer, format: string | undefined): Promise<Buffer> {
+async function strip(sharp: Sharp, input: Buffer, format: string | undefined): Promise<Buffer> {
   if (format === 'gif') return input;
   const image = sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, animated: format === 'webp' }).rotate();
   switch (format) {
@@ -38,8 +46,9 @@ async function strip(input: Buffer, format: string | undefined): Promise<Buffer>
 }
 
 export async function processImage(input: Buffer, options: { stripMetadata: boolean }): Promise<ProcessedImage> {
+  const sharp = await loadSharp();
   const meta = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
-  const data = options.stripMetadata ? await strip(input, meta.format) : input;
+  const data = options.stripMetadata ? await strip(sharp, input, meta.format) : input;
   // Dimensions as displayed (EXIF orientations 5-8 swap width and height).
   const stored = options.stripMetadata ? await sharp(data).metadata() : meta;
   const width = stored.autoOrient.width;

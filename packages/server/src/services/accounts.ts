@@ -213,6 +213,16 @@ export class AccountService {
   }
 
   /**
+   * What anyone may know before logging in: whether sign-up is open, and whether any
+   * account exists yet (one indexed row read), so that a fresh server's app offers
+   * "Create the first account".
+   */
+  async serverInfo(): Promise<{ registration: 'open' | 'closed'; hasAccounts: boolean }> {
+    const first = await this.deps.store.listUsers({ limit: 1 });
+    return { registration: this.registrationOpen ? 'open' : 'closed', hasAccounts: first.length > 0 };
+  }
+
+  /**
    * Self sign-up, for every way in (HTTP `register`, XMPP in-band registration): refused
    * when closed; every registration counts against the address's budget
    * (PARLEY_RATE_AUTH_PER_MIN), then the username rules and the password policy apply.

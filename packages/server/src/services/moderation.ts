@@ -22,9 +22,23 @@ import type { ServiceDeps } from './deps';
 /** Most reports one listing returns. */
 const REPORTS_PAGE = 200;
 
-/** An invite code: 16 random bytes as base64url (22 characters, 128 bits). */
+const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const INVITE_LENGTH = 22;
+
+/**
+ * An invite code: 22 letters and digits (about 131 random bits). Letters and digits only, because
+ * a code starting with '-' reads as an option to `parley invite accept`, and a trailing '-' or '_'
+ * is cut off by link detectors in other apps.
+ */
 export function newInviteCode(): string {
-  return randomBytes(16).toString('base64url');
+  let code = '';
+  while (code.length < INVITE_LENGTH) {
+    for (const byte of randomBytes(32)) {
+      // 248 = 4 * 62: bytes above it are dropped so that every character is equally likely.
+      if (byte < 248 && code.length < INVITE_LENGTH) code += INVITE_ALPHABET[byte % 62];
+    }
+  }
+  return code;
 }
 
 export interface InvitePreview {

@@ -6,8 +6,6 @@
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 import { KyselyStore } from './kysely-store';
-import { createPostgresDb } from './postgres/create-postgres-db';
-import { postgresDialect } from './postgres/postgres-dialect';
 import { createSqliteDb, type SqliteThread } from './sqlite/create-sqlite-db';
 import { sqliteDialect } from './sqlite/sqlite-dialect';
 
@@ -28,6 +26,18 @@ export type StoreOptions =
     } & CommonOptions)
   | ({ db: 'postgres'; databaseUrl: string; schema: string; maxConnections?: number } & CommonOptions);
 
+type PostgresOptions = Extract<StoreOptions, { db: 'postgres' }>;
+type Runtime = ConstructorParameters<typeof KyselyStore>[2];
+
+/** Imported only for a PostgreSQL store: a single SQLite node never loads pg. */
+async function openPostgresStore(options: PostgresOptions, runtime: Runtime): Promise<KyselyStore> {
+  const [{ createPostgresDb }, { postgresDialect }] = await Promise.all([
+    import('./postgres/create-postgres-db'),
+    import('./postgres/postgres-dialect'),
+  ]);
+  return new KyselyStore(await createPostgresDb(options), postgresDialect(options.schema), runtime);
+}
+
 export async function createStore(options: StoreOptions): Promise<Store> {
   const runtime = {
     ...(options.groupCommitMax === undefined ? {} : { groupCommitMax: options.groupCommitMax }),
@@ -44,7 +54,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           sqliteDialect,
           runtime,
         )
-      : new KyselyStore(await createPostgresDb(options), postgresDialect(options.schema), runtime);
+      : await openPostgresStore(options, runtime);
   try {
     await store.migrate();
   } catch (error) {

@@ -3,10 +3,12 @@
  * saved. A session that the server ends (logout elsewhere, revoked) brings the
  * login screen back with a note saying why.
  */
-import { useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { loadSession, saveSession, type SavedSession } from '../state/session';
 import { AuthScreen } from './auth-screen';
-import { ChatApp } from './chat-app';
+
+// The chat is its own chunk: the login screen (the first screen of a new visitor) does not wait for it.
+const ChatApp = lazy(() => import('./chat-app').then((m) => ({ default: m.ChatApp })));
 
 const REASONS: Record<string, string> = {
   session_revoked: 'You were logged out on this device.',
@@ -30,5 +32,9 @@ export function App() {
   }, []);
 
   if (session === undefined) return <AuthScreen onSignedIn={signIn} notice={notice} />;
-  return <ChatApp key={session.token} session={session} onSignedOut={signOut} />;
+  return (
+    <Suspense fallback={<div className="app-loading" role="status" aria-label="Loading Parley" />}>
+      <ChatApp key={session.token} session={session} onSignedOut={signOut} />
+    </Suspense>
+  );
 }

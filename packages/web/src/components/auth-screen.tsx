@@ -1,8 +1,10 @@
 /**
  * Sign in and sign up: one form with two modes. It logs in through a throwaway
- * client to get a token, which ChatApp then uses for its own client.
+ * client to get a token, which ChatApp then uses for its own client. It asks the
+ * server first (GET /v1/server): a fresh server with no account opens on "Create the
+ * first account", and a server with sign-up closed does not offer it.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ParleyError } from '@parley/sdk';
 import { createClient, deviceName, type SavedSession } from '../state/session';
 import { Logo } from './icons';
@@ -36,7 +38,27 @@ export function AuthScreen({
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  /** What the server said (undefined while asking; an unreachable server leaves the login form). */
+  const [server, setServer] = useState<{ firstRun: boolean; canRegister: boolean } | undefined>();
   const id = useId();
+
+  useEffect(() => {
+    let live = true;
+    const done = (firstRun: boolean, canRegister: boolean) => {
+      if (!live) return;
+      setServer({ firstRun, canRegister });
+      if (firstRun && canRegister) setMode('register');
+    };
+    createClient()
+      .serverInfo()
+      .then(
+        (info) => done(!info.hasAccounts, info.registration === 'open'),
+        () => done(false, true),
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -62,6 +84,19 @@ export function AuthScreen({
   };
 
   const register = mode === 'register';
+  const firstRun = register && server?.firstRun === true;
+  if (server === undefined) {
+    return (
+      <div className="auth">
+        <main className="auth-card" aria-busy="true" aria-label="Parley">
+          <div className="auth-brand">
+            <Logo />
+            <span>Parley</span>
+          </div>
+        </main>
+      </div>
+    );
+  }
   return (
     <div className="auth">
       <div className="auth-theme">
@@ -72,10 +107,22 @@ export function AuthScreen({
           <Logo />
           <span>Parley</span>
         </div>
-        <h1 id={`${id}-title`}>{register ? 'Create your account' : 'Welcome back'}</h1>
+        <h1 id={`${id}-title`}>
+          {firstRun ? 'Create the first account' : register ? 'Create your account' : 'Welcome back'}
+        </h1>
         <p className="auth-sub">
-          {register ? 'Pick a username your friends can find you by.' : 'Log in to continue chatting.'}
+          {firstRun
+            ? 'This server is new: nobody has an account yet. Pick the username people will find you by.'
+            : register
+              ? 'Pick a username your friends can find you by.'
+              : 'Log in to continue chatting.'}
         </p>
+        {server.firstRun && !server.canRegister && (
+          <p className="auth-notice" role="status">
+            This server has no account yet, and sign-up is closed: an administrator creates accounts with{' '}
+            <code>parley user add</code>.
+          </p>
+        )}
         {notice !== undefined && (
           <p className="auth-notice" role="status">
             {notice}
@@ -131,19 +178,21 @@ export function AuthScreen({
             {busy ? 'Please wait…' : register ? 'Create account' : 'Log in'}
           </button>
         </form>
-        <p className="auth-switch">
-          {register ? 'Already have an account?' : 'New to Parley?'}{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => {
-              setMode(register ? 'login' : 'register');
-              setError(undefined);
-            }}
-          >
-            {register ? 'Log in' : 'Create an account'}
-          </button>
-        </p>
+        {!firstRun && server.canRegister && (
+          <p className="auth-switch">
+            {register ? 'Already have an account?' : 'New to Parley?'}{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setMode(register ? 'login' : 'register');
+                setError(undefined);
+              }}
+            >
+              {register ? 'Log in' : 'Create an account'}
+            </button>
+          </p>
+        )}
       </main>
     </div>
   );

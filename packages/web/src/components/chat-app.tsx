@@ -11,11 +11,13 @@ import { notifyHidden, titleFor } from '../lib/notify';
 import { ControllerContext } from '../state/context';
 import { ChatController } from '../state/controller';
 import { totalUnread } from '../state/reducers';
+import { Router } from '../state/router';
 import { createClient, type SavedSession } from '../state/session';
 import { useSelector } from '../state/store';
 import { ChatPane } from './chat-pane';
 import { ConnectionBanner } from './connection-banner';
 import { InviteDialog } from './invite-dialog';
+import { RouteNotice } from './route-notice';
 import { Sidebar } from './sidebar';
 import { Toast } from './toast';
 
@@ -53,15 +55,23 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
 
   useEffect(() => {
     controller.start();
-    // The network is back: reconnect now rather than at the end of the backoff.
+    // The network is back: reconnect now rather than at the end of the backoff; the
+    // browser says it is gone: show it at once rather than after a ping times out.
     const reconnect = () => controller.client.reconnectNow();
+    const lost = () => controller.client.networkLost();
     window.addEventListener('online', reconnect);
+    window.addEventListener('offline', lost);
     return () => {
       window.removeEventListener('online', reconnect);
+      window.removeEventListener('offline', lost);
       controller.stop();
       controller.client.close();
     };
   }, [controller]);
+
+  // The address names the open conversation, thread or message (lib/route.ts).
+  const [router] = useState(() => new Router(controller));
+  useEffect(() => router.start(), [router]);
 
   const unread = useSelector(controller.store, (s) => totalUnread(s.conversations));
   useEffect(() => {
@@ -92,6 +102,7 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
       <main className={hasActive ? 'app has-active' : 'app'}>
         <h1 className="visually-hidden">Parley</h1>
         <ConnectionBanner />
+        <RouteNotice router={router} />
         <Sidebar onLogout={() => void logout()} onInvite={setInvite} />
         <ChatPane />
         <Toast />

@@ -69,7 +69,12 @@ function FileCard({ content }: { content: FileContent }) {
         <span className="attachment-file-size">{details}</span>
       </div>
       {href !== undefined && (
-        <a className="attachment-download" href={`${href}&download=1`} download={content.name}>
+        <a
+          className="attachment-download"
+          href={`${href}&download=1`}
+          download={content.name}
+          rel="noopener noreferrer"
+        >
           Download
           <span className="visually-hidden">
             {' '}

@@ -4,6 +4,7 @@
  */
 import type { Invite } from '@parley/protocol';
 import { useCallback, useEffect, useId, useState } from 'react';
+import { copyText } from '../lib/clipboard';
 import { useController } from '../state/context';
 import { Modal } from './modal';
 
@@ -43,10 +44,7 @@ export function InvitesDialog({ conversationId, onClose }: { conversationId: str
     if (invite !== undefined) await load();
   };
   const copy = (code: string) => {
-    void navigator.clipboard?.writeText(inviteLink(code)).then(
-      () => setCopied(code),
-      () => setCopied(undefined),
-    );
+    void copyText(inviteLink(code)).then((done) => setCopied(done ? code : 'failed'));
   };
   const live = invites.filter((i) => !i.revoked);
 
@@ -85,6 +83,13 @@ export function InvitesDialog({ conversationId, onClose }: { conversationId: str
           Create link
         </button>
       </form>
+      <p className="panel-note copy-status" role="status" data-testid="copy-status">
+        {copied === undefined
+          ? ''
+          : copied === 'failed'
+            ? 'Could not copy the link: select it above and copy it.'
+            : 'Link copied to the clipboard.'}
+      </p>
       {live.length === 0 ? (
         <p className="panel-note">No active invite links.</p>
       ) : (

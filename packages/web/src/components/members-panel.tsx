@@ -63,7 +63,7 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
           const muted = m.mutedUntil !== null && m.mutedUntil > Date.now();
           return (
             <li key={m.userId} className="member-row" data-testid="member">
-              <Avatar id={m.userId} name={name} url={users[m.userId]?.avatarUrl} size="sm" />
+              <Avatar id={m.userId} name={userName(users, m.userId)} url={users[m.userId]?.avatarUrl} size="sm" />
               <span className="member-name">
                 <UserText text={name} />
                 <span className="member-username">@{users[m.userId]?.username ?? ''}</span>

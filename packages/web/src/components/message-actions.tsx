@@ -6,7 +6,9 @@
  */
 import type { Message } from '@parley/protocol';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { copyText } from '../lib/clipboard';
 import { QUICK_REACTIONS } from '../lib/emoji';
+import { messageLink } from '../lib/route';
 import { useController } from '../state/context';
 import { ConfirmDialog } from './confirm-dialog';
 import { ForwardDialog } from './forward-dialog';
@@ -117,7 +119,15 @@ export function MessageActions({ message, allowed }: { message: Message; allowed
     ['Edit', () => controller.startEdit(message.id), allowed.edit],
     [message.pinnedAt === undefined ? 'Pin' : 'Unpin', () => void controller.pin(message), allowed.pin],
     ['Forward…', () => setDialog('forward'), allowed.forward],
-    ['Copy text', () => void navigator.clipboard?.writeText(text).catch(() => undefined), text !== ''],
+    ['Copy text', () => void copyText(text), text !== ''],
+    [
+      'Copy link',
+      () =>
+        void copyText(messageLink(message.conversationId, message.id)).then((done) =>
+          controller.notify(done ? 'Link to the message copied.' : 'Could not copy the link.'),
+        ),
+      true,
+    ],
     ['Mark unread', () => void controller.markUnread(message.conversationId, message.seq), allowed.markUnread],
     ['Report…', () => setDialog('report'), allowed.report],
     ['Delete…', () => setDialog('delete'), allowed.delete],

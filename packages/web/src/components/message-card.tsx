@@ -44,6 +44,8 @@ export function MessageCard({
 }) {
   const controller = useController();
   const name = useAppState((s) => (message.senderId === s.me.id ? 'You' : userName(s.users, message.senderId)));
+  // The avatar shows the person's own initials, never those of a label such as "You".
+  const realName = useAppState((s) => userName(s.users, message.senderId));
   const avatar = useAppState((s) => s.users[message.senderId]?.avatarUrl);
   const now = useNow(60_000);
   // A file shows its caption (what search matched), else its kind and name.
@@ -65,7 +67,7 @@ export function MessageCard({
   return (
     <div className="message-card" data-testid="message-card">
       <button type="button" className="message-card-open" onClick={open}>
-        <Avatar id={message.senderId} name={name} url={avatar} size="sm" />
+        <Avatar id={message.senderId} name={realName} url={avatar} size="sm" />
         <span className="message-card-body">
           <span className="message-card-top">
             <UserText className="message-card-name" text={name} />

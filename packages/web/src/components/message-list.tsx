@@ -134,22 +134,38 @@ export function MessageList({ id }: { id: string }) {
         ) : (
           items.length > 0 && <div className="history-start">This is the beginning of the conversation.</div>
         )}
-        {items.map((item) =>
-          item.key === newFrom ? (
-            <Fragment key={`new-${item.key}`}>
-              <div className="new-messages" role="separator" data-testid="new-messages">
-                <span>New messages</span>
-              </div>
-              {renderItem(item, c.conversation, users, me, now, openImage)}
-            </Fragment>
-          ) : (
-            renderItem(item, c.conversation, users, me, now, openImage)
-          ),
-        )}
+        {/* One box per day: its label sticks only while that day is on screen, never on top of another. */}
+        {byDay(items).map((day) => (
+          <div key={day.key} className="day-group">
+            {day.items.map((item) =>
+              item.key === newFrom ? (
+                <Fragment key={`new-${item.key}`}>
+                  <div className="new-messages" role="separator" data-testid="new-messages">
+                    <span>New messages</span>
+                  </div>
+                  {renderItem(item, c.conversation, users, me, now, openImage)}
+                </Fragment>
+              ) : (
+                renderItem(item, c.conversation, users, me, now, openImage)
+              ),
+            )}
+          </div>
+        ))}
       </div>
       {gallery !== null && <Lightbox images={images} startId={gallery} onClose={() => setGallery(null)} />}
     </div>
   );
+}
+
+/** The timeline cut at each day separator (the separator first in its day). */
+function byDay(items: readonly TimelineItem[]): { key: string; items: TimelineItem[] }[] {
+  const days: { key: string; items: TimelineItem[] }[] = [];
+  for (const item of items) {
+    const current = days[days.length - 1];
+    if (item.kind === 'day' || current === undefined) days.push({ key: item.key, items: [item] });
+    else current.items.push(item);
+  }
+  return days;
 }
 
 function renderItem(

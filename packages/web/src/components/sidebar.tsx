@@ -28,6 +28,10 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
   const me = useAppState((s) => s.me);
   const unreadThreads = useAppState(anyThreadUnread);
   const myStatus = useAppState((s) => s.myStatus);
+  // Offline is what others see of me too, whatever status I chose.
+  const offline = useAppState(
+    (s) => s.connection === 'disconnected' || (s.connection === 'connecting' && s.everConnected),
+  );
   const [query, setQuery] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);
   const searchId = useId();
@@ -48,11 +52,17 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
     <nav className="sidebar" aria-label="Conversations">
       <header className="sidebar-header">
         <button type="button" className="me-button" onClick={() => setDialog('settings')}>
-          <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} status={myStatus} />
+          <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} status={offline ? 'offline' : myStatus} />
           <span className="visually-hidden">Your status: </span>
           <span className="me-text">
             <UserText className="me-name" text={me.displayName} />
-            <UserText className="me-status" text={me.statusText ?? STATUS_WORDS[myStatus]} />
+            {offline ? (
+              <span className="me-status" data-testid="my-connection">
+                Offline, reconnecting…
+              </span>
+            ) : (
+              <UserText className="me-status" text={me.statusText ?? STATUS_WORDS[myStatus]} />
+            )}
           </span>
         </button>
         <div className="sidebar-actions">

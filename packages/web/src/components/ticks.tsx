@@ -1,5 +1,6 @@
 /**
- * Delivery state of one of my messages: a clock while it waits in the outbox,
+ * Delivery state of one of my messages: a clock while it waits in the outbox (its
+ * tooltip and accessible name say so),
  * one check once the server stored it, two when every other member's device has
  * it, two in the "read" colour when every other member has read it.
  */
@@ -17,7 +18,7 @@ export function deliveryStatus(conversation: Conversation, me: string, seq: numb
 }
 
 const LABELS: Record<DeliveryStatus, string> = {
-  sending: 'Sending',
+  sending: 'Not sent yet: it goes out as soon as the connection allows',
   sent: 'Sent',
   delivered: 'Delivered',
   read: 'Read',

@@ -5,6 +5,10 @@ describe('initials', () => {
   it('takes the first letters of the first and last words', () => {
     expect(initials('Ada Lovelace')).toBe('AL');
     expect(initials('bob')).toBe('B');
+    // Decorations are not names.
+    expect(initials('Alice Liddell (you)')).toBe('AL');
+    expect(initials('Bob - away')).toBe('BA');
+    expect(initials('🦊')).toBe('🦊');
     expect(initials('  ')).toBe('?');
   });
 

@@ -9,10 +9,14 @@ export const AVATAR_COLORS = 8;
 
 /**
  * One or two upper-case letters, e.g. "Ada Lovelace" -> "AL", "bob" -> "B"; never an
- * invisible or bidi control character (the name is normalized as a name first).
+ * invisible or bidi control character (the name is normalized as a name first), and
+ * never punctuation: a word that starts with none of letters or digits, such as "(you)"
+ * or "-", is skipped ("Alice Liddell (you)" -> "AL").
  */
 export function initials(name: string): string {
-  const words = repairName(name).split(/\s+/).filter(Boolean);
+  const all = repairName(name).split(/\s+/).filter(Boolean);
+  const named = all.filter((w) => /^[\p{L}\p{N}]/u.test(w));
+  const words = named.length > 0 ? named : all;
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]];
   const result = letters.map((w) => (w === undefined ? '' : (Array.from(w)[0] ?? ''))).join('');
   return result.toUpperCase() || '?';

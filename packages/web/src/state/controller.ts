@@ -359,8 +359,8 @@ export class ChatController {
     }
   }
 
-  /** Loads the page before the oldest message shown (scrolling up). */
-  async loadOlder(conversationId: string): Promise<void> {
+  /** Loads the page before the oldest message shown (scrolling up); `limit` up to 500 (a jump far back). */
+  async loadOlder(conversationId: string, limit = PAGE): Promise<void> {
     const current = this.state.conversations[conversationId];
     if (current === undefined || current.loadingOlder || !current.hasMoreBefore) return;
     if (!current.opened) return this.ensureOpened(conversationId);
@@ -371,7 +371,7 @@ export class ChatController {
       conversations: { ...s.conversations, [conversationId]: { ...current, loadingOlder: true } },
     }));
     try {
-      const page = await this.client.messages.history(conversationId, { before: first.seq, limit: PAGE });
+      const page = await this.client.messages.history(conversationId, { before: first.seq, limit });
       this.update((s) => applyHistory(s, conversationId, page.messages, page.hasMore, false));
       this.ensureUsers(usersOf(page.messages));
     } catch {
@@ -733,7 +733,8 @@ export class ChatController {
           continue;
         }
         if (first === undefined || first.seq <= seq || !c.hasMoreBefore) break;
-        await this.loadOlder(conversationId);
+        // Far back (a link to an old message): big pages, down to just past it.
+        await this.loadOlder(conversationId, Math.min(500, Math.max(PAGE, first.seq - seq + PAGE)));
       }
     }
     this.update((s) => ({ ...s, highlight: { messageId, nonce: (s.highlight?.nonce ?? 0) + 1 } }));

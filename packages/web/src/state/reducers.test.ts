@@ -210,6 +210,22 @@ describe('reducers', () => {
     expect(anyThreadUnread(s)).toBe(true);
   });
 
+  it('follows a thread I never opened once a reply in it mentions me', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyMessage(s, msg(1, 'u_bob'));
+    s = applyMessage(s, { ...msg(2, 'u_bob'), threadId: 'mc11' });
+    expect(anyThreadUnread(s)).toBe(false);
+    s = applyMessage(s, {
+      ...msg(3, 'u_bob'),
+      threadId: 'mc11',
+      mentions: { userIds: ['u_me'], here: false, channel: false },
+    });
+    const root = s.conversations.c1?.messages[0];
+    expect(s.threadReads.mc11).toBe(2);
+    expect(root !== undefined && threadUnread(s, root)).toBe(true);
+    expect(anyThreadUnread(s)).toBe(true);
+  });
+
   it('counts mentions apart from unread, and the title badge follows the notification level', () => {
     let s = upsertConversation(initialState(me, 'online'), conv('c1'));
     s = applyMessage(s, { ...msg(1), mentions: { userIds: ['u_me'], here: false, channel: false } });

@@ -307,7 +307,9 @@ function noteThreadReply(state: AppState, reply: Message): AppState {
     state.threads[rootId]?.root ?? state.conversations[reply.conversationId]?.messages.find((m) => m.id === rootId);
   if (root === undefined) return state;
   const me = state.me.id;
-  const takesPart = root.senderId === me || (root.thread?.participantIds ?? []).includes(me);
+  // A reply that mentions me makes me follow the thread, as the server does.
+  const mentioned = (reply.mentions?.userIds ?? []).includes(me);
+  const takesPart = root.senderId === me || (root.thread?.participantIds ?? []).includes(me) || mentioned;
   if (!takesPart) return state;
   return { ...state, threadReads: { ...state.threadReads, [rootId]: reply.seq - 1 } };
 }

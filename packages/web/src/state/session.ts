@@ -37,6 +37,10 @@ export function createClient(token?: string): ParleyClient {
     ...(token === undefined ? {} : { token }),
     // A person is waiting: retry sooner than the SDK's 30 s default cap after a long outage.
     backoff: { initialDelayMs: 300, maxDelayMs: 3_000 },
+    // Notice a dead connection within about 15 s (the SDK's defaults take up to 30 s, and the
+    // browser's `offline` event, handled by ChatApp, covers the common case at once).
+    pingIntervalMs: 10_000,
+    pingTimeoutMs: 5_000,
   });
 }
 

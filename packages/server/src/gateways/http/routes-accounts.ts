@@ -6,6 +6,7 @@ import {
   LoginBody,
   RegisterBody,
   SessionParams,
+  ServerInfoResponse,
   SessionsResponse,
   PrivacyResponse,
   UpdatePrivacyBody,
@@ -25,6 +26,11 @@ const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLen
 
 /** Registration, login and password change count against the client address's budget (services/rate-limits.ts). */
 export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+  // GET /v1/server
+  app.get('/v1/server', { schema: { tags: ['accounts'], response: { 200: ServerInfoResponse } } }, () =>
+    services.accounts.serverInfo(),
+  );
+
   // POST /v1/auth/register
   app.post<{ Body: Static<typeof RegisterBody> }>(
     '/v1/auth/register',

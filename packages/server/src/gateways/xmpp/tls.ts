@@ -6,7 +6,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { generate } from 'selfsigned';
 import type { Logger } from '../../ports/logger';
 
 export interface TlsOptions {
@@ -24,6 +23,8 @@ export async function loadTlsContext(options: TlsOptions, logger: Logger): Promi
   const certFile = path.join(dir, `${options.domain}.crt`);
   const keyFile = path.join(dir, `${options.domain}.key`);
   if (!existsSync(certFile) || !existsSync(keyFile)) {
+    // Loaded only to make a certificate (first start): its X.509 code is large and not needed after.
+    const { generate } = await import('selfsigned');
     const pems = await generate([{ name: 'commonName', value: options.domain }], {
       keySize: 2048,
       algorithm: 'sha256',

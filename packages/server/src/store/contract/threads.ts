@@ -1,7 +1,7 @@
 /**
  * Contract: threads. A reply with a threadId sits in the conversation's sequence,
- * bumps its root's summary and makes the sender (and the root's author) a
- * participant with a thread read cursor. Thread replies are not unread in the main
+ * bumps its root's summary and makes the sender (and the root's author, and the
+ * people it mentions) a participant with a thread read cursor. Thread replies are not unread in the main
  * view and not the list preview, but they do count as mentions.
  */
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,41 @@ export function threadsContract(h: Harness): void {
       const [outsider] = await newUsers(h.store, 1);
       if (!outsider) throw new Error('fixture');
       expect(await h.store.advanceThreadRead(root.id, outsider.id, 4)).toBe(false);
+    });
+
+    it('makes the people a reply mentions follow the thread from that reply on', async () => {
+      const [me, bob, carol, dave] = await newUsers(h.store, 4);
+      if (!me || !bob || !carol || !dave) throw new Error('fixture');
+      const group = await newGroup(h.store, me, [bob, carol, dave]);
+      const root = (await h.store.appendMessage(newMessage(group.id, me.id, 'root'))).message;
+      await h.store.appendMessage({ ...newMessage(group.id, bob.id, 'r1'), threadId: root.id });
+      expect(await h.store.listThreads(dave.id, { limit: 10 })).toEqual([]);
+      const r2 = (
+        await h.store.appendMessage({
+          ...newMessage(group.id, bob.id, 'r2 @dave @carol'),
+          threadId: root.id,
+          mentions: { userIds: [dave.id, carol.id, bob.id], here: false, channel: false },
+        })
+      ).message;
+      // Unread from the reply that names them (r1 came before): one reply, in their threads.
+      for (const follower of [dave, carol]) {
+        expect(await h.store.listThreads(follower.id, { limit: 10 })).toMatchObject([
+          { root: { id: root.id }, unreadCount: 1, readSeq: r2.seq - 1 },
+        ]);
+      }
+      expect((await h.store.getMessage(root.id))?.thread?.participantIds).toEqual([
+        me.id,
+        bob.id,
+        ...[carol.id, dave.id].sort(),
+      ]);
+      // Named again later: the cursor stays where it was.
+      expect(await h.store.advanceThreadRead(root.id, dave.id, r2.seq)).toBe(true);
+      await h.store.appendMessage({
+        ...newMessage(group.id, carol.id, 'r3 @dave'),
+        threadId: root.id,
+        mentions: { userIds: [dave.id], here: false, channel: false },
+      });
+      expect(await h.store.listThreads(dave.id, { limit: 10 })).toMatchObject([{ unreadCount: 1, readSeq: r2.seq }]);
     });
 
     it('refuses a root from another conversation', async () => {

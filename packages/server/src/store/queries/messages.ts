@@ -110,6 +110,25 @@ async function sideEffects(
       })
       .onConflict((oc) => oc.columns(['root_id', 'user_id']).doUpdateSet({ read_seq: seq }))
       .execute();
+    // People mentioned in a reply follow the thread from that reply on (it is unread for them,
+    // and listed in their threads), as if they had taken part; someone who already does keeps
+    // their cursor. Mentions name members only (services/messages.ts), at most a text's worth.
+    const followers = userIds.filter((id) => id !== message.senderId);
+    if (followers.length > 0) {
+      await db
+        .insertInto('thread_participants')
+        .values(
+          followers.map((userId) => ({
+            root_id: message.threadId as string,
+            user_id: userId,
+            conversation_id: message.conversationId,
+            joined_at: message.createdAt,
+            read_seq: seq - 1,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['root_id', 'user_id']).doNothing())
+        .execute();
+    }
   }
   // Only slow mode reads last_post_at, and took_part_at is written once (the service says when):
   // a steady stream of posts costs no member write.

@@ -1,7 +1,7 @@
 /**
  * Thread read state and the list of threads a user takes part in. Participants
- * (the root's author and everyone who replied) are rows written by the append
- * of a reply (messages.ts); each has its own read cursor in the thread.
+ * (the root's author, everyone who replied and everyone a reply mentioned) are rows
+ * written by the append of a reply (messages.ts); each has its own read cursor in the thread.
  */
 import type { ThreadListing } from '@parley/protocol';
 import type { QueryContext } from './context';
