@@ -1,7 +1,8 @@
 /**
  * `parley login` with a second factor and `parley admin ...` over the admin API,
  * against a real server: the first account is the admin, it turns on 2FA, the CLI
- * logs in with a recovery code (PARLEY_2FA_CODE) and deactivates another account.
+ * logs in with a recovery code (PARLEY_2FA_CODE) and deactivates another account;
+ * `parley user admin` grants the role straight through the store.
  */
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -49,4 +50,10 @@ it('logs in with a recovery code and deactivates an account', { timeout: 90_000 
   expect(deactivate.code).toBe(0);
   const refused = await post<{ error: { code: string } }>('/v1/auth/login', { username: 'bob', password: PASSWORD });
   expect(refused.body.error.code).toBe('account_deactivated');
+
+  // On the server machine, without logging in: the store directly.
+  const grant = await env.run('op', ['user', 'admin', 'bob']);
+  expect(grant.stderr + grant.stdout).toContain('bob is now a server administrator');
+  const bob = await env.server.services.admin.asCli().findUser('bob');
+  expect(bob.adminSince).toEqual(expect.any(Number));
 });

@@ -29,18 +29,15 @@ export const UpdateServerSettingsBody = Type.Object(
 );
 export type UpdateServerSettingsBody = Static<typeof UpdateServerSettingsBody>;
 
-/** GET /v1/server: what a client shows before (and after) login; `viewer` only with a valid token. */
-export const ServerInfoResponse = Type.Object({
-  server: Type.Object({
-    protocolVersion: Type.Integer(),
-    registration: RegistrationPolicy,
-    /** False on a fresh server: the first account to be created becomes its admin. */
-    hasAccounts: Type.Boolean(),
-    requireAdminTwoFactor: Type.Boolean(),
-  }),
-  viewer: Type.Optional(Type.Object({ userId: UserId, isAdmin: Type.Boolean(), twoFactorEnabled: Type.Boolean() })),
+/** `viewer` of `GET /v1/server` (http.ts) when the request carries a valid token. */
+export const ServerViewer = Type.Object({
+  userId: UserId,
+  isAdmin: Type.Boolean(),
+  twoFactorEnabled: Type.Boolean(),
+  /** Admins must turn on 2FA before administering (the run-time setting). */
+  adminTwoFactorRequired: Type.Boolean(),
 });
-export type ServerInfoResponse = Static<typeof ServerInfoResponse>;
+export type ServerViewer = Static<typeof ServerViewer>;
 
 /** An account as an admin sees it. */
 export const AdminUser = Type.Object({

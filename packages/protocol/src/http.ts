@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
+import { ServerViewer } from './admin';
 import {
   Ban,
   ChannelListing,
@@ -86,6 +87,8 @@ export const UserResponse = Type.Object({ user: User });
 export const ServerInfoResponse = Type.Object({
   registration: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   hasAccounts: Type.Boolean(),
+  /** Only when the request carries a valid token: who you are to the server (admin.ts). */
+  viewer: Type.Optional(ServerViewer),
 });
 export type ServerInfoResponse = Static<typeof ServerInfoResponse>;
 

@@ -53,9 +53,9 @@ export function secondFactorChallenge(error: unknown): SecondFactorChallenge | u
 
 /** Typed calls to the admin, audit and two-factor parts of the HTTP API. */
 export class AdminHttpClient extends HttpClient {
-  /** GET /v1/server: registration policy, whether the server has accounts yet, and (with a token) whether you are an admin. */
-  serverInfo(options: { withToken?: boolean } = {}): Promise<ServerInfoResponse> {
-    return this.call('GET', '/v1/server', { auth: options.withToken ?? false });
+  /** GET /v1/server with your token: adds `viewer` (whether you are a server admin, whether you use 2FA). */
+  serverViewer(): Promise<ServerInfoResponse> {
+    return this.call('GET', '/v1/server');
   }
 
   /**

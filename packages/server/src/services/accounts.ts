@@ -219,7 +219,8 @@ export class AccountService {
    */
   async serverInfo(): Promise<{ registration: 'open' | 'closed'; hasAccounts: boolean }> {
     const first = await this.deps.store.listUsers({ limit: 1 });
-    return { registration: this.registrationOpen ? 'open' : 'closed', hasAccounts: first.length > 0 };
+    // The stored setting (an admin may have changed it at run time), read now.
+    return { registration: (await this.settings.current()).registration, hasAccounts: first.length > 0 };
   }
 
   /**

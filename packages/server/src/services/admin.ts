@@ -9,10 +9,9 @@
  * transaction as its write.
  */
 import {
-  PROTOCOL_VERSION,
   type AdminUser,
   type AuditEntry,
-  type ServerInfoResponse,
+  type ServerViewer,
   type ServerSettings,
   type UpdateServerSettingsBody,
 } from '@parley/protocol';
@@ -55,25 +54,14 @@ export class AdminService {
     private readonly twoFactor: TwoFactorService,
   ) {}
 
-  /** What anyone may know before logging in, and (with a token) whether they are an admin. */
-  async serverInfo(auth: AuthContext | undefined): Promise<ServerInfoResponse> {
-    const settings = await this.settings.current();
-    const info: ServerInfoResponse = {
-      server: {
-        protocolVersion: PROTOCOL_VERSION,
-        registration: settings.registration,
-        hasAccounts: await this.deps.store.hasUsers(),
-        requireAdminTwoFactor: settings.requireAdminTwoFactor,
-      },
+  /** Who the caller is to the server (`viewer` of `GET /v1/server`): admin or not, with 2FA or not. */
+  async viewer(auth: AuthContext): Promise<ServerViewer> {
+    return {
+      userId: auth.user.id,
+      isAdmin: auth.user.adminSince !== null,
+      twoFactorEnabled: await this.twoFactor.isEnabled(auth.user.id),
+      adminTwoFactorRequired: (await this.settings.current()).requireAdminTwoFactor,
     };
-    if (auth) {
-      info.viewer = {
-        userId: auth.user.id,
-        isAdmin: auth.user.adminSince !== null,
-        twoFactorEnabled: await this.twoFactor.isEnabled(auth.user.id),
-      };
-    }
-    return info;
   }
 
   /**

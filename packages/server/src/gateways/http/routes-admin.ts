@@ -1,5 +1,5 @@
 /**
- * Server information, the admin API (`/v1/admin/...`) and two-factor authentication
+ * The admin API (`/v1/admin/...`) and two-factor authentication
  * over HTTP. Each handler maps to one service call; who may call what is decided in
  * services/admin.ts (`admin.as(auth)`), never here.
  */
@@ -18,7 +18,6 @@ import {
   RecoveryCodesResponse,
   RevokedResponse,
   SecondFactorLoginBody,
-  ServerInfoResponse,
   ServerSettingsResponse,
   TwoFactorCodeBody,
   TwoFactorSetupResponse,
@@ -29,7 +28,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { selfActor } from '../../services/accounts';
 import type { HttpOptions } from './app';
-import { authenticate, bearerToken, originOf, secured } from './auth';
+import { authenticate, originOf, secured } from './auth';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 type UserParams = { Params: Static<typeof AdminUserParams> };
@@ -38,14 +37,6 @@ export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOpti
   const admin = async (request: FastifyRequest) =>
     services.admin.as(await authenticate(services, request), originOf(request));
   const tags = ['admin'];
-
-  // GET /v1/server (a token is optional: with one, `viewer` says whether you are an admin)
-  app.get(
-    '/v1/server',
-    { schema: { tags: ['server'], response: { 200: ServerInfoResponse, ...errors } } },
-    async (request) =>
-      services.admin.serverInfo(bearerToken(request) === undefined ? undefined : await authenticate(services, request)),
-  );
 
   // GET /v1/admin/users?q=&cursor=&limit=
   app.get<{ Querystring: Static<typeof AdminUsersQuery> }>(
