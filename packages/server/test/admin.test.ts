@@ -232,12 +232,19 @@ describe('admin search and settings', () => {
     expect(
       code(await http(t.url, 'PATCH', '/v1/admin/settings', { token: admin.token, body: { registration: 'open' } })),
     ).toBe('ok');
+    // An admin without 2FA cannot require it (they would lock themselves out)...
     expect(
       code(
         await http(t.url, 'PATCH', '/v1/admin/settings', { token: admin.token, body: { requireAdminTwoFactor: true } }),
       ),
-    ).toBe('ok');
+    ).toBe('invalid_operation');
+    // ...the server machine can, and then that admin is refused until they turn 2FA on.
+    await t.server.services.admin.asCli().updateSettings({ requireAdminTwoFactor: true });
     expect(code(await http(t.url, 'GET', '/v1/admin/users', { token: admin.token }))).toBe('admin_two_factor_required');
+    const viewer = await http<{ viewer?: { adminTwoFactorRequired: boolean } }>(t.url, 'GET', '/v1/server', {
+      token: admin.token,
+    });
+    expect(viewer.body.viewer?.adminTwoFactorRequired).toBe(true);
     // Undo it from the server machine, the way an operator locked out would.
     await t.server.services.admin.asCli().updateSettings({ requireAdminTwoFactor: false });
     expect(code(await http(t.url, 'GET', '/v1/admin/users', { token: admin.token }))).toBe('ok');

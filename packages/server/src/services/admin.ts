@@ -252,7 +252,20 @@ export class AdminOperations {
     return this.settings.current();
   }
 
+  /**
+   * Writes the given settings. An admin without 2FA cannot require it of admins: the
+   * next call would lock them out (the CLI on the server machine may).
+   */
   async updateSettings(patch: UpdateServerSettingsBody): Promise<ServerSettings> {
+    const actorId = this.actor.id;
+    if (patch.requireAdminTwoFactor === true && actorId !== null) {
+      if (!(await this.deps.store.listTwoFactorEnabled([actorId])).has(actorId)) {
+        throw new AppError(
+          'invalid_operation',
+          'Turn on two-factor authentication for yourself before requiring it of administrators.',
+        );
+      }
+    }
     const before = await this.settings.current();
     const now = this.now();
     const changed: Record<string, { from: unknown; to: unknown }> = {};
