@@ -97,7 +97,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/sdk/src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'packages/sdk/src/node.ts'],
+    ignores: ['**/*.test.ts', 'packages/sdk/src/node.ts', 'packages/sdk/src/e2ee/keystore-file.ts'],
     rules: {
       'no-restricted-imports': banned(
         ['node:*', '@parley/server', 'ws'],

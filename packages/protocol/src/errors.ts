@@ -182,6 +182,47 @@ export const ERROR_CODES = {
     description:
       'The server requires administrators to use two-factor authentication: enable it (`POST /v1/me/2fa/setup`) before administering.',
   },
+  e2ee_required: {
+    status: 409,
+    retryable: false,
+    description:
+      'The conversation is end-to-end encrypted: it accepts only MLS messages (`content.type: "mls"`), and the server cannot edit, react to, quote or forward their text.',
+  },
+  e2ee_not_encrypted: {
+    status: 409,
+    retryable: false,
+    description: 'An MLS message or commit was sent to a conversation that is not end-to-end encrypted.',
+  },
+  e2ee_malformed: {
+    status: 400,
+    retryable: false,
+    description:
+      'Not a valid MLS message for this group: it does not decode, is of the wrong wire format or content type, names another group, or an epoch other than the one given; `details.reason` says which.',
+  },
+  e2ee_stale_epoch: {
+    status: 409,
+    retryable: true,
+    description:
+      'The commit is for an epoch the group has left (another device committed first); `details.epoch` is the current one: process the commits you missed, then commit again.',
+  },
+  e2ee_commit_required: {
+    status: 409,
+    retryable: true,
+    description:
+      'The group still holds devices of people who are no longer members (`details.deviceIds`): a commit must remove them before anything more is sent.',
+  },
+  e2ee_key_package_invalid: {
+    status: 400,
+    retryable: false,
+    description:
+      "A key package was refused: it does not decode, uses another cipher suite, its signature does not verify, or its credential or signature key is not the uploading device's (`details.index`, `details.reason`).",
+  },
+  e2ee_no_device: {
+    status: 409,
+    retryable: false,
+    description:
+      "The calling session is not a registered E2EE device (`POST /v1/e2ee/devices`), or it is not in the conversation's MLS group.",
+  },
   rate_limited: {
     status: 429,
     retryable: true,

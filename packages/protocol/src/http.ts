@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
 import { ServerViewer } from './admin';
+import { Encryption, Epoch } from './e2ee';
 import {
   Ban,
   ChannelListing,
@@ -121,7 +122,12 @@ export const CreateDirectBody = Type.Object({ userId: UserId }, { additionalProp
 export type CreateDirectBody = Static<typeof CreateDirectBody>;
 
 export const CreateGroupBody = Type.Object(
-  { title: Type.String({ minLength: 1, maxLength: 200 }), memberIds: Type.Array(UserId, { maxItems: 1000 }) },
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    memberIds: Type.Array(UserId, { maxItems: 1000 }),
+    /** `mls`: end-to-end encrypted; the calling session must be a registered E2EE device. */
+    encryption: Type.Optional(Encryption),
+  },
   { additionalProperties: false },
 );
 export type CreateGroupBody = Static<typeof CreateGroupBody>;
@@ -274,6 +280,10 @@ export const SendMessageBody = Type.Object(
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const SendMessageResponse = Type.Object({ message: Message, duplicate: Type.Boolean() });
+
+/** An accepted MLS commit (its entry in the conversation's sequence) and the group's new epoch (e2ee.ts). */
+export const CommitResponse = Type.Object({ message: Message, epoch: Epoch, duplicate: Type.Boolean() });
+export type CommitResponse = Static<typeof CommitResponse>;
 
 export const PresenceQuery = Type.Object({
   userIds: Type.String({ description: 'Comma-separated user ids (at most 500)' }),

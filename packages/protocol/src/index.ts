@@ -8,6 +8,7 @@ export * from './errors';
 export * from './ids';
 export * from './models';
 export * from './files';
+export * from './e2ee';
 export * from './frames';
 export * from './http';
 export * from './validate';

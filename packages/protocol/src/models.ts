@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, MessageId, SessionId, UserId, ClientMessageId } from './ids';
 import { FileContent, FileSendContent } from './files';
+import { Encryption, MlsContent, MlsSendContent } from './e2ee';
 
 export const Timestamp = Type.Integer({ minimum: 0, description: 'Epoch milliseconds' });
 export const Seq = Type.Integer({
@@ -214,7 +215,14 @@ export const SystemContent = Type.Object({
 });
 export type SystemContent = Static<typeof SystemContent>;
 
-export const MessageContent = Type.Union([TextContent, SystemContent, DeletedContent, UpdateContent, FileContent]);
+export const MessageContent = Type.Union([
+  TextContent,
+  SystemContent,
+  DeletedContent,
+  UpdateContent,
+  FileContent,
+  MlsContent,
+]);
 export type MessageContent = Static<typeof MessageContent>;
 
 /** Forwards a message you may read: the server copies its content and records where it came from. */
@@ -223,9 +231,9 @@ export type ForwardContent = Static<typeof ForwardContent>;
 
 /**
  * What a client may send: text, a forward, or a file it uploaded (the server fills in
- * the file's details).
+ * the file's details); in an end-to-end encrypted conversation, only an MLS application message.
  */
-export const SendableContent = Type.Union([TextContent, ForwardContent, FileSendContent]);
+export const SendableContent = Type.Union([TextContent, ForwardContent, FileSendContent, MlsSendContent]);
 export type SendableContent = Static<typeof SendableContent>;
 
 /** The quoted message of a reply, as it was when the reply was sent (`excerpt` is emptied if it is deleted). */
@@ -302,6 +310,8 @@ export const Conversation = Type.Object(
     lastSeq: Seq,
     lastActivityAt: Timestamp,
     memberCount: Type.Integer({ minimum: 0 }),
+    /** `mls`: end-to-end encrypted (messages are MLS ciphertext the server cannot read); absent: not. */
+    encryption: Type.Optional(Encryption),
     members: Type.Array(Member, {
       description:
         'Every member of a direct or group conversation; empty for channels (page them with GET .../members)',

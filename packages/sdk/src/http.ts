@@ -373,6 +373,44 @@ export class HttpClient {
     return response;
   }
 
+  // ---- end-to-end encryption (MLS delivery service) ----
+  /** POST /v1/e2ee/devices: registers this session as a device with its MLS signature key. */
+  registerE2eeDevice(body: Wire.RegisterDeviceBody): Promise<Static<typeof Wire.DeviceResponse>> {
+    return this.call('POST', '/v1/e2ee/devices', { body });
+  }
+  /** GET /v1/users/:userId/e2ee/devices */
+  e2eeDevices(userId: string): Promise<Static<typeof Wire.DevicesResponse>> {
+    return this.call('GET', `/v1/users/${seg(userId)}/e2ee/devices`);
+  }
+  /** POST /v1/e2ee/key-packages */
+  uploadKeyPackages(body: Wire.UploadKeyPackagesBody): Promise<Wire.KeyPackageCountResponse> {
+    return this.call('POST', '/v1/e2ee/key-packages', { body });
+  }
+  /** GET /v1/e2ee/key-packages: how many this device has left. */
+  keyPackageCount(): Promise<Wire.KeyPackageCountResponse> {
+    return this.call('GET', '/v1/e2ee/key-packages');
+  }
+  /** POST /v1/e2ee/key-packages/claim: one key package per device of these users. */
+  claimKeyPackages(body: Wire.ClaimKeyPackagesBody): Promise<Wire.ClaimKeyPackagesResponse> {
+    return this.call('POST', '/v1/e2ee/key-packages/claim', { body });
+  }
+  /** GET /v1/conversations/:conversationId/e2ee */
+  e2eeGroup(conversationId: string): Promise<Static<typeof Wire.E2eeGroupResponse>> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/e2ee`);
+  }
+  /** POST /v1/conversations/:conversationId/e2ee/commits */
+  commit(conversationId: string, body: Wire.CommitBody): Promise<Wire.CommitResponse> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/e2ee/commits`, { body });
+  }
+  /** GET /v1/e2ee/welcomes: Welcome messages waiting for this device. */
+  welcomes(): Promise<Wire.WelcomesResponse> {
+    return this.call('GET', '/v1/e2ee/welcomes');
+  }
+  /** DELETE /v1/e2ee/welcomes/:welcomeId */
+  ackWelcome(welcomeId: string): Promise<void> {
+    return this.call('DELETE', `/v1/e2ee/welcomes/${seg(welcomeId)}`);
+  }
+
   /** Sends one request; resolves with the JSON body (undefined for 204). */
   protected async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);

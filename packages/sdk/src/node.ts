@@ -17,6 +17,7 @@ import type { ParleyClientOptions } from './client-types';
 import type { WebSocketConstructor } from './websocket';
 
 export * from './index';
+export { FileKeyStore } from './e2ee/keystore-file';
 
 /** The `ws` package as a {@link WebSocketConstructor}. */
 export const NodeWebSocket: WebSocketConstructor = WebSocket;

@@ -13,6 +13,7 @@ import { silentLogger } from '../src/observability/logger';
 import type { RelayOptions } from '../src/events/relay';
 import type { Bus } from '../src/ports/bus';
 import type { Clock } from '../src/ports/clock';
+import type { Logger } from '../src/ports/logger';
 import type { Store } from '../src/ports/store';
 
 export interface TestClock extends Clock {
@@ -44,7 +45,13 @@ export interface TestServer {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { bus?: Bus; store?: (config: Config) => Promise<Store>; relay?: Partial<RelayOptions> } = {},
+  options: {
+    bus?: Bus;
+    store?: (config: Config) => Promise<Store>;
+    relay?: Partial<RelayOptions>;
+    /** The server's logger (silent by default); the E2EE canary test reads what it wrote. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig(
@@ -63,7 +70,7 @@ export async function startTestServer(
   // A test that writes to the store behind the services' back opens it itself (closed by stop()).
   const store = options.store ? await options.store(config) : undefined;
   const server = await startServer(config, {
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock,
     ...(options.bus ? { bus: options.bus } : {}),
     ...(store ? { store } : {}),

@@ -22,8 +22,8 @@ function randomPart(length: number): string {
   return out;
 }
 
-/** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event */
-export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e';
+/** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event, kp: key package, w: MLS Welcome */
+export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'kp' | 'w';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

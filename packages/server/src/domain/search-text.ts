@@ -16,6 +16,7 @@
  * (case, width, diacritics). Pure: no I/O.
  */
 import type { MessageContent } from '@parley/protocol';
+import { contentText } from './content-text';
 import { fold } from './search-fold';
 import { type Run, runsOf, withoutSeparators, wordsOf } from './search-runs';
 
@@ -188,9 +189,12 @@ export function highlightRanges(text: string, terms: readonly string[]): [number
   return merged;
 }
 
-/** The text search indexes for a message: a text message's text, a file message's caption, nothing else. */
+/**
+ * The text search indexes for a message: a text message's text, a file message's caption,
+ * nothing else (never an encrypted message: domain/content-text.ts decides what is readable).
+ */
 export function searchableText(content: MessageContent): string | undefined {
-  if (content.type === 'text') return content.text;
-  if (content.type === 'file' && content.caption !== undefined && content.caption.trim() !== '') return content.caption;
-  return undefined;
+  const text = contentText(content);
+  if (!text.readable || (text.field === 'caption' && text.text.trim() === '')) return undefined;
+  return text.text;
 }

@@ -27,6 +27,7 @@ import type {
   Visibility,
 } from '@parley/protocol';
 import type { BusEvent, EventBody } from './bus-events';
+import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 
@@ -94,6 +95,8 @@ export interface NewConversation {
   postPolicy?: PostPolicy;
   topic?: string | null;
   description?: string | null;
+  /** 'mls': end-to-end encrypted (ports/e2ee-records.ts holds its group). */
+  encryption?: 'mls';
 }
 
 /** Settings an admin changes; absent fields stay as they are. */
@@ -244,7 +247,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, Outbox, AdminRecords {
+export interface Store extends FileRecords, E2eeRecords, Outbox, AdminRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

@@ -20,6 +20,7 @@ import type {
   SystemContent,
   Visibility,
 } from '@parley/protocol';
+import { E2EE_CIPHER_SUITE } from '@parley/protocol';
 import { checkRoomNick } from '../domain/room-nick';
 import { AppError } from '../domain/errors';
 import { cleanName, cleanOptionalText } from '../domain/text';
@@ -230,9 +231,18 @@ export class ConversationService {
     auth: AuthContext,
     rawTitle: string,
     memberIds: readonly string[],
-    options: { id?: string | undefined } = {},
+    options: { id?: string | undefined; encryption?: 'mls' | undefined } = {},
   ): Promise<Conversation> {
     const title = checkTitle(rawTitle);
+    // An encrypted group starts as an MLS group of the creator's device alone (epoch 0); its
+    // first commit adds the other members' devices.
+    const device = options.encryption === 'mls' ? await this.deps.store.getDevice(auth.session.id) : undefined;
+    if (options.encryption === 'mls' && (!device || device.userId !== auth.user.id)) {
+      throw new AppError(
+        'e2ee_no_device',
+        'Register this session as an encryption device before creating an encrypted group.',
+      );
+    }
     const others = [...new Set(memberIds)].filter((id) => id !== auth.user.id);
     this.checkSize({ kind: 'group' }, others.length + 1);
     await this.checkUsersExist(others);
@@ -242,10 +252,23 @@ export class ConversationService {
     const id = options.id ?? newId('c', now);
     const result = await this.deps.store.transaction(async (tx) => {
       // The creator takes part; the people they added have not (yet): being added reveals nothing.
-      await tx.createConversation({ id, kind: 'group', title, directKey: null, createdAt: now }, [
-        { userId: auth.user.id, role: 'owner', tookPart: true },
-        ...others.map((userId) => ({ userId, role: 'member' as const })),
-      ]);
+      await tx.createConversation(
+        {
+          id,
+          kind: 'group',
+          title,
+          directKey: null,
+          createdAt: now,
+          ...(options.encryption === 'mls' ? { encryption: 'mls' as const } : {}),
+        },
+        [
+          { userId: auth.user.id, role: 'owner', tookPart: true },
+          ...others.map((userId) => ({ userId, role: 'member' as const })),
+        ],
+      );
+      if (device) {
+        await tx.createGroup({ conversationId: id, cipherSuite: E2EE_CIPHER_SUITE, epoch: 0 }, [device], now);
+      }
       const created = await this.record(tx, id, auth.user.id, {
         type: 'system',
         action: 'created',

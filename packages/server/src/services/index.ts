@@ -10,6 +10,7 @@ import { AudienceChanges } from './audience-changes';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
+import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
@@ -38,6 +39,7 @@ export interface Services {
   search: SearchService;
   sync: SyncService;
   files: FileService;
+  e2ee: E2eeService;
 }
 
 export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
@@ -49,7 +51,8 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
   const contacts = new ContactService(deps, audience);
   const conversations = new ConversationService(deps, contacts, audience);
   const files = new FileService(deps, fileDeps);
-  const messages = new MessageService(deps, conversations, contacts, files, audience);
+  const e2ee = new E2eeService(deps, conversations);
+  const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor),
@@ -66,6 +69,7 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
     search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
     files,
+    e2ee,
   };
 }
 

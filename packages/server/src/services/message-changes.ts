@@ -8,6 +8,7 @@
  * target as it is.
  */
 import type { Message, UpdateContent } from '@parley/protocol';
+import { isOpaque } from '../domain/content-text';
 import { AppError } from '../domain/errors';
 import { isEmoji } from '../domain/emoji';
 import { newId } from '../domain/ids';
@@ -45,6 +46,18 @@ export class MessageChangeService {
     if (!message) throw new AppError('not_found', 'No such message.');
     const access = await this.conversations.authorize(auth, message.conversationId, operation);
     if (message.content.type === 'update' || message.content.type === 'system') {
+      throw new AppError('invalid_operation', 'Only messages can be changed.');
+    }
+    // An encrypted conversation's edits and reactions would be plaintext here: they travel
+    // inside MLS application messages instead. Deleting (a tombstone) and pinning reveal nothing.
+    const opaque = access.conversation.encryption === 'mls' || isOpaque(message.content);
+    if (opaque && (operation === 'editOwn' || operation === 'react')) {
+      throw new AppError(
+        'e2ee_required',
+        'In an end-to-end encrypted conversation, edits and reactions are sent encrypted.',
+      );
+    }
+    if (message.content.type === 'mls' && message.content.kind === 'commit') {
       throw new AppError('invalid_operation', 'Only messages can be changed.');
     }
     return { ...access, message };

@@ -20,6 +20,7 @@ import {
   type SendableContent,
   type TextContent,
 } from '@parley/protocol';
+import { contentText } from '../domain/content-text';
 import { AppError } from '../domain/errors';
 import { cleanText } from '../domain/text';
 import { newId } from '../domain/ids';
@@ -31,6 +32,7 @@ import type { ArchiveKey, ArchiveRange, MemberRecord, NewMessage } from '../port
 import type { AuthContext } from './accounts';
 import type { AudienceChanges } from './audience-changes';
 import type { ContactService } from './contacts';
+import type { E2eeService } from './e2ee';
 import type { Access, ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
@@ -98,6 +100,7 @@ function sameContent(existing: Message, input: SendInput): boolean {
   if (b.type === 'forward') return existing.forwardedFrom !== undefined;
   if (a.type === 'text' && b.type === 'text') return a.text === b.text;
   if (a.type === 'file' && b.type === 'file') return a.fileId === b.fileId && (a.caption ?? '') === (b.caption ?? '');
+  if (a.type === 'mls' && b.type === 'mls') return a.data === b.data;
   return false;
 }
 
@@ -120,6 +123,7 @@ export class MessageService {
     private readonly contacts: ContactService,
     private readonly files: FileService,
     private readonly audience: AudienceChanges,
+    private readonly e2ee: E2eeService,
   ) {}
 
   /**
@@ -188,7 +192,16 @@ export class MessageService {
     const { conversation, member } = await this.checkMayPost(auth, input.conversationId);
     this.checkSlowMode(conversation, member);
     const prepared: Prepared = { content: { type: 'text', text: '' } };
-    if (input.content.type === 'forward') {
+    if (conversation.encryption === 'mls' || input.content.type === 'mls') {
+      // End-to-end encrypted: only MLS ciphertext in, and nothing derived from it (no mentions).
+      if (conversation.encryption !== 'mls') {
+        throw new AppError('e2ee_not_encrypted', 'This conversation is not end-to-end encrypted: send text.');
+      }
+      if (input.content.type !== 'mls') {
+        throw new AppError('e2ee_required', 'This conversation is end-to-end encrypted: send MLS messages only.');
+      }
+      prepared.content = await this.e2ee.checkApplication(auth, conversation, input.content);
+    } else if (input.content.type === 'forward') {
       // A forwarded file is the same file: appendMessage adds the forward's own ref to it,
       // so deleting the original does not take the file from the forward.
       const source = await this.forwardSource(auth, input.content.messageId);
@@ -198,6 +211,7 @@ export class MessageService {
       const text = input.content.type === 'text' ? input.content.text : (input.content.caption ?? '');
       prepared.content =
         input.content.type === 'file' ? await this.files.resolveForSend(auth, input.content) : input.content;
+      // (mentions: a text or caption; the encrypted branch above never gets here)
       const mentions = await this.mentions(text, conversation, member);
       if (mentions) prepared.mentions = mentions;
     }
@@ -240,12 +254,10 @@ export class MessageService {
     if (quoted.content.type === 'update' || quoted.content.type === 'system') {
       throw new AppError('invalid_operation', 'Only messages can be quoted.');
     }
-    const text =
-      quoted.content.type === 'text'
-        ? quoted.content.text
-        : quoted.content.type === 'file'
-          ? fileSummary(quoted.content)
-          : '';
+    // An encrypted message has no text the server can quote: the excerpt stays empty and
+    // clients show the quote from what they decrypted.
+    const readable = contentText(quoted.content);
+    const text = quoted.content.type === 'file' ? fileSummary(quoted.content) : readable.readable ? readable.text : '';
     return { messageId: quoted.id, seq: quoted.seq, senderId: quoted.senderId, excerpt: excerpt(text) };
   }
 

@@ -6,6 +6,7 @@
  * (`not_member`, `banned`, `not_found`). Highlights are computed here, the same for
  * both SQL dialects. Pages are offsets behind an opaque cursor.
  */
+import { contentText } from '../domain/content-text';
 import type { Message, SearchHit } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { highlightRanges, parseSearchTerms } from '../domain/search-text';
@@ -53,10 +54,8 @@ function decodeCursor(cursor: string | undefined): number {
 
 /** Ranges of the text, or of a file message's caption (what search indexed). */
 function highlightsOf(message: Message, terms: readonly string[]): [number, number][] {
-  const content = message.content;
-  if (content.type === 'text') return highlightRanges(content.text, terms);
-  if (content.type === 'file' && content.caption !== undefined) return highlightRanges(content.caption, terms);
-  return [];
+  const text = contentText(message.content);
+  return text.readable ? highlightRanges(text.text, terms) : [];
 }
 
 export class SearchService {

@@ -72,6 +72,8 @@ export interface ConversationsTable {
   member_count: Generated<number>;
   /** Seq of the last message or system entry (not updates, not thread replies). */
   last_message_seq: Generated<number>;
+  /** 'mls': end-to-end encrypted (0022); null: not. */
+  encryption: 'mls' | null;
 }
 
 export interface MembersTable {
@@ -261,6 +263,45 @@ export interface StoreMetaTable {
   value: string;
 }
 
+export interface E2eeDevicesTable {
+  device_id: string;
+  user_id: string;
+  signature_key: string;
+  created_at: number;
+}
+
+export interface E2eeKeyPackagesTable {
+  id: string;
+  device_id: string;
+  data: string;
+  last_resort: Generated<number>;
+  created_at: number;
+}
+
+export interface E2eeGroupsTable {
+  conversation_id: string;
+  cipher_suite: number;
+  epoch: number;
+  updated_at: number;
+}
+
+export interface E2eeGroupDevicesTable {
+  conversation_id: string;
+  device_id: string;
+  user_id: string;
+  added_epoch: number;
+}
+
+export interface E2eeWelcomesTable {
+  id: string;
+  device_id: string;
+  conversation_id: string;
+  epoch: number;
+  commit_seq: number;
+  data: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -282,6 +323,11 @@ export interface Database {
   file_refs: FileRefsTable;
   outbox: OutboxTable;
   store_meta: StoreMetaTable;
+  e2ee_devices: E2eeDevicesTable;
+  e2ee_key_packages: E2eeKeyPackagesTable;
+  e2ee_groups: E2eeGroupsTable;
+  e2ee_group_devices: E2eeGroupDevicesTable;
+  e2ee_welcomes: E2eeWelcomesTable;
   server_settings: ServerSettingsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;

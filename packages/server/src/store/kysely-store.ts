@@ -34,6 +34,8 @@ import * as accounts from './queries/accounts';
 import * as archive from './queries/archive';
 import * as contacts from './queries/contacts';
 import * as files from './queries/files';
+import * as e2ee from './queries/e2ee';
+import type * as E2ee from '../ports/e2ee-records';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
 import * as changes from './queries/message-changes';
@@ -588,5 +590,55 @@ export class KyselyStore implements Store {
   }
   deleteLoginChallenge(idHash: string): Promise<boolean> {
     return admin.deleteLoginChallenge(this.db, idHash);
+  }
+  // end-to-end encryption (ports/e2ee-records.ts)
+  registerDevice(device: Omit<E2ee.E2eeDeviceRecord, 'active'>): Promise<E2ee.E2eeDeviceRecord> {
+    return e2ee.registerDevice(this.db, device);
+  }
+  getDevice(deviceId: string): Promise<E2ee.E2eeDeviceRecord | undefined> {
+    return e2ee.getDevice(this.db, deviceId);
+  }
+  listDevices(userIds: readonly string[]): Promise<E2ee.E2eeDeviceRecord[]> {
+    return e2ee.listDevices(this.db, userIds);
+  }
+  addKeyPackages(
+    deviceId: string,
+    packages: readonly E2ee.NewKeyPackage[],
+    now: number,
+  ): Promise<E2ee.KeyPackageCount> {
+    return this.transaction((tx) => e2ee.addKeyPackages((tx as KyselyStore).db, deviceId, packages, now));
+  }
+  countKeyPackages(deviceId: string): Promise<E2ee.KeyPackageCount> {
+    return e2ee.countKeyPackages(this.db, deviceId);
+  }
+  claimKeyPackage(deviceId: string): Promise<{ data: string; lastResort: boolean } | undefined> {
+    return e2ee.claimKeyPackage(this.db, deviceId);
+  }
+  createGroup(group: E2ee.E2eeGroupRecord, devices: readonly E2ee.GroupDevice[], now: number): Promise<void> {
+    return this.transaction((tx) => e2ee.createGroup((tx as KyselyStore).db, group, devices, now));
+  }
+  getGroup(conversationId: string): Promise<E2ee.E2eeGroupRecord | undefined> {
+    return e2ee.getGroup(this.db, conversationId);
+  }
+  listGroupDevices(conversationId: string): Promise<E2ee.GroupDeviceState[]> {
+    return e2ee.listGroupDevices(this.db, conversationId);
+  }
+  advanceEpoch(conversationId: string, fromEpoch: number, now: number): Promise<boolean> {
+    return e2ee.advanceEpoch(this.db, conversationId, fromEpoch, now);
+  }
+  addGroupDevices(conversationId: string, devices: readonly E2ee.GroupDevice[], epoch: number): Promise<void> {
+    return e2ee.addGroupDevices(this.db, conversationId, devices, epoch);
+  }
+  removeGroupDevices(conversationId: string, deviceIds: readonly string[]): Promise<void> {
+    return e2ee.removeGroupDevices(this.db, conversationId, deviceIds);
+  }
+  addWelcomes(welcomes: readonly E2ee.WelcomeRecord[]): Promise<void> {
+    return e2ee.addWelcomes(this.db, welcomes);
+  }
+  listWelcomes(deviceId: string): Promise<E2ee.WelcomeRecord[]> {
+    return e2ee.listWelcomes(this.db, deviceId);
+  }
+  deleteWelcome(deviceId: string, id: string): Promise<boolean> {
+    return e2ee.deleteWelcome(this.db, deviceId, id);
   }
 }

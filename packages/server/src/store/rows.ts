@@ -81,6 +81,7 @@ export function toConversation(row: Selectable<ConversationsTable>, members: Mem
     lastSeq: row.last_seq,
     lastActivityAt: row.last_activity_at,
     memberCount: Number(row.member_count),
+    ...(row.encryption === 'mls' ? { encryption: 'mls' as const } : {}),
     members,
   };
 }

@@ -9,6 +9,7 @@ import { accountsContract } from './contract/accounts';
 import { adminContract } from './contract/admin';
 import { archiveContract } from './contract/archive';
 import { conversationsContract } from './contract/conversations';
+import { e2eeContract } from './contract/e2ee';
 import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
@@ -43,6 +44,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     filesContract(harness);
     outboxContract(harness);
     adminContract(harness);
+    e2eeContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

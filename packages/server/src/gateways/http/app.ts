@@ -23,6 +23,7 @@ import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
 import { registerConversationRoutes } from './routes-conversations';
 import { registerFileRoutes } from './routes-files';
+import { registerE2eeRoutes } from './routes-e2ee';
 import { createTusServer, registerUploadRoutes } from './uploads-tus';
 import { registerXmppUploadRoutes } from './routes-xmpp-upload';
 import type { DataStore } from '@tus/server';
@@ -159,6 +160,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerSearchRoutes(app, options);
   registerMessageRoutes(app, options);
   registerFileRoutes(app, options);
+  registerE2eeRoutes(app, options);
   await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);

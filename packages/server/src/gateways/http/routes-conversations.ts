@@ -55,7 +55,9 @@ export function registerConversationRoutes(app: FastifyInstance, { services }: H
     { schema: { tags, security: secured, body: CreateGroupBody, response: { 201: ConversationResponse } } },
     async (request, reply) => {
       const auth = await authenticate(services, request);
-      const conversation = await services.conversations.createGroup(auth, request.body.title, request.body.memberIds);
+      const conversation = await services.conversations.createGroup(auth, request.body.title, request.body.memberIds, {
+        encryption: request.body.encryption,
+      });
       return reply.status(201).send({ conversation });
     },
   );

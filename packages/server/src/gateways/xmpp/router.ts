@@ -143,6 +143,9 @@ export function toStanzaError(error: unknown): StanzaError | null {
     case 'invalid_text':
       // Well-formed XML, but a text Parley's rules refuse (docs/protocol.md, "Text rules").
       return new StanzaError('not-acceptable', 'modify', error.message);
+    case 'e2ee_required':
+      // An end-to-end encrypted room: XMPP clients cannot speak MLS, and plaintext is refused.
+      return new StanzaError('not-acceptable', 'cancel', error.message);
     default:
       return error.retryable ? new StanzaError('internal-server-error', 'wait', error.message) : null;
   }

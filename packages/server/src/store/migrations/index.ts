@@ -21,6 +21,7 @@ import { rateLimitsMigration } from './0013-rate-limits';
 import { contactDetailsMigration } from './0014-contact-details';
 import { roomNicknamesMigration } from './0015-room-nicknames';
 import { adminAuditMigration } from './0018-admin-audit';
+import { e2eeMigration } from './0022-e2ee';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -39,6 +40,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0014-contact-details': contactDetailsMigration(dialect),
     '0015-room-nicknames': roomNicknamesMigration(dialect),
     '0018-admin-audit': adminAuditMigration(dialect),
+    '0022-e2ee': e2eeMigration(dialect),
   };
 }
 

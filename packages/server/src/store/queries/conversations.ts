@@ -112,6 +112,7 @@ export async function createConversation(
           visibility: conversation.visibility ?? 'private',
           post_policy: conversation.postPolicy ?? 'everyone',
           member_count: unique.length,
+          encryption: conversation.encryption ?? null,
         })
         .execute();
       for (let i = 0; i < unique.length; i += MEMBER_CHUNK) {

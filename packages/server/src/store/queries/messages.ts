@@ -43,6 +43,8 @@ export async function getMessage(db: Db, id: string): Promise<Message | undefine
 export function kindOf(content: MessageContent): MessageKind {
   if (content.type === 'system') return 'system';
   if (content.type === 'update') return 'update';
+  // An MLS commit changes the group, like an update changes a message: not unread, not a preview.
+  if (content.type === 'mls' && content.kind === 'commit') return 'update';
   return 'message';
 }
 

@@ -7,6 +7,7 @@
  * know it by (stanzaIdOf). Used for live delivery, groupchat and MAM alike.
  * Inbound changes (sent by XMPP clients) are message-changes-in.ts.
  */
+import { ENCRYPTED_NOTICE } from '../../../domain/content-text';
 import { fileSummary, formatFileSize, type FileContent, type Message } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
 import type { XmppContext } from '../router';
@@ -80,6 +81,8 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   const content = message.content;
   if (content.type === 'text') return [el('body', {}, content.text)];
   if (content.type === 'file') return filePayload(ctx, content);
+  // XMPP clients cannot read MLS: they are told so; commits have no stanza (domain/content-text.ts).
+  if (content.type === 'mls') return content.kind === 'application' ? [el('body', {}, ENCRYPTED_NOTICE)] : null;
   if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
   let target: Message;
   try {
