@@ -30,6 +30,14 @@ function hintFor(code: string, serverUrl: string | undefined): string | undefine
       return 'check the username and password (PARLEY_PASSWORD or --password), or ask the administrator to run `parley user passwd <username>`';
     case 'username_taken':
       return 'pick another username, or run `parley login <username>` if it is yours';
+    case 'admin_required':
+      return 'log in as a server administrator; on the server machine `parley user admin <username>` grants the role';
+    case 'admin_two_factor_required':
+      return 'turn on two-factor authentication first: `parley 2fa setup`, then `parley 2fa enable <code>`';
+    case 'account_deactivated':
+      return 'an administrator deactivated this account: ask them (`parley admin reactivate <username>`)';
+    case 'second_factor_invalid':
+      return 'use a fresh code from your authenticator app (each works once), or an unused recovery code';
     case 'weak_password':
       return 'choose a longer password';
     case 'rate_limited':

@@ -3,6 +3,8 @@
  * lives in commands/). Expected failures become one message and exit code 1.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from './commands/admin';
+import { registerAuditCommands } from './commands/audit';
 import { registerAuthCommands } from './commands/auth';
 import { registerChannelCommands } from './commands/channel';
 import { registerContactCommands } from './commands/contacts';
@@ -18,6 +20,7 @@ import { registerSendCommand } from './commands/send';
 import { registerStartCommand } from './commands/start';
 import { registerStoreCommands } from './commands/store';
 import { registerTailCommand } from './commands/tail';
+import { registerTwoFactorCommands } from './commands/two-factor';
 import { registerUserCommands } from './commands/user';
 import { DEFAULT_SERVER } from './context';
 import { reportError } from './errors';
@@ -45,6 +48,9 @@ registerInviteCommands(program);
 registerModerationCommands(program);
 registerPrivacyCommands(program);
 registerContactCommands(program);
+registerAdminCommands(program);
+registerAuditCommands(program);
+registerTwoFactorCommands(program);
 
 try {
   await program.parseAsync(process.argv);

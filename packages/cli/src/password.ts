@@ -6,7 +6,7 @@
 import { CliError } from './errors';
 
 /** Reads a line from the TTY without echoing it. */
-function promptHidden(question: string): Promise<string> {
+export function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
     process.stderr.write(question);

@@ -157,6 +157,31 @@ export const ERROR_CODES = {
     retryable: true,
     description: 'The upload has not finished (or is still being processed): finish it, then send.',
   },
+  account_deactivated: {
+    status: 403,
+    retryable: false,
+    description:
+      'An administrator deactivated this account: it cannot log in by any way (HTTP, WebSocket, XMPP) until reactivated.',
+  },
+  second_factor_required: {
+    status: 401,
+    retryable: false,
+    description:
+      'The password was right and the account has two-factor authentication: send a TOTP or recovery code with `details.challenge` to `POST /v1/auth/login/second-factor` before `details.expiresAt`.',
+  },
+  second_factor_invalid: {
+    status: 401,
+    retryable: false,
+    description:
+      'The TOTP or recovery code is wrong, already used, or the login challenge expired (`details.reason`: `code`, `challenge`).',
+  },
+  admin_required: { status: 403, retryable: false, description: 'Only a server administrator may do this.' },
+  admin_two_factor_required: {
+    status: 403,
+    retryable: false,
+    description:
+      'The server requires administrators to use two-factor authentication: enable it (`POST /v1/me/2fa/setup`) before administering.',
+  },
   e2ee_required: {
     status: 409,
     retryable: false,

@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
+import { ServerViewer } from './admin';
 import { Encryption, Epoch } from './e2ee';
 import {
   Ban,
@@ -109,6 +110,8 @@ export type UserSearchResponse = Static<typeof UserSearchResponse>;
 export const ServerInfoResponse = Type.Object({
   registration: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   hasAccounts: Type.Boolean(),
+  /** Only when the request carries a valid token: who you are to the server (admin.ts). */
+  viewer: Type.Optional(ServerViewer),
 });
 export type ServerInfoResponse = Static<typeof ServerInfoResponse>;
 

@@ -15,3 +15,4 @@ export * from './http';
 export * from './validate';
 export * from './permissions';
 export * from './text-rules';
+export * from './admin';

@@ -7,7 +7,15 @@
  * (an app can persist `cursors()` and the token and pass them back in).
  */
 import { CallsApi } from './calls-api';
-import type { Conversation, LoginBody, Message, RegisterBody, ServerEvent, User } from '@parley/protocol';
+import type {
+  Conversation,
+  LoginBody,
+  Message,
+  RegisterBody,
+  SecondFactorLoginBody,
+  ServerEvent,
+  User,
+} from '@parley/protocol';
 import {
   AccountApi,
   BlocksApi,
@@ -26,7 +34,8 @@ import { Connection, type ConnectionStatus } from './connection';
 import { Emitter, type Unsubscribe } from './emitter';
 import { ParleyError, localError, toParleyError } from './errors';
 import { FilesApi } from './files';
-import { HttpClient, type AuthResponseBody, type ServerInfoResponseBody } from './http';
+import type { AuthResponseBody, ServerInfoResponseBody } from './http';
+import { AdminHttpClient } from './admin-http';
 import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
@@ -101,7 +110,7 @@ export class ParleyClient {
   readonly calls: CallsApi;
 
   private readonly emitter: Emitter<ClientEvents>;
-  private readonly http: HttpClient;
+  private readonly http: AdminHttpClient;
   private readonly connection: Connection;
   private readonly timeline: Timeline;
   private readonly runner: SyncRunner;
@@ -125,7 +134,7 @@ export class ParleyClient {
     this.emitter = new Emitter<ClientEvents>((error) =>
       this.emitter.emit('error', new ParleyError('internal', 'an event handler threw', { cause: error })),
     );
-    this.http = new HttpClient({
+    this.http = new AdminHttpClient({
       baseUrl: options.baseUrl,
       getToken: () => this.currentToken,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
@@ -278,6 +287,30 @@ export class ParleyClient {
   /** Logs in and keeps the token. */
   async login(body: LoginBody): Promise<AuthResponseBody> {
     return this.adopt(await this.http.login(body));
+  }
+
+  /**
+   * Finishes a login that `login` refused with `second_factor_required`: the challenge
+   * from that error (`secondFactorChallenge(error)`) and a TOTP or recovery code.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.login({ username, password });
+   * } catch (err) {
+   *   const pending = secondFactorChallenge(err);
+   *   if (!pending) throw err;
+   *   await client.loginSecondFactor({ challenge: pending.challenge, code: await askForCode() });
+   * }
+   * ```
+   */
+  async loginSecondFactor(body: SecondFactorLoginBody): Promise<AuthResponseBody> {
+    return this.adopt(await this.http.loginSecondFactor(body));
+  }
+
+  /** Server administration, the audit log and your own 2FA, over HTTP with this client's token. */
+  get admin(): AdminHttpClient {
+    return this.http;
   }
 
   /** Revokes this session on the server, forgets the token and closes the connection. */

@@ -81,7 +81,7 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   body?: unknown;
   /** A body sent as is (an image), with its content type. */
   raw?: { data: Blob | Uint8Array; type: string };
@@ -437,7 +437,7 @@ export class HttpClient {
   }
 
   /** Sends one request; resolves with the JSON body (undefined for 204). */
-  private async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  protected async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));

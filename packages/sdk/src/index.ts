@@ -31,6 +31,7 @@ export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
+export { AdminHttpClient, secondFactorChallenge } from './admin-http';
 export {
   FilesApi,
   uploadFile,

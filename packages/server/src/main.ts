@@ -149,6 +149,7 @@ async function buildCore(
         minPasswordLength: config.minPasswordLength,
         registrationOpen: config.registration === 'open',
         userDirectory: config.userDirectory,
+        adminTwoFactorRequired: config.adminTwoFactor === 'required',
         typingTtlMs: config.typingTtlMs,
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,

@@ -115,7 +115,7 @@ export async function rawPlainLogin(
     await tlsReader.until(/<\/stream:features>/);
     const token = Buffer.from(`\0${credentials.username}\0${credentials.password}`).toString('base64');
     secure.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${token}</auth>`);
-    const answer = await tlsReader.until(/<success[^>]*(\/>|<\/success>)|<failure[\s\S]*?<\/failure>/);
+    const answer = await tlsReader.until(/<success[^>]*(\/>|>[^<]*<\/success>)|<failure[\s\S]*?<\/failure>/);
     await tlsReader.settle(options.settleMs ?? 300);
     return { afterAuth: answer + tlsReader.text, closed: tlsReader.closed };
   } finally {

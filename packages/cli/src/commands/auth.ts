@@ -4,12 +4,13 @@
  * session on the server and forgets it locally even when the server is gone.
  */
 import type { Command } from 'commander';
-import { HttpClient, ParleyError, type AuthResponseBody } from '@parley/sdk/node';
+import { AdminHttpClient, HttpClient, ParleyError, type AuthResponseBody } from '@parley/sdk/node';
 import os from 'node:os';
 import { anonymousHttp, globalOptions } from '../context';
 import { forgetLogin, loadLogin, saveLogin, credentialsPath } from '../credentials';
 import { printJson, printLine } from '../output';
-import { readPassword } from '../password';
+import { promptHidden, readPassword } from '../password';
+import { CliError } from '../errors';
 import { checkUsername } from './user';
 
 const deviceName = () => `parley CLI on ${os.hostname()}`.slice(0, 64);
@@ -23,6 +24,20 @@ function remember(server: string, json: boolean, response: AuthResponseBody, ver
   });
   if (json) printJson({ user: response.user, session: response.session });
   else printLine(`${verb} as ${response.user.username} on ${server} (token saved in ${credentialsPath()})`);
+}
+
+/** The second factor: `--code`, else PARLEY_2FA_CODE, else asked on the terminal. */
+async function readSecondFactor(option: string | undefined): Promise<string> {
+  const code = option ?? process.env['PARLEY_2FA_CODE'];
+  if (code !== undefined && code !== '') return code;
+  if (!process.stdin.isTTY) {
+    throw new CliError(
+      'this account uses two-factor authentication and there is no terminal to ask for the code',
+      'pass --code <code> or set PARLEY_2FA_CODE (a code from your authenticator app, or a recovery code)',
+      'second_factor_required',
+    );
+  }
+  return promptHidden('Two-factor code (or recovery code): ');
 }
 
 export function registerAuthCommands(program: Command): void {
@@ -52,11 +67,18 @@ export function registerAuthCommands(program: Command): void {
     .command('login <username>')
     .description('Log in and remember the session for this server')
     .option('--password <password>', 'the password (default: PARLEY_PASSWORD, else asked)')
-    .action(async (rawName: string, opts: { password?: string }, command: Command) => {
+    .option(
+      '--code <code>',
+      'two-factor code or recovery code, if the account has 2FA (default: PARLEY_2FA_CODE, else asked)',
+    )
+    .action(async (rawName: string, opts: { password?: string; code?: string }, command: Command) => {
       const { server, json } = globalOptions(command);
       const username = rawName.trim().toLowerCase();
       const password = await readPassword({ password: opts.password, prompt: `Password for ${username}: ` });
-      const response = await anonymousHttp(server).login({ username, password, deviceName: deviceName() });
+      const response = await new AdminHttpClient({ baseUrl: server }).loginWithSecondFactor(
+        { username, password, deviceName: deviceName() },
+        () => readSecondFactor(opts.code),
+      );
       remember(server, json, response, 'logged in');
     });
 

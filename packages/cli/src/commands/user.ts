@@ -1,5 +1,5 @@
 /**
- * `parley user add|list|passwd`: administration on the server's machine, straight
+ * `parley user add|list|passwd|admin`: administration on the server's machine, straight
  * through the server's services over its store (`openAdmin`), with the same
  * PARLEY_* configuration as `parley start`. Works while the server runs (SQLite in
  * WAL mode accepts a second process).
@@ -120,5 +120,25 @@ export function registerUserCommands(program: Command): void {
       await withAdmin((admin) => admin.services.accounts.resetPassword(username, password));
       if (json) printJson({ ok: true, username });
       else printLine(`password changed for ${username}; their devices were logged out`);
+    });
+
+  user
+    .command('admin <username>')
+    .description('Make the user a server administrator (or, with --revoke, no longer one)')
+    .option('--revoke', 'take the role away')
+    .action(async (rawName: string, opts: { revoke?: boolean }, command: Command) => {
+      const { json } = globalOptions(command);
+      const username = checkUsername(rawName);
+      const isAdmin = opts.revoke !== true;
+      const result = await withAdmin(async (admin) => {
+        const ops = admin.services.admin.asCli();
+        const user = await ops.findUser(username);
+        return ops.setAdmin(user.id, isAdmin);
+      });
+      if (json) printJson({ user: result });
+      else
+        printLine(
+          isAdmin ? `${username} is now a server administrator` : `${username} is no longer a server administrator`,
+        );
     });
 }

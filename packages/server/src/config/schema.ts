@@ -166,7 +166,14 @@ export const configKeys = {
     kind: 'enum',
     default: 'open',
     values: ['open', 'closed'],
-    doc: 'Self sign-up: `open` lets anyone create an account (`POST /v1/auth/register`, the web app, `parley register`, and XMPP in-band registration, XEP-0077, offered only then); `closed` refuses it everywhere with `registration_closed` (accounts are made by `parley user add`).',
+    doc: 'Self sign-up: `open` lets anyone create an account (`POST /v1/auth/register`, the web app, `parley register`, and XMPP in-band registration, XEP-0077, offered only then); `closed` refuses it everywhere with `registration_closed` (accounts are made by `parley user add`). The default until an admin changes the setting at run time (`PATCH /v1/admin/settings`, `parley admin settings`).',
+  },
+  adminTwoFactor: {
+    env: 'PARLEY_ADMIN_2FA',
+    kind: 'enum',
+    default: 'optional',
+    values: ['optional', 'required'],
+    doc: 'Two-factor authentication for server administrators: `required` refuses every admin API call (`admin_two_factor_required`) from an admin who has not turned it on. The default until an admin changes the setting at run time (`PATCH /v1/admin/settings`, `parley admin settings`).',
   },
   minPasswordLength: {
     env: 'PARLEY_MIN_PASSWORD_LENGTH',

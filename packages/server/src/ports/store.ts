@@ -30,6 +30,7 @@ import type { BusEvent, EventBody } from './bus-events';
 import type { CallRecords } from './call-records';
 import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
+import type { AdminRecords } from './admin-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -38,6 +39,10 @@ export interface UserRecord extends User {
   presenceVisibility: PresenceVisibility;
   /** When the owner deleted the account; null: a live account (the row stays for its messages). */
   deletedAt: number | null;
+  /** When the account became a server admin (null: not one). */
+  adminSince: number | null;
+  /** When an admin deactivated the account (null: active): it cannot log in by any way. */
+  deactivatedAt: number | null;
 }
 
 /**
@@ -259,7 +264,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox {
+export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

@@ -5,6 +5,7 @@
  * closes that device's connections (also when the CLI's admin commands revoke).
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { SecondFactorChallenge } from '@parley/protocol';
 import {
   checkValue,
   findRefusedInName,
@@ -25,6 +26,19 @@ import { hashToken, newToken } from './tokens';
 import { presenceAudience, profileOnlyAudience, profilesFor, withoutPresence } from './audience';
 import { RateLimits, type ClientOrigin } from './rate-limits';
 import { deriveAllScram, SCRAM_ITERATIONS, verifyScramProof, type ScramMechanism } from './scram';
+import { CLI_ACTOR, recordAudit, type AuditActor } from './audit';
+import type { ServerSettingsService } from './server-settings';
+import type { TwoFactorService } from './two-factor';
+
+/** How long the challenge between a right password and the second factor lives. */
+export const SECOND_FACTOR_CHALLENGE_MS = 5 * 60_000;
+/** Codes tried against one challenge before it is dropped (the address's budget applies too). */
+export const SECOND_FACTOR_MAX_ATTEMPTS = 5;
+
+/** An account's own action, from this address (audit log). */
+export function selfActor(user: { id: string; username: string }, origin: ClientOrigin | undefined): AuditActor {
+  return { id: user.id, name: user.username, address: origin?.address ?? null };
+}
 
 /** Keys the made-up salts of unknown users; per process, so they are stable while it runs. */
 const fakeSaltKey = randomBytes(32);
@@ -37,7 +51,7 @@ function fakeSalt(username: string, mechanism: ScramMechanism): string {
 }
 
 /** Each revoked session's device hears it on its own topic, on whichever node it is connected. */
-async function emitRevoked(tx: Store, userId: string, sessionIds: readonly string[]): Promise<void> {
+export async function emitRevoked(tx: Store, userId: string, sessionIds: readonly string[]): Promise<void> {
   for (const sessionId of sessionIds) {
     await tx.emit(topics.device(sessionId), { v: 1, type: 'session.revoked', userId, sessionId });
   }
@@ -92,8 +106,42 @@ const UNKNOWN_DEVICE = 'unknown device';
 export class AccountService {
   private readonly rates: RateLimits;
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly settings: ServerSettingsService,
+    private readonly twoFactor: TwoFactorService,
+  ) {
     this.rates = new RateLimits(deps.rates, deps.logger);
+  }
+
+  /** Appends to the audit log on its own (outside any write). */
+  private audit(actor: AuditActor, action: string, target: string | null, details: Record<string, unknown> = {}) {
+    return recordAudit(this.deps.store, actor, this.deps.clock.now(), action, target, details);
+  }
+
+  /** Records a refused login (wrong password, deactivated, wrong second factor) and rethrows it. */
+  private async auditFailure<T>(
+    username: string,
+    via: string,
+    origin: ClientOrigin,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (
+        error instanceof AppError &&
+        ['invalid_credentials', 'account_deactivated', 'second_factor_invalid'].includes(error.code)
+      ) {
+        const user = await this.userByName(username);
+        await this.audit({ id: null, name: null, address: origin.address }, 'login.failed', user?.id ?? null, {
+          username: normalizeUsername(username).slice(0, 64),
+          via,
+          reason: error.code,
+        });
+      }
+      throw error;
+    }
   }
 
   /** Runs one authentication attempt from `origin` under its address's budget; a success gives it back. */
@@ -128,7 +176,10 @@ export class AccountService {
     return (raw === undefined ? '' : cleanName('displayName', raw)) || username;
   }
 
-  private async insertUser(input: { username: string; password: string; displayName?: string }): Promise<UserRecord> {
+  private async insertUser(
+    input: { username: string; password: string; displayName?: string },
+    actor: AuditActor | ((user: UserRecord) => AuditActor),
+  ): Promise<UserRecord> {
     const username = normalizeUsername(input.username);
     // The HTTP schema and the CLI check it too; this holds for every way in.
     if (!checkValue(Username, username).ok) {
@@ -148,12 +199,20 @@ export class AccountService {
     // Not in createUser's transaction on purpose: if this write fails, the account
     // still works and gets its SCRAM material at its next password login.
     await this.deps.store.setScramCredentials(user.id, scram);
+    const who = typeof actor === 'function' ? actor(user) : actor;
+    await this.audit(who, 'user.created', user.id, { username: user.username });
+    if (user.adminSince !== null) {
+      await this.audit(who, 'admin.granted', user.id, { username: user.username, reason: 'first account' });
+    }
     return user;
   }
 
-  /** Self sign-up is open (PARLEY_REGISTRATION): gateways offer it only then (XMPP: XEP-0077). */
+  /**
+   * Self sign-up is open (the stored setting, else PARLEY_REGISTRATION): gateways offer
+   * it only then (XMPP: XEP-0077). The last value read: signUp itself reads the store.
+   */
   get registrationOpen(): boolean {
-    return this.deps.limits.registrationOpen;
+    return this.settings.cachedSettings.registration === 'open';
   }
 
   /**
@@ -163,7 +222,8 @@ export class AccountService {
    */
   async serverInfo(): Promise<{ registration: 'open' | 'closed'; hasAccounts: boolean }> {
     const first = await this.deps.store.listUsers({ limit: 1 });
-    return { registration: this.registrationOpen ? 'open' : 'closed', hasAccounts: first.length > 0 };
+    // The stored setting (an admin may have changed it at run time), read now.
+    return { registration: (await this.settings.current()).registration, hasAccounts: first.length > 0 };
   }
 
   /**
@@ -183,11 +243,11 @@ export class AccountService {
     input: { username: string; password: string; displayName?: string },
     origin: ClientOrigin,
   ): Promise<UserRecord> {
-    if (!this.registrationOpen) {
+    if ((await this.settings.current()).registration !== 'open') {
       throw new AppError('registration_closed', 'Self sign-up is closed on this server: ask an administrator.');
     }
     await this.rates.authAttempt(origin);
-    return this.insertUser(input);
+    return this.insertUser(input, (user) => selfActor(user, origin));
   }
 
   /** Self sign-up over HTTP ({@link signUp}), logged in on this device. */
@@ -199,26 +259,120 @@ export class AccountService {
     return this.openSession(await this.signUpRecord(input, origin), deviceName);
   }
 
-  /** Creates an account without a session (administration, `parley user add`). */
-  async createUser(input: { username: string; password: string; displayName?: string }): Promise<User> {
-    return toUser(await this.insertUser(input));
+  /** Creates an account without a session (administration: `parley user add`, the admin API). */
+  async createUser(
+    input: { username: string; password: string; displayName?: string },
+    actor: AuditActor = CLI_ACTOR,
+  ): Promise<User> {
+    return toUser(await this.insertUser(input, actor));
   }
 
+  /**
+   * Password login over HTTP. An account with two-factor authentication gets
+   * `second_factor_required` with a challenge instead of a session: the client
+   * sends a code with it to {@link completeSecondFactor}.
+   */
   async login(
     input: { username: string; password: string; deviceName?: string },
     origin: ClientOrigin,
   ): Promise<Authenticated> {
     const deviceName = this.deviceNameOf(input.deviceName);
-    const user = await this.attempt(origin, () => this.verifyLogin(input.username, input.password));
-    return this.openSession(user, deviceName);
+    const user = await this.auditFailure(input.username, 'http', origin, () =>
+      this.attempt(origin, () => this.verifyLogin(input.username, input.password)),
+    );
+    if (await this.twoFactor.isEnabled(user.id)) throw await this.secondFactorChallenge(user, deviceName);
+    const authenticated = await this.openSession(user, deviceName);
+    await this.audit(selfActor(user, origin), 'login', user.id, { via: 'http', sessionId: authenticated.session.id });
+    return authenticated;
   }
 
-  /** The account whose password this is; `invalid_credentials` otherwise, in the same time either way. */
+  private async secondFactorChallenge(user: UserRecord, deviceName: string): Promise<AppError> {
+    const now = this.deps.clock.now();
+    const challenge = newToken();
+    const expiresAt = now + SECOND_FACTOR_CHALLENGE_MS;
+    await this.deps.store.createLoginChallenge(
+      { idHash: hashToken(challenge), userId: user.id, deviceName, expiresAt },
+      now,
+    );
+    const details: SecondFactorChallenge = { challenge, expiresAt };
+    return new AppError(
+      'second_factor_required',
+      'Enter the code from your authenticator app (or a recovery code) to finish logging in.',
+      { details: { ...details } },
+    );
+  }
+
+  /**
+   * The second half of a login refused with `second_factor_required`: a TOTP code
+   * (each once) or a recovery code with the challenge. A challenge lives
+   * SECOND_FACTOR_CHALLENGE_MS and takes SECOND_FACTOR_MAX_ATTEMPTS codes; every
+   * wrong code also counts against the address's budget.
+   * @throws AppError('second_factor_invalid' | 'account_deactivated' | 'rate_limited')
+   */
+  async completeSecondFactor(
+    input: { challenge: string; code: string; deviceName?: string },
+    origin: ClientOrigin,
+  ): Promise<Authenticated> {
+    const idHash = hashToken(input.challenge);
+    const challenge = await this.deps.store.attemptLoginChallenge(idHash);
+    const now = this.deps.clock.now();
+    if (!challenge || challenge.expiresAt <= now || challenge.attempts > SECOND_FACTOR_MAX_ATTEMPTS) {
+      if (challenge) await this.deps.store.deleteLoginChallenge(idHash);
+      await this.rates.authFailure(origin);
+      throw new AppError('second_factor_invalid', 'The login expired: enter your password again.', {
+        details: { reason: 'challenge' },
+      });
+    }
+    const user = await this.deps.store.getUser(challenge.userId);
+    if (!user) throw new AppError('second_factor_invalid', 'The login expired.', { details: { reason: 'challenge' } });
+    const method = await this.auditFailure(user.username, 'http', origin, () =>
+      this.attempt(origin, async () => {
+        this.refuseDeactivated(user);
+        return this.twoFactor.verify(user.id, user.username, input.code);
+      }),
+    );
+    await this.deps.store.deleteLoginChallenge(idHash);
+    const deviceName = input.deviceName === undefined ? challenge.deviceName : this.deviceNameOf(input.deviceName);
+    const authenticated = await this.openSession(user, deviceName);
+    await this.audit(selfActor(user, origin), 'login', user.id, {
+      via: 'http',
+      secondFactor: method,
+      sessionId: authenticated.session.id,
+    });
+    return authenticated;
+  }
+
+  private refuseDeactivated(user: UserRecord): void {
+    if (user.deactivatedAt !== null) {
+      throw new AppError('account_deactivated', 'This account was deactivated by an administrator.');
+    }
+  }
+
+  /**
+   * The account whose password this is; `invalid_credentials` otherwise, in the same
+   * time either way. A deactivated account is refused only after its password was
+   * right, so that the refusal tells nothing to who does not know it.
+   */
   private async verifyLogin(username: string, password: string): Promise<UserRecord> {
     const user = await this.userByName(username);
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    this.refuseDeactivated(user);
     return user;
+  }
+
+  /**
+   * XMPP SASL cannot carry a second factor: an account with 2FA is refused (after its
+   * password was right) with `second_factor_required` and no challenge; the gateway
+   * says why in its SASL failure (docs/xmpp.md).
+   */
+  private async refuseTwoFactorForXmpp(user: UserRecord): Promise<void> {
+    if (await this.twoFactor.isEnabled(user.id)) {
+      throw new AppError(
+        'second_factor_required',
+        'This account uses two-factor authentication, which XMPP logins cannot carry: use the web app or the API.',
+      );
+    }
   }
 
   /**
@@ -230,11 +384,16 @@ export class AccountService {
     input: { username: string; password: string; deviceName: string },
     origin: ClientOrigin,
   ): Promise<AuthContext> {
-    const user = await this.attempt(origin, () => this.verifyLogin(input.username, input.password));
+    const user = await this.auditFailure(input.username, 'xmpp', origin, () =>
+      this.attempt(origin, () => this.verifyLogin(input.username, input.password)),
+    );
+    await this.refuseTwoFactorForXmpp(user);
     if (!(await this.deps.store.getScramCredential(user.id, 'SCRAM-SHA-256'))) {
       await this.deps.store.setScramCredentials(user.id, await deriveAllScram(input.password));
     }
-    return { user, session: (await this.createSession(user, this.deviceNameOf(input.deviceName))).session };
+    const { session } = await this.createSession(user, this.deviceNameOf(input.deviceName));
+    await this.audit(selfActor(user, origin), 'login', user.id, { via: 'xmpp', sessionId: session.id });
+    return { user, session };
   }
 
   /**
@@ -263,15 +422,20 @@ export class AccountService {
     },
     origin: ClientOrigin,
   ): Promise<{ auth: AuthContext; serverSignature: string }> {
-    const { user, serverSignature } = await this.attempt(origin, async () => {
-      const user = await this.userByName(input.username);
-      const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
-      const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
-      if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
-      return { user, serverSignature };
-    });
-    const deviceName = this.deviceNameOf(input.deviceName);
-    return { auth: { user, session: (await this.createSession(user, deviceName)).session }, serverSignature };
+    const { user, serverSignature } = await this.auditFailure(input.username, 'xmpp', origin, () =>
+      this.attempt(origin, async () => {
+        const user = await this.userByName(input.username);
+        const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
+        const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
+        if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
+        this.refuseDeactivated(user);
+        return { user, serverSignature };
+      }),
+    );
+    await this.refuseTwoFactorForXmpp(user);
+    const { session } = await this.createSession(user, this.deviceNameOf(input.deviceName));
+    await this.audit(selfActor(user, origin), 'login', user.id, { via: 'xmpp', sessionId: session.id });
+    return { auth: { user, session }, serverSignature };
   }
 
   /** A device name as stored: a name (text rules), 'unknown device' when missing or blank. */
@@ -328,6 +492,8 @@ export class AccountService {
     }
     const user = await this.deps.store.getUser(session.userId);
     if (!user) throw new AppError('token_invalid', 'The account behind this token no longer exists.');
+    // Deactivation deletes the sessions too; this holds even for one that raced it.
+    if (user.deactivatedAt !== null) throw new AppError('token_invalid', 'This account was deactivated.');
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       session.lastSeenAt = now;
       session.expiresAt = now + this.deps.limits.sessionTtlMs;
@@ -336,10 +502,13 @@ export class AccountService {
     return { user, session };
   }
 
-  async logout(auth: AuthContext): Promise<void> {
+  async logout(auth: AuthContext, origin?: ClientOrigin): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
       await tx.deleteSession(auth.session.id);
       await emitRevoked(tx, auth.user.id, [auth.session.id]);
+      await recordAudit(tx, selfActor(auth.user, origin), this.deps.clock.now(), 'logout', auth.user.id, {
+        sessionId: auth.session.id,
+      });
     });
   }
 
@@ -348,13 +517,16 @@ export class AccountService {
     return sessions.map((s) => toSession(s, auth.session.id));
   }
 
-  async revokeSession(auth: AuthContext, sessionId: string): Promise<void> {
+  async revokeSession(auth: AuthContext, sessionId: string, origin?: ClientOrigin): Promise<void> {
     const session = await this.deps.store.getSession(sessionId);
     if (!session || session.userId !== auth.user.id)
       throw new AppError('not_found', 'No such session on your account.');
     await this.deps.store.transaction(async (tx) => {
       await tx.deleteSession(sessionId);
       await emitRevoked(tx, auth.user.id, [sessionId]);
+      await recordAudit(tx, selfActor(auth.user, origin), this.deps.clock.now(), 'session.revoked', auth.user.id, {
+        sessionId,
+      });
     });
   }
 
@@ -365,28 +537,51 @@ export class AccountService {
     newPassword: string,
     origin: ClientOrigin,
   ): Promise<void> {
-    await this.attempt(origin, async () => {
-      if (!(await verifyPassword(auth.user.passwordHash, currentPassword))) {
-        throw new AppError('invalid_credentials', 'The current password is wrong.');
+    const actor = selfActor(auth.user, origin);
+    try {
+      await this.attempt(origin, async () => {
+        if (!(await verifyPassword(auth.user.passwordHash, currentPassword))) {
+          throw new AppError('invalid_credentials', 'The current password is wrong.');
+        }
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_credentials') {
+        await this.audit(actor, 'password.change_failed', auth.user.id);
       }
-    });
+      throw error;
+    }
     this.checkPassword(newPassword);
     const [hash, scram] = [await hashPassword(newPassword), await deriveAllScram(newPassword)];
     await this.deps.store.transaction(async (tx) => {
       await tx.setPasswordHash(auth.user.id, hash, scram);
-      await emitRevoked(tx, auth.user.id, await tx.deleteSessionsOfUser(auth.user.id, auth.session.id));
+      const revoked = await tx.deleteSessionsOfUser(auth.user.id, auth.session.id);
+      await emitRevoked(tx, auth.user.id, revoked);
+      await recordAudit(tx, actor, this.deps.clock.now(), 'password.changed', auth.user.id, {
+        revokedSessions: revoked.length,
+      });
     });
   }
 
-  /** Administrative reset (`parley user passwd`): sets the password and logs out every device. */
-  async resetPassword(username: string, newPassword: string): Promise<void> {
-    this.checkPassword(newPassword);
+  /** Administrative reset (`parley user passwd`, the admin API): sets the password and logs out every device. */
+  async resetPassword(username: string, newPassword: string, actor: AuditActor = CLI_ACTOR): Promise<number> {
     const user = await this.userByName(username);
     if (!user) throw new AppError('not_found', `No user named ${username}.`);
+    return this.resetPasswordOf(user, newPassword, actor);
+  }
+
+  /** Returns how many sessions were revoked. */
+  async resetPasswordOf(user: UserRecord, newPassword: string, actor: AuditActor): Promise<number> {
+    this.checkPassword(newPassword);
     const [hash, scram] = [await hashPassword(newPassword), await deriveAllScram(newPassword)];
-    await this.deps.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       await tx.setPasswordHash(user.id, hash, scram);
-      await emitRevoked(tx, user.id, await tx.deleteSessionsOfUser(user.id));
+      const revoked = await tx.deleteSessionsOfUser(user.id);
+      await emitRevoked(tx, user.id, revoked);
+      await recordAudit(tx, actor, this.deps.clock.now(), 'password.reset', user.id, {
+        username: user.username,
+        revokedSessions: revoked.length,
+      });
+      return revoked.length;
     });
   }
 

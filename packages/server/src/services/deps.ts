@@ -21,6 +21,8 @@ export interface ServiceLimits {
   registrationOpen: boolean;
   /** Who the user directory finds (PARLEY_USER_DIRECTORY; services/user-directory.ts). */
   userDirectory: UserDirectoryScope;
+  /** PARLEY_ADMIN_2FA=required: the default of the run-time setting (services/server-settings.ts). */
+  adminTwoFactorRequired: boolean;
   typingTtlMs: number;
   /** 0: no limit. */
   editWindowSeconds: number;

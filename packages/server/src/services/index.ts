@@ -3,6 +3,9 @@
  * nothing else: a rule enforced here holds for every way in.
  */
 import { AccountService } from './accounts';
+import { AdminService } from './admin';
+import { ServerSettingsService } from './server-settings';
+import { TwoFactorService } from './two-factor';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
 import { ContactService } from './contacts';
@@ -24,6 +27,8 @@ import { UserDirectoryService } from './user-directory';
 
 export interface Services {
   accounts: AccountService;
+  admin: AdminService;
+  twoFactor: TwoFactorService;
   contacts: ContactService;
   conversations: ConversationService;
   messages: MessageService;
@@ -54,7 +59,9 @@ export function createServices(
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
 ): Services {
-  const accounts = new AccountService(deps);
+  const settings = new ServerSettingsService(deps);
+  const twoFactor = new TwoFactorService(deps);
+  const accounts = new AccountService(deps, settings, twoFactor);
   const presence = new PresenceService(deps, registry);
   const audience = new AudienceChanges(deps, presence);
   const contacts = new ContactService(deps, audience);
@@ -64,6 +71,8 @@ export function createServices(
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   return {
     accounts,
+    admin: new AdminService(deps, accounts, settings, twoFactor),
+    twoFactor,
     contacts,
     conversations,
     messages,

@@ -25,6 +25,10 @@ export interface UsersTable {
   presence_visibility: Generated<PresenceVisibility>;
   /** Set when the owner deleted the account (migration 0020); null: a live account. */
   deleted_at: Generated<number | null>;
+  /** 0018: when the account became a server admin (null: not one). */
+  admin_since: Generated<number | null>;
+  /** 0018: when an admin deactivated the account (null: active). */
+  deactivated_at: Generated<number | null>;
 }
 
 export interface SessionsTable {
@@ -349,4 +353,64 @@ export interface Database {
   e2ee_group_devices: E2eeGroupDevicesTable;
   e2ee_welcomes: E2eeWelcomesTable;
   calls: CallsTable;
+  server_settings: ServerSettingsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  two_factor: TwoFactorTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
+}
+
+/** 0018: run-time settings an admin changes; `value` is JSON. */
+export interface ServerSettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** 0018: the append-only audit log (docs/adr/0012). */
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target: string | null;
+  address: string | null;
+  /** Canonical JSON (keys sorted): hashed as stored. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** 0018: one row (id 1): the last entry's seq and hash; every append locks it first. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** 0018: a TOTP secret per account; enabled once confirmed by a first code. */
+export interface TwoFactorTable {
+  user_id: string;
+  secret: string;
+  created_at: number;
+  enabled_at: number | null;
+  /** The last TOTP time step accepted: a code of this step or an earlier one is a replay. */
+  last_step: Generated<number>;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+/** 0018: the challenge between a right password and the second factor (SHA-256 of the token). */
+export interface LoginChallengesTable {
+  id_hash: string;
+  user_id: string;
+  device_name: string;
+  expires_at: number;
+  attempts: Generated<number>;
 }

@@ -50,6 +50,9 @@ import * as moderation from './queries/moderation';
 import type * as Port from '../ports/store';
 import type * as Wire from '@parley/protocol';
 import { listConversationSummaries } from './queries/summaries';
+import * as admin from './queries/admin';
+import * as audit from './queries/audit';
+import type * as AdminPort from '../ports/admin-records';
 
 export interface KyselyStoreOptions {
   /** Most writes one group commit carries (1: no group commit). */
@@ -550,6 +553,75 @@ export class KyselyStore implements Store {
     return files.listUnreferencedFiles(this.db, options);
   }
 
+  // server administration, audit log, two-factor authentication (ports/admin-records.ts)
+  setAdmin(userId: string, since: number | null): Promise<boolean> {
+    return admin.setAdmin(this.db, userId, since);
+  }
+  setDeactivated(userId: string, at: number | null): Promise<boolean> {
+    return admin.setDeactivated(this.db, userId, at);
+  }
+  countActiveAdmins(): Promise<number> {
+    return admin.countActiveAdmins(this.db);
+  }
+  hasUsers(): Promise<boolean> {
+    return admin.hasUsers(this.db);
+  }
+  adminSearchUsers(options: { query?: string; afterUsername?: string; limit: number }): Promise<UserRecord[]> {
+    return admin.searchUsers(this.db, options);
+  }
+  getServerSettings(): Promise<Map<string, unknown>> {
+    return admin.getServerSettings(this.db);
+  }
+  setServerSetting(key: string, value: unknown, at: number): Promise<void> {
+    return admin.setServerSetting(this.db, key, value, at);
+  }
+  appendAudit(entry: AdminPort.NewAuditEntry): Promise<AdminPort.AuditRecord> {
+    return audit.appendAudit(this.db, entry);
+  }
+  listAudit(filter: AdminPort.AuditFilter): Promise<AdminPort.AuditRecord[]> {
+    return audit.listAudit(this.db, filter);
+  }
+  getAuditHead(): Promise<{ seq: number; hash: string }> {
+    return audit.getAuditHead(this.db);
+  }
+  getTwoFactor(userId: string): Promise<AdminPort.TwoFactorRecord | undefined> {
+    return admin.getTwoFactor(this.db, userId);
+  }
+  listTwoFactorEnabled(userIds: readonly string[]): Promise<Set<string>> {
+    return admin.listTwoFactorEnabled(this.db, userIds);
+  }
+  setTwoFactorSecret(userId: string, secret: string, at: number): Promise<void> {
+    return admin.setTwoFactorSecret(this.db, userId, secret, at);
+  }
+  enableTwoFactor(userId: string, at: number, step: number, recoveryCodeHashes: readonly string[]): Promise<void> {
+    return this.transaction((tx) =>
+      admin.enableTwoFactor((tx as KyselyStore).db, userId, at, step, recoveryCodeHashes),
+    );
+  }
+  useTotpStep(userId: string, step: number): Promise<boolean> {
+    return admin.useTotpStep(this.db, userId, step);
+  }
+  useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean> {
+    return admin.useRecoveryCode(this.db, userId, codeHash, at);
+  }
+  countRecoveryCodesLeft(userId: string): Promise<number> {
+    return admin.countRecoveryCodesLeft(this.db, userId);
+  }
+  replaceRecoveryCodes(userId: string, codeHashes: readonly string[]): Promise<void> {
+    return this.transaction((tx) => admin.replaceRecoveryCodes((tx as KyselyStore).db, userId, codeHashes));
+  }
+  deleteTwoFactor(userId: string): Promise<void> {
+    return this.transaction((tx) => admin.deleteTwoFactor((tx as KyselyStore).db, userId));
+  }
+  createLoginChallenge(challenge: Omit<AdminPort.LoginChallengeRecord, 'attempts'>, now: number): Promise<void> {
+    return admin.createLoginChallenge(this.db, challenge, now);
+  }
+  attemptLoginChallenge(idHash: string): Promise<AdminPort.LoginChallengeRecord | undefined> {
+    return admin.attemptLoginChallenge(this.db, idHash);
+  }
+  deleteLoginChallenge(idHash: string): Promise<boolean> {
+    return admin.deleteLoginChallenge(this.db, idHash);
+  }
   // end-to-end encryption (ports/e2ee-records.ts)
   registerDevice(device: Omit<E2ee.E2eeDeviceRecord, 'active'>): Promise<E2ee.E2eeDeviceRecord> {
     return e2ee.registerDevice(this.db, device);

@@ -29,6 +29,8 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     lastSeenAt: row.last_seen_at,
     presenceVisibility: row.presence_visibility,
     deletedAt: row.deleted_at,
+    adminSince: row.admin_since,
+    deactivatedAt: row.deactivated_at,
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { describe } from 'vitest';
 import { accountsContract } from './contract/accounts';
+import { adminContract } from './contract/admin';
 import { archiveContract } from './contract/archive';
 import { callsContract } from './contract/calls';
 import { conversationsContract } from './contract/conversations';
@@ -44,6 +45,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     filesContract(harness);
     callsContract(harness);
     outboxContract(harness);
+    adminContract(harness);
     e2eeContract(harness);
     transactionsContract(harness, makeStore);
   });

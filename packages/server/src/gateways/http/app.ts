@@ -19,6 +19,7 @@ import type { Services } from '../../services';
 import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
+import { registerAdminRoutes } from './routes-admin';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
@@ -177,6 +178,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerOpsRoutes(app, options);
   registerAccountRoutes(app, options);
   registerAvatarRoutes(app, options);
+  registerAdminRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
   registerChannelRoutes(app, options);

@@ -22,17 +22,19 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { toUser } from '../../services/accounts';
 import type { HttpOptions } from './app';
-import { authenticate, originOf, secured } from './auth';
+import { authenticate, bearerToken, originOf, secured } from './auth';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
 const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Registration, login and password change count against the client address's budget (services/rate-limits.ts). */
 export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOptions): void {
-  // GET /v1/server
-  app.get('/v1/server', { schema: { tags: ['accounts'], response: { 200: ServerInfoResponse } } }, () =>
-    services.accounts.serverInfo(),
-  );
+  // GET /v1/server (public; with a valid token it adds `viewer`: whether you are a server admin)
+  app.get('/v1/server', { schema: { tags: ['accounts'], response: { 200: ServerInfoResponse } } }, async (request) => {
+    const info = await services.accounts.serverInfo();
+    if (bearerToken(request) === undefined) return info;
+    return { ...info, viewer: await services.admin.viewer(await authenticate(services, request)) };
+  });
 
   // POST /v1/auth/register
   app.post<{ Body: Static<typeof RegisterBody> }>(
@@ -50,7 +52,7 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
 
   // POST /v1/auth/logout
   app.post('/v1/auth/logout', { schema: { tags: ['accounts'], security: secured } }, async (request, reply) => {
-    await services.accounts.logout(await authenticate(services, request));
+    await services.accounts.logout(await authenticate(services, request), originOf(request));
     return reply.status(204).send();
   });
 
@@ -80,7 +82,11 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
     '/v1/sessions/:sessionId',
     { schema: { tags: ['accounts'], security: secured, params: SessionParams } },
     async (request, reply) => {
-      await services.accounts.revokeSession(await authenticate(services, request), request.params.sessionId);
+      await services.accounts.revokeSession(
+        await authenticate(services, request),
+        request.params.sessionId,
+        originOf(request),
+      );
       return reply.status(204).send();
     },
   );

@@ -8,7 +8,7 @@
  */
 import type { AuthContext, ClientOrigin, Services } from '../../services';
 import { mechanismsFor, startSasl, type SaslExchange } from './sasl';
-import { NS, text, type XmlElement } from './xml';
+import { escapeText, NS, text, type XmlElement } from './xml';
 
 const MAX_AUTH_FAILURES = 3;
 
@@ -52,7 +52,7 @@ export class SaslNegotiation {
     const step = await exchange.step(data);
     if (step.kind === 'challenge') return this.challenge(step.data);
     this.exchange = undefined;
-    if (step.kind === 'failure') return this.failure(step.condition);
+    if (step.kind === 'failure') return this.failure(step.condition, step.text);
     if (step.kind === 'rate-limited') {
       // RFC 6120 6.5.12: temporary-auth-failure, "try again later", with when in the text.
       const seconds = Math.ceil(step.retryAfterMs / 1000);
@@ -71,8 +71,9 @@ export class SaslNegotiation {
     return { kind: 'pending' };
   }
 
-  private failure(condition: string): SaslOutcome {
-    this.write(`<failure xmlns="${NS.sasl}"><${condition}/></failure>`);
+  private failure(condition: string, text?: string): SaslOutcome {
+    const reason = text === undefined ? '' : `<text xml:lang="en">${escapeText(text)}</text>`;
+    this.write(`<failure xmlns="${NS.sasl}"><${condition}/>${reason}</failure>`);
     return ++this.failures >= MAX_AUTH_FAILURES ? { kind: 'too-many-failures' } : { kind: 'pending' };
   }
 }

@@ -13,7 +13,13 @@ import type { ScramMechanism } from '../../services/scram';
 export type SaslStep =
   | { kind: 'challenge'; data: string }
   | { kind: 'success'; auth: AuthContext; data?: string }
-  | { kind: 'failure'; condition: 'not-authorized' | 'malformed-request' | 'invalid-authzid' | 'encryption-required' }
+  | {
+      kind: 'failure';
+      condition:
+        'not-authorized' | 'malformed-request' | 'invalid-authzid' | 'encryption-required' | 'account-disabled';
+      /** Human-readable reason (RFC 6120 6.4.5 `<text/>`). */
+      text?: string;
+    }
   /** The client address's authentication budget is spent (PARLEY_RATE_AUTH_PER_MIN). */
   | { kind: 'rate-limited'; retryAfterMs: number };
 
@@ -35,6 +41,12 @@ async function credentialsFailure<T>(attempt: Promise<T>): Promise<T | SaslStep>
   } catch (error) {
     if (error instanceof AppError && error.code === 'invalid_credentials')
       return { kind: 'failure', condition: 'not-authorized' };
+    // RFC 6120 6.5.1: the account exists and is disabled.
+    if (error instanceof AppError && error.code === 'account_deactivated')
+      return { kind: 'failure', condition: 'account-disabled', text: error.message };
+    // An account with two-factor authentication: SASL cannot carry the second factor (docs/xmpp.md).
+    if (error instanceof AppError && error.code === 'second_factor_required')
+      return { kind: 'failure', condition: 'not-authorized', text: error.message };
     if (error instanceof AppError && error.code === 'rate_limited') {
       const retryAfterMs = error.details?.retryAfterMs;
       return { kind: 'rate-limited', retryAfterMs: typeof retryAfterMs === 'number' ? retryAfterMs : 60_000 };

@@ -26,6 +26,9 @@ export function accountsContract(h: Harness): void {
         lastSeenAt: null,
         presenceVisibility: 'everyone',
         deletedAt: null,
+        // The first account of a store is its admin (contract/admin.ts), from its creation.
+        adminSince: created.adminSince === null ? null : 1_700_000_000_123,
+        deactivatedAt: null,
       });
       expect(await h.store.getUser(created.id)).toEqual(created);
       expect(await h.store.getUserByUsername(username)).toEqual(created);

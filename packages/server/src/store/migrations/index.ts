@@ -20,6 +20,7 @@ import { eventsMigration } from './0012-events';
 import { rateLimitsMigration } from './0013-rate-limits';
 import { contactDetailsMigration } from './0014-contact-details';
 import { roomNicknamesMigration } from './0015-room-nicknames';
+import { adminAuditMigration } from './0018-admin-audit';
 import { peopleMigration } from './0020-people';
 import { callsMigration } from './0021-calls';
 import { e2eeMigration } from './0022-e2ee';
@@ -40,6 +41,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0013-rate-limits': rateLimitsMigration(dialect),
     '0014-contact-details': contactDetailsMigration(dialect),
     '0015-room-nicknames': roomNicknamesMigration(dialect),
+    '0018-admin-audit': adminAuditMigration(dialect),
     '0020-people': peopleMigration(dialect),
     '0021-calls': callsMigration(dialect),
     '0022-e2ee': e2eeMigration(dialect),

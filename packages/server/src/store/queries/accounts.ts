@@ -14,11 +14,16 @@ import type {
   SessionRecord,
   UserRecord,
 } from '../../ports/store';
-import { recoverable } from '../atomic';
+import { atomic, recoverable } from '../atomic';
 import type { UsersTable } from '../db-schema';
 import { toSession, toUser } from '../rows';
 import { affected, type QueryContext } from './context';
 
+/**
+ * Inserts the account; the first account of a fresh store also becomes its admin:
+ * whoever writes store_meta `first_admin` first (a primary key, so exactly one
+ * account on every node of a cluster) gets admin_since, in the same atomic section.
+ */
 export async function createUser({ db, dialect }: QueryContext, user: NewUser): Promise<UserRecord> {
   const row = {
     id: user.id,
@@ -31,9 +36,22 @@ export async function createUser({ db, dialect }: QueryContext, user: NewUser): 
     last_seen_at: null,
     presence_visibility: 'everyone' as const,
     deleted_at: null,
+    admin_since: null as number | null,
+    deactivated_at: null,
   };
   try {
-    await recoverable(db, (d) => d.insertInto('users').values(row).execute());
+    await atomic(db, async (d) => {
+      await d.insertInto('users').values(row).execute();
+      const first = await d
+        .insertInto('store_meta')
+        .values({ key: 'first_admin', value: user.id })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
+      if (affected(first.numInsertedOrUpdatedRows)) {
+        row.admin_since = user.createdAt;
+        await d.updateTable('users').set({ admin_since: user.createdAt }).where('id', '=', user.id).execute();
+      }
+    });
   } catch (error) {
     // Decide by looking, not by parsing constraint names: an id collision is not a taken username.
     if (dialect.isUniqueViolation(error) && (await getUserByUsername(db, user.username)) !== undefined) {

@@ -1,0 +1,196 @@
+/**
+ * `parley admin ...`: server administration over the admin HTTP API, as the logged-in
+ * user (who must be a server admin: the server decides). Users are named by
+ * username. The same actions exist in the web app's admin API; on the server
+ * machine `parley user ...` and `parley audit ...` work without logging in.
+ */
+import type { Command } from 'commander';
+import type { AdminUser } from '@parley/protocol';
+import { AdminHttpClient } from '@parley/sdk/node';
+import { globalOptions, positiveInt, requireSession } from '../context';
+import { CliError } from '../errors';
+import { printJson, printLine } from '../output';
+import { readPassword } from '../password';
+import { auditLine } from './audit';
+import { checkUsername } from './user';
+
+function adminClient(command: Command): { http: AdminHttpClient; json: boolean } {
+  const { server, json } = globalOptions(command);
+  const session = requireSession(server);
+  return { http: new AdminHttpClient({ baseUrl: server, getToken: () => session.login.token }), json };
+}
+
+async function userIdOf(http: AdminHttpClient, rawName: string): Promise<string> {
+  const username = checkUsername(rawName);
+  const { users } = await http.adminListUsers({ q: username, limit: 200 });
+  const found = users.find((u) => u.user.username === username);
+  if (!found) throw new CliError(`no user named ${username}`, 'list them with `parley admin users`', 'not_found');
+  return found.user.id;
+}
+
+function userLine(u: AdminUser): string {
+  const flags = [
+    u.isAdmin ? 'admin' : '',
+    u.deactivatedAt !== null ? 'DEACTIVATED' : '',
+    u.twoFactorEnabled ? '2fa' : '',
+  ].filter(Boolean);
+  return `${u.user.username.padEnd(20)} ${u.user.displayName.padEnd(24)} ${u.user.id}  ${flags.join(' ')}`.trimEnd();
+}
+
+/** One action on one user, named by username. */
+function userAction(
+  admin: Command,
+  name: string,
+  description: string,
+  run: (http: AdminHttpClient, userId: string) => Promise<{ json: unknown; line: string }>,
+): void {
+  admin
+    .command(`${name} <username>`)
+    .description(description)
+    .action(async (rawName: string, _opts: unknown, command: Command) => {
+      const { http, json } = adminClient(command);
+      const result = await run(http, await userIdOf(http, rawName));
+      if (json) printJson(result.json);
+      else printLine(result.line);
+    });
+}
+
+export function registerAdminCommands(program: Command): void {
+  const admin = program.command('admin').description('Administer the server over its admin API (server admins)');
+
+  admin
+    .command('users')
+    .description('List or search accounts, by username')
+    .option('--query <text>', 'start of the username or part of the display name')
+    .option('--limit <n>', 'at most this many (default 50)', positiveInt('--limit', 200), 50)
+    .option('--after <username>', 'start after this username (paging)')
+    .action(async (opts: { query?: string; limit: number; after?: string }, command: Command) => {
+      const { http, json } = adminClient(command);
+      const page = await http.adminListUsers({
+        limit: opts.limit,
+        ...(opts.query === undefined ? {} : { q: opts.query }),
+        ...(opts.after === undefined ? {} : { cursor: opts.after.toLowerCase() }),
+      });
+      if (json) return printJson(page);
+      for (const u of page.users) printLine(userLine(u));
+      if (page.nextCursor !== null) printLine(`more: --after ${page.nextCursor}`);
+    });
+
+  admin
+    .command('create <username>')
+    .description('Create an account')
+    .option('--password <password>', 'its password (default: PARLEY_PASSWORD, else asked)')
+    .option('--display-name <name>', 'the name shown to others')
+    .option('--admin', 'make it a server administrator')
+    .action(
+      async (rawName: string, opts: { password?: string; displayName?: string; admin?: boolean }, command: Command) => {
+        const { http, json } = adminClient(command);
+        const username = checkUsername(rawName);
+        const password = await readPassword({
+          password: opts.password,
+          confirm: true,
+          prompt: `Password for ${username}: `,
+        });
+        const { user } = await http.adminCreateUser({
+          username,
+          password,
+          ...(opts.displayName === undefined ? {} : { displayName: opts.displayName }),
+          ...(opts.admin === true ? { isAdmin: true } : {}),
+        });
+        if (json) printJson({ user });
+        else printLine(`created ${userLine(user)}`);
+      },
+    );
+
+  userAction(admin, 'show', 'Show one account', async (http, id) => {
+    const { user } = await http.adminGetUser(id);
+    return { json: { user }, line: userLine(user) };
+  });
+  userAction(
+    admin,
+    'deactivate',
+    'Deactivate an account: no login by any way, every device logged out',
+    async (http, id) => {
+      const { user } = await http.adminDeactivate(id);
+      return { json: { user }, line: `deactivated ${user.user.username}; their devices were logged out` };
+    },
+  );
+  userAction(admin, 'reactivate', 'Let a deactivated account log in again', async (http, id) => {
+    const { user } = await http.adminReactivate(id);
+    return { json: { user }, line: `reactivated ${user.user.username}` };
+  });
+  userAction(admin, 'logout', 'Log out every device of an account', async (http, id) => {
+    const { revokedSessions } = await http.adminLogoutEverywhere(id);
+    return { json: { revokedSessions }, line: `logged out ${revokedSessions} device(s)` };
+  });
+  userAction(admin, 'grant', 'Make an account a server administrator', async (http, id) => {
+    const { user } = await http.adminSetAdmin(id, true);
+    return { json: { user }, line: `${user.user.username} is now a server administrator` };
+  });
+  userAction(admin, 'revoke', 'Take the administrator role away', async (http, id) => {
+    const { user } = await http.adminSetAdmin(id, false);
+    return { json: { user }, line: `${user.user.username} is no longer a server administrator` };
+  });
+  userAction(admin, 'reset-2fa', 'Turn off the two-factor authentication of someone who lost it', async (http, id) => {
+    await http.adminResetTwoFactor(id);
+    return { json: { ok: true }, line: 'two-factor authentication turned off; they log in with their password alone' };
+  });
+
+  admin
+    .command('passwd <username>')
+    .description("Set a user's password (logs out every device of that user)")
+    .option('--password <password>', 'the new password (default: PARLEY_PASSWORD, else asked)')
+    .action(async (rawName: string, opts: { password?: string }, command: Command) => {
+      const { http, json } = adminClient(command);
+      const id = await userIdOf(http, rawName);
+      const password = await readPassword({ password: opts.password, confirm: true, prompt: 'New password: ' });
+      const { revokedSessions } = await http.adminResetPassword(id, password);
+      if (json) printJson({ revokedSessions });
+      else printLine(`password changed; ${revokedSessions} device(s) logged out`);
+    });
+
+  admin
+    .command('settings')
+    .description('Show or change the run-time settings')
+    .option('--registration <policy>', 'self sign-up: open or closed')
+    .option('--require-admin-2fa <on|off>', 'administrators must use two-factor authentication')
+    .action(async (opts: { registration?: string; requireAdmin2fa?: string }, command: Command) => {
+      const { http, json } = adminClient(command);
+      const patch: { registration?: 'open' | 'closed'; requireAdminTwoFactor?: boolean } = {};
+      if (opts.registration !== undefined) {
+        if (opts.registration !== 'open' && opts.registration !== 'closed')
+          throw new CliError(`--registration ${opts.registration}: use open or closed`);
+        patch.registration = opts.registration;
+      }
+      if (opts.requireAdmin2fa !== undefined) {
+        if (opts.requireAdmin2fa !== 'on' && opts.requireAdmin2fa !== 'off')
+          throw new CliError(`--require-admin-2fa ${opts.requireAdmin2fa}: use on or off`);
+        patch.requireAdminTwoFactor = opts.requireAdmin2fa === 'on';
+      }
+      const { settings } =
+        Object.keys(patch).length === 0 ? await http.adminSettings() : await http.adminUpdateSettings(patch);
+      if (json) return printJson({ settings });
+      printLine(`registration: ${settings.registration}`);
+      printLine(`require 2FA for admins: ${settings.requireAdminTwoFactor ? 'on' : 'off'}`);
+    });
+
+  admin
+    .command('audit')
+    .description('Search the audit log, newest first')
+    .option('--action <action>', 'only this action')
+    .option('--user <user>', 'only entries whose actor or target is this user (username or id)')
+    .option('--limit <n>', 'at most this many (default 50)', positiveInt('--limit', 500), 50)
+    .option('--before <seq>', 'entries before this seq (paging)', positiveInt('--before'))
+    .action(async (opts: { action?: string; user?: string; limit: number; before?: number }, command: Command) => {
+      const { http, json } = adminClient(command);
+      const page = await http.adminAudit({
+        limit: opts.limit,
+        ...(opts.action === undefined ? {} : { action: opts.action }),
+        ...(opts.user === undefined ? {} : { user: opts.user }),
+        ...(opts.before === undefined ? {} : { before: opts.before }),
+      });
+      if (json) return printJson(page);
+      for (const entry of page.entries) printLine(auditLine(entry));
+      if (page.nextCursor !== null) printLine(`more: --before ${page.nextCursor}`);
+    });
+}

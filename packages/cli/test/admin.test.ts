@@ -1,0 +1,59 @@
+/**
+ * `parley login` with a second factor and `parley admin ...` over the admin API,
+ * against a real server: the first account is the admin, it turns on 2FA, the CLI
+ * logs in with a recovery code (PARLEY_2FA_CODE) and deactivates another account;
+ * `parley user admin` grants the role straight through the store.
+ */
+import { Secret, TOTP } from 'otpauth';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startCliTestEnv, type CliTestEnv } from './cli-harness';
+
+let env: CliTestEnv;
+const PASSWORD = 'correct horse battery';
+
+async function post<T>(route: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${env.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+beforeAll(async () => {
+  env = await startCliTestEnv();
+});
+afterAll(async () => {
+  await env.stop();
+});
+
+it('logs in with a recovery code and deactivates an account', { timeout: 90_000 }, async () => {
+  const root = await post<{ token: string }>('/v1/auth/register', { username: 'root', password: PASSWORD });
+  await post('/v1/auth/register', { username: 'bob', password: PASSWORD });
+  const setup = await fetch(`${env.url}/v1/me/2fa/setup`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${root.body.token}` },
+  });
+  const { secret } = (await setup.json()) as { secret: string };
+  const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+  const enabled = await post<{ recoveryCodes: string[] }>('/v1/me/2fa/enable', { code }, root.body.token);
+  expect(enabled.status).toBe(200);
+
+  const login = await env.run('op', ['login', 'root', '--password', PASSWORD], {
+    env: { PARLEY_2FA_CODE: enabled.body.recoveryCodes[0] ?? '' },
+  });
+  expect(login.stderr).toBe('');
+  expect(login.stdout).toContain('logged in as root');
+
+  const deactivate = await env.run('op', ['admin', 'deactivate', 'bob']);
+  expect(deactivate.stdout).toContain('deactivated bob');
+  expect(deactivate.code).toBe(0);
+  const refused = await post<{ error: { code: string } }>('/v1/auth/login', { username: 'bob', password: PASSWORD });
+  expect(refused.body.error.code).toBe('account_deactivated');
+
+  // On the server machine, without logging in: the store directly.
+  const grant = await env.run('op', ['user', 'admin', 'bob']);
+  expect(grant.stderr + grant.stdout).toContain('bob is now a server administrator');
+  const bob = await env.server.services.admin.asCli().findUser('bob');
+  expect(bob.adminSince).toEqual(expect.any(Number));
+});

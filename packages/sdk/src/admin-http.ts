@@ -1,0 +1,157 @@
+/**
+ * The HTTP calls of server administration, the audit log and two-factor
+ * authentication (`/v1/server`, `/v1/admin/...`, `/v1/me/2fa/...`,
+ * `/v1/auth/login/second-factor`): an {@link HttpClient} with these methods too.
+ * The server decides who may call them (admins only for `/v1/admin`); a refusal is a
+ * ParleyError (`admin_required`, `admin_two_factor_required`, ...).
+ */
+import type {
+  AdminCreateUserBody,
+  AdminUserResponse,
+  AdminUsersQuery,
+  AdminUsersResponse,
+  AuditQuery,
+  AuditResponse,
+  LoginBody,
+  RecoveryCodesResponse,
+  RevokedResponse,
+  SecondFactorChallenge,
+  SecondFactorLoginBody,
+  ServerInfoResponse,
+  ServerSettingsResponse,
+  TwoFactorSetupResponse,
+  TwoFactorStatusResponse,
+  UpdateServerSettingsBody,
+} from '@parley/protocol';
+import { ParleyError } from './errors';
+import { HttpClient, type AuthResponseBody } from './http';
+
+const seg = encodeURIComponent;
+
+/**
+ * The challenge of a login refused with `second_factor_required`, or undefined for
+ * any other error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.login({ username, password });
+ * } catch (err) {
+ *   const challenge = secondFactorChallenge(err);
+ *   if (!challenge) throw err;
+ *   await http.loginSecondFactor({ challenge: challenge.challenge, code: await askCode() });
+ * }
+ * ```
+ */
+export function secondFactorChallenge(error: unknown): SecondFactorChallenge | undefined {
+  if (!(error instanceof ParleyError) || error.code !== 'second_factor_required') return undefined;
+  const challenge = error.details?.['challenge'];
+  const expiresAt = error.details?.['expiresAt'];
+  if (typeof challenge !== 'string' || typeof expiresAt !== 'number') return undefined;
+  return { challenge, expiresAt };
+}
+
+/** Typed calls to the admin, audit and two-factor parts of the HTTP API. */
+export class AdminHttpClient extends HttpClient {
+  /** GET /v1/server with your token: adds `viewer` (whether you are a server admin, whether you use 2FA). */
+  serverViewer(): Promise<ServerInfoResponse> {
+    return this.call('GET', '/v1/server');
+  }
+
+  /**
+   * Password login that asks for the second factor when the account has one:
+   * `askCode` is called with the challenge and returns a TOTP or recovery code.
+   */
+  async loginWithSecondFactor(
+    body: LoginBody,
+    askCode: (challenge: SecondFactorChallenge) => Promise<string>,
+  ): Promise<AuthResponseBody> {
+    try {
+      return await this.login(body);
+    } catch (error) {
+      const challenge = secondFactorChallenge(error);
+      if (!challenge) throw error;
+      return this.loginSecondFactor({
+        challenge: challenge.challenge,
+        code: await askCode(challenge),
+        ...(body.deviceName === undefined ? {} : { deviceName: body.deviceName }),
+      });
+    }
+  }
+  /** POST /v1/auth/login/second-factor */
+  loginSecondFactor(body: SecondFactorLoginBody): Promise<AuthResponseBody> {
+    return this.call('POST', '/v1/auth/login/second-factor', { body, auth: false });
+  }
+
+  // ---- your own second factor ----
+  /** GET /v1/me/2fa */
+  twoFactorStatus(): Promise<TwoFactorStatusResponse> {
+    return this.call('GET', '/v1/me/2fa');
+  }
+  /** POST /v1/me/2fa/setup: a new secret and otpauth:// URI, active once confirmed by `enableTwoFactor`. */
+  setupTwoFactor(): Promise<TwoFactorSetupResponse> {
+    return this.call('POST', '/v1/me/2fa/setup');
+  }
+  /** POST /v1/me/2fa/enable: returns the ten recovery codes, shown once. */
+  enableTwoFactor(code: string): Promise<RecoveryCodesResponse> {
+    return this.call('POST', '/v1/me/2fa/enable', { body: { code } });
+  }
+  /** POST /v1/me/2fa/disable (a TOTP or recovery code) */
+  disableTwoFactor(code: string): Promise<void> {
+    return this.call('POST', '/v1/me/2fa/disable', { body: { code } });
+  }
+  /** POST /v1/me/2fa/recovery-codes: new codes; the old ones stop working. */
+  renewRecoveryCodes(code: string): Promise<RecoveryCodesResponse> {
+    return this.call('POST', '/v1/me/2fa/recovery-codes', { body: { code } });
+  }
+
+  // ---- administration (server admins) ----
+  /** GET /v1/admin/users */
+  adminListUsers(query: AdminUsersQuery = {}): Promise<AdminUsersResponse> {
+    return this.call('GET', '/v1/admin/users', { query: { ...query } });
+  }
+  /** POST /v1/admin/users */
+  adminCreateUser(body: AdminCreateUserBody): Promise<AdminUserResponse> {
+    return this.call('POST', '/v1/admin/users', { body });
+  }
+  /** GET /v1/admin/users/:userId */
+  adminGetUser(userId: string): Promise<AdminUserResponse> {
+    return this.call('GET', `/v1/admin/users/${seg(userId)}`);
+  }
+  /** POST /v1/admin/users/:userId/deactivate: also logs out every device. */
+  adminDeactivate(userId: string): Promise<AdminUserResponse> {
+    return this.call('POST', `/v1/admin/users/${seg(userId)}/deactivate`);
+  }
+  /** POST /v1/admin/users/:userId/reactivate */
+  adminReactivate(userId: string): Promise<AdminUserResponse> {
+    return this.call('POST', `/v1/admin/users/${seg(userId)}/reactivate`);
+  }
+  /** POST /v1/admin/users/:userId/password: also logs out every device. */
+  adminResetPassword(userId: string, newPassword: string): Promise<RevokedResponse> {
+    return this.call('POST', `/v1/admin/users/${seg(userId)}/password`, { body: { newPassword } });
+  }
+  /** POST /v1/admin/users/:userId/logout */
+  adminLogoutEverywhere(userId: string): Promise<RevokedResponse> {
+    return this.call('POST', `/v1/admin/users/${seg(userId)}/logout`);
+  }
+  /** PUT /v1/admin/users/:userId/admin */
+  adminSetAdmin(userId: string, isAdmin: boolean): Promise<AdminUserResponse> {
+    return this.call('PUT', `/v1/admin/users/${seg(userId)}/admin`, { body: { isAdmin } });
+  }
+  /** DELETE /v1/admin/users/:userId/2fa: for someone who lost their authenticator and recovery codes. */
+  adminResetTwoFactor(userId: string): Promise<void> {
+    return this.call('DELETE', `/v1/admin/users/${seg(userId)}/2fa`);
+  }
+  /** GET /v1/admin/settings */
+  adminSettings(): Promise<ServerSettingsResponse> {
+    return this.call('GET', '/v1/admin/settings');
+  }
+  /** PATCH /v1/admin/settings */
+  adminUpdateSettings(body: UpdateServerSettingsBody): Promise<ServerSettingsResponse> {
+    return this.call('PATCH', '/v1/admin/settings', { body });
+  }
+  /** GET /v1/admin/audit: newest first; pass `nextCursor` back as `before`. */
+  adminAudit(query: AuditQuery = {}): Promise<AuditResponse> {
+    return this.call('GET', '/v1/admin/audit', { query: { ...query } });
+  }
+}

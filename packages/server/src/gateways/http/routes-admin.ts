@@ -1,0 +1,235 @@
+/**
+ * The admin API (`/v1/admin/...`) and two-factor authentication
+ * over HTTP. Each handler maps to one service call; who may call what is decided in
+ * services/admin.ts (`admin.as(auth)`), never here.
+ */
+import {
+  AdminCreateUserBody,
+  AdminResetPasswordBody,
+  AdminSetAdminBody,
+  AdminUserParams,
+  AdminUserResponse,
+  AdminUsersQuery,
+  AdminUsersResponse,
+  AuditQuery,
+  AuditResponse,
+  AuthResponse,
+  ErrorResponse,
+  RecoveryCodesResponse,
+  RevokedResponse,
+  SecondFactorLoginBody,
+  ServerSettingsResponse,
+  TwoFactorCodeBody,
+  TwoFactorSetupResponse,
+  TwoFactorStatusResponse,
+  UpdateServerSettingsBody,
+} from '@parley/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { selfActor } from '../../services/accounts';
+import type { HttpOptions } from './app';
+import { authenticate, originOf, secured } from './auth';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+type UserParams = { Params: Static<typeof AdminUserParams> };
+
+export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+  const admin = async (request: FastifyRequest) =>
+    services.admin.as(await authenticate(services, request), originOf(request));
+  const tags = ['admin'];
+
+  // GET /v1/admin/users?q=&cursor=&limit=
+  app.get<{ Querystring: Static<typeof AdminUsersQuery> }>(
+    '/v1/admin/users',
+    {
+      schema: {
+        tags,
+        security: secured,
+        querystring: AdminUsersQuery,
+        response: { 200: AdminUsersResponse, ...errors },
+      },
+    },
+    async (request) => (await admin(request)).listUsers(request.query),
+  );
+
+  // POST /v1/admin/users
+  app.post<{ Body: Static<typeof AdminCreateUserBody> }>(
+    '/v1/admin/users',
+    { schema: { tags, security: secured, body: AdminCreateUserBody, response: { 201: AdminUserResponse, ...errors } } },
+    async (request, reply) => reply.status(201).send({ user: await (await admin(request)).createUser(request.body) }),
+  );
+
+  // GET /v1/admin/users/:userId
+  app.get<UserParams>(
+    '/v1/admin/users/:userId',
+    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: AdminUserResponse, ...errors } } },
+    async (request) => ({ user: await (await admin(request)).getUser(request.params.userId) }),
+  );
+
+  // POST /v1/admin/users/:userId/deactivate
+  app.post<UserParams>(
+    '/v1/admin/users/:userId/deactivate',
+    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: AdminUserResponse, ...errors } } },
+    async (request) => ({ user: (await (await admin(request)).deactivate(request.params.userId)).user }),
+  );
+
+  // POST /v1/admin/users/:userId/reactivate
+  app.post<UserParams>(
+    '/v1/admin/users/:userId/reactivate',
+    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: AdminUserResponse, ...errors } } },
+    async (request) => ({ user: await (await admin(request)).reactivate(request.params.userId) }),
+  );
+
+  // POST /v1/admin/users/:userId/password
+  app.post<UserParams & { Body: Static<typeof AdminResetPasswordBody> }>(
+    '/v1/admin/users/:userId/password',
+    {
+      schema: {
+        tags,
+        security: secured,
+        params: AdminUserParams,
+        body: AdminResetPasswordBody,
+        response: { 200: RevokedResponse, ...errors },
+      },
+    },
+    async (request) => ({
+      revokedSessions: await (await admin(request)).resetPassword(request.params.userId, request.body.newPassword),
+    }),
+  );
+
+  // POST /v1/admin/users/:userId/logout
+  app.post<UserParams>(
+    '/v1/admin/users/:userId/logout',
+    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: RevokedResponse, ...errors } } },
+    async (request) => ({ revokedSessions: await (await admin(request)).logoutEverywhere(request.params.userId) }),
+  );
+
+  // PUT /v1/admin/users/:userId/admin
+  app.put<UserParams & { Body: Static<typeof AdminSetAdminBody> }>(
+    '/v1/admin/users/:userId/admin',
+    {
+      schema: {
+        tags,
+        security: secured,
+        params: AdminUserParams,
+        body: AdminSetAdminBody,
+        response: { 200: AdminUserResponse, ...errors },
+      },
+    },
+    async (request) => ({
+      user: await (await admin(request)).setAdmin(request.params.userId, request.body.isAdmin),
+    }),
+  );
+
+  // DELETE /v1/admin/users/:userId/2fa
+  app.delete<UserParams>(
+    '/v1/admin/users/:userId/2fa',
+    { schema: { tags, security: secured, params: AdminUserParams, response: errors } },
+    async (request, reply) => {
+      await (await admin(request)).resetTwoFactor(request.params.userId);
+      return reply.status(204).send();
+    },
+  );
+
+  // GET /v1/admin/settings
+  app.get(
+    '/v1/admin/settings',
+    { schema: { tags, security: secured, response: { 200: ServerSettingsResponse, ...errors } } },
+    async (request) => ({ settings: await (await admin(request)).getSettings() }),
+  );
+
+  // PATCH /v1/admin/settings
+  app.patch<{ Body: Static<typeof UpdateServerSettingsBody> }>(
+    '/v1/admin/settings',
+    {
+      schema: {
+        tags,
+        security: secured,
+        body: UpdateServerSettingsBody,
+        response: { 200: ServerSettingsResponse, ...errors },
+      },
+    },
+    async (request) => ({ settings: await (await admin(request)).updateSettings(request.body) }),
+  );
+
+  // GET /v1/admin/audit?action=&user=&from=&to=&before=&limit=
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    '/v1/admin/audit',
+    { schema: { tags, security: secured, querystring: AuditQuery, response: { 200: AuditResponse, ...errors } } },
+    async (request) => (await admin(request)).listAudit(request.query),
+  );
+
+  // ---- two-factor authentication ----
+
+  // POST /v1/auth/login/second-factor
+  app.post<{ Body: Static<typeof SecondFactorLoginBody> }>(
+    '/v1/auth/login/second-factor',
+    {
+      schema: { tags: ['accounts'], body: SecondFactorLoginBody, response: { 200: AuthResponse, ...errors } },
+    },
+    (request) => services.accounts.completeSecondFactor(request.body, originOf(request)),
+  );
+
+  // GET /v1/me/2fa
+  app.get(
+    '/v1/me/2fa',
+    { schema: { tags: ['accounts'], security: secured, response: { 200: TwoFactorStatusResponse, ...errors } } },
+    async (request) => services.twoFactor.status(await authenticate(services, request)),
+  );
+
+  // POST /v1/me/2fa/setup
+  app.post(
+    '/v1/me/2fa/setup',
+    { schema: { tags: ['accounts'], security: secured, response: { 200: TwoFactorSetupResponse, ...errors } } },
+    async (request) => services.twoFactor.setup(await authenticate(services, request)),
+  );
+
+  // POST /v1/me/2fa/enable
+  app.post<{ Body: Static<typeof TwoFactorCodeBody> }>(
+    '/v1/me/2fa/enable',
+    {
+      schema: {
+        tags: ['accounts'],
+        security: secured,
+        body: TwoFactorCodeBody,
+        response: { 200: RecoveryCodesResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const auth = await authenticate(services, request);
+      return services.twoFactor.enable(auth, request.body.code, selfActor(auth.user, originOf(request)));
+    },
+  );
+
+  // POST /v1/me/2fa/disable
+  app.post<{ Body: Static<typeof TwoFactorCodeBody> }>(
+    '/v1/me/2fa/disable',
+    { schema: { tags: ['accounts'], security: secured, body: TwoFactorCodeBody, response: errors } },
+    async (request, reply) => {
+      const auth = await authenticate(services, request);
+      await services.twoFactor.disable(auth, request.body.code, selfActor(auth.user, originOf(request)));
+      return reply.status(204).send();
+    },
+  );
+
+  // POST /v1/me/2fa/recovery-codes
+  app.post<{ Body: Static<typeof TwoFactorCodeBody> }>(
+    '/v1/me/2fa/recovery-codes',
+    {
+      schema: {
+        tags: ['accounts'],
+        security: secured,
+        body: TwoFactorCodeBody,
+        response: { 200: RecoveryCodesResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const auth = await authenticate(services, request);
+      return services.twoFactor.regenerateRecoveryCodes(
+        auth,
+        request.body.code,
+        selfActor(auth.user, originOf(request)),
+      );
+    },
+  );
+}
