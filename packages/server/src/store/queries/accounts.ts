@@ -14,7 +14,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from '../../ports/store';
-import { atomic, recoverable } from '../atomic';
+import { atomic } from '../atomic';
 import type { UsersTable } from '../db-schema';
 import { toSession, toUser } from '../rows';
 import { affected, type QueryContext } from './context';
