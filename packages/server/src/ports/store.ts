@@ -28,12 +28,16 @@ import type {
 } from '@parley/protocol';
 import type { BusEvent, EventBody } from './bus-events';
 import type { FileRecords } from './file-records';
+import type { JobStore } from './jobs';
+import type { WebhookRecords } from './webhook-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
   lastSeenAt: number | null;
   /** Who sees the user's presence (services/audience.ts). */
   presenceVisibility: PresenceVisibility;
+  /** A bot's owner (0017); null for people. `bot` (from User) is true for bots. */
+  ownerId: string | null;
 }
 
 /** What an owner keeps about one contact (0014): a nickname and the groups it is filed under. */
@@ -50,6 +54,9 @@ export interface NewUser {
   displayName: string;
   passwordHash: string;
   createdAt: number;
+  /** A bot account (0017): no password, owned by `ownerId`. */
+  bot?: boolean;
+  ownerId?: string;
 }
 
 export interface ProfilePatch {
@@ -227,10 +234,17 @@ export interface Outbox {
    * Outside one it throws: an event must commit with its write or not at all.
    */
   emit(topic: string, body: EventBody): Promise<void>;
-  /** The one listener that gets the events of each commit, in commit order. */
+  /**
+   * Adds a listener that gets the events of each commit, in commit order (the relay,
+   * and the dispatcher, which only looks for events it must take).
+   */
   onEventsCommitted(listener: (events: OutboxRecord[]) => void): void;
-  /** Overdue events (and admin ones) that no relay holds, oldest first, now held by the caller. */
+  /** Overdue events (and admin ones) not yet published that no relay holds, oldest first, now held by the caller. */
   claimOverdueEvents(options: ClaimOptions): Promise<OutboxRecord[]>;
+  /**
+   * The bus took these events: deleted, except rows the durable consumers have not
+   * taken yet (kept, marked published; the dispatcher deletes them).
+   */
   deleteEvents(ids: readonly string[]): Promise<void>;
   countEvents(): Promise<number>;
   /** The store's identity, kept by clients with their cursors. */
@@ -239,7 +253,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, Outbox {
+export interface Store extends FileRecords, Outbox, JobStore, WebhookRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

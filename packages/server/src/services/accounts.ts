@@ -65,6 +65,7 @@ export function toUser(record: UserRecord): User {
     avatarUrl: record.avatarUrl,
     statusText: record.statusText,
     createdAt: record.createdAt,
+    ...(record.bot === true ? { bot: true } : {}),
   };
 }
 

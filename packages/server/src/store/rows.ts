@@ -28,6 +28,8 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     lastSeenAt: row.last_seen_at,
     presenceVisibility: row.presence_visibility,
+    ...(Number(row.bot) === 1 ? { bot: true } : {}),
+    ownerId: row.owner_id,
   };
 }
 

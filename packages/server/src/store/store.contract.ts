@@ -12,6 +12,7 @@ import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
+import { jobsContract } from './contract/jobs';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
@@ -41,6 +42,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     searchContract(harness);
     filesContract(harness);
     outboxContract(harness);
+    jobsContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -23,6 +23,8 @@ export async function createUser({ db, dialect }: QueryContext, user: NewUser): 
     created_at: user.createdAt,
     last_seen_at: null,
     presence_visibility: 'everyone' as const,
+    bot: user.bot === true ? 1 : 0,
+    owner_id: user.ownerId ?? null,
   };
   try {
     await recoverable(db, (d) => d.insertInto('users').values(row).execute());
