@@ -157,6 +157,12 @@ export const ERROR_CODES = {
     retryable: true,
     description: 'The upload has not finished (or is still being processed): finish it, then send.',
   },
+  url_not_allowed: {
+    status: 400,
+    retryable: false,
+    description:
+      'A webhook URL is not http(s), carries credentials, or its host is (or resolves to) an internal address that the administrator did not allow (`PARLEY_OUTBOUND_ALLOW`).',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

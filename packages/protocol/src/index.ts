@@ -13,3 +13,4 @@ export * from './http';
 export * from './validate';
 export * from './permissions';
 export * from './text-rules';
+export * from './bots';

@@ -10,6 +10,9 @@ import { LocalBus } from './bus/bus-local';
 import { NatsBus } from './bus/bus-nats';
 import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
+import { EventDispatcher } from './events/dispatcher';
+import { JobRunner } from './events/job-runner';
+import { parseOutboundAllow, SafeFetch } from './net/safe-fetch';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
@@ -31,7 +34,7 @@ import { BusPresenceRegistry } from './presence/presence-registry-bus';
 import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
-import { createServices, FileLinkSigner, type Services } from './services';
+import { createServices, FileLinkSigner, noOutbound, type BotDeps, type Services } from './services';
 import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
@@ -133,6 +136,21 @@ async function buildCore(
       uploadExpiryMs: config.uploadExpiryHours * 60 * 60 * 1000,
     },
   };
+  const botDeps: BotDeps =
+    eventOrigin === 'admin'
+      ? noOutbound
+      : {
+          outbound: new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-Webhooks/1' }),
+          delivery: {
+            timeoutMs: config.webhookTimeoutMs,
+            retry: {
+              baseMs: config.webhookRetryBaseMs,
+              maxDelayMs: config.webhookRetryMaxDelayMs,
+              maxAttempts: config.webhookMaxAttempts,
+              jitter: 0.2,
+            },
+          },
+        };
   const services = createServices(
     {
       store,
@@ -155,6 +173,7 @@ async function buildCore(
     },
     fileDeps,
     presence,
+    botDeps,
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -165,6 +184,7 @@ function rateRules(config: Config): RateLimitRules {
   return {
     auth: { points: config.authAttemptsPerMinute, durationMs: MINUTE_MS },
     membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
+    incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -230,6 +250,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await presence.start();
   const relay = new EventRelay({ bus, outbox: store, clock, logger }, { ...defaultRelayOptions, ...options.relay });
   relay.start();
+  // Durable consumers (ADR 0011): committed entries become jobs, and any node runs the jobs.
+  const jobs = new JobRunner(
+    { store, clock, logger },
+    { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
+  );
+  jobs.register(services.webhookDelivery);
+  const dispatcher = new EventDispatcher({ store, clock, logger }, { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 });
+  dispatcher.register(services.webhooks);
+  dispatcher.onDispatched(() => jobs.nudge());
+  dispatcher.start();
+  jobs.start();
   const metrics = createMetrics();
   let busGaps = 0;
   const stopCountingGaps = bus.onGap?.(() => (busGaps += 1));
@@ -347,6 +378,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await ws.close();
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
+      // Jobs under way finish and record their outcome; what is left waits in the store for any node.
+      await dispatcher.stop();
+      await jobs.stop();
       // After the sockets: their users were announced offline by this node itself.
       await presence.stop();
       hub.stop();

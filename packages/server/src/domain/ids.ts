@@ -23,7 +23,7 @@ function randomPart(length: number): string {
 }
 
 /** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event */
-export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e';
+export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'wh' | 'wa' | 'ih' | 'j';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

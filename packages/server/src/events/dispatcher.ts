@@ -12,13 +12,8 @@
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { isDispatched } from '../ports/bus-events';
-import type { OutboxRecord, Store } from '../ports/store';
-
-export interface EventConsumer {
-  readonly name: string;
-  /** Inside the dispatcher's transaction: writes the jobs (and records) these events cause. */
-  consume(events: readonly OutboxRecord[], tx: Store): Promise<void>;
-}
+import type { EventConsumer } from '../ports/jobs';
+import type { Store } from '../ports/store';
 
 export interface DispatcherOptions {
   /** How often to look for events this node was not told about (0: only when nudged, for tests). */

@@ -9,16 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../ports/clock';
-import type { JobRecord } from '../ports/jobs';
+import type { JobHandler, JobOutcome, JobRecord } from '../ports/jobs';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
-
-export type JobOutcome = { done: true } | { retryAt: number; error: string };
-
-export interface JobHandler {
-  readonly kind: string;
-  run(job: JobRecord): Promise<JobOutcome>;
-}
 
 export interface JobRunnerOptions {
   /** How often to look for due jobs (0: only when nudged, for tests). */

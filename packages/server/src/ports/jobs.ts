@@ -5,7 +5,7 @@
  * node claims due jobs under a time-limited lease, so that a job never runs on two
  * nodes at once and a dead node's job runs elsewhere once its lease lapses.
  */
-import type { OutboxRecord } from './store';
+import type { OutboxRecord, Store } from './store';
 
 export interface NewJob {
   id: string;
@@ -58,4 +58,20 @@ export interface JobStore {
    * none). Rolled back with the transaction, they are taken again later.
    */
   takeEventsToDispatch(limit: number): Promise<OutboxRecord[]>;
+}
+
+/** A durable consumer of the event path: turns committed events into jobs (events/dispatcher.ts). */
+export interface EventConsumer {
+  readonly name: string;
+  /** Inside the dispatcher's transaction: writes the jobs (and records) these events cause. No network. */
+  consume(events: readonly OutboxRecord[], tx: Store): Promise<void>;
+}
+
+/** What a job's run decided: finished (done or given up), or try again at `retryAt`. */
+export type JobOutcome = { done: true } | { retryAt: number; error: string };
+
+/** Runs the jobs of one kind (events/job-runner.ts); must finish well within the lease. */
+export interface JobHandler {
+  readonly kind: string;
+  run(job: JobRecord): Promise<JobOutcome>;
 }

@@ -11,8 +11,9 @@
  * `auth`: authentication attempts per client address (password logins over HTTP
  * and XMPP SASL, password changes, refused WebSocket tokens) and registrations.
  * `membership`: joins, invite acceptances and leaves per account.
+ * `incomingWebhook`: posts per incoming webhook (services/incoming-webhooks.ts).
  */
-export type RateLimitName = 'auth' | 'membership';
+export type RateLimitName = 'auth' | 'membership' | 'incomingWebhook';
 
 export interface RateLimitRule {
   /** Points in one window. */

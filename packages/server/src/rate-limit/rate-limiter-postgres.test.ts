@@ -30,7 +30,9 @@ describe.runIf(available)('postgres rate limiter', () => {
   });
 
   it('refuses a flooding key from memory once it is refused as often again as its budget', async () => {
-    const rules = { auth: { points: 2, durationMs: 60_000 }, membership: { points: 2, durationMs: 60_000 } };
+    const rules = { auth: { points: 2, durationMs: 60_000 }, membership: { points: 2, durationMs: 60_000 },
+      incomingWebhook: { points: 2, durationMs: 60_000 },
+    };
     const make = () => createPostgresRateLimiter({ databaseUrl: pgTestUrl(), schema, rules, logger: silentLogger() });
     const [one, two] = [make(), make()];
     const client = new pg.Client({ connectionString: pgTestUrl(), options: `-c search_path=${schema}` });
@@ -53,7 +55,9 @@ describe.runIf(available)('postgres rate limiter', () => {
   it('counts on this node, with a warning, while PostgreSQL does not answer', async () => {
     const warnings: unknown[] = [];
     const logger = { ...silentLogger(), warn: (fields: unknown) => warnings.push(fields) } as unknown as Logger;
-    const rules = { auth: { points: 2, durationMs: 60_000 }, membership: { points: 2, durationMs: 60_000 } };
+    const rules = { auth: { points: 2, durationMs: 60_000 }, membership: { points: 2, durationMs: 60_000 },
+      incomingWebhook: { points: 2, durationMs: 60_000 },
+    };
     const limiter = createPostgresRateLimiter({
       databaseUrl: 'postgres://postgres@127.0.0.1:1/nothing',
       schema,

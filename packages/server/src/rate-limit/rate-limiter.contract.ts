@@ -16,6 +16,7 @@ export interface RateLimiterFactory {
 const rules = (points: number, durationMs = 60_000): RateLimitRules => ({
   auth: { points, durationMs },
   membership: { points, durationMs },
+  incomingWebhook: { points, durationMs },
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,11 @@
  */
 import { AccountService } from './accounts';
 import { AudienceChanges } from './audience-changes';
+import { BotService } from './bots';
+import { IncomingWebhookService } from './incoming-webhooks';
+import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
+import { WebhookService } from './webhooks';
+import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
@@ -33,9 +38,34 @@ export interface Services {
   search: SearchService;
   sync: SyncService;
   files: FileService;
+  bots: BotService;
+  webhooks: WebhookService;
+  incomingWebhooks: IncomingWebhookService;
+  /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
+  webhookDelivery: WebhookDeliveryHandler;
 }
 
-export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: PresenceRegistry): Services {
+/** What bots and webhooks need beyond the common ports. */
+export interface BotDeps {
+  /** Outgoing HTTP that refuses internal addresses (net/safe-fetch.ts). */
+  outbound: OutboundHttp & { checkHost?(host: string): Promise<unknown> };
+  delivery: WebhookDeliveryOptions;
+}
+
+/** For the admin commands and tests that send no webhook: every outgoing request is refused. */
+export const noOutbound: BotDeps = {
+  outbound: {
+    send: () => Promise.reject(new Error('no outgoing HTTP in this process')),
+  },
+  delivery: { timeoutMs: 1000, retry: { baseMs: 1000, maxDelayMs: 1000, maxAttempts: 1, jitter: 0 } },
+};
+
+export function createServices(
+  deps: ServiceDeps,
+  fileDeps: FileDeps,
+  registry: PresenceRegistry,
+  botDeps: BotDeps = noOutbound,
+): Services {
   const accounts = new AccountService(deps);
   const presence = new PresenceService(deps, registry);
   const audience = new AudienceChanges(deps, presence);
@@ -43,6 +73,7 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
   const conversations = new ConversationService(deps, contacts, audience);
   const files = new FileService(deps, fileDeps);
   const messages = new MessageService(deps, conversations, contacts, files, audience);
+  const bots = new BotService(deps);
   return {
     accounts,
     contacts,
@@ -57,6 +88,10 @@ export function createServices(deps: ServiceDeps, fileDeps: FileDeps, registry: 
     search: new SearchService(deps, conversations),
     sync: new SyncService(deps),
     files,
+    bots,
+    webhooks: new WebhookService(deps, bots, botDeps.outbound),
+    incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
+    webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
   };
 }
 
