@@ -256,7 +256,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
   );
   jobs.register(services.webhookDelivery);
-  const dispatcher = new EventDispatcher({ store, clock, logger }, { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 });
+  const dispatcher = new EventDispatcher(
+    { store, clock, logger },
+    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
+  );
   dispatcher.register(services.webhooks);
   dispatcher.onDispatched(() => jobs.nudge());
   dispatcher.start();

@@ -509,7 +509,7 @@ export const configKeys = {
     default: 1000,
     min: 10,
     max: 60_000,
-    doc: 'How often each node looks for due jobs and for committed events that other nodes (or the admin commands) left for the dispatcher; a node\'s own writes are dispatched at once.',
+    doc: "How often each node looks for due jobs and for committed events that other nodes (or the admin commands) left for the dispatcher; a node's own writes are dispatched at once.",
   },
   incomingWebhookPerMinute: {
     env: 'PARLEY_RATE_INCOMING_WEBHOOK_PER_MIN',

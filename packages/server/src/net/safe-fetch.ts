@@ -15,12 +15,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import proxyaddr from '@fastify/proxy-addr';
-import {
-  OutboundError,
-  type OutboundHttp,
-  type OutboundRequest,
-  type OutboundResponse,
-} from '../ports/outbound-http';
+import { OutboundError, type OutboundHttp, type OutboundRequest, type OutboundResponse } from '../ports/outbound-http';
 
 /** Ranges never reached unless allowed (IANA special-purpose registries, RFC 6890 and successors). */
 const DENIED_V4: [string, number][] = [

@@ -82,7 +82,10 @@ export interface WebhookRecords {
   listWebhookDeliveries(subscriptionId: string, limit: number): Promise<WebhookDeliveryRecord[]>;
   addWebhookAttempt(record: WebhookAttemptRecord): Promise<void>;
   /** Oldest first; only one delivery's when `deliveryId` is given. */
-  listWebhookAttempts(subscriptionId: string, options: { deliveryId?: string; limit: number }): Promise<WebhookAttemptRecord[]>;
+  listWebhookAttempts(
+    subscriptionId: string,
+    options: { deliveryId?: string; limit: number },
+  ): Promise<WebhookAttemptRecord[]>;
 
   createIncomingWebhook(record: IncomingWebhookRecord): Promise<void>;
   getIncomingWebhookByTokenHash(tokenHash: string): Promise<IncomingWebhookRecord | undefined>;

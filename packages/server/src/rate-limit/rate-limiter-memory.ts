@@ -8,7 +8,9 @@ import { FlexibleRateLimiter, memoryLimiter } from './flexible-limiter';
 
 export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): RateLimiter {
   return new FlexibleRateLimiter(
-    { auth: memoryLimiter('auth', rules.auth), membership: memoryLimiter('membership', rules.membership),
+    {
+      auth: memoryLimiter('auth', rules.auth),
+      membership: memoryLimiter('membership', rules.membership),
       incomingWebhook: memoryLimiter('incomingWebhook', rules.incomingWebhook),
     },
     rules,

@@ -30,7 +30,9 @@ describe.runIf(available)('postgres rate limiter', () => {
   });
 
   it('refuses a flooding key from memory once it is refused as often again as its budget', async () => {
-    const rules = { auth: { points: 2, durationMs: 60_000 }, membership: { points: 2, durationMs: 60_000 },
+    const rules = {
+      auth: { points: 2, durationMs: 60_000 },
+      membership: { points: 2, durationMs: 60_000 },
       incomingWebhook: { points: 2, durationMs: 60_000 },
     };
     const make = () => createPostgresRateLimiter({ databaseUrl: pgTestUrl(), schema, rules, logger: silentLogger() });
@@ -55,7 +57,9 @@ describe.runIf(available)('postgres rate limiter', () => {
   it('counts on this node, with a warning, while PostgreSQL does not answer', async () => {
     const warnings: unknown[] = [];
     const logger = { ...silentLogger(), warn: (fields: unknown) => warnings.push(fields) } as unknown as Logger;
-    const rules = { auth: { points: 2, durationMs: 60_000 }, membership: { points: 2, durationMs: 60_000 },
+    const rules = {
+      auth: { points: 2, durationMs: 60_000 },
+      membership: { points: 2, durationMs: 60_000 },
       incomingWebhook: { points: 2, durationMs: 60_000 },
     };
     const limiter = createPostgresRateLimiter({

@@ -58,7 +58,9 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
   }, options.cleanupIntervalMs ?? 300_000);
   cleanup.unref();
   return new FlexibleRateLimiter(
-    { auth: limiter('auth', options.rules.auth), membership: limiter('membership', options.rules.membership),
+    {
+      auth: limiter('auth', options.rules.auth),
+      membership: limiter('membership', options.rules.membership),
       incomingWebhook: limiter('incomingWebhook', options.rules.incomingWebhook),
     },
     options.rules,

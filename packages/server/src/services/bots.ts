@@ -60,7 +60,8 @@ export class BotService {
         details: { limit: MAX_BOTS_PER_OWNER },
       });
     }
-    const displayName = (input.displayName === undefined ? '' : cleanName('displayName', input.displayName)) || username;
+    const displayName =
+      (input.displayName === undefined ? '' : cleanName('displayName', input.displayName)) || username;
     const now = this.deps.clock.now();
     const record = await this.deps.store.createUser({
       id: newId('u', now),

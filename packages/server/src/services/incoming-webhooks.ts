@@ -74,7 +74,12 @@ export class IncomingWebhookService {
 
   async remove(auth: AuthContext, id: string): Promise<void> {
     const record = await this.deps.store.getIncomingWebhook(id);
-    const allowed = record && (await this.bots.manageable(auth, record.botId, true).then(() => true, () => false));
+    const allowed =
+      record &&
+      (await this.bots.manageable(auth, record.botId, true).then(
+        () => true,
+        () => false,
+      ));
     if (!record || !allowed) throw new AppError('not_found', 'No such incoming webhook.');
     await this.deps.store.deleteIncomingWebhook(id);
   }

@@ -65,7 +65,11 @@ export class WebhookDeliveryHandler implements JobHandler {
     if (!delivery || delivery.status !== 'pending') return { done: true };
     const subscription = await store.getWebhookSubscription(delivery.subscriptionId);
     if (!subscription || !subscription.enabled) {
-      await store.updateWebhookDelivery(delivery.id, { status: 'failed', attempts: delivery.attempts, nextAttemptAt: null });
+      await store.updateWebhookDelivery(delivery.id, {
+        status: 'failed',
+        attempts: delivery.attempts,
+        nextAttemptAt: null,
+      });
       return { done: true };
     }
     const attempt = delivery.attempts + 1;
@@ -117,7 +121,10 @@ export class WebhookDeliveryHandler implements JobHandler {
     };
     if (statusCode !== null && statusCode >= 200 && statusCode < 300) return settle('delivered');
     if (statusCode === 410) {
-      await store.disableWebhookSubscription(subscription.id, `The receiver answered 410 Gone at ${new Date(finishedAt).toISOString()}.`);
+      await store.disableWebhookSubscription(
+        subscription.id,
+        `The receiver answered 410 Gone at ${new Date(finishedAt).toISOString()}.`,
+      );
       return settle('failed');
     }
     const policy = this.options.retry;

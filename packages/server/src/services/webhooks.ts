@@ -23,11 +23,7 @@ import { classifyEntry } from '../domain/webhook-events';
 import type { EventConsumer } from '../ports/jobs';
 import { OutboundError, type OutboundHttp } from '../ports/outbound-http';
 import type { OutboxRecord, Store } from '../ports/store';
-import type {
-  WebhookAttemptRecord,
-  WebhookDeliveryRecord,
-  WebhookSubscriptionRecord,
-} from '../ports/webhook-records';
+import type { WebhookAttemptRecord, WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../ports/webhook-records';
 import type { AuthContext } from './accounts';
 import type { BotService } from './bots';
 import type { ServiceDeps } from './deps';
@@ -203,7 +199,10 @@ export class WebhookService implements EventConsumer {
     const delivery = await this.deps.store.getWebhookDelivery(deliveryIdToSend);
     if (!delivery || delivery.subscriptionId !== subscription.id) throw new AppError('not_found', 'No such delivery.');
     if (!subscription.enabled) {
-      throw new AppError('invalid_operation', 'This webhook is disabled (its receiver answered 410): create a new one.');
+      throw new AppError(
+        'invalid_operation',
+        'This webhook is disabled (its receiver answered 410): create a new one.',
+      );
     }
     if (delivery.status === 'pending') return toDelivery(delivery);
     const now = this.deps.clock.now();

@@ -17,6 +17,7 @@ import type { ProxyTrust } from '../../net/client-address';
 import type { Services } from '../../services';
 import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
+import { registerBotRoutes } from './routes-bots';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
@@ -157,6 +158,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerSearchRoutes(app, options);
   registerMessageRoutes(app, options);
   registerFileRoutes(app, options);
+  registerBotRoutes(app, options);
   await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);

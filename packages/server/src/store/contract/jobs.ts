@@ -39,7 +39,9 @@ async function drain(store: Store): Promise<void> {
 }
 
 const texts = (events: { event: EventBody }[]) =>
-  events.map((e) => (e.event.type === 'message.new' && e.event.message.content.type === 'text' ? e.event.message.content.text : '?'));
+  events.map((e) =>
+    e.event.type === 'message.new' && e.event.message.content.type === 'text' ? e.event.message.content.text : '?',
+  );
 
 export function jobsContract(h: Harness): void {
   describe('durable consumers and jobs', () => {
@@ -84,7 +86,8 @@ export function jobsContract(h: Harness): void {
     });
 
     it('gives events back when the dispatching transaction rolls back, oldest first, each to one dispatcher', async () => {
-      for (const text of ['a', 'b', 'c']) await h.store.write(uid(), (tx) => tx.emit('conv.c_jobs', messageEvent(text)));
+      for (const text of ['a', 'b', 'c'])
+        await h.store.write(uid(), (tx) => tx.emit('conv.c_jobs', messageEvent(text)));
       await expect(
         h.store.transaction(async (tx) => {
           expect(texts(await tx.takeEventsToDispatch(10))).toEqual(['a', 'b', 'c']);
@@ -109,7 +112,9 @@ export function jobsContract(h: Harness): void {
         }),
       ).rejects.toThrow('rolled back');
       expect(await h.store.countJobs(kind)).toBe(0);
-      await h.store.transaction((tx) => tx.enqueueJob({ id: uid('job'), kind, payload: { n: 2 }, dueAt: 0, createdAt: 0 }));
+      await h.store.transaction((tx) =>
+        tx.enqueueJob({ id: uid('job'), kind, payload: { n: 2 }, dueAt: 0, createdAt: 0 }),
+      );
       expect(await h.store.countJobs(kind)).toBe(1);
     });
 

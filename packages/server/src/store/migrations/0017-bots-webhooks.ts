@@ -34,7 +34,11 @@ export function botsWebhooksMigration(dialect: StoreDialect): Migration {
         .addColumn('created_by', key, (c) => c.notNull())
         .addColumn('created_at', int64, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('webhook_subscriptions_bot_idx').on('webhook_subscriptions').columns(['bot_id']).execute();
+      await db.schema
+        .createIndex('webhook_subscriptions_bot_idx')
+        .on('webhook_subscriptions')
+        .columns(['bot_id'])
+        .execute();
       await db.schema
         .createTable('webhook_deliveries')
         .addColumn('id', key, (c) => c.primaryKey())
@@ -68,7 +72,11 @@ export function botsWebhooksMigration(dialect: StoreDialect): Migration {
         .on('webhook_attempts')
         .columns(['subscription_id', 'started_at'])
         .execute();
-      await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').columns(['delivery_id']).execute();
+      await db.schema
+        .createIndex('webhook_attempts_delivery_idx')
+        .on('webhook_attempts')
+        .columns(['delivery_id'])
+        .execute();
       await db.schema
         .createTable('incoming_webhooks')
         .addColumn('id', key, (c) => c.primaryKey())
