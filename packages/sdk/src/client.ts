@@ -29,6 +29,7 @@ import { HttpClient, type AuthResponseBody } from './http';
 import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
+import { BotsApi, WebhooksApi } from './bots-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -94,6 +95,10 @@ export class ParleyClient {
   readonly moderation: ModerationApi;
   /** Invite links. */
   readonly invites: InvitesApi;
+  /** Bots you own and their tokens (docs/bots.md). */
+  readonly bots: BotsApi;
+  /** Outgoing and incoming webhooks of your bots. */
+  readonly webhooks: WebhooksApi;
   /** Uploading (resumable), linking and downloading files. */
   readonly files: FilesApi;
 
@@ -199,6 +204,8 @@ export class ParleyClient {
     this.channels = new ChannelsApi(ctx);
     this.moderation = new ModerationApi(ctx);
     this.invites = new InvitesApi(ctx);
+    this.bots = new BotsApi(ctx);
+    this.webhooks = new WebhooksApi(ctx);
     this.files = new FilesApi(this.http);
   }
 

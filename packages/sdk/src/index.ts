@@ -27,6 +27,7 @@ export {
 export { applyQuoteDeletion, applyThreadReply, applyUpdate, isUpdate, type ApplyOptions } from './apply-update';
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
+export { BotsApi, WebhooksApi } from './bots-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
 export {
