@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth';
+import { registerBotCommands, registerWebhookCommands } from './commands/bot';
 import { registerChannelCommands } from './commands/channel';
 import { registerContactCommands } from './commands/contacts';
 import { registerConversationsCommand } from './commands/conversations';
@@ -45,6 +46,8 @@ registerInviteCommands(program);
 registerModerationCommands(program);
 registerPrivacyCommands(program);
 registerContactCommands(program);
+registerBotCommands(program);
+registerWebhookCommands(program);
 
 try {
   await program.parseAsync(process.argv);
