@@ -77,7 +77,7 @@ export class WebhookDeliveryHandler implements JobHandler {
     const signature = new Webhook(subscription.secret).sign(delivery.id, new Date(startedAt), delivery.payload);
     let statusCode: number | null = null;
     let error: string | null = null;
-    let response: string | null = null;
+    let response: string;
     let retryAfter: number | undefined;
     let permanent = false;
     try {
