@@ -32,6 +32,7 @@ export class EventDispatcher {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private unlisten: (() => void) | undefined;
   private readonly dispatchedListeners: (() => void)[] = [];
   /** Events taken so far (for metrics and tests). */
   dispatched = 0;
@@ -51,7 +52,7 @@ export class EventDispatcher {
   }
 
   start(): void {
-    this.deps.store.onEventsCommitted((events) => {
+    this.unlisten = this.deps.store.onEventsCommitted((events) => {
       if (events.some((record) => isDispatched(record.event))) this.nudge();
     });
     this.schedule(0);
@@ -111,6 +112,7 @@ export class EventDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unlisten?.();
     this.timer?.cancel();
     this.timer = undefined;
     await this.running;

@@ -236,9 +236,9 @@ export interface Outbox {
   emit(topic: string, body: EventBody): Promise<void>;
   /**
    * Adds a listener that gets the events of each commit, in commit order (the relay,
-   * and the dispatcher, which only looks for events it must take).
+   * and the dispatcher, which only looks for events it must take). Returns what removes it.
    */
-  onEventsCommitted(listener: (events: OutboxRecord[]) => void): void;
+  onEventsCommitted(listener: (events: OutboxRecord[]) => void): () => void;
   /** Overdue events (and admin ones) not yet published that no relay holds, oldest first, now held by the caller. */
   claimOverdueEvents(options: ClaimOptions): Promise<OutboxRecord[]>;
   /**

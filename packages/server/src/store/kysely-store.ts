@@ -124,8 +124,12 @@ export class KyselyStore implements Store {
     this.capture.push(record);
   }
 
-  onEventsCommitted(listener: (events: OutboxRecord[]) => void): void {
+  onEventsCommitted(listener: (events: OutboxRecord[]) => void): () => void {
     this.shared.listeners.push(listener);
+    return () => {
+      const at = this.shared.listeners.indexOf(listener);
+      if (at >= 0) this.shared.listeners.splice(at, 1);
+    };
   }
 
   private committed(events: OutboxRecord[]): void {
