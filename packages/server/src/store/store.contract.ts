@@ -22,6 +22,7 @@ import { summariesContract } from './contract/summaries';
 import { threadsContract } from './contract/threads';
 import { transactionsContract } from './contract/transactions';
 import { updatesContract } from './contract/updates';
+import { webhooksContract } from './contract/webhooks';
 
 export type { MakeStore } from './contract/harness';
 
@@ -43,6 +44,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     filesContract(harness);
     outboxContract(harness);
     jobsContract(harness);
+    webhooksContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -25,6 +25,7 @@ export function accountsContract(h: Harness): void {
         passwordHash: 'argon2id$x',
         lastSeenAt: null,
         presenceVisibility: 'everyone',
+        ownerId: null,
       });
       expect(await h.store.getUser(created.id)).toEqual(created);
       expect(await h.store.getUserByUsername(username)).toEqual(created);
