@@ -272,6 +272,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     outboxPending: () => relay.pending,
     relay: () => relay.stats,
     busGaps: () => busGaps,
+    dispatched: () => dispatcher.dispatched,
+    jobs: () => jobs.stats,
   });
   const proxyTrust = compileProxyTrust(parseTrustedProxies(config.trustedProxies));
   const ws = new WsGateway({
