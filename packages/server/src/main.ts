@@ -366,6 +366,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ url, db: config.db, ...driver, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
   const cleanup = scheduleFileCleanup(services, clock, logger, config.fileCleanupIntervalSeconds * 1000);
+  const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
+    services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -373,6 +376,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopping = true;
       logger.info({}, 'shutting down');
       cleanup.cancel();
+      pruning.cancel();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();
@@ -414,6 +418,32 @@ function scheduleFileCleanup(services: Services, clock: Clock, logger: Logger, i
       });
   };
   if (intervalMs > 0) timer = clock.setTimeout(run, intervalMs);
+  return {
+    cancel: () => {
+      cancelled = true;
+      timer?.cancel();
+    },
+  };
+}
+
+/** Runs `work` every `intervalMs`, one run at a time; a failure is logged and the next run comes anyway. */
+function schedulePeriodic(
+  clock: Clock,
+  logger: Logger,
+  what: string,
+  intervalMs: number,
+  work: () => Promise<unknown>,
+) {
+  let timer: { cancel(): void } | undefined;
+  let cancelled = false;
+  const run = () => {
+    work()
+      .catch((error: unknown) => logger.error({ err: error }, `${what} failed`))
+      .finally(() => {
+        if (!cancelled) timer = clock.setTimeout(run, intervalMs);
+      });
+  };
+  timer = clock.setTimeout(run, intervalMs);
   return {
     cancel: () => {
       cancelled = true;

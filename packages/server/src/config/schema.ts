@@ -495,6 +495,14 @@ export const configKeys = {
     max: 100,
     doc: 'Attempts of one webhook delivery (the first send and its retries) before it is marked failed; a redelivery starts a new round.',
   },
+  webhookRetentionDays: {
+    env: 'PARLEY_WEBHOOK_RETENTION_DAYS',
+    kind: 'int',
+    default: 7,
+    min: 1,
+    max: 365,
+    doc: 'Days a finished webhook delivery (delivered or failed) and its attempts stay listable and redeliverable; older ones are deleted hourly. Deliveries still being retried are kept.',
+  },
   jobLeaseMs: {
     env: 'PARLEY_JOB_LEASE_MS',
     kind: 'int',

@@ -81,6 +81,8 @@ export interface WebhookRecords {
   /** Newest first. */
   listWebhookDeliveries(subscriptionId: string, limit: number): Promise<WebhookDeliveryRecord[]>;
   addWebhookAttempt(record: WebhookAttemptRecord): Promise<void>;
+  /** Deletes finished deliveries (and their attempts) created before `createdBefore`; returns how many. */
+  pruneWebhookDeliveries(createdBefore: number, limit: number): Promise<number>;
   /** Oldest first; only one delivery's when `deliveryId` is given. */
   listWebhookAttempts(
     subscriptionId: string,

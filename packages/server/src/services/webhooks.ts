@@ -216,6 +216,21 @@ export class WebhookService implements EventConsumer {
   }
 
   /**
+   * Forgets finished deliveries (and their attempts) older than the retention
+   * (PARLEY_WEBHOOK_RETENTION_DAYS), in bounded batches; pending ones stay.
+   */
+  async prune(retentionMs: number): Promise<number> {
+    const before = this.deps.clock.now() - retentionMs;
+    let total = 0;
+    for (let batch = 0; batch < 100; batch += 1) {
+      const removed = await this.deps.store.pruneWebhookDeliveries(before, 500);
+      total += removed;
+      if (removed < 500) break;
+    }
+    return total;
+  }
+
+  /**
    * The durable consumer (ADR 0011), inside the dispatcher's transaction: one delivery
    * and one job per (entry, matching subscription, event type). Reads the enabled
    * subscriptions once per batch, and each (conversation, bot) membership once.

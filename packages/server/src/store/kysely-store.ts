@@ -208,6 +208,9 @@ export class KyselyStore implements Store {
   listWebhookDeliveries(subscriptionId: string, limit: number): Promise<Hooks.WebhookDeliveryRecord[]> {
     return webhooks.listWebhookDeliveries(this.db, subscriptionId, limit);
   }
+  pruneWebhookDeliveries(createdBefore: number, limit: number): Promise<number> {
+    return this.transaction((tx) => webhooks.pruneWebhookDeliveries((tx as KyselyStore).db, createdBefore, limit));
+  }
   addWebhookAttempt(record: Hooks.WebhookAttemptRecord): Promise<void> {
     return webhooks.addWebhookAttempt(this.db, record);
   }

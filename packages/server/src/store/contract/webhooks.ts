@@ -103,8 +103,13 @@ export function webhooksContract(h: Harness): void {
         [2, 200],
       ]);
       expect(await h.store.listWebhookAttempts(sub.id, { deliveryId: second.id, limit: 10 })).toEqual([]);
-      expect(await h.store.deleteWebhookSubscription(sub.id)).toBe(true);
+      // Pruning forgets finished deliveries older than the cut with their attempts, never pending ones.
+      expect(await h.store.pruneWebhookDeliveries(tick(), 10)).toBe(1);
       expect(await h.store.getWebhookDelivery(first.id)).toBeUndefined();
+      expect(await h.store.listWebhookAttempts(sub.id, { limit: 10 })).toEqual([]);
+      expect(await h.store.getWebhookDelivery(second.id)).toMatchObject({ status: 'pending' });
+      expect(await h.store.deleteWebhookSubscription(sub.id)).toBe(true);
+      expect(await h.store.getWebhookDelivery(second.id)).toBeUndefined();
       expect(await h.store.listWebhookAttempts(sub.id, { limit: 10 })).toEqual([]);
     });
 

@@ -176,6 +176,22 @@ export async function listWebhookDeliveries(
   return rows.map(toDelivery);
 }
 
+export async function pruneWebhookDeliveries(db: Db, createdBefore: number, limit: number): Promise<number> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('created_at', '<', createdBefore)
+    .where('status', '!=', 'pending')
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  const ids = rows.map((row) => row.id);
+  if (ids.length === 0) return 0;
+  await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', ids).execute();
+  await db.deleteFrom('webhook_deliveries').where('id', 'in', ids).execute();
+  return ids.length;
+}
+
 export async function addWebhookAttempt(db: Db, r: WebhookAttemptRecord): Promise<void> {
   await db
     .insertInto('webhook_attempts')
