@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
 import { registerAuditCommands } from './commands/audit';
 import { registerAuthCommands } from './commands/auth';
+import { registerBotCommands, registerWebhookCommands } from './commands/bot';
 import { registerChannelCommands } from './commands/channel';
 import { registerContactCommands } from './commands/contacts';
 import { registerConversationsCommand } from './commands/conversations';
@@ -51,6 +52,8 @@ registerContactCommands(program);
 registerAdminCommands(program);
 registerAuditCommands(program);
 registerTwoFactorCommands(program);
+registerBotCommands(program);
+registerWebhookCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, startServer, type RunningServer } from '@parley/server';
+import { loadConfig, startServer, type Config, type RunningServer } from '@parley/server';
 
 const BIN = fileURLToPath(new URL('../bin/parley.js', import.meta.url));
 
@@ -39,13 +39,22 @@ export interface Running {
   interrupt(): Promise<number | null>;
 }
 
-export async function startCliTestEnv(): Promise<CliTestEnv> {
+/** `overrides`: server settings a test needs (e.g. PARLEY_OUTBOUND_ALLOW for a webhook receiver on loopback). */
+export async function startCliTestEnv(overrides: Partial<Config> = {}): Promise<CliTestEnv> {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
   const sqlitePath = path.join(dir, 'parley.db');
   const server = await startServer(
     loadConfig(
       {},
-      { port: 0, host: '127.0.0.1', dataDir: dir, sqlitePath, logLevel: 'silent', authAttemptsPerMinute: 10_000 },
+      {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: dir,
+        sqlitePath,
+        logLevel: 'silent',
+        authAttemptsPerMinute: 10_000,
+        ...overrides,
+      },
     ),
   );
   const childEnv = (user: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => {

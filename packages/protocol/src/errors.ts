@@ -235,6 +235,12 @@ export const ERROR_CODES = {
     description:
       'The call is no longer ringing (answered on another device, declined, cancelled or missed) or is over: `details.call` is the call as it is now.',
   },
+  url_not_allowed: {
+    status: 400,
+    retryable: false,
+    description:
+      'A webhook URL is not http(s), carries credentials, or its host is (or resolves to) an internal address that the administrator did not allow (`PARLEY_OUTBOUND_ALLOW`).',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

@@ -16,3 +16,4 @@ export * from './validate';
 export * from './permissions';
 export * from './text-rules';
 export * from './admin';
+export * from './bots';

@@ -28,6 +28,8 @@ export const User = Type.Object(
     avatarUrl: Type.Union([Type.String(), Type.Null()]),
     statusText: Type.Union([Type.String(), Type.Null()]),
     createdAt: Timestamp,
+    /** Present and true for a bot account (docs/bots.md); absent for people. */
+    bot: Type.Optional(Type.Boolean({ description: 'True for a bot account; absent for people' })),
   },
   { description: 'Public profile of an account' },
 );

@@ -39,6 +39,7 @@ import { AdminHttpClient } from './admin-http';
 import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
+import { BotsApi, WebhooksApi } from './bots-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -104,6 +105,10 @@ export class ParleyClient {
   readonly moderation: ModerationApi;
   /** Invite links. */
   readonly invites: InvitesApi;
+  /** Bots you own and their tokens (docs/bots.md). */
+  readonly bots: BotsApi;
+  /** Outgoing and incoming webhooks of your bots. */
+  readonly webhooks: WebhooksApi;
   /** Uploading (resumable), linking and downloading files. */
   readonly files: FilesApi;
   /** 1:1 call signalling with typed events (`client.calls.on('incoming', ...)`). */
@@ -211,6 +216,8 @@ export class ParleyClient {
     this.channels = new ChannelsApi(ctx);
     this.moderation = new ModerationApi(ctx);
     this.invites = new InvitesApi(ctx);
+    this.bots = new BotsApi(ctx);
+    this.webhooks = new WebhooksApi(ctx);
     this.files = new FilesApi(this.http);
     this.calls = new CallsApi(this.connection, (error) =>
       this.emitter.emit('error', new ParleyError('internal', 'a call event handler threw', { cause: error })),

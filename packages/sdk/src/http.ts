@@ -276,6 +276,70 @@ export class HttpClient {
   ): Promise<ReactionUsersResponseBody> {
     return this.call('GET', `/v1/messages/${seg(messageId)}/reactions`, { query: { ...query } });
   }
+  // ---- bots and webhooks (docs/bots.md) ----
+  /** POST /v1/bots */
+  createBot(body: Wire.CreateBotBody): Promise<{ bot: Wire.Bot }> {
+    return this.call('POST', '/v1/bots', { body });
+  }
+  /** GET /v1/bots */
+  listBots(): Promise<{ bots: Wire.Bot[] }> {
+    return this.call('GET', '/v1/bots');
+  }
+  /** GET /v1/bots/:botId */
+  getBot(botId: string): Promise<{ bot: Wire.Bot }> {
+    return this.call('GET', `/v1/bots/${seg(botId)}`);
+  }
+  /** POST /v1/bots/:botId/tokens */
+  createBotToken(botId: string, name: string): Promise<Wire.CreatedBotTokenResponse> {
+    return this.call('POST', `/v1/bots/${seg(botId)}/tokens`, { body: { name } });
+  }
+  /** GET /v1/bots/:botId/tokens */
+  listBotTokens(botId: string): Promise<{ tokens: Wire.BotToken[] }> {
+    return this.call('GET', `/v1/bots/${seg(botId)}/tokens`);
+  }
+  /** DELETE /v1/bots/:botId/tokens/:tokenId */
+  revokeBotToken(botId: string, tokenId: string): Promise<void> {
+    return this.call('DELETE', `/v1/bots/${seg(botId)}/tokens/${seg(tokenId)}`);
+  }
+  /** POST /v1/webhooks */
+  createWebhook(body: Wire.CreateWebhookBody): Promise<Wire.CreatedWebhookResponse> {
+    return this.call('POST', '/v1/webhooks', { body });
+  }
+  /** GET /v1/webhooks?botId= */
+  listWebhooks(botId: string): Promise<{ subscriptions: Wire.WebhookSubscription[] }> {
+    return this.call('GET', '/v1/webhooks', { query: { botId } });
+  }
+  /** DELETE /v1/webhooks/:webhookId */
+  deleteWebhook(webhookId: string): Promise<void> {
+    return this.call('DELETE', `/v1/webhooks/${seg(webhookId)}`);
+  }
+  /** GET /v1/webhooks/:webhookId/deliveries */
+  webhookDeliveries(webhookId: string): Promise<{ deliveries: Wire.WebhookDelivery[] }> {
+    return this.call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`);
+  }
+  /** GET /v1/webhooks/:webhookId/attempts?deliveryId=&limit= */
+  webhookAttempts(
+    webhookId: string,
+    query: { deliveryId?: string; limit?: number } = {},
+  ): Promise<{ attempts: Wire.WebhookAttempt[] }> {
+    return this.call('GET', `/v1/webhooks/${seg(webhookId)}/attempts`, { query: { ...query } });
+  }
+  /** POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver */
+  redeliverWebhook(webhookId: string, deliveryId: string): Promise<{ delivery: Wire.WebhookDelivery }> {
+    return this.call('POST', `/v1/webhooks/${seg(webhookId)}/deliveries/${seg(deliveryId)}/redeliver`);
+  }
+  /** POST /v1/incoming-webhooks */
+  createIncomingWebhook(body: Wire.CreateIncomingWebhookBody): Promise<Wire.CreatedIncomingWebhookResponse> {
+    return this.call('POST', '/v1/incoming-webhooks', { body });
+  }
+  /** GET /v1/incoming-webhooks?botId= */
+  listIncomingWebhooks(botId: string): Promise<{ incoming: Wire.IncomingWebhook[] }> {
+    return this.call('GET', '/v1/incoming-webhooks', { query: { botId } });
+  }
+  /** DELETE /v1/incoming-webhooks/:incomingId */
+  deleteIncomingWebhook(incomingId: string): Promise<void> {
+    return this.call('DELETE', `/v1/incoming-webhooks/${seg(incomingId)}`);
+  }
   // ---- channels and moderation ----
   /** POST /v1/channels */
   createChannel(body: Wire.CreateChannelBody): Promise<ConversationResponseBody> {

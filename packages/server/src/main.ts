@@ -9,6 +9,9 @@ import { openFileStorage, loadLinkSecret, type FileStorage } from './blob/file-s
 import { LocalBus } from './bus/bus-local';
 import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
+import { EventDispatcher } from './events/dispatcher';
+import { JobRunner } from './events/job-runner';
+import { parseOutboundAllow, SafeFetch } from './net/safe-fetch';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
@@ -30,7 +33,7 @@ import { BusPresenceRegistry } from './presence/presence-registry-bus';
 import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
-import { createServices, FileLinkSigner, urlList, type Services } from './services';
+import { createServices, FileLinkSigner, noOutbound, urlList, type BotDeps, type Services } from './services';
 import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
@@ -135,6 +138,21 @@ async function buildCore(
       uploadExpiryMs: config.uploadExpiryHours * 60 * 60 * 1000,
     },
   };
+  const botDeps: BotDeps =
+    eventOrigin === 'admin'
+      ? noOutbound
+      : {
+          outbound: new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-Webhooks/1' }),
+          delivery: {
+            timeoutMs: config.webhookTimeoutMs,
+            retry: {
+              baseMs: config.webhookRetryBaseMs,
+              maxDelayMs: config.webhookRetryMaxDelayMs,
+              maxAttempts: config.webhookMaxAttempts,
+              jitter: 0.2,
+            },
+          },
+        };
   const services = createServices(
     {
       store,
@@ -170,6 +188,7 @@ async function buildCore(
         relayOnly: config.turnRelayOnly === 'on',
       },
     },
+    botDeps,
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -181,6 +200,7 @@ function rateRules(config: Config): RateLimitRules {
     auth: { points: config.authAttemptsPerMinute, durationMs: MINUTE_MS },
     membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
     directory: { points: config.userSearchesPerMinute, durationMs: MINUTE_MS },
+    incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -249,6 +269,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await presence.start();
   const relay = new EventRelay({ bus, outbox: store, clock, logger }, { ...defaultRelayOptions, ...options.relay });
   relay.start();
+  // Durable consumers (ADR 0011): committed entries become jobs, and any node runs the jobs.
+  const jobs = new JobRunner(
+    { store, clock, logger },
+    { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
+  );
+  jobs.register(services.webhookDelivery);
+  const dispatcher = new EventDispatcher(
+    { store, clock, logger },
+    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
+  );
+  dispatcher.register(services.webhooks);
+  dispatcher.onDispatched(() => jobs.nudge());
+  dispatcher.start();
+  jobs.start();
   const metrics = createMetrics();
   let busGaps = 0;
   const stopCountingGaps = bus.onGap?.(() => (busGaps += 1));
@@ -257,6 +291,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     outboxPending: () => relay.pending,
     relay: () => relay.stats,
     busGaps: () => busGaps,
+    dispatched: () => dispatcher.dispatched,
+    jobs: () => jobs.stats,
   });
   const proxyTrust = compileProxyTrust(parseTrustedProxies(config.trustedProxies));
   const ws = new WsGateway({
@@ -350,7 +386,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ url, db: config.db, ...driver, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
   const cleanup = scheduleFileCleanup(services, clock, logger, config.fileCleanupIntervalSeconds * 1000);
-  const callSweep = scheduleCallSweep(services, clock, logger, config.callSweepMs);
+  const callSweep = schedulePeriodic(clock, logger, 'call sweep', config.callSweepMs, () => services.calls.sweep());
+  const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
+    services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -359,6 +398,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info({}, 'shutting down');
       cleanup.cancel();
       callSweep.cancel();
+      pruning.cancel();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();
@@ -369,6 +409,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await ws.close();
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
+      // Jobs under way finish and record their outcome; what is left waits in the store for any node.
+      await dispatcher.stop();
+      await jobs.stop();
       // After the sockets: their users were announced offline by this node itself.
       await presence.stop();
       hub.stop();
@@ -405,17 +448,19 @@ function scheduleFileCleanup(services: Services, clock: Clock, logger: Logger, i
   };
 }
 
-/**
- * Ends calls that rang too long or lost a device, every `intervalMs` (services/calls.ts
- * `sweep`). Every node runs it; each call ends once (conditional transitions).
- */
-function scheduleCallSweep(services: Services, clock: Clock, logger: Logger, intervalMs: number) {
+/** Runs `work` every `intervalMs`, one run at a time; a failure is logged and the next run comes anyway. */
+function schedulePeriodic(
+  clock: Clock,
+  logger: Logger,
+  what: string,
+  intervalMs: number,
+  work: () => Promise<unknown>,
+) {
   let timer: { cancel(): void } | undefined;
   let cancelled = false;
   const run = () => {
-    services.calls
-      .sweep()
-      .catch((error: unknown) => logger.error({ err: error }, 'call sweep failed'))
+    work()
+      .catch((error: unknown) => logger.error({ err: error }, `${what} failed`))
       .finally(() => {
         if (!cancelled) timer = clock.setTimeout(run, intervalMs);
       });

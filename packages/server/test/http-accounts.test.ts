@@ -208,5 +208,7 @@ describe('HTTP bad input', () => {
     expect(metrics).toMatch(/^parley_cluster_nodes 1$/m);
     expect(metrics).toMatch(/^parley_outbox_pending 0$/m);
     expect(metrics).toMatch(/^parley_events_published_total \d+$/m);
+    expect(metrics).toMatch(/^parley_events_dispatched_total \d+$/m);
+    expect(metrics).toMatch(/^parley_jobs_run_total \d+$/m);
   });
 });

@@ -109,6 +109,19 @@ describe('vCards and avatars (XEP-0054, XEP-0153)', () => {
     expect((await fetch(profile.avatarUrl!)).status).toBe(200); // only Parley-stored avatars are deleted
   });
 
+  it('marks a bot account in its vCard (ROLE bot), and nobody else', async () => {
+    const [owner] = await users(t, 'botowner');
+    const created = await http<{ bot: { user: User } }>(t.url, 'POST', '/v1/bots', {
+      token: owner!.token,
+      body: { username: `vbot${Math.random().toString(36).slice(2, 8)}` },
+    });
+    const xo = await xmppLogin(owner!);
+    const card = await vcardOf(xo, jidOf({ ...owner!, user: created.body.bot.user }));
+    expect(card.getChildText('FN')).toBe(created.body.bot.user.displayName);
+    expect(card.getChildText('ROLE')).toBe('bot');
+    expect((await vcardOf(xo)).getChild('ROLE')).toBeUndefined();
+  });
+
   it('refuses a PHOTO that is not an image, and a vCard set for someone else', async () => {
     const [alice, bob] = await users(t, 'xvc', 'xvd');
     const xa = await xmppLogin(alice!);

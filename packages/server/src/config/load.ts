@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { parseOutboundAllow } from '../net/safe-fetch';
 import { compileProxyTrust, parseTrustedProxies } from '../net/client-address';
 import { configKeys, type Config, type ConfigKey } from './schema';
 
@@ -100,6 +101,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   } catch (error) {
     problems.push(
       `PARLEY_TRUSTED_PROXIES=${result.trustedProxies} is not a list of addresses, CIDR ranges, loopback, linklocal or uniquelocal (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  try {
+    compileProxyTrust(parseOutboundAllow(result.outboundAllow));
+  } catch (error) {
+    problems.push(
+      `PARLEY_OUTBOUND_ALLOW=${result.outboundAllow} is not a list of addresses, CIDR ranges, loopback, linklocal or uniquelocal (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (result.jobLeaseMs <= result.webhookTimeoutMs) {
+    problems.push(
+      `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_WEBHOOK_TIMEOUT_MS=${result.webhookTimeoutMs} (a delivery must end within its lease)`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

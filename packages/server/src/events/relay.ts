@@ -66,6 +66,7 @@ export class EventRelay {
   private sweepTimer: { cancel(): void } | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
+  private unlisten: (() => void) | undefined;
   readonly stats: RelayStats = { published: 0, failures: 0, takenOver: 0, dropped: 0 };
 
   constructor(
@@ -81,7 +82,7 @@ export class EventRelay {
   }
 
   start(): void {
-    this.deps.outbox.onEventsCommitted((events) => this.enqueue(events));
+    this.unlisten = this.deps.outbox.onEventsCommitted((events) => this.enqueue(events));
     this.scheduleSweep(0);
   }
 
@@ -198,6 +199,7 @@ export class EventRelay {
    */
   async stop(graceMs = 2000): Promise<void> {
     this.stopped = true;
+    this.unlisten?.();
     this.sweepTimer?.cancel();
     await this.sweeping;
     const deadline = this.deps.clock.now() + graceMs;

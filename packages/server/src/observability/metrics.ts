@@ -63,6 +63,10 @@ export interface ClusterSource {
   relay(): { published: number; failures: number; takenOver: number; dropped: number };
   /** Times the bus said events may have been lost (every connection then resynced). */
   busGaps(): number;
+  /** Entries the dispatcher took out of the outbox (ADR 0011). */
+  dispatched(): number;
+  /** Running totals of the job runner. */
+  jobs(): { ran: number; failed: number; lostLeases: number };
 }
 
 /** A counter that mirrors a running total kept elsewhere. */
@@ -128,5 +132,23 @@ export function registerClusterMetrics(metrics: Metrics, source: ClusterSource):
     'parley_bus_gaps_total',
     'Times the bus may have lost events for this node (every connection resynced)',
     () => source.busGaps(),
+  );
+  mirroredCounter(
+    registry,
+    'parley_events_dispatched_total',
+    'Committed entries this node turned into jobs for the durable consumers (webhooks)',
+    () => source.dispatched(),
+  );
+  mirroredCounter(
+    registry,
+    'parley_jobs_run_total',
+    'Jobs of the durable queue (webhook deliveries) this node ran, retries included',
+    () => source.jobs().ran,
+  );
+  mirroredCounter(
+    registry,
+    'parley_jobs_lost_lease_total',
+    'Jobs that outlived their lease (PARLEY_JOB_LEASE_MS too short for the handler)',
+    () => source.jobs().lostLeases,
   );
 }

@@ -142,3 +142,13 @@ export type EventBody =
 export type BusEvent = EventBody & { id: string };
 
 export type BusEventType = BusEvent['type'];
+
+/**
+ * Events that durable consumers (webhooks now, pushes later) read besides the bus: their
+ * outbox row stays until the dispatcher has turned them into jobs (ADR 0011). Decided by
+ * type alone, so a write never looks up subscriptions: message entries (new messages,
+ * edits, deletions, reactions, membership changes) are the ones.
+ */
+export function isDispatched(body: EventBody): boolean {
+  return body.type === 'message.new';
+}

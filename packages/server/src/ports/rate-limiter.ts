@@ -12,8 +12,9 @@
  * and XMPP SASL, password changes, refused WebSocket tokens) and registrations.
  * `membership`: joins, invite acceptances and leaves per account.
  * `directory`: user directory searches per account (services/user-directory.ts).
+ * `incomingWebhook`: posts per incoming webhook (services/incoming-webhooks.ts).
  */
-export type RateLimitName = 'auth' | 'membership' | 'directory';
+export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook';
 
 export interface RateLimitRule {
   /** Points in one window. */

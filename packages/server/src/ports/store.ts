@@ -31,6 +31,8 @@ import type { CallRecords } from './call-records';
 import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
+import type { JobStore } from './jobs';
+import type { WebhookRecords } from './webhook-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -43,6 +45,8 @@ export interface UserRecord extends User {
   adminSince: number | null;
   /** When an admin deactivated the account (null: active): it cannot log in by any way. */
   deactivatedAt: number | null;
+  /** A bot's owner (0017); null for people. `bot` (from User) is true for bots. */
+  ownerId: string | null;
 }
 
 /**
@@ -72,6 +76,9 @@ export interface NewUser {
   displayName: string;
   passwordHash: string;
   createdAt: number;
+  /** A bot account (0017): no password, owned by `ownerId`. */
+  bot?: boolean;
+  ownerId?: string;
 }
 
 export interface ProfilePatch {
@@ -252,10 +259,17 @@ export interface Outbox {
    * Outside one it throws: an event must commit with its write or not at all.
    */
   emit(topic: string, body: EventBody): Promise<void>;
-  /** The one listener that gets the events of each commit, in commit order. */
-  onEventsCommitted(listener: (events: OutboxRecord[]) => void): void;
-  /** Overdue events (and admin ones) that no relay holds, oldest first, now held by the caller. */
+  /**
+   * Adds a listener that gets the events of each commit, in commit order (the relay,
+   * and the dispatcher, which only looks for events it must take). Returns what removes it.
+   */
+  onEventsCommitted(listener: (events: OutboxRecord[]) => void): () => void;
+  /** Overdue events (and admin ones) not yet published that no relay holds, oldest first, now held by the caller. */
   claimOverdueEvents(options: ClaimOptions): Promise<OutboxRecord[]>;
+  /**
+   * The bus took these events: deleted, except rows the durable consumers have not
+   * taken yet (kept, marked published; the dispatcher deletes them).
+   */
   deleteEvents(ids: readonly string[]): Promise<void>;
   countEvents(): Promise<number>;
   /** The store's identity, kept by clients with their cursors. */
@@ -264,7 +278,7 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords {
+export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

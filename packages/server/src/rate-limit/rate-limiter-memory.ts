@@ -12,6 +12,7 @@ export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): 
       auth: memoryLimiter('auth', rules.auth),
       membership: memoryLimiter('membership', rules.membership),
       directory: memoryLimiter('directory', rules.directory),
+      incomingWebhook: memoryLimiter('incomingWebhook', rules.incomingWebhook),
     },
     rules,
     logger,

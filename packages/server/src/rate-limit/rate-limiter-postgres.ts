@@ -62,6 +62,7 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
       auth: limiter('auth', options.rules.auth),
       membership: limiter('membership', options.rules.membership),
       directory: limiter('directory', options.rules.directory),
+      incomingWebhook: limiter('incomingWebhook', options.rules.incomingWebhook),
     },
     options.rules,
     options.logger,

@@ -17,6 +17,7 @@ const rules = (points: number, durationMs = 60_000): RateLimitRules => ({
   auth: { points, durationMs },
   membership: { points, durationMs },
   directory: { points, durationMs },
+  incomingWebhook: { points, durationMs },
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

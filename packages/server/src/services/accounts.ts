@@ -23,6 +23,7 @@ import type { SessionRecord, Store, UserRecord } from '../ports/store';
 import type { ServiceDeps } from './deps';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { hashToken, newToken } from './tokens';
+import { BOT_TOKEN_EXPIRY } from './bot-tokens';
 import { presenceAudience, profileOnlyAudience, profilesFor, withoutPresence } from './audience';
 import { RateLimits, type ClientOrigin } from './rate-limits';
 import { deriveAllScram, SCRAM_ITERATIONS, verifyScramProof, type ScramMechanism } from './scram';
@@ -79,6 +80,7 @@ export function toUser(record: UserRecord): User {
     avatarUrl: record.avatarUrl,
     statusText: record.statusText,
     createdAt: record.createdAt,
+    ...(record.bot === true ? { bot: true } : {}),
   };
 }
 
@@ -355,8 +357,10 @@ export class AccountService {
    */
   private async verifyLogin(username: string, password: string): Promise<UserRecord> {
     const user = await this.userByName(username);
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
+    // A bot has no password: it is checked against the dummy hash, in the same time, and refused.
+    const hash = user && user.bot !== true ? user.passwordHash : await dummyPasswordHash();
+    const ok = await verifyPassword(hash, password);
+    if (!user || user.bot === true || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
     this.refuseDeactivated(user);
     return user;
   }
@@ -486,7 +490,9 @@ export class AccountService {
     const session = await this.deps.store.getSessionByTokenHash(hashToken(token));
     if (!session) throw new AppError('token_invalid', 'The token is unknown or was revoked: log in again.');
     const now = this.deps.clock.now();
-    if (session.expiresAt <= now) {
+    // A bot token (services/bots.ts) never expires: it is valid until revoked.
+    const bot = session.expiresAt === BOT_TOKEN_EXPIRY;
+    if (!bot && session.expiresAt <= now) {
       await this.deps.store.deleteSession(session.id);
       throw new AppError('token_expired', 'The session has expired: log in again.');
     }
@@ -496,7 +502,7 @@ export class AccountService {
     if (user.deactivatedAt !== null) throw new AppError('token_invalid', 'This account was deactivated.');
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       session.lastSeenAt = now;
-      session.expiresAt = now + this.deps.limits.sessionTtlMs;
+      if (!bot) session.expiresAt = now + this.deps.limits.sessionTtlMs;
       await this.deps.store.touchSession(session.id, session.lastSeenAt, session.expiresAt);
     }
     return { user, session };

@@ -8,6 +8,11 @@ import { ServerSettingsService } from './server-settings';
 import { TwoFactorService } from './two-factor';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
+import { BotService } from './bots';
+import { IncomingWebhookService } from './incoming-webhooks';
+import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
+import { WebhookService } from './webhooks';
+import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
@@ -44,6 +49,11 @@ export interface Services {
   directory: UserDirectoryService;
   e2ee: E2eeService;
   calls: CallService;
+  bots: BotService;
+  webhooks: WebhookService;
+  incomingWebhooks: IncomingWebhookService;
+  /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
+  webhookDelivery: WebhookDeliveryHandler;
 }
 
 /** Calls without configuration: default ring and reconnect windows, no TURN. */
@@ -53,11 +63,27 @@ export const defaultCallOptions: CallOptions = {
   turn: { turnUrls: [], secret: null, ttlSeconds: 3600, stunUrls: [], relayOnly: false },
 };
 
+/** What bots and webhooks need beyond the common ports. */
+export interface BotDeps {
+  /** Outgoing HTTP that refuses internal addresses (net/safe-fetch.ts). */
+  outbound: OutboundHttp & { checkHost?(host: string): Promise<unknown> };
+  delivery: WebhookDeliveryOptions;
+}
+
+/** For the admin commands and tests that send no webhook: every outgoing request is refused. */
+export const noOutbound: BotDeps = {
+  outbound: {
+    send: () => Promise.reject(new Error('no outgoing HTTP in this process')),
+  },
+  delivery: { timeoutMs: 1000, retry: { baseMs: 1000, maxDelayMs: 1000, maxAttempts: 1, jitter: 0 } },
+};
+
 export function createServices(
   deps: ServiceDeps,
   fileDeps: FileDeps,
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
+  botDeps: BotDeps = noOutbound,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -69,6 +95,7 @@ export function createServices(
   const files = new FileService(deps, fileDeps);
   const e2ee = new E2eeService(deps, conversations);
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
+  const bots = new BotService(deps);
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor),
@@ -88,6 +115,10 @@ export function createServices(
     directory: new UserDirectoryService(deps),
     e2ee,
     calls: new CallService(deps, messages, registry, callOptions),
+    bots,
+    webhooks: new WebhookService(deps, bots, botDeps.outbound),
+    incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
+    webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
   };
 }
 

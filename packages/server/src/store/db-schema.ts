@@ -29,6 +29,10 @@ export interface UsersTable {
   admin_since: Generated<number | null>;
   /** 0018: when an admin deactivated the account (null: active). */
   deactivated_at: Generated<number | null>;
+  /** 0017: 1 for a bot account (no password; logs in with its tokens only). */
+  bot: Generated<number>;
+  /** 0017: a bot's owner (the user who created it); null for people. */
+  owner_id: string | null;
 }
 
 export interface SessionsTable {
@@ -259,6 +263,73 @@ export interface OutboxTable {
   created_at: number;
   /** A relay that took the event over (a dead node's, an admin command's) holds it until then. */
   claimed_until: number | null;
+  /** 0016: 1 once the bus took it (the row stays while `dispatch` is 1). */
+  published: Generated<number>;
+  /** 0016: 1 while the durable consumers (the dispatcher) have not taken it. */
+  dispatch: Generated<number>;
+}
+
+/** 0016: the job queue any node runs (events/job-runner.ts). */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  due_at: number;
+  attempts: Generated<number>;
+  lease_until: number | null;
+  lease_token: string | null;
+  created_at: number;
+  last_error: string | null;
+}
+
+/** 0017: a bot's outgoing webhook. */
+export interface WebhookSubscriptionsTable {
+  id: string;
+  bot_id: string;
+  url: string;
+  secret: string;
+  event_types: string;
+  conversation_ids: string | null;
+  enabled: Generated<number>;
+  disabled_reason: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+/** 0017: one message to one subscription (its id is the webhook-id header). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  subscription_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: Generated<number>;
+  created_at: number;
+  next_attempt_at: number | null;
+}
+
+/** 0017: every try of a delivery. */
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  subscription_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response: string | null;
+}
+
+/** 0017: a secret URL posting into one conversation as a bot. */
+export interface IncomingWebhooksTable {
+  id: string;
+  bot_id: string;
+  conversation_id: string;
+  token_hash: string;
+  name: string;
+  created_by: string;
+  created_at: number;
 }
 
 /** Facts about the store itself, one row per key (`epoch`: the store's identity for cursors). */
@@ -359,6 +430,11 @@ export interface Database {
   two_factor: TwoFactorTable;
   recovery_codes: RecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  jobs: JobsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  incoming_webhooks: IncomingWebhooksTable;
 }
 
 /** 0018: run-time settings an admin changes; `value` is JSON. */

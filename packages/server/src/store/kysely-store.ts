@@ -27,8 +27,12 @@ import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
+import * as jobs from './queries/jobs';
+import * as webhooks from './queries/webhooks';
+import type { ClaimJobsOptions, JobRecord, NewJob } from '../ports/jobs';
+import type * as Hooks from '../ports/webhook-records';
 import { newEventId } from '../domain/ids';
-import type { EventBody } from '../ports/bus-events';
+import { isDispatched, type EventBody } from '../ports/bus-events';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
 import * as calls from './queries/calls';
@@ -68,7 +72,7 @@ interface Shared {
   readonly groupCommit: GroupCommit;
   readonly origin: string;
   readonly now: () => number;
-  listener: ((events: OutboxRecord[]) => void) | undefined;
+  readonly listeners: ((events: OutboxRecord[]) => void)[];
 }
 
 export class KyselyStore implements Store {
@@ -90,7 +94,7 @@ export class KyselyStore implements Store {
       groupCommit: new GroupCommit(db, options.groupCommitMax),
       origin: options.eventOrigin ?? 'node',
       now: options.now ?? Date.now,
-      listener: undefined,
+      listeners: [],
     };
     this.capture = transaction?.capture;
   }
@@ -123,16 +127,21 @@ export class KyselyStore implements Store {
     const createdAt = this.shared.now();
     const id = newEventId(createdAt);
     const record: OutboxRecord = { id, topic, event: { ...body, id }, createdAt };
-    await outbox.insertEvent(this.db, record, this.shared.origin);
+    await outbox.insertEvent(this.db, record, this.shared.origin, isDispatched(body));
     this.capture.push(record);
   }
 
-  onEventsCommitted(listener: (events: OutboxRecord[]) => void): void {
-    this.shared.listener = listener;
+  onEventsCommitted(listener: (events: OutboxRecord[]) => void): () => void {
+    this.shared.listeners.push(listener);
+    return () => {
+      const at = this.shared.listeners.indexOf(listener);
+      if (at >= 0) this.shared.listeners.splice(at, 1);
+    };
   }
 
   private committed(events: OutboxRecord[]): void {
-    if (events.length > 0) this.shared.listener?.(events);
+    if (events.length === 0) return;
+    for (const listener of this.shared.listeners) listener(events);
   }
 
   claimOverdueEvents(options: ClaimOptions): Promise<OutboxRecord[]> {
@@ -149,6 +158,92 @@ export class KyselyStore implements Store {
   }
   rotateEpoch(): Promise<string> {
     return outbox.rotateEpoch(this.db);
+  }
+
+  // jobs and dispatch (ports/jobs.ts)
+  enqueueJob(job: NewJob): Promise<void> {
+    return jobs.enqueueJob(this.db, job);
+  }
+  claimJobs(options: ClaimJobsOptions): Promise<JobRecord[]> {
+    return this.batched('jobs', (db) => jobs.claimJobs(db, options));
+  }
+  completeJob(id: string, leaseToken: string): Promise<boolean> {
+    return this.batched('jobs', (db) => jobs.completeJob(db, id, leaseToken));
+  }
+  rescheduleJob(id: string, leaseToken: string, dueAt: number, lastError: string | null): Promise<boolean> {
+    return this.batched('jobs', (db) => jobs.rescheduleJob(db, id, leaseToken, dueAt, lastError));
+  }
+  countJobs(kind?: string): Promise<number> {
+    return jobs.countJobs(this.db, kind);
+  }
+  takeEventsToDispatch(limit: number): Promise<OutboxRecord[]> {
+    if (!this.db.isTransaction) throw new Error('store.takeEventsToDispatch() belongs inside a transaction');
+    return outbox.takeEventsToDispatch(this.db, limit);
+  }
+
+  // webhooks and bots (ports/webhook-records.ts)
+  createWebhookSubscription(record: Hooks.WebhookSubscriptionRecord): Promise<void> {
+    return webhooks.createWebhookSubscription(this.db, record);
+  }
+  getWebhookSubscription(id: string): Promise<Hooks.WebhookSubscriptionRecord | undefined> {
+    return webhooks.getWebhookSubscription(this.db, id);
+  }
+  listWebhookSubscriptions(botId: string): Promise<Hooks.WebhookSubscriptionRecord[]> {
+    return webhooks.listWebhookSubscriptions(this.db, botId);
+  }
+  listEnabledWebhookSubscriptions(): Promise<Hooks.WebhookSubscriptionRecord[]> {
+    return webhooks.listEnabledWebhookSubscriptions(this.db);
+  }
+  disableWebhookSubscription(id: string, reason: string): Promise<void> {
+    return webhooks.disableWebhookSubscription(this.db, id, reason);
+  }
+  deleteWebhookSubscription(id: string): Promise<boolean> {
+    return this.transaction((tx) => webhooks.deleteWebhookSubscription((tx as KyselyStore).db, id));
+  }
+  createWebhookDelivery(record: Hooks.WebhookDeliveryRecord): Promise<void> {
+    return webhooks.createWebhookDelivery(this.db, record);
+  }
+  getWebhookDelivery(id: string): Promise<Hooks.WebhookDeliveryRecord | undefined> {
+    return webhooks.getWebhookDelivery(this.db, id);
+  }
+  updateWebhookDelivery(
+    id: string,
+    patch: { status: Hooks.DeliveryStatus; attempts: number; nextAttemptAt: number | null },
+  ): Promise<void> {
+    return webhooks.updateWebhookDelivery(this.db, id, patch);
+  }
+  listWebhookDeliveries(subscriptionId: string, limit: number): Promise<Hooks.WebhookDeliveryRecord[]> {
+    return webhooks.listWebhookDeliveries(this.db, subscriptionId, limit);
+  }
+  pruneWebhookDeliveries(createdBefore: number, limit: number): Promise<number> {
+    return this.transaction((tx) => webhooks.pruneWebhookDeliveries((tx as KyselyStore).db, createdBefore, limit));
+  }
+  addWebhookAttempt(record: Hooks.WebhookAttemptRecord): Promise<void> {
+    return webhooks.addWebhookAttempt(this.db, record);
+  }
+  listWebhookAttempts(
+    subscriptionId: string,
+    options: { deliveryId?: string; limit: number },
+  ): Promise<Hooks.WebhookAttemptRecord[]> {
+    return webhooks.listWebhookAttempts(this.db, subscriptionId, options);
+  }
+  createIncomingWebhook(record: Hooks.IncomingWebhookRecord): Promise<void> {
+    return webhooks.createIncomingWebhook(this.db, record);
+  }
+  getIncomingWebhookByTokenHash(tokenHash: string): Promise<Hooks.IncomingWebhookRecord | undefined> {
+    return webhooks.getIncomingWebhookByTokenHash(this.db, tokenHash);
+  }
+  getIncomingWebhook(id: string): Promise<Hooks.IncomingWebhookRecord | undefined> {
+    return webhooks.getIncomingWebhook(this.db, id);
+  }
+  listIncomingWebhooks(botId: string): Promise<Hooks.IncomingWebhookRecord[]> {
+    return webhooks.listIncomingWebhooks(this.db, botId);
+  }
+  deleteIncomingWebhook(id: string): Promise<boolean> {
+    return webhooks.deleteIncomingWebhook(this.db, id);
+  }
+  listBotsOwnedBy(ownerId: string): Promise<UserRecord[]> {
+    return webhooks.listBotsOwnedBy(this.db, ownerId);
   }
 
   async migrate(): Promise<void> {

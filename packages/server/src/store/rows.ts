@@ -31,6 +31,8 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     deletedAt: row.deleted_at,
     adminSince: row.admin_since,
     deactivatedAt: row.deactivated_at,
+    ...(Number(row.bot) === 1 ? { bot: true } : {}),
+    ownerId: row.owner_id,
   };
 }
 

@@ -15,6 +15,7 @@ import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
+import { jobsContract } from './contract/jobs';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
@@ -24,6 +25,7 @@ import { summariesContract } from './contract/summaries';
 import { threadsContract } from './contract/threads';
 import { transactionsContract } from './contract/transactions';
 import { updatesContract } from './contract/updates';
+import { webhooksContract } from './contract/webhooks';
 
 export type { MakeStore } from './contract/harness';
 
@@ -47,6 +49,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     outboxContract(harness);
     adminContract(harness);
     e2eeContract(harness);
+    jobsContract(harness);
+    webhooksContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -20,6 +20,7 @@ import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
 import { registerAdminRoutes } from './routes-admin';
+import { registerBotRoutes } from './routes-bots';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
@@ -187,6 +188,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerMessageRoutes(app, options);
   registerFileRoutes(app, options);
   registerE2eeRoutes(app, options);
+  registerBotRoutes(app, options);
   await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);

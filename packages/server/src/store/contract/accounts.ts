@@ -29,6 +29,7 @@ export function accountsContract(h: Harness): void {
         // The first account of a store is its admin (contract/admin.ts), from its creation.
         adminSince: created.adminSince === null ? null : 1_700_000_000_123,
         deactivatedAt: null,
+        ownerId: null,
       });
       expect(await h.store.getUser(created.id)).toEqual(created);
       expect(await h.store.getUserByUsername(username)).toEqual(created);

@@ -25,7 +25,13 @@ const users = (events: readonly OutboxRecord[]) =>
 export function outboxContract(h: Harness): void {
   describe('outbox', () => {
     const committed: OutboxRecord[] = [];
-    const listen = () => h.store.onEventsCommitted((events) => committed.push(...events));
+    // Listeners add up (the relay and the dispatcher both listen): register one, once.
+    let listening = false;
+    const listen = () => {
+      if (listening) return;
+      listening = true;
+      h.store.onEventsCommitted((events) => committed.push(...events));
+    };
 
     afterEach(async () => {
       // Leave no row behind for the claim tests of other suites.

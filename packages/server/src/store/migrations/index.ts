@@ -20,6 +20,8 @@ import { eventsMigration } from './0012-events';
 import { rateLimitsMigration } from './0013-rate-limits';
 import { contactDetailsMigration } from './0014-contact-details';
 import { roomNicknamesMigration } from './0015-room-nicknames';
+import { eventConsumersMigration } from './0016-event-consumers';
+import { botsWebhooksMigration } from './0017-bots-webhooks';
 import { adminAuditMigration } from './0018-admin-audit';
 import { peopleMigration } from './0020-people';
 import { callsMigration } from './0021-calls';
@@ -41,6 +43,8 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0013-rate-limits': rateLimitsMigration(dialect),
     '0014-contact-details': contactDetailsMigration(dialect),
     '0015-room-nicknames': roomNicknamesMigration(dialect),
+    '0016-event-consumers': eventConsumersMigration(dialect),
+    '0017-bots-webhooks': botsWebhooksMigration(dialect),
     '0018-admin-audit': adminAuditMigration(dialect),
     '0020-people': peopleMigration(dialect),
     '0021-calls': callsMigration(dialect),

@@ -38,6 +38,8 @@ export async function createUser({ db, dialect }: QueryContext, user: NewUser): 
     deleted_at: null,
     admin_since: null as number | null,
     deactivated_at: null,
+    bot: user.bot === true ? 1 : 0,
+    owner_id: user.ownerId ?? null,
   };
   try {
     await atomic(db, async (d) => {

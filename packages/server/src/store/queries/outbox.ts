@@ -15,7 +15,13 @@ import type { Database } from '../db-schema';
 /** Most ids in one DELETE (SQLite's default limit of bound parameters is 32,766). */
 const DELETE_CHUNK = 500;
 
-export async function insertEvent(db: Kysely<Database>, record: OutboxRecord, origin: string): Promise<void> {
+/** `dispatch`: durable consumers read this event (ports/bus-events.ts isDispatched), so the row stays until they took it. */
+export async function insertEvent(
+  db: Kysely<Database>,
+  record: OutboxRecord,
+  origin: string,
+  dispatch: boolean,
+): Promise<void> {
   await db
     .insertInto('outbox')
     .values({
@@ -25,17 +31,20 @@ export async function insertEvent(db: Kysely<Database>, record: OutboxRecord, or
       origin,
       created_at: record.createdAt,
       claimed_until: null,
+      published: 0,
+      dispatch: dispatch ? 1 : 0,
     })
     .execute();
 }
 
-/** Overdue or admin events that no live relay holds, oldest first, now held by the caller. */
+/** Overdue or admin events not yet published that no live relay holds, oldest first, now held by the caller. */
 export async function claimOverdueEvents(db: Kysely<Database>, options: ClaimOptions): Promise<OutboxRecord[]> {
   const candidates = db
     .selectFrom('outbox')
     .select('id')
     .where((eb) =>
       eb.and([
+        eb('published', '=', 0),
         eb.or([eb('created_at', '<', options.overdueBefore), eb('origin', '=', 'admin')]),
         eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]),
       ]),
@@ -60,13 +69,50 @@ export async function claimOverdueEvents(db: Kysely<Database>, options: ClaimOpt
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/**
+ * The bus took these events: each row goes, unless the durable consumers have not
+ * taken it yet (then it stays, marked published, and the dispatcher deletes it). The
+ * UPDATE runs first: on PostgreSQL it waits for a dispatcher holding the row and then
+ * re-checks `dispatch`, so a row is never left behind by both sides (ADR 0011).
+ */
 export async function deleteEvents(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-    await db
-      .deleteFrom('outbox')
-      .where('id', 'in', ids.slice(i, i + DELETE_CHUNK))
-      .execute();
+    const chunk = ids.slice(i, i + DELETE_CHUNK);
+    await db.updateTable('outbox').set({ published: 1 }).where('id', 'in', chunk).where('dispatch', '=', 1).execute();
+    await db.deleteFrom('outbox').where('id', 'in', chunk).where('dispatch', '=', 0).execute();
   }
+}
+
+/**
+ * Committed events awaiting the durable consumers, oldest first, now taken (inside
+ * the dispatcher's transaction). The conditional UPDATE makes a concurrent dispatcher
+ * wait for the rows and then skip them. Rows the bus already took are deleted here.
+ */
+export async function takeEventsToDispatch(db: Kysely<Database>, limit: number): Promise<OutboxRecord[]> {
+  const candidates = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('dispatch', '=', 1)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit);
+  const rows = await db
+    .updateTable('outbox')
+    .set({ dispatch: 0 })
+    .where('id', 'in', candidates)
+    .where('dispatch', '=', 1)
+    .returning(['id', 'topic', 'body', 'created_at', 'published'])
+    .execute();
+  const done = rows.filter((row) => Number(row.published) === 1).map((row) => row.id);
+  if (done.length > 0) await db.deleteFrom('outbox').where('id', 'in', done).execute();
+  return rows
+    .map((row) => ({
+      id: row.id,
+      topic: row.topic,
+      event: JSON.parse(row.body) as BusEvent,
+      createdAt: Number(row.created_at),
+    }))
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export async function countEvents(db: Kysely<Database>): Promise<number> {

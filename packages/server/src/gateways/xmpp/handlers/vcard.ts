@@ -1,6 +1,6 @@
 /**
  * XEP-0054 vcard-temp and XEP-0153 vCard-based avatars, mapped to the Parley profile:
- * FN and NICKNAME are the display name; PHOTO is the avatar, as TYPE + BINVAL when it
+ * FN and NICKNAME are the display name; ROLE is `bot` for a bot account; PHOTO is the avatar, as TYPE + BINVAL when it
  * is a picture stored by Parley (files.storeAvatar), as EXTVAL when it is another URL.
  * Anyone's vCard can be read (profiles are public in Parley); only your own is set,
  * and a set replaces the whole vCard: no PHOTO removes the avatar. Presence carries
@@ -59,6 +59,8 @@ async function getVcard(ctx: XmppContext, iq: XmlElement, payload: XmlElement): 
     { xmlns: NS_VCARD },
     el('FN', {}, user.displayName),
     el('NICKNAME', {}, user.displayName),
+    // A bot account says so (vcard-temp ROLE), as `bot: true` does in the native API.
+    ...(user.bot === true ? [el('ROLE', {}, 'bot')] : []),
     ...(await photoOf(ctx, user)),
   );
 }

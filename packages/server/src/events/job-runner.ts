@@ -1,0 +1,135 @@
+/**
+ * The job runner: runs the durable queue's jobs (ports/jobs.ts) on any node. It
+ * claims due jobs under a time-limited lease (a job never runs on two nodes at once;
+ * a dead node's lease lapses and another node runs the job), gives each to the
+ * handler of its kind, then deletes it (done) or makes it due again (retry). A handler
+ * must finish well within the lease (its own timeouts bound it); completing with a
+ * lapsed lease is refused by the store, so a late runner cannot undo a newer one.
+ * Handlers record what they need themselves (webhook attempts) before answering.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../ports/clock';
+import type { JobHandler, JobOutcome, JobRecord } from '../ports/jobs';
+import type { Logger } from '../ports/logger';
+import type { Store } from '../ports/store';
+
+export interface JobRunnerOptions {
+  /** How often to look for due jobs (0: only when nudged, for tests). */
+  pollMs: number;
+  /** How long a claim holds (PARLEY_JOB_LEASE_MS). */
+  leaseMs: number;
+  /** Jobs run at once on this node. */
+  concurrency: number;
+}
+
+export const defaultJobRunnerOptions: JobRunnerOptions = { pollMs: 1000, leaseMs: 60_000, concurrency: 8 };
+
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly active = new Set<Promise<void>>();
+  private timer: { cancel(): void } | undefined;
+  private claiming: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  readonly stats = { ran: 0, failed: 0, lostLeases: 0 };
+
+  constructor(
+    private readonly deps: { store: Store; clock: Clock; logger: Logger },
+    private readonly options: JobRunnerOptions = defaultJobRunnerOptions,
+  ) {}
+
+  register(handler: JobHandler): void {
+    this.handlers.set(handler.kind, handler);
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Looks for due jobs now (new jobs were written, or a job finished and frees a slot). */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.claiming = this.claim()
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'claiming jobs failed'))
+      .finally(() => {
+        this.claiming = undefined;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        } else this.schedule(this.options.pollMs);
+      });
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped || (delay > 0 && this.options.pollMs <= 0)) return;
+    this.timer?.cancel();
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.nudge();
+    }, delay);
+  }
+
+  private async claim(): Promise<void> {
+    const room = this.options.concurrency - this.active.size;
+    if (room <= 0 || this.handlers.size === 0) return;
+    const now = this.deps.clock.now();
+    const jobs = await this.deps.store.claimJobs({
+      now,
+      leaseUntil: now + this.options.leaseMs,
+      leaseToken: randomBytes(12).toString('base64url'),
+      limit: room,
+      kinds: [...this.handlers.keys()],
+    });
+    for (const job of jobs) {
+      const running: Promise<void> = this.runOne(job).finally(() => {
+        this.active.delete(running);
+        // A slot is free: there may be more due work.
+        if (jobs.length === room) this.nudge();
+      });
+      this.active.add(running);
+    }
+  }
+
+  private async runOne(job: JobRecord): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    if (!handler) return;
+    let outcome: JobOutcome;
+    try {
+      outcome = await handler.run(job);
+    } catch (error) {
+      // A handler that throws is retried after its lease would have lapsed anyway.
+      this.stats.failed += 1;
+      this.deps.logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job failed');
+      outcome = { retryAt: this.deps.clock.now() + this.options.leaseMs, error: String(error) };
+    }
+    this.stats.ran += 1;
+    try {
+      const kept =
+        'done' in outcome
+          ? await this.deps.store.completeJob(job.id, job.leaseToken)
+          : await this.deps.store.rescheduleJob(job.id, job.leaseToken, outcome.retryAt, outcome.error.slice(0, 500));
+      if (!kept) {
+        this.stats.lostLeases += 1;
+        this.deps.logger.warn({ jobId: job.id, kind: job.kind }, 'a job outlived its lease');
+      }
+    } catch (error) {
+      // The lease lapses and the job runs again: handlers are idempotent by their ids.
+      this.deps.logger.warn({ err: error, jobId: job.id }, 'could not record a job outcome');
+    }
+  }
+
+  /** Stops claiming and waits for the jobs under way (their outcome is recorded). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    await this.claiming;
+    await Promise.all([...this.active]);
+  }
+}
