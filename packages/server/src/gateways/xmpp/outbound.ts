@@ -370,6 +370,8 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'node.heartbeat':
     case 'node.hello':
     case 'node.leaving':
+    case 'call.updated': // no Jingle yet: XMPP clients see calls as their record messages
+    case 'call.signal':
       return;
   }
 }
