@@ -7,6 +7,7 @@ import type { UpdateConversationBody } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { useAppState, useController } from '../state/context';
 import { ConversationPicture } from './conversation-picture';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 
 export function GroupEditDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
@@ -58,11 +59,7 @@ export function GroupEditDialog({ conversationId, onClose }: { conversationId: s
           value={description}
           onChange={(e) => setDescription(e.target.value)}
         />
-        {error !== undefined && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>
             Cancel

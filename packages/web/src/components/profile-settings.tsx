@@ -7,6 +7,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { useAppState, useController } from '../state/context';
 import { Avatar } from './avatar';
 import { AvatarCropDialog } from './avatar-crop-dialog';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 
 export function ProfileSettings() {
@@ -183,11 +184,7 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
             setError(undefined);
           }}
         />
-        {error !== undefined && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>
             Cancel
