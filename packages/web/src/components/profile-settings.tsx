@@ -7,6 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useAppState, useController } from '../state/context';
 import { AvatarEditor } from './avatar-editor';
 import { FormError } from './form-error';
+import { InlineTextForm } from './inline-text-form';
 import { Modal } from './modal';
 
 export function ProfileSettings() {
@@ -35,27 +36,19 @@ export function ProfileSettings() {
         onRemove={() => void controller.updateProfile({ avatarUrl: null })}
         onUpload={(image) => controller.uploadAvatar(image)}
       />
-      <form className="status-text" onSubmit={(e) => void saveName(e)}>
-        <label htmlFor={`${id}-name`}>Display name</label>
-        <div className="find-user-row">
-          <input
-            id={`${id}-name`}
-            name="display-name"
-            maxLength={100}
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              setSaved(undefined);
-            }}
-          />
-          <button type="submit" className="btn btn-primary">
-            Change name
-          </button>
-        </div>
-        <p className="hint" role="status">
-          {saved ?? ''}
-        </p>
-      </form>
+      <InlineTextForm
+        label="Display name"
+        name="display-name"
+        maxLength={100}
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          setSaved(undefined);
+        }}
+        button="Change name"
+        status={saved}
+        onSubmit={saveName}
+      />
     </section>
   );
 }
