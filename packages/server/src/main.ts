@@ -385,7 +385,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const driver = config.db === 'sqlite' ? { sqliteDriver: sqliteDriver() } : {};
   logger.info({ url, db: config.db, ...driver, dataDir: config.dataDir }, `Parley listening on ${url}`);
 
-  const cleanup = scheduleFileCleanup(services, clock, logger, config.fileCleanupIntervalSeconds * 1000);
+  // Expired uploads and unreferenced files (interval 0: never, the operator runs it elsewhere).
+  const cleanup = schedulePeriodic(clock, logger, 'file cleanup', config.fileCleanupIntervalSeconds * 1000, () =>
+    services.files.cleanup(),
+  );
   const callSweep = schedulePeriodic(clock, logger, 'call sweep', config.callSweepMs, () => services.calls.sweep());
   const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
     services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
@@ -427,28 +430,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return { url, port, xmppPort, config, services, stop };
 }
 
-/** Deletes expired uploads and unreferenced files every `intervalMs` (0: never). */
-function scheduleFileCleanup(services: Services, clock: Clock, logger: Logger, intervalMs: number) {
-  let timer: { cancel(): void } | undefined;
-  let cancelled = false;
-  const run = () => {
-    services.files
-      .cleanup()
-      .catch((error: unknown) => logger.error({ err: error }, 'file cleanup failed'))
-      .finally(() => {
-        if (!cancelled) timer = clock.setTimeout(run, intervalMs);
-      });
-  };
-  if (intervalMs > 0) timer = clock.setTimeout(run, intervalMs);
-  return {
-    cancel: () => {
-      cancelled = true;
-      timer?.cancel();
-    },
-  };
-}
-
-/** Runs `work` every `intervalMs`, one run at a time; a failure is logged and the next run comes anyway. */
+/**
+ * Runs `work` every `intervalMs` (0: never), one run at a time; a failure is logged and the next
+ * run comes anyway.
+ */
 function schedulePeriodic(
   clock: Clock,
   logger: Logger,
@@ -465,7 +450,7 @@ function schedulePeriodic(
         if (!cancelled) timer = clock.setTimeout(run, intervalMs);
       });
   };
-  timer = clock.setTimeout(run, intervalMs);
+  if (intervalMs > 0) timer = clock.setTimeout(run, intervalMs);
   return {
     cancel: () => {
       cancelled = true;

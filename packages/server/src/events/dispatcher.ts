@@ -14,6 +14,7 @@ import type { Logger } from '../ports/logger';
 import { isDispatched } from '../ports/bus-events';
 import type { EventConsumer } from '../ports/jobs';
 import type { Store } from '../ports/store';
+import { NudgedLoop } from './nudged-loop';
 
 export interface DispatcherOptions {
   /** How often to look for events this node was not told about (0: only when nudged, for tests). */
@@ -28,10 +29,7 @@ export const defaultDispatcherOptions: DispatcherOptions = { pollMs: 1000, batch
 
 export class EventDispatcher {
   private readonly consumers: EventConsumer[] = [];
-  private timer: { cancel(): void } | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: NudgedLoop;
   private unlisten: (() => void) | undefined;
   private readonly dispatchedListeners: (() => void)[] = [];
   /** Events taken so far (for metrics and tests). */
@@ -40,7 +38,9 @@ export class EventDispatcher {
   constructor(
     private readonly deps: { store: Store; clock: Clock; logger: Logger },
     private readonly options: DispatcherOptions = defaultDispatcherOptions,
-  ) {}
+  ) {
+    this.loop = new NudgedLoop(deps.clock, options.pollMs, () => this.drain());
+  }
 
   register(consumer: EventConsumer): void {
     this.consumers.push(consumer);
@@ -55,40 +55,18 @@ export class EventDispatcher {
     this.unlisten = this.deps.store.onEventsCommitted((events) => {
       if (events.some((record) => isDispatched(record.event))) this.nudge();
     });
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Runs a dispatch soon (now, unless one is running: then right after it). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.nudge();
-      } else this.schedule(this.options.pollMs);
-    });
+    this.loop.nudge();
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped || (delay > 0 && this.options.pollMs <= 0)) return;
-    this.timer?.cancel();
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.nudge();
-    }, delay);
-  }
-
-  private async loop(): Promise<void> {
+  private async drain(): Promise<void> {
     try {
       // A full batch means more may wait: keep going until a short one.
-      while (!this.stopped && (await this.dispatchOnce()) === this.options.batch);
+      while (!this.loop.stopped && (await this.dispatchOnce()) === this.options.batch);
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'dispatching events failed; retrying');
       await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.options.retryMs));
@@ -113,10 +91,8 @@ export class EventDispatcher {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    const stopping = this.loop.stop();
     this.unlisten?.();
-    this.timer?.cancel();
-    this.timer = undefined;
-    await this.running;
+    await stopping;
   }
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock';
 import type { JobHandler, JobOutcome, JobRecord } from '../ports/jobs';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
+import { NudgedLoop } from './nudged-loop';
 
 export interface JobRunnerOptions {
   /** How often to look for due jobs (0: only when nudged, for tests). */
@@ -27,52 +28,29 @@ export const defaultJobRunnerOptions: JobRunnerOptions = { pollMs: 1000, leaseMs
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly active = new Set<Promise<void>>();
-  private timer: { cancel(): void } | undefined;
-  private claiming: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: NudgedLoop;
   readonly stats = { ran: 0, failed: 0, lostLeases: 0 };
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; logger: Logger },
     private readonly options: JobRunnerOptions = defaultJobRunnerOptions,
-  ) {}
+  ) {
+    this.loop = new NudgedLoop(deps.clock, options.pollMs, () =>
+      this.claim().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'claiming jobs failed')),
+    );
+  }
 
   register(handler: JobHandler): void {
     this.handlers.set(handler.kind, handler);
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Looks for due jobs now (new jobs were written, or a job finished and frees a slot). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.claiming) {
-      this.again = true;
-      return;
-    }
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.claiming = this.claim()
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'claiming jobs failed'))
-      .finally(() => {
-        this.claiming = undefined;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        } else this.schedule(this.options.pollMs);
-      });
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped || (delay > 0 && this.options.pollMs <= 0)) return;
-    this.timer?.cancel();
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.nudge();
-    }, delay);
+    this.loop.nudge();
   }
 
   private async claim(): Promise<void> {
@@ -126,10 +104,7 @@ export class JobRunner {
 
   /** Stops claiming and waits for the jobs under way (their outcome is recorded). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
-    await this.claiming;
+    await this.loop.stop();
     await Promise.all([...this.active]);
   }
 }

@@ -7,6 +7,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ParleyError } from '@parley/sdk';
 import { createClient, deviceName, type SavedSession } from '../state/session';
+import { FormError } from './form-error';
 import { Logo } from './icons';
 import { ThemeToggle } from './theme-toggle';
 
@@ -169,11 +170,7 @@ export function AuthScreen({
             onChange={(e) => setPassword(e.target.value)}
           />
           {register && <p className="hint">At least 8 characters.</p>}
-          {error !== undefined && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError error={error} />
           <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
             {busy ? 'Please wait…' : register ? 'Create account' : 'Log in'}
           </button>

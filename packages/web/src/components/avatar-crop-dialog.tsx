@@ -5,6 +5,7 @@
  * the parent; the server then makes it a 256 px square without metadata.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 
 const VIEW = 240;
@@ -136,11 +137,7 @@ export function AvatarCropDialog({
         value={zoom}
         onChange={(e) => setZoomKeepingCentre(Number(e.target.value))}
       />
-      {error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="modal-actions">
         <button type="button" className="btn" onClick={onClose}>
           Cancel

@@ -5,9 +5,10 @@
  */
 import type { PostPolicy, UpdateConversationBody, Visibility } from '@parley/protocol';
 import { useId, useState } from 'react';
-import { useAppState, useController } from '../state/context';
+import { useAppState } from '../state/context';
 import { ConversationPicture } from './conversation-picture';
 import { Modal } from './modal';
+import { useSaveConversation } from './use-save-conversation';
 
 const SLOW: [string, number][] = [
   ['Off', 0],
@@ -20,7 +21,6 @@ const SLOW: [string, number][] = [
 ];
 
 export function ChannelSettingsDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
-  const controller = useController();
   const conv = useAppState((s) => s.conversations[conversationId]?.conversation);
   const [title, setTitle] = useState(conv?.title ?? '');
   const [topic, setTopic] = useState(conv?.topic ?? '');
@@ -28,7 +28,7 @@ export function ChannelSettingsDialog({ conversationId, onClose }: { conversatio
   const [visibility, setVisibility] = useState<Visibility>(conv?.visibility ?? 'public');
   const [postPolicy, setPostPolicy] = useState<PostPolicy>(conv?.postPolicy ?? 'everyone');
   const [slow, setSlow] = useState(conv?.slowModeSeconds ?? 0);
-  const [busy, setBusy] = useState(false);
+  const { busy, send } = useSaveConversation(conversationId, onClose);
   const id = useId();
   if (conv === undefined) return null;
 
@@ -41,10 +41,7 @@ export function ChannelSettingsDialog({ conversationId, onClose }: { conversatio
     if (visibility !== conv.visibility) patch.visibility = visibility;
     if (postPolicy !== conv.postPolicy) patch.postPolicy = postPolicy;
     if (slow !== conv.slowModeSeconds) patch.slowModeSeconds = slow;
-    if (Object.keys(patch).length === 0) return onClose();
-    setBusy(true);
-    if (await controller.updateConversation(conversationId, patch)) onClose();
-    else setBusy(false);
+    await send(patch);
   };
 
   return (

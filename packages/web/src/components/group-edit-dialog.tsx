@@ -5,17 +5,18 @@
  */
 import type { UpdateConversationBody } from '@parley/protocol';
 import { useId, useState } from 'react';
-import { useAppState, useController } from '../state/context';
+import { useAppState } from '../state/context';
 import { ConversationPicture } from './conversation-picture';
+import { FormError } from './form-error';
 import { Modal } from './modal';
+import { useSaveConversation } from './use-save-conversation';
 
 export function GroupEditDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
-  const controller = useController();
   const conv = useAppState((s) => s.conversations[conversationId]?.conversation);
   const [title, setTitle] = useState(conv?.title ?? '');
   const [description, setDescription] = useState(conv?.description ?? '');
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { busy, send } = useSaveConversation(conversationId, onClose);
   const id = useId();
   if (conv === undefined) return null;
 
@@ -25,10 +26,7 @@ export function GroupEditDialog({ conversationId, onClose }: { conversationId: s
     if (title.trim() !== conv.title) patch.title = title.trim();
     if (description.trim() !== (conv.description ?? ''))
       patch.description = description.trim() === '' ? null : description.trim();
-    if (Object.keys(patch).length === 0) return onClose();
-    setBusy(true);
-    if (await controller.updateConversation(conversationId, patch)) onClose();
-    else setBusy(false);
+    await send(patch);
   };
 
   return (
@@ -58,11 +56,7 @@ export function GroupEditDialog({ conversationId, onClose }: { conversationId: s
           value={description}
           onChange={(e) => setDescription(e.target.value)}
         />
-        {error !== undefined && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>
             Cancel

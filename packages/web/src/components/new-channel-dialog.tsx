@@ -6,6 +6,7 @@
 import type { PostPolicy, Visibility } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { useController } from '../state/context';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 import { PeoplePicker, usePeoplePicker } from './people-picker';
 
@@ -115,11 +116,7 @@ export function NewChannelDialog({ onClose }: { onClose: () => void }) {
       {/* Outside the channel's form: the people search is a form of its own. */}
       <h3 className="section-title">Add people (optional)</h3>
       <PeoplePicker picker={picker} />
-      {error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="modal-actions">
         <button type="button" className="btn" onClick={onClose}>
           Cancel

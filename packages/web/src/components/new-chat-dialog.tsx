@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { useAppState, useController } from '../state/context';
 import { FindUser } from './find-user';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 import { UserRow } from './user-row';
 
@@ -25,11 +26,7 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="New chat" onClose={onClose}>
       <FindUser action="Chat" onFound={(user) => void start(user.id)} />
-      {error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <h3 className="section-title">Contacts</h3>
       {contacts.length === 0 ? (
         <p className="muted">Your contacts appear here once you have chatted with someone.</p>

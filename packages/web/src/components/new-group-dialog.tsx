@@ -4,6 +4,7 @@
 import { useId, useState } from 'react';
 import { useAppState, useController } from '../state/context';
 import { FindUser } from './find-user';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 import { UserRow } from './user-row';
 
@@ -74,11 +75,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           ))}
         </ul>
       )}
-      {error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="modal-actions">
         <button type="button" className="btn" onClick={onClose}>
           Cancel

@@ -3,10 +3,11 @@
  * and my account (password; deleting the account, confirmed by the password). What
  * others see changes at once on their screens (the server tells them: `user.updated`).
  */
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useAppState, useController } from '../state/context';
-import { Avatar } from './avatar';
-import { AvatarCropDialog } from './avatar-crop-dialog';
+import { AvatarEditor } from './avatar-editor';
+import { FormError } from './form-error';
+import { InlineTextForm } from './inline-text-form';
 import { Modal } from './modal';
 
 export function ProfileSettings() {
@@ -14,8 +15,6 @@ export function ProfileSettings() {
   const me = useAppState((s) => s.me);
   const [name, setName] = useState(me.displayName);
   const [saved, setSaved] = useState<string | undefined>();
-  const [cropping, setCropping] = useState<File | undefined>();
-  const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
 
   const saveName = async (event: FormEvent) => {
@@ -30,57 +29,26 @@ export function ProfileSettings() {
       <h3 id={`${id}-title`} className="section-title">
         Profile
       </h3>
-      <div className="avatar-editor">
-        <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} size="lg" />
-        <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
-          Change picture
-        </button>
-        {me.avatarUrl !== null && (
-          <button type="button" className="btn" onClick={() => void controller.updateProfile({ avatarUrl: null })}>
-            Remove picture
-          </button>
-        )}
-        <input
-          ref={fileInput}
-          type="file"
-          accept="image/png,image/jpeg,image/gif,image/webp"
-          hidden
-          aria-label="Picture file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file !== undefined) setCropping(file);
-          }}
-        />
-      </div>
-      <form className="status-text" onSubmit={(e) => void saveName(e)}>
-        <label htmlFor={`${id}-name`}>Display name</label>
-        <div className="find-user-row">
-          <input
-            id={`${id}-name`}
-            name="display-name"
-            maxLength={100}
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              setSaved(undefined);
-            }}
-          />
-          <button type="submit" className="btn btn-primary">
-            Change name
-          </button>
-        </div>
-        <p className="hint" role="status">
-          {saved ?? ''}
-        </p>
-      </form>
-      {cropping !== undefined && (
-        <AvatarCropDialog
-          file={cropping}
-          onSave={(image) => controller.uploadAvatar(image)}
-          onClose={() => setCropping(undefined)}
-        />
-      )}
+      <AvatarEditor
+        id={me.id}
+        name={me.displayName}
+        url={me.avatarUrl}
+        onRemove={() => void controller.updateProfile({ avatarUrl: null })}
+        onUpload={(image) => controller.uploadAvatar(image)}
+      />
+      <InlineTextForm
+        label="Display name"
+        name="display-name"
+        maxLength={100}
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          setSaved(undefined);
+        }}
+        button="Change name"
+        status={saved}
+        onSubmit={saveName}
+      />
     </section>
   );
 }
@@ -183,11 +151,7 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
             setError(undefined);
           }}
         />
-        {error !== undefined && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>
             Cancel

@@ -9,6 +9,7 @@ import { useId, useState } from 'react';
 import { conversationTitle } from '../lib/names';
 import { useAppState, useController } from '../state/context';
 import { orderedIds } from '../state/reducers';
+import { FormError } from './form-error';
 import { MessageCard } from './message-card';
 import { Modal } from './modal';
 
@@ -128,11 +129,7 @@ export function SearchDialog({ onClose, conversationId }: { onClose: () => void;
           </div>
         </div>
       </form>
-      {error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div aria-live="polite" className="search-results">
         {hits !== undefined && (
           <p className="panel-note" data-testid="search-count">

@@ -6,6 +6,7 @@ import type { Session } from '@parley/protocol';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { lastSeen } from '../lib/format-time';
 import { useController } from '../state/context';
+import { FormError } from './form-error';
 import { UserText } from './user-text';
 
 export function SessionsList() {
@@ -71,11 +72,7 @@ export function SessionsList() {
           Log out other devices ({others.length})
         </button>
       )}
-      {error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

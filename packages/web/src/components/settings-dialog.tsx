@@ -8,6 +8,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { notificationPermission, requestNotifications } from '../lib/notify';
 import { useAppState, useController } from '../state/context';
 import { AttentionSettings } from './attention-settings';
+import { InlineTextForm } from './inline-text-form';
 import { Modal } from './modal';
 import { PrivacySettings } from './privacy-settings';
 import { AccountSettings, ProfileSettings } from './profile-settings';
@@ -61,28 +62,20 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
             </label>
           ))}
         </fieldset>
-        <form className="status-text" onSubmit={(e) => void saveText(e)}>
-          <label htmlFor={`${id}-text`}>Status message</label>
-          <div className="find-user-row">
-            <input
-              id={`${id}-text`}
-              name="status-text"
-              maxLength={200}
-              placeholder="What are you up to?"
-              value={statusText}
-              onChange={(e) => {
-                setStatusText(e.target.value);
-                setSaved(undefined);
-              }}
-            />
-            <button type="submit" className="btn btn-primary">
-              Save
-            </button>
-          </div>
-          <p className="hint" role="status">
-            {saved ?? ''}
-          </p>
-        </form>
+        <InlineTextForm
+          label="Status message"
+          name="status-text"
+          maxLength={200}
+          placeholder="What are you up to?"
+          value={statusText}
+          onChange={(value) => {
+            setStatusText(value);
+            setSaved(undefined);
+          }}
+          button="Save"
+          status={saved}
+          onSubmit={saveText}
+        />
       </section>
       <ProfileSettings />
       <section className="settings-section" aria-labelledby={`${id}-notify`}>

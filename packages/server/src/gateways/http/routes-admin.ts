@@ -25,7 +25,7 @@ import {
   UpdateServerSettingsBody,
 } from '@parley/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Static } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { selfActor } from '../../services/accounts';
 import type { HttpOptions } from './app';
 import { authenticate, originOf, secured } from './auth';
@@ -37,6 +37,16 @@ export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOpti
   const admin = async (request: FastifyRequest) =>
     services.admin.as(await authenticate(services, request), originOf(request));
   const tags = ['admin'];
+  // The options of a route on one user (`/v1/admin/users/:userId...`) that answers 200 with `response`.
+  const onUser = (response: TSchema, body?: TSchema) => ({
+    schema: {
+      tags,
+      security: secured,
+      params: AdminUserParams,
+      ...(body && { body }),
+      response: { 200: response, ...errors },
+    },
+  });
 
   // GET /v1/admin/users?q=&cursor=&limit=
   app.get<{ Querystring: Static<typeof AdminUsersQuery> }>(
@@ -60,62 +70,38 @@ export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOpti
   );
 
   // GET /v1/admin/users/:userId
-  app.get<UserParams>(
-    '/v1/admin/users/:userId',
-    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: AdminUserResponse, ...errors } } },
-    async (request) => ({ user: await (await admin(request)).getUser(request.params.userId) }),
-  );
+  app.get<UserParams>('/v1/admin/users/:userId', onUser(AdminUserResponse), async (request) => ({
+    user: await (await admin(request)).getUser(request.params.userId),
+  }));
 
   // POST /v1/admin/users/:userId/deactivate
-  app.post<UserParams>(
-    '/v1/admin/users/:userId/deactivate',
-    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: AdminUserResponse, ...errors } } },
-    async (request) => ({ user: (await (await admin(request)).deactivate(request.params.userId)).user }),
-  );
+  app.post<UserParams>('/v1/admin/users/:userId/deactivate', onUser(AdminUserResponse), async (request) => ({
+    user: (await (await admin(request)).deactivate(request.params.userId)).user,
+  }));
 
   // POST /v1/admin/users/:userId/reactivate
-  app.post<UserParams>(
-    '/v1/admin/users/:userId/reactivate',
-    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: AdminUserResponse, ...errors } } },
-    async (request) => ({ user: await (await admin(request)).reactivate(request.params.userId) }),
-  );
+  app.post<UserParams>('/v1/admin/users/:userId/reactivate', onUser(AdminUserResponse), async (request) => ({
+    user: await (await admin(request)).reactivate(request.params.userId),
+  }));
 
   // POST /v1/admin/users/:userId/password
   app.post<UserParams & { Body: Static<typeof AdminResetPasswordBody> }>(
     '/v1/admin/users/:userId/password',
-    {
-      schema: {
-        tags,
-        security: secured,
-        params: AdminUserParams,
-        body: AdminResetPasswordBody,
-        response: { 200: RevokedResponse, ...errors },
-      },
-    },
+    onUser(RevokedResponse, AdminResetPasswordBody),
     async (request) => ({
       revokedSessions: await (await admin(request)).resetPassword(request.params.userId, request.body.newPassword),
     }),
   );
 
   // POST /v1/admin/users/:userId/logout
-  app.post<UserParams>(
-    '/v1/admin/users/:userId/logout',
-    { schema: { tags, security: secured, params: AdminUserParams, response: { 200: RevokedResponse, ...errors } } },
-    async (request) => ({ revokedSessions: await (await admin(request)).logoutEverywhere(request.params.userId) }),
-  );
+  app.post<UserParams>('/v1/admin/users/:userId/logout', onUser(RevokedResponse), async (request) => ({
+    revokedSessions: await (await admin(request)).logoutEverywhere(request.params.userId),
+  }));
 
   // PUT /v1/admin/users/:userId/admin
   app.put<UserParams & { Body: Static<typeof AdminSetAdminBody> }>(
     '/v1/admin/users/:userId/admin',
-    {
-      schema: {
-        tags,
-        security: secured,
-        params: AdminUserParams,
-        body: AdminSetAdminBody,
-        response: { 200: AdminUserResponse, ...errors },
-      },
-    },
+    onUser(AdminUserResponse, AdminSetAdminBody),
     async (request) => ({
       user: await (await admin(request)).setAdmin(request.params.userId, request.body.isAdmin),
     }),

@@ -1,0 +1,66 @@
+/**
+ * A pass that runs when nudged and otherwise every pollMs: the shared heartbeat of the
+ * dispatcher (events/dispatcher.ts) and the job runner (events/job-runner.ts). At most
+ * one pass runs at a time; a nudge during a pass makes another one right after it (so
+ * work written meanwhile is not left for the next poll); stop cancels the timer and
+ * waits for the pass under way. The pass handles its own errors: it must not reject.
+ */
+import type { Clock } from '../ports/clock';
+
+export class NudgedLoop {
+  private timer: { cancel(): void } | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private halted = false;
+
+  /** pollMs 0: only when nudged (for tests). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly pollMs: number,
+    private readonly pass: () => Promise<void>,
+  ) {}
+
+  /** Once stop was called: a long pass checks it to end early. */
+  get stopped(): boolean {
+    return this.halted;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Runs a pass soon (now, unless one is running: then right after it). */
+  nudge(): void {
+    if (this.halted) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.nudge();
+      } else this.schedule(this.pollMs);
+    });
+  }
+
+  private schedule(delay: number): void {
+    if (this.halted || (delay > 0 && this.pollMs <= 0)) return;
+    this.timer?.cancel();
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.nudge();
+    }, delay);
+  }
+
+  /** No pass starts after this; resolves when the one under way ends. */
+  async stop(): Promise<void> {
+    this.halted = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    await this.running;
+  }
+}
