@@ -39,6 +39,13 @@ export function botsWebhooksMigration(dialect: StoreDialect): Migration {
         .on('webhook_subscriptions')
         .columns(['bot_id'])
         .execute();
+      // The dispatcher reads the enabled subscriptions for every batch of posts: by index, never
+      // a scan of the whole table (packages/server/test/large-channel.test.ts checks each plan).
+      await db.schema
+        .createIndex('webhook_subscriptions_enabled_idx')
+        .on('webhook_subscriptions')
+        .columns(['enabled'])
+        .execute();
       await db.schema
         .createTable('webhook_deliveries')
         .addColumn('id', key, (c) => c.primaryKey())
