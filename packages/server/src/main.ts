@@ -11,6 +11,7 @@ import { BusEphemeralEvents } from './events/ephemeral';
 import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/relay';
 import { EventDispatcher } from './events/dispatcher';
 import { JobRunner } from './events/job-runner';
+import { NudgedLoop } from './events/nudged-loop';
 import { parseOutboundAllow, SafeFetch } from './net/safe-fetch';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
@@ -431,8 +432,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 }
 
 /**
- * Runs `work` every `intervalMs` (0: never), one run at a time; a failure is logged and the next
- * run comes anyway.
+ * Runs `work` every `intervalMs` (0: never), the first time after one interval, one run at a
+ * time; a failure is logged and the next run comes anyway.
  */
 function schedulePeriodic(
   clock: Clock,
@@ -441,22 +442,14 @@ function schedulePeriodic(
   intervalMs: number,
   work: () => Promise<unknown>,
 ) {
-  let timer: { cancel(): void } | undefined;
-  let cancelled = false;
-  const run = () => {
-    work()
-      .catch((error: unknown) => logger.error({ err: error }, `${what} failed`))
-      .finally(() => {
-        if (!cancelled) timer = clock.setTimeout(run, intervalMs);
-      });
-  };
-  if (intervalMs > 0) timer = clock.setTimeout(run, intervalMs);
-  return {
-    cancel: () => {
-      cancelled = true;
-      timer?.cancel();
-    },
-  };
+  const loop = new NudgedLoop(clock, intervalMs, () =>
+    work().then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: error }, `${what} failed`),
+    ),
+  );
+  if (intervalMs > 0) loop.start(intervalMs);
+  return { cancel: () => void loop.stop() };
 }
 
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully. */

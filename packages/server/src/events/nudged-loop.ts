@@ -1,6 +1,7 @@
 /**
  * A pass that runs when nudged and otherwise every pollMs: the shared heartbeat of the
- * dispatcher (events/dispatcher.ts) and the job runner (events/job-runner.ts). At most
+ * dispatcher (events/dispatcher.ts), the job runner (events/job-runner.ts) and main.ts's
+ * periodic chores (file cleanup, call sweep, webhook pruning). At most
  * one pass runs at a time; a nudge during a pass makes another one right after it (so
  * work written meanwhile is not left for the next poll); stop cancels the timer and
  * waits for the pass under way. The pass handles its own errors: it must not reject.
@@ -25,8 +26,9 @@ export class NudgedLoop {
     return this.halted;
   }
 
-  start(): void {
-    this.schedule(0);
+  /** The first pass runs after `firstAfterMs` (0: at once). */
+  start(firstAfterMs = 0): void {
+    this.schedule(firstAfterMs);
   }
 
   /** Runs a pass soon (now, unless one is running: then right after it). */
