@@ -245,6 +245,9 @@ export function messageTexts(person: Person): Promise<string[]> {
 
 /** Runs axe-core in the page (injected from node_modules; evaluate is not subject to the page's CSP). */
 export async function axeScan(page: Page): Promise<string[]> {
+  // A theme switch animates colours: scanned mid-transition, a button's contrast is neither
+  // theme's. Reduced motion ends transitions, so the scan sees the colours the user settles on.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   const source = await import('node:fs').then((fs) =>
     fs.readFileSync(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8'),
   );
