@@ -3,8 +3,11 @@
  * `client.calls` signalling. The caller makes the first offer; after that either side
  * may renegotiate (an ICE restart, a replaced track) with the "perfect negotiation"
  * pattern (the callee is the polite peer that yields on a collision). Signals are
- * handled one at a time in arrival order, so a candidate never precedes its
- * description. Mute and camera state travel as `media` signals for the other side's UI.
+ * handled one at a time in arrival order. A candidate must never reach the other side
+ * before the description it belongs to (it would be refused there and the call would
+ * have no path), so local candidates gathered while a description is being made wait
+ * until it is sent, and remote ones that still come first wait for their description.
+ * Mute and camera state travel as `media` signals for the other side's UI.
  * Browser-only (it needs RTCPeerConnection); an app may also do all this itself.
  *
  * @example
@@ -60,6 +63,10 @@ export class CallPeer {
   private readonly stops: Unsubscribe[] = [];
   private closed = false;
   private started = false;
+  /** Local candidates held while a description is made (null: send them at once). */
+  private heldLocal: CallSignalCandidate[] | null = null;
+  /** Remote candidates that arrived before any remote description. */
+  private earlyRemote: CallSignalCandidate[] = [];
 
   constructor(private readonly options: CallPeerOptions) {
     const Peer = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
@@ -76,7 +83,10 @@ export class CallPeer {
       this.emitter.emit('remote.stream', this.remote);
     };
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.send({ kind: 'candidate', candidate: candidate.toJSON() as CallSignalCandidate });
+      if (!candidate) return;
+      const json = candidate.toJSON() as CallSignalCandidate;
+      if (this.heldLocal) this.heldLocal.push(json);
+      else this.send({ kind: 'candidate', candidate: json });
     };
     this.pc.onconnectionstatechange = () => {
       this.emitter.emit('state', this.pc.connectionState);
@@ -155,13 +165,28 @@ export class CallPeer {
     if (this.closed) return;
     try {
       this.makingOffer = true;
-      await this.pc.setLocalDescription();
-      const sdp = this.pc.localDescription?.sdp;
-      if (sdp) this.send({ kind: 'offer', sdp });
+      await this.describe('offer');
     } catch (error) {
       this.fail(error);
     } finally {
       this.makingOffer = false;
+    }
+  }
+
+  /**
+   * Sets and sends this side's description; candidates gathered meanwhile (a browser
+   * may report them before setLocalDescription's promise settles) follow it.
+   */
+  private async describe(kind: 'offer' | 'answer'): Promise<void> {
+    this.heldLocal ??= [];
+    try {
+      await this.pc.setLocalDescription();
+      const sdp = this.pc.localDescription?.sdp;
+      if (sdp) this.send({ kind, sdp });
+    } finally {
+      const held = this.heldLocal;
+      this.heldLocal = null;
+      for (const candidate of held) this.send({ kind: 'candidate', candidate });
     }
   }
 
@@ -172,11 +197,11 @@ export class CallPeer {
         this.emitter.emit('remote.media', { audio: signal.audio, video: signal.video, screen: signal.screen ?? false });
         return;
       case 'candidate':
-        try {
-          await this.pc.addIceCandidate(signal.candidate);
-        } catch (error) {
-          if (!this.ignoreOffer) throw error;
+        if (this.pc.remoteDescription === null) {
+          this.earlyRemote.push(signal.candidate);
+          return;
         }
+        await this.addCandidate(signal.candidate);
         return;
       case 'offer':
       case 'answer': {
@@ -184,13 +209,21 @@ export class CallPeer {
         this.ignoreOffer = !this.polite && collision;
         if (this.ignoreOffer) return;
         await this.pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
-        if (signal.kind === 'offer') {
-          await this.pc.setLocalDescription();
-          const sdp = this.pc.localDescription?.sdp;
-          if (sdp) this.send({ kind: 'answer', sdp });
-        }
+        const early = this.earlyRemote;
+        this.earlyRemote = [];
+        for (const candidate of early) await this.addCandidate(candidate);
+        if (signal.kind === 'offer') await this.describe('answer');
         return;
       }
+    }
+  }
+
+  private async addCandidate(candidate: CallSignalCandidate): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      // A candidate of an offer this (impolite) side ignored in a collision.
+      if (!this.ignoreOffer) throw error;
     }
   }
 
