@@ -278,7 +278,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   jobs.register(services.webhookDelivery);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
+    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, delayMs: config.dispatchDelayMs },
   );
   dispatcher.register(services.webhooks);
   dispatcher.onDispatched(() => jobs.nudge());

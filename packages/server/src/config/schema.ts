@@ -596,7 +596,15 @@ export const configKeys = {
     default: 1000,
     min: 10,
     max: 60_000,
-    doc: "How often each node looks for due jobs and for committed events that other nodes (or the admin commands) left for the dispatcher; a node's own writes are dispatched at once.",
+    doc: "How often each node looks for due jobs and for committed events that other nodes (or the admin commands) left for the dispatcher; a node's own writes are dispatched within `PARLEY_DISPATCH_DELAY_MS`.",
+  },
+  dispatchDelayMs: {
+    env: 'PARLEY_DISPATCH_DELAY_MS',
+    kind: 'int',
+    default: 20,
+    min: 0,
+    max: 1000,
+    doc: "How long a node's committed events may wait before the dispatcher takes them for the durable consumers (webhooks): the events of that time share one write. 0 dispatches after every commit, which costs a second commit (and fsync) per message when the server is not busy.",
   },
   incomingWebhookPerMinute: {
     env: 'PARLEY_RATE_INCOMING_WEBHOOK_PER_MIN',
