@@ -102,6 +102,7 @@ async function buildCore(
           sqlitePath: config.sqlitePath ?? '',
           synchronous: config.sqliteSynchronous,
           thread: config.sqliteThread,
+          fsync: config.sqliteFsync,
           groupCommitMax: config.groupCommitMax,
           eventOrigin,
         }));

@@ -77,6 +77,13 @@ export const configKeys = {
     values: ['full', 'normal'],
     doc: '`full` makes each acknowledged message survive power loss; `normal` survives a process crash (kill -9) but not power loss, and is faster.',
   },
+  sqliteFsync: {
+    env: 'PARLEY_SQLITE_FSYNC',
+    kind: 'enum',
+    default: 'background',
+    values: ['background', 'inline'],
+    doc: "With `PARLEY_SQLITE_SYNCHRONOUS=full`: `background` makes each commit durable with an fsync of the write-ahead log on Node's thread pool before the write is answered, so the event loop keeps serving sockets meanwhile (ADR 0022); `inline` lets SQLite fsync inside the commit, which stalls every socket for the length of each fsync. The guarantee is the same: nothing is acknowledged or delivered before it is on disk.",
+  },
   sqliteThread: {
     env: 'PARLEY_SQLITE_THREAD',
     kind: 'enum',
