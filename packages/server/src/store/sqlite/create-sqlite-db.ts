@@ -12,9 +12,9 @@
  * (ADR 0010 says why `main` stays the default). Either way Kysely's SQLite driver serializes every query
  * and transaction on the one connection, so appends never race here.
  */
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from '../db-schema';
-import { DurableSqliteDialect } from './durable-dialect';
+import { MainThreadSqliteDialect } from './main-thread-dialect';
 import { openStoreFile, type SqliteOptions } from './open-store-file';
 import { WalSyncer } from './wal-syncer';
 import { WorkerSqliteDialect } from './worker-dialect';
@@ -34,7 +34,7 @@ export function createSqliteDb(
   if (thread === 'worker') return new Kysely<Database>({ dialect: new WorkerSqliteDialect(file) });
   if (fsync === 'background' && file.synchronous === 'full' && file.path !== ':memory:') {
     const database = openStoreFile({ ...file, synchronous: 'normal' });
-    return new Kysely<Database>({ dialect: new DurableSqliteDialect({ database }, new WalSyncer(file.path)) });
+    return new Kysely<Database>({ dialect: new MainThreadSqliteDialect({ database }, new WalSyncer(file.path)) });
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openStoreFile(file) }) });
+  return new Kysely<Database>({ dialect: new MainThreadSqliteDialect({ database: openStoreFile(file) }) });
 }

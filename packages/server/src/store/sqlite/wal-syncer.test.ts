@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Database } from '../db-schema';
-import { DurableSqliteDialect } from './durable-dialect';
+import { MainThreadSqliteDialect } from './main-thread-dialect';
 import { openStoreFile } from './open-store-file';
 import { WalSyncer } from './wal-syncer';
 
@@ -85,7 +85,7 @@ it('answers a write after the WAL is synced, and lets other queries use the conn
   const gate = gatedFlush();
   const syncer = new WalSyncer(file, gate.flush);
   const database = openStoreFile({ path: file, synchronous: 'normal' });
-  const db = new Kysely<Database>({ dialect: new DurableSqliteDialect({ database }, syncer) });
+  const db = new Kysely<Database>({ dialect: new MainThreadSqliteDialect({ database }, syncer) });
   try {
     const create = sql`create table t (k text primary key)`.execute(db);
     await gate.open();
@@ -110,6 +110,27 @@ it('answers a write after the WAL is synced, and lets other queries use the conn
     expect(syncer.stats.requests - before.requests).toBe(2);
   } finally {
     while (gate.waiting() > 0) await gate.open();
+    await db.destroy();
+  }
+});
+
+it('gives the connection to waiting queries in the order they asked', async () => {
+  const database = openStoreFile({ path: file, synchronous: 'normal' });
+  const db = new Kysely<Database>({ dialect: new MainThreadSqliteDialect({ database }) });
+  try {
+    await sql`create table t (k integer primary key)`.execute(db);
+    const order: number[] = [];
+    // A transaction holds the connection while 50 statements queue behind it.
+    let release = () => {};
+    const held = db.transaction().execute(() => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const queued = Array.from({ length: 50 }, (_, i) =>
+      sql`insert into t (k) values (${i})`.execute(db).then(() => order.push(i)),
+    );
+    release();
+    await Promise.all([held, ...queued]);
+    expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  } finally {
     await db.destroy();
   }
 });

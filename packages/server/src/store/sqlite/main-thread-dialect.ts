@@ -1,5 +1,13 @@
 /**
- * Kysely's SQLite dialect with the fsync of each commit moved off the event loop
+ * Kysely's SQLite dialect for the connection on the event loop's thread, with two
+ * changes to its driver.
+ *
+ * Waiters for the one connection queue first in, first out. Kysely's own mutex wakes
+ * every waiter at each release and all but one go back to sleep: with hundreds of
+ * queries queued behind a group-commit batch, each release cost time in proportion
+ * to the queue (5% of the event loop under load, docs/performance.md).
+ *
+ * With a WalSyncer, the fsync of each commit moves off the event loop
  * (ADR 0022). The connection runs with `synchronous=NORMAL`; this driver notes
  * whether the holder of the connection (one query, or one whole transaction) wrote
  * anything, and when it gives the connection back it first unlocks it (the next
@@ -30,9 +38,11 @@ function readsOnly(query: CompiledQuery): boolean {
   return SelectQueryNode.is(query.query) || READ_ONLY_SQL.test(query.sql);
 }
 
-class DurableDriver implements Driver {
+class MainThreadDriver implements Driver {
   private connection: DatabaseConnection | undefined;
   private wrote = false;
+  private locked = false;
+  private readonly waiters: (() => void)[] = [];
   private readonly facade: DatabaseConnection = {
     executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
       if (!readsOnly(query)) this.wrote = true;
@@ -44,7 +54,7 @@ class DurableDriver implements Driver {
 
   constructor(
     private readonly inner: Driver,
-    private readonly syncer: WalSyncer,
+    private readonly syncer: WalSyncer | undefined,
   ) {}
 
   init(): Promise<void> {
@@ -52,7 +62,9 @@ class DurableDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    // The inner driver hands out its one connection under a mutex: one holder at a time.
+    if (this.locked) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.locked = true;
+    // Never contended: only the holder of this queue's turn asks the inner driver.
     this.connection = await this.inner.acquireConnection();
     this.wrote = false;
     return this.facade;
@@ -92,11 +104,15 @@ class DurableDriver implements Driver {
     this.connection = undefined;
     this.wrote = false;
     await this.inner.releaseConnection(connection);
-    if (wrote) await this.syncer.sync();
+    // Hand the turn to the next waiter directly (it stays locked), or unlock.
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.locked = false;
+    if (wrote && this.syncer) await this.syncer.sync();
   }
 
   async destroy(): Promise<void> {
-    await this.syncer.close();
+    await this.syncer?.close();
     await this.inner.destroy();
   }
 
@@ -106,15 +122,16 @@ class DurableDriver implements Driver {
   }
 }
 
-export class DurableSqliteDialect extends SqliteDialect {
+export class MainThreadSqliteDialect extends SqliteDialect {
   constructor(
     config: SqliteDialectConfig,
-    private readonly syncer: WalSyncer,
+    /** Makes commits durable off the event loop; none when SQLite fsyncs itself (or need not). */
+    private readonly syncer?: WalSyncer,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new DurableDriver(super.createDriver(), this.syncer);
+    return new MainThreadDriver(super.createDriver(), this.syncer);
   }
 }
