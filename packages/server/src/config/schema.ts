@@ -278,6 +278,14 @@ export const configKeys = {
     max: 100_000,
     doc: "User directory searches (`GET /v1/users/search`, the web app's type-ahead) per minute per account; past it: `rate_limited`. Bounds how fast one account can list the people of the server.",
   },
+  keyPackageClaimsPerMinute: {
+    env: 'PARLEY_RATE_KEY_PACKAGE_CLAIMS_PER_MIN',
+    kind: 'int',
+    default: 300,
+    min: 1,
+    max: 100_000,
+    doc: "MLS key packages one account may claim per minute (`POST /v1/e2ee/key-packages/claim`, one per device of each user asked for; all nodes together); past it: `rate_limited`. Each claim uses up one of another device's packages, so without a bound one account could drain everyone's and leave them on their last-resort package.",
+  },
   rateLimitBackend: {
     env: 'PARLEY_RATE_LIMIT_BACKEND',
     kind: 'enum',
