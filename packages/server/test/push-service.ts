@@ -41,7 +41,11 @@ function b64(buffer: Buffer): string {
 }
 
 /** Verifies a VAPID JWT (ES256) with the uncompressed P-256 key `k`; returns its claims. */
-export function verifyVapid(header: string | undefined, expectedKey: string, audience: string): Record<string, unknown> {
+export function verifyVapid(
+  header: string | undefined,
+  expectedKey: string,
+  audience: string,
+): Record<string, unknown> {
   const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(header ?? '');
   if (!match) throw new Error(`no VAPID authorization: ${header}`);
   const [, token, key] = match as unknown as [string, string, string];
