@@ -6,7 +6,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { pwaShell } from './src/pwa/build-plugin';
+import { pwaShell } from './build/pwa-plugin';
 
 const server = process.env.PARLEY_DEV_SERVER ?? 'http://127.0.0.1:8080';
 

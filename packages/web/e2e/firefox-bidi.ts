@@ -27,7 +27,12 @@ export class BidiFirefox {
     private readonly profile: string,
   ) {
     socket.on('message', (raw) => {
-      const message = JSON.parse(String(raw)) as { id?: number; result?: unknown; error?: string; message?: string };
+      const message = JSON.parse((raw as Buffer).toString('utf8')) as {
+        id?: number;
+        result?: unknown;
+        error?: string;
+        message?: string;
+      };
       if (message.id === undefined) return;
       const waiter = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -59,8 +64,8 @@ export class BidiFirefox {
           resolve(match[1]);
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
     });
     const socket = new WebSocket(`${url}/session`);
     await new Promise<void>((resolve, reject) => {

@@ -60,7 +60,11 @@ export class MozillaPushService {
     wss.on('connection', (socket) => {
       let uaid = '';
       socket.on('message', (raw) => {
-        const message = JSON.parse(String(raw)) as { messageType?: string; uaid?: string; channelID?: string };
+        const message = JSON.parse((raw as Buffer).toString('utf8')) as {
+          messageType?: string;
+          uaid?: string;
+          channelID?: string;
+        };
         switch (message.messageType) {
           case 'hello':
             uaid = message.uaid || randomUUID().replace(/-/g, '');

@@ -91,21 +91,29 @@ describe.skipIf(skip !== undefined)('Web Push in Firefox', () => {
       firefox.evaluate<boolean>('navigator.serviceWorker.ready.then(() => true)').catch(() => undefined),
     );
     await until('the settings button', () =>
-      firefox.evaluate<boolean | null>(`(() => {
+      firefox
+        .evaluate<boolean | null>(
+          `(() => {
         const button = document.querySelector('button[aria-label="Settings"]');
         if (!button) return null;
         button.click();
         return true;
-      })()`).then((v) => v ?? undefined),
+      })()`,
+        )
+        .then((v) => v ?? undefined),
     );
     await until('the push switch', () =>
-      firefox.evaluate<boolean | null>(`(() => {
+      firefox
+        .evaluate<boolean | null>(
+          `(() => {
         const label = [...document.querySelectorAll('label')].find((l) => l.textContent.includes('Notifications on this device'));
         const input = label?.querySelector('input');
         if (!input || input.disabled) return null;
         input.click();
         return true;
-      })()`).then((v) => v ?? undefined),
+      })()`,
+        )
+        .then((v) => v ?? undefined),
     );
     const registered = await until('the subscription', async () => {
       const list = await adaElsewhere.push.list();

@@ -85,7 +85,14 @@ describe.skipIf(skip !== undefined)('the installable app', () => {
     await page.reload();
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     // The network really is gone (the worker leaves /healthz alone): the page came from the cache.
-    expect(await page.evaluate(() => fetch('/healthz').then(() => 'reached', () => 'offline'))).toBe('offline');
+    expect(
+      await page.evaluate(() =>
+        fetch('/healthz').then(
+          () => 'reached',
+          () => 'offline',
+        ),
+      ),
+    ).toBe('offline');
     expect(await page.title()).toMatch(/Parley/);
     await context.setOffline(false);
   });

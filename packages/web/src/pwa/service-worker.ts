@@ -1,5 +1,5 @@
 /**
- * The service worker (docs/notifications.md), built by pwa/build-plugin.ts into /sw.js
+ * The service worker (docs/notifications.md), built by build/pwa-plugin.ts into /sw.js
  * as one classic script: it must import nothing. It owns three things:
  * - the app shell: every file of the build is cached at install (PRECACHE, written by
  *   the build), so the app opens offline; navigations go to the network first and fall
