@@ -199,7 +199,8 @@ async function buildCore(
       content: config.pushContent,
       ttlSeconds: config.pushTtlSeconds,
       delivery: {
-        timeoutMs: config.pushTimeoutMs,
+        // A push must end within its job's lease: a short lease (tests, webhooks tuned) bounds it.
+        timeoutMs: Math.min(config.pushTimeoutMs, Math.floor(config.jobLeaseMs / 2)),
         retry: {
           baseMs: config.pushRetryBaseMs,
           maxDelayMs: config.pushRetryMaxDelayMs,

@@ -115,11 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_WEBHOOK_TIMEOUT_MS=${result.webhookTimeoutMs} (a delivery must end within its lease)`,
     );
   }
-  if (result.jobLeaseMs <= result.pushTimeoutMs) {
-    problems.push(
-      `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_PUSH_TIMEOUT_MS=${result.pushTimeoutMs} (a push must end within its lease)`,
-    );
-  }
   if ((result.vapidPublicKey === null) !== (result.vapidPrivateKey === null)) {
     problems.push('PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY are set together or not at all');
   }

@@ -629,7 +629,7 @@ export const configKeys = {
     default: 10_000,
     min: 100,
     max: 60_000,
-    doc: 'Time a push service has to answer one push (DNS, connect, request, response); past it the push is retried. Must be less than `PARLEY_JOB_LEASE_MS`.',
+    doc: 'Time a push service has to answer one push (DNS, connect, request, response); past it the push is retried. At most half of `PARLEY_JOB_LEASE_MS` is used, so that a push ends within its lease.',
   },
   pushTtlSeconds: {
     env: 'PARLEY_PUSH_TTL_SECONDS',
