@@ -248,6 +248,8 @@ it(
       vapid.body.publicKey,
     );
 
+    // The device that read got no clearing push (seconds have passed since, the crash included).
+    expect(clears(bobPhone)).toEqual([]);
     // The sender's own device never got a push; every push verified and decrypted.
     expect(pushService.requestsOf(aliceDevice)).toEqual([]);
     expect(pushService.errors).toEqual([]);
