@@ -102,6 +102,7 @@ async function buildCore(
           sqlitePath: config.sqlitePath ?? '',
           synchronous: config.sqliteSynchronous,
           thread: config.sqliteThread,
+          fsync: config.sqliteFsync,
           groupCommitMax: config.groupCommitMax,
           eventOrigin,
         }));
@@ -221,6 +222,7 @@ function rateRules(config: Config): RateLimitRules {
     membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
     directory: { points: config.userSearchesPerMinute, durationMs: MINUTE_MS },
     incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
+    keyPackages: { points: config.keyPackageClaimsPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -300,7 +302,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await services.push.keys.get();
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
+    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, delayMs: config.dispatchDelayMs },
   );
   dispatcher.register(services.webhooks);
   dispatcher.register(services.push);

@@ -77,6 +77,13 @@ export const configKeys = {
     values: ['full', 'normal'],
     doc: '`full` makes each acknowledged message survive power loss; `normal` survives a process crash (kill -9) but not power loss, and is faster.',
   },
+  sqliteFsync: {
+    env: 'PARLEY_SQLITE_FSYNC',
+    kind: 'enum',
+    default: 'background',
+    values: ['background', 'inline'],
+    doc: "With `PARLEY_SQLITE_SYNCHRONOUS=full`: `background` makes each commit durable with an fsync of the write-ahead log on Node's thread pool before the write is answered, so the event loop keeps serving sockets meanwhile (ADR 0022); `inline` lets SQLite fsync inside the commit, which stalls every socket for the length of each fsync. The guarantee is the same: nothing is acknowledged or delivered before it is on disk.",
+  },
   sqliteThread: {
     env: 'PARLEY_SQLITE_THREAD',
     kind: 'enum',
@@ -270,6 +277,14 @@ export const configKeys = {
     min: 1,
     max: 100_000,
     doc: "User directory searches (`GET /v1/users/search`, the web app's type-ahead) per minute per account; past it: `rate_limited`. Bounds how fast one account can list the people of the server.",
+  },
+  keyPackageClaimsPerMinute: {
+    env: 'PARLEY_RATE_KEY_PACKAGE_CLAIMS_PER_MIN',
+    kind: 'int',
+    default: 300,
+    min: 1,
+    max: 100_000,
+    doc: "MLS key packages one account may claim per minute (`POST /v1/e2ee/key-packages/claim`, one per device of each user asked for; all nodes together); past it: `rate_limited`. Each claim uses up one of another device's packages, so without a bound one account could drain everyone's and leave them on their last-resort package.",
   },
   rateLimitBackend: {
     env: 'PARLEY_RATE_LIMIT_BACKEND',
@@ -596,7 +611,15 @@ export const configKeys = {
     default: 1000,
     min: 10,
     max: 60_000,
-    doc: "How often each node looks for due jobs and for committed events that other nodes (or the admin commands) left for the dispatcher; a node's own writes are dispatched at once.",
+    doc: "How often each node looks for due jobs and for committed events that other nodes (or the admin commands) left for the dispatcher; a node's own writes are dispatched within `PARLEY_DISPATCH_DELAY_MS`.",
+  },
+  dispatchDelayMs: {
+    env: 'PARLEY_DISPATCH_DELAY_MS',
+    kind: 'int',
+    default: 20,
+    min: 0,
+    max: 1000,
+    doc: "How long a node's committed events may wait before the dispatcher takes them for the durable consumers (webhooks): the events of that time share one write. 0 dispatches after every commit, which costs a second commit (and fsync) per message when the server is not busy.",
   },
   vapidPublicKey: {
     env: 'PARLEY_VAPID_PUBLIC_KEY',
