@@ -184,8 +184,9 @@ export class PushService implements EventConsumer {
     return value;
   }
 
-  /** Inside the dispatcher's transaction: one push job per subscription that should hear of each message. */
-  async consume(events: readonly OutboxRecord[], tx: Store): Promise<void> {
+  /** Inside the dispatcher's transaction: one push job per subscription that should hear of each message; how many. */
+  async consume(events: readonly OutboxRecord[], tx: Store): Promise<number> {
+    let written = 0;
     for (const record of events) {
       if (record.event.type !== 'message.new') continue;
       const message = record.event.message;
@@ -212,8 +213,10 @@ export class PushService implements EventConsumer {
           payload: this.payload(message, conversation, sender?.displayName ?? null, summary, mention),
         };
         await tx.enqueueJob({ id, kind: PUSH_JOB, payload, dueAt: now, createdAt: now });
+        written += 1;
       }
     }
+    return written;
   }
 
   private wants(recipient: PushRecipient, mention: boolean, now: number): boolean {
