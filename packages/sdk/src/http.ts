@@ -301,6 +301,30 @@ export class HttpClient {
   revokeBotToken(botId: string, tokenId: string): Promise<void> {
     return this.call('DELETE', `/v1/bots/${seg(botId)}/tokens/${seg(tokenId)}`);
   }
+  /** GET /v1/push/vapid-public-key */
+  vapidPublicKey(): Promise<Wire.VapidPublicKeyResponse> {
+    return this.call('GET', '/v1/push/vapid-public-key', { auth: false });
+  }
+  /** POST /v1/me/push-subscriptions */
+  createPushSubscription(body: Wire.CreatePushSubscriptionBody): Promise<{ subscription: Wire.PushSubscriptionInfo }> {
+    return this.call('POST', '/v1/me/push-subscriptions', { body });
+  }
+  /** GET /v1/me/push-subscriptions */
+  listPushSubscriptions(): Promise<{ subscriptions: Wire.PushSubscriptionInfo[] }> {
+    return this.call('GET', '/v1/me/push-subscriptions');
+  }
+  /** DELETE /v1/me/push-subscriptions/:subscriptionId */
+  deletePushSubscription(subscriptionId: string): Promise<void> {
+    return this.call('DELETE', `/v1/me/push-subscriptions/${seg(subscriptionId)}`);
+  }
+  /** GET /v1/me/do-not-disturb */
+  doNotDisturb(): Promise<Wire.DoNotDisturbBody> {
+    return this.call('GET', '/v1/me/do-not-disturb');
+  }
+  /** PUT /v1/me/do-not-disturb */
+  setDoNotDisturb(body: Wire.DoNotDisturbBody): Promise<Wire.DoNotDisturbBody> {
+    return this.call('PUT', '/v1/me/do-not-disturb', { body });
+  }
   /** POST /v1/webhooks */
   createWebhook(body: Wire.CreateWebhookBody): Promise<Wire.CreatedWebhookResponse> {
     return this.call('POST', '/v1/webhooks', { body });

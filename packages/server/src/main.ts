@@ -191,6 +191,25 @@ async function buildCore(
       },
     },
     botDeps,
+    {
+      vapid:
+        config.vapidPublicKey !== null && config.vapidPrivateKey !== null
+          ? { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey }
+          : null,
+      vapidSubject: config.vapidSubject,
+      content: config.pushContent,
+      ttlSeconds: config.pushTtlSeconds,
+      delivery: {
+        // A push must end within its job's lease: a short lease (tests, webhooks tuned) bounds it.
+        timeoutMs: Math.min(config.pushTimeoutMs, Math.floor(config.jobLeaseMs / 2)),
+        retry: {
+          baseMs: config.pushRetryBaseMs,
+          maxDelayMs: config.pushRetryMaxDelayMs,
+          maxAttempts: config.pushMaxAttempts,
+          jitter: 0.2,
+        },
+      },
+    },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -278,11 +297,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
   );
   jobs.register(services.webhookDelivery);
+  jobs.register(services.pushDelivery);
+  // A configured VAPID pair that cannot be read stops the start; a stored one is read (or made) once.
+  await services.push.keys.get();
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, delayMs: config.dispatchDelayMs },
   );
   dispatcher.register(services.webhooks);
+  dispatcher.register(services.push);
   dispatcher.onDispatched(() => jobs.nudge());
   dispatcher.start();
   jobs.start();

@@ -10,7 +10,8 @@ export interface OutboundRequest {
   url: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or bytes (an encrypted push). */
+  body?: string | Uint8Array;
   /** The whole exchange (DNS, connect, request, response) ends by then. */
   timeoutMs: number;
   /** At most this many bytes of the response body are read; the rest is dropped. */

@@ -12,6 +12,9 @@ import { BotService } from './bots';
 import { IncomingWebhookService } from './incoming-webhooks';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
 import { WebhookService } from './webhooks';
+import { PushService, type PushOptions } from './push';
+import { PushDeliveryHandler, type PushDeliveryOptions } from './push-delivery';
+import { VapidKeys, type VapidKeyPair } from './push-keys';
 import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
@@ -54,7 +57,25 @@ export interface Services {
   incomingWebhooks: IncomingWebhookService;
   /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
   webhookDelivery: WebhookDeliveryHandler;
+  push: PushService;
+  /** The job handler that sends pushes (main.ts registers it with the job runner). */
+  pushDelivery: PushDeliveryHandler;
 }
+
+/** Web Push settings (PARLEY_VAPID_*, PARLEY_PUSH_*). */
+export interface PushDeps extends PushOptions {
+  vapid: VapidKeyPair | null;
+  vapidSubject: string;
+  delivery: PushDeliveryOptions;
+}
+
+export const defaultPushDeps: PushDeps = {
+  vapid: null,
+  vapidSubject: 'mailto:postmaster@localhost',
+  content: 'full',
+  ttlSeconds: 86_400,
+  delivery: { timeoutMs: 10_000, retry: { baseMs: 30_000, maxDelayMs: 600_000, maxAttempts: 6, jitter: 0.2 } },
+};
 
 /** Calls without configuration: default ring and reconnect windows, no TURN. */
 export const defaultCallOptions: CallOptions = {
@@ -84,6 +105,7 @@ export function createServices(
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
+  pushDeps: PushDeps = defaultPushDeps,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -96,6 +118,8 @@ export function createServices(
   const e2ee = new E2eeService(deps, conversations);
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   const bots = new BotService(deps);
+  const vapid = new VapidKeys(deps, pushDeps.vapid, pushDeps.vapidSubject);
+  const push = new PushService(deps, vapid, botDeps.outbound.checkHost?.bind(botDeps.outbound), pushDeps);
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor),
@@ -106,7 +130,9 @@ export function createServices(
     messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
-    receipts: new ReceiptService(deps, conversations, messages),
+    receipts: new ReceiptService(deps, conversations, messages, (tx, userId, sessionId, conversationId, seq) =>
+      push.clearElsewhere(tx, userId, sessionId, conversationId, seq),
+    ),
     presence,
     privacy: new PrivacyService(deps, audience),
     search: new SearchService(deps, conversations),
@@ -119,6 +145,8 @@ export function createServices(
     webhooks: new WebhookService(deps, bots, botDeps.outbound),
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
+    push,
+    pushDelivery: new PushDeliveryHandler(deps, vapid, botDeps.outbound, pushDeps.delivery),
   };
 }
 

@@ -435,6 +435,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   incoming_webhooks: IncomingWebhooksTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_settings: PushSettingsTable;
 }
 
 /** 0018: run-time settings an admin changes; `value` is JSON. */
@@ -489,4 +491,21 @@ export interface LoginChallengesTable {
   device_name: string;
   expires_at: number;
   attempts: Generated<number>;
+}
+
+/** 0023: a browser's push subscription, owned by a session. */
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  session_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
+/** 0023: a user's notification settings (do-not-disturb until). */
+export interface PushSettingsTable {
+  user_id: string;
+  dnd_until: number | null;
 }

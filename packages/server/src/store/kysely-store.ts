@@ -29,6 +29,8 @@ import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
 import * as jobs from './queries/jobs';
 import * as webhooks from './queries/webhooks';
+import * as push from './queries/push';
+import type * as Push from '../ports/push-records';
 import type { ClaimJobsOptions, JobRecord, NewJob } from '../ports/jobs';
 import type * as Hooks from '../ports/webhook-records';
 import { newEventId } from '../domain/ids';
@@ -179,6 +181,35 @@ export class KyselyStore implements Store {
   takeEventsToDispatch(limit: number): Promise<OutboxRecord[]> {
     if (!this.db.isTransaction) throw new Error('store.takeEventsToDispatch() belongs inside a transaction');
     return outbox.takeEventsToDispatch(this.db, limit);
+  }
+
+  // web push (ports/push-records.ts)
+  upsertPushSubscription(record: Push.PushSubscriptionRecord): Promise<Push.PushSubscriptionRecord> {
+    return this.transaction((tx) => push.upsertPushSubscription((tx as KyselyStore).db, record));
+  }
+  getPushSubscription(id: string): Promise<Push.PushSubscriptionRecord | undefined> {
+    return push.getPushSubscription(this.db, id);
+  }
+  listPushSubscriptionsOfUser(userId: string): Promise<Push.PushSubscriptionRecord[]> {
+    return push.listPushSubscriptionsOfUser(this.db, userId);
+  }
+  countPushSubscriptionsOfSession(sessionId: string): Promise<number> {
+    return push.countPushSubscriptionsOfSession(this.db, sessionId);
+  }
+  deletePushSubscription(id: string, userId?: string): Promise<boolean> {
+    return push.deletePushSubscription(this.db, id, userId);
+  }
+  listPushRecipients(conversationId: string, exceptUserId: string): Promise<Push.PushRecipient[]> {
+    return push.listPushRecipients(this.db, conversationId, exceptUserId);
+  }
+  getDoNotDisturb(userId: string): Promise<number | null> {
+    return push.getDoNotDisturb(this.db, userId);
+  }
+  setDoNotDisturb(userId: string, until: number | null): Promise<void> {
+    return push.setDoNotDisturb(this.db, userId, until);
+  }
+  initServerSetting(key: string, value: unknown, at: number): Promise<unknown> {
+    return push.initServerSetting(this.db, key, value, at);
   }
 
   // webhooks and bots (ports/webhook-records.ts)

@@ -25,6 +25,7 @@ import { botsWebhooksMigration } from './0017-bots-webhooks';
 import { adminAuditMigration } from './0018-admin-audit';
 import { peopleMigration } from './0020-people';
 import { callsMigration } from './0021-calls';
+import { pushMigration } from './0023-push';
 import { e2eeMigration } from './0022-e2ee';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -49,6 +50,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0020-people': peopleMigration(dialect),
     '0021-calls': callsMigration(dialect),
     '0022-e2ee': e2eeMigration(dialect),
+    '0023-push': pushMigration(dialect),
   };
 }
 
