@@ -124,6 +124,7 @@ async function buildCore(
     maxGroupMembers: config.maxGroupMembers,
     editWindowSeconds: config.editWindowSeconds,
     maxFileBytes: config.maxFileBytes,
+    linkPreviews: config.linkPreviews === 'on',
   };
   const fileDeps = {
     blobs: files.blobs,
@@ -190,6 +191,17 @@ async function buildCore(
       },
     },
     botDeps,
+    {
+      enabled: config.linkPreviews === 'on' && eventOrigin !== 'admin',
+      maxUrls: config.linkPreviewMaxUrls,
+      timeoutMs: config.linkPreviewTimeoutMs,
+      maxPageBytes: config.linkPreviewMaxBytes,
+      maxImageBytes: config.linkPreviewImageMaxBytes,
+      cacheMs: config.linkPreviewCacheSeconds * 1000,
+    },
+    eventOrigin === 'admin'
+      ? noOutbound.outbound
+      : new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-LinkPreview/1' }),
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -276,11 +288,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
   );
   jobs.register(services.webhookDelivery);
+  jobs.register(services.linkPreviews);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
   );
   dispatcher.register(services.webhooks);
+  dispatcher.register(services.linkPreviews);
   dispatcher.onDispatched(() => jobs.nudge());
   dispatcher.start();
   jobs.start();
@@ -394,6 +408,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
     services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
   );
+  const previewPruning = schedulePeriodic(clock, logger, 'link preview cache pruning', 3_600_000, () =>
+    services.linkPreviews.prune(),
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -403,6 +420,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       cleanup.cancel();
       callSweep.cancel();
       pruning.cancel();
+      previewPruning.cancel();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();

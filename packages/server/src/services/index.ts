@@ -18,6 +18,7 @@ import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
+import { disabledLinkPreviews, LinkPreviewService, type LinkPreviewOptions } from './link-previews';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
 import { ModerationService } from './moderation';
@@ -54,6 +55,8 @@ export interface Services {
   incomingWebhooks: IncomingWebhookService;
   /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
   webhookDelivery: WebhookDeliveryHandler;
+  /** Link previews: a durable consumer and a job handler (main.ts registers both). */
+  linkPreviews: LinkPreviewService;
 }
 
 /** Calls without configuration: default ring and reconnect windows, no TURN. */
@@ -84,6 +87,9 @@ export function createServices(
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
+  previewOptions: LinkPreviewOptions = disabledLinkPreviews,
+  /** Outgoing HTTP for previews (its own User-Agent); the bots' client by default. */
+  previewOutbound: OutboundHttp = botDeps.outbound,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -119,6 +125,11 @@ export function createServices(
     webhooks: new WebhookService(deps, bots, botDeps.outbound),
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
+    linkPreviews: new LinkPreviewService(deps, {
+      outbound: previewOutbound,
+      blobs: fileDeps.blobs,
+      options: previewOptions,
+    }),
   };
 }
 
@@ -127,5 +138,6 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { LinkPreviewOptions } from './link-previews';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';
