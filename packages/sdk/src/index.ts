@@ -86,6 +86,7 @@ export type {
   MessageContent,
   Mentions,
   ReactionSummary,
+  LinkPreview,
   ReplyRef,
   ForwardRef,
   ThreadSummary,
