@@ -182,7 +182,11 @@ describe('link previews with loopback allowed (PARLEY_OUTBOUND_ALLOW=127.0.0.1)'
         title: 'article-one',
         description: 'All about article-one.',
         siteName: 'Test Site',
-        image: { url: expect.stringMatching(/^\/v1\/link-previews\/images\/[0-9a-f]{64}\.webp$/), width: 480, height: 252 },
+        image: {
+          url: expect.stringMatching(/^\/v1\/link-previews\/images\/[0-9a-f]{64}\.webp$/),
+          width: 480,
+          height: 252,
+        },
       },
     ]);
     const image = await fetch(`${s!.t.url}${stored.linkPreviews![0]!.image!.url}`);
@@ -289,4 +293,3 @@ describe('a server with PARLEY_LINK_PREVIEWS=off', () => {
     expect((await alice.messages.get(sent.id)).linkPreviews).toBeUndefined();
   });
 });
-

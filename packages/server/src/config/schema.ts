@@ -635,7 +635,7 @@ export const configKeys = {
     default: 5 * 1024 * 1024,
     min: 1024,
     max: 20 * 1024 * 1024,
-    doc: "The largest preview image fetched, in bytes; a larger one is left out (the preview keeps its text). Images are made a WebP thumbnail and served by Parley, so readers never contact the site.",
+    doc: 'The largest preview image fetched, in bytes; a larger one is left out (the preview keeps its text). Images are made a WebP thumbnail and served by Parley, so readers never contact the site.',
   },
   linkPreviewCacheSeconds: {
     env: 'PARLEY_LINK_PREVIEW_CACHE_SECONDS',

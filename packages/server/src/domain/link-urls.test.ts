@@ -3,7 +3,8 @@ import { previewUrls } from './link-urls';
 
 describe('previewUrls', () => {
   it('finds http and https links in order, once each, up to the limit', () => {
-    const text = 'see https://a.example/x, then http://b.example/y?z=1. and https://a.example/x again https://c.example';
+    const text =
+      'see https://a.example/x, then http://b.example/y?z=1. and https://a.example/x again https://c.example';
     expect(previewUrls(text, 5)).toEqual(['https://a.example/x', 'http://b.example/y?z=1', 'https://c.example']);
     expect(previewUrls(text, 2)).toEqual(['https://a.example/x', 'http://b.example/y?z=1']);
   });

@@ -32,7 +32,10 @@ function clean(value: string | undefined, max: number): string | undefined {
   if (value === undefined) return undefined;
   // Control characters and runs of white space go; what is left is cut at a character boundary.
   // eslint-disable-next-line no-control-regex
-  const text = value.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = value
+    .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text === '') return undefined;
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
@@ -85,7 +88,8 @@ export function readPageMeta(html: string, pageUrl: string): PageMeta {
   parser.write(html);
   const headComplete = done;
   parser.end();
-  const pick = (keys: readonly string[]) => keys.map((key) => found.get(key)).find((v) => v !== undefined && v.trim() !== '');
+  const pick = (keys: readonly string[]) =>
+    keys.map((key) => found.get(key)).find((v) => v !== undefined && v.trim() !== '');
   const meta: PageMeta = { headComplete };
   const titleText = clean(pick(PREFERENCE.title), META_LIMITS.title);
   const description = clean(pick(PREFERENCE.description), META_LIMITS.description);

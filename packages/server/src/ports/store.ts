@@ -282,14 +282,7 @@ export interface Outbox {
 }
 
 export interface Store
-  extends FileRecords,
-    E2eeRecords,
-    CallRecords,
-    Outbox,
-    AdminRecords,
-    JobStore,
-    WebhookRecords,
-    LinkPreviewRecords {
+  extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords, LinkPreviewRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

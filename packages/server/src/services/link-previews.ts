@@ -21,7 +21,12 @@ import type { EventConsumer, JobHandler, JobOutcome, JobRecord } from '../ports/
 import type { OutboundHttp } from '../ports/outbound-http';
 import type { OutboxRecord, Store } from '../ports/store';
 import type { ServiceDeps } from './deps';
-import { LinkPreviewFetcher, PREVIEW_IMAGE_NAME, previewImageKey, type LinkPreviewFetchOptions } from './link-preview-fetch';
+import {
+  LinkPreviewFetcher,
+  PREVIEW_IMAGE_NAME,
+  previewImageKey,
+  type LinkPreviewFetchOptions,
+} from './link-preview-fetch';
 
 export const LINK_PREVIEW_JOB = 'link_previews.fetch';
 
@@ -91,7 +96,13 @@ export class LinkPreviewService implements EventConsumer, JobHandler {
         messageId = content.messageId;
       }
       if (messageId === undefined) continue;
-      await tx.enqueueJob({ id: newId('j', now), kind: LINK_PREVIEW_JOB, payload: { messageId }, dueAt: now, createdAt: now });
+      await tx.enqueueJob({
+        id: newId('j', now),
+        kind: LINK_PREVIEW_JOB,
+        payload: { messageId },
+        dueAt: now,
+        createdAt: now,
+      });
     }
   }
 

@@ -53,13 +53,7 @@ function LinkPreviewCard({ preview }: { preview: LinkPreview }) {
   const title = preview.title ?? preview.url;
   const image = preview.image !== undefined && IMAGE_PATH.test(preview.image.url) ? preview.image : undefined;
   return (
-    <a
-      className="link-preview"
-      href={href}
-      target="_blank"
-      rel="noopener noreferrer"
-      data-testid="link-preview"
-    >
+    <a className="link-preview" href={href} target="_blank" rel="noopener noreferrer" data-testid="link-preview">
       {image !== undefined && (
         <img
           className="link-preview-image"
