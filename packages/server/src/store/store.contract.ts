@@ -16,6 +16,7 @@ import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { jobsContract } from './contract/jobs';
+import { linkPreviewsContract } from './contract/link-previews';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
@@ -50,6 +51,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     adminContract(harness);
     e2eeContract(harness);
     jobsContract(harness);
+    linkPreviewsContract(harness);
     webhooksContract(harness);
     transactionsContract(harness, makeStore);
   });
