@@ -28,14 +28,14 @@ const PREFERENCE = {
   image: ['og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src'],
 } as const;
 
+/** Control characters, zero-width and bidi formatting characters: a page's text is shown as plain text. */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function clean(value: string | undefined, max: number): string | undefined {
   if (value === undefined) return undefined;
-  // Control characters and runs of white space go; what is left is cut at a character boundary.
-  // eslint-disable-next-line no-control-regex
-  const text = value
-    .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Invisible characters and runs of white space go; what is left is cut at a character boundary.
+  const text = value.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
   if (text === '') return undefined;
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
