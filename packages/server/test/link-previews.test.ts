@@ -62,6 +62,16 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return void res.writeHead(302, { location: `${otherSite}/article-internal` }).end();
   }
   if (url === '/moved') return void res.writeHead(301, { location: '/article-moved' }).end();
+  if (url === '/to-file') return void res.writeHead(302, { location: 'file:///etc/passwd' }).end();
+  // An "image" that is HTML by its bytes: the preview keeps its text and leaves the image out.
+  if (url === '/fake.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end('<html>no</html>');
+  if (url === '/with-fake-image') {
+    return void res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        '<head><meta property="og:title" content="Fake image"><meta property="og:image" content="/fake.png"></head>',
+      );
+  }
   if (url.startsWith('/article')) {
     return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(url.slice(1)));
   }
@@ -215,11 +225,11 @@ describe('link previews with loopback allowed (PARLEY_OUTBOUND_ALLOW=127.0.0.1)'
     const alice = await person(s!, 'alice');
     const group = await alice.conversations.createGroup('Limits');
     const sent: Message[] = [];
-    for (const route of ['/big', '/slow', '/plain', '/to-internal']) {
+    for (const route of ['/big', '/slow', '/plain', '/to-internal', '/to-file']) {
       sent.push(await alice.messages.send(group.id, `${site}${route}`));
     }
     await settled(s!.store);
-    for (const [i, route] of ['/big', '/slow', '/plain', '/to-internal'].entries()) {
+    for (const [i, route] of ['/big', '/slow', '/plain', '/to-internal', '/to-file'].entries()) {
       expect(hits.get(route), route).toBe(1);
       expect((await alice.messages.get(sent[i]!.id)).linkPreviews, route).toBeUndefined();
       // The outcome (none) is cached, so the next message with it does not ask again.
@@ -227,6 +237,30 @@ describe('link previews with loopback allowed (PARLEY_OUTBOUND_ALLOW=127.0.0.1)'
     }
     // 127.0.0.2 listens too, but the redirect to it was refused before any connection.
     expect(hits.get('/article-internal')).toBeUndefined();
+
+    const fake = await alice.messages.send(group.id, `${site}/with-fake-image`);
+    const previews = await until(
+      'the preview without its image',
+      async () => (await alice.messages.get(fake.id)).linkPreviews,
+    );
+    expect(hits.get('/fake.png')).toBe(1);
+    expect(previews).toEqual([{ url: `${site}/with-fake-image`, title: 'Fake image', siteName: '127.0.0.1' }]);
+  });
+
+  it('fetches again for an edit: a new link gets its preview, a text without links loses it', async () => {
+    const alice = await person(s!, 'alice');
+    const group = await alice.conversations.createGroup('Edits');
+    const sent = await alice.messages.send(group.id, `${site}/article-before`);
+    await until('the first preview', async () => (await alice.messages.get(sent.id)).linkPreviews);
+    await alice.messages.edit(sent.id, `now ${site}/article-after`);
+    await until('the new preview', async () => {
+      const previews = (await alice.messages.get(sent.id)).linkPreviews;
+      return previews?.[0]?.title === 'article-after' ? previews : undefined;
+    });
+    await alice.messages.edit(sent.id, 'no link any more');
+    await until('no preview', async () =>
+      (await alice.messages.get(sent.id)).linkPreviews === undefined ? true : undefined,
+    );
   });
 
   it('sends without previews when asked, and lets the sender remove them afterwards', async () => {
