@@ -67,8 +67,6 @@ export class LinkPreviewService implements EventConsumer, JobHandler {
   readonly name = 'link-previews';
   readonly kind = LINK_PREVIEW_JOB;
   private readonly fetcher: LinkPreviewFetcher;
-  /** Fetches from the web so far on this node (tests prove cache hits with it). */
-  fetched = 0;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -141,7 +139,6 @@ export class LinkPreviewService implements EventConsumer, JobHandler {
     const { store, clock } = this.deps;
     const cached = await store.getCachedLinkPreview(url);
     if (cached && clock.now() - cached.fetchedAt < this.previews.options.cacheMs) return cached.preview;
-    this.fetched += 1;
     const preview = await this.fetcher.fetch(url);
     await store.putCachedLinkPreview({ url, preview, fetchedAt: clock.now() });
     return preview;
