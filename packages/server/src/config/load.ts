@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_WEBHOOK_TIMEOUT_MS=${result.webhookTimeoutMs} (a delivery must end within its lease)`,
     );
   }
-  if (result.jobLeaseMs <= result.linkPreviewTimeoutMs) {
+  if (result.linkPreviews === 'on' && result.jobLeaseMs <= result.linkPreviewTimeoutMs) {
     problems.push(
       `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_LINK_PREVIEW_TIMEOUT_MS=${result.linkPreviewTimeoutMs} (a preview must end within its lease)`,
     );

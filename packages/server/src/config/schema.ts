@@ -588,7 +588,7 @@ export const configKeys = {
     default: 60_000,
     min: 1000,
     max: 3_600_000,
-    doc: 'How long a node holds a job of the durable queue (a webhook delivery, a link preview) while it runs; a job whose node died runs elsewhere once this lapses. Must exceed `PARLEY_WEBHOOK_TIMEOUT_MS` and `PARLEY_LINK_PREVIEW_TIMEOUT_MS`.',
+    doc: 'How long a node holds a job of the durable queue (a webhook delivery, a link preview) while it runs; a job whose node died runs elsewhere once this lapses. Must exceed `PARLEY_WEBHOOK_TIMEOUT_MS`, and `PARLEY_LINK_PREVIEW_TIMEOUT_MS` while link previews are on.',
   },
   jobPollMs: {
     env: 'PARLEY_JOB_POLL_MS',
