@@ -19,9 +19,10 @@ describe('loadConfig', () => {
   });
 
   it('wants a job lease longer than a link preview may take, while previews are on', () => {
-    expect(() => loadConfig({ PARLEY_JOB_LEASE_MS: '2000' })).toThrow(/PARLEY_LINK_PREVIEW_TIMEOUT_MS=5000/);
-    expect(loadConfig({ PARLEY_JOB_LEASE_MS: '2000', PARLEY_LINK_PREVIEWS: 'off' }).jobLeaseMs).toBe(2000);
-    expect(loadConfig({ PARLEY_JOB_LEASE_MS: '2000', PARLEY_LINK_PREVIEW_TIMEOUT_MS: '1500' }).jobLeaseMs).toBe(2000);
+    const shortLease = { PARLEY_JOB_LEASE_MS: '2000', PARLEY_WEBHOOK_TIMEOUT_MS: '700' };
+    expect(() => loadConfig(shortLease)).toThrow(/PARLEY_LINK_PREVIEW_TIMEOUT_MS=5000/);
+    expect(loadConfig({ ...shortLease, PARLEY_LINK_PREVIEWS: 'off' }).jobLeaseMs).toBe(2000);
+    expect(loadConfig({ ...shortLease, PARLEY_LINK_PREVIEW_TIMEOUT_MS: '1500' }).jobLeaseMs).toBe(2000);
   });
 
   it('lists every bad value at once, with what was expected', () => {
