@@ -297,6 +297,8 @@ export const SendMessageBody = Type.Object(
     content: SendableContent,
     replyTo: Type.Optional(MessageId),
     threadId: Type.Optional(MessageId),
+    /** false: the server fetches no link previews for this message (default true). */
+    linkPreviews: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -187,6 +187,7 @@ export class ParleyClient {
           content: entry.content,
           ...(entry.replyTo === undefined ? {} : { replyTo: entry.replyTo }),
           ...(entry.threadId === undefined ? {} : { threadId: entry.threadId }),
+          ...(entry.linkPreviews === false ? { linkPreviews: false } : {}),
         }),
       onAcked: (ack) => this.ingest(ack.message),
       onRejected: (error, entry) =>

@@ -87,6 +87,7 @@ export type {
   MessageContent,
   Mentions,
   ReactionSummary,
+  LinkPreview,
   ReplyRef,
   ForwardRef,
   ThreadSummary,

@@ -125,6 +125,7 @@ async function buildCore(
     maxGroupMembers: config.maxGroupMembers,
     editWindowSeconds: config.editWindowSeconds,
     maxFileBytes: config.maxFileBytes,
+    linkPreviews: config.linkPreviews === 'on',
   };
   const fileDeps = {
     blobs: files.blobs,
@@ -210,6 +211,17 @@ async function buildCore(
         },
       },
     },
+    {
+      enabled: config.linkPreviews === 'on' && eventOrigin !== 'admin',
+      maxUrls: config.linkPreviewMaxUrls,
+      timeoutMs: config.linkPreviewTimeoutMs,
+      maxPageBytes: config.linkPreviewMaxBytes,
+      maxImageBytes: config.linkPreviewImageMaxBytes,
+      cacheMs: config.linkPreviewCacheSeconds * 1000,
+    },
+    eventOrigin === 'admin'
+      ? noOutbound.outbound
+      : new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-LinkPreview/1' }),
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -300,12 +312,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   jobs.register(services.pushDelivery);
   // A configured VAPID pair that cannot be read stops the start; a stored one is read (or made) once.
   await services.push.keys.get();
+  jobs.register(services.linkPreviews);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, delayMs: config.dispatchDelayMs },
   );
   dispatcher.register(services.webhooks);
   dispatcher.register(services.push);
+  dispatcher.register(services.linkPreviews);
   dispatcher.onDispatched(() => jobs.nudge());
   dispatcher.start();
   jobs.start();
@@ -419,6 +433,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
     services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
   );
+  const previewPruning = schedulePeriodic(clock, logger, 'link preview cache pruning', 3_600_000, () =>
+    services.linkPreviews.prune(),
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -428,6 +445,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       cleanup.cancel();
       callSweep.cancel();
       pruning.cancel();
+      previewPruning.cancel();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();

@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 9000, db: 'postgres', databaseUrl: 'postgres://x@127.0.0.1/db' });
   });
 
+  it('wants a job lease longer than a link preview may take, while previews are on', () => {
+    const shortLease = { PARLEY_JOB_LEASE_MS: '2000', PARLEY_WEBHOOK_TIMEOUT_MS: '700' };
+    expect(() => loadConfig(shortLease)).toThrow(/PARLEY_LINK_PREVIEW_TIMEOUT_MS=5000/);
+    expect(loadConfig({ ...shortLease, PARLEY_LINK_PREVIEWS: 'off' }).jobLeaseMs).toBe(2000);
+    expect(loadConfig({ ...shortLease, PARLEY_LINK_PREVIEW_TIMEOUT_MS: '1500' }).jobLeaseMs).toBe(2000);
+  });
+
   it('lists every bad value at once, with what was expected', () => {
     let error: unknown;
     try {

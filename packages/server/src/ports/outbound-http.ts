@@ -1,6 +1,6 @@
 /**
- * Requests the server makes to addresses that users chose (webhook receivers now;
- * link previews and push endpoints later). The implementation (net/safe-fetch.ts)
+ * Requests the server makes to addresses that users chose (webhook receivers, link
+ * previews; push endpoints later). The implementation (net/safe-fetch.ts)
  * refuses internal addresses unless an operator allowed them, connects to the address
  * it checked, follows no redirect, sends no cookie and bounds time and size. Services
  * receive it from main.ts and never open sockets themselves.
@@ -24,6 +24,8 @@ export interface OutboundResponse {
   headers: Record<string, string>;
   /** The first `maxResponseBytes` of the body, decoded as UTF-8. */
   body: string;
+  /** The same bytes as they came (an image a link preview copies). */
+  bytes: Buffer;
   truncated: boolean;
 }
 

@@ -21,6 +21,7 @@ import { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
+import { disabledLinkPreviews, LinkPreviewService, type LinkPreviewOptions } from './link-previews';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
 import { ModerationService } from './moderation';
@@ -60,6 +61,8 @@ export interface Services {
   push: PushService;
   /** The job handler that sends pushes (main.ts registers it with the job runner). */
   pushDelivery: PushDeliveryHandler;
+  /** Link previews: a durable consumer and a job handler (main.ts registers both). */
+  linkPreviews: LinkPreviewService;
 }
 
 /** Web Push settings (PARLEY_VAPID_*, PARLEY_PUSH_*). */
@@ -106,6 +109,9 @@ export function createServices(
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
   pushDeps: PushDeps = defaultPushDeps,
+  previewOptions: LinkPreviewOptions = disabledLinkPreviews,
+  /** Outgoing HTTP for previews (its own User-Agent); the bots' client by default. */
+  previewOutbound: OutboundHttp = botDeps.outbound,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -147,6 +153,11 @@ export function createServices(
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
     push,
     pushDelivery: new PushDeliveryHandler(deps, vapid, botDeps.outbound, pushDeps.delivery),
+    linkPreviews: new LinkPreviewService(deps, {
+      outbound: previewOutbound,
+      blobs: fileDeps.blobs,
+      options: previewOptions,
+    }),
   };
 }
 
@@ -155,5 +166,6 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { LinkPreviewOptions } from './link-previews';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

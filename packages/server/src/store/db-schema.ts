@@ -137,6 +137,10 @@ export interface MessagesTable {
   thread_reply_count: Generated<number>;
   thread_last_reply_at: number | null;
   thread_last_reply_seq: Generated<number>;
+  /** JSON LinkPreview[] attached after the message was stored (0024). */
+  link_previews: string | null;
+  /** 1: the sender wants no link previews on this message. */
+  link_previews_off: Generated<number>;
 }
 
 /** Only `message` entries count as unread; `update` entries change an earlier message. */
@@ -270,6 +274,16 @@ export interface OutboxTable {
 }
 
 /** 0016: the job queue any node runs (events/job-runner.ts). */
+/** Fetched link previews by URL (0024-link-previews). */
+export interface LinkPreviewCacheTable {
+  /** SHA-256 of the URL, hex. */
+  url_hash: string;
+  url: string;
+  /** JSON LinkPreview; null: the page gave no preview (cached too, so it is not fetched again). */
+  result: string | null;
+  fetched_at: number;
+}
+
 export interface JobsTable {
   id: string;
   kind: string;
@@ -431,6 +445,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   login_challenges: LoginChallengesTable;
   jobs: JobsTable;
+  link_preview_cache: LinkPreviewCacheTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

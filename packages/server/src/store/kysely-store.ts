@@ -4,7 +4,7 @@
  * root instance, or a transaction for the Store passed to `transaction`'s fn).
  * It must stay dialect-agnostic: anything that differs goes through StoreDialect.
  */
-import type { Conversation, ConversationSummary, Member, Message, Role } from '@parley/protocol';
+import type { Conversation, ConversationSummary, LinkPreview, Member, Message, Role } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type {
   AppendResult,
@@ -23,11 +23,13 @@ import type {
   ContactRecord,
 } from '../ports/store';
 import type { FileCompletion, FileRecord, NewFile } from '../ports/file-records';
+import type { CachedLinkPreview } from '../ports/link-preview-records';
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
 import * as jobs from './queries/jobs';
+import * as linkPreviews from './queries/link-previews';
 import * as webhooks from './queries/webhooks';
 import * as push from './queries/push';
 import type * as Push from '../ports/push-records';
@@ -601,6 +603,18 @@ export class KyselyStore implements Store {
   }
   deleteMessage(id: string, at: number, rev: number): Promise<void> {
     return changes.deleteMessage(this.ctx, id, at, rev);
+  }
+  setLinkPreviews(messageId: string, previews: readonly LinkPreview[], off: boolean, rev: number): Promise<void> {
+    return linkPreviews.setLinkPreviews(this.db, messageId, previews, off, rev);
+  }
+  getCachedLinkPreview(url: string): Promise<CachedLinkPreview | undefined> {
+    return linkPreviews.getCachedLinkPreview(this.db, url);
+  }
+  putCachedLinkPreview(entry: CachedLinkPreview): Promise<void> {
+    return this.batched('link-previews', (db) => linkPreviews.putCachedLinkPreview(db, entry));
+  }
+  pruneLinkPreviewCache(before: number, limit: number): Promise<number> {
+    return this.batched('link-previews', (db) => linkPreviews.pruneLinkPreviewCache(db, before, limit));
   }
   setPinned(id: string, pin: { at: number; by: string } | null, rev: number): Promise<void> {
     return changes.setPinned(this.db, id, pin, rev);

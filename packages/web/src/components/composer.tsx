@@ -77,6 +77,10 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const now = useNow(1_000);
   const threadReplies = useAppState((s) => (threadId === undefined ? undefined : s.threads[threadId]?.replies));
   const [recording, setRecording] = useState(false);
+  // Off for the next message only: the toggle turns back on after a send.
+  const [previewsOff, setPreviewsOff] = useState(false);
+  const previewsOn = useAppState((s) => s.limits?.linkPreviews === true);
+  const hasLink = previewsOn && /\bhttps?:\/\/\S/i.test(text);
   const fileInput = useRef<HTMLInputElement>(null);
   const stopRecording = useCallback(() => setRecording(false), []);
 
@@ -152,7 +156,11 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const send = () => {
     const value = text.trim();
     if (value === '' || wait > 0) return;
-    controller.send(id, value, threadId === undefined ? {} : { threadId });
+    controller.send(id, value, {
+      ...(threadId === undefined ? {} : { threadId }),
+      ...(hasLink && previewsOff ? { linkPreviews: false as const } : {}),
+    });
+    setPreviewsOff(false);
     setText('');
     setCaret(0);
     input.current?.focus();
@@ -238,6 +246,22 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
       {wait > 0 && (
         <div className="slow-mode" role="status" data-testid="slow-mode">
           Slow mode: you can post again in {formatDuration(wait)}.
+        </div>
+      )}
+      {hasLink && (
+        <div className="composer-preview-toggle">
+          <button
+            type="button"
+            className="link-button"
+            aria-pressed={previewsOff}
+            data-testid="link-preview-toggle"
+            onClick={() => setPreviewsOff((off) => !off)}
+          >
+            No link preview
+          </button>
+          <span className="composer-preview-hint">
+            {previewsOff ? 'This message goes without a preview.' : 'Parley fetches a preview of the link.'}
+          </span>
         </div>
       )}
       <form

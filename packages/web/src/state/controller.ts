@@ -417,7 +417,7 @@ export class ChatController {
    * Sends a message; it shows at once as pending and goes out when the connection allows. In the
    * main composer it quotes the message being replied to; in a thread's composer it goes to the thread.
    */
-  send(conversationId: string, text: string, options: { threadId?: string } = {}): void {
+  send(conversationId: string, text: string, options: { threadId?: string; linkPreviews?: false } = {}): void {
     const clientId = newClientId();
     const replyTo = options.threadId === undefined ? this.state.replyTo[conversationId] : undefined;
     const item: PendingItem = {
@@ -427,6 +427,7 @@ export class ChatController {
       createdAt: Date.now(),
       ...(replyTo === undefined ? {} : { replyTo }),
       ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
+      ...(options.linkPreviews === false ? { linkPreviews: false as const } : {}),
     };
     this.update((s) => ({ ...s, pending: [...s.pending, item] }));
     if (replyTo !== undefined) this.cancelReply(conversationId);
@@ -450,6 +451,7 @@ export class ChatController {
         clientId: item.clientId,
         ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
         ...(item.threadId === undefined ? {} : { threadId: item.threadId }),
+        ...(item.linkPreviews === false ? { linkPreviews: false } : {}),
       })
       .catch((error: unknown) => {
         this.markFailed(item.clientId, errorText(error));
@@ -701,6 +703,11 @@ export class ChatController {
     await this.attempt(
       message.pinnedAt === undefined ? this.client.messages.pin(message.id) : this.client.messages.unpin(message.id),
     );
+  }
+
+  /** Removes the link previews of one of my messages, for every reader. */
+  async removeLinkPreviews(messageId: string): Promise<void> {
+    await this.attempt(this.client.messages.removeLinkPreviews(messageId));
   }
 
   async pins(conversationId: string): Promise<Message[]> {

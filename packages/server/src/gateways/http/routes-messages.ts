@@ -1,5 +1,6 @@
 /**
- * What the message features read over HTTP: one message, pins, threads and who reacted. The
+ * What the message features read over HTTP: one message, pins, threads, who reacted and
+ * link preview images. The
  * changes themselves (edit, delete, react, pin, thread read, mark unread) are
  * WebSocket frames; history and send with threadId/replyTo are in
  * routes-conversations.ts.
@@ -16,6 +17,7 @@ import {
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
+import { AppError } from '../../domain/errors';
 import type { HttpOptions } from './app';
 import { authenticate, secured } from './auth';
 
@@ -50,6 +52,24 @@ export function registerMessageRoutes(app: FastifyInstance, { services }: HttpOp
     async (request) => ({
       message: await services.messages.read(await authenticate(services, request), request.params.messageId),
     }),
+  );
+
+  // GET /v1/link-previews/images/:name
+  // A link preview's image, copied by the server (ADR 0017): public like avatars, named by its SHA-256.
+  app.get<{ Params: { name: string } }>(
+    '/v1/link-previews/images/:name',
+    { schema: { tags, params: { type: 'object', properties: { name: { type: 'string', maxLength: 80 } } } } },
+    async (request, reply) => {
+      const bytes = await services.linkPreviews.readImage(request.params.name);
+      if (!bytes) throw new AppError('not_found', 'No such image.');
+      return reply
+        .header('content-type', 'image/webp')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(bytes);
+    },
   );
 
   // GET /v1/messages/:messageId/reactions?emoji=&cursor=&limit=

@@ -27,6 +27,7 @@ import { peopleMigration } from './0020-people';
 import { callsMigration } from './0021-calls';
 import { pushMigration } from './0023-push';
 import { e2eeMigration } from './0022-e2ee';
+import { linkPreviewsMigration } from './0024-link-previews';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -51,6 +52,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0021-calls': callsMigration(dialect),
     '0022-e2ee': e2eeMigration(dialect),
     '0023-push': pushMigration(dialect),
+    '0024-link-previews': linkPreviewsMigration(dialect),
   };
 }
 
