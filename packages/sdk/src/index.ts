@@ -48,6 +48,7 @@ export type {
   ConversationResponseBody,
   ConversationsResponseBody,
   HistoryResponseBody,
+  ConversationFilesResponseBody,
   PinsResponseBody,
   PresenceResponseBody,
   PrivacyResponseBody,

@@ -28,6 +28,7 @@ import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
 import { ThreadService } from './threads';
+import { ConversationFileService } from './conversation-files';
 import { UserDirectoryService } from './user-directory';
 
 export interface Services {
@@ -39,6 +40,7 @@ export interface Services {
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
+  conversationFiles: ConversationFileService;
   moderation: ModerationService;
   receipts: ReceiptService;
   presence: PresenceService;
@@ -105,6 +107,7 @@ export function createServices(
     messages,
     messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
+    conversationFiles: new ConversationFileService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations, messages),
     presence,
