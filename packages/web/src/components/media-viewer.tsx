@@ -42,6 +42,8 @@ interface View {
 
 const FIT: View = { zoom: 1, x: 0, y: 0 };
 
+const FOCUSABLE = 'button, a[href], video[controls], [tabindex]';
+
 /** Zoom, pan, wheel and pinch for one image: keyed by the item, so each starts fitted. */
 function ZoomableImage({
   item,
@@ -202,6 +204,32 @@ export default function MediaViewer({ items, start, onClose }: MediaViewerProps)
     });
 
   const onKeyDown = (event: ReactKeyboardEvent<HTMLDialogElement>) => {
+    if (event.key === 'Escape') {
+      // Handled here, not left to bubble: React carries the key up its own tree, and the side
+      // panel the gallery sits in would close on it too.
+      event.preventDefault();
+      event.stopPropagation();
+      close.current();
+      return;
+    }
+    if (event.key === 'Tab') {
+      // A modal dialog keeps focus from the page, not from the browser's own controls: wrap
+      // around at the ends, so Tab never leaves the viewer.
+      const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+        (el) => !el.hasAttribute('disabled') && el.tabIndex >= 0,
+      );
+      const first = focusable[0];
+      const last = focusable.at(-1);
+      if (first === undefined || last === undefined) return;
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+      return;
+    }
     // Arrow keys on a video's own controls seek and change the volume: leave them there.
     if (event.target instanceof HTMLVideoElement) return;
     if (event.key === 'ArrowLeft' && several) {
