@@ -7,13 +7,15 @@
  * conversation's details, paged. Then axe over the tray, the viewer and the gallery in
  * light and dark, at desktop and phone width.
  */
-import type { ParleyClient } from '@parley/sdk';
+import path from 'node:path';
+import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeScan,
   e2eUnavailable,
   logIn,
+  SCREENSHOTS,
   openConversation,
   openPerson,
   sdkUser,
@@ -60,6 +62,8 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
   const tray = (person: Person) => person.page.getByTestId('attachment-tray');
   const viewer = (person: Person) => person.page.getByTestId('media-viewer');
   const zoom = (person: Person) => viewer(person).getByTestId('zoom-level');
+  const shoot = (p: Person, name: string) =>
+    p.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
 
   it('previews chosen files, removes one, and sends the rest with the text as the caption of the first', async () => {
     await alice.page.getByRole('textbox', { name: 'Message', exact: true }).fill('Our first day');
@@ -299,6 +303,33 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
     await bob.page.getByRole('button', { name: 'Details' }).click();
   });
 
+  it('collapses media from someone I blocked, as the timeline does, until I show it', async () => {
+    const bobElsewhere = createNodeClient({ baseUrl: app.url });
+    await bobElsewhere.login({ username: bob.username, password: 'correct horse battery' });
+    try {
+      await bobElsewhere.blocks.add(dave!.user!.id);
+      await openConversation(bob, 'Album');
+      await bob.page.getByRole('button', { name: 'Details' }).click();
+      const gallery = bob.page.getByTestId('media-gallery');
+      const hidden = gallery.getByRole('button', { name: 'Show media from a blocked user' });
+      await expect.poll(() => hidden.count()).toBe(30);
+      expect(await gallery.getByTestId('gallery-tile').count()).toBe(0);
+      await hidden.first().click();
+      await expect.poll(() => gallery.getByTestId('gallery-tile').count()).toBe(1);
+      // The viewer walks only what is shown.
+      await gallery.getByRole('button', { name: 'Open image shot32.png' }).click();
+      await viewer(bob).waitFor();
+      expect(await viewer(bob).getByRole('button', { name: 'Next' }).count()).toBe(0);
+      await bob.page.keyboard.press('Escape');
+      await expect.poll(() => viewer(bob).count()).toBe(0);
+      await bobElsewhere.blocks.remove(dave!.user!.id);
+      await expect.poll(() => gallery.getByTestId('gallery-tile').count()).toBe(30);
+      await bob.page.getByRole('button', { name: 'Details' }).click();
+    } finally {
+      bobElsewhere.close();
+    }
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     for (const size of ['desktop', 'phone'] as const) {
       it(`has no axe violations in the tray, the viewer and the gallery, ${theme} at ${size} size`, async () => {
@@ -314,6 +345,7 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
         ]);
         await expect.poll(() => tray(p).getByTestId('tray-item').count()).toBe(2);
         expect(await axeScan(p.page)).toEqual([]);
+        await shoot(p, `media-tray-${theme}-${size}`);
         await tray(p).getByRole('button', { name: 'Remove look.png' }).click();
         await tray(p).getByRole('button', { name: 'Remove notes.txt' }).click();
 
@@ -327,6 +359,7 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
           )
           .toBe(true);
         expect(await axeScan(p.page)).toEqual([]);
+        await shoot(p, `media-viewer-${theme}-${size}`);
         await p.page.keyboard.press('Escape');
         await expect.poll(() => viewer(p).count()).toBe(0);
 
@@ -335,6 +368,7 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
         await expect.poll(() => gallery.getByTestId('gallery-tile').count()).toBe(3);
         await gallery.scrollIntoViewIfNeeded();
         expect(await axeScan(p.page)).toEqual([]);
+        await shoot(p, `media-gallery-${theme}-${size}`);
         await gallery.getByRole('tab', { name: 'Files' }).click();
         await gallery.getByTestId('gallery-file').first().waitFor();
         expect(await axeScan(p.page)).toEqual([]);
