@@ -11,7 +11,7 @@ import type { StagedFile } from '../state/app-state';
 import { useAppState, useController } from '../state/context';
 import { trayKey } from '../state/app-state';
 import { CloseIcon, FileIcon } from './icons';
-import { UserText } from './user-text';
+import { LineText, UserText } from './user-text';
 
 /** A local URL for the file while it is shown (revoked when it is not). */
 function useObjectUrl(file: File, wanted: boolean): string | undefined {
@@ -77,7 +77,9 @@ export function AttachmentTray({ conversationId, threadId }: { conversationId: s
         <div className="tray-errors" role="alert" data-testid="tray-errors">
           <ul>
             {errors.map((error, i) => (
-              <li key={i}>{error}</li>
+              <li key={i}>
+                <LineText line={error} />
+              </li>
             ))}
           </ul>
           <button

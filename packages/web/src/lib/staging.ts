@@ -7,6 +7,7 @@
  * only spares people an upload that would be refused.
  */
 import { formatFileSize } from '@parley/protocol';
+import type { Line } from './names';
 
 /** Most files sent at once (one message each, the caption on the first). */
 export const MAX_STAGED_FILES = 10;
@@ -19,8 +20,8 @@ export interface StageCandidate {
 
 export interface StageResult<T extends StageCandidate> {
   accepted: T[];
-  /** One sentence per refusal, in the order the files came. */
-  errors: string[];
+  /** One sentence per refusal, in the order the files came; file names are user text. */
+  errors: Line[];
 }
 
 /**
@@ -33,18 +34,19 @@ export function stageFiles<T extends StageCandidate>(
   maxFileBytes: number | undefined,
 ): StageResult<T> {
   if (maxFileBytes === undefined) {
-    return { accepted: [], errors: incoming.length === 0 ? [] : ['This server does not accept files.'] };
+    return { accepted: [], errors: incoming.length === 0 ? [] : [['This server does not accept files.']] };
   }
   const accepted: T[] = [];
-  const errors: string[] = [];
+  const errors: Line[] = [];
   let dropped = 0;
   for (const file of incoming) {
     if (file.size === 0) {
-      errors.push(`${file.name} is empty.`);
+      errors.push([{ user: file.name }, ' is empty.']);
     } else if (file.size > maxFileBytes) {
-      errors.push(
-        `${file.name} is ${formatFileSize(file.size)}; files can be at most ${formatFileSize(maxFileBytes)}.`,
-      );
+      errors.push([
+        { user: file.name },
+        ` is ${formatFileSize(file.size)}; files can be at most ${formatFileSize(maxFileBytes)}.`,
+      ]);
     } else if (held + accepted.length >= MAX_STAGED_FILES) {
       dropped += 1;
     } else {
@@ -52,9 +54,9 @@ export function stageFiles<T extends StageCandidate>(
     }
   }
   if (dropped > 0) {
-    errors.push(
+    errors.push([
       `You can send at most ${MAX_STAGED_FILES} files at once: ${dropped} ${dropped === 1 ? 'was' : 'were'} left out.`,
-    );
+    ]);
   }
   return { accepted, errors };
 }

@@ -15,6 +15,7 @@ import type {
   User,
 } from '@parley/protocol';
 import type { ClientState } from '@parley/sdk';
+import type { Line } from '../lib/names';
 import type { PendingItem } from '../lib/timeline-items';
 
 export interface ConversationState {
@@ -90,7 +91,8 @@ export interface StagedFile {
 /** The tray of one composer (a conversation's, or a thread's): its files and why others were refused. */
 export interface StagedTray {
   files: readonly StagedFile[];
-  errors: readonly string[];
+  /** Why files were refused, a sentence each (file names as user text). */
+  errors: readonly Line[];
 }
 
 export interface AppState {
