@@ -378,6 +378,33 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
     }
   }
 
+  it("keeps a thread's tray apart: a file pasted there is sent as a reply in the thread", async () => {
+    await openConversation(bob, 'Alice');
+    const row = bob.page.locator('.chat-main [data-testid="message"]', { hasText: 'Holiday pictures coming' });
+    await row.hover();
+    await row.getByRole('button', { name: 'Message actions' }).click();
+    await bob.page.getByRole('menuitem', { name: 'Reply in thread', exact: true }).click();
+    const pane = bob.page.getByRole('complementary', { name: 'Thread' });
+    const reply = pane.getByRole('textbox', { name: 'Reply in thread' });
+    await reply.fill('the route');
+    await reply.evaluate((input) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['north, then west\n'], 'route.txt', { type: 'text/plain' }));
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await pane.getByTestId('tray-item').filter({ hasText: 'route.txt' }).waitFor();
+    // Only the thread's composer holds it.
+    expect(await bob.page.locator('.chat-main').getByTestId('tray-item').count()).toBe(0);
+    await pane.getByRole('textbox', { name: 'Caption' }).press('Enter');
+    const card = pane.getByTestId('file-card').filter({ hasText: 'route.txt' });
+    await card.waitFor();
+    await expect
+      .poll(() => pane.locator('[data-testid="message"]', { hasText: 'route.txt' }).textContent())
+      .toContain('the route');
+    expect(await bob.page.locator('.chat-main [data-testid="file-card"]', { hasText: 'route.txt' }).count()).toBe(0);
+    await bob.page.keyboard.press('Escape');
+  });
+
   it('saw no page error or CSP violation', () => {
     expect(alice.problems).toEqual([]);
     expect(bob.problems).toEqual([]);
