@@ -9,6 +9,7 @@ import type {
   Contact,
   Conversation,
   ConversationSummary,
+  ConversationFilesQuery,
   HistoryQuery,
   Message,
   Presence,
@@ -190,6 +191,20 @@ export class MessagesApi {
   history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryPage> {
     if (this.ctx.connection.isOpen) return this.ctx.connection.request('history', { conversationId, ...query });
     return this.ctx.http.history(conversationId, query);
+  }
+
+  /**
+   * A conversation's "media and files": its file messages, newest first, a page at a
+   * time (HTTP). `kind: 'media'` lists images and videos, `'files'` everything else.
+   * For the next page pass `before` = the last message's seq while `hasMore` is true.
+   *
+   * ```ts
+   * const page = await client.messages.files(conversationId, { kind: 'media', limit: 30 });
+   * const older = await client.messages.files(conversationId, { kind: 'media', before: page.messages.at(-1)!.seq });
+   * ```
+   */
+  files(conversationId: string, query: ConversationFilesQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+    return this.ctx.http.conversationFiles(conversationId, query);
   }
 
   /** Messages queued and not yet acknowledged, in send order per conversation. */

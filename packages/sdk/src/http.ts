@@ -12,6 +12,8 @@ import type {
   ClientData,
   ContactResponse,
   ContactsResponse,
+  ConversationFilesQuery,
+  ConversationFilesResponse,
   ConversationResponse,
   ConversationsResponse,
   CreateDirectBody,
@@ -58,6 +60,7 @@ export type SessionsResponseBody = Static<typeof SessionsResponse>;
 export type ConversationResponseBody = Static<typeof ConversationResponse>;
 export type ConversationsResponseBody = Static<typeof ConversationsResponse>;
 export type HistoryResponseBody = Static<typeof HistoryResponse>;
+export type ConversationFilesResponseBody = Static<typeof ConversationFilesResponse>;
 export type SendMessageResponseBody = Static<typeof SendMessageResponse>;
 export type PresenceResponseBody = Static<typeof PresenceResponse>;
 export type PrivacyResponseBody = Static<typeof PrivacyResponse>;
@@ -247,6 +250,10 @@ export class HttpClient {
   /** GET /v1/conversations/:conversationId/messages?before&after&limit */
   history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryResponseBody> {
     return this.call('GET', `/v1/conversations/${seg(conversationId)}/messages`, { query: { ...query } });
+  }
+  /** GET /v1/conversations/:conversationId/files?kind&before&limit (newest first) */
+  conversationFiles(conversationId: string, query: ConversationFilesQuery): Promise<ConversationFilesResponseBody> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/files`, { query: { ...query } });
   }
   /** POST /v1/conversations/:conversationId/messages (idempotent per clientId) */
   sendMessage(conversationId: string, body: SendMessageBody): Promise<SendMessageResponseBody> {

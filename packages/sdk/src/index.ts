@@ -49,6 +49,7 @@ export type {
   ConversationResponseBody,
   ConversationsResponseBody,
   HistoryResponseBody,
+  ConversationFilesResponseBody,
   PinsResponseBody,
   PresenceResponseBody,
   PrivacyResponseBody,

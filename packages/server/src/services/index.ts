@@ -32,6 +32,7 @@ import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
 import { ThreadService } from './threads';
+import { ConversationFileService } from './conversation-files';
 import { UserDirectoryService } from './user-directory';
 
 export interface Services {
@@ -43,6 +44,7 @@ export interface Services {
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
+  conversationFiles: ConversationFileService;
   moderation: ModerationService;
   receipts: ReceiptService;
   presence: PresenceService;
@@ -135,6 +137,7 @@ export function createServices(
     messages,
     messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
+    conversationFiles: new ConversationFileService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations, messages, (tx, userId, sessionId, conversationId, seq) =>
       push.clearElsewhere(tx, userId, sessionId, conversationId, seq),

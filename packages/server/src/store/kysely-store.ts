@@ -22,7 +22,7 @@ import type {
   UserRecord,
   ContactRecord,
 } from '../ports/store';
-import type { FileCompletion, FileRecord, NewFile } from '../ports/file-records';
+import type { ConversationFilesRange, FileCompletion, FileRecord, NewFile } from '../ports/file-records';
 import type { CachedLinkPreview } from '../ports/link-preview-records';
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
@@ -679,6 +679,9 @@ export class KyselyStore implements Store {
   }
   sumFileBytes(ownerId: string): Promise<number> {
     return files.sumFileBytes(this.db, ownerId);
+  }
+  listConversationFiles(conversationId: string, range: ConversationFilesRange): Promise<Message[]> {
+    return files.listConversationFiles(this.db, conversationId, range);
   }
   listFileConversations(fileId: string): Promise<string[]> {
     return files.listFileConversations(this.db, fileId);

@@ -5,8 +5,10 @@
  * reply being written, and the send button. Up in an empty composer edits my last
  * message. Where I may not post it says why instead; slow mode counts down. The
  * same composer serves a thread (`threadId`). It reports typing to the controller.
- * Files come in through the attach button or by pasting (into the thread, or quoting
- * the reply being written); with nothing typed, the microphone records a voice message.
+ * Files come in through the attach button, by pasting or dropping (ChatPane): they wait in
+ * the tray, previewed, and go with the next send, the text as the caption of the first
+ * (into the thread, or quoting the reply being written); with nothing typed and no file
+ * waiting, the microphone records a voice message.
  */
 import type { User } from '@parley/protocol';
 import {
@@ -20,13 +22,14 @@ import {
   type ClipboardEvent,
   type KeyboardEvent,
 } from 'react';
-import { hintsFor } from '../lib/attach';
 import { shortcodeMatches } from '../lib/emoji';
 import { formatDuration } from '../lib/format-time';
 import { activeToken, insertCompletion, mentionCandidates } from '../lib/mentions';
 import { can } from '../lib/permissions';
 import { postBlocker, slowModeWait } from '../lib/posting';
+import { trayKey } from '../state/app-state';
 import { useAppState, useController, useNow } from '../state/context';
+import { AttachmentTray } from './attachment-tray';
 import { EmojiPicker } from './emoji-picker';
 import { MicIcon, PaperclipIcon, SendIcon, SmileIcon } from './icons';
 import { ReplyPreview } from './reply-preview';
@@ -83,6 +86,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const hasLink = previewsOn && /\bhttps?:\/\/\S/i.test(text);
   const fileInput = useRef<HTMLInputElement>(null);
   const stopRecording = useCallback(() => setRecording(false), []);
+  const staged = useAppState((s) => s.staged[trayKey(id, threadId)]?.files.length ?? 0);
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -132,11 +136,9 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   }
   const wait = slowModeWait(c, now);
 
-  const attach = (files: Iterable<File>) => {
-    const options = threadId === undefined ? {} : { threadId };
-    for (const file of files) {
-      void hintsFor(file).then((hints) => controller.sendFile(id, file, hints, options));
-    }
+  const attach = (files: File[]) => {
+    controller.trays.add(id, threadId, files);
+    input.current?.focus();
   };
 
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
@@ -155,11 +157,13 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
 
   const send = () => {
     const value = text.trim();
-    if (value === '' || wait > 0) return;
-    controller.send(id, value, {
-      ...(threadId === undefined ? {} : { threadId }),
-      ...(hasLink && previewsOff ? { linkPreviews: false as const } : {}),
-    });
+    if (wait > 0) return;
+    const inThread = threadId === undefined ? {} : { threadId };
+    // Files carry the text as a caption (no link previews); a text message may turn them off.
+    if (staged > 0) controller.sendStaged(id, value, inThread);
+    else if (value === '') return;
+    else
+      controller.send(id, value, { ...inThread, ...(hasLink && previewsOff ? { linkPreviews: false as const } : {}) });
     setPreviewsOff(false);
     setText('');
     setCaret(0);
@@ -243,6 +247,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   return (
     <div className="composer-wrap">
       {threadId === undefined && <ReplyPreview conversationId={id} />}
+      <AttachmentTray conversationId={id} {...(threadId === undefined ? {} : { threadId })} />
       {wait > 0 && (
         <div className="slow-mode" role="status" data-testid="slow-mode">
           Slow mode: you can post again in {formatDuration(wait)}.
@@ -314,7 +319,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           }}
         />
         <label htmlFor={inputId} className="visually-hidden">
-          {threadId === undefined ? 'Message' : 'Reply in thread'}
+          {staged > 0 ? 'Caption' : threadId === undefined ? 'Message' : 'Reply in thread'}
         </label>
         <div className="composer-field">
           {open && <SuggestionList id={listId} items={suggestions} active={activeIndex} onPick={pick} />}
@@ -323,7 +328,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
             ref={input}
             className="composer-input"
             rows={1}
-            placeholder={threadId === undefined ? 'Write a message…' : 'Reply…'}
+            placeholder={staged > 0 ? 'Add a caption…' : threadId === undefined ? 'Write a message…' : 'Reply…'}
             value={text}
             onChange={(e) => change(e.target.value, e.target.selectionStart)}
             onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
@@ -340,7 +345,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone. Paste or drop files
           to send them.
         </span>
-        {text.trim() === '' && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
+        {text.trim() === '' && staged === 0 && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
           // With nothing typed the microphone takes the send button's place (not during a
           // slow-mode wait: then the disabled send button says that nothing can go yet).
           <button
@@ -355,8 +360,16 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           <button
             type="submit"
             className="send-button"
-            aria-label={threadId === undefined ? 'Send message' : 'Send reply'}
-            disabled={text.trim() === '' || wait > 0}
+            aria-label={
+              staged > 0
+                ? staged === 1
+                  ? 'Send file'
+                  : `Send ${staged} files`
+                : threadId === undefined
+                  ? 'Send message'
+                  : 'Send reply'
+            }
+            disabled={(text.trim() === '' && staged === 0) || wait > 0}
           >
             <SendIcon />
           </button>

@@ -1,11 +1,13 @@
 /**
- * What the message features read over HTTP: one message, pins, threads, who reacted and
- * link preview images. The
+ * What the message features read over HTTP: one message, pins, threads, who reacted, link
+ * preview images and a conversation's media and files. The
  * changes themselves (edit, delete, react, pin, thread read, mark unread) are
  * WebSocket frames; history and send with threadId/replyTo are in
  * routes-conversations.ts.
  */
 import {
+  ConversationFilesQuery,
+  ConversationFilesResponse,
   ConversationParams,
   MessageParams,
   MessageResponse,
@@ -34,6 +36,26 @@ export function registerMessageRoutes(app: FastifyInstance, { services }: HttpOp
         request.params.conversationId,
       ),
     }),
+  );
+
+  // GET /v1/conversations/:conversationId/files?kind=media|files&before=&limit=
+  app.get<{ Params: Static<typeof ConversationParams>; Querystring: Static<typeof ConversationFilesQuery> }>(
+    '/v1/conversations/:conversationId/files',
+    {
+      schema: {
+        tags,
+        security: secured,
+        params: ConversationParams,
+        querystring: ConversationFilesQuery,
+        response: { 200: ConversationFilesResponse },
+      },
+    },
+    async (request) =>
+      services.conversationFiles.list(
+        await authenticate(services, request),
+        request.params.conversationId,
+        request.query,
+      ),
   );
 
   // GET /v1/threads?conversationId=

@@ -28,6 +28,7 @@ import { callsMigration } from './0021-calls';
 import { pushMigration } from './0023-push';
 import { e2eeMigration } from './0022-e2ee';
 import { linkPreviewsMigration } from './0024-link-previews';
+import { conversationFilesMigration } from './0028-conversation-files';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -53,6 +54,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0022-e2ee': e2eeMigration(dialect),
     '0023-push': pushMigration(dialect),
     '0024-link-previews': linkPreviewsMigration(dialect),
+    '0028-conversation-files': conversationFilesMigration(),
   };
 }
 
