@@ -273,12 +273,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Durable consumers (ADR 0011): committed entries become jobs, and any node runs the jobs.
   const jobs = new JobRunner(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
+    { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8, maxAttempts: config.jobMaxAttempts },
   );
   jobs.register(services.webhookDelivery);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
+    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, maxAttempts: config.dispatchMaxAttempts },
   );
   dispatcher.register(services.webhooks);
   dispatcher.onDispatched(() => jobs.nudge());
@@ -294,6 +294,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     busGaps: () => busGaps,
     dispatched: () => dispatcher.dispatched,
     jobs: () => jobs.stats,
+    deadLettered: () => dispatcher.deadLettered + jobs.stats.deadLettered,
   });
   const proxyTrust = compileProxyTrust(parseTrustedProxies(config.trustedProxies));
   const ws = new WsGateway({

@@ -115,6 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_WEBHOOK_TIMEOUT_MS=${result.webhookTimeoutMs} (a delivery must end within its lease)`,
     );
   }
+  if (result.jobMaxAttempts <= result.webhookMaxAttempts) {
+    problems.push(
+      `PARLEY_JOB_MAX_ATTEMPTS=${result.jobMaxAttempts} must exceed PARLEY_WEBHOOK_MAX_ATTEMPTS=${result.webhookMaxAttempts} (a delivery gives up on its own first)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   result.nodeId ??= `n${randomBytes(6).toString('hex')}`;
   result.sqlitePath ??= path.join(result.dataDir, 'parley.db');

@@ -28,8 +28,9 @@ import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
 import * as jobs from './queries/jobs';
+import * as deadLetters from './queries/dead-letters';
 import * as webhooks from './queries/webhooks';
-import type { ClaimJobsOptions, JobRecord, NewJob } from '../ports/jobs';
+import type { ClaimJobsOptions, DeadLetter, JobRecord, NewJob } from '../ports/jobs';
 import type * as Hooks from '../ports/webhook-records';
 import { newEventId } from '../domain/ids';
 import { isDispatched, type EventBody } from '../ports/bus-events';
@@ -179,6 +180,21 @@ export class KyselyStore implements Store {
   takeEventsToDispatch(limit: number): Promise<OutboxRecord[]> {
     if (!this.db.isTransaction) throw new Error('store.takeEventsToDispatch() belongs inside a transaction');
     return outbox.takeEventsToDispatch(this.db, limit);
+  }
+  failEventDispatch(id: string, error: string, maxAttempts: number, now: number): Promise<'retry' | 'dead' | 'gone'> {
+    return this.transaction((tx) => deadLetters.failEventDispatch((tx as KyselyStore).db, id, error, maxAttempts, now));
+  }
+  deadLetterJob(id: string, leaseToken: string, error: string, now: number): Promise<boolean> {
+    return this.transaction((tx) => deadLetters.deadLetterJob((tx as KyselyStore).db, id, leaseToken, error, now));
+  }
+  listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    return deadLetters.listDeadLetters(this.db, limit);
+  }
+  retryDeadLetter(id: string, now: number): Promise<DeadLetter | undefined> {
+    return this.transaction((tx) => deadLetters.retryDeadLetter((tx as KyselyStore).db, id, now));
+  }
+  deleteDeadLetter(id: string): Promise<boolean> {
+    return deadLetters.deleteDeadLetter(this.db, id);
   }
 
   // webhooks and bots (ports/webhook-records.ts)
