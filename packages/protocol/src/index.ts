@@ -17,3 +17,5 @@ export * from './permissions';
 export * from './text-rules';
 export * from './admin';
 export * from './bots';
+export * from './components';
+export * from './interactions';

@@ -23,7 +23,7 @@ import type {
   User,
   UserSearchResponse,
 } from '@parley/protocol';
-import type { Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
+import type { Component, Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
 import type { Connection } from './connection';
 import { ParleyError, toParleyError } from './errors';
 import { checkedText } from './text-check';
@@ -56,6 +56,7 @@ export class MessagesApi {
    * @param options.clientId your own id for the message (`^[A-Za-z0-9_-]{1,64}$`), e.g. to persist an outbox
    * @param options.replyTo the id of a message of the same conversation to quote
    * @param options.threadId the id of the root message: the message is a reply in its thread
+   * @param options.components buttons and a select menu (bots only; docs/bots.md)
    *
    * @example
    * ```ts
@@ -65,7 +66,7 @@ export class MessagesApi {
   send(
     conversationId: string,
     text: string,
-    options: { clientId?: string; replyTo?: string; threadId?: string } = {},
+    options: { clientId?: string; replyTo?: string; threadId?: string; components?: Component[] } = {},
   ): Promise<Message> {
     if (options.clientId !== undefined && !isValidId(options.clientId)) {
       return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
@@ -77,7 +78,9 @@ export class MessagesApi {
     } catch (error) {
       return Promise.reject(toParleyError(error));
     }
-    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text: stored }, options.clientId, {
+    // Buttons and menus (bots only: docs/bots.md, "Interactive messages").
+    const components = options.components?.length ? { components: options.components } : {};
+    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text: stored, ...components }, options.clientId, {
       replyTo: options.replyTo,
       threadId: options.threadId,
     });

@@ -40,6 +40,7 @@ import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
 import { BotsApi, WebhooksApi } from './bots-api';
+import { CommandsApi, InteractionTracker, InteractionsApi } from './interactions-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -109,6 +110,11 @@ export class ParleyClient {
   readonly bots: BotsApi;
   /** Outgoing and incoming webhooks of your bots. */
   readonly webhooks: WebhooksApi;
+  /** Slash commands: those offered in a conversation, invoking one, a bot's own list. */
+  readonly commands: CommandsApi;
+  /** Clicking a bot message's buttons and menus; a bot's answers to its interactions. */
+  readonly interactions: InteractionsApi;
+  private readonly interactionTracker = new InteractionTracker();
   /** Uploading (resumable), linking and downloading files. */
   readonly files: FilesApi;
   /** 1:1 call signalling with typed events (`client.calls.on('incoming', ...)`). */
@@ -218,6 +224,8 @@ export class ParleyClient {
     this.invites = new InvitesApi(ctx);
     this.bots = new BotsApi(ctx);
     this.webhooks = new WebhooksApi(ctx);
+    this.commands = new CommandsApi(ctx, this.interactionTracker, this.timers);
+    this.interactions = new InteractionsApi(ctx, this.interactionTracker, this.timers);
     this.files = new FilesApi(this.http);
     this.calls = new CallsApi(this.connection, (error) =>
       this.emitter.emit('error', new ParleyError('internal', 'a call event handler threw', { cause: error })),
@@ -482,6 +490,13 @@ export class ParleyClient {
         return;
       case 'call.updated':
         this.calls.handleUpdated(event.data.call);
+        return;
+      case 'interaction.new':
+        this.emitter.emit('interaction', event.data.interaction);
+        return;
+      case 'interaction.updated':
+        this.interactionTracker.handle(event.data);
+        this.emitter.emit('interaction.updated', event.data);
         return;
       case 'call.signal':
         this.calls.handleSignal(event.data);

@@ -30,6 +30,7 @@ export { CallPeer, type CallPeerOptions, type CallPeerEvents } from './call-peer
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { BotsApi, WebhooksApi } from './bots-api';
+export { CommandsApi, InteractionsApi, InteractionTracker } from './interactions-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
 export { AdminHttpClient, secondFactorChallenge } from './admin-http';
@@ -115,6 +116,20 @@ export type {
   IceServersResult,
   SendableContent,
   FileVariant,
+  ArgumentValue,
+  BotCommand,
+  ButtonComponent,
+  ButtonStyle,
+  CommandOption,
+  CommandOptionType,
+  Component,
+  ConversationCommand,
+  Interaction,
+  InteractionResponseBody,
+  InteractionStatus,
+  InteractionUpdate,
+  SelectComponent,
+  SelectOption,
 } from '@parley/protocol';
 export {
   fileSummary,

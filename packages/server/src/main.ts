@@ -190,6 +190,7 @@ async function buildCore(
       },
     },
     botDeps,
+    { timeoutMs: config.interactionTimeoutMs, deferMs: config.interactionDeferMs },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -276,12 +277,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8, maxAttempts: config.jobMaxAttempts },
   );
   jobs.register(services.webhookDelivery);
+  jobs.register(services.interactions);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, maxAttempts: config.dispatchMaxAttempts },
   );
   dispatcher.register(services.webhooks);
   dispatcher.onDispatched(() => jobs.nudge());
+  // An interaction writes its jobs (webhook deliveries, the deadline) itself: run them at once.
+  const unlistenInteractions = store.onEventsCommitted((events) => {
+    if (events.some((record) => record.event.type === 'interaction.new')) jobs.nudge();
+  });
   dispatcher.start();
   jobs.start();
   const metrics = createMetrics();
@@ -392,9 +398,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services.files.cleanup(),
   );
   const callSweep = schedulePeriodic(clock, logger, 'call sweep', config.callSweepMs, () => services.calls.sweep());
-  const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
-    services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
-  );
+  const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, async () => {
+    await services.webhooks.prune(config.webhookRetentionDays * DAY_MS);
+    await services.interactions.prune();
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -415,6 +422,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
       // Jobs under way finish and record their outcome; what is left waits in the store for any node.
+      unlistenInteractions();
       await dispatcher.stop();
       await jobs.stop();
       // After the sockets: their users were announced offline by this node itself.

@@ -10,6 +10,7 @@ import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
 import { BotService } from './bots';
 import { IncomingWebhookService } from './incoming-webhooks';
+import { InteractionService, defaultInteractionOptions, type InteractionOptions } from './interactions';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
 import { WebhookService } from './webhooks';
 import type { OutboundHttp } from '../ports/outbound-http';
@@ -52,6 +53,8 @@ export interface Services {
   bots: BotService;
   webhooks: WebhookService;
   incomingWebhooks: IncomingWebhookService;
+  /** Slash commands and interactions; also the job handler of their deadlines. */
+  interactions: InteractionService;
   /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
   webhookDelivery: WebhookDeliveryHandler;
 }
@@ -84,6 +87,7 @@ export function createServices(
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
+  interactionOptions: InteractionOptions = defaultInteractionOptions,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -96,6 +100,8 @@ export function createServices(
   const e2ee = new E2eeService(deps, conversations);
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   const bots = new BotService(deps);
+  const messageChanges = new MessageChangeService(deps, conversations, messages, files);
+  const webhooks = new WebhookService(deps, bots, botDeps.outbound);
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor),
@@ -103,7 +109,7 @@ export function createServices(
     contacts,
     conversations,
     messages,
-    messageChanges: new MessageChangeService(deps, conversations, messages, files),
+    messageChanges,
     threads: new ThreadService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations, messages),
@@ -116,7 +122,16 @@ export function createServices(
     e2ee,
     calls: new CallService(deps, messages, registry, callOptions),
     bots,
-    webhooks: new WebhookService(deps, bots, botDeps.outbound),
+    webhooks,
+    interactions: new InteractionService(
+      deps,
+      bots,
+      conversations,
+      messages,
+      messageChanges,
+      webhooks,
+      interactionOptions,
+    ),
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
   };
@@ -127,5 +142,6 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { InteractionOptions } from './interactions';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -29,6 +29,8 @@ import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
 import * as jobs from './queries/jobs';
 import * as deadLetters from './queries/dead-letters';
+import * as interactions from './queries/interactions';
+import type { InteractionRecord } from '../ports/interaction-records';
 import * as webhooks from './queries/webhooks';
 import type { ClaimJobsOptions, DeadLetter, JobRecord, NewJob } from '../ports/jobs';
 import type * as Hooks from '../ports/webhook-records';
@@ -195,6 +197,37 @@ export class KyselyStore implements Store {
   }
   deleteDeadLetter(id: string): Promise<boolean> {
     return deadLetters.deleteDeadLetter(this.db, id);
+  }
+
+  // slash commands and interactions (ports/interaction-records.ts)
+  setBotCommands(botId: string, commands: readonly Wire.BotCommand[], at: number): Promise<void> {
+    return this.transaction((tx) => interactions.setBotCommands((tx as KyselyStore).db, botId, commands, at));
+  }
+  async listBotCommands(botId: string): Promise<Wire.BotCommand[]> {
+    return (await interactions.listCommandsOfBots(this.db, [botId])).map((entry) => entry.command);
+  }
+  listCommandsOfBots(botIds: readonly string[]): Promise<{ botId: string; command: Wire.BotCommand }[]> {
+    return interactions.listCommandsOfBots(this.db, botIds);
+  }
+  listBotMembers(conversationId: string): Promise<{ id: string; username: string }[]> {
+    return interactions.listBotMembers(this.db, conversationId);
+  }
+  createInteraction(record: InteractionRecord): Promise<void> {
+    return interactions.createInteraction(this.db, record);
+  }
+  getInteraction(id: string): Promise<InteractionRecord | undefined> {
+    return interactions.getInteraction(this.db, id);
+  }
+  transitionInteraction(
+    id: string,
+    from: readonly Wire.InteractionStatus[],
+    to: Wire.InteractionStatus,
+    patch: { reply?: { text: string }; expiresAt?: number },
+  ): Promise<boolean> {
+    return interactions.transitionInteraction(this.db, id, from, to, patch);
+  }
+  pruneInteractions(before: number, limit: number): Promise<number> {
+    return interactions.pruneInteractions(this.db, before, limit);
   }
 
   // webhooks and bots (ports/webhook-records.ts)
@@ -581,8 +614,15 @@ export class KyselyStore implements Store {
   }
 
   // changes to earlier messages (inside the service's transaction, after its update entry)
-  editMessage(id: string, text: string, mentions: Wire.Mentions | undefined, at: number, rev: number): Promise<void> {
-    return changes.editMessage(this.ctx, id, text, mentions, at, rev);
+  editMessage(
+    id: string,
+    text: string,
+    mentions: Wire.Mentions | undefined,
+    at: number,
+    rev: number,
+    components?: Wire.Component[],
+  ): Promise<void> {
+    return changes.editMessage(this.ctx, id, text, mentions, at, rev, components);
   }
   deleteMessage(id: string, at: number, rev: number): Promise<void> {
     return changes.deleteMessage(this.ctx, id, at, rev);

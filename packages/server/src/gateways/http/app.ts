@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
 import { registerAdminRoutes } from './routes-admin';
 import { registerBotRoutes } from './routes-bots';
+import { registerInteractionRoutes } from './routes-interactions';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerMessageRoutes } from './routes-messages';
@@ -189,6 +190,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerFileRoutes(app, options);
   registerE2eeRoutes(app, options);
   registerBotRoutes(app, options);
+  registerInteractionRoutes(app, options);
   await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);
