@@ -26,6 +26,7 @@ import { PhoneIcon, PinIcon, VideoIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { mentionContext, MessageText } from './message-text';
+import { MessageComponents } from './message-components';
 import { ReactionBar } from './reaction-bar';
 import { ReplyQuote } from './reply-quote';
 import { ThreadSummary } from './thread-summary';
@@ -157,7 +158,12 @@ export const MessageRow = memo(function MessageRow({
           ) : editing ? (
             <MessageEditor messageId={message.id} text={content.text} />
           ) : (
-            <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+            <>
+              <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+              {content.components !== undefined && content.components.length > 0 && (
+                <MessageComponents message={message} components={content.components} />
+              )}
+            </>
           )}
           <span className="msg-meta">
             {message.pinnedAt !== undefined && (
