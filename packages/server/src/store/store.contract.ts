@@ -16,6 +16,7 @@ import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { jobsContract } from './contract/jobs';
+import { interactionsContract } from './contract/interactions';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
@@ -51,6 +52,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     e2eeContract(harness);
     jobsContract(harness);
     webhooksContract(harness);
+    interactionsContract(harness);
     transactionsContract(harness, makeStore);
   });
 }
