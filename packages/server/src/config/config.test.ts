@@ -42,6 +42,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_MAX_MESSAGE_BYTES: '65536' })).toThrow(/PARLEY_MAX_FRAME_BYTES/);
     expect(() => loadConfig({ PARLEY_DB: 'postgres' })).toThrow(/PARLEY_DATABASE_URL/);
     expect(() => loadConfig({ PARLEY_PG_SCHEMA: 'drop table' })).toThrow(/PARLEY_PG_SCHEMA/);
+    // A job gives up on its own (the webhook schedule) before the dead letters take it.
+    expect(() => loadConfig({ PARLEY_JOB_MAX_ATTEMPTS: '14' })).toThrow(/PARLEY_JOB_MAX_ATTEMPTS=14 must exceed/);
     expect(() => loadConfig({ PARLEY_RATE_LIMIT_BACKEND: 'postgres' })).toThrow(
       /PARLEY_RATE_LIMIT_BACKEND=postgres needs/,
     );
