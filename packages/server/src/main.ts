@@ -203,6 +203,7 @@ function rateRules(config: Config): RateLimitRules {
     membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
     directory: { points: config.userSearchesPerMinute, durationMs: MINUTE_MS },
     incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
+    interaction: { points: config.interactionsPerMinute, durationMs: MINUTE_MS },
   };
 }
 

@@ -21,7 +21,7 @@ import {
 } from '@parley/sdk/node';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness';
+import { http, startTestServer, type TestServer } from './harness';
 
 let server: TestServer;
 const clients: ParleyClient[] = [];
@@ -309,5 +309,28 @@ it('delivers an interaction to a webhook, signed, and takes the answer over HTTP
   } finally {
     receiver.closeAllConnections();
     receiver.close();
+  }
+});
+
+it('limits commands and clicks per account (PARLEY_RATE_INTERACTIONS_PER_MIN)', async () => {
+  const limited = await startTestServer({ interactionsPerMinute: 1 });
+  try {
+    const user = createNodeClient({ baseUrl: limited.url });
+    clients.push(user);
+    await user.register({ username: `ixlimited${stamp}`, password: 'correct horse battery' });
+    const made = await user.bots.create({ username: `ixlimbot${stamp}` });
+    await user.commands.set(made.user.id, [{ name: 'hi', description: 'Hi', options: [] }]);
+    const room = await user.conversations.createGroup('limited', [made.user.id]);
+    const invoke = () =>
+      http<{ error?: { code: string } }>(limited.url, 'POST', `/v1/conversations/${room.id}/commands`, {
+        token: user.token!,
+        body: { command: 'hi' },
+      });
+    expect((await invoke()).status).toBe(202);
+    const refused = await invoke();
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.code).toBe('rate_limited');
+  } finally {
+    await limited.stop();
   }
 });

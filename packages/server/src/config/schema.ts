@@ -630,6 +630,14 @@ export const configKeys = {
     max: 24 * 3_600_000,
     doc: 'Time a bot that answered "thinking..." (deferred) has to complete its answer.',
   },
+  interactionsPerMinute: {
+    env: 'PARLEY_RATE_INTERACTIONS_PER_MIN',
+    kind: 'int',
+    default: 60,
+    min: 1,
+    max: 100_000,
+    doc: 'Slash commands and button clicks per minute of one account, all nodes together; past it `rate_limited` (HTTP 429 with `Retry-After`). Each sends the bot an interaction and, for its webhooks, a delivery.',
+  },
   incomingWebhookPerMinute: {
     env: 'PARLEY_RATE_INCOMING_WEBHOOK_PER_MIN',
     kind: 'int',

@@ -13,8 +13,9 @@
  * `membership`: joins, invite acceptances and leaves per account.
  * `directory`: user directory searches per account (services/user-directory.ts).
  * `incomingWebhook`: posts per incoming webhook (services/incoming-webhooks.ts).
+ * `interaction`: slash commands and component clicks per account (services/interactions.ts).
  */
-export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook';
+export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'interaction';
 
 export interface RateLimitRule {
   /** Points in one window. */

@@ -63,6 +63,7 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
       membership: limiter('membership', options.rules.membership),
       directory: limiter('directory', options.rules.directory),
       incomingWebhook: limiter('incomingWebhook', options.rules.incomingWebhook),
+      interaction: limiter('interaction', options.rules.interaction),
     },
     options.rules,
     options.logger,

@@ -181,6 +181,12 @@ export class InteractionService implements JobHandler {
     kind: 'command' | 'component',
     data: InteractionRecord['data'],
   ): Promise<Interaction> {
+    const decision = await this.deps.rates.take('interaction', auth.user.id);
+    if (!decision.allowed) {
+      throw new AppError('rate_limited', 'Too many commands and clicks: wait and retry.', {
+        details: { retryAfterMs: decision.retryAfterMs },
+      });
+    }
     const now = this.deps.clock.now();
     const record: InteractionRecord = {
       id: newId('i', now),
