@@ -169,3 +169,31 @@ export interface SecondFactorChallenge {
   challenge: string;
   expiresAt: number;
 }
+
+/**
+ * An event or a job of the durable queue that failed too often (ADR 0018): kept aside so
+ * that the rest flows, until an admin retries it (`POST /v1/admin/dead-letters/:id/retry`)
+ * or drops it (`DELETE /v1/admin/dead-letters/:id`).
+ */
+export const DeadLetter = Type.Object({
+  id: Type.String({ description: "The event's or the job's id" }),
+  source: Type.Union([Type.Literal('event'), Type.Literal('job')]),
+  kind: Type.String({ description: 'The event type (`message.new`) or the job kind (`webhook.delivery`)' }),
+  payload: Type.Unknown({ description: 'The event (`{ topic, event, createdAt }`) or the job payload' }),
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.String(),
+  createdAt: Type.Integer(),
+  failedAt: Type.Integer(),
+});
+export type DeadLetter = Static<typeof DeadLetter>;
+
+export const DeadLettersQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+  { additionalProperties: false },
+);
+export type DeadLettersQuery = Static<typeof DeadLettersQuery>;
+export const DeadLettersResponse = Type.Object({ deadLetters: Type.Array(DeadLetter) });
+export type DeadLettersResponse = Static<typeof DeadLettersResponse>;
+export const DeadLetterParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const DeadLetterResponse = Type.Object({ deadLetter: DeadLetter });
+export type DeadLetterResponse = Static<typeof DeadLetterResponse>;

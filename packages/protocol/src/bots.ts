@@ -34,6 +34,7 @@ export const WebhookEventType = Type.Union([
   Type.Literal('reaction.removed'),
   Type.Literal('member.joined'),
   Type.Literal('member.left'),
+  Type.Literal('interaction.created'),
 ]);
 export type WebhookEventType = Static<typeof WebhookEventType>;
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
@@ -45,6 +46,7 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'reaction.removed',
   'member.joined',
   'member.left',
+  'interaction.created',
 ];
 
 export const Bot = Type.Object(

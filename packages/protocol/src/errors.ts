@@ -241,6 +241,41 @@ export const ERROR_CODES = {
     description:
       'A webhook URL or push endpoint is not http(s) (push endpoints: https, or http on loopback), carries credentials, or its host is (or resolves to) an internal address that the administrator did not allow (`PARLEY_OUTBOUND_ALLOW`).',
   },
+  unknown_command: {
+    status: 404,
+    retryable: false,
+    description:
+      'No bot of this conversation has a command of that name (`details.command`), or the named bot is not a member here.',
+  },
+  ambiguous_command: {
+    status: 409,
+    retryable: false,
+    description:
+      'Several bots of this conversation have a command of that name: name one with `botId` (`details.botIds`).',
+  },
+  invalid_argument: {
+    status: 400,
+    retryable: false,
+    description:
+      'A command argument is missing, unknown or of the wrong type: `details.option` names it, `details.reason` says why (`missing`, `unknown`, `not_a_number`, `not_a_choice`, `unknown_user`, `too_long`).',
+  },
+  unknown_component: {
+    status: 404,
+    retryable: false,
+    description: 'The message carries no component with that id (or a select option with that value).',
+  },
+  interaction_closed: {
+    status: 409,
+    retryable: false,
+    description:
+      'The interaction was already answered or its deadline passed (`details.status`): the user was told the bot did not respond.',
+  },
+  invalid_components: {
+    status: 400,
+    retryable: false,
+    description:
+      "A message's components break a rule: only bots send them, at most 5 buttons and one select menu, ids unique (`details.reason`).",
+  },
   rate_limited: {
     status: 429,
     retryable: true,

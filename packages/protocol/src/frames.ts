@@ -35,6 +35,7 @@ import {
   IceServersData,
   IceServersResult,
 } from './calls';
+import { Interaction, InteractionUpdate } from './interactions';
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64, description: 'Client-chosen request id' });
 
@@ -342,6 +343,13 @@ export const EventSchemas = {
   'call.updated': event('call.updated', CallUpdatedData),
   /** The other device in your call sent a session description, an ICE candidate or its media state. */
   'call.signal': event('call.signal', CallSignalEventData),
+  /** To a bot: a user invoked one of its commands or clicked one of its components; answer before `deadlineAt`. */
+  'interaction.new': event('interaction.new', Type.Object({ interaction: Interaction })),
+  /**
+   * To the user who invoked or clicked (their devices only): the bot deferred, answered (an
+   * ephemeral reply is here and nowhere else), or did not respond in time.
+   */
+  'interaction.updated': event('interaction.updated', InteractionUpdate),
   /**
    * The server may have missed events meant for this connection (its node was cut off
    * from the cluster bus for a moment): send `sync` with your cursors now.

@@ -18,3 +18,5 @@ export * from './text-rules';
 export * from './admin';
 export * from './bots';
 export * from './push';
+export * from './components';
+export * from './interactions';

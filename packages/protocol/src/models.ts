@@ -3,6 +3,7 @@
  * milliseconds (server clock); sequence numbers are per conversation, start at 1
  * and have no gaps (P4).
  */
+import { Components } from './components';
 import { Type, type Static } from 'typebox';
 import { ConversationId, MessageId, SessionId, UserId, ClientMessageId } from './ids';
 import { FileContent, FileSendContent } from './files';
@@ -128,7 +129,12 @@ export type Member = Static<typeof Member>;
  * safe subset of Markdown (bold, italic, code, code blocks, quotes, links) with `:shortcode:`
  * emoji; clients render it without HTML.
  */
-export const TextContent = Type.Object({ type: Type.Literal('text'), text: Type.String({ minLength: 1 }) });
+export const TextContent = Type.Object({
+  type: Type.Literal('text'),
+  text: Type.String({ minLength: 1 }),
+  /** A bot's buttons and select menu (docs/bots.md, "Interactive messages"); only bots send them. */
+  components: Type.Optional(Components),
+});
 export type TextContent = Static<typeof TextContent>;
 
 /** What a deleted message becomes: a tombstone. Its text is gone from the store and the search index. */
@@ -199,6 +205,8 @@ export const UpdateContent = Type.Object({
   messageId: MessageId,
   /** `edited`: the new text (and its mentions). */
   text: Type.Optional(Type.String()),
+  /** `edited` by a bot answering a click: the message's components now (empty: none); absent: unchanged. */
+  components: Type.Optional(Components),
   mentions: Type.Optional(Mentions),
   /** `reaction.added` / `reaction.removed`: the emoji. */
   emoji: Type.Optional(Type.String()),

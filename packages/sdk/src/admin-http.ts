@@ -12,6 +12,8 @@ import type {
   AdminUsersResponse,
   AuditQuery,
   AuditResponse,
+  DeadLetterResponse,
+  DeadLettersResponse,
   LoginBody,
   RecoveryCodesResponse,
   RevokedResponse,
@@ -53,6 +55,21 @@ export function secondFactorChallenge(error: unknown): SecondFactorChallenge | u
 
 /** Typed calls to the admin, audit and two-factor parts of the HTTP API. */
 export class AdminHttpClient extends HttpClient {
+  /** GET /v1/admin/dead-letters: events and jobs that failed too often, newest first. */
+  adminDeadLetters(limit?: number): Promise<DeadLettersResponse> {
+    return this.call('GET', `/v1/admin/dead-letters${limit === undefined ? '' : `?limit=${limit}`}`);
+  }
+
+  /** POST /v1/admin/dead-letters/:id/retry: the event is dispatched again, the job runs again. */
+  adminRetryDeadLetter(id: string): Promise<DeadLetterResponse> {
+    return this.call('POST', `/v1/admin/dead-letters/${seg(id)}/retry`);
+  }
+
+  /** DELETE /v1/admin/dead-letters/:id: drops it for good. */
+  async adminDeleteDeadLetter(id: string): Promise<void> {
+    await this.call('DELETE', `/v1/admin/dead-letters/${seg(id)}`);
+  }
+
   /** GET /v1/server with your token: adds `viewer` (whether you are a server admin, whether you use 2FA). */
   serverViewer(): Promise<ServerInfoResponse> {
     return this.call('GET', '/v1/server');

@@ -81,8 +81,15 @@ export function applyUpdate(target: Message, update: Message, options: ApplyOpti
     case 'edited': {
       // A file message's edit is a new caption; the file stays.
       const text = change.text ?? '';
+      // A bot's components stay through an edit, unless the entry carries new ones (empty: none).
+      const components =
+        change.components ?? (base.content.type === 'text' ? base.content.components : undefined) ?? [];
       const content: Message['content'] =
-        base.content.type === 'file' ? { ...base.content, caption: text } : { type: 'text', text };
+        base.content.type === 'file'
+          ? { ...base.content, caption: text }
+          : components.length > 0
+            ? { type: 'text', text, components }
+            : { type: 'text', text };
       const edited: Message = { ...base, content, editedAt: update.createdAt };
       return change.mentions ? { ...edited, mentions: change.mentions } : without(edited, ['mentions']);
     }

@@ -24,7 +24,7 @@ import type {
   User,
   UserSearchResponse,
 } from '@parley/protocol';
-import type { Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
+import type { Component, Member, NotifyLevel, UpdateConversationBody } from '@parley/protocol';
 import type { Connection } from './connection';
 import { ParleyError, toParleyError } from './errors';
 import { checkedText } from './text-check';
@@ -60,6 +60,7 @@ export class MessagesApi {
    * @param options.linkPreviews false: the server fetches no link previews for this message
    *   (otherwise, on a server with `limits.linkPreviews`, they arrive later as a
    *   `link_previews.set` update: fold it with {@link applyUpdate})
+   * @param options.components buttons and a select menu (bots only; docs/bots.md)
    *
    * @example
    * ```ts
@@ -69,7 +70,13 @@ export class MessagesApi {
   send(
     conversationId: string,
     text: string,
-    options: { clientId?: string; replyTo?: string; threadId?: string; linkPreviews?: boolean } = {},
+    options: {
+      clientId?: string;
+      replyTo?: string;
+      threadId?: string;
+      linkPreviews?: boolean;
+      components?: Component[];
+    } = {},
   ): Promise<Message> {
     if (options.clientId !== undefined && !isValidId(options.clientId)) {
       return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
@@ -81,7 +88,9 @@ export class MessagesApi {
     } catch (error) {
       return Promise.reject(toParleyError(error));
     }
-    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text: stored }, options.clientId, {
+    // Buttons and menus (bots only: docs/bots.md, "Interactive messages").
+    const components = options.components?.length ? { components: options.components } : {};
+    return this.ctx.outbox.enqueue(conversationId, { type: 'text', text: stored, ...components }, options.clientId, {
       replyTo: options.replyTo,
       threadId: options.threadId,
       linkPreviews: options.linkPreviews,

@@ -13,6 +13,8 @@ import type {
   PrivacySettings,
   Report,
   User,
+  Interaction,
+  InteractionUpdate,
 } from '@parley/protocol';
 import type { BackoffOptions } from './backoff';
 import type { StopReason } from './connection';
@@ -112,6 +114,10 @@ export interface ClientEvents {
   'member.updated': EventData<'member.updated'>;
   /** A member reported a message in a conversation you moderate (moderators, admins and the owner). */
   report: Report;
+  /** To a bot: a user invoked one of its commands or clicked one of its components; answer with `client.interactions.respond`. */
+  interaction: Interaction;
+  /** Your invocation or click was deferred, answered (an ephemeral reply is only here) or not answered in time. */
+  'interaction.updated': InteractionUpdate;
   /** A user's presence changed. */
   presence: Presence;
   /** A user's profile changed. */

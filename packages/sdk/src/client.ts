@@ -41,6 +41,7 @@ import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
 import { BotsApi, WebhooksApi } from './bots-api';
 import { PushApi } from './push-api';
+import { CommandsApi, InteractionTracker, InteractionsApi } from './interactions-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -112,6 +113,11 @@ export class ParleyClient {
   readonly webhooks: WebhooksApi;
   /** Web Push: the VAPID key, this device's subscriptions, do-not-disturb (docs/notifications.md). */
   readonly push: PushApi;
+  /** Slash commands: those offered in a conversation, invoking one, a bot's own list. */
+  readonly commands: CommandsApi;
+  /** Clicking a bot message's buttons and menus; a bot's answers to its interactions. */
+  readonly interactions: InteractionsApi;
+  private readonly interactionTracker = new InteractionTracker();
   /** Uploading (resumable), linking and downloading files. */
   readonly files: FilesApi;
   /** 1:1 call signalling with typed events (`client.calls.on('incoming', ...)`). */
@@ -223,6 +229,8 @@ export class ParleyClient {
     this.bots = new BotsApi(ctx);
     this.webhooks = new WebhooksApi(ctx);
     this.push = new PushApi(ctx);
+    this.commands = new CommandsApi(ctx, this.interactionTracker, this.timers);
+    this.interactions = new InteractionsApi(ctx, this.interactionTracker, this.timers);
     this.files = new FilesApi(this.http);
     this.calls = new CallsApi(this.connection, (error) =>
       this.emitter.emit('error', new ParleyError('internal', 'a call event handler threw', { cause: error })),
@@ -487,6 +495,13 @@ export class ParleyClient {
         return;
       case 'call.updated':
         this.calls.handleUpdated(event.data.call);
+        return;
+      case 'interaction.new':
+        this.emitter.emit('interaction', event.data.interaction);
+        return;
+      case 'interaction.updated':
+        this.interactionTracker.handle(event.data);
+        this.emitter.emit('interaction.updated', event.data);
         return;
       case 'call.signal':
         this.calls.handleSignal(event.data);

@@ -283,6 +283,34 @@ export class HttpClient {
   ): Promise<ReactionUsersResponseBody> {
     return this.call('GET', `/v1/messages/${seg(messageId)}/reactions`, { query: { ...query } });
   }
+  // ---- slash commands and interactions (docs/bots.md) ----
+  /** PUT /v1/bots/:botId/commands: replaces the bot's commands (the bot or its owner). */
+  setBotCommands(botId: string, commands: Wire.BotCommand[]): Promise<Wire.BotCommandsResponse> {
+    return this.call('PUT', `/v1/bots/${seg(botId)}/commands`, { body: { commands } });
+  }
+  /** GET /v1/bots/:botId/commands */
+  botCommands(botId: string): Promise<Wire.BotCommandsResponse> {
+    return this.call('GET', `/v1/bots/${seg(botId)}/commands`);
+  }
+  /** GET /v1/conversations/:conversationId/commands: the commands of the conversation's bots. */
+  conversationCommands(conversationId: string): Promise<Wire.ConversationCommandsResponse> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/commands`);
+  }
+  /** POST /v1/conversations/:conversationId/commands: invokes a command (202). */
+  invokeCommand(conversationId: string, body: Wire.InvokeCommandBody): Promise<Wire.InteractionCreatedResponse> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/commands`, { body });
+  }
+  /** POST /v1/messages/:messageId/interactions: clicks a component of a bot's message (202). */
+  clickComponent(messageId: string, body: Wire.ClickComponentBody): Promise<Wire.InteractionCreatedResponse> {
+    return this.call('POST', `/v1/messages/${seg(messageId)}/interactions`, { body });
+  }
+  /** POST /v1/interactions/:interactionId/response: the bot answers an interaction. */
+  respondToInteraction(
+    interactionId: string,
+    body: Wire.InteractionResponseBody,
+  ): Promise<{ update: Wire.InteractionUpdate }> {
+    return this.call('POST', `/v1/interactions/${seg(interactionId)}/response`, { body });
+  }
   // ---- bots and webhooks (docs/bots.md) ----
   /** POST /v1/bots */
   createBot(body: Wire.CreateBotBody): Promise<{ bot: Wire.Bot }> {

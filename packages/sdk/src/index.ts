@@ -31,6 +31,7 @@ export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { BotsApi, WebhooksApi } from './bots-api';
 export { PushApi } from './push-api';
+export { CommandsApi, InteractionsApi, InteractionTracker } from './interactions-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
 export { AdminHttpClient, secondFactorChallenge } from './admin-http';
@@ -118,6 +119,20 @@ export type {
   IceServersResult,
   SendableContent,
   FileVariant,
+  ArgumentValue,
+  BotCommand,
+  ButtonComponent,
+  ButtonStyle,
+  CommandOption,
+  CommandOptionType,
+  Component,
+  ConversationCommand,
+  Interaction,
+  InteractionResponseBody,
+  InteractionStatus,
+  InteractionUpdate,
+  SelectComponent,
+  SelectOption,
 } from '@parley/protocol';
 export {
   fileSummary,

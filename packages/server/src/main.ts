@@ -214,7 +214,8 @@ async function buildCore(
     {
       enabled: config.linkPreviews === 'on' && eventOrigin !== 'admin',
       maxUrls: config.linkPreviewMaxUrls,
-      timeoutMs: config.linkPreviewTimeoutMs,
+      // A preview must end within its job's lease, as a push must: a short lease bounds it.
+      timeoutMs: Math.min(config.linkPreviewTimeoutMs, Math.floor(config.jobLeaseMs / 2)),
       maxPageBytes: config.linkPreviewMaxBytes,
       maxImageBytes: config.linkPreviewImageMaxBytes,
       cacheMs: config.linkPreviewCacheSeconds * 1000,
@@ -222,6 +223,7 @@ async function buildCore(
     eventOrigin === 'admin'
       ? noOutbound.outbound
       : new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-LinkPreview/1' }),
+    { timeoutMs: config.interactionTimeoutMs, deferMs: config.interactionDeferMs },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -235,6 +237,7 @@ function rateRules(config: Config): RateLimitRules {
     directory: { points: config.userSearchesPerMinute, durationMs: MINUTE_MS },
     incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
     keyPackages: { points: config.keyPackageClaimsPerMinute, durationMs: MINUTE_MS },
+    interaction: { points: config.interactionsPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -306,21 +309,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Durable consumers (ADR 0011): committed entries become jobs, and any node runs the jobs.
   const jobs = new JobRunner(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
+    { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8, maxAttempts: config.jobMaxAttempts },
   );
   jobs.register(services.webhookDelivery);
   jobs.register(services.pushDelivery);
   // A configured VAPID pair that cannot be read stops the start; a stored one is read (or made) once.
   await services.push.keys.get();
   jobs.register(services.linkPreviews);
+  jobs.register(services.interactions);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, delayMs: config.dispatchDelayMs },
+    {
+      pollMs: config.jobPollMs,
+      batch: 200,
+      retryMs: 1000,
+      delayMs: config.dispatchDelayMs,
+      maxAttempts: config.dispatchMaxAttempts,
+    },
   );
   dispatcher.register(services.webhooks);
   dispatcher.register(services.push);
   dispatcher.register(services.linkPreviews);
   dispatcher.onDispatched(() => jobs.nudge());
+  // An interaction writes its jobs (webhook deliveries, the deadline) itself: run them at once.
+  const unlistenInteractions = store.onEventsCommitted((events) => {
+    if (events.some((record) => record.event.type === 'interaction.new')) jobs.nudge();
+  });
   dispatcher.start();
   jobs.start();
   const metrics = createMetrics();
@@ -333,6 +347,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     busGaps: () => busGaps,
     dispatched: () => dispatcher.dispatched,
     jobs: () => jobs.stats,
+    deadLettered: () => dispatcher.deadLettered + jobs.stats.deadLettered,
   });
   const proxyTrust = compileProxyTrust(parseTrustedProxies(config.trustedProxies));
   const ws = new WsGateway({
@@ -430,12 +445,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services.files.cleanup(),
   );
   const callSweep = schedulePeriodic(clock, logger, 'call sweep', config.callSweepMs, () => services.calls.sweep());
-  const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
-    services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
-  );
   const previewPruning = schedulePeriodic(clock, logger, 'link preview cache pruning', 3_600_000, () =>
     services.linkPreviews.prune(),
   );
+  const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, async () => {
+    await services.webhooks.prune(config.webhookRetentionDays * DAY_MS);
+    await services.interactions.prune();
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -457,6 +473,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
       // Jobs under way finish and record their outcome; what is left waits in the store for any node.
+      unlistenInteractions();
       await dispatcher.stop();
       await jobs.stop();
       // After the sockets: their users were announced offline by this node itself.

@@ -193,4 +193,40 @@ export function registerAdminCommands(program: Command): void {
       for (const entry of page.entries) printLine(auditLine(entry));
       if (page.nextCursor !== null) printLine(`more: --before ${page.nextCursor}`);
     });
+  const dead = admin
+    .command('dead-letters')
+    .description('Events and jobs that failed too often and wait aside (list, retry, drop)');
+  dead
+    .command('list', { isDefault: true })
+    .description('List them, newest first')
+    .option('--limit <n>', 'at most this many (default 100)', positiveInt('--limit', 500), 100)
+    .action(async (opts: { limit: number }, command: Command) => {
+      const { http, json } = adminClient(command);
+      const { deadLetters } = await http.adminDeadLetters(opts.limit);
+      if (json) return printJson({ deadLetters });
+      for (const d of deadLetters) {
+        const at = new Date(d.failedAt).toISOString();
+        printLine(
+          `${d.id}  ${d.source.padEnd(5)} ${d.kind.padEnd(20)} ${String(d.attempts).padStart(3)} tries  ${at}  ${d.lastError}`,
+        );
+      }
+    });
+  dead
+    .command('retry <id>')
+    .description('Put it back: the event is dispatched again, the job runs again')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { http, json } = adminClient(command);
+      const { deadLetter } = await http.adminRetryDeadLetter(id);
+      if (json) return printJson({ deadLetter });
+      printLine(`retrying ${deadLetter.source} ${deadLetter.id} (${deadLetter.kind})`);
+    });
+  dead
+    .command('drop <id>')
+    .description('Drop it for good')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { http, json } = adminClient(command);
+      await http.adminDeleteDeadLetter(id);
+      if (json) return printJson({ ok: true });
+      printLine(`dropped ${id}`);
+    });
 }

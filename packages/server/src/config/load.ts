@@ -121,9 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!/^(mailto:|https:\/\/)/.test(result.vapidSubject)) {
     problems.push(`PARLEY_VAPID_SUBJECT=${result.vapidSubject} must be a mailto: address or an https: URL`);
   }
-  if (result.linkPreviews === 'on' && result.jobLeaseMs <= result.linkPreviewTimeoutMs) {
+  if (result.jobMaxAttempts <= result.webhookMaxAttempts) {
     problems.push(
-      `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_LINK_PREVIEW_TIMEOUT_MS=${result.linkPreviewTimeoutMs} (a preview must end within its lease)`,
+      `PARLEY_JOB_MAX_ATTEMPTS=${result.jobMaxAttempts} must exceed PARLEY_WEBHOOK_MAX_ATTEMPTS=${result.webhookMaxAttempts} (a delivery gives up on its own first)`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -8,12 +8,17 @@
  * back nobody else. The dispatcher runs on every node: it is nudged by this node's
  * commits and polls for the rest (other nodes', the admin commands', a dead node's).
  * Consumers only read and write the store inside the transaction: no network.
+ *
+ * One event that breaks a consumer every time must not stall the rest (ADR 0018): when a
+ * batch fails, the dispatcher takes the events one by one, and the one whose transaction
+ * fails has its failure counted; at `maxAttempts` it becomes a dead letter (listed and
+ * retried by an admin) and the events behind it flow again.
  */
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { isDispatched } from '../ports/bus-events';
 import type { EventConsumer } from '../ports/jobs';
-import type { Store } from '../ports/store';
+import type { OutboxRecord, Store } from '../ports/store';
 import { NudgedLoop } from './nudged-loop';
 
 export interface DispatcherOptions {
@@ -28,9 +33,17 @@ export interface DispatcherOptions {
    * that time share one dispatcher write (0: at once, a write per commit).
    */
   delayMs: number;
+  /** Failed dispatches of one event before it becomes a dead letter (PARLEY_DISPATCH_MAX_ATTEMPTS). */
+  maxAttempts: number;
 }
 
-export const defaultDispatcherOptions: DispatcherOptions = { pollMs: 1000, batch: 200, retryMs: 1000, delayMs: 20 };
+export const defaultDispatcherOptions: DispatcherOptions = {
+  pollMs: 1000,
+  batch: 200,
+  retryMs: 1000,
+  delayMs: 20,
+  maxAttempts: 5,
+};
 
 export class EventDispatcher {
   private readonly consumers: EventConsumer[] = [];
@@ -39,6 +52,8 @@ export class EventDispatcher {
   private readonly dispatchedListeners: (() => void)[] = [];
   /** Events taken so far (for metrics and tests). */
   dispatched = 0;
+  /** Events moved to the dead letters by this node. */
+  deadLettered = 0;
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; logger: Logger },
@@ -73,17 +88,56 @@ export class EventDispatcher {
       // A full batch means more may wait: keep going until a short one.
       while (!this.loop.stopped && (await this.dispatchOnce()) === this.options.batch);
     } catch (error) {
-      this.deps.logger.warn({ err: error }, 'dispatching events failed; retrying');
-      await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.options.retryMs));
+      this.deps.logger.warn({ err: error }, 'dispatching events failed; looking for the event that fails');
+      await this.isolate();
     }
   }
 
+  /**
+   * After a failed batch: events one at a time, so the one that fails is found and its
+   * failure counted (a dead letter at `maxAttempts`). Those before it are dispatched on the way.
+   */
+  private async isolate(): Promise<void> {
+    for (let i = 0; i < this.options.batch && !this.loop.stopped; i += 1) {
+      let taken: OutboxRecord | undefined;
+      try {
+        const count = await this.dispatchOnce(1, (events) => (taken = events[0]));
+        if (count === 0) return;
+      } catch (error) {
+        if (taken !== undefined) {
+          const state = await this.deps.store
+            .failEventDispatch(taken.id, String(error).slice(0, 500), this.options.maxAttempts, this.deps.clock.now())
+            .catch((failed: unknown) => {
+              this.deps.logger.warn({ err: failed }, 'could not count a failed dispatch');
+              return 'retry' as const;
+            });
+          if (state === 'dead') {
+            this.deadLettered += 1;
+            this.deps.logger.error(
+              { err: error, eventId: taken.id, type: taken.event.type },
+              'an event failed every dispatch: moved to the dead letters',
+            );
+            this.nudge(); // the events behind it flow at once
+            return;
+          }
+        } else {
+          this.deps.logger.warn({ err: error }, 'dispatching events failed; retrying');
+        }
+        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.options.retryMs));
+        this.nudge();
+        return;
+      }
+    }
+    this.nudge();
+  }
+
   /** One atomic write: takes up to a batch of events and writes what every consumer makes of them. */
-  async dispatchOnce(): Promise<number> {
+  async dispatchOnce(limit = this.options.batch, onTaken?: (events: OutboxRecord[]) => void): Promise<number> {
     // A write of the group commit: it shares the commit (and the fsync) of the writes around it,
     // and its key sorts last in a batch, so it may take the entries of that very batch.
     const { count, jobs } = await this.deps.store.write('~dispatch', async (tx) => {
-      const events = await tx.takeEventsToDispatch(this.options.batch);
+      const events = await tx.takeEventsToDispatch(limit);
+      onTaken?.(events);
       let jobs = 0;
       if (events.length > 0) for (const consumer of this.consumers) jobs += await consumer.consume(events, tx);
       return { count: events.length, jobs };

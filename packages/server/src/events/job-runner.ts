@@ -6,6 +6,9 @@
  * must finish well within the lease (its own timeouts bound it); completing with a
  * lapsed lease is refused by the store, so a late runner cannot undo a newer one.
  * Handlers record what they need themselves (webhook attempts) before answering.
+ * A job that keeps failing (its handler throws, or its node dies under it) is moved to
+ * the dead letters after `maxAttempts` runs (ADR 0018), so it stops coming back; handlers
+ * that give up on their own (a webhook's retry schedule) finish well before that.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../ports/clock';
@@ -21,15 +24,22 @@ export interface JobRunnerOptions {
   leaseMs: number;
   /** Jobs run at once on this node. */
   concurrency: number;
+  /** Runs of one job before a failure makes it a dead letter (PARLEY_JOB_MAX_ATTEMPTS). */
+  maxAttempts: number;
 }
 
-export const defaultJobRunnerOptions: JobRunnerOptions = { pollMs: 1000, leaseMs: 60_000, concurrency: 8 };
+export const defaultJobRunnerOptions: JobRunnerOptions = {
+  pollMs: 1000,
+  leaseMs: 60_000,
+  concurrency: 8,
+  maxAttempts: 50,
+};
 
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly active = new Set<Promise<void>>();
   private readonly loop: NudgedLoop;
-  readonly stats = { ran: 0, failed: 0, lostLeases: 0 };
+  readonly stats = { ran: 0, failed: 0, lostLeases: 0, deadLettered: 0 };
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; logger: Logger },
@@ -77,13 +87,22 @@ export class JobRunner {
   private async runOne(job: JobRecord): Promise<void> {
     const handler = this.handlers.get(job.kind);
     if (!handler) return;
+    if (job.attempts > this.options.maxAttempts) {
+      // Claimed more often than allowed without an outcome: its runs die with their node.
+      await this.deadLetter(job, `claimed ${job.attempts - 1} times without finishing; last error: ${job.lastError}`);
+      return;
+    }
     let outcome: JobOutcome;
     try {
       outcome = await handler.run(job);
     } catch (error) {
-      // A handler that throws is retried after its lease would have lapsed anyway.
       this.stats.failed += 1;
       this.deps.logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job failed');
+      if (job.attempts >= this.options.maxAttempts) {
+        await this.deadLetter(job, String(error));
+        return;
+      }
+      // A handler that throws is retried after its lease would have lapsed anyway.
       outcome = { retryAt: this.deps.clock.now() + this.options.leaseMs, error: String(error) };
     }
     this.stats.ran += 1;
@@ -99,6 +118,20 @@ export class JobRunner {
     } catch (error) {
       // The lease lapses and the job runs again: handlers are idempotent by their ids.
       this.deps.logger.warn({ err: error, jobId: job.id }, 'could not record a job outcome');
+    }
+  }
+
+  private async deadLetter(job: JobRecord, error: string): Promise<void> {
+    try {
+      if (await this.deps.store.deadLetterJob(job.id, job.leaseToken, error.slice(0, 500), this.deps.clock.now())) {
+        this.stats.deadLettered += 1;
+        this.deps.logger.error(
+          { jobId: job.id, kind: job.kind, attempts: job.attempts },
+          'job moved to the dead letters',
+        );
+      }
+    } catch (failed) {
+      this.deps.logger.warn({ err: failed, jobId: job.id }, 'could not move a job to the dead letters');
     }
   }
 

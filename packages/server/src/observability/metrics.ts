@@ -67,6 +67,8 @@ export interface ClusterSource {
   dispatched(): number;
   /** Running totals of the job runner. */
   jobs(): { ran: number; failed: number; lostLeases: number };
+  /** Events and jobs this node moved to the dead letters (ADR 0018). */
+  deadLettered(): number;
 }
 
 /** A counter that mirrors a running total kept elsewhere. */
@@ -150,5 +152,11 @@ export function registerClusterMetrics(metrics: Metrics, source: ClusterSource):
     'parley_jobs_lost_lease_total',
     'Jobs that outlived their lease (PARLEY_JOB_LEASE_MS too short for the handler)',
     () => source.jobs().lostLeases,
+  );
+  mirroredCounter(
+    registry,
+    'parley_jobs_dead_lettered_total',
+    'Events and jobs this node moved to the dead letters after failing too often (ADR 0018)',
+    () => source.deadLettered(),
   );
 }

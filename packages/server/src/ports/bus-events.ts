@@ -9,6 +9,8 @@
 import type {
   Call,
   CallSignal,
+  Interaction,
+  InteractionUpdate,
   Contact,
   Conversation,
   Message,
@@ -115,6 +117,10 @@ export type EventBody =
   | { v: 1; type: 'call.updated'; call: Call }
   /** A signal from one device in a call to the other: on that device's topic only (ephemeral). */
   | { v: 1; type: 'call.signal'; callId: string; fromUserId: string; signal: CallSignal }
+  /** To the bot's user topic: someone invoked its command or clicked its component (ADR 0018). */
+  | { v: 1; type: 'interaction.new'; interaction: Interaction }
+  /** To the invoking user's topic: the bot deferred, answered (ephemerally, for them alone) or timed out. */
+  | { v: 1; type: 'interaction.updated'; update: InteractionUpdate }
   /** A report, published on the user topic of each moderator, admin and owner. */
   | { v: 1; type: 'report.new'; report: Report }
   /**

@@ -58,6 +58,34 @@ export interface JobStore {
    * none). Rolled back with the transaction, they are taken again later.
    */
   takeEventsToDispatch(limit: number): Promise<OutboxRecord[]>;
+
+  /**
+   * Counts a failed dispatch of one event (ADR 0018). At `maxAttempts` the event becomes a
+   * dead letter: taken from the dispatcher's way, kept for an admin. `gone`: no longer awaiting.
+   */
+  failEventDispatch(id: string, error: string, maxAttempts: number, now: number): Promise<'retry' | 'dead' | 'gone'>;
+  /** Moves a job its caller holds (by lease) to the dead letters; false when the lease was lost. */
+  deadLetterJob(id: string, leaseToken: string, error: string, now: number): Promise<boolean>;
+  /** Newest first. */
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Puts it back (the event awaiting dispatch, the job due `now`); undefined when unknown. */
+  retryDeadLetter(id: string, now: number): Promise<DeadLetter | undefined>;
+  deleteDeadLetter(id: string): Promise<boolean>;
+}
+
+/** An event or a job that failed too often, kept aside (ADR 0018). */
+export interface DeadLetter {
+  /** The event's or the job's id. */
+  id: string;
+  source: 'event' | 'job';
+  /** The event type or the job kind. */
+  kind: string;
+  /** The event (`{ topic, event, createdAt }`) or the job's payload. */
+  payload: unknown;
+  attempts: number;
+  lastError: string;
+  createdAt: number;
+  failedAt: number;
 }
 
 /** A durable consumer of the event path: turns committed events into jobs (events/dispatcher.ts). */

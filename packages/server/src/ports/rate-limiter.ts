@@ -14,8 +14,9 @@
  * `directory`: user directory searches per account (services/user-directory.ts).
  * `incomingWebhook`: posts per incoming webhook (services/incoming-webhooks.ts).
  * `keyPackages`: MLS key packages claimed per account (services/e2ee.ts).
+ * `interaction`: slash commands and component clicks per account (services/interactions.ts).
  */
-export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages';
+export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages' | 'interaction';
 
 export interface RateLimitRule {
   /** Points in one window. */

@@ -13,6 +13,7 @@ import type {
   ForwardRef,
   Invite,
   Member,
+  Component,
   Mentions,
   Message,
   MessageContent,
@@ -33,6 +34,7 @@ import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 import type { JobStore } from './jobs';
 import type { LinkPreviewRecords } from './link-preview-records';
+import type { InteractionRecords } from './interaction-records';
 import type { WebhookRecords } from './webhook-records';
 import type { PushRecords } from './push-records';
 
@@ -292,7 +294,8 @@ export interface Store
     JobStore,
     WebhookRecords,
     PushRecords,
-    LinkPreviewRecords {
+    LinkPreviewRecords,
+    InteractionRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
@@ -520,7 +523,15 @@ export interface Store
   // changes to earlier messages; each runs inside the service's transaction, which also
   // appends the `update` entry whose seq becomes the target's `rev`
   /** New text (a file message: its caption) and mentions; sets edited_at and rev; re-indexes search. */
-  editMessage(id: string, text: string, mentions: Mentions | undefined, at: number, rev: number): Promise<void>;
+  /** `components`: a bot's new components (empty: none); undefined keeps them. */
+  editMessage(
+    id: string,
+    text: string,
+    mentions: Mentions | undefined,
+    at: number,
+    rev: number,
+    components?: Component[],
+  ): Promise<void>;
   /**
    * Tombstones a message: content becomes `{type:'deleted'}`; mentions, reactions, pin and
    * search entry go; replies quoting it lose their excerpt. Sets deleted_at and rev.

@@ -14,6 +14,7 @@ export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): 
       directory: memoryLimiter('directory', rules.directory),
       incomingWebhook: memoryLimiter('incomingWebhook', rules.incomingWebhook),
       keyPackages: memoryLimiter('keyPackages', rules.keyPackages),
+      interaction: memoryLimiter('interaction', rules.interaction),
     },
     rules,
     logger,

@@ -64,6 +64,7 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
       directory: limiter('directory', options.rules.directory),
       incomingWebhook: limiter('incomingWebhook', options.rules.incomingWebhook),
       keyPackages: limiter('keyPackages', options.rules.keyPackages),
+      interaction: limiter('interaction', options.rules.interaction),
     },
     options.rules,
     options.logger,

@@ -19,6 +19,7 @@ const rules = (points: number, durationMs = 60_000): RateLimitRules => ({
   directory: { points, durationMs },
   incomingWebhook: { points, durationMs },
   keyPackages: { points, durationMs },
+  interaction: { points, durationMs },
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

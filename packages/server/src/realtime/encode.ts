@@ -64,6 +64,10 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return { type: 'report.new', data: { report: event.report } };
     case 'call.updated':
       return { type: 'call.updated', data: { call: event.call } };
+    case 'interaction.new':
+      return { type: 'interaction.new', data: { interaction: event.interaction } };
+    case 'interaction.updated':
+      return { type: 'interaction.updated', data: event.update };
     case 'call.signal':
       return {
         type: 'call.signal',

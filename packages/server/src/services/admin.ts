@@ -10,6 +10,7 @@
  */
 import {
   type AdminUser,
+  type DeadLetter,
   type AuditEntry,
   type ServerViewer,
   type ServerSettings,
@@ -283,6 +284,30 @@ export class AdminOperations {
       await recordAudit(tx, this.actor, now, 'settings.changed', null, { changed });
     });
     return this.settings.current();
+  }
+
+  /** Events and jobs that failed too often (ADR 0018), newest first. */
+  async listDeadLetters(limit = 100): Promise<DeadLetter[]> {
+    return this.deps.store.listDeadLetters(Math.min(limit, 500));
+  }
+
+  /** Puts a dead letter back: the event awaits the dispatcher again, the job is due now. */
+  async retryDeadLetter(id: string): Promise<DeadLetter> {
+    const now = this.now();
+    const letter = await this.deps.store.retryDeadLetter(id, now);
+    if (!letter) throw new AppError('not_found', 'No such dead letter.');
+    await recordAudit(this.deps.store, this.actor, now, 'dead_letter.retried', null, {
+      id,
+      source: letter.source,
+      kind: letter.kind,
+    });
+    return letter;
+  }
+
+  /** Drops a dead letter for good. */
+  async deleteDeadLetter(id: string): Promise<void> {
+    if (!(await this.deps.store.deleteDeadLetter(id))) throw new AppError('not_found', 'No such dead letter.');
+    await recordAudit(this.deps.store, this.actor, this.now(), 'dead_letter.deleted', null, { id });
   }
 
   /** Newest first; `before` pages back (the previous page's nextCursor). */

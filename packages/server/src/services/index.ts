@@ -10,6 +10,7 @@ import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
 import { BotService } from './bots';
 import { IncomingWebhookService } from './incoming-webhooks';
+import { InteractionService, defaultInteractionOptions, type InteractionOptions } from './interactions';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
 import { WebhookService } from './webhooks';
 import { PushService, type PushOptions } from './push';
@@ -58,6 +59,8 @@ export interface Services {
   bots: BotService;
   webhooks: WebhookService;
   incomingWebhooks: IncomingWebhookService;
+  /** Slash commands and interactions; also the job handler of their deadlines. */
+  interactions: InteractionService;
   /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
   webhookDelivery: WebhookDeliveryHandler;
   push: PushService;
@@ -114,6 +117,7 @@ export function createServices(
   previewOptions: LinkPreviewOptions = disabledLinkPreviews,
   /** Outgoing HTTP for previews (its own User-Agent); the bots' client by default. */
   previewOutbound: OutboundHttp = botDeps.outbound,
+  interactionOptions: InteractionOptions = defaultInteractionOptions,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -128,6 +132,8 @@ export function createServices(
   const bots = new BotService(deps);
   const vapid = new VapidKeys(deps, pushDeps.vapid, pushDeps.vapidSubject);
   const push = new PushService(deps, vapid, botDeps.outbound.checkHost?.bind(botDeps.outbound), pushDeps);
+  const messageChanges = new MessageChangeService(deps, conversations, messages, files);
+  const webhooks = new WebhookService(deps, bots, botDeps.outbound);
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor),
@@ -135,7 +141,7 @@ export function createServices(
     contacts,
     conversations,
     messages,
-    messageChanges: new MessageChangeService(deps, conversations, messages, files),
+    messageChanges,
     threads: new ThreadService(deps, conversations),
     conversationFiles: new ConversationFileService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
@@ -151,7 +157,16 @@ export function createServices(
     e2ee,
     calls: new CallService(deps, messages, registry, callOptions),
     bots,
-    webhooks: new WebhookService(deps, bots, botDeps.outbound),
+    webhooks,
+    interactions: new InteractionService(
+      deps,
+      bots,
+      conversations,
+      messages,
+      messageChanges,
+      webhooks,
+      interactionOptions,
+    ),
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
     push,
@@ -170,5 +185,6 @@ export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
 export type { LinkPreviewOptions } from './link-previews';
+export type { InteractionOptions } from './interactions';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -7,7 +7,7 @@
  * reaction twice, deleting a tombstone) appends nothing and answers with the
  * target as it is.
  */
-import type { Message, UpdateContent } from '@parley/protocol';
+import type { Component, Message, UpdateContent } from '@parley/protocol';
 import { isOpaque } from '../domain/content-text';
 import { AppError } from '../domain/errors';
 import { isEmoji } from '../domain/emoji';
@@ -133,6 +133,36 @@ export class MessageChangeService {
       { action: 'edited', text, ...(mentions ? { mentions } : {}) },
       (tx, rev, at) => tx.editMessage(messageId, text, mentions, at, rev),
       route,
+    );
+  }
+
+  /**
+   * A bot's update of its own message when answering a click (ADR 0018): new text and/or
+   * components, one `edited` entry that carries the components, so every device (and
+   * sync) applies both. No edit window: an interactive message changes as people use it.
+   */
+  async updateBotMessage(
+    auth: AuthContext,
+    messageId: string,
+    update: { text?: string; components?: Component[] },
+  ): Promise<Message> {
+    const { conversation, member, message } = await this.target(auth, messageId, 'editOwn');
+    if (message.senderId !== auth.user.id || auth.user.bot !== true) {
+      throw new AppError('forbidden', 'A bot updates only its own messages.');
+    }
+    const content = message.content;
+    if (content.type !== 'text' || message.forwardedFrom) {
+      throw new AppError('invalid_operation', 'Only a text message can be updated.');
+    }
+    if (update.components) this.messages.checkComponents(auth, update.components);
+    const text = update.text === undefined ? content.text : this.messages.checkText(update.text, 'text');
+    const mentions = await this.messages.mentions(text, conversation, member);
+    const components = update.components;
+    return this.apply(
+      auth,
+      message,
+      { action: 'edited', text, ...(mentions ? { mentions } : {}), ...(components ? { components } : {}) },
+      (tx, rev, at) => tx.editMessage(messageId, text, mentions, at, rev, components),
     );
   }
 

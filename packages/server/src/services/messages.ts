@@ -13,6 +13,7 @@ import {
   isBlank,
   type Conversation,
   type FileContent,
+  type Component,
   type ForwardRef,
   type Mentions,
   type Message,
@@ -22,6 +23,7 @@ import {
 } from '@parley/protocol';
 import { contentText } from '../domain/content-text';
 import { AppError } from '../domain/errors';
+import { componentsProblem } from '../domain/components';
 import { cleanText } from '../domain/text';
 import { newId } from '../domain/ids';
 import { parseMentions } from '../domain/mentions';
@@ -140,12 +142,27 @@ export class MessageService {
     return text;
   }
 
+  /** A message's buttons and select menu (docs/bots.md): bots only, within the limits. */
+  checkComponents(auth: AuthContext, components: readonly Component[]): void {
+    if (auth.user.bot !== true) {
+      throw new AppError('invalid_components', 'Only bots send buttons and menus.', {
+        details: { reason: 'bots_only' },
+      });
+    }
+    const problem = componentsProblem(components);
+    if (problem) throw new AppError('invalid_components', `Components: ${problem}.`, { details: { reason: problem } });
+  }
+
   /**
    * The sent content with its text in stored form (text rules applied), before
    * anything else looks at it: an idempotent retry compares what would be stored.
    */
   cleanContent(content: SendableContent): SendableContent {
-    if (content.type === 'text') return { ...content, text: cleanText('text', content.text) };
+    if (content.type === 'text') {
+      const { components, ...rest } = content;
+      // No components is the same as none at all (one stored form).
+      return { ...rest, text: cleanText('text', content.text), ...(components?.length ? { components } : {}) };
+    }
     if (content.type === 'file' && content.caption !== undefined) {
       return { ...content, caption: cleanText('caption', content.caption) };
     }
@@ -190,6 +207,9 @@ export class MessageService {
   /** `input.content` is in stored form already (cleanContent). */
   async checkSend(auth: AuthContext, input: SendInput): Promise<Prepared> {
     if (input.content.type === 'text') this.checkText(input.content.text);
+    if (input.content.type === 'text' && input.content.components) {
+      this.checkComponents(auth, input.content.components);
+    }
     if (input.content.type === 'file') this.checkSize(input.content.caption ?? '');
     const { conversation, member } = await this.checkMayPost(auth, input.conversationId);
     this.checkSlowMode(conversation, member);
@@ -283,7 +303,8 @@ export class MessageService {
       throw new AppError('invalid_operation', 'Only text and file messages can be forwarded.');
     }
     return {
-      content,
+      // A forward is a copy of the words: the bot's buttons stay on the original.
+      content: content.type === 'text' ? { type: 'text', text: content.text } : content,
       from: source.forwardedFrom ?? { senderId: source.senderId, createdAt: source.createdAt },
     };
   }

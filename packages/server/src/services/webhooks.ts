@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   MAX_WEBHOOKS_PER_BOT,
   type CreateWebhookBody,
+  type Interaction,
   type WebhookAttempt,
   type WebhookDelivery,
   type WebhookEventType,
@@ -228,6 +229,42 @@ export class WebhookService implements EventConsumer {
       if (removed < 500) break;
     }
     return total;
+  }
+
+  /**
+   * Inside the transaction that creates an interaction (ADR 0018): one delivery of
+   * `interaction.created` to each enabled webhook of the bot that subscribed to it (and to
+   * the conversation). Sent by the job runner like every delivery, signed the same way.
+   */
+  async enqueueInteraction(tx: Store, interaction: Interaction): Promise<number> {
+    const subscriptions = (await tx.listWebhookSubscriptions(interaction.botId)).filter(
+      (s) =>
+        s.enabled &&
+        s.eventTypes.includes('interaction.created') &&
+        (!s.conversationIds || s.conversationIds.includes(interaction.conversationId)),
+    );
+    const now = this.deps.clock.now();
+    for (const subscription of subscriptions) {
+      const id = deliveryId(interaction.id, subscription.id, 'interaction.created');
+      const payload = JSON.stringify({
+        type: 'interaction.created',
+        timestamp: new Date(interaction.createdAt).toISOString(),
+        data: { conversationId: interaction.conversationId, botId: interaction.botId, interaction },
+      });
+      await tx.createWebhookDelivery({
+        id,
+        subscriptionId: subscription.id,
+        eventType: 'interaction.created',
+        payload,
+        status: 'pending',
+        attempts: 0,
+        createdAt: now,
+        nextAttemptAt: now,
+      });
+      const job: WebhookJobPayload = { deliveryId: id, roundStart: 0 };
+      await tx.enqueueJob({ id: newId('j', now), kind: WEBHOOK_JOB, payload: job, dueAt: now, createdAt: now });
+    }
+    return subscriptions.length;
   }
 
   /**

@@ -271,6 +271,8 @@ export interface OutboxTable {
   published: Generated<number>;
   /** 0016: 1 while the durable consumers (the dispatcher) have not taken it. */
   dispatch: Generated<number>;
+  /** 0025: failed dispatches of this event; past the limit it moves to `dead_letters`. */
+  dispatch_attempts: Generated<number>;
 }
 
 /** 0016: the job queue any node runs (events/job-runner.ts). */
@@ -452,6 +454,51 @@ export interface Database {
   incoming_webhooks: IncomingWebhooksTable;
   push_subscriptions: PushSubscriptionsTable;
   push_settings: PushSettingsTable;
+  dead_letters: DeadLettersTable;
+  bot_commands: BotCommandsTable;
+  interactions: InteractionsTable;
+}
+
+/** 0025: an event or job that failed too often (`source`), kept for an admin to retry. */
+export interface DeadLettersTable {
+  id: string;
+  source: 'event' | 'job';
+  /** The event type or the job kind. */
+  kind: string;
+  /** JSON: the outbox record (topic, event, createdAt) or the job's payload. */
+  payload: string;
+  attempts: number;
+  last_error: string;
+  created_at: number;
+  failed_at: number;
+}
+
+/** 0025: a slash command a bot registered; `options` is JSON CommandOption[]. */
+export interface BotCommandsTable {
+  bot_id: string;
+  name: string;
+  description: string;
+  options: string;
+  updated_at: number;
+}
+
+/** 0025: a command invocation or component click, and the bot's answer. */
+export interface InteractionsTable {
+  id: string;
+  kind: 'command' | 'component';
+  bot_id: string;
+  user_id: string;
+  conversation_id: string;
+  message_id: string | null;
+  /** JSON: the command and its arguments, or the component and the values chosen. */
+  data: string;
+  status: 'pending' | 'deferred' | 'answered' | 'timed_out';
+  deadline_at: number;
+  /** After this the bot can no longer answer (a deferred answer's limit); pruned later. */
+  expires_at: number;
+  /** JSON: the ephemeral reply, for the invoker only. */
+  reply: string | null;
+  created_at: number;
 }
 
 /** 0018: run-time settings an admin changes; `value` is JSON. */

@@ -33,7 +33,10 @@ import * as linkPreviews from './queries/link-previews';
 import * as webhooks from './queries/webhooks';
 import * as push from './queries/push';
 import type * as Push from '../ports/push-records';
-import type { ClaimJobsOptions, JobRecord, NewJob } from '../ports/jobs';
+import * as deadLetters from './queries/dead-letters';
+import * as interactions from './queries/interactions';
+import type { InteractionRecord } from '../ports/interaction-records';
+import type { ClaimJobsOptions, DeadLetter, JobRecord, NewJob } from '../ports/jobs';
 import type * as Hooks from '../ports/webhook-records';
 import { newEventId } from '../domain/ids';
 import { isDispatched, type EventBody } from '../ports/bus-events';
@@ -183,6 +186,52 @@ export class KyselyStore implements Store {
   takeEventsToDispatch(limit: number): Promise<OutboxRecord[]> {
     if (!this.db.isTransaction) throw new Error('store.takeEventsToDispatch() belongs inside a transaction');
     return outbox.takeEventsToDispatch(this.db, limit);
+  }
+  failEventDispatch(id: string, error: string, maxAttempts: number, now: number): Promise<'retry' | 'dead' | 'gone'> {
+    return this.transaction((tx) => deadLetters.failEventDispatch((tx as KyselyStore).db, id, error, maxAttempts, now));
+  }
+  deadLetterJob(id: string, leaseToken: string, error: string, now: number): Promise<boolean> {
+    return this.transaction((tx) => deadLetters.deadLetterJob((tx as KyselyStore).db, id, leaseToken, error, now));
+  }
+  listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    return deadLetters.listDeadLetters(this.db, limit);
+  }
+  retryDeadLetter(id: string, now: number): Promise<DeadLetter | undefined> {
+    return this.transaction((tx) => deadLetters.retryDeadLetter((tx as KyselyStore).db, id, now));
+  }
+  deleteDeadLetter(id: string): Promise<boolean> {
+    return deadLetters.deleteDeadLetter(this.db, id);
+  }
+
+  // slash commands and interactions (ports/interaction-records.ts)
+  setBotCommands(botId: string, commands: readonly Wire.BotCommand[], at: number): Promise<void> {
+    return this.transaction((tx) => interactions.setBotCommands((tx as KyselyStore).db, botId, commands, at));
+  }
+  async listBotCommands(botId: string): Promise<Wire.BotCommand[]> {
+    return (await interactions.listCommandsOfBots(this.db, [botId])).map((entry) => entry.command);
+  }
+  listCommandsOfBots(botIds: readonly string[]): Promise<{ botId: string; command: Wire.BotCommand }[]> {
+    return interactions.listCommandsOfBots(this.db, botIds);
+  }
+  listBotMembers(conversationId: string): Promise<{ id: string; username: string }[]> {
+    return interactions.listBotMembers(this.db, conversationId);
+  }
+  createInteraction(record: InteractionRecord): Promise<void> {
+    return interactions.createInteraction(this.db, record);
+  }
+  getInteraction(id: string): Promise<InteractionRecord | undefined> {
+    return interactions.getInteraction(this.db, id);
+  }
+  transitionInteraction(
+    id: string,
+    from: readonly Wire.InteractionStatus[],
+    to: Wire.InteractionStatus,
+    patch: { reply?: { text: string }; expiresAt?: number },
+  ): Promise<boolean> {
+    return interactions.transitionInteraction(this.db, id, from, to, patch);
+  }
+  pruneInteractions(before: number, limit: number): Promise<number> {
+    return interactions.pruneInteractions(this.db, before, limit);
   }
 
   // web push (ports/push-records.ts)
@@ -598,8 +647,15 @@ export class KyselyStore implements Store {
   }
 
   // changes to earlier messages (inside the service's transaction, after its update entry)
-  editMessage(id: string, text: string, mentions: Wire.Mentions | undefined, at: number, rev: number): Promise<void> {
-    return changes.editMessage(this.ctx, id, text, mentions, at, rev);
+  editMessage(
+    id: string,
+    text: string,
+    mentions: Wire.Mentions | undefined,
+    at: number,
+    rev: number,
+    components?: Wire.Component[],
+  ): Promise<void> {
+    return changes.editMessage(this.ctx, id, text, mentions, at, rev, components);
   }
   deleteMessage(id: string, at: number, rev: number): Promise<void> {
     return changes.deleteMessage(this.ctx, id, at, rev);

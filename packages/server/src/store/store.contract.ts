@@ -18,6 +18,7 @@ import { searchContract } from './contract/search';
 import { jobsContract } from './contract/jobs';
 import { pushContract } from './contract/push';
 import { linkPreviewsContract } from './contract/link-previews';
+import { interactionsContract } from './contract/interactions';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
@@ -55,6 +56,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     linkPreviewsContract(harness);
     webhooksContract(harness);
     pushContract(harness);
+    interactionsContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -22,6 +22,8 @@ import {
   type ClipboardEvent,
   type KeyboardEvent,
 } from 'react';
+import type { ConversationCommand } from '@parley/sdk';
+import { commandArgs, commandHint, commandMatches, commandQuery, invokedCommand } from '../lib/commands';
 import { shortcodeMatches } from '../lib/emoji';
 import { formatDuration } from '../lib/format-time';
 import { activeToken, insertCompletion, mentionCandidates } from '../lib/mentions';
@@ -31,6 +33,7 @@ import { trayKey } from '../state/app-state';
 import { useAppState, useController, useNow } from '../state/context';
 import { AttachmentTray } from './attachment-tray';
 import { EmojiPicker } from './emoji-picker';
+import { InteractionNote, useInteractionNote } from './interaction-note';
 import { MicIcon, PaperclipIcon, SendIcon, SmileIcon } from './icons';
 import { ReplyPreview } from './reply-preview';
 import { SuggestionList, type Suggestion } from './suggestion-list';
@@ -63,6 +66,23 @@ function usePeople(id: string, wanted: boolean): User[] {
   }, [fetched, c, users]);
 }
 
+/** The slash commands of the conversation's bots, fetched when `/` is first typed here. */
+function useCommands(id: string, wanted: boolean): readonly ConversationCommand[] {
+  const controller = useController();
+  const [loaded, setLoaded] = useState<{ id: string; commands: ConversationCommand[] } | undefined>();
+  useEffect(() => {
+    if (!wanted || loaded?.id === id) return;
+    let live = true;
+    void controller.commands(id).then((commands) => {
+      if (live) setLoaded({ id, commands });
+    });
+    return () => {
+      live = false;
+    };
+  }, [wanted, loaded?.id, controller, id]);
+  return loaded?.id === id ? loaded.commands : [];
+}
+
 export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const controller = useController();
   const c = useAppState((s) => s.conversations[id]);
@@ -77,6 +97,11 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const listId = useId();
   const token = activeToken(text, caret);
   const people = usePeople(id, token?.kind === 'mention');
+  const slash = threadId === undefined && text.startsWith('/');
+  const commands = useCommands(id, slash);
+  const typedCommand = slash ? commandQuery(text, caret) : undefined;
+  const invoked = slash ? invokedCommand(text, commands) : undefined;
+  const { note, run, dismiss } = useInteractionNote();
   const now = useNow(1_000);
   const threadReplies = useAppState((s) => (threadId === undefined ? undefined : s.threads[threadId]?.replies));
   const [recording, setRecording] = useState(false);
@@ -108,6 +133,15 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const seat =
     c === undefined ? undefined : { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
   const suggestions: Suggestion[] = useMemo(() => {
+    if (typedCommand !== undefined) {
+      if (dismissed === -1) return [];
+      return commandMatches(typedCommand, commands).map((command) => ({
+        key: `${command.botId}/${command.name}`,
+        insert: `/${command.name} `,
+        label: `/${command.name}`,
+        detail: `${command.description} · @${command.botUsername}`,
+      }));
+    }
     if (token === undefined || token.start === dismissed) return [];
     if (token.kind === 'emoji')
       return shortcodeMatches(token.query).map(([name, emoji]) => ({
@@ -121,7 +155,19 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
         ? { key: m.user.id, insert: `@${m.user.username}`, label: m.user.displayName, detail: `@${m.user.username}` }
         : { key: m.name, insert: `@${m.name}`, label: `@${m.name}`, detail: m.label },
     );
-  }, [token?.kind, token?.query, token?.start, dismissed, people, me, seat?.kind, seat?.role, seat?.postPolicy]);
+  }, [
+    typedCommand,
+    commands,
+    token?.kind,
+    token?.query,
+    token?.start,
+    dismissed,
+    people,
+    me,
+    seat?.kind,
+    seat?.role,
+    seat?.postPolicy,
+  ]);
   const open = suggestions.length > 0;
   const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
 
@@ -149,6 +195,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   };
 
   const change = (value: string, at: number) => {
+    if (value === '' || !value.startsWith('/')) setDismissed((d) => (d === -1 ? undefined : d));
     setText(value);
     setCaret(at);
     setActive(0);
@@ -158,6 +205,16 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const send = () => {
     const value = text.trim();
     if (wait > 0) return;
+    if (invoked !== undefined && staged === 0) {
+      run(
+        controller.invokeCommand(id, invoked.command, commandArgs(invoked.command, invoked.rest)),
+        `@${invoked.command.botUsername}`,
+      );
+      setText('');
+      setCaret(0);
+      input.current?.focus();
+      return;
+    }
     const inThread = threadId === undefined ? {} : { threadId };
     // Files carry the text as a caption (no link previews); a text message may turn them off.
     if (staged > 0) controller.sendStaged(id, value, inThread);
@@ -171,6 +228,14 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   };
 
   const pick = (item: Suggestion) => {
+    if (typedCommand !== undefined) {
+      change(item.insert, item.insert.length);
+      requestAnimationFrame(() => {
+        input.current?.focus();
+        input.current?.setSelectionRange(item.insert.length, item.insert.length);
+      });
+      return;
+    }
     if (token === undefined) return;
     const next = insertCompletion(text, token.start, caret, item.insert);
     change(next.text, next.caret);
@@ -208,7 +273,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
       }
       if (event.key === 'Escape') {
         event.preventDefault();
-        setDismissed(token?.start);
+        setDismissed(typedCommand !== undefined ? -1 : token?.start);
         return;
       }
     }
@@ -248,6 +313,12 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
     <div className="composer-wrap">
       {threadId === undefined && <ReplyPreview conversationId={id} />}
       <AttachmentTray conversationId={id} {...(threadId === undefined ? {} : { threadId })} />
+      {threadId === undefined && <InteractionNote note={note} onDismiss={dismiss} testId="command-note" />}
+      {invoked !== undefined && (
+        <div className="command-hint" id={`${inputId}-command`} data-testid="command-hint">
+          <code>{commandHint(invoked.command)}</code> {invoked.command.description}
+        </div>
+      )}
       {wait > 0 && (
         <div className="slow-mode" role="status" data-testid="slow-mode">
           Slow mode: you can post again in {formatDuration(wait)}.
@@ -335,15 +406,15 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             onBlur={() => controller.stopTyping(id)}
-            aria-describedby={`${inputId}-hint`}
+            aria-describedby={invoked !== undefined ? `${inputId}-hint ${inputId}-command` : `${inputId}-hint`}
             aria-autocomplete="list"
             aria-controls={open ? listId : undefined}
             aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
           />
         </div>
         <span id={`${inputId}-hint`} className="visually-hidden">
-          Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone. Paste or drop files
-          to send them.
+          Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone, / lists the commands
+          of this conversation&apos;s bots. Paste or drop files to send them.
         </span>
         {text.trim() === '' && staged === 0 && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
           // With nothing typed the microphone takes the send button's place (not during a

@@ -27,6 +27,7 @@ import { PhoneIcon, PinIcon, VideoIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { mentionContext, MessageText } from './message-text';
+import { MessageComponents } from './message-components';
 import { ReactionBar } from './reaction-bar';
 import { ReplyQuote } from './reply-quote';
 import { ThreadSummary } from './thread-summary';
@@ -160,6 +161,9 @@ export const MessageRow = memo(function MessageRow({
           ) : (
             <>
               <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+              {content.components !== undefined && content.components.length > 0 && (
+                <MessageComponents message={message} components={content.components} />
+              )}
               {message.linkPreviews !== undefined && (
                 <LinkPreviews messageId={message.id} previews={message.linkPreviews} mine={mine} />
               )}

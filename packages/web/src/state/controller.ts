@@ -25,7 +25,13 @@ import type {
   User,
   Visibility,
 } from '@parley/protocol';
-import { newClientId, type ParleyClient, type ClientState } from '@parley/sdk';
+import {
+  newClientId,
+  type ClientState,
+  type ConversationCommand,
+  type InteractionUpdate,
+  type ParleyClient,
+} from '@parley/sdk';
 import { errorText } from '../lib/error-text';
 import { mentionsMe } from '../lib/mentions';
 import type { PendingItem } from '../lib/timeline-items';
@@ -653,6 +659,33 @@ export class ChatController {
     // Reciprocal: what I now see of others may have changed too.
     this.refreshPresence(this.knownUserIds());
     return true;
+  }
+
+  // ---- slash commands and interactive messages (docs/bots.md) ---------------------------------
+
+  /** The commands of this conversation's bots (none when they cannot be read). */
+  commands(conversationId: string): Promise<ConversationCommand[]> {
+    return this.client.commands.list(conversationId).catch(() => []);
+  }
+
+  /** Invokes a command; settles with the bot's first answer (rejects with the server's refusal). */
+  invokeCommand(
+    conversationId: string,
+    command: ConversationCommand,
+    args: Record<string, string>,
+  ): Promise<InteractionUpdate> {
+    this.stopTyping(conversationId);
+    return this.client.commands.invoke(conversationId, command.name, args, { botId: command.botId });
+  }
+
+  /** Clicks a button (or picks a menu option) of a bot's message; settles like `invokeCommand`. */
+  clickComponent(messageId: string, componentId: string, value?: string): Promise<InteractionUpdate> {
+    return this.client.interactions.click(messageId, componentId, value);
+  }
+
+  /** Later answers of deferred interactions (and every other update of mine). */
+  onInteractionUpdate(listener: (update: InteractionUpdate) => void): () => void {
+    return this.client.on('interaction.updated', listener);
   }
 
   // ---- message actions -------------------------------------------------------------------------

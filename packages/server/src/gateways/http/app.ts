@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
 import { registerAdminRoutes } from './routes-admin';
 import { registerBotRoutes } from './routes-bots';
+import { registerInteractionRoutes } from './routes-interactions';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
 import { registerPushRoutes } from './routes-push';
@@ -191,6 +192,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerE2eeRoutes(app, options);
   registerBotRoutes(app, options);
   registerPushRoutes(app, options);
+  registerInteractionRoutes(app, options);
   await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);

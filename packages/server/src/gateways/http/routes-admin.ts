@@ -14,6 +14,10 @@ import {
   AuditQuery,
   AuditResponse,
   AuthResponse,
+  DeadLetterParams,
+  DeadLetterResponse,
+  DeadLettersQuery,
+  DeadLettersResponse,
   ErrorResponse,
   RecoveryCodesResponse,
   RevokedResponse,
@@ -143,6 +147,44 @@ export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOpti
     '/v1/admin/audit',
     { schema: { tags, security: secured, querystring: AuditQuery, response: { 200: AuditResponse, ...errors } } },
     async (request) => (await admin(request)).listAudit(request.query),
+  );
+
+  // GET /v1/admin/dead-letters?limit=
+  app.get<{ Querystring: Static<typeof DeadLettersQuery> }>(
+    '/v1/admin/dead-letters',
+    {
+      schema: {
+        tags,
+        security: secured,
+        querystring: DeadLettersQuery,
+        response: { 200: DeadLettersResponse, ...errors },
+      },
+    },
+    async (request) => ({ deadLetters: await (await admin(request)).listDeadLetters(request.query.limit) }),
+  );
+
+  // POST /v1/admin/dead-letters/:id/retry
+  app.post<{ Params: Static<typeof DeadLetterParams> }>(
+    '/v1/admin/dead-letters/:id/retry',
+    {
+      schema: {
+        tags,
+        security: secured,
+        params: DeadLetterParams,
+        response: { 200: DeadLetterResponse, ...errors },
+      },
+    },
+    async (request) => ({ deadLetter: await (await admin(request)).retryDeadLetter(request.params.id) }),
+  );
+
+  // DELETE /v1/admin/dead-letters/:id
+  app.delete<{ Params: Static<typeof DeadLetterParams> }>(
+    '/v1/admin/dead-letters/:id',
+    { schema: { tags, security: secured, params: DeadLetterParams, response: { ...errors } } },
+    async (request, reply) => {
+      await (await admin(request)).deleteDeadLetter(request.params.id);
+      return reply.status(204).send();
+    },
   );
 
   // ---- two-factor authentication ----

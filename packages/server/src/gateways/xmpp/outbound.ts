@@ -372,6 +372,8 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'node.leaving':
     case 'call.updated': // no Jingle yet: XMPP clients see calls as their record messages
     case 'call.signal':
+    case 'interaction.new': // bots have no XMPP login
+    case 'interaction.updated': // XMPP clients invoke no commands: a `/roll` goes out as text
       return;
   }
 }

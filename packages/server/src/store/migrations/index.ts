@@ -29,6 +29,7 @@ import { pushMigration } from './0023-push';
 import { e2eeMigration } from './0022-e2ee';
 import { linkPreviewsMigration } from './0024-link-previews';
 import { conversationFilesMigration } from './0028-conversation-files';
+import { interactionsMigration } from './0025-interactions';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -54,6 +55,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0022-e2ee': e2eeMigration(dialect),
     '0023-push': pushMigration(dialect),
     '0024-link-previews': linkPreviewsMigration(dialect),
+    '0025-interactions': interactionsMigration(dialect),
     '0028-conversation-files': conversationFilesMigration(),
   };
 }

@@ -4,7 +4,7 @@
  * passed here as `rev`, so the target row and the sequence change together.
  * Search entries follow the text in the same transaction.
  */
-import type { Mentions, Message, MessageContent } from '@parley/protocol';
+import type { Component, Mentions, Message, MessageContent } from '@parley/protocol';
 import { AppError } from '../../domain/errors';
 import { encodeContent, encodeJson } from '../rows';
 import type { QueryContext } from './context';
@@ -29,11 +29,18 @@ export async function editMessage(
   mentions: Mentions | undefined,
   at: number,
   rev: number,
+  components?: Component[],
 ): Promise<void> {
   const { conversation_id: conversationId, seq, content } = await target(db, id);
   // Written only by encodeContent. A file message's text is its caption: the file stays.
   const current = JSON.parse(content) as MessageContent;
-  const edited: MessageContent = current.type === 'file' ? { ...current, caption: text } : { type: 'text', text };
+  let edited: MessageContent;
+  if (current.type === 'file') edited = { ...current, caption: text };
+  else {
+    // A bot's components stay through an edit of the text, unless the edit replaces them.
+    const kept = components ?? (current.type === 'text' ? current.components : undefined);
+    edited = kept && kept.length > 0 ? { type: 'text', text, components: kept } : { type: 'text', text };
+  }
   await db
     .updateTable('messages')
     .set({

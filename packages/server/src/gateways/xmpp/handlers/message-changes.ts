@@ -8,6 +8,7 @@
  * Inbound changes (sent by XMPP clients) are message-changes-in.ts.
  */
 import { ENCRYPTED_NOTICE } from '../../../domain/content-text';
+import { componentsAsText } from '../../../domain/components';
 import { callBody } from '../call-body';
 import { fileSummary, formatFileSize, type FileContent, type Message } from '@parley/protocol';
 import { AppError } from '../../../domain/errors';
@@ -81,7 +82,8 @@ async function filePayload(ctx: XmppContext, content: FileContent): Promise<XmlE
  */
 export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
   const content = message.content;
-  if (content.type === 'text') return [el('body', {}, content.text)];
+  // A bot's buttons and menu become text: XMPP has no widely supported way to click them.
+  if (content.type === 'text') return [el('body', {}, content.text + componentsAsText(content.components))];
   if (content.type === 'file') return filePayload(ctx, content);
   // XMPP clients cannot read MLS: they are told so; commits have no stanza (domain/content-text.ts).
   if (content.type === 'mls') return content.kind === 'application' ? [el('body', {}, ENCRYPTED_NOTICE)] : null;
@@ -112,7 +114,16 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
       const body =
         target.content.type === 'file'
           ? await filePayload(ctx, { ...target.content, caption: text })
-          : [el('body', {}, text)];
+          : [
+              el(
+                'body',
+                {},
+                text +
+                  componentsAsText(
+                    content.components ?? (target.content.type === 'text' ? target.content.components : undefined),
+                  ),
+              ),
+            ];
       return [...body, el('replace', { xmlns: NS_CORRECT, id })];
     }
     case 'deleted': {
