@@ -12,7 +12,7 @@
  */
 import type { ConversationKind, PostPolicy, Role } from './models';
 
-export type Refusal = 'forbidden' | 'not_member' | 'invalid_operation';
+export type Refusal = 'forbidden' | 'not_member' | 'invalid_operation' | 'conversation_archived';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'moderator', 'member', 'readonly'];
 
@@ -44,7 +44,13 @@ export type Operation =
   | 'ban'
   | 'mute'
   | 'setRole'
-  | 'leave';
+  | 'leave'
+  /** Make the group or channel read-only for everyone (it moves to the "Archived" place). */
+  | 'archive'
+  /** Make an archived group or channel writable again. */
+  | 'unarchive'
+  /** Delete the group or channel for everyone, with its messages and files. */
+  | 'delete';
 
 /** The lowest role allowed each operation in groups and channels. */
 const minimumRole: Record<Operation, Role> = {
@@ -67,7 +73,24 @@ const minimumRole: Record<Operation, Role> = {
   mute: 'moderator',
   setRole: 'owner',
   leave: 'readonly',
+  archive: 'admin',
+  unarchive: 'owner',
+  delete: 'owner',
 };
+
+/**
+ * What an archived group or channel still allows: reading, reporting what is there, leaving,
+ * and the owner's way out (unarchive, delete). Everything else is `conversation_archived`.
+ */
+const archivedOperations = new Set<Operation>([
+  'read',
+  'report',
+  'viewReports',
+  'leave',
+  'archive',
+  'unarchive',
+  'delete',
+]);
 
 /** What a direct conversation allows its two members; the rest is `invalid_operation`. */
 const directOperations = new Set<Operation>(['read', 'post', 'react', 'report', 'editOwn', 'deleteOwn', 'pin']);
@@ -86,6 +109,8 @@ export interface Facts {
   self?: boolean;
   /** setRole: the role to give. */
   newRole?: Role;
+  /** The group or channel is archived (read-only for everyone). */
+  archived?: boolean;
 }
 
 export function authorize(operation: Operation, facts: Facts): Refusal | null {
@@ -94,6 +119,7 @@ export function authorize(operation: Operation, facts: Facts): Refusal | null {
   if (kind === 'direct') return directOperations.has(operation) ? null : 'invalid_operation';
   if (operation === 'mentionAll' && kind === 'group') return ROLE_RANK[role] >= ROLE_RANK.member ? null : 'forbidden';
   if (ROLE_RANK[role] < ROLE_RANK[minimumRole[operation]]) return 'forbidden';
+  if (facts.archived === true && !archivedOperations.has(operation)) return 'conversation_archived';
   if ((operation === 'post' || operation === 'editOwn') && facts.postPolicy === 'admins') {
     return ROLE_RANK[role] >= ROLE_RANK.admin ? null : 'forbidden';
   }

@@ -161,6 +161,8 @@ async function buildCore(
       clock,
       logger,
       limits: {
+        purgeBatchRows: config.purgeBatchRows,
+        purgeBatchesPerRun: config.purgeBatchesPerRun,
         maxMessageBytes: config.maxMessageBytes,
         maxGroupMembers: config.maxGroupMembers,
         historyPageMax: config.historyPageMax,
@@ -276,6 +278,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
   );
   jobs.register(services.webhookDelivery);
+  jobs.register(services.conversationPurge);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },

@@ -67,8 +67,12 @@ export interface EventConsumer {
   consume(events: readonly OutboxRecord[], tx: Store): Promise<void>;
 }
 
-/** What a job's run decided: finished (done or given up), or try again at `retryAt`. */
-export type JobOutcome = { done: true } | { retryAt: number; error: string };
+/**
+ * What a job's run decided: finished (done or given up), try again at `retryAt` after a
+ * failure, or go on at `continueAt` (a long job done in slices, such as erasing a deleted
+ * conversation: each run does a bounded part and lets other jobs run in between).
+ */
+export type JobOutcome = { done: true } | { retryAt: number; error: string } | { continueAt: number };
 
 /** Runs the jobs of one kind (events/job-runner.ts); must finish well within the lease. */
 export interface JobHandler {

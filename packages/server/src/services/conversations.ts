@@ -38,6 +38,7 @@ const refusalMessages: Record<Refusal, string> = {
   forbidden: 'Your role in this conversation does not allow this.',
   not_member: 'You are not a member of this conversation.',
   invalid_operation: 'This operation does not apply to this conversation.',
+  conversation_archived: 'This conversation is archived: it is read-only until its owner unarchives it.',
 };
 
 /** A conversation title as stored: a name (text rules), never blank. */
@@ -134,6 +135,7 @@ export class ConversationService {
       kind: conversation.kind,
       postPolicy: conversation.postPolicy,
       role: member?.role,
+      archived: conversation.archivedAt !== undefined,
       ...facts,
     });
     if (refusal === 'not_member') await this.checkNotBanned(conversationId, auth.user.id);
@@ -369,6 +371,8 @@ export class ConversationService {
    * message. The caller has checked bans and the way in.
    */
   async admit(userId: string, conversation: Conversation): Promise<Conversation> {
+    // An archived channel takes no one new (read-only for everyone, ADR 0020).
+    refuse(conversation.archivedAt === undefined ? null : 'conversation_archived');
     this.checkSize(conversation, conversation.memberCount + 1);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {

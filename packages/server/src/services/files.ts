@@ -494,6 +494,23 @@ export class FileService {
   }
 
   /**
+   * Deletes these files (record, blob, thumbnail) if no message carries them: what an
+   * erased conversation's messages carried (ADR 0020). Returns how many went.
+   */
+  async deleteOrphans(fileIds: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const fileId of fileIds) {
+      // Forwarded into another conversation meanwhile: it stays.
+      if ((await this.deps.store.listFileConversations(fileId)).length > 0) continue;
+      const file = await this.deps.store.getFile(fileId);
+      if (!file) continue;
+      await this.deleteEverywhere(file);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
+  /**
    * Deletes unfinished uploads and unsent files older than the expiry, and blobs
    * that no record names (a crash between storing and recording). Returns counts.
    */

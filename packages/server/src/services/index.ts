@@ -15,6 +15,8 @@ import { WebhookService } from './webhooks';
 import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
+import { ConversationLifecycle } from './conversation-lifecycle';
+import { ConversationPurgeHandler } from './conversation-purge';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
@@ -36,6 +38,10 @@ export interface Services {
   twoFactor: TwoFactorService;
   contacts: ContactService;
   conversations: ConversationService;
+  /** Archive, unarchive and delete groups and channels (ADR 0020). */
+  lifecycle: ConversationLifecycle;
+  /** The job handler that erases deleted conversations (main.ts registers it with the job runner). */
+  conversationPurge: ConversationPurgeHandler;
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
@@ -96,12 +102,18 @@ export function createServices(
   const e2ee = new E2eeService(deps, conversations);
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   const bots = new BotService(deps);
+  const lifecycle = new ConversationLifecycle(deps, conversations);
   return {
     accounts,
-    admin: new AdminService(deps, accounts, settings, twoFactor),
+    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle),
     twoFactor,
     contacts,
     conversations,
+    lifecycle,
+    conversationPurge: new ConversationPurgeHandler(deps, files, {
+      batchRows: deps.limits.purgeBatchRows,
+      batchesPerRun: deps.limits.purgeBatchesPerRun,
+    }),
     messages,
     messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
