@@ -358,6 +358,30 @@ export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): voi
   );
 }
 
+/**
+ * The group or channel was deleted (ADR 0020): the room is destroyed (XEP-0045 10.9). A
+ * resource in the room gets its own unavailable presence carrying `<destroy/>` with the
+ * reason; the room is gone from its joined rooms either way.
+ */
+export function onRoomDestroyed(ctx: XmppContext, conversationId: string): void {
+  const joined = ctx.state.rooms.get(conversationId);
+  if (!joined) return;
+  ctx.state.rooms.delete(conversationId);
+  ctx.send(
+    el(
+      'presence',
+      { from: `${ctx.jids.room(conversationId)}/${joined.nick}`, to: ctx.fullJid, type: 'unavailable' },
+      el(
+        'x',
+        { xmlns: NS_MUC_USER },
+        el('item', { affiliation: 'none', role: 'none' }),
+        el('destroy', {}, el('reason', {}, 'The room was deleted.')),
+        el('status', { code: '110' }),
+      ),
+    ),
+  );
+}
+
 /** Membership changed: joined resources see members arrive, leave, or change roles; a removed user is out. */
 export async function onRoomChanged(ctx: XmppContext, before: Conversation | undefined, after: Conversation) {
   // Channels: system messages only (roomSystemPresence); groups too large to list: nothing.
