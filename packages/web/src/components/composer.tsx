@@ -27,6 +27,7 @@ import { activeToken, insertCompletion, mentionCandidates } from '../lib/mention
 import { can } from '../lib/permissions';
 import { postBlocker, slowModeWait } from '../lib/posting';
 import { useAppState, useController, useNow } from '../state/context';
+import { ArchivedBanner } from './archived-banner';
 import { EmojiPicker } from './emoji-picker';
 import { MicIcon, PaperclipIcon, SendIcon, SmileIcon } from './icons';
 import { ReplyPreview } from './reply-preview';
@@ -98,7 +99,14 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   }, [replying]);
 
   const seat =
-    c === undefined ? undefined : { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+    c === undefined
+      ? undefined
+      : {
+          kind: c.conversation.kind,
+          postPolicy: c.conversation.postPolicy,
+          role: c.role,
+          archived: c.conversation.archivedAt !== undefined,
+        };
   const suggestions: Suggestion[] = useMemo(() => {
     if (token === undefined || token.start === dismissed) return [];
     if (token.kind === 'emoji')
@@ -118,6 +126,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
 
   if (c === undefined) return null;
+  if (c.conversation.archivedAt !== undefined) return <ArchivedBanner id={id} />;
   const blocker = postBlocker(c, now);
   if (blocker !== undefined) {
     return (
