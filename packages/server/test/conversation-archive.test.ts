@@ -216,7 +216,7 @@ describe('deleting a channel', () => {
       content: { type: 'file', fileId },
     });
     expect(code(sentFile)).toBe('ok');
-    const messageIds = ((await store.listMessages(id, { after: 0, limit: 100 }))).map((m) => m.id);
+    const messageIds = (await store.listMessages(id, { after: 0, limit: 100 })).map((m) => m.id);
     const blobDir = path.join(t.dataDir, 'files', 'blobs');
     const blobsOf = (id: string) =>
       existsSync(blobDir) ? readdirSync(blobDir, { recursive: true }).filter((f) => String(f).includes(id)) : [];
