@@ -114,12 +114,20 @@ export interface Facts {
 }
 
 export function authorize(operation: Operation, facts: Facts): Refusal | null {
+  const refusal = byRole(operation, facts);
+  if (refusal !== null) return refusal;
+  // Last: whoever the rules refuse hears why they could never do it; the others, that it is archived.
+  if (facts.archived === true && !archivedOperations.has(operation)) return 'conversation_archived';
+  return null;
+}
+
+/** The matrix without the archived rule: roles, direct conversations, broadcast channels, ranks. */
+function byRole(operation: Operation, facts: Facts): Refusal | null {
   const { kind, role } = facts;
   if (!role) return 'not_member';
   if (kind === 'direct') return directOperations.has(operation) ? null : 'invalid_operation';
   if (operation === 'mentionAll' && kind === 'group') return ROLE_RANK[role] >= ROLE_RANK.member ? null : 'forbidden';
   if (ROLE_RANK[role] < ROLE_RANK[minimumRole[operation]]) return 'forbidden';
-  if (facts.archived === true && !archivedOperations.has(operation)) return 'conversation_archived';
   if ((operation === 'post' || operation === 'editOwn') && facts.postPolicy === 'admins') {
     return ROLE_RANK[role] >= ROLE_RANK.admin ? null : 'forbidden';
   }

@@ -184,6 +184,19 @@ describe('targeted operations: the actor must outrank the target', () => {
     }
   });
 
+  it('an archived broadcast channel: who could never post hears forbidden, the others conversation_archived', () => {
+    const facts = { kind: 'channel' as const, postPolicy: 'admins' as const, archived: true };
+    expect(ROLES.map((role) => authorize('post', { ...facts, role }))).toEqual([
+      'conversation_archived',
+      'conversation_archived',
+      'forbidden',
+      'forbidden',
+      'forbidden',
+    ]);
+    // The owner still outranks nobody above them: the rank rule answers first.
+    expect(authorize('kick', { ...facts, role: 'admin', targetRole: 'owner', self: false })).toBe('forbidden');
+  });
+
   it('setRole: only the owner, never to or from owner', () => {
     const facts = { kind: 'group' as const, postPolicy: 'everyone' as const };
     for (const newRole of ['admin', 'moderator', 'member', 'readonly'] as const) {
