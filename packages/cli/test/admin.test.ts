@@ -68,6 +68,7 @@ it('archives, unarchives and deletes a channel with `parley admin conversation`'
   );
   const id = created.body.conversation.id;
   const archived = await env.run('op', ['admin', 'conversation', 'archive', id]);
+  expect(archived.stderr).toBe('');
   expect([archived.code, archived.stdout]).toEqual([0, `archived ${id} "Old news"\n`]);
   const sent = await post<{ error: { code: string } }>(
     `/v1/conversations/${id}/messages`,

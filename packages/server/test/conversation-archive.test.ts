@@ -140,6 +140,8 @@ describe('an archived channel over the WebSocket', () => {
     const before = await post(c.member.token, id, `the ${word} before archiving`);
     const messageId = before.body.message!.id;
     const [memberWs, moderatorWs] = await Promise.all([socket(c.member), socket(c.moderator)]);
+    const invite = await call(c.owner.token, 'POST', `/v1/conversations/${id}/invites`, { maxUses: 1 });
+    const inviteCode = (invite.body as { invite: { code: string } }).invite.code;
 
     expect(code(await call(c.admin.token, 'POST', `/v1/conversations/${id}/archive`))).toBe('ok');
     const updated = await memberWs.next(
@@ -161,6 +163,7 @@ describe('an archived channel over the WebSocket', () => {
       edit: errorCode(await memberWs.request('message.edit', { messageId, text: 'changed' })),
       pin: errorCode(await moderatorWs.request('message.pin', { messageId, pinned: true })),
       join: code(await call(c.outsider.token, 'POST', `/v1/conversations/${id}/join`)),
+      invite: code(await call(c.outsider.token, 'POST', `/v1/invites/${inviteCode}/accept`)),
       rename: code(await call(c.owner.token, 'PATCH', `/v1/conversations/${id}`, { title: 'New' })),
       httpPost: code(await post(c.owner.token, id, 'owner too')),
     };
@@ -170,6 +173,7 @@ describe('an archived channel over the WebSocket', () => {
       edit: 'conversation_archived',
       pin: 'conversation_archived',
       join: 'conversation_archived',
+      invite: 'conversation_archived',
       rename: 'conversation_archived',
       httpPost: 'conversation_archived',
     });
@@ -202,6 +206,8 @@ describe('an archived channel over the WebSocket', () => {
       content: { type: 'text', text: 'open again' },
     });
     expect(sent.type).toBe('result');
+    // The refused acceptance spent none of the invite's single use.
+    expect(code(await call(c.outsider.token, 'POST', `/v1/invites/${inviteCode}/accept`))).toBe('ok');
   });
 });
 

@@ -144,6 +144,11 @@ export class ConversationService {
     return { conversation, member };
   }
 
+  /** An archived group or channel takes no one new (read-only for everyone, ADR 0020). */
+  checkNotArchived(conversation: Pick<Conversation, 'archivedAt'>): void {
+    refuse(conversation.archivedAt === undefined ? null : 'conversation_archived');
+  }
+
   /** @throws AppError('banned') while the user has an active ban in the conversation. */
   async checkNotBanned(conversationId: string, userId: string): Promise<void> {
     const ban = await this.deps.store.getActiveBan(conversationId, userId, this.deps.clock.now());
@@ -371,8 +376,7 @@ export class ConversationService {
    * message. The caller has checked bans and the way in.
    */
   async admit(userId: string, conversation: Conversation): Promise<Conversation> {
-    // An archived channel takes no one new (read-only for everyone, ADR 0020).
-    refuse(conversation.archivedAt === undefined ? null : 'conversation_archived');
+    this.checkNotArchived(conversation);
     this.checkSize(conversation, conversation.memberCount + 1);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {
