@@ -38,6 +38,21 @@ async function join(c: XmppTestClient, room: string, nick: string): Promise<void
 }
 
 describe('archived and deleted rooms (XEP-0045)', () => {
+  it('refuses a newcomer joining an archived open room', async () => {
+    const [owner, newcomer] = await users(t, 'xopen', 'xopen2');
+    const { body } = await http<{ conversation: Conversation }>(t.url, 'POST', '/v1/channels', {
+      token: owner!.token,
+      body: { title: 'Archived open room', visibility: 'public' },
+    });
+    await http(t.url, 'POST', `/v1/conversations/${body.conversation.id}/archive`, { token: owner!.token });
+    const x = await login(newcomer!);
+    const room = `${body.conversation.id}@conference.${DOMAIN}`;
+    await x.send(xml('presence', { to: `${room}/newcomer` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
+    const refused = await x.next((s) => s.name === 'presence' && s.attrs.type === 'error');
+    expect(refused.getChild('error')?.getChild('forbidden')).toBeDefined();
+    expect(refused.getChild('error')?.getChildText('text')).toMatch(/archived/);
+  });
+
   it('refuses a post to an archived room with an error stanza, and destroys a deleted room', async () => {
     const [owner, member] = await users(t, 'xarch', 'xarch2');
     const { body } = await http<{ conversation: Conversation }>(t.url, 'POST', '/v1/conversations', {

@@ -295,6 +295,10 @@ async function roomToJoin(
       if (joinError instanceof AppError && joinError.code === 'banned') throw new StanzaError('forbidden', 'auth');
       // PARLEY_RATE_MEMBERSHIP_PER_MIN: resource-constraint, type wait (retry later).
       if (joinError instanceof AppError && joinError.code === 'rate_limited') throw toStanzaError(joinError) ?? error;
+      // An archived open room takes no one new (ADR 0020): forbidden, with the reason.
+      if (joinError instanceof AppError && joinError.code === 'conversation_archived') {
+        throw toStanzaError(joinError) ?? error;
+      }
       if (joinError instanceof AppError) throw error;
       throw joinError;
     }
