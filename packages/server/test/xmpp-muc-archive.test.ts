@@ -3,7 +3,7 @@
  * message to an archived room is refused with a `<forbidden/>` error stanza (type
  * auth) and reaches nobody; once unarchived it goes through again; deleting the
  * group destroys the room for its occupants (XEP-0045 10.9: unavailable presence
- * with `<destroy/>`).
+ * with `<destroy/>`). A newcomer joining an archived open room gets `<forbidden/>`.
  */
 import { xml } from '@xmpp/client';
 import type { AuthResponse, Conversation } from '@parley/protocol';
