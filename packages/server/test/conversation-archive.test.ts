@@ -13,7 +13,7 @@ import { createNodeClient, type ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../src';
 import type { Store } from '../src/ports/store';
-import { upload } from './files-helpers';
+import { png, upload } from './files-helpers';
 import { errorCode, http, RawClient, registerUser, startTestServer, type TestServer } from './harness';
 
 let t: TestServer;
@@ -227,6 +227,14 @@ describe('deleting a channel', () => {
     const blobsOf = (id: string) =>
       existsSync(blobDir) ? readdirSync(blobDir, { recursive: true }).filter((f) => String(f).includes(id)) : [];
     expect(blobsOf(fileId).length).toBeGreaterThan(0);
+    const picture = await fetch(`${t.url}/v1/conversations/${id}/avatar`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${c.owner.token}`, 'content-type': 'image/png' },
+      body: new Uint8Array(await png()),
+    });
+    expect(picture.status).toBe(200);
+    const pictures = () => blobsOf(id).filter((f) => String(f).endsWith('.webp'));
+    expect(pictures()).toHaveLength(1);
 
     // The member's phone holds the channel, then goes away.
     const phone = createNodeClient({ baseUrl: t.url, backoff: { initialDelayMs: 20, maxDelayMs: 100 } });
@@ -280,6 +288,7 @@ describe('deleting a channel', () => {
     expect(Object.entries(rows).filter(([, n]) => n > 0)).toEqual([]);
     expect(await store.getFile(fileId)).toBeUndefined();
     expect(blobsOf(fileId)).toEqual([]);
+    expect(pictures()).toEqual([]);
     expect(await store.countJobs('conversation.purge')).toBe(0);
     const audit = await t.server.services.admin.asCli().listAudit({ action: 'conversation.deleted' });
     expect(audit.entries.map((e) => [e.target, e.actorId])).toContainEqual([id, c.owner.user.id]);

@@ -30,6 +30,8 @@ export const PURGE_JOB = 'conversation.purge';
 
 export interface PurgePayload {
   conversationId: string;
+  /** Its picture when it was deleted: the blob goes once the rows are erased. */
+  avatarUrl?: string | null;
 }
 
 function memberActor(auth: AuthContext): AuditActor {
@@ -111,7 +113,7 @@ export class ConversationLifecycle {
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.markConversationDeleted(id, now))) return;
       await tx.emit(topics.conversation(id), { v: 1, type: 'conversation.deleted', conversationId: id });
-      const payload: PurgePayload = { conversationId: id };
+      const payload: PurgePayload = { conversationId: id, avatarUrl: conversation.avatarUrl };
       await tx.enqueueJob({ id: newId('j', now), kind: PURGE_JOB, payload, dueAt: now, createdAt: now });
       await recordAudit(tx, actor, now, 'conversation.deleted', id, {
         kind: conversation.kind,

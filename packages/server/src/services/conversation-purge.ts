@@ -5,7 +5,7 @@
  * them (`continueAt`: the job runner runs it again at once, after other due jobs got
  * their turn), so neither the lock nor the event loop is held for long whatever the
  * conversation's size. Files that no message carries any more lose their record and
- * their blobs. Idempotent: a run after a crash resumes where the last commit left off.
+ * their blobs, and the conversation's picture goes last. Idempotent: a run after a crash resumes where the last commit left off.
  */
 import type { JobHandler, JobOutcome, JobRecord } from '../ports/jobs';
 import { PURGE_JOB, type PurgePayload } from './conversation-lifecycle';
@@ -33,13 +33,15 @@ export class ConversationPurgeHandler implements JobHandler {
   ) {}
 
   async run(job: JobRecord): Promise<JobOutcome> {
-    const { conversationId } = job.payload as PurgePayload;
+    const { conversationId, avatarUrl } = job.payload as PurgePayload;
     for (let batch = 0; batch < this.options.batchesPerRun; batch += 1) {
       const step = await this.deps.store.purgeConversationStep(conversationId, this.options.batchRows);
       this.stats.batches += 1;
       this.stats.rows += step.removed;
       if (step.orphanFileIds.length > 0) this.stats.files += await this.files.deleteOrphans(step.orphanFileIds);
       if (step.done) {
+        // Its picture is stored under its own id: nothing else can name it.
+        if (avatarUrl) await this.files.dropOwnedAvatar(conversationId, new URL(avatarUrl).pathname);
         this.stats.conversations += 1;
         this.deps.logger.info({ conversationId, attempts: job.attempts }, 'deleted conversation erased');
         return { done: true };

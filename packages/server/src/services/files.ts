@@ -399,6 +399,12 @@ export class FileService {
     return avatar && stat ? { sha1: avatar.sha1, mime: avatar.mime, bytes: stat.size } : null;
   }
 
+  /** Deletes the avatar at `path` if it is stored under `ownerId` (a deleted conversation's picture). */
+  async dropOwnedAvatar(ownerId: string, path: string): Promise<void> {
+    const avatar = this.avatarOfPath(path);
+    if (avatar && avatar.userId === ownerId) await this.files.blobs.delete(avatar.key);
+  }
+
   /** Deletes a replaced avatar of the user's own (other paths are left alone). */
   async dropAvatar(auth: AuthContext, path: string, ownerId: string = auth.user.id): Promise<void> {
     const avatar = this.avatarOfPath(path);
