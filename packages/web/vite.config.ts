@@ -6,12 +6,13 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { pwaShell } from './build/pwa-plugin';
 
 const server = process.env.PARLEY_DEV_SERVER ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react()],
+  plugins: [react(), pwaShell(fileURLToPath(new URL('./src/pwa/service-worker.ts', import.meta.url)))],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -102,6 +102,10 @@ async function describeUpdate(message: Message, names: Names): Promise<string> {
       return `${actor} unpinned ${messageId}`;
     case 'call':
       return `call ${messageId} is now ${message.content.call?.status ?? 'changed'}`;
+    case 'link_previews.set':
+      return `link previews of ${messageId}: ${(message.content.linkPreviews ?? []).map((p) => p.title ?? p.url).join(', ') || 'none'}`;
+    case 'link_previews.removed':
+      return `${actor} removed the link previews of ${messageId}`;
   }
 }
 

@@ -245,7 +245,7 @@ export const ERROR_CODES = {
     status: 400,
     retryable: false,
     description:
-      'A webhook URL is not http(s), carries credentials, or its host is (or resolves to) an internal address that the administrator did not allow (`PARLEY_OUTBOUND_ALLOW`).',
+      'A webhook URL or push endpoint is not http(s) (push endpoints: https, or http on loopback), carries credentials, or its host is (or resolves to) an internal address that the administrator did not allow (`PARLEY_OUTBOUND_ALLOW`).',
   },
   rate_limited: {
     status: 429,

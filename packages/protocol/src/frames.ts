@@ -60,6 +60,8 @@ export const MessageSendData = Type.Object(
     replyTo: Type.Optional(MessageId),
     /** Reply in the thread under this root message. */
     threadId: Type.Optional(MessageId),
+    /** false: the server fetches no link previews for this message (default true). */
+    linkPreviews: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -80,6 +82,8 @@ export const MessagePinData = Type.Object(
   { messageId: MessageId, pinned: Type.Boolean() },
   { additionalProperties: false },
 );
+/** The sender removes the link previews of their own message (and no later edit brings them back). */
+export const LinkPreviewsRemoveData = Type.Object({ messageId: MessageId }, { additionalProperties: false });
 export const ThreadReadData = Type.Object(
   { conversationId: ConversationId, threadId: MessageId, seq: Type.Integer({ minimum: 1 }) },
   { additionalProperties: false },
@@ -178,6 +182,7 @@ export const ClientFrameSchemas = {
   'message.delete': request('message.delete', MessageDeleteData),
   'reaction.set': request('reaction.set', ReactionSetData),
   'message.pin': request('message.pin', MessagePinData),
+  'link_previews.remove': request('link_previews.remove', LinkPreviewsRemoveData),
   'thread.read': request('thread.read', ThreadReadData),
   'unread.mark': request('unread.mark', UnreadMarkData),
   search: request('search', SearchData),
@@ -260,6 +265,7 @@ export const ResultSchemas = {
   'message.delete': MessageResult,
   'reaction.set': MessageResult,
   'message.pin': MessageResult,
+  'link_previews.remove': MessageResult,
   'thread.read': EmptyResult,
   'unread.mark': EmptyResult,
   search: SearchResult,

@@ -291,12 +291,27 @@ export const HistoryQuery = Type.Object({
 export type HistoryQuery = Static<typeof HistoryQuery>;
 export const HistoryResponse = Type.Object({ messages: Type.Array(Message), hasMore: Type.Boolean() });
 
+/** Which of a conversation's files to list: `media` (images and videos) or `files` (everything else). */
+export const ConversationFilesKind = Type.Union([Type.Literal('media'), Type.Literal('files')]);
+export type ConversationFilesKind = Static<typeof ConversationFilesKind>;
+/** `GET /v1/conversations/:id/files`: the newest first; `before` is a seq (exclusive). */
+export const ConversationFilesQuery = Type.Object({
+  kind: ConversationFilesKind,
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+export type ConversationFilesQuery = Static<typeof ConversationFilesQuery>;
+/** File messages, newest first; `hasMore`: an older page exists (ask with `before` = the last seq). */
+export const ConversationFilesResponse = Type.Object({ messages: Type.Array(Message), hasMore: Type.Boolean() });
+
 export const SendMessageBody = Type.Object(
   {
     clientId: ClientMessageId,
     content: SendableContent,
     replyTo: Type.Optional(MessageId),
     threadId: Type.Optional(MessageId),
+    /** false: the server fetches no link previews for this message (default true). */
+    linkPreviews: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -147,6 +147,33 @@ export const Mentions = Type.Object({
 });
 export type Mentions = Static<typeof Mentions>;
 
+/** The largest number of link previews a message carries (PARLEY_LINK_PREVIEW_MAX_URLS is at most this). */
+export const MAX_LINK_PREVIEWS = 5;
+
+/**
+ * A preview of a web page a message links to, fetched by the server after the message was
+ * stored (the sender's device never contacts the site, nor does any reader's). Text fields
+ * come from the page's OpenGraph, Twitter card, `<title>` and `<meta name="description">`,
+ * trimmed. `image` is a copy the server made (a WebP thumbnail served by Parley at
+ * `/v1/link-previews/images/...`), never the site's own address.
+ */
+export const LinkPreview = Type.Object({
+  /** The URL as written in the message text. */
+  url: Type.String({ maxLength: 2048 }),
+  title: Type.Optional(Type.String({ maxLength: 300 })),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  siteName: Type.Optional(Type.String({ maxLength: 100 })),
+  image: Type.Optional(
+    Type.Object({
+      /** A path on this server (no host): `/v1/link-previews/images/<sha256>.webp`. */
+      url: Type.String({ maxLength: 200 }),
+      width: Type.Integer({ minimum: 1 }),
+      height: Type.Integer({ minimum: 1 }),
+    }),
+  ),
+});
+export type LinkPreview = Static<typeof LinkPreview>;
+
 export const UpdateAction = Type.Union([
   Type.Literal('edited'),
   Type.Literal('deleted'),
@@ -155,6 +182,8 @@ export const UpdateAction = Type.Union([
   Type.Literal('pinned'),
   Type.Literal('unpinned'),
   Type.Literal('call'),
+  Type.Literal('link_previews.set'),
+  Type.Literal('link_previews.removed'),
 ]);
 export type UpdateAction = Static<typeof UpdateAction>;
 
@@ -175,6 +204,11 @@ export const UpdateContent = Type.Object({
   emoji: Type.Optional(Type.String()),
   /** `call`: the call record's content as it is now (it replaces the target's content). */
   call: Type.Optional(CallContent),
+  /**
+   * `link_previews.set`: the target's link previews as the server fetched them (they replace
+   * the target's; empty: none). `link_previews.removed`: the sender removed them for good.
+   */
+  linkPreviews: Type.Optional(Type.Array(LinkPreview)),
 });
 export type UpdateContent = Static<typeof UpdateContent>;
 
@@ -304,6 +338,10 @@ export const Message = Type.Object({
   myReactions: Type.Optional(Type.Array(Type.String())),
   /** On a thread's root message. */
   thread: Type.Optional(ThreadSummary),
+  /** Previews of the first links in the text, attached by a later `link_previews.set` update. */
+  linkPreviews: Type.Optional(Type.Array(LinkPreview, { maxItems: MAX_LINK_PREVIEWS })),
+  /** The sender asked for no link previews (when sending, or by removing them later). */
+  linkPreviewsOff: Type.Optional(Type.Literal(true)),
 });
 export type Message = Static<typeof Message>;
 
@@ -473,5 +511,8 @@ export const Limits = Type.Object({
   maxGroupMembers: Type.Integer(),
   editWindowSeconds: Type.Integer({ description: 'How long after sending you may edit; 0: no limit' }),
   maxFileBytes: Type.Optional(Type.Integer({ description: 'Largest upload accepted, in bytes (absent: no uploads)' })),
+  linkPreviews: Type.Optional(
+    Type.Boolean({ description: 'True when this server fetches link previews (PARLEY_LINK_PREVIEWS)' }),
+  ),
 });
 export type Limits = Static<typeof Limits>;

@@ -107,6 +107,29 @@ describe('applyUpdate', () => {
   });
 });
 
+describe('applyUpdate with link previews', () => {
+  const preview = { url: 'https://a.example/', title: 'A', siteName: 'a.example' };
+
+  it('attaches, replaces and clears the previews the server set', () => {
+    const set = update({ action: 'link_previews.set', linkPreviews: [preview] }, 'alice');
+    const withPreview = applyUpdate(target, set);
+    expect(withPreview.linkPreviews).toEqual([preview]);
+    expect(applyUpdate(withPreview, set)).toBe(withPreview);
+    const cleared = applyUpdate(withPreview, update({ action: 'link_previews.set', linkPreviews: [] }, 'alice'));
+    expect(cleared.linkPreviews).toBeUndefined();
+    expect(cleared.linkPreviewsOff).toBeUndefined();
+  });
+
+  it('removes them for good when the sender does, and a tombstone has none', () => {
+    const withPreview = applyUpdate(target, update({ action: 'link_previews.set', linkPreviews: [preview] }, 'alice'));
+    const removed = applyUpdate(withPreview, update({ action: 'link_previews.removed' }, 'alice'));
+    expect(removed.linkPreviews).toBeUndefined();
+    expect(removed.linkPreviewsOff).toBe(true);
+    const again = applyUpdate(target, update({ action: 'link_previews.set', linkPreviews: [preview] }, 'alice'));
+    expect(applyUpdate(again, update({ action: 'deleted' }, 'alice')).linkPreviews).toBeUndefined();
+  });
+});
+
 describe('applyQuoteDeletion and applyThreadReply', () => {
   it('empties the excerpt of a reply whose quote was deleted', () => {
     const reply: Message = {

@@ -1,5 +1,5 @@
 /**
- * Folding changes into messages a client holds. Edits, deletes, reactions and pins
+ * Folding changes into messages a client holds. Edits, deletes, reactions, pins and link previews
  * arrive as `update` entries in the conversation's sequence (through the `message`
  * event, in order, like any message); history pages already show messages in their
  * current state, with `rev` = the seq of the last update applied. So an update
@@ -88,7 +88,16 @@ export function applyUpdate(target: Message, update: Message, options: ApplyOpti
     }
     case 'deleted':
       return {
-        ...without(base, ['mentions', 'reactions', 'myReactions', 'pinnedAt', 'pinnedBy', 'replyTo', 'forwardedFrom']),
+        ...without(base, [
+          'mentions',
+          'reactions',
+          'myReactions',
+          'pinnedAt',
+          'pinnedBy',
+          'replyTo',
+          'forwardedFrom',
+          'linkPreviews',
+        ]),
         content: { type: 'deleted' },
         deletedAt: update.createdAt,
       };
@@ -116,6 +125,14 @@ export function applyUpdate(target: Message, update: Message, options: ApplyOpti
     case 'call':
       // A call record as it is now (ringing, ongoing, then how it ended).
       return change.call && base.content.type === 'call' ? { ...base, content: change.call } : base;
+    case 'link_previews.set': {
+      // The server's previews of the links in the text (empty: none any more).
+      const previews = change.linkPreviews ?? [];
+      return previews.length > 0 ? { ...base, linkPreviews: previews } : without(base, ['linkPreviews']);
+    }
+    case 'link_previews.removed':
+      // The sender removed them for good.
+      return { ...without(base, ['linkPreviews']), linkPreviewsOff: true };
   }
 }
 

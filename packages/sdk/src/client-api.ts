@@ -9,6 +9,7 @@ import type {
   Contact,
   Conversation,
   ConversationSummary,
+  ConversationFilesQuery,
   HistoryQuery,
   Message,
   Presence,
@@ -56,6 +57,9 @@ export class MessagesApi {
    * @param options.clientId your own id for the message (`^[A-Za-z0-9_-]{1,64}$`), e.g. to persist an outbox
    * @param options.replyTo the id of a message of the same conversation to quote
    * @param options.threadId the id of the root message: the message is a reply in its thread
+   * @param options.linkPreviews false: the server fetches no link previews for this message
+   *   (otherwise, on a server with `limits.linkPreviews`, they arrive later as a
+   *   `link_previews.set` update: fold it with {@link applyUpdate})
    *
    * @example
    * ```ts
@@ -65,7 +69,7 @@ export class MessagesApi {
   send(
     conversationId: string,
     text: string,
-    options: { clientId?: string; replyTo?: string; threadId?: string } = {},
+    options: { clientId?: string; replyTo?: string; threadId?: string; linkPreviews?: boolean } = {},
   ): Promise<Message> {
     if (options.clientId !== undefined && !isValidId(options.clientId)) {
       return Promise.reject(new ParleyError('bad_request', 'clientId must match ^[A-Za-z0-9_-]{1,64}$'));
@@ -80,6 +84,7 @@ export class MessagesApi {
     return this.ctx.outbox.enqueue(conversationId, { type: 'text', text: stored }, options.clientId, {
       replyTo: options.replyTo,
       threadId: options.threadId,
+      linkPreviews: options.linkPreviews,
     });
   }
 
@@ -122,6 +127,13 @@ export class MessagesApi {
   /** Unpins a message. */
   async unpin(messageId: string): Promise<Message> {
     return (await this.ctx.connection.request('message.pin', { messageId, pinned: false })).message;
+  }
+  /**
+   * Removes the link previews of your own message, for good (a later edit brings none
+   * back). Every device receives a `link_previews.removed` update.
+   */
+  async removeLinkPreviews(messageId: string): Promise<Message> {
+    return (await this.ctx.connection.request('link_previews.remove', { messageId })).message;
   }
   /** The pinned messages of a conversation, most recently pinned first (HTTP). */
   async pins(conversationId: string): Promise<Message[]> {
@@ -179,6 +191,20 @@ export class MessagesApi {
   history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryPage> {
     if (this.ctx.connection.isOpen) return this.ctx.connection.request('history', { conversationId, ...query });
     return this.ctx.http.history(conversationId, query);
+  }
+
+  /**
+   * A conversation's "media and files": its file messages, newest first, a page at a
+   * time (HTTP). `kind: 'media'` lists images and videos, `'files'` everything else.
+   * For the next page pass `before` = the last message's seq while `hasMore` is true.
+   *
+   * ```ts
+   * const page = await client.messages.files(conversationId, { kind: 'media', limit: 30 });
+   * const older = await client.messages.files(conversationId, { kind: 'media', before: page.messages.at(-1)!.seq });
+   * ```
+   */
+  files(conversationId: string, query: ConversationFilesQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+    return this.ctx.http.conversationFiles(conversationId, query);
   }
 
   /** Messages queued and not yet acknowledged, in send order per conversation. */

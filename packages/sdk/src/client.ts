@@ -40,6 +40,7 @@ import { Outbox } from './outbox';
 import { SearchApi } from './search-api';
 import { ChannelsApi, InvitesApi, ModerationApi } from './channels-api';
 import { BotsApi, WebhooksApi } from './bots-api';
+import { PushApi } from './push-api';
 import { DeliveredReceipts } from './receipts';
 import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
@@ -109,6 +110,8 @@ export class ParleyClient {
   readonly bots: BotsApi;
   /** Outgoing and incoming webhooks of your bots. */
   readonly webhooks: WebhooksApi;
+  /** Web Push: the VAPID key, this device's subscriptions, do-not-disturb (docs/notifications.md). */
+  readonly push: PushApi;
   /** Uploading (resumable), linking and downloading files. */
   readonly files: FilesApi;
   /** 1:1 call signalling with typed events (`client.calls.on('incoming', ...)`). */
@@ -185,6 +188,7 @@ export class ParleyClient {
           content: entry.content,
           ...(entry.replyTo === undefined ? {} : { replyTo: entry.replyTo }),
           ...(entry.threadId === undefined ? {} : { threadId: entry.threadId }),
+          ...(entry.linkPreviews === false ? { linkPreviews: false } : {}),
         }),
       onAcked: (ack) => this.ingest(ack.message),
       onRejected: (error, entry) =>
@@ -219,6 +223,7 @@ export class ParleyClient {
     this.invites = new InvitesApi(ctx);
     this.bots = new BotsApi(ctx);
     this.webhooks = new WebhooksApi(ctx);
+    this.push = new PushApi(ctx);
     this.files = new FilesApi(this.http);
     this.calls = new CallsApi(this.connection, (error) =>
       this.emitter.emit('error', new ParleyError('internal', 'a call event handler threw', { cause: error })),

@@ -12,6 +12,8 @@ import type {
   ClientData,
   ContactResponse,
   ContactsResponse,
+  ConversationFilesQuery,
+  ConversationFilesResponse,
   ConversationResponse,
   ConversationsResponse,
   CreateDirectBody,
@@ -58,6 +60,7 @@ export type SessionsResponseBody = Static<typeof SessionsResponse>;
 export type ConversationResponseBody = Static<typeof ConversationResponse>;
 export type ConversationsResponseBody = Static<typeof ConversationsResponse>;
 export type HistoryResponseBody = Static<typeof HistoryResponse>;
+export type ConversationFilesResponseBody = Static<typeof ConversationFilesResponse>;
 export type SendMessageResponseBody = Static<typeof SendMessageResponse>;
 export type PresenceResponseBody = Static<typeof PresenceResponse>;
 export type PrivacyResponseBody = Static<typeof PrivacyResponse>;
@@ -261,6 +264,10 @@ export class HttpClient {
   history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryResponseBody> {
     return this.call('GET', `/v1/conversations/${seg(conversationId)}/messages`, { query: { ...query } });
   }
+  /** GET /v1/conversations/:conversationId/files?kind&before&limit (newest first) */
+  conversationFiles(conversationId: string, query: ConversationFilesQuery): Promise<ConversationFilesResponseBody> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/files`, { query: { ...query } });
+  }
   /** POST /v1/conversations/:conversationId/messages (idempotent per clientId) */
   sendMessage(conversationId: string, body: SendMessageBody): Promise<SendMessageResponseBody> {
     return this.call('POST', `/v1/conversations/${seg(conversationId)}/messages`, { body });
@@ -313,6 +320,30 @@ export class HttpClient {
   /** DELETE /v1/bots/:botId/tokens/:tokenId */
   revokeBotToken(botId: string, tokenId: string): Promise<void> {
     return this.call('DELETE', `/v1/bots/${seg(botId)}/tokens/${seg(tokenId)}`);
+  }
+  /** GET /v1/push/vapid-public-key */
+  vapidPublicKey(): Promise<Wire.VapidPublicKeyResponse> {
+    return this.call('GET', '/v1/push/vapid-public-key', { auth: false });
+  }
+  /** POST /v1/me/push-subscriptions */
+  createPushSubscription(body: Wire.CreatePushSubscriptionBody): Promise<{ subscription: Wire.PushSubscriptionInfo }> {
+    return this.call('POST', '/v1/me/push-subscriptions', { body });
+  }
+  /** GET /v1/me/push-subscriptions */
+  listPushSubscriptions(): Promise<{ subscriptions: Wire.PushSubscriptionInfo[] }> {
+    return this.call('GET', '/v1/me/push-subscriptions');
+  }
+  /** DELETE /v1/me/push-subscriptions/:subscriptionId */
+  deletePushSubscription(subscriptionId: string): Promise<void> {
+    return this.call('DELETE', `/v1/me/push-subscriptions/${seg(subscriptionId)}`);
+  }
+  /** GET /v1/me/do-not-disturb */
+  doNotDisturb(): Promise<Wire.DoNotDisturbBody> {
+    return this.call('GET', '/v1/me/do-not-disturb');
+  }
+  /** PUT /v1/me/do-not-disturb */
+  setDoNotDisturb(body: Wire.DoNotDisturbBody): Promise<Wire.DoNotDisturbBody> {
+    return this.call('PUT', '/v1/me/do-not-disturb', { body });
   }
   /** POST /v1/webhooks */
   createWebhook(body: Wire.CreateWebhookBody): Promise<Wire.CreatedWebhookResponse> {

@@ -30,6 +30,7 @@ export { CallPeer, type CallPeerOptions, type CallPeerEvents } from './call-peer
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { BotsApi, WebhooksApi } from './bots-api';
+export { PushApi } from './push-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
 export { AdminHttpClient, secondFactorChallenge } from './admin-http';
@@ -48,6 +49,7 @@ export type {
   ConversationResponseBody,
   ConversationsResponseBody,
   HistoryResponseBody,
+  ConversationFilesResponseBody,
   PinsResponseBody,
   PresenceResponseBody,
   PrivacyResponseBody,
@@ -86,6 +88,7 @@ export type {
   MessageContent,
   Mentions,
   ReactionSummary,
+  LinkPreview,
   ReplyRef,
   ForwardRef,
   ThreadSummary,

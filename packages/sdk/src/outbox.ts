@@ -24,6 +24,8 @@ export interface OutboxEntry {
   readonly replyTo?: string;
   /** The root of the thread this reply belongs to. */
   readonly threadId?: string;
+  /** false: sent without link previews. */
+  readonly linkPreviews?: false;
   /** When the app sent it (local clock, epoch ms). */
   readonly queuedAt: number;
   /** Send attempts so far. */
@@ -82,7 +84,7 @@ export class Outbox {
     conversationId: string,
     content: SendableContent,
     clientId: string = newClientId(),
-    refs: { replyTo?: string | undefined; threadId?: string | undefined } = {},
+    refs: { replyTo?: string | undefined; threadId?: string | undefined; linkPreviews?: boolean | undefined } = {},
   ): Promise<Message> {
     const existing = this.find(clientId);
     if (existing !== undefined) return existing.promise;
@@ -101,6 +103,7 @@ export class Outbox {
       content,
       ...(refs.replyTo === undefined ? {} : { replyTo: refs.replyTo }),
       ...(refs.threadId === undefined ? {} : { threadId: refs.threadId }),
+      ...(refs.linkPreviews === false ? { linkPreviews: false as const } : {}),
       queuedAt: this.timers.now(),
       attempts: 0,
     };

@@ -102,6 +102,7 @@ async function buildCore(
           sqlitePath: config.sqlitePath ?? '',
           synchronous: config.sqliteSynchronous,
           thread: config.sqliteThread,
+          fsync: config.sqliteFsync,
           groupCommitMax: config.groupCommitMax,
           eventOrigin,
         }));
@@ -124,6 +125,7 @@ async function buildCore(
     maxGroupMembers: config.maxGroupMembers,
     editWindowSeconds: config.editWindowSeconds,
     maxFileBytes: config.maxFileBytes,
+    linkPreviews: config.linkPreviews === 'on',
   };
   const fileDeps = {
     blobs: files.blobs,
@@ -192,6 +194,36 @@ async function buildCore(
       },
     },
     botDeps,
+    {
+      vapid:
+        config.vapidPublicKey !== null && config.vapidPrivateKey !== null
+          ? { publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey }
+          : null,
+      vapidSubject: config.vapidSubject,
+      content: config.pushContent,
+      ttlSeconds: config.pushTtlSeconds,
+      delivery: {
+        // A push must end within its job's lease: a short lease (tests, webhooks tuned) bounds it.
+        timeoutMs: Math.min(config.pushTimeoutMs, Math.floor(config.jobLeaseMs / 2)),
+        retry: {
+          baseMs: config.pushRetryBaseMs,
+          maxDelayMs: config.pushRetryMaxDelayMs,
+          maxAttempts: config.pushMaxAttempts,
+          jitter: 0.2,
+        },
+      },
+    },
+    {
+      enabled: config.linkPreviews === 'on' && eventOrigin !== 'admin',
+      maxUrls: config.linkPreviewMaxUrls,
+      timeoutMs: config.linkPreviewTimeoutMs,
+      maxPageBytes: config.linkPreviewMaxBytes,
+      maxImageBytes: config.linkPreviewImageMaxBytes,
+      cacheMs: config.linkPreviewCacheSeconds * 1000,
+    },
+    eventOrigin === 'admin'
+      ? noOutbound.outbound
+      : new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-LinkPreview/1' }),
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -204,6 +236,7 @@ function rateRules(config: Config): RateLimitRules {
     membership: { points: config.membershipChangesPerMinute, durationMs: MINUTE_MS },
     directory: { points: config.userSearchesPerMinute, durationMs: MINUTE_MS },
     incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
+    keyPackages: { points: config.keyPackageClaimsPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -278,12 +311,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { pollMs: config.jobPollMs, leaseMs: config.jobLeaseMs, concurrency: 8 },
   );
   jobs.register(services.webhookDelivery);
+  jobs.register(services.pushDelivery);
+  // A configured VAPID pair that cannot be read stops the start; a stored one is read (or made) once.
+  await services.push.keys.get();
+  jobs.register(services.linkPreviews);
   jobs.register(services.conversationPurge);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
-    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000 },
+    { pollMs: config.jobPollMs, batch: 200, retryMs: 1000, delayMs: config.dispatchDelayMs },
   );
   dispatcher.register(services.webhooks);
+  dispatcher.register(services.push);
+  dispatcher.register(services.linkPreviews);
   dispatcher.onDispatched(() => jobs.nudge());
   dispatcher.start();
   jobs.start();
@@ -397,6 +436,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pruning = schedulePeriodic(clock, logger, 'webhook pruning', 3_600_000, () =>
     services.webhooks.prune(config.webhookRetentionDays * DAY_MS),
   );
+  const previewPruning = schedulePeriodic(clock, logger, 'link preview cache pruning', 3_600_000, () =>
+    services.linkPreviews.prune(),
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -406,6 +448,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       cleanup.cancel();
       callSweep.cancel();
       pruning.cancel();
+      previewPruning.cancel();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();

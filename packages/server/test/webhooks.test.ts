@@ -109,6 +109,9 @@ it(
       PARLEY_WEBHOOK_RETRY_MAX_DELAY_MS: '3000',
       PARLEY_WEBHOOK_MAX_ATTEMPTS: '6',
       PARLEY_JOB_LEASE_MS: '2000',
+      // A lease this short is shorter than a link preview may take (PARLEY_LINK_PREVIEW_TIMEOUT_MS):
+      // this server fetches none, so that the configuration holds.
+      PARLEY_LINK_PREVIEWS: 'off',
       PARLEY_JOB_POLL_MS: '100',
     };
     server = await spawnServer(env);

@@ -77,6 +77,11 @@ describe.skipIf(skip !== undefined)('bidi spoofing in the browser', () => {
     await alice.page
       .getByTestId('file-input')
       .setInputFiles({ name: SPOOF, mimeType: 'application/octet-stream', buffer: Buffer.from('MZ not a picture') });
+    // The tray shows the name isolated too, before anything is sent.
+    const waiting = alice.page.getByTestId('tray-item');
+    await waiting.waitFor();
+    expect(await waiting.locator('.tray-name').evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+    await alice.page.getByRole('button', { name: 'Send file' }).click();
     const card = bob.page.getByTestId('file-card').last();
     await card.waitFor();
     expect(await card.getByTestId('file-extension').textContent()).toContain('exe');

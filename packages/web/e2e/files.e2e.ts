@@ -1,6 +1,6 @@
 /**
  * Files in the browser: Alice attaches an image (and drops a document); Bob sees
- * the placeholder, then the server-made thumbnail, opens the lightbox, and gets a
+ * the placeholder, then the server-made thumbnail, opens the media viewer, and gets a
  * file card with a download link, a pasted image, and a video Bob plays and
  * seeks in; an upload on a slow link shows progress and is cancelled. Then Alice
  * records a voice message with Chromium's fake microphone and Bob plays it back,
@@ -26,6 +26,12 @@ import {
 
 const skip = e2eUnavailable();
 
+/** Files picked, pasted or dropped wait in the tray: send what it holds. */
+async function sendTray(person: Person): Promise<void> {
+  await person.page.getByTestId('attachment-tray').getByTestId('tray-item').first().waitFor();
+  await person.page.getByRole('button', { name: /^Send (file|\d+ files)$/ }).click();
+}
+
 describe.skipIf(skip !== undefined)('files in the browser', () => {
   let app: App;
   let alice: Person;
@@ -44,7 +50,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
     await app?.stop();
   });
 
-  it('sends an image that the other side sees as a thumbnail, and opens it in the lightbox', async () => {
+  it('sends an image that the other side sees as a thumbnail, and opens it in the media viewer', async () => {
     const image = await sharp({
       create: { width: 800, height: 600, channels: 3, background: { r: 220, g: 90, b: 30 } },
     })
@@ -53,6 +59,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
     await alice.page
       .getByTestId('file-input')
       .setInputFiles({ name: 'sunset.jpg', mimeType: 'image/jpeg', buffer: image });
+    await sendTray(alice);
     const thumb = bob.page.getByTestId('image-thumbnail');
     await thumb.waitFor();
     await expect.poll(() => thumb.getAttribute('src')).toMatch(/\/v1\/files\/f_\w+\/thumbnail\?exp=\d+&sig=/);
@@ -61,7 +68,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
     await expect.poll(() => alice.page.getByTestId('upload').count()).toBe(0);
 
     await bob.page.getByRole('button', { name: 'Open image sunset.jpg' }).click();
-    const full = bob.page.getByTestId('lightbox-image');
+    const full = bob.page.getByTestId('viewer-image');
     await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(800);
     await expect.poll(async () => (await axeScan(bob.page)).join('\n')).toBe('');
     await bob.page.keyboard.press('Escape');
@@ -76,6 +83,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
     const chat = alice.page.getByRole('region', { name: 'Chat' });
     await chat.dispatchEvent('dragover', { dataTransfer });
     await chat.dispatchEvent('drop', { dataTransfer });
+    await sendTray(alice);
     const card = bob.page.getByTestId('file-card');
     await card.waitFor();
     await expect.poll(() => card.textContent()).toContain('minutes.pdf');
@@ -100,6 +108,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
       const input = document.querySelector('textarea.composer-input')!;
       input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     });
+    await sendTray(alice);
     const pasted = bob.page.getByRole('button', { name: 'Open image pasted.png' });
     await pasted.waitFor();
     await expect
@@ -136,6 +145,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
       chat.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
       chat.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     });
+    await sendTray(alice);
     const video = bob.page.getByTestId('video-attachment');
     await video.waitFor();
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 1)).toBe(true);
@@ -166,6 +176,7 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
         mimeType: 'application/octet-stream',
         buffer: Buffer.alloc(8 * 1024 * 1024, 1),
       });
+      await sendTray(alice);
       const progress = alice.page.getByRole('progressbar', { name: 'Uploading huge.bin' });
       await expect.poll(() => progress.evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThan(0);
       await alice.page.getByRole('button', { name: 'Cancel upload of huge.bin' }).click();

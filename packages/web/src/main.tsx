@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/app';
 import { applyTheme, savedThemeChoice } from './lib/theme';
+import { registerServiceWorker } from './pwa/register';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/auth.css';
@@ -23,6 +24,7 @@ import './styles/emoji.css';
 import './styles/calls.css';
 
 applyTheme(savedThemeChoice());
+registerServiceWorker();
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('#root is missing from index.html');

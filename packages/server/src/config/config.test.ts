@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 9000, db: 'postgres', databaseUrl: 'postgres://x@127.0.0.1/db' });
   });
 
+  it('wants a job lease longer than a link preview may take, while previews are on', () => {
+    const shortLease = { PARLEY_JOB_LEASE_MS: '2000', PARLEY_WEBHOOK_TIMEOUT_MS: '700' };
+    expect(() => loadConfig(shortLease)).toThrow(/PARLEY_LINK_PREVIEW_TIMEOUT_MS=5000/);
+    expect(loadConfig({ ...shortLease, PARLEY_LINK_PREVIEWS: 'off' }).jobLeaseMs).toBe(2000);
+    expect(loadConfig({ ...shortLease, PARLEY_LINK_PREVIEW_TIMEOUT_MS: '1500' }).jobLeaseMs).toBe(2000);
+  });
+
   it('lists every bad value at once, with what was expected', () => {
     let error: unknown;
     try {
@@ -41,6 +48,8 @@ describe('loadConfig', () => {
   it('checks rules between keys', () => {
     expect(() => loadConfig({ PARLEY_MAX_MESSAGE_BYTES: '65536' })).toThrow(/PARLEY_MAX_FRAME_BYTES/);
     expect(() => loadConfig({ PARLEY_DB: 'postgres' })).toThrow(/PARLEY_DATABASE_URL/);
+    expect(() => loadConfig({ PARLEY_VAPID_PUBLIC_KEY: 'B'.repeat(87) })).toThrow(/set together/);
+    expect(() => loadConfig({ PARLEY_VAPID_SUBJECT: 'admin@example.org' })).toThrow(/PARLEY_VAPID_SUBJECT/);
     expect(() => loadConfig({ PARLEY_PG_SCHEMA: 'drop table' })).toThrow(/PARLEY_PG_SCHEMA/);
     expect(() => loadConfig({ PARLEY_RATE_LIMIT_BACKEND: 'postgres' })).toThrow(
       /PARLEY_RATE_LIMIT_BACKEND=postgres needs/,

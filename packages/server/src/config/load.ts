@@ -115,6 +115,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_WEBHOOK_TIMEOUT_MS=${result.webhookTimeoutMs} (a delivery must end within its lease)`,
     );
   }
+  if ((result.vapidPublicKey === null) !== (result.vapidPrivateKey === null)) {
+    problems.push('PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY are set together or not at all');
+  }
+  if (!/^(mailto:|https:\/\/)/.test(result.vapidSubject)) {
+    problems.push(`PARLEY_VAPID_SUBJECT=${result.vapidSubject} must be a mailto: address or an https: URL`);
+  }
+  if (result.linkPreviews === 'on' && result.jobLeaseMs <= result.linkPreviewTimeoutMs) {
+    problems.push(
+      `PARLEY_JOB_LEASE_MS=${result.jobLeaseMs} must exceed PARLEY_LINK_PREVIEW_TIMEOUT_MS=${result.linkPreviewTimeoutMs} (a preview must end within its lease)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   result.nodeId ??= `n${randomBytes(6).toString('hex')}`;
   result.sqlitePath ??= path.join(result.dataDir, 'parley.db');

@@ -22,8 +22,8 @@ function randomPart(length: number): string {
   return out;
 }
 
-/** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event, kp: key package, w: MLS Welcome, v: call, wh: webhook, wa: webhook attempt, ih: incoming webhook, j: job */
-export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'kp' | 'w' | 'v' | 'wh' | 'wa' | 'ih' | 'j';
+/** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event, kp: key package, w: MLS Welcome, v: call, wh: webhook, wa: webhook attempt, ih: incoming webhook, j: job, ps: push subscription */
+export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'kp' | 'w' | 'v' | 'wh' | 'wa' | 'ih' | 'j' | 'ps';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

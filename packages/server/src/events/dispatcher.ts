@@ -23,9 +23,14 @@ export interface DispatcherOptions {
   batch: number;
   /** After a failed transaction (a consumer threw, the store refused), wait this long. */
   retryMs: number;
+  /**
+   * A commit of this node's is dispatched within this many ms, so that the events of
+   * that time share one dispatcher write (0: at once, a write per commit).
+   */
+  delayMs: number;
 }
 
-export const defaultDispatcherOptions: DispatcherOptions = { pollMs: 1000, batch: 200, retryMs: 1000 };
+export const defaultDispatcherOptions: DispatcherOptions = { pollMs: 1000, batch: 200, retryMs: 1000, delayMs: 20 };
 
 export class EventDispatcher {
   private readonly consumers: EventConsumer[] = [];
@@ -46,14 +51,14 @@ export class EventDispatcher {
     this.consumers.push(consumer);
   }
 
-  /** Called after a transaction that took events: the job runner looks for new jobs. */
+  /** Called after a transaction that wrote jobs: the job runner looks for them. */
   onDispatched(listener: () => void): void {
     this.dispatchedListeners.push(listener);
   }
 
   start(): void {
     this.unlisten = this.deps.store.onEventsCommitted((events) => {
-      if (events.some((record) => isDispatched(record.event))) this.nudge();
+      if (events.some((record) => isDispatched(record.event))) this.loop.nudgeWithin(this.options.delayMs);
     });
     this.loop.start();
   }
@@ -77,16 +82,15 @@ export class EventDispatcher {
   async dispatchOnce(): Promise<number> {
     // A write of the group commit: it shares the commit (and the fsync) of the writes around it,
     // and its key sorts last in a batch, so it may take the entries of that very batch.
-    const count = await this.deps.store.write('~dispatch', async (tx) => {
+    const { count, jobs } = await this.deps.store.write('~dispatch', async (tx) => {
       const events = await tx.takeEventsToDispatch(this.options.batch);
-      if (events.length === 0) return 0;
-      for (const consumer of this.consumers) await consumer.consume(events, tx);
-      return events.length;
+      let jobs = 0;
+      if (events.length > 0) for (const consumer of this.consumers) jobs += await consumer.consume(events, tx);
+      return { count: events.length, jobs };
     });
-    if (count > 0) {
-      this.dispatched += count;
-      for (const listener of this.dispatchedListeners) listener();
-    }
+    this.dispatched += count;
+    // No job written (no subscription matched): the job runner has nothing new to look for.
+    if (jobs > 0) for (const listener of this.dispatchedListeners) listener();
     return count;
   }
 

@@ -10,6 +10,8 @@ import type { Clock } from '../ports/clock';
 
 export class NudgedLoop {
   private timer: { cancel(): void } | undefined;
+  /** When the scheduled pass is due (clock time), while `timer` is set. */
+  private dueAt = 0;
   private running: Promise<void> | undefined;
   private again = false;
   private halted = false;
@@ -45,13 +47,32 @@ export class NudgedLoop {
       if (this.again) {
         this.again = false;
         this.nudge();
-      } else this.schedule(this.pollMs);
+      } else if (this.pollMs > 0) this.schedule(this.pollMs);
     });
+  }
+
+  /**
+   * Runs a pass within `ms`: the nudges of that time share one pass (the dispatcher's
+   * write per pass then rides along with the writes around it instead of costing a
+   * commit per event). 0: as `nudge`.
+   */
+  nudgeWithin(ms: number): void {
+    if (ms <= 0 || this.running) {
+      this.nudge();
+      return;
+    }
+    if (this.halted || (this.timer && this.dueAt <= this.clock.now() + ms)) return;
+    this.arm(ms);
   }
 
   private schedule(delay: number): void {
     if (this.halted || (delay > 0 && this.pollMs <= 0)) return;
+    this.arm(delay);
+  }
+
+  private arm(delay: number): void {
     this.timer?.cancel();
+    this.dueAt = this.clock.now() + delay;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.nudge();

@@ -85,3 +85,18 @@ export async function processImage(input: Buffer, options: { stripMetadata: bool
   const placeholder = encode(new Uint8ClampedArray(small.data), small.info.width, small.info.height, 4, 3);
   return { data, width, height, thumbnail, placeholder };
 }
+
+/**
+ * A link preview's image (ADR 0017): oriented, scaled to fit THUMBNAIL_SIZE, re-encoded
+ * as WebP (first frame only), so that nothing of the original file but its pixels is
+ * kept and readers load a small copy from Parley instead of the site.
+ */
+export async function previewImage(input: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
+  const { data, info } = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS })
+    .rotate()
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}

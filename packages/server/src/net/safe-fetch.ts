@@ -7,8 +7,9 @@
  * then connects to exactly the address it checked (the socket's lookup answers with
  * it), so a second DNS answer cannot point the connection elsewhere (rebinding). It
  * follows no redirect (a 3xx is returned as is), sends no cookie, and bounds the whole
- * exchange in time and the response body in bytes. Used by webhooks; link previews
- * and push endpoints are meant to reuse it. Knows nothing of services.
+ * exchange in time and the response body in bytes. Used by webhooks and link previews
+ * (which follow redirects themselves, each hop checked here again); push endpoints are
+ * meant to reuse it. Knows nothing of services.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
@@ -185,12 +186,8 @@ export class SafeFetch implements OutboundHttp {
             for (const [name, value] of Object.entries(res.headers)) {
               if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
             }
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: out,
-              body: Buffer.concat(chunks).toString('utf8'),
-              truncated,
-            });
+            const bytes = Buffer.concat(chunks);
+            resolve({ status: res.statusCode ?? 0, headers: out, body: bytes.toString('utf8'), bytes, truncated });
           };
           res.on('data', (chunk: Buffer) => {
             if (truncated) return;
@@ -213,6 +210,10 @@ export class SafeFetch implements OutboundHttp {
           res.on('error', (error) => {
             if (!truncated) reject(failure(error, deadline));
           });
+          // A deadline that passes while the body trickles in closes the socket without an
+          // 'end' (and not always with an 'error'): the promise must settle all the same.
+          // After 'end' or a truncation it has settled already, and this changes nothing.
+          res.on('close', () => reject(failure(new Error('the response ended early'), deadline)));
         },
       );
       req.on('error', (error) => reject(failure(error, deadline)));

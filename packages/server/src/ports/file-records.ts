@@ -3,7 +3,7 @@
  * and which messages refer to them. Kept in its own file so the Store interface
  * only gains one `extends`.
  */
-import type { FileKind } from '@parley/protocol';
+import type { FileKind, Message } from '@parley/protocol';
 
 export type FileStatus = 'uploading' | 'ready';
 
@@ -37,6 +37,12 @@ export type FileCompletion = Pick<
   'size' | 'mime' | 'kind' | 'width' | 'height' | 'durationMs' | 'placeholder' | 'waveform' | 'thumbKey' | 'completedAt'
 >;
 
+export interface ConversationFilesRange {
+  kinds: readonly FileKind[];
+  before?: number | undefined;
+  limit: number;
+}
+
 export interface FileRecords {
   createFile(file: NewFile): Promise<FileRecord>;
   getFile(id: string): Promise<FileRecord | undefined>;
@@ -55,6 +61,11 @@ export interface FileRecords {
   addFileRef(fileId: string, messageId: string, conversationId: string): Promise<void>;
   /** Removes the message's refs; returns the ids of files that no message refers to any more. */
   releaseFileRefs(messageId: string): Promise<string[]>;
+  /**
+   * The conversation's messages that carry a file of one of `kinds` (tombstones never do),
+   * newest first by seq, those with seq < `before` when given: the "media and files" gallery.
+   */
+  listConversationFiles(conversationId: string, range: ConversationFilesRange): Promise<Message[]>;
   /** Files no message refers to, created before `createdBefore` (oldest first). */
   listUnreferencedFiles(options: { createdBefore: number; limit: number }): Promise<FileRecord[]>;
 }

@@ -63,8 +63,11 @@ export interface JobStore {
 /** A durable consumer of the event path: turns committed events into jobs (events/dispatcher.ts). */
 export interface EventConsumer {
   readonly name: string;
-  /** Inside the dispatcher's transaction: writes the jobs (and records) these events cause. No network. */
-  consume(events: readonly OutboxRecord[], tx: Store): Promise<void>;
+  /**
+   * Inside the dispatcher's transaction: writes the jobs (and records) these events cause,
+   * and says how many jobs it wrote. No network.
+   */
+  consume(events: readonly OutboxRecord[], tx: Store): Promise<number>;
 }
 
 /**

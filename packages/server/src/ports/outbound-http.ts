@@ -1,6 +1,6 @@
 /**
- * Requests the server makes to addresses that users chose (webhook receivers now;
- * link previews and push endpoints later). The implementation (net/safe-fetch.ts)
+ * Requests the server makes to addresses that users chose (webhook receivers, link
+ * previews; push endpoints later). The implementation (net/safe-fetch.ts)
  * refuses internal addresses unless an operator allowed them, connects to the address
  * it checked, follows no redirect, sends no cookie and bounds time and size. Services
  * receive it from main.ts and never open sockets themselves.
@@ -10,7 +10,8 @@ export interface OutboundRequest {
   url: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or bytes (an encrypted push). */
+  body?: string | Uint8Array;
   /** The whole exchange (DNS, connect, request, response) ends by then. */
   timeoutMs: number;
   /** At most this many bytes of the response body are read; the rest is dropped. */
@@ -23,6 +24,8 @@ export interface OutboundResponse {
   headers: Record<string, string>;
   /** The first `maxResponseBytes` of the body, decoded as UTF-8. */
   body: string;
+  /** The same bytes as they came (an image a link preview copies). */
+  bytes: Buffer;
   truncated: boolean;
 }
 

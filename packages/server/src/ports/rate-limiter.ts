@@ -13,8 +13,9 @@
  * `membership`: joins, invite acceptances and leaves per account.
  * `directory`: user directory searches per account (services/user-directory.ts).
  * `incomingWebhook`: posts per incoming webhook (services/incoming-webhooks.ts).
+ * `keyPackages`: MLS key packages claimed per account (services/e2ee.ts).
  */
-export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook';
+export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages';
 
 export interface RateLimitRule {
   /** Points in one window. */

@@ -32,7 +32,9 @@ import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 import type { JobStore } from './jobs';
+import type { LinkPreviewRecords } from './link-preview-records';
 import type { WebhookRecords } from './webhook-records';
+import type { PushRecords } from './push-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -171,6 +173,8 @@ export interface NewMessage {
   replyTo?: ReplyRef;
   forwardedFrom?: ForwardRef;
   mentions?: Mentions;
+  /** The sender wants no link previews on this message. */
+  linkPreviewsOff?: boolean;
   /**
    * The sender has not taken part yet (their member row's tookPartAt is null): record that they
    * did, in the append's transaction. Left out on later posts, which then cost no extra write.
@@ -288,7 +292,17 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords {
+export interface Store
+  extends
+    FileRecords,
+    E2eeRecords,
+    CallRecords,
+    Outbox,
+    AdminRecords,
+    JobStore,
+    WebhookRecords,
+    PushRecords,
+    LinkPreviewRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

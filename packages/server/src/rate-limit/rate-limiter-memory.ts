@@ -13,6 +13,7 @@ export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): 
       membership: memoryLimiter('membership', rules.membership),
       directory: memoryLimiter('directory', rules.directory),
       incomingWebhook: memoryLimiter('incomingWebhook', rules.incomingWebhook),
+      keyPackages: memoryLimiter('keyPackages', rules.keyPackages),
     },
     rules,
     logger,

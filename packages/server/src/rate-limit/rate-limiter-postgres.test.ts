@@ -35,6 +35,7 @@ describe.runIf(available)('postgres rate limiter', () => {
       membership: { points: 2, durationMs: 60_000 },
       directory: { points: 2, durationMs: 60_000 },
       incomingWebhook: { points: 2, durationMs: 60_000 },
+      keyPackages: { points: 2, durationMs: 60_000 },
     };
     const make = () => createPostgresRateLimiter({ databaseUrl: pgTestUrl(), schema, rules, logger: silentLogger() });
     const [one, two] = [make(), make()];
@@ -63,6 +64,7 @@ describe.runIf(available)('postgres rate limiter', () => {
       membership: { points: 2, durationMs: 60_000 },
       directory: { points: 2, durationMs: 60_000 },
       incomingWebhook: { points: 2, durationMs: 60_000 },
+      keyPackages: { points: 2, durationMs: 60_000 },
     };
     const limiter = createPostgresRateLimiter({
       databaseUrl: 'postgres://postgres@127.0.0.1:1/nothing',

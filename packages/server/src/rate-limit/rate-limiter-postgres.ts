@@ -63,6 +63,7 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
       membership: limiter('membership', options.rules.membership),
       directory: limiter('directory', options.rules.directory),
       incomingWebhook: limiter('incomingWebhook', options.rules.incomingWebhook),
+      keyPackages: limiter('keyPackages', options.rules.keyPackages),
     },
     options.rules,
     options.logger,

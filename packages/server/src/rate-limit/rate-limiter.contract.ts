@@ -18,6 +18,7 @@ const rules = (points: number, durationMs = 60_000): RateLimitRules => ({
   membership: { points, durationMs },
   directory: { points, durationMs },
   incomingWebhook: { points, durationMs },
+  keyPackages: { points, durationMs },
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -18,7 +18,7 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import type { AuditRecord } from '../ports/admin-records';
-import type { UserRecord } from '../ports/store';
+import type { Store, UserRecord } from '../ports/store';
 import type { ServiceDeps } from './deps';
 import { emitRevoked, normalizeUsername, toUser, type AccountService, type AuthContext } from './accounts';
 import {
@@ -168,9 +168,14 @@ export class AdminOperations {
     return this.getUser(created.id);
   }
 
-  /** Refuses to leave the server without an active admin. */
-  private async keepOneAdmin(user: UserRecord, what: string): Promise<void> {
-    if (user.adminSince !== null && user.deactivatedAt === null && (await this.deps.store.countActiveAdmins()) <= 1) {
+  /**
+   * Inside the transaction that revokes or deactivates `user`, last: refuses (rolling it
+   * all back) if no active admin is left. The transaction's audit entry, written before,
+   * locks the audit log's head row, so two admins removed at once are serialized and the
+   * second transaction counts after the first one committed.
+   */
+  private async keepOneAdmin(tx: Store, user: UserRecord, what: string): Promise<void> {
+    if (user.adminSince !== null && user.deactivatedAt === null && (await tx.countActiveAdmins()) < 1) {
       throw new AppError(
         'invalid_operation',
         `${user.username} is the last active administrator: ${what} would leave none.`,
@@ -181,13 +186,13 @@ export class AdminOperations {
   async setAdmin(userId: string, isAdmin: boolean): Promise<AdminUser> {
     const user = await this.userById(userId);
     if ((user.adminSince !== null) === isAdmin) return this.getUser(userId);
-    if (!isAdmin) await this.keepOneAdmin(user, 'revoking the role');
     const now = this.now();
     await this.deps.store.transaction(async (tx) => {
       await tx.setAdmin(user.id, isAdmin ? now : null);
       await recordAudit(tx, this.actor, now, isAdmin ? 'admin.granted' : 'admin.revoked', user.id, {
         username: user.username,
       });
+      if (!isAdmin) await this.keepOneAdmin(tx, user, 'revoking the role');
     });
     return this.getUser(userId);
   }
@@ -197,7 +202,6 @@ export class AdminOperations {
     const user = await this.userById(userId);
     if (this.actor.id === user.id) throw new AppError('invalid_operation', 'You cannot deactivate your own account.');
     if (user.deactivatedAt !== null) return { user: await this.getUser(userId), revokedSessions: 0 };
-    await this.keepOneAdmin(user, 'deactivating them');
     const now = this.now();
     const revoked = await this.deps.store.transaction(async (tx) => {
       await tx.setDeactivated(user.id, now);
@@ -207,6 +211,7 @@ export class AdminOperations {
         username: user.username,
         revokedSessions: ids.length,
       });
+      await this.keepOneAdmin(tx, user, 'deactivating them');
       return ids.length;
     });
     return { user: await this.getUser(userId), revokedSessions: revoked };

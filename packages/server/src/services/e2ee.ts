@@ -160,13 +160,22 @@ export class E2eeService {
    * One key package per registered device of each user (deleted as it is handed out; the
    * last-resort package is handed out and kept). Only for users the caller shares a
    * conversation with or is about to add: any signed-in user may ask, as for a profile.
+   * Each package handed out counts against the caller's budget
+   * (PARLEY_RATE_KEY_PACKAGE_CLAIMS_PER_MIN), so nobody can drain everyone's packages.
    */
   async claimKeyPackages(auth: AuthContext, userIds: readonly string[]): Promise<ClaimKeyPackagesResponse> {
-    const devices = await this.deps.store.listDevices([...new Set(userIds)]);
+    const devices = (await this.deps.store.listDevices([...new Set(userIds)])).filter(
+      (device) => device.deviceId !== auth.session.id && device.active,
+    );
+    const decision = await this.deps.rates.take('keyPackages', auth.user.id, Math.max(1, devices.length));
+    if (!decision.allowed) {
+      throw new AppError('rate_limited', 'Too many key packages claimed: wait and retry.', {
+        details: { retryAfterMs: decision.retryAfterMs },
+      });
+    }
     const keyPackages: ClaimKeyPackagesResponse['keyPackages'] = [];
     const missingDeviceIds: string[] = [];
     for (const device of devices) {
-      if (device.deviceId === auth.session.id || !device.active) continue;
       const claimed = await this.deps.store.claimKeyPackage(device.deviceId);
       if (!claimed) {
         missingDeviceIds.push(device.deviceId);

@@ -12,6 +12,9 @@ import { BotService } from './bots';
 import { IncomingWebhookService } from './incoming-webhooks';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
 import { WebhookService } from './webhooks';
+import { PushService, type PushOptions } from './push';
+import { PushDeliveryHandler, type PushDeliveryOptions } from './push-delivery';
+import { VapidKeys, type VapidKeyPair } from './push-keys';
 import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
@@ -20,6 +23,7 @@ import { ConversationPurgeHandler } from './conversation-purge';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
+import { disabledLinkPreviews, LinkPreviewService, type LinkPreviewOptions } from './link-previews';
 import { MessageChangeService } from './message-changes';
 import { MessageService } from './messages';
 import { ModerationService } from './moderation';
@@ -30,6 +34,7 @@ import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
 import { ThreadService } from './threads';
+import { ConversationFileService } from './conversation-files';
 import { UserDirectoryService } from './user-directory';
 
 export interface Services {
@@ -45,6 +50,7 @@ export interface Services {
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
+  conversationFiles: ConversationFileService;
   moderation: ModerationService;
   receipts: ReceiptService;
   presence: PresenceService;
@@ -60,7 +66,27 @@ export interface Services {
   incomingWebhooks: IncomingWebhookService;
   /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
   webhookDelivery: WebhookDeliveryHandler;
+  push: PushService;
+  /** The job handler that sends pushes (main.ts registers it with the job runner). */
+  pushDelivery: PushDeliveryHandler;
+  /** Link previews: a durable consumer and a job handler (main.ts registers both). */
+  linkPreviews: LinkPreviewService;
 }
+
+/** Web Push settings (PARLEY_VAPID_*, PARLEY_PUSH_*). */
+export interface PushDeps extends PushOptions {
+  vapid: VapidKeyPair | null;
+  vapidSubject: string;
+  delivery: PushDeliveryOptions;
+}
+
+export const defaultPushDeps: PushDeps = {
+  vapid: null,
+  vapidSubject: 'mailto:postmaster@localhost',
+  content: 'full',
+  ttlSeconds: 86_400,
+  delivery: { timeoutMs: 10_000, retry: { baseMs: 30_000, maxDelayMs: 600_000, maxAttempts: 6, jitter: 0.2 } },
+};
 
 /** Calls without configuration: default ring and reconnect windows, no TURN. */
 export const defaultCallOptions: CallOptions = {
@@ -90,6 +116,10 @@ export function createServices(
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
+  pushDeps: PushDeps = defaultPushDeps,
+  previewOptions: LinkPreviewOptions = disabledLinkPreviews,
+  /** Outgoing HTTP for previews (its own User-Agent); the bots' client by default. */
+  previewOutbound: OutboundHttp = botDeps.outbound,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -102,6 +132,8 @@ export function createServices(
   const e2ee = new E2eeService(deps, conversations);
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   const bots = new BotService(deps);
+  const vapid = new VapidKeys(deps, pushDeps.vapid, pushDeps.vapidSubject);
+  const push = new PushService(deps, vapid, botDeps.outbound.checkHost?.bind(botDeps.outbound), pushDeps);
   const lifecycle = new ConversationLifecycle(deps, conversations);
   return {
     accounts,
@@ -117,8 +149,11 @@ export function createServices(
     messages,
     messageChanges: new MessageChangeService(deps, conversations, messages, files),
     threads: new ThreadService(deps, conversations),
+    conversationFiles: new ConversationFileService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
-    receipts: new ReceiptService(deps, conversations, messages),
+    receipts: new ReceiptService(deps, conversations, messages, (tx, userId, sessionId, conversationId, seq) =>
+      push.clearElsewhere(tx, userId, sessionId, conversationId, seq),
+    ),
     presence,
     privacy: new PrivacyService(deps, audience),
     search: new SearchService(deps, conversations),
@@ -131,6 +166,13 @@ export function createServices(
     webhooks: new WebhookService(deps, bots, botDeps.outbound),
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
+    push,
+    pushDelivery: new PushDeliveryHandler(deps, vapid, botDeps.outbound, pushDeps.delivery),
+    linkPreviews: new LinkPreviewService(deps, {
+      outbound: previewOutbound,
+      blobs: fileDeps.blobs,
+      options: previewOptions,
+    }),
   };
 }
 
@@ -139,5 +181,6 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { LinkPreviewOptions } from './link-previews';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

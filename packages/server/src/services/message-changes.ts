@@ -229,6 +229,27 @@ export class MessageChangeService {
     );
   }
 
+  /**
+   * The sender removes the link previews of their own message, for good: later edits
+   * bring none back (ADR 0017). Allowed whenever they may edit their own messages,
+   * without the edit window (it changes nothing they wrote).
+   */
+  async removeLinkPreviews(auth: AuthContext, messageId: string, route: SendRoute = {}): Promise<Message> {
+    const { message } = await this.target(auth, messageId, 'editOwn');
+    if (message.senderId !== auth.user.id) {
+      throw new AppError('forbidden', 'You may only remove the previews of your own messages.');
+    }
+    if (message.content.type === 'deleted') throw new AppError('invalid_operation', 'The message was deleted.');
+    if (message.linkPreviewsOff === true && message.linkPreviews === undefined) return this.current(auth, messageId);
+    return this.apply(
+      auth,
+      message,
+      { action: 'link_previews.removed' },
+      (tx, rev) => tx.setLinkPreviews(messageId, [], true, rev),
+      route,
+    );
+  }
+
   /** Pinned messages of a conversation, most recently pinned first. */
   async pins(auth: AuthContext, conversationId: string): Promise<Message[]> {
     await this.conversations.authorize(auth, conversationId, 'read');

@@ -49,6 +49,8 @@ export interface SendInput {
   content: SendableContent;
   replyTo?: string | undefined;
   threadId?: string | undefined;
+  /** false: no link previews for this message (services/link-previews.ts). */
+  linkPreviews?: boolean | undefined;
 }
 
 /** How a gateway names the sending device and the addressed one (bus-events.ts `MessageRoute`). */
@@ -351,6 +353,7 @@ export class MessageService {
     if (prepared.forwardedFrom) entry.forwardedFrom = prepared.forwardedFrom;
     if (prepared.mentions) entry.mentions = prepared.mentions;
     if (prepared.firstPost) entry.firstPost = true;
+    if (input.linkPreviews === false) entry.linkPreviewsOff = true;
     const result = await this.deps.store.write(input.conversationId, async (tx) => {
       const appended = await tx.appendMessage(entry);
       if (!appended.duplicate) {

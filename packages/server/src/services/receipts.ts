@@ -7,7 +7,9 @@
  * stored: it expires on the receiver's side after `expiresInMs`, and needs the right to
  * post (a muted, read-only or banned member, or anyone but admins in a broadcast channel,
  * gets the error a post would). Neither typing nor receipts reach anyone with a block
- * either way with their author: the event names them and the hub skips them.
+ * either way with their author: the event names them and the hub skips them. A read
+ * that moves the cursor also tells the reader's other devices to clear the
+ * conversation's notifications (`onRead`: Web Push, services/push.ts), in the same write.
  */
 import type { ReceiptKind } from '@parley/protocol';
 import { topics } from '../ports/bus';
@@ -16,12 +18,23 @@ import { blockedEitherWay } from './audience';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { MessageService } from './messages';
+import type { Store } from '../ports/store';
+
+/** Inside the write that moved a read cursor (the reader's session, the new read seq). */
+export type ReadHook = (
+  tx: Store,
+  userId: string,
+  sessionId: string,
+  conversationId: string,
+  seq: number,
+) => Promise<void>;
 
 export class ReceiptService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly conversations: ConversationService,
     private readonly messages: MessageService,
+    private readonly onRead?: ReadHook,
   ) {}
 
   /** Members who must not get this user's typing or receipts: a block either way (an empty list: none). */
@@ -63,6 +76,7 @@ export class ReceiptService {
       const read = await tx.advanceReadCursor(conversationId, userId, seq);
       if (read > member.readSeq) {
         await tx.emit(topic, { v: 1, type: 'receipt', conversationId, userId, kind: 'read', seq: read, ...except });
+        await this.onRead?.(tx, userId, auth.session.id, conversationId, read);
       }
       if (member.markedUnreadSeq !== null && seq >= member.markedUnreadSeq) {
         await tx.emit(topics.user(userId), {

@@ -234,14 +234,16 @@ export class WebhookService implements EventConsumer {
    * The durable consumer (ADR 0011), inside the dispatcher's transaction: one delivery
    * and one job per (entry, matching subscription, event type). Reads the enabled
    * subscriptions once per batch, and each (conversation, bot) membership once.
+   * Returns the number of jobs written.
    */
-  async consume(events: readonly OutboxRecord[], tx: Store): Promise<void> {
+  async consume(events: readonly OutboxRecord[], tx: Store): Promise<number> {
     const entries = events.flatMap((record) =>
       record.event.type === 'message.new' ? [{ id: record.id, message: record.event.message }] : [],
     );
-    if (entries.length === 0) return;
+    if (entries.length === 0) return 0;
     const subscriptions = await tx.listEnabledWebhookSubscriptions();
-    if (subscriptions.length === 0) return;
+    if (subscriptions.length === 0) return 0;
+    let jobs = 0;
     const membership = new Map<string, boolean>();
     const isMember = async (conversationId: string, botId: string): Promise<boolean> => {
       const key = `${conversationId} ${botId}`;
@@ -287,8 +289,10 @@ export class WebhookService implements EventConsumer {
           });
           const job: WebhookJobPayload = { deliveryId: id, roundStart: 0 };
           await tx.enqueueJob({ id: newId('j', now), kind: WEBHOOK_JOB, payload: job, dueAt: now, createdAt: now });
+          jobs += 1;
         }
       }
     }
+    return jobs;
   }
 }

@@ -9,24 +9,28 @@
  * A transaction runs on one connection and is used by one logical flow at a
  * time: do not run sections of the same transaction concurrently.
  */
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './db-schema';
 
-let savepointCounter = 0;
+// One name for every savepoint: RELEASE and ROLLBACK TO act on the most recent unreleased
+// savepoint of that name (SQLite and PostgreSQL alike), which is the innermost for properly
+// nested sections. A constant text is prepared once and stays in the statement cache; a
+// numbered name was a new statement per use and flushed the cache every few hundred writes.
+const SAVEPOINT = CompiledQuery.raw('savepoint parley_sp');
+const RELEASE = CompiledQuery.raw('release savepoint parley_sp');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint parley_sp');
 
 async function inSavepoint<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  savepointCounter += 1;
-  const name = sql.id(`parley_sp_${savepointCounter}`);
-  await sql`savepoint ${name}`.execute(db);
+  await db.executeQuery(SAVEPOINT);
   let result: T;
   try {
     result = await fn(db);
   } catch (error) {
-    await sql`rollback to savepoint ${name}`.execute(db);
-    await sql`release savepoint ${name}`.execute(db);
+    await db.executeQuery(ROLLBACK_TO);
+    await db.executeQuery(RELEASE);
     throw error;
   }
-  await sql`release savepoint ${name}`.execute(db);
+  await db.executeQuery(RELEASE);
   return result;
 }
 

@@ -6,7 +6,7 @@
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 import { KyselyStore } from './kysely-store';
-import { createSqliteDb, type SqliteThread } from './sqlite/create-sqlite-db';
+import { createSqliteDb, type SqliteFsync, type SqliteThread } from './sqlite/create-sqlite-db';
 import { sqliteDialect } from './sqlite/sqlite-dialect';
 
 interface CommonOptions {
@@ -23,6 +23,8 @@ export type StoreOptions =
       synchronous: 'full' | 'normal';
       /** Where the connection runs (default `main`; `worker`: its own thread, off the event loop). */
       thread?: SqliteThread;
+      /** With `synchronous: 'full'` on the main thread: the commit's fsync on the thread pool (default) or inline. */
+      fsync?: SqliteFsync;
     } & CommonOptions)
   | ({ db: 'postgres'; databaseUrl: string; schema: string; maxConnections?: number } & CommonOptions);
 
@@ -50,6 +52,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
             path: options.sqlitePath,
             synchronous: options.synchronous,
             ...(options.thread === undefined ? {} : { thread: options.thread }),
+            ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
           }),
           sqliteDialect,
           runtime,

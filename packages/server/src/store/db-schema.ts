@@ -141,6 +141,10 @@ export interface MessagesTable {
   thread_reply_count: Generated<number>;
   thread_last_reply_at: number | null;
   thread_last_reply_seq: Generated<number>;
+  /** JSON LinkPreview[] attached after the message was stored (0024). */
+  link_previews: string | null;
+  /** 1: the sender wants no link previews on this message. */
+  link_previews_off: Generated<number>;
 }
 
 /** Only `message` entries count as unread; `update` entries change an earlier message. */
@@ -274,6 +278,16 @@ export interface OutboxTable {
 }
 
 /** 0016: the job queue any node runs (events/job-runner.ts). */
+/** Fetched link previews by URL (0024-link-previews). */
+export interface LinkPreviewCacheTable {
+  /** SHA-256 of the URL, hex. */
+  url_hash: string;
+  url: string;
+  /** JSON LinkPreview; null: the page gave no preview (cached too, so it is not fetched again). */
+  result: string | null;
+  fetched_at: number;
+}
+
 export interface JobsTable {
   id: string;
   kind: string;
@@ -435,10 +449,13 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   login_challenges: LoginChallengesTable;
   jobs: JobsTable;
+  link_preview_cache: LinkPreviewCacheTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   incoming_webhooks: IncomingWebhooksTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_settings: PushSettingsTable;
 }
 
 /** 0018: run-time settings an admin changes; `value` is JSON. */
@@ -493,4 +510,21 @@ export interface LoginChallengesTable {
   device_name: string;
   expires_at: number;
   attempts: Generated<number>;
+}
+
+/** 0023: a browser's push subscription, owned by a session. */
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  session_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
+/** 0023: a user's notification settings (do-not-disturb until). */
+export interface PushSettingsTable {
+  user_id: string;
+  dnd_until: number | null;
 }

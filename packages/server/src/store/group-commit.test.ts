@@ -38,3 +38,14 @@ it('answers only after the commit, and keeps working after a failed batch', asyn
   const visible = await sql<{ k: string }>`select k from t`.execute(db);
   expect(visible.rows.map((r) => r.k)).toEqual(['b']);
 });
+
+it('rolls back a write that was alone in its batch, with its own error', async () => {
+  await open();
+  const group = new GroupCommit(db);
+  const failing = (trx: Kysely<Schema>) =>
+    insert('half')(trx).then(() => sql`insert into t (k) values (${'half'})`.execute(trx));
+  await expect(group.run('a', failing)).rejects.toThrow(/UNIQUE/);
+  const rows = await sql<{ n: number }>`select count(*) as n from t`.execute(db);
+  expect(rows.rows[0]?.n).toBe(0);
+  expect(group.stats.batches).toBe(1);
+});

@@ -4,7 +4,7 @@
  * root instance, or a transaction for the Store passed to `transaction`'s fn).
  * It must stay dialect-agnostic: anything that differs goes through StoreDialect.
  */
-import type { Conversation, ConversationSummary, Member, Message, Role } from '@parley/protocol';
+import type { Conversation, ConversationSummary, LinkPreview, Member, Message, Role } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type {
   AppendResult,
@@ -22,13 +22,17 @@ import type {
   UserRecord,
   ContactRecord,
 } from '../ports/store';
-import type { FileCompletion, FileRecord, NewFile } from '../ports/file-records';
+import type { ConversationFilesRange, FileCompletion, FileRecord, NewFile } from '../ports/file-records';
+import type { CachedLinkPreview } from '../ports/link-preview-records';
 import type { Database } from './db-schema';
 import type { StoreDialect } from './dialect';
 import { GroupCommit } from './group-commit';
 import * as outbox from './queries/outbox';
 import * as jobs from './queries/jobs';
+import * as linkPreviews from './queries/link-previews';
 import * as webhooks from './queries/webhooks';
+import * as push from './queries/push';
+import type * as Push from '../ports/push-records';
 import type { ClaimJobsOptions, JobRecord, NewJob } from '../ports/jobs';
 import type * as Hooks from '../ports/webhook-records';
 import { newEventId } from '../domain/ids';
@@ -180,6 +184,35 @@ export class KyselyStore implements Store {
   takeEventsToDispatch(limit: number): Promise<OutboxRecord[]> {
     if (!this.db.isTransaction) throw new Error('store.takeEventsToDispatch() belongs inside a transaction');
     return outbox.takeEventsToDispatch(this.db, limit);
+  }
+
+  // web push (ports/push-records.ts)
+  upsertPushSubscription(record: Push.PushSubscriptionRecord): Promise<Push.PushSubscriptionRecord> {
+    return this.transaction((tx) => push.upsertPushSubscription((tx as KyselyStore).db, record));
+  }
+  getPushSubscription(id: string): Promise<Push.PushSubscriptionRecord | undefined> {
+    return push.getPushSubscription(this.db, id);
+  }
+  listPushSubscriptionsOfUser(userId: string): Promise<Push.PushSubscriptionRecord[]> {
+    return push.listPushSubscriptionsOfUser(this.db, userId);
+  }
+  countPushSubscriptionsOfSession(sessionId: string): Promise<number> {
+    return push.countPushSubscriptionsOfSession(this.db, sessionId);
+  }
+  deletePushSubscription(id: string, userId?: string): Promise<boolean> {
+    return push.deletePushSubscription(this.db, id, userId);
+  }
+  listPushRecipients(conversationId: string, exceptUserId: string): Promise<Push.PushRecipient[]> {
+    return push.listPushRecipients(this.db, conversationId, exceptUserId);
+  }
+  getDoNotDisturb(userId: string): Promise<number | null> {
+    return push.getDoNotDisturb(this.db, userId);
+  }
+  setDoNotDisturb(userId: string, until: number | null): Promise<void> {
+    return push.setDoNotDisturb(this.db, userId, until);
+  }
+  initServerSetting(key: string, value: unknown, at: number): Promise<unknown> {
+    return push.initServerSetting(this.db, key, value, at);
   }
 
   // webhooks and bots (ports/webhook-records.ts)
@@ -592,6 +625,18 @@ export class KyselyStore implements Store {
   deleteMessage(id: string, at: number, rev: number): Promise<void> {
     return changes.deleteMessage(this.ctx, id, at, rev);
   }
+  setLinkPreviews(messageId: string, previews: readonly LinkPreview[], off: boolean, rev: number): Promise<void> {
+    return linkPreviews.setLinkPreviews(this.db, messageId, previews, off, rev);
+  }
+  getCachedLinkPreview(url: string): Promise<CachedLinkPreview | undefined> {
+    return linkPreviews.getCachedLinkPreview(this.db, url);
+  }
+  putCachedLinkPreview(entry: CachedLinkPreview): Promise<void> {
+    return this.batched('link-previews', (db) => linkPreviews.putCachedLinkPreview(db, entry));
+  }
+  pruneLinkPreviewCache(before: number, limit: number): Promise<number> {
+    return this.batched('link-previews', (db) => linkPreviews.pruneLinkPreviewCache(db, before, limit));
+  }
   setPinned(id: string, pin: { at: number; by: string } | null, rev: number): Promise<void> {
     return changes.setPinned(this.db, id, pin, rev);
   }
@@ -655,6 +700,9 @@ export class KyselyStore implements Store {
   }
   sumFileBytes(ownerId: string): Promise<number> {
     return files.sumFileBytes(this.db, ownerId);
+  }
+  listConversationFiles(conversationId: string, range: ConversationFilesRange): Promise<Message[]> {
+    return files.listConversationFiles(this.db, conversationId, range);
   }
   listFileConversations(fileId: string): Promise<string[]> {
     return files.listFileConversations(this.db, fileId);

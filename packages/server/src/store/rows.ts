@@ -7,6 +7,7 @@ import type {
   Conversation,
   ForwardRef,
   Member,
+  LinkPreview,
   Mentions,
   Message,
   MessageContent,
@@ -121,6 +122,9 @@ export function toMessage(row: Selectable<MessagesTable>, extras: MessageExtras 
     if (row.pinned_by) message.pinnedBy = row.pinned_by;
   }
   if (extras.reactions && extras.reactions.length > 0) message.reactions = extras.reactions;
+  // Written only by queries/link-previews.ts from LinkPreviews the service made.
+  if (row.link_previews) message.linkPreviews = JSON.parse(row.link_previews) as LinkPreview[];
+  if (row.link_previews_off === 1) message.linkPreviewsOff = true;
   if (row.thread_reply_count > 0) {
     message.thread = {
       replyCount: row.thread_reply_count,

@@ -17,6 +17,8 @@ import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
 import { searchContract } from './contract/search';
 import { jobsContract } from './contract/jobs';
+import { pushContract } from './contract/push';
+import { linkPreviewsContract } from './contract/link-previews';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
@@ -52,7 +54,9 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     adminContract(harness);
     e2eeContract(harness);
     jobsContract(harness);
+    linkPreviewsContract(harness);
     webhooksContract(harness);
+    pushContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -2,10 +2,12 @@
  * Settings for sounds and do-not-disturb (lib/attention.ts): a switch for the new-message
  * sound, and do-not-disturb for an hour, eight hours or until tomorrow morning (silences
  * sounds and desktop notifications), with the time it ends and a way to end it now.
+ * Do-not-disturb is also sent to the server, which then holds back pushes to every device
+ * of the user (docs/notifications.md).
  */
 import { useId } from 'react';
 import { dndActive, setAttentionPrefs, tomorrowMorning, useAttentionPrefs } from '../lib/attention';
-import { useAppState, useNow } from '../state/context';
+import { useAppState, useController, useNow } from '../state/context';
 import { BellOffIcon } from './icons';
 
 const HOUR = 3_600_000;
@@ -22,7 +24,13 @@ export function AttentionSettings() {
   const now = useNow(30_000);
   const id = useId();
   const dnd = dndActive(prefs, now);
-  const until = (at: number) => setAttentionPrefs(me, { dndUntil: at });
+  const controller = useController();
+  const setDnd = (at: number | null) => {
+    setAttentionPrefs(me, { dndUntil: at });
+    // Best effort: the local setting already silences this tab; pushes follow when the server hears of it.
+    controller.client.push.setDoNotDisturb(at).catch(() => undefined);
+  };
+  const until = (at: number) => setDnd(at);
   return (
     <section className="settings-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`} className="section-title">
@@ -52,7 +60,7 @@ export function AttentionSettings() {
           Until tomorrow
         </button>
         {dnd && (
-          <button type="button" className="btn" onClick={() => setAttentionPrefs(me, { dndUntil: null })}>
+          <button type="button" className="btn" onClick={() => setDnd(null)}>
             Turn off
           </button>
         )}
@@ -66,6 +74,7 @@ export function DndChip() {
   const me = useAppState((s) => s.me.id);
   const prefs = useAttentionPrefs(me);
   const now = useNow(30_000);
+  const controller = useController();
   if (!dndActive(prefs, now) || prefs.dndUntil === null) return null;
   return (
     <button
@@ -73,7 +82,10 @@ export function DndChip() {
       className="chip on"
       data-testid="dnd-chip"
       title="Do not disturb: click to turn it off"
-      onClick={() => setAttentionPrefs(me, { dndUntil: null })}
+      onClick={() => {
+        setAttentionPrefs(me, { dndUntil: null });
+        controller.client.push.setDoNotDisturb(null).catch(() => undefined);
+      }}
     >
       <BellOffIcon /> Until {dndEndText(prefs.dndUntil, now)}
       <span className="visually-hidden">: do not disturb is on, turn it off</span>

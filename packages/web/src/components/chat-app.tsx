@@ -23,6 +23,7 @@ import { ProfileCardProvider } from './profile-card';
 import { RouteNotice } from './route-notice';
 import { Sidebar } from './sidebar';
 import { Toast } from './toast';
+import { forgetPushToken } from '../pwa/push-device';
 
 /** The invite code in `/#/invite/<code>`, if the address holds one. */
 function inviteFromHash(): string | undefined {
@@ -108,6 +109,8 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
   const hasActive = useSelector(controller.store, (s) => s.activeId !== null);
   const logout = async () => {
     await controller.client.logout().catch(() => undefined);
+    // The server dropped this session's push subscription; the worker's copy of the token goes too.
+    await forgetPushToken();
     onSignedOut();
   };
 

@@ -4,7 +4,6 @@
  * friendly empty state when none is open.
  */
 import { useState, type DragEvent } from 'react';
-import { hintsFor } from '../lib/attach';
 import { useAppState, useController } from '../state/context';
 import { ChatHeader } from './chat-header';
 import { Composer } from './composer';
@@ -32,14 +31,12 @@ export function ChatPane() {
       </section>
     );
   }
-  // Drag and drop anywhere on the open conversation sends the files there.
+  // Files dropped anywhere on the open conversation join its composer's tray.
   const onDrop = (event: DragEvent) => {
     if (!hasFiles(event)) return;
     event.preventDefault();
     setDropping(false);
-    for (const file of event.dataTransfer.files) {
-      void hintsFor(file).then((hints) => controller.sendFile(activeId, file, hints));
-    }
+    controller.trays.add(activeId, undefined, [...event.dataTransfer.files]);
   };
   return (
     <section

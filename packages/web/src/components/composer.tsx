@@ -5,8 +5,10 @@
  * reply being written, and the send button. Up in an empty composer edits my last
  * message. Where I may not post it says why instead; slow mode counts down. The
  * same composer serves a thread (`threadId`). It reports typing to the controller.
- * Files come in through the attach button or by pasting (into the thread, or quoting
- * the reply being written); with nothing typed, the microphone records a voice message.
+ * Files come in through the attach button, by pasting or dropping (ChatPane): they wait in
+ * the tray, previewed, and go with the next send, the text as the caption of the first
+ * (into the thread, or quoting the reply being written); with nothing typed and no file
+ * waiting, the microphone records a voice message.
  */
 import type { User } from '@parley/protocol';
 import {
@@ -20,14 +22,15 @@ import {
   type ClipboardEvent,
   type KeyboardEvent,
 } from 'react';
-import { hintsFor } from '../lib/attach';
 import { shortcodeMatches } from '../lib/emoji';
 import { formatDuration } from '../lib/format-time';
 import { activeToken, insertCompletion, mentionCandidates } from '../lib/mentions';
 import { can } from '../lib/permissions';
 import { postBlocker, slowModeWait } from '../lib/posting';
+import { trayKey } from '../state/app-state';
 import { useAppState, useController, useNow } from '../state/context';
 import { ArchivedBanner } from './archived-banner';
+import { AttachmentTray } from './attachment-tray';
 import { EmojiPicker } from './emoji-picker';
 import { MicIcon, PaperclipIcon, SendIcon, SmileIcon } from './icons';
 import { ReplyPreview } from './reply-preview';
@@ -78,8 +81,13 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const now = useNow(1_000);
   const threadReplies = useAppState((s) => (threadId === undefined ? undefined : s.threads[threadId]?.replies));
   const [recording, setRecording] = useState(false);
+  // Off for the next message only: the toggle turns back on after a send.
+  const [previewsOff, setPreviewsOff] = useState(false);
+  const previewsOn = useAppState((s) => s.limits?.linkPreviews === true);
+  const hasLink = previewsOn && /\bhttps?:\/\/\S/i.test(text);
   const fileInput = useRef<HTMLInputElement>(null);
   const stopRecording = useCallback(() => setRecording(false), []);
+  const staged = useAppState((s) => s.staged[trayKey(id, threadId)]?.files.length ?? 0);
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -137,11 +145,9 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   }
   const wait = slowModeWait(c, now);
 
-  const attach = (files: Iterable<File>) => {
-    const options = threadId === undefined ? {} : { threadId };
-    for (const file of files) {
-      void hintsFor(file).then((hints) => controller.sendFile(id, file, hints, options));
-    }
+  const attach = (files: File[]) => {
+    controller.trays.add(id, threadId, files);
+    input.current?.focus();
   };
 
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
@@ -160,8 +166,14 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
 
   const send = () => {
     const value = text.trim();
-    if (value === '' || wait > 0) return;
-    controller.send(id, value, threadId === undefined ? {} : { threadId });
+    if (wait > 0) return;
+    const inThread = threadId === undefined ? {} : { threadId };
+    // Files carry the text as a caption (no link previews); a text message may turn them off.
+    if (staged > 0) controller.sendStaged(id, value, inThread);
+    else if (value === '') return;
+    else
+      controller.send(id, value, { ...inThread, ...(hasLink && previewsOff ? { linkPreviews: false as const } : {}) });
+    setPreviewsOff(false);
     setText('');
     setCaret(0);
     input.current?.focus();
@@ -244,9 +256,26 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   return (
     <div className="composer-wrap">
       {threadId === undefined && <ReplyPreview conversationId={id} />}
+      <AttachmentTray conversationId={id} {...(threadId === undefined ? {} : { threadId })} />
       {wait > 0 && (
         <div className="slow-mode" role="status" data-testid="slow-mode">
           Slow mode: you can post again in {formatDuration(wait)}.
+        </div>
+      )}
+      {hasLink && (
+        <div className="composer-preview-toggle">
+          <button
+            type="button"
+            className="link-button"
+            aria-pressed={previewsOff}
+            data-testid="link-preview-toggle"
+            onClick={() => setPreviewsOff((off) => !off)}
+          >
+            No link preview
+          </button>
+          <span className="composer-preview-hint">
+            {previewsOff ? 'This message goes without a preview.' : 'Parley fetches a preview of the link.'}
+          </span>
         </div>
       )}
       <form
@@ -299,7 +328,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           }}
         />
         <label htmlFor={inputId} className="visually-hidden">
-          {threadId === undefined ? 'Message' : 'Reply in thread'}
+          {staged > 0 ? 'Caption' : threadId === undefined ? 'Message' : 'Reply in thread'}
         </label>
         <div className="composer-field">
           {open && <SuggestionList id={listId} items={suggestions} active={activeIndex} onPick={pick} />}
@@ -308,7 +337,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
             ref={input}
             className="composer-input"
             rows={1}
-            placeholder={threadId === undefined ? 'Write a message…' : 'Reply…'}
+            placeholder={staged > 0 ? 'Add a caption…' : threadId === undefined ? 'Write a message…' : 'Reply…'}
             value={text}
             onChange={(e) => change(e.target.value, e.target.selectionStart)}
             onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
@@ -325,7 +354,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           Enter sends, Shift+Enter adds a new line, Up edits your last message, @ mentions someone. Paste or drop files
           to send them.
         </span>
-        {text.trim() === '' && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
+        {text.trim() === '' && staged === 0 && wait === 0 && typeof MediaRecorder !== 'undefined' ? (
           // With nothing typed the microphone takes the send button's place (not during a
           // slow-mode wait: then the disabled send button says that nothing can go yet).
           <button
@@ -340,8 +369,16 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
           <button
             type="submit"
             className="send-button"
-            aria-label={threadId === undefined ? 'Send message' : 'Send reply'}
-            disabled={text.trim() === '' || wait > 0}
+            aria-label={
+              staged > 0
+                ? staged === 1
+                  ? 'Send file'
+                  : `Send ${staged} files`
+                : threadId === undefined
+                  ? 'Send message'
+                  : 'Send reply'
+            }
+            disabled={(text.trim() === '' && staged === 0) || wait > 0}
           >
             <SendIcon />
           </button>

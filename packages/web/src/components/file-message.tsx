@@ -1,6 +1,6 @@
 /**
  * The body of a file message, by kind: an image (placeholder, thumbnail,
- * lightbox), an inline video (the browser draws its first frame as the poster
+ * media viewer), an inline video (the browser draws its first frame as the poster
  * and seeks with range requests), a voice message or audio with its waveform,
  * or a card with the name, size and a download link. The caption follows (with
  * Markdown and mentions, like a text; hidden while the caption is being edited).

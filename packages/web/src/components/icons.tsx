@@ -263,3 +263,23 @@ export const ScreenIcon = () => (
     <path d="M8 21h8M12 17v4" />
   </Svg>
 );
+
+export const ZoomInIcon = () => (
+  <Svg>
+    <circle cx="11" cy="11" r="7" />
+    <path d="M21 21l-4.3-4.3M11 8v6M8 11h6" />
+  </Svg>
+);
+
+export const ZoomOutIcon = () => (
+  <Svg>
+    <circle cx="11" cy="11" r="7" />
+    <path d="M21 21l-4.3-4.3M8 11h6" />
+  </Svg>
+);
+
+export const DownloadIcon = () => (
+  <Svg>
+    <path d="M12 4v11M7 10l5 5 5-5M5 20h14" />
+  </Svg>
+);

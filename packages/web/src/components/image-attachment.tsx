@@ -1,7 +1,7 @@
 /**
  * An image in a message: its BlurHash placeholder at the right aspect ratio at
  * once, then the server-made thumbnail on top when it has loaded. A click opens
- * the lightbox.
+ * the media viewer.
  */
 import type { FileContent } from '@parley/protocol';
 import { useState } from 'react';

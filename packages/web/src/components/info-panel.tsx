@@ -4,7 +4,7 @@
  * settings and invite links; moderators reach the reports; everyone may leave a
  * group or channel, and block (or unblock) the other person of a direct conversation,
  * whose profile heads the panel. Admins edit a group's name and description and add
- * people to groups and channels.
+ * people to groups and channels. Its media and files are listed in a gallery.
  */
 import { balanceBidi, type NotifyLevel } from '@parley/protocol';
 import { useId, useState } from 'react';
@@ -18,6 +18,7 @@ import { ChannelSettingsDialog } from './channel-settings-dialog';
 import { ConfirmDialog } from './confirm-dialog';
 import { GroupEditDialog } from './group-edit-dialog';
 import { InvitesDialog } from './invites-dialog';
+import { MediaGallery } from './media-gallery';
 import { PersonSummary } from './profile-card';
 import { UserText } from './user-text';
 
@@ -96,6 +97,7 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
           </label>
         ))}
       </fieldset>
+      <MediaGallery conversationId={conversationId} />
       <div className="panel-actions">
         <button type="button" className="btn" onClick={() => void controller.markUnread(conversationId)}>
           Mark as unread

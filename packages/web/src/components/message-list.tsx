@@ -13,7 +13,7 @@ import { buildTimeline, firstUnreadKey, isTimelineEntry, type TimelineItem } fro
 import { useAppState, useController } from '../state/context';
 import { contiguousStart } from '../state/reducers';
 import { useHighlight } from '../state/use-highlight';
-import { Lightbox } from './lightbox';
+import { LazyMediaViewer } from './media-viewer-lazy';
 import { MessageRow, PendingRow } from './message-row';
 import { LineText } from './user-text';
 
@@ -153,7 +153,16 @@ export function MessageList({ id }: { id: string }) {
           </div>
         ))}
       </div>
-      {gallery !== null && <Lightbox images={images} startId={gallery} onClose={() => setGallery(null)} />}
+      {gallery !== null && (
+        <LazyMediaViewer
+          items={images}
+          start={Math.max(
+            0,
+            images.findIndex((i) => i.fileId === gallery),
+          )}
+          onClose={() => setGallery(null)}
+        />
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@
  * One message bubble: mine on the right, others' on the left; in groups and
  * channels the sender's name heads a run and their avatar ends it. It shows a
  * quoted reply, "Forwarded", the Markdown text or the file (image, video, voice,
- * card) with its caption (or the inline editor of the text or caption, or the
+ * card) with its caption, link previews under a text (or the inline editor of the text or caption, or the
  * tombstone of a deleted message), pinned and edited markers, time and ticks,
  * reactions, the thread summary and the actions menu. A pending message shows a
  * clock, or, if it failed, why and buttons to retry or discard it. A message from
@@ -22,6 +22,7 @@ import { useAppState, useController } from '../state/context';
 import { Avatar } from './avatar';
 import { PersonAvatarButton, PersonButton } from './profile-card';
 import { FileMessage } from './file-message';
+import { LinkPreviews } from './link-preview-card';
 import { PhoneIcon, PinIcon, VideoIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
 import { MessageEditor } from './message-editor';
@@ -162,7 +163,12 @@ export const MessageRow = memo(function MessageRow({
           ) : editing ? (
             <MessageEditor messageId={message.id} text={content.text} />
           ) : (
-            <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+            <>
+              <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+              {message.linkPreviews !== undefined && (
+                <LinkPreviews messageId={message.id} previews={message.linkPreviews} mine={mine} />
+              )}
+            </>
           )}
           <span className="msg-meta">
             {message.pinnedAt !== undefined && (

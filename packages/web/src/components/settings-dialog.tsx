@@ -11,6 +11,7 @@ import { AttentionSettings } from './attention-settings';
 import { InlineTextForm } from './inline-text-form';
 import { Modal } from './modal';
 import { PrivacySettings } from './privacy-settings';
+import { PushSettings } from './push-settings';
 import { AccountSettings, ProfileSettings } from './profile-settings';
 import { SessionsList } from './sessions-list';
 import { UserText } from './user-text';
@@ -95,6 +96,7 @@ export function SettingsDialog({ onClose, onLogout }: { onClose: () => void; onL
           </button>
         )}
       </section>
+      <PushSettings />
       <AttentionSettings />
       <PrivacySettings />
       <SessionsList />

@@ -1,7 +1,7 @@
 /**
  * A thread beside the chat: its root message, the replies in order, and a
  * composer that replies in the thread. Opening it marks it read. Images open in a
- * gallery of the thread's images. A long thread loads its newest page of replies;
+ * media viewer over the thread's images. A long thread loads its newest page of replies;
  * older ones come with "Load earlier replies" or by scrolling to the top, without
  * moving what is on screen.
  */
@@ -12,7 +12,7 @@ import { useAppState, useController } from '../state/context';
 import { useHighlight } from '../state/use-highlight';
 import { MessageRow, PendingRow } from './message-row';
 import { Composer } from './composer';
-import { Lightbox } from './lightbox';
+import { LazyMediaViewer } from './media-viewer-lazy';
 
 /** How close to the top (px) scrolling up loads older replies. */
 const LOAD_MARGIN = 40;
@@ -167,7 +167,16 @@ export function ThreadPane({ conversationId, rootId }: { conversationId: string;
         )}
       </div>
       <Composer key={`thread-${rootId}`} id={conversationId} threadId={rootId} />
-      {gallery !== null && <Lightbox images={images} startId={gallery} onClose={() => setGallery(null)} />}
+      {gallery !== null && (
+        <LazyMediaViewer
+          items={images}
+          start={Math.max(
+            0,
+            images.findIndex((i) => i.fileId === gallery),
+          )}
+          onClose={() => setGallery(null)}
+        />
+      )}
     </>
   );
 }

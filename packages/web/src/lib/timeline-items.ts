@@ -21,6 +21,8 @@ export interface PendingItem {
   replyTo?: string;
   /** The thread (root message id) this reply goes to. */
   threadId?: string;
+  /** false: sent without link previews. */
+  linkPreviews?: false;
 }
 
 /** An update entry that pins a message: the timeline shows it as a line of its own. */

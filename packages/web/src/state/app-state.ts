@@ -15,6 +15,7 @@ import type {
   User,
 } from '@parley/protocol';
 import type { ClientState } from '@parley/sdk';
+import type { Line } from '../lib/names';
 import type { PendingItem } from '../lib/timeline-items';
 
 export interface ConversationState {
@@ -81,6 +82,19 @@ export interface UploadItem {
   failed?: string;
 }
 
+/** A file in the composer's tray, waiting to be sent. */
+export interface StagedFile {
+  id: string;
+  file: File;
+}
+
+/** The tray of one composer (a conversation's, or a thread's): its files and why others were refused. */
+export interface StagedTray {
+  files: readonly StagedFile[];
+  /** Why files were refused, a sentence each (file names as user text). */
+  errors: readonly Line[];
+}
+
 export interface AppState {
   me: User;
   connection: ConnectionState;
@@ -95,6 +109,8 @@ export interface AppState {
   typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
   pending: readonly PendingItem[];
   uploads: readonly UploadItem[];
+  /** Files picked, pasted or dropped and not sent yet, by composer (see `trayKey`). */
+  staged: Readonly<Record<string, StagedTray>>;
   contacts: readonly string[];
   /** What I call my contacts (my nickname for them, only I see it), by user id. */
   contactNicknames: Readonly<Record<string, string>>;
@@ -137,6 +153,7 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     typing: {},
     pending: [],
     uploads: [],
+    staged: {},
     contacts: [],
     contactNicknames: {},
     blocked: [],
@@ -154,4 +171,9 @@ export function initialState(me: User, myStatus: SettablePresence): AppState {
     openReports: {},
     toast: null,
   };
+}
+
+/** The tray of a conversation's composer, or of a thread's. */
+export function trayKey(conversationId: string, threadId?: string): string {
+  return threadId === undefined ? conversationId : `${conversationId}/${threadId}`;
 }

@@ -49,6 +49,7 @@ import {
   upsertConversation,
 } from './reducers';
 import { Store } from './store';
+import { Trays } from './trays';
 import { Uploads, type MediaHints } from './uploads';
 import { CallController } from './calls';
 
@@ -93,6 +94,8 @@ export class ChatController {
   readonly store: Store<AppState>;
   /** Uploading and sending files; signed links for showing them. */
   readonly files: Uploads;
+  /** Files waiting in the composers' trays, previewed before they are sent. */
+  readonly trays: Trays;
   /** 1:1 calls: the call screen's state and actions. */
   readonly calls: CallController;
   private readonly offs: (() => void)[] = [];
@@ -111,6 +114,7 @@ export class ChatController {
   ) {
     this.store = new Store(initialState(me, savedStatus()));
     this.files = new Uploads(client, this.store);
+    this.trays = new Trays(this.store, this.files);
     this.calls = new CallController(
       client,
       (text) => this.notify(text),
@@ -417,7 +421,7 @@ export class ChatController {
    * Sends a message; it shows at once as pending and goes out when the connection allows. In the
    * main composer it quotes the message being replied to; in a thread's composer it goes to the thread.
    */
-  send(conversationId: string, text: string, options: { threadId?: string } = {}): void {
+  send(conversationId: string, text: string, options: { threadId?: string; linkPreviews?: false } = {}): void {
     const clientId = newClientId();
     const replyTo = options.threadId === undefined ? this.state.replyTo[conversationId] : undefined;
     const item: PendingItem = {
@@ -427,6 +431,7 @@ export class ChatController {
       createdAt: Date.now(),
       ...(replyTo === undefined ? {} : { replyTo }),
       ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
+      ...(options.linkPreviews === false ? { linkPreviews: false as const } : {}),
     };
     this.update((s) => ({ ...s, pending: [...s.pending, item] }));
     if (replyTo !== undefined) this.cancelReply(conversationId);
@@ -444,12 +449,28 @@ export class ChatController {
     this.files.send(conversationId, file, hints, { threadId: options.threadId, replyTo });
   }
 
+  /**
+   * Sends the files in a composer's tray, the caption with the first: in a thread with
+   * `threadId`, else quoting the message being replied to, if any.
+   */
+  sendStaged(conversationId: string, caption: string, options: { threadId?: string } = {}): void {
+    const replyTo = options.threadId === undefined ? this.state.replyTo[conversationId] : undefined;
+    if (replyTo !== undefined) this.cancelReply(conversationId);
+    this.stopTyping(conversationId);
+    void this.trays.send(conversationId, {
+      threadId: options.threadId,
+      replyTo,
+      caption: caption.trim() === '' ? undefined : caption,
+    });
+  }
+
   private dispatch(item: PendingItem): void {
     this.client.messages
       .send(item.conversationId, item.text, {
         clientId: item.clientId,
         ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
         ...(item.threadId === undefined ? {} : { threadId: item.threadId }),
+        ...(item.linkPreviews === false ? { linkPreviews: false } : {}),
       })
       .catch((error: unknown) => {
         this.markFailed(item.clientId, errorText(error));
@@ -703,10 +724,28 @@ export class ChatController {
     );
   }
 
+  /** Removes the link previews of one of my messages, for every reader. */
+  async removeLinkPreviews(messageId: string): Promise<void> {
+    await this.attempt(this.client.messages.removeLinkPreviews(messageId));
+  }
+
   async pins(conversationId: string): Promise<Message[]> {
     const list = (await this.attempt(this.client.messages.pins(conversationId))) ?? [];
     this.ensureUsers(usersOf(list));
     return list;
+  }
+
+  /** A page of the conversation's media or other files, newest first; undefined when it failed (toast shown). */
+  async conversationFiles(
+    conversationId: string,
+    kind: 'media' | 'files',
+    before?: number,
+  ): Promise<{ messages: Message[]; hasMore: boolean } | undefined> {
+    const page = await this.attempt(
+      this.client.messages.files(conversationId, { kind, limit: 30, ...(before === undefined ? {} : { before }) }),
+    );
+    if (page !== undefined) this.ensureUsers(usersOf(page.messages));
+    return page;
   }
 
   async forward(messageId: string, toConversationId: string): Promise<boolean> {

@@ -45,7 +45,52 @@ export class Uploads {
    * reply in a thread with `threadId`, quoting a message with `replyTo`.
    */
   send(conversationId: string, file: Blob, hints: MediaHints = {}, options: FileSendOptions = {}): void {
-    const { caption, threadId, replyTo } = options;
+    this.sendAll(conversationId, [{ file, hints }], options);
+  }
+
+  /**
+   * Uploads several files at once and sends one message per file, in the given order
+   * whatever order the uploads finish in; the caption (and the quote) go with the first
+   * file that is sent (a cancelled or failed one passes them on to the next).
+   */
+  sendAll(
+    conversationId: string,
+    files: readonly { file: Blob; hints: MediaHints }[],
+    options: FileSendOptions = {},
+  ): void {
+    const { threadId } = options;
+    let extras: Pick<FileSendOptions, 'caption' | 'replyTo'> = {
+      ...(options.caption === undefined ? {} : { caption: options.caption }),
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+    };
+    // Each message is queued only after the one before it: the outbox keeps that order.
+    let turn: Promise<void> = Promise.resolve();
+    for (const { file, hints } of files) {
+      const { id, uploaded } = this.upload(conversationId, file, hints);
+      turn = turn.then(async () => {
+        const fileId = await uploaded;
+        if (fileId === undefined) return;
+        const mine = extras;
+        extras = {};
+        const sent = this.client.messages.sendFile(conversationId, fileId, {
+          ...mine,
+          ...(threadId === undefined ? {} : { threadId }),
+        });
+        sent.then(
+          () => this.patch(id, null),
+          (error: unknown) =>
+            this.patch(id, { failed: error instanceof ParleyError ? error.message : 'the message was not sent' }),
+        );
+      });
+    }
+  }
+
+  /** Starts one upload shown in the list; resolves with the file id, or undefined if cancelled or failed. */
+  private upload(
+    conversationId: string,
+    file: Blob,
+    hints: MediaHints,
+  ): { id: string; uploaded: Promise<string | undefined> } {
     counter += 1;
     const id = `up${Date.now()}-${counter}`;
     // The name comes from the device, not from the person: mend it (control characters dropped,
@@ -56,7 +101,7 @@ export class Uploads {
     const controller = new AbortController();
     this.controllers.set(id, controller);
     let lastShown = 0;
-    this.client.files
+    const uploaded = this.client.files
       .upload(file, {
         ...hints,
         name,
@@ -68,20 +113,17 @@ export class Uploads {
           this.patch(id, { sent });
         },
       })
-      .then(async ({ fileId }) => {
+      .then(({ fileId }) => {
         this.patch(id, { sent: file.size, sending: true });
-        await this.client.messages.sendFile(conversationId, fileId, {
-          ...(caption === undefined ? {} : { caption }),
-          ...(threadId === undefined ? {} : { threadId }),
-          ...(replyTo === undefined ? {} : { replyTo }),
-        });
-        this.patch(id, null);
+        return fileId;
       })
       .catch((error: unknown) => {
-        if (controller.signal.aborted) return this.patch(id, null);
-        this.patch(id, { failed: error instanceof ParleyError ? error.message : 'the upload failed' });
+        if (controller.signal.aborted) this.patch(id, null);
+        else this.patch(id, { failed: error instanceof ParleyError ? error.message : 'the upload failed' });
+        return undefined;
       })
       .finally(() => this.controllers.delete(id));
+    return { id, uploaded };
   }
 
   /** Stops an upload; the server deletes what it had received. A failed one is just dismissed. */

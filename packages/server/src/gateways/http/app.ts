@@ -23,6 +23,7 @@ import { registerAdminRoutes } from './routes-admin';
 import { registerBotRoutes } from './routes-bots';
 import { registerChannelRoutes } from './routes-channels';
 import { registerContactRoutes } from './routes-contacts';
+import { registerPushRoutes } from './routes-push';
 import { registerMessageRoutes } from './routes-messages';
 import { registerConversationRoutes } from './routes-conversations';
 import { registerFileRoutes } from './routes-files';
@@ -189,6 +190,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerFileRoutes(app, options);
   registerE2eeRoutes(app, options);
   registerBotRoutes(app, options);
+  registerPushRoutes(app, options);
   await registerXmppUploadRoutes(app, options);
   await registerUploadRoutes(app, createTusServer(options.services, options.uploads, options.logger));
   await registerWebRoutes(app, options.webDir ?? null);

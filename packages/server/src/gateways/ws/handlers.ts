@@ -44,6 +44,9 @@ export const handlers: Handlers = {
   'message.pin': async (ctx, data) => ({
     message: await ctx.services.messageChanges.pin(ctx.auth, data.messageId, data.pinned),
   }),
+  'link_previews.remove': async (ctx, data) => ({
+    message: await ctx.services.messageChanges.removeLinkPreviews(ctx.auth, data.messageId),
+  }),
   'thread.read': async (ctx, data) => {
     await ctx.services.threads.markRead(ctx.auth, data.conversationId, data.threadId, data.seq);
     return {};

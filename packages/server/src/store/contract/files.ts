@@ -3,7 +3,7 @@ import type { MessageContent } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import type { NewFile } from '../../ports/file-records';
 import type { Store, UserRecord } from '../../ports/store';
-import { type Harness, newGroup, newUsers, tick, uid } from './harness';
+import { type Harness, newGroup, newMessage, newUsers, tick, uid } from './harness';
 
 function newFile(owner: UserRecord, size = 100, createdAt = tick()): NewFile {
   const id = uid('f');
@@ -87,6 +87,55 @@ export function filesContract(h: Harness): void {
       expect(await h.store.releaseFileRefs(second.id)).toEqual([file.id]);
       expect(await h.store.releaseFileRefs(second.id)).toEqual([]);
       expect(await h.store.listFileConversations(file.id)).toEqual([]);
+    });
+
+    it("lists a conversation's file messages by kind, newest first, before a seq, without tombstones", async () => {
+      const [alice, bob] = await newUsers(h.store, 2);
+      const group = await newGroup(h.store, alice!, [bob!]);
+      const other = await newGroup(h.store, alice!);
+      const ready = async (kind: 'image' | 'video' | 'file' | 'voice') => {
+        const file = await h.store.createFile(newFile(alice!));
+        await h.store.completeFile(file.id, {
+          size: 100,
+          mime: 'application/octet-stream',
+          kind,
+          width: null,
+          height: null,
+          durationMs: null,
+          placeholder: null,
+          waveform: null,
+          thumbKey: null,
+          completedAt: tick(),
+        });
+        return file.id;
+      };
+      const image = await sendFile(h.store, group.id, alice!, await ready('image'));
+      const doc = await sendFile(h.store, group.id, bob!, await ready('file'));
+      await h.store.appendMessage(newMessage(group.id, alice!.id, 'text between'));
+      const video = await sendFile(h.store, group.id, bob!, await ready('video'));
+      const voice = await sendFile(h.store, group.id, alice!, await ready('voice'));
+      const deleted = await sendFile(h.store, group.id, alice!, await ready('image'));
+      const tombstone = await h.store.appendMessage({
+        ...newMessage(group.id, alice!.id),
+        content: { type: 'update', action: 'deleted', messageId: deleted.id },
+      });
+      await h.store.deleteMessage(deleted.id, tick(), tombstone.message.seq);
+      await sendFile(h.store, other.id, alice!, await ready('image'));
+      const ids = (list: { id: string }[]) => list.map((m) => m.id);
+      const media = await h.store.listConversationFiles(group.id, { kinds: ['image', 'video'], limit: 10 });
+      expect(ids(media)).toEqual([video.id, image.id]);
+      expect(media[0]).toMatchObject({ conversationId: group.id, senderId: bob!.id, content: { type: 'file' } });
+      expect(ids(await h.store.listConversationFiles(group.id, { kinds: ['file', 'voice'], limit: 10 }))).toEqual([
+        voice.id,
+        doc.id,
+      ]);
+      expect(
+        ids(await h.store.listConversationFiles(group.id, { kinds: ['image', 'video'], before: video.seq, limit: 10 })),
+      ).toEqual([image.id]);
+      expect(ids(await h.store.listConversationFiles(group.id, { kinds: ['image', 'video'], limit: 1 }))).toEqual([
+        video.id,
+      ]);
+      expect(await h.store.listConversationFiles(group.id, { kinds: [], limit: 10 })).toEqual([]);
     });
 
     it('lists unreferenced files older than a time, and deletes them with their refs', async () => {

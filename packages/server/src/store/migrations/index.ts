@@ -25,8 +25,11 @@ import { botsWebhooksMigration } from './0017-bots-webhooks';
 import { adminAuditMigration } from './0018-admin-audit';
 import { peopleMigration } from './0020-people';
 import { callsMigration } from './0021-calls';
+import { pushMigration } from './0023-push';
 import { e2eeMigration } from './0022-e2ee';
+import { linkPreviewsMigration } from './0024-link-previews';
 import { archiveMigration } from './0027-archive';
+import { conversationFilesMigration } from './0028-conversation-files';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -50,7 +53,10 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0020-people': peopleMigration(dialect),
     '0021-calls': callsMigration(dialect),
     '0022-e2ee': e2eeMigration(dialect),
+    '0023-push': pushMigration(dialect),
+    '0024-link-previews': linkPreviewsMigration(dialect),
     '0027-archive': archiveMigration(dialect),
+    '0028-conversation-files': conversationFilesMigration(),
   };
 }
 

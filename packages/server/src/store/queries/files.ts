@@ -3,11 +3,12 @@
  * A ref is what lets other members download a file and what keeps it from the
  * cleanup; refs are written with their message (appendMessage) or not at all.
  */
-import type { FileKind } from '@parley/protocol';
+import type { FileKind, Message } from '@parley/protocol';
 import type { Selectable } from 'kysely';
-import type { FileCompletion, FileRecord, NewFile } from '../../ports/file-records';
+import type { ConversationFilesRange, FileCompletion, FileRecord, NewFile } from '../../ports/file-records';
 import type { FilesTable } from '../db-schema';
 import { affected, type QueryContext } from './context';
+import { decorate } from './decorate';
 
 type Db = QueryContext['db'];
 
@@ -143,4 +144,26 @@ export async function listUnreferencedFiles(
     .limit(Math.max(1, Math.trunc(options.limit)))
     .execute();
   return rows.map(toFile);
+}
+
+export async function listConversationFiles(
+  db: Db,
+  conversationId: string,
+  range: ConversationFilesRange,
+): Promise<Message[]> {
+  const limit = Math.max(0, Math.trunc(range.limit));
+  if (limit === 0 || range.kinds.length === 0) return [];
+  // file_refs_conversation_idx (migration 0028) finds the conversation's refs; a message
+  // carries one file, so the join yields each message once.
+  let query = db
+    .selectFrom('file_refs')
+    .innerJoin('messages', 'messages.id', 'file_refs.message_id')
+    .innerJoin('files', 'files.id', 'file_refs.file_id')
+    .selectAll('messages')
+    .where('file_refs.conversation_id', '=', conversationId)
+    .where('messages.deleted_at', 'is', null)
+    .where('files.kind', 'in', [...range.kinds]);
+  if (range.before !== undefined) query = query.where('messages.seq', '<', range.before);
+  const rows = await query.orderBy('messages.seq', 'desc').limit(limit).execute();
+  return decorate(db, rows);
 }

@@ -57,7 +57,7 @@ export async function editMessage(
 }
 
 /**
- * The tombstone: content `{type:'deleted'}`; text, mentions, reactions, pin, the
+ * The tombstone: content `{type:'deleted'}`; text, mentions, reactions, pin, link previews, the
  * quote and search entry go. Replies quoting it keep their reference but lose the
  * excerpt. A ReplyRef is stored as JSON that starts with its messageId, so the
  * replies are found by prefix among the later entries of the same conversation.
@@ -74,6 +74,7 @@ export async function deleteMessage({ db, dialect }: QueryContext, id: string, a
       forwarded_from: null,
       pinned_at: null,
       pinned_by: null,
+      link_previews: null,
       deleted_at: at,
       rev,
     })

@@ -203,6 +203,7 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           forwarded_from: encodeJson(message.forwardedFrom),
           mentions: encodeJson(message.mentions),
           mention_all: mentionAll ? 1 : 0,
+          link_previews_off: message.linkPreviewsOff === true ? 1 : 0,
         })
         .execute();
       await sideEffects({ db: tx, dialect }, message, seq, Number(bumped.slow_mode_seconds) > 0);
@@ -219,6 +220,7 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
       if (message.replyTo) result.replyTo = message.replyTo;
       if (message.forwardedFrom) result.forwardedFrom = message.forwardedFrom;
       if (message.mentions) result.mentions = message.mentions;
+      if (message.linkPreviewsOff === true) result.linkPreviewsOff = true;
       return result;
     });
     return { message: stored, duplicate: false };

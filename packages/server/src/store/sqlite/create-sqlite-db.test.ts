@@ -20,11 +20,14 @@ async function pragma(db: ReturnType<typeof createSqliteDb>, name: string): Prom
 
 describe('createSqliteDb', () => {
   it('creates the parent directory and sets the pragmas', async () => {
-    for (const [synchronous, level] of [
-      ['full', 2],
-      ['normal', 1],
+    // full with the fsync on the thread pool (the default) commits with NORMAL and syncs the WAL itself (ADR 0022).
+    for (const [synchronous, fsync, level] of [
+      ['full', 'inline', 2],
+      ['full', 'background', 1],
+      ['normal', 'background', 1],
     ] as const) {
-      const db = createSqliteDb({ path: join(dir, synchronous, 'nested', 'p.db'), synchronous, busyTimeoutMs: 1234 });
+      const path = join(dir, `${synchronous}-${fsync}`, 'nested', 'p.db');
+      const db = createSqliteDb({ path, synchronous, fsync, busyTimeoutMs: 1234 });
       try {
         expect(await pragma(db, 'journal_mode')).toBe('wal');
         expect(await pragma(db, 'synchronous')).toBe(level);

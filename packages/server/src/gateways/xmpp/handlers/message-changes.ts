@@ -77,7 +77,7 @@ async function filePayload(ctx: XmppContext, content: FileContent): Promise<XmlE
  * The children of the stanza carrying a message: its body for text or a file
  * (fileBody) or a call record (callBody: its changes are corrections), the XEP
  * elements for an update entry; null for what XMPP has no
- * stanza for (system changes, tombstones, pins, a target the reader cannot see).
+ * stanza for (system changes, tombstones, pins, link previews, a target the reader cannot see).
  */
 export async function messagePayload(ctx: XmppContext, message: Message): Promise<XmlElement[] | null> {
   const content = message.content;
@@ -87,7 +87,16 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   if (content.type === 'mls') return content.kind === 'application' ? [el('body', {}, ENCRYPTED_NOTICE)] : null;
   // A call record is a body; its changes correct it (no Jingle: XMPP clients see call history as text).
   if (content.type === 'call') return [el('body', {}, callBody(content))];
-  if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
+  // Pins and link previews have no stanza: XMPP clients show the link in the body as it is.
+  if (
+    content.type !== 'update' ||
+    content.action === 'pinned' ||
+    content.action === 'unpinned' ||
+    content.action === 'link_previews.set' ||
+    content.action === 'link_previews.removed'
+  ) {
+    return null;
+  }
   let target: Message;
   try {
     target = await ctx.services.messages.get(ctx.auth, content.messageId);
