@@ -75,6 +75,10 @@ async function describeSystem(message: Message, names: Names): Promise<string> {
       return `${actor} unmuted ${others}`;
     case 'settings.changed':
       return `${actor} changed ${Object.keys(content.settings ?? {}).join(', ') || 'the settings'}`;
+    case 'archived':
+      return `${actor} archived the conversation (read-only)`;
+    case 'unarchived':
+      return `${actor} unarchived the conversation`;
   }
 }
 

@@ -57,3 +57,41 @@ it('logs in with a recovery code and deactivates an account', { timeout: 90_000 
   const bob = await env.server.services.admin.asCli().findUser('bob');
   expect(bob.adminSince).toEqual(expect.any(Number));
 });
+
+it('archives, unarchives and deletes a channel with `parley admin conversation`', { timeout: 90_000 }, async () => {
+  // The first account (root, above) is the server admin; carol owns a channel root is not in.
+  const carol = await post<{ token: string }>('/v1/auth/register', { username: 'carol', password: PASSWORD });
+  const created = await post<{ conversation: { id: string } }>(
+    '/v1/channels',
+    { title: 'Old news', visibility: 'public' },
+    carol.body.token,
+  );
+  const id = created.body.conversation.id;
+  const archived = await env.run('op', ['admin', 'conversation', 'archive', id]);
+  expect(archived.stderr).toBe('');
+  expect([archived.code, archived.stdout]).toEqual([0, `archived ${id} "Old news"\n`]);
+  const sent = await post<{ error: { code: string } }>(
+    `/v1/conversations/${id}/messages`,
+    { clientId: 'c1', content: { type: 'text', text: 'still here?' } },
+    carol.body.token,
+  );
+  expect(sent.body.error.code).toBe('conversation_archived');
+  const unarchived = await env.run('op', ['admin', 'conversation', 'unarchive', id]);
+  expect(unarchived.stdout).toContain(`unarchived ${id}`);
+
+  const unconfirmed = await env.run('op', ['admin', 'conversation', 'delete', id]);
+  expect(unconfirmed.code).not.toBe(0);
+  expect(unconfirmed.stderr).toContain('--yes');
+  const deleted = await env.run('op', ['admin', 'conversation', 'delete', id, '--yes']);
+  expect([deleted.code, deleted.stdout]).toEqual([0, `deleted ${id}; its messages and files are being erased\n`]);
+  const gone = await fetch(`${env.url}/v1/conversations/${id}`, {
+    headers: { authorization: `Bearer ${carol.body.token}` },
+  });
+  expect(gone.status).toBe(404);
+  const audit = await env.server.services.admin.asCli().listAudit({ user: 'root' });
+  expect(audit.entries.filter((e) => e.target === id).map((e) => e.action)).toEqual([
+    'conversation.deleted',
+    'conversation.unarchived',
+    'conversation.archived',
+  ]);
+});

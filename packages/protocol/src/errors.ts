@@ -73,6 +73,12 @@ export const ERROR_CODES = {
     description: 'Your role in the conversation does not allow this operation.',
   },
   not_member: { status: 403, retryable: false, description: 'You are not a member of this conversation.' },
+  conversation_archived: {
+    status: 403,
+    retryable: false,
+    description:
+      'The group or channel is archived: it is read-only (no posts, reactions, edits, pins or joins) until its owner unarchives it.',
+  },
   blocked: {
     status: 403,
     retryable: false,

@@ -227,6 +227,12 @@ export const SyncResult = Type.Object({
     description: 'Conversations with more missed messages than the limit: page the rest with `history`',
   }),
   epoch: Type.String({ description: "The store's identity: keep it with the cursors and send it with the next sync" }),
+  removed: Type.Optional(
+    Type.Array(ConversationId, {
+      description:
+        'Conversations named in `cursors` that you can no longer read (you left or were removed while away, or the conversation was deleted): drop them',
+    }),
+  ),
   reset: Type.Optional(
     Type.Literal(true, {
       description:
@@ -297,6 +303,8 @@ export const EventSchemas = {
   'conversation.updated': event('conversation.updated', Type.Object({ conversation: Conversation })),
   /** You left or were removed from a conversation: drop it from the list. */
   'conversation.removed': event('conversation.removed', Type.Object({ conversationId: ConversationId })),
+  /** The conversation was deleted for everyone (its messages and files are being erased): drop it. */
+  'conversation.deleted': event('conversation.deleted', Type.Object({ conversationId: ConversationId })),
   /** Someone started or stopped typing; `typing: true` expires on its own after `expiresInMs`. */
   typing: event(
     'typing',

@@ -233,6 +233,8 @@ export const SystemAction = Type.Union([
   Type.Literal('member.unmuted'),
   Type.Literal('renamed'),
   Type.Literal('settings.changed'),
+  Type.Literal('archived'),
+  Type.Literal('unarchived'),
 ]);
 export type SystemAction = Static<typeof SystemAction>;
 
@@ -368,6 +370,11 @@ export const Conversation = Type.Object(
     avatarUrl: Type.Union([Type.String(), Type.Null()], { description: 'The group’s or channel’s picture' }),
     /** `mls`: end-to-end encrypted (messages are MLS ciphertext the server cannot read); absent: not. */
     encryption: Type.Optional(Encryption),
+    /**
+     * Set while the group or channel is archived: read-only for everyone (no posts, reactions,
+     * edits, pins or joins; still readable and searchable by its members). Absent: not archived.
+     */
+    archivedAt: Type.Optional(Timestamp),
     members: Type.Array(Member, {
       description:
         'Every member of a direct or group conversation; empty for channels (page them with GET .../members)',

@@ -12,7 +12,7 @@
  */
 import type { ConversationKind, PostPolicy, Role } from './models';
 
-export type Refusal = 'forbidden' | 'not_member' | 'invalid_operation';
+export type Refusal = 'forbidden' | 'not_member' | 'invalid_operation' | 'conversation_archived';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'moderator', 'member', 'readonly'];
 
@@ -44,7 +44,13 @@ export type Operation =
   | 'ban'
   | 'mute'
   | 'setRole'
-  | 'leave';
+  | 'leave'
+  /** Make the group or channel read-only for everyone (it moves to the "Archived" place). */
+  | 'archive'
+  /** Make an archived group or channel writable again. */
+  | 'unarchive'
+  /** Delete the group or channel for everyone, with its messages and files. */
+  | 'delete';
 
 /** The lowest role allowed each operation in groups and channels. */
 const minimumRole: Record<Operation, Role> = {
@@ -67,7 +73,24 @@ const minimumRole: Record<Operation, Role> = {
   mute: 'moderator',
   setRole: 'owner',
   leave: 'readonly',
+  archive: 'admin',
+  unarchive: 'owner',
+  delete: 'owner',
 };
+
+/**
+ * What an archived group or channel still allows: reading, reporting what is there, leaving,
+ * and the owner's way out (unarchive, delete). Everything else is `conversation_archived`.
+ */
+const archivedOperations = new Set<Operation>([
+  'read',
+  'report',
+  'viewReports',
+  'leave',
+  'archive',
+  'unarchive',
+  'delete',
+]);
 
 /** What a direct conversation allows its two members; the rest is `invalid_operation`. */
 const directOperations = new Set<Operation>(['read', 'post', 'react', 'report', 'editOwn', 'deleteOwn', 'pin']);
@@ -86,9 +109,20 @@ export interface Facts {
   self?: boolean;
   /** setRole: the role to give. */
   newRole?: Role;
+  /** The group or channel is archived (read-only for everyone). */
+  archived?: boolean;
 }
 
 export function authorize(operation: Operation, facts: Facts): Refusal | null {
+  const refusal = byRole(operation, facts);
+  if (refusal !== null) return refusal;
+  // Last: whoever the rules refuse hears why they could never do it; the others, that it is archived.
+  if (facts.archived === true && !archivedOperations.has(operation)) return 'conversation_archived';
+  return null;
+}
+
+/** The matrix without the archived rule: roles, direct conversations, broadcast channels, ranks. */
+function byRole(operation: Operation, facts: Facts): Refusal | null {
   const { kind, role } = facts;
   if (!role) return 'not_member';
   if (kind === 'direct') return directOperations.has(operation) ? null : 'invalid_operation';

@@ -26,7 +26,7 @@ import type {
   UpdateServerSettingsBody,
 } from '@parley/protocol';
 import { ParleyError } from './errors';
-import { HttpClient, type AuthResponseBody } from './http';
+import { HttpClient, type AuthResponseBody, type ConversationResponseBody } from './http';
 
 const seg = encodeURIComponent;
 
@@ -138,6 +138,18 @@ export class AdminHttpClient extends HttpClient {
   /** POST /v1/admin/users/:userId/deactivate: also logs out every device. */
   adminDeactivate(userId: string): Promise<AdminUserResponse> {
     return this.call('POST', `/v1/admin/users/${seg(userId)}/deactivate`);
+  }
+  /** POST /v1/admin/conversations/:conversationId/archive: read-only for everyone; audited. */
+  adminArchiveConversation(conversationId: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/admin/conversations/${seg(conversationId)}/archive`);
+  }
+  /** POST /v1/admin/conversations/:conversationId/unarchive */
+  adminUnarchiveConversation(conversationId: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/admin/conversations/${seg(conversationId)}/unarchive`);
+  }
+  /** DELETE /v1/admin/conversations/:conversationId: gone for everyone, with its messages and files; audited. */
+  adminDeleteConversation(conversationId: string): Promise<void> {
+    return this.call('DELETE', `/v1/admin/conversations/${seg(conversationId)}`);
   }
   /** POST /v1/admin/users/:userId/reactivate */
   adminReactivate(userId: string): Promise<AdminUserResponse> {

@@ -271,6 +271,27 @@ export class ConversationsApi {
     return this.ctx.http.leave(conversationId);
   }
   /**
+   * Archives a group or channel (its owner or admins): read-only for everyone (posting,
+   * reacting, editing, pinning and joining fail with `conversation_archived`), still
+   * readable and searchable by its members. Every member's devices get the conversation
+   * with `archivedAt` set (the `conversation` event).
+   */
+  async archive(conversationId: string): Promise<Conversation> {
+    return (await this.ctx.http.archiveConversation(conversationId)).conversation;
+  }
+  /** Makes an archived group or channel writable again (its owner). */
+  async unarchive(conversationId: string): Promise<Conversation> {
+    return (await this.ctx.http.unarchiveConversation(conversationId)).conversation;
+  }
+  /**
+   * Deletes a group or channel for everyone (its owner): its messages, reactions, threads,
+   * pins, receipts and files that no other conversation carries are erased. Every member's
+   * devices get `conversation.deleted` and drop it.
+   */
+  delete(conversationId: string): Promise<void> {
+    return this.ctx.http.deleteConversation(conversationId);
+  }
+  /**
    * Changes the title and settings (owners and admins): topic, description, and for
    * channels visibility, post policy and slow mode. Each change is a system message.
    */

@@ -106,6 +106,12 @@ export interface ClientEvents {
   conversation: Conversation;
   /** You left or were removed from a conversation. */
   'conversation.removed': { conversationId: string };
+  /**
+   * A group or channel you were in was deleted for everyone (live, or found by the next
+   * sync after being away): drop it. `conversation.removed` is emitted too, so a list that
+   * only handles removal stays right.
+   */
+  'conversation.deleted': { conversationId: string };
   /** Someone started or stopped typing. */
   typing: EventData<'typing'>;
   /** A member's delivered or read cursor moved. */

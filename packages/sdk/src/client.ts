@@ -184,6 +184,7 @@ export class ParleyClient {
         this.emitter.emit('synced', { conversations: summaries });
       },
       onConversationError: (_id, error) => this.emitter.emit('error', error),
+      onRemoved: (conversationId) => this.forgetConversation(conversationId),
     });
     this.outbox = new Outbox({
       send: (entry) =>
@@ -458,9 +459,11 @@ export class ParleyClient {
         this.noteConversation(event.data.conversation);
         return;
       case 'conversation.removed':
-        this.timeline.forget(event.data.conversationId);
-        this.receiptBatcher.forget(event.data.conversationId);
-        this.emitter.emit('conversation.removed', { conversationId: event.data.conversationId });
+        this.forgetConversation(event.data.conversationId);
+        return;
+      case 'conversation.deleted':
+        this.emitter.emit('conversation.deleted', { conversationId: event.data.conversationId });
+        this.forgetConversation(event.data.conversationId);
         return;
       case 'typing':
         this.emitter.emit('typing', event.data);
@@ -518,6 +521,13 @@ export class ParleyClient {
    * acknowledging, one post would cost a write per member. Their delivered cursor
    * moves with read receipts.
    */
+  /** Drops what is held for a conversation the user no longer has, and tells the app. */
+  private forgetConversation(conversationId: string): void {
+    this.timeline.forget(conversationId);
+    this.receiptBatcher.forget(conversationId);
+    this.emitter.emit('conversation.removed', { conversationId });
+  }
+
   private noteConversation(conversation: Conversation): void {
     if (conversation.kind === 'channel') this.channelIds.add(conversation.id);
     this.emitter.emit('conversation', conversation);

@@ -246,6 +246,19 @@ export class HttpClient {
     return this.call('POST', `/v1/conversations/${seg(conversationId)}/leave`);
   }
 
+  /** POST /v1/conversations/:conversationId/archive */
+  archiveConversation(conversationId: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/archive`);
+  }
+  /** POST /v1/conversations/:conversationId/unarchive */
+  unarchiveConversation(conversationId: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/conversations/${seg(conversationId)}/unarchive`);
+  }
+  /** DELETE /v1/conversations/:conversationId */
+  deleteConversation(conversationId: string): Promise<void> {
+    return this.call('DELETE', `/v1/conversations/${seg(conversationId)}`);
+  }
+
   // ---- messages and presence ----
   /** GET /v1/conversations/:conversationId/messages?before&after&limit */
   history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryResponseBody> {

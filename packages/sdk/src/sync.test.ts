@@ -130,6 +130,32 @@ describe('SyncRunner', () => {
     expect(summaries).toEqual(['a', 'b']);
   });
 
+  it('drops the conversations the server says were removed or deleted while away', async () => {
+    const server = store({ a: range('a', 1, 2) });
+    const sync = async (request: SyncRequest): Promise<SyncResultData> => ({
+      ...(await server.sync(request)),
+      removed: ['gone'],
+    });
+    const t = new Timeline({ a: 2, gone: 5 });
+    const removed: string[] = [];
+    const runner = new SyncRunner({
+      timeline: t,
+      sync,
+      history: server.history,
+      deliver: () => undefined,
+      onRemoved: (id) => {
+        removed.push(id);
+        t.forget(id);
+      },
+    });
+    await runner.run(true);
+    expect(removed).toEqual(['gone']);
+    expect(t.cursors()).toEqual({ a: 2 });
+    // The next sync no longer names it, and nothing tries to page it.
+    await runner.run(true);
+    expect(server.calls.filter((c) => c.includes('gone'))).toEqual(['sync {"a":2,"gone":5} complete']);
+  });
+
   it('fills a gap left by live events without a full sync', async () => {
     const server = store({ a: range('a', 1, 6) });
     const t = new Timeline({ a: 2 });

@@ -15,6 +15,8 @@ export interface SyncResultData {
   conversations: ConversationSummary[];
   messages: Message[];
   truncated: string[];
+  /** Conversations the cursors named that the user can no longer read (left, removed or deleted while away). */
+  removed?: string[];
   /** The store's identity. */
   epoch: string;
   /** The cursors sent were not this store's: start over from this result. */
@@ -82,6 +84,8 @@ export interface SyncRunnerDeps {
   onReset?: (epoch: string) => void;
   /** Receives the conversation summaries of every `sync` result. */
   onSummaries?: (summaries: ConversationSummary[]) => void;
+  /** A conversation held that the user no longer has (left, removed or deleted while away): drop it. */
+  onRemoved?: (conversationId: string) => void;
   /** A conversation whose history could not be read for a non-retryable reason. */
   onConversationError?: (conversationId: string, error: ParleyError) => void;
   /** Fetches that fill nothing before a gap is given up and held messages are flushed. Default 3. */
@@ -148,6 +152,7 @@ export class SyncRunner {
         this.deps.onReset?.(result.epoch);
       }
       timeline.epoch = result.epoch;
+      for (const id of result.removed ?? []) this.deps.onRemoved?.(id);
       this.deps.onSummaries?.(result.conversations);
       const applied = applySyncResult(timeline, cursors, result);
       timeline.markComplete();

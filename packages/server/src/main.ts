@@ -163,6 +163,8 @@ async function buildCore(
       clock,
       logger,
       limits: {
+        purgeBatchRows: config.purgeBatchRows,
+        purgeBatchesPerRun: config.purgeBatchesPerRun,
         maxMessageBytes: config.maxMessageBytes,
         maxGroupMembers: config.maxGroupMembers,
         historyPageMax: config.historyPageMax,
@@ -317,6 +319,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await services.push.keys.get();
   jobs.register(services.linkPreviews);
   jobs.register(services.interactions);
+  jobs.register(services.conversationPurge);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     {

@@ -121,6 +121,10 @@ const OPERATIONS: { name: string; prepare?: Run; run: Run; discussion: string; b
   { name: 'read receipt', run: (c) => frame(c.actor, 'receipt.set', { conversationId: c.conversationId, kind: 'read', seq: c.victimMessage.seq }), discussion: 'ok ok ok ok ok not_member banned ok' },
   { name: 'reaction users', run: (c) => call(c.actor, 'GET', `/v1/messages/${c.victimMessage.id}/reactions?emoji=${encodeURIComponent('👍')}`), discussion: 'ok ok ok ok ok not_member banned ok' },
   { name: 'members', run: (c) => call(c.actor, 'GET', conv(c, '/members')), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'archive', run: (c) => call(c.actor, 'POST', conv(c, '/archive')), discussion: 'ok ok forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'unarchive', prepare: (c) => call(owner, 'POST', conv(c, '/archive')), run: (c) => call(c.actor, 'POST', conv(c, '/unarchive')), discussion: 'ok forbidden forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'post when archived', prepare: (c) => call(owner, 'POST', conv(c, '/archive')), run: (c) => send(c, 'hello'), discussion: 'conversation_archived conversation_archived conversation_archived conversation_archived forbidden not_member banned conversation_archived', broadcast: 'conversation_archived conversation_archived forbidden forbidden forbidden not_member banned forbidden' },
+  { name: 'delete', run: (c) => call(c.actor, 'DELETE', conv(c)), discussion: 'ok forbidden forbidden forbidden forbidden not_member banned forbidden' },
 ];
 
 function expected(operation: (typeof OPERATIONS)[number], kind: Kind): Record<Role, Outcome> {

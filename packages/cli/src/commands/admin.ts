@@ -136,6 +136,45 @@ export function registerAdminCommands(program: Command): void {
     return { json: { ok: true }, line: 'two-factor authentication turned off; they log in with their password alone' };
   });
 
+  const conversation = admin
+    .command('conversation')
+    .description('Archive, unarchive or delete any group or channel (audited)');
+  conversation
+    .command('archive <conversationId>')
+    .description('Make a group or channel read-only for everyone (members still read and search it)')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { http, json } = adminClient(command);
+      const result = await http.adminArchiveConversation(id);
+      if (json) printJson(result);
+      else printLine(`archived ${result.conversation.id} "${result.conversation.title ?? ''}"`);
+    });
+  conversation
+    .command('unarchive <conversationId>')
+    .description('Make an archived group or channel writable again')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { http, json } = adminClient(command);
+      const result = await http.adminUnarchiveConversation(id);
+      if (json) printJson(result);
+      else printLine(`unarchived ${result.conversation.id} "${result.conversation.title ?? ''}"`);
+    });
+  conversation
+    .command('delete <conversationId>')
+    .description('Delete a group or channel for everyone, with its messages and files (cannot be undone)')
+    .option('--yes', 'confirm: everything in it is erased for every member')
+    .action(async (id: string, opts: { yes?: boolean }, command: Command) => {
+      if (opts.yes !== true) {
+        throw new CliError(
+          `deleting ${id} erases its messages, reactions, threads, pins and files for every member`,
+          'run it again with --yes to confirm',
+          'bad_request',
+        );
+      }
+      const { http, json } = adminClient(command);
+      await http.adminDeleteConversation(id);
+      if (json) printJson({ deleted: id });
+      else printLine(`deleted ${id}; its messages and files are being erased`);
+    });
+
   admin
     .command('passwd <username>')
     .description("Set a user's password (logs out every device of that user)")

@@ -597,6 +597,22 @@ export const configKeys = {
     max: 365,
     doc: 'Days a finished webhook delivery (delivered or failed) and its attempts stay listable and redeliverable; older ones are deleted hourly. Deliveries still being retried are kept.',
   },
+  purgeBatchRows: {
+    env: 'PARLEY_PURGE_BATCH_ROWS',
+    kind: 'int',
+    default: 500,
+    min: 1,
+    max: 10_000,
+    doc: "Rows (messages, then members) one batch of a deleted conversation's erasure removes, in one short transaction (docs/adr/0020-conversation-deletion.md). Smaller batches hold the write lock for less time.",
+  },
+  purgeBatchesPerRun: {
+    env: 'PARLEY_PURGE_BATCHES_PER_RUN',
+    kind: 'int',
+    default: 20,
+    min: 1,
+    max: 1000,
+    doc: 'Batches one run of the erasure job does (yielding to other work between batches) before it lets other due jobs run and continues.',
+  },
   jobLeaseMs: {
     env: 'PARLEY_JOB_LEASE_MS',
     kind: 'int',

@@ -25,18 +25,23 @@ export const OPERATIONS: readonly Operation[] = [
   'mute',
   'setRole',
   'leave',
+  'archive',
+  'unarchive',
+  'delete',
 ];
 
 export interface Setting {
   label: string;
   kind: ConversationKind;
   postPolicy: PostPolicy;
+  archived?: boolean;
 }
 
 export const SETTINGS: readonly Setting[] = [
   { label: 'group', kind: 'group', postPolicy: 'everyone' },
   { label: 'channel (discussion)', kind: 'channel', postPolicy: 'everyone' },
   { label: 'channel (broadcast)', kind: 'channel', postPolicy: 'admins' },
+  { label: 'archived group or channel', kind: 'channel', postPolicy: 'everyone', archived: true },
   { label: 'direct', kind: 'direct', postPolicy: 'everyone' },
 ];
 
@@ -52,6 +57,7 @@ export function cell(operation: Operation, setting: Setting, role: Role | undefi
     targetRole: 'readonly',
     self: false,
     newRole: 'member',
+    archived: setting.archived === true,
   });
   return refusal === null ? 'yes' : `\`${refusal}\``;
 }

@@ -18,6 +18,7 @@ const code: Record<string, string | null> = {
   f: 'forbidden',
   n: 'not_member',
   i: 'invalid_operation',
+  a: 'conversation_archived',
 };
 
 // Targeted operations (kick, ban, mute, setRole) here aim at a read-only member; setRole gives 'member'.
@@ -41,11 +42,44 @@ const group: Record<Operation, Row> = {
   mute: '+++ffn',
   setRole: '+ffffn',
   leave: '+++++n',
+  archive: '++fffn',
+  unarchive: '+ffffn',
+  delete: '+ffffn',
 };
 
 const discussion: Record<Operation, Row> = { ...group, mentionAll: '+++ffn' };
 
 const broadcast: Record<Operation, Row> = { ...discussion, post: '++fffn', editOwn: '++fffn' };
+
+/**
+ * An archived group or channel: whoever the role allows still reads, reports, sees reports,
+ * leaves, and the owner unarchives or deletes; every write is `conversation_archived` (the role
+ * check comes first, so a member who could never pin still hears `forbidden`).
+ */
+const archived: Record<Operation, Row> = {
+  read: '+++++n',
+  post: 'aaaafn',
+  react: 'aaaaan',
+  report: '+++++n',
+  editOwn: 'aaaafn',
+  deleteOwn: 'aaaaan',
+  deleteAny: 'aaaffn',
+  pin: 'aaaffn',
+  mentionAll: 'aaaffn',
+  bypassSlowMode: 'aaaffn',
+  addMembers: 'aafffn',
+  editSettings: 'aafffn',
+  manageInvites: 'aafffn',
+  viewReports: '+++ffn',
+  kick: 'aaaffn',
+  ban: 'aaaffn',
+  mute: 'aaaffn',
+  setRole: 'affffn',
+  leave: '+++++n',
+  archive: '++fffn',
+  unarchive: '+ffffn',
+  delete: '+ffffn',
+};
 
 /** Direct conversations: only members (role 'member') and outsiders. */
 const direct: Record<Operation, string> = {
@@ -68,6 +102,9 @@ const direct: Record<Operation, string> = {
   mute: 'in',
   setRole: 'in',
   leave: 'in',
+  archive: 'in',
+  unarchive: 'in',
+  delete: 'in',
 };
 
 const columns: (Role | undefined)[] = [...ROLES, undefined];
@@ -75,6 +112,7 @@ const expected = {
   group,
   'channel (discussion)': discussion,
   'channel (broadcast)': broadcast,
+  'archived group or channel': archived,
   direct,
 } as const;
 
@@ -97,6 +135,7 @@ describe('authorize: every operation x every role', () => {
             targetRole: 'readonly',
             self: false,
             newRole: 'member',
+            archived: setting.archived === true,
           }),
         );
         expect(actual).toEqual([...row].map((letter) => code[letter]));
@@ -143,6 +182,19 @@ describe('targeted operations: the actor must outrank the target', () => {
         }),
       ).toBe('invalid_operation');
     }
+  });
+
+  it('an archived broadcast channel: who could never post hears forbidden, the others conversation_archived', () => {
+    const facts = { kind: 'channel' as const, postPolicy: 'admins' as const, archived: true };
+    expect(ROLES.map((role) => authorize('post', { ...facts, role }))).toEqual([
+      'conversation_archived',
+      'conversation_archived',
+      'forbidden',
+      'forbidden',
+      'forbidden',
+    ]);
+    // The owner still outranks nobody above them: the rank rule answers first.
+    expect(authorize('kick', { ...facts, role: 'admin', targetRole: 'owner', self: false })).toBe('forbidden');
   });
 
   it('setRole: only the owner, never to or from owner', () => {

@@ -110,7 +110,12 @@ export class JobRunner {
       const kept =
         'done' in outcome
           ? await this.deps.store.completeJob(job.id, job.leaseToken)
-          : await this.deps.store.rescheduleJob(job.id, job.leaseToken, outcome.retryAt, outcome.error.slice(0, 500));
+          : 'continueAt' in outcome
+            ? // Progress, not a failure: a long erasure must not reach the dead letters by going on.
+              await this.deps.store.rescheduleJob(job.id, job.leaseToken, outcome.continueAt, null, true)
+            : await this.deps.store.rescheduleJob(job.id, job.leaseToken, outcome.retryAt, outcome.error.slice(0, 500));
+      // A job that goes on is due now: look again rather than wait for the next poll.
+      if ('continueAt' in outcome) this.nudge();
       if (!kept) {
         this.stats.lostLeases += 1;
         this.deps.logger.warn({ jobId: job.id, kind: job.kind }, 'a job outlived its lease');

@@ -50,6 +50,8 @@ export type EventBody =
   | { v: 1; type: 'message.new'; message: Message; route?: MessageRoute }
   | { v: 1; type: 'conversation.updated'; conversation: Conversation }
   | { v: 1; type: 'conversation.removed'; conversationId: string; userId: string }
+  /** The conversation was deleted for everyone (ADR 0020): on its own topic, so every member's devices hear it. */
+  | { v: 1; type: 'conversation.deleted'; conversationId: string }
   /**
    * Typing and receipts carry the ids of members who must not get them (blocks either way with
    * the user), worked out by the service from the blocks table: the hub skips those users'

@@ -49,7 +49,14 @@ export interface JobStore {
   /** Removes a finished job; false when the lease was lost (another runner has it now). */
   completeJob(id: string, leaseToken: string): Promise<boolean>;
   /** Releases the lease and makes the job due again at `dueAt`; false when the lease was lost. */
-  rescheduleJob(id: string, leaseToken: string, dueAt: number, lastError: string | null): Promise<boolean>;
+  rescheduleJob(
+    id: string,
+    leaseToken: string,
+    dueAt: number,
+    lastError: string | null,
+    /** A job that goes on (`continueAt`) made progress: its attempts count from zero again. */
+    progressed?: boolean,
+  ): Promise<boolean>;
   countJobs(kind?: string): Promise<number>;
 
   /**
@@ -98,8 +105,12 @@ export interface EventConsumer {
   consume(events: readonly OutboxRecord[], tx: Store): Promise<number>;
 }
 
-/** What a job's run decided: finished (done or given up), or try again at `retryAt`. */
-export type JobOutcome = { done: true } | { retryAt: number; error: string };
+/**
+ * What a job's run decided: finished (done or given up), try again at `retryAt` after a
+ * failure, or go on at `continueAt` (a long job done in slices, such as erasing a deleted
+ * conversation: each run does a bounded part and lets other jobs run in between).
+ */
+export type JobOutcome = { done: true } | { retryAt: number; error: string } | { continueAt: number };
 
 /** Runs the jobs of one kind (events/job-runner.ts); must finish well within the lease. */
 export interface JobHandler {

@@ -137,6 +137,16 @@ export interface ConversationPatch {
   avatarUrl?: string | null;
 }
 
+/** One batch of a deleted conversation's erasure (purgeConversationStep). */
+export interface PurgeStep {
+  /** True once the conversation row itself is gone (or there was nothing to erase). */
+  done: boolean;
+  /** Rows this batch erased (messages, then members, then the conversation). */
+  removed: number;
+  /** Files the erased messages carried that no other message carries: delete their records and blobs. */
+  orphanFileIds: string[];
+}
+
 /** A member as the services see it: the public Member plus the member's own settings. */
 export interface MemberRecord extends Member {
   notifyLevel: NotifyLevel;
@@ -435,6 +445,22 @@ export interface Store
   listConversationSummaries(userId: string, options: { limit: number }): Promise<ConversationSummary[]>;
 
   updateConversation(id: string, patch: ConversationPatch): Promise<void>;
+  /**
+   * Archives (a time) or unarchives (null) a conversation that is not deleted; false when
+   * it already was in that state (docs/adr/0020).
+   */
+  setConversationArchived(id: string, archivedAt: number | null): Promise<boolean>;
+  /**
+   * Marks the conversation deleted: from this commit on every read treats it as gone (no
+   * conversation, no list entry, no search hit). False when it already was, or never existed.
+   */
+  markConversationDeleted(id: string, at: number): Promise<boolean>;
+  /** Erases up to `limit` rows of a conversation marked deleted, in one atomic write (ADR 0020). */
+  purgeConversationStep(id: string, limit: number): Promise<PurgeStep>;
+  /** Conversations marked deleted whose rows are not erased yet, oldest deletion first. */
+  listDeletedConversations(limit: number): Promise<string[]>;
+  /** Rows per table that still name the conversation or these of its messages (checks after an erasure). */
+  countConversationRows(id: string, messageIds: readonly string[]): Promise<Record<string, number>>;
   /** The member with their own settings, or undefined. */
   getMemberRecord(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   /** Members ordered by user id, after the cursor. */

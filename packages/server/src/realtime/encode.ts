@@ -13,6 +13,8 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
       return { type: 'conversation.updated', data: { conversation: event.conversation } };
     case 'conversation.removed':
       return { type: 'conversation.removed', data: { conversationId: event.conversationId } };
+    case 'conversation.deleted':
+      return { type: 'conversation.deleted', data: { conversationId: event.conversationId } };
     case 'typing':
       return {
         type: 'typing',

@@ -202,8 +202,13 @@ export class RealtimeHub {
   private onConversationEvent(conversationId: string, event: BusEvent): void {
     const entry = this.conversationTopics.get(conversationId);
     if (!entry) return;
+    const connections = [...entry.connections];
     // Your own typing indicator is noise on your other devices.
-    this.deliver([...entry.connections], event, lazyFrame(event), event.type === 'typing' ? event.userId : undefined);
+    this.deliver(connections, event, lazyFrame(event), event.type === 'typing' ? event.userId : undefined);
+    // A deleted conversation's topic carries nothing more: every device leaves it.
+    if (event.type === 'conversation.deleted') {
+      for (const connection of connections) this.unsubscribeConversation(connection, conversationId);
+    }
   }
 
   private onUserEvent(userId: string, event: BusEvent): void {

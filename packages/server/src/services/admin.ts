@@ -11,6 +11,7 @@
 import {
   type AdminUser,
   type DeadLetter,
+  type Conversation,
   type AuditEntry,
   type ServerViewer,
   type ServerSettings,
@@ -32,6 +33,7 @@ import {
 import type { ClientOrigin } from './rate-limits';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
+import type { ConversationLifecycle } from './conversation-lifecycle';
 
 /** Largest page of users or audit entries. */
 export const ADMIN_PAGE_MAX = 200;
@@ -53,6 +55,7 @@ export class AdminService {
     private readonly accounts: AccountService,
     private readonly settings: ServerSettingsService,
     private readonly twoFactor: TwoFactorService,
+    private readonly lifecycle: ConversationLifecycle,
   ) {}
 
   /** Who the caller is to the server (`viewer` of `GET /v1/server`): admin or not, with 2FA or not. */
@@ -78,7 +81,7 @@ export class AdminService {
         'This server requires administrators to use two-factor authentication: turn it on first.',
       );
     }
-    return new AdminOperations(this.deps, this.accounts, this.settings, {
+    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, {
       id: auth.user.id,
       name: auth.user.username,
       address: origin.address,
@@ -87,7 +90,7 @@ export class AdminService {
 
   /** The operations for the CLI on the server machine (`parley user admin`, `parley audit`). */
   asCli(): AdminOperations {
-    return new AdminOperations(this.deps, this.accounts, this.settings, CLI_ACTOR);
+    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, CLI_ACTOR);
   }
 }
 
@@ -96,6 +99,7 @@ export class AdminOperations {
     private readonly deps: ServiceDeps,
     private readonly accounts: AccountService,
     private readonly settings: ServerSettingsService,
+    private readonly lifecycle: ConversationLifecycle,
     readonly actor: AuditActor,
   ) {}
 
@@ -252,6 +256,27 @@ export class AdminOperations {
       await tx.deleteTwoFactor(user.id);
       await recordAudit(tx, this.actor, now, 'two_factor.reset', user.id, { username: user.username });
     });
+  }
+
+  /**
+   * Archives any group or channel, member or not (docs/adr/0020); audited. The system
+   * entry names the admin when the admin has an account (the CLI has none: the
+   * `conversation.updated` event alone tells the members).
+   */
+  async archiveConversation(conversationId: string): Promise<Conversation> {
+    const conversation = await this.lifecycle.loadForAdmin(conversationId);
+    return this.lifecycle.setArchivedAs(conversation, true, this.actor.id, this.actor);
+  }
+
+  async unarchiveConversation(conversationId: string): Promise<Conversation> {
+    const conversation = await this.lifecycle.loadForAdmin(conversationId);
+    return this.lifecycle.setArchivedAs(conversation, false, this.actor.id, this.actor);
+  }
+
+  /** Deletes any group or channel for everyone: hidden at once, erased in batches by a job; audited. */
+  async deleteConversation(conversationId: string): Promise<void> {
+    const conversation = await this.lifecycle.loadForAdmin(conversationId);
+    await this.lifecycle.deleteAs(conversation, this.actor);
   }
 
   getSettings(): Promise<ServerSettings> {

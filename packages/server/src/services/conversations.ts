@@ -38,6 +38,7 @@ const refusalMessages: Record<Refusal, string> = {
   forbidden: 'Your role in this conversation does not allow this.',
   not_member: 'You are not a member of this conversation.',
   invalid_operation: 'This operation does not apply to this conversation.',
+  conversation_archived: 'This conversation is archived: it is read-only until its owner unarchives it.',
 };
 
 /** A conversation title as stored: a name (text rules), never blank. */
@@ -134,12 +135,18 @@ export class ConversationService {
       kind: conversation.kind,
       postPolicy: conversation.postPolicy,
       role: member?.role,
+      archived: conversation.archivedAt !== undefined,
       ...facts,
     });
     if (refusal === 'not_member') await this.checkNotBanned(conversationId, auth.user.id);
     refuse(refusal);
     if (!member) throw new AppError('not_member', refusalMessages.not_member);
     return { conversation, member };
+  }
+
+  /** An archived group or channel takes no one new (read-only for everyone, ADR 0020). */
+  checkNotArchived(conversation: Pick<Conversation, 'archivedAt'>): void {
+    refuse(conversation.archivedAt === undefined ? null : 'conversation_archived');
   }
 
   /** @throws AppError('banned') while the user has an active ban in the conversation. */
@@ -369,6 +376,7 @@ export class ConversationService {
    * message. The caller has checked bans and the way in.
    */
   async admit(userId: string, conversation: Conversation): Promise<Conversation> {
+    this.checkNotArchived(conversation);
     this.checkSize(conversation, conversation.memberCount + 1);
     const now = this.deps.clock.now();
     const result = await this.deps.store.transaction(async (tx) => {

@@ -12,6 +12,10 @@ import type { Store } from '../ports/store';
 export type UserDirectoryScope = 'everyone' | 'shared' | 'exact';
 
 export interface ServiceLimits {
+  /** Rows one batch of a deleted conversation's erasure removes (PARLEY_PURGE_BATCH_ROWS, ADR 0020). */
+  purgeBatchRows: number;
+  /** Batches one run of the erasure job does before other jobs get a turn (PARLEY_PURGE_BATCHES_PER_RUN). */
+  purgeBatchesPerRun: number;
   maxMessageBytes: number;
   maxGroupMembers: number;
   historyPageMax: number;

@@ -399,6 +399,12 @@ export class FileService {
     return avatar && stat ? { sha1: avatar.sha1, mime: avatar.mime, bytes: stat.size } : null;
   }
 
+  /** Deletes the avatar at `path` if it is stored under `ownerId` (a deleted conversation's picture). */
+  async dropOwnedAvatar(ownerId: string, path: string): Promise<void> {
+    const avatar = this.avatarOfPath(path);
+    if (avatar && avatar.userId === ownerId) await this.files.blobs.delete(avatar.key);
+  }
+
   /** Deletes a replaced avatar of the user's own (other paths are left alone). */
   async dropAvatar(auth: AuthContext, path: string, ownerId: string = auth.user.id): Promise<void> {
     const avatar = this.avatarOfPath(path);
@@ -491,6 +497,23 @@ export class FileService {
       const file = await this.deps.store.getFile(fileId);
       if (file) await this.deleteEverywhere(file);
     }
+  }
+
+  /**
+   * Deletes these files (record, blob, thumbnail) if no message carries them: what an
+   * erased conversation's messages carried (ADR 0020). Returns how many went.
+   */
+  async deleteOrphans(fileIds: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const fileId of fileIds) {
+      // Forwarded into another conversation meanwhile: it stays.
+      if ((await this.deps.store.listFileConversations(fileId)).length > 0) continue;
+      const file = await this.deps.store.getFile(fileId);
+      if (!file) continue;
+      await this.deleteEverywhere(file);
+      deleted += 1;
+    }
+    return deleted;
   }
 
   /**

@@ -19,6 +19,8 @@ import { VapidKeys, type VapidKeyPair } from './push-keys';
 import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
+import { ConversationLifecycle } from './conversation-lifecycle';
+import { ConversationPurgeHandler } from './conversation-purge';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
@@ -42,6 +44,10 @@ export interface Services {
   twoFactor: TwoFactorService;
   contacts: ContactService;
   conversations: ConversationService;
+  /** Archive, unarchive and delete groups and channels (ADR 0020). */
+  lifecycle: ConversationLifecycle;
+  /** The job handler that erases deleted conversations (main.ts registers it with the job runner). */
+  conversationPurge: ConversationPurgeHandler;
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
@@ -134,12 +140,18 @@ export function createServices(
   const push = new PushService(deps, vapid, botDeps.outbound.checkHost?.bind(botDeps.outbound), pushDeps);
   const messageChanges = new MessageChangeService(deps, conversations, messages, files);
   const webhooks = new WebhookService(deps, bots, botDeps.outbound);
+  const lifecycle = new ConversationLifecycle(deps, conversations);
   return {
     accounts,
-    admin: new AdminService(deps, accounts, settings, twoFactor),
+    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle),
     twoFactor,
     contacts,
     conversations,
+    lifecycle,
+    conversationPurge: new ConversationPurgeHandler(deps, files, {
+      batchRows: deps.limits.purgeBatchRows,
+      batchesPerRun: deps.limits.purgeBatchesPerRun,
+    }),
     messages,
     messageChanges,
     threads: new ThreadService(deps, conversations),

@@ -243,6 +243,7 @@ export class ModerationService {
     const conversation = await this.conversations.load(invite.conversationId);
     if (await this.deps.store.getMember(conversation.id, auth.user.id)) return conversation;
     await this.conversations.checkNotBanned(conversation.id, auth.user.id);
+    this.conversations.checkNotArchived(conversation);
     // Before the invite is used: a refused acceptance must not spend one of its uses.
     await this.conversations.checkMembershipRate(auth.user.id);
     const used = await this.deps.store.useInvite(code, this.deps.clock.now());

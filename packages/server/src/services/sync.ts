@@ -36,6 +36,8 @@ export interface SyncOutput {
   messages: Message[];
   truncated: string[];
   epoch: string;
+  /** Conversations the cursors name that the user can no longer read (left, removed or deleted while away). */
+  removed?: string[];
   /** The cursors were not this store's: they were ignored (the device is resynced as a new one). */
   reset?: true;
 }
@@ -77,7 +79,33 @@ export class SyncService {
       messages.push(...(await this.deps.store.withMyReactions(auth.user.id, page)));
       if (lastSeq - cursor > page.length) truncated.push(id);
     }
-    return { conversations, messages, truncated, epoch, ...(reset ? { reset: true as const } : {}) };
+    const removed = await this.removedSince(auth.user.id, cursors, conversations);
+    return {
+      conversations,
+      messages,
+      truncated,
+      epoch,
+      ...(removed.length > 0 ? { removed } : {}),
+      ...(reset ? { reset: true as const } : {}),
+    };
+  }
+
+  /**
+   * The conversations a device holds (its cursors) that the user no longer belongs to, or
+   * that were deleted (ADR 0020), while it was away: the device drops them. Those in the
+   * list are still there; the rest are checked in one read (a user in more conversations
+   * than one sync lists still has them).
+   */
+  private async removedSince(
+    userId: string,
+    cursors: Readonly<Record<string, number>>,
+    conversations: readonly ConversationSummary[],
+  ): Promise<string[]> {
+    const listed = new Set(conversations.map((s) => s.conversation.id));
+    const unlisted = Object.keys(cursors).filter((id) => !listed.has(id));
+    if (unlisted.length === 0) return [];
+    const still = await this.deps.store.listMembershipStarts(userId, unlisted);
+    return unlisted.filter((id) => !still.has(id));
   }
 
   /**

@@ -82,6 +82,10 @@ export interface ConversationsTable {
   avatar_url: Generated<string | null>;
   /** 'mls': end-to-end encrypted (0022); null: not. */
   encryption: 'mls' | null;
+  /** Set while archived: read-only for everyone (0027); null: not archived. */
+  archived_at: Generated<number | null>;
+  /** Set when deleted: gone for every read; the purge job erases the rows (0027). */
+  deleted_at: Generated<number | null>;
 }
 
 export interface MembersTable {

@@ -42,6 +42,8 @@ export interface SearchIndex {
   create(db: Kysely<unknown>): Promise<void>;
   put(db: Kysely<Database>, messageId: string, text: string): Promise<void>;
   remove(db: Kysely<Database>, messageId: string): Promise<void>;
+  /** Index entries of these messages (an erased conversation must leave none). */
+  count(db: Kysely<Database>, messageIds: readonly string[]): Promise<number>;
   /** Ids of matching messages in the order asked for, the filters and membership applied. */
   query(db: Kysely<Database>, query: SearchQuery): Promise<string[]>;
 }

@@ -45,6 +45,7 @@ import * as accounts from './queries/accounts';
 import * as calls from './queries/calls';
 import type { CallPatch, CallRecord } from '../ports/call-records';
 import * as archive from './queries/archive';
+import * as purge from './queries/conversation-purge';
 import * as contacts from './queries/contacts';
 import * as files from './queries/files';
 import * as e2ee from './queries/e2ee';
@@ -177,8 +178,14 @@ export class KyselyStore implements Store {
   completeJob(id: string, leaseToken: string): Promise<boolean> {
     return this.batched('jobs', (db) => jobs.completeJob(db, id, leaseToken));
   }
-  rescheduleJob(id: string, leaseToken: string, dueAt: number, lastError: string | null): Promise<boolean> {
-    return this.batched('jobs', (db) => jobs.rescheduleJob(db, id, leaseToken, dueAt, lastError));
+  rescheduleJob(
+    id: string,
+    leaseToken: string,
+    dueAt: number,
+    lastError: string | null,
+    progressed = false,
+  ): Promise<boolean> {
+    return this.batched('jobs', (db) => jobs.rescheduleJob(db, id, leaseToken, dueAt, lastError, progressed));
   }
   countJobs(kind?: string): Promise<number> {
     return jobs.countJobs(this.db, kind);
@@ -535,6 +542,26 @@ export class KyselyStore implements Store {
   // channels, member settings and moderation (issue 4)
   updateConversation(id: string, patch: Port.ConversationPatch): Promise<void> {
     return conversations.updateConversation(this.db, id, patch);
+  }
+
+  setConversationArchived(id: string, archivedAt: number | null): Promise<boolean> {
+    return purge.setConversationArchived(this.db, id, archivedAt);
+  }
+
+  markConversationDeleted(id: string, at: number): Promise<boolean> {
+    return purge.markConversationDeleted(this.db, id, at);
+  }
+
+  purgeConversationStep(id: string, limit: number): Promise<Port.PurgeStep> {
+    return purge.purgeConversationStep(this.db, id, limit);
+  }
+
+  listDeletedConversations(limit: number): Promise<string[]> {
+    return purge.listDeletedConversations(this.db, limit);
+  }
+
+  countConversationRows(id: string, messageIds: readonly string[]): Promise<Record<string, number>> {
+    return purge.countConversationRows(this.ctx, id, messageIds);
   }
   getMemberRecord(conversationId: string, userId: string): Promise<Port.MemberRecord | undefined> {
     return conversations.getMemberRecord(this.db, conversationId, userId);

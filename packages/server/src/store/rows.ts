@@ -87,6 +87,7 @@ export function toConversation(row: Selectable<ConversationsTable>, members: Mem
     memberCount: Number(row.member_count),
     avatarUrl: row.avatar_url,
     ...(row.encryption === 'mls' ? { encryption: 'mls' as const } : {}),
+    ...(row.archived_at === null ? {} : { archivedAt: Number(row.archived_at) }),
     members,
   };
 }

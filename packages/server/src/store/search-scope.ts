@@ -14,9 +14,10 @@ export function worthSearching(query: SearchQuery): boolean {
   return query.terms.length > 0 && query.terms.every(isSearchTerm) && query.limit > 0;
 }
 
-/** Joins only the conversations the reader is a member of now. */
+/** Joins only the conversations the reader is a member of now, and that are not deleted (ADR 0020). */
 export function readerMemberships(query: SearchQuery): RawBuilder<unknown> {
-  return sql`join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${query.userId}`;
+  return sql`join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${query.userId}
+      join conversations cv on cv.id = m.conversation_id and cv.deleted_at is null`;
 }
 
 /** Live messages (no system or update entries, no tombstones) that pass the query's filters. */

@@ -10,6 +10,7 @@ import { adminContract } from './contract/admin';
 import { archiveContract } from './contract/archive';
 import { callsContract } from './contract/calls';
 import { conversationsContract } from './contract/conversations';
+import { conversationPurgeContract } from './contract/conversation-purge';
 import { e2eeContract } from './contract/e2ee';
 import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
@@ -40,6 +41,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     privacyContract(harness);
     subscriptionsContract(harness);
     conversationsContract(harness);
+    conversationPurgeContract(harness);
     messagesContract(harness);
     archiveContract(harness);
     moderationContract(harness);

@@ -31,6 +31,7 @@ import { can } from '../lib/permissions';
 import { postBlocker, slowModeWait } from '../lib/posting';
 import { trayKey } from '../state/app-state';
 import { useAppState, useController, useNow } from '../state/context';
+import { ArchivedBanner } from './archived-banner';
 import { AttachmentTray } from './attachment-tray';
 import { EmojiPicker } from './emoji-picker';
 import { InteractionNote, useInteractionNote } from './interaction-note';
@@ -131,7 +132,14 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   }, [replying]);
 
   const seat =
-    c === undefined ? undefined : { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+    c === undefined
+      ? undefined
+      : {
+          kind: c.conversation.kind,
+          postPolicy: c.conversation.postPolicy,
+          role: c.role,
+          archived: c.conversation.archivedAt !== undefined,
+        };
   const suggestions: Suggestion[] = useMemo(() => {
     if (typedCommand !== undefined) {
       if (dismissed === -1) return [];
@@ -172,6 +180,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
 
   if (c === undefined) return null;
+  if (c.conversation.archivedAt !== undefined) return <ArchivedBanner id={id} />;
   const blocker = postBlocker(c, now);
   if (blocker !== undefined) {
     return (

@@ -45,6 +45,7 @@ export function ConversationList({ query, onNewChat }: { query: string; onNewCha
         kind: c.conversation.kind,
         lastActivityAt: c.conversation.lastActivityAt,
         unread: c.unread > 0 || c.markedUnread,
+        archived: c.conversation.archivedAt !== undefined,
       })),
     [conversations],
   );

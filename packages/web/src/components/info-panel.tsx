@@ -36,11 +36,13 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
   const peer = c === undefined || c.conversation.kind !== 'direct' ? undefined : peerId(c.conversation, me);
   const peerName = useAppState((s) => (peer === undefined ? '' : userName(s.users, peer)));
   const peerBlocked = useAppState((s) => peer !== undefined && s.blocked.includes(peer));
-  const [dialog, setDialog] = useState<'settings' | 'invites' | 'leave' | 'block' | 'group' | 'add' | null>(null);
+  const [dialog, setDialog] = useState<
+    'settings' | 'invites' | 'leave' | 'block' | 'group' | 'add' | 'archive' | 'delete' | null
+  >(null);
   const id = useId();
   if (c === undefined) return null;
   const conv = c.conversation;
-  const seat = { kind: conv.kind, postPolicy: conv.postPolicy, role: c.role };
+  const seat = { kind: conv.kind, postPolicy: conv.postPolicy, role: c.role, archived: conv.archivedAt !== undefined };
   const channel = conv.kind === 'channel';
   return (
     <div className="panel-body">
@@ -133,9 +135,24 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
             Invite links
           </button>
         )}
+        {conv.kind !== 'direct' && conv.archivedAt === undefined && can('archive', seat) && (
+          <button type="button" className="btn" onClick={() => setDialog('archive')}>
+            Archive
+          </button>
+        )}
+        {conv.kind !== 'direct' && conv.archivedAt !== undefined && can('unarchive', seat) && (
+          <button type="button" className="btn" onClick={() => void controller.unarchive(conversationId)}>
+            Unarchive
+          </button>
+        )}
         {conv.kind !== 'direct' && (
           <button type="button" className="btn btn-danger" onClick={() => setDialog('leave')}>
             Leave
+          </button>
+        )}
+        {conv.kind !== 'direct' && can('delete', seat) && (
+          <button type="button" className="btn btn-danger" onClick={() => setDialog('delete')}>
+            Delete {channel ? 'channel' : 'group'}
           </button>
         )}
         {peer !== undefined &&
@@ -157,6 +174,40 @@ export function InfoPanel({ conversationId }: { conversationId: string }) {
       {dialog === 'invites' && <InvitesDialog conversationId={conversationId} onClose={() => setDialog(null)} />}
       {dialog === 'block' && peer !== undefined && (
         <BlockDialog userId={peer} name={peerName} onClose={() => setDialog(null)} />
+      )}
+      {dialog === 'archive' && (
+        <ConfirmDialog
+          title={`Archive ${channel ? 'channel' : 'group'}?`}
+          confirm="Archive"
+          onConfirm={() => {
+            setDialog(null);
+            void controller.archive(conversationId);
+          }}
+          onClose={() => setDialog(null)}
+        >
+          <p>
+            It becomes read-only for everyone: nobody can post, react, edit or join until its owner unarchives it.
+            Members can still read and search it, under “Archived” in their list.
+          </p>
+        </ConfirmDialog>
+      )}
+      {dialog === 'delete' && (
+        <ConfirmDialog
+          title={`Delete “${conv.title ?? 'this conversation'}” for everyone?`}
+          confirm="Delete for everyone"
+          danger
+          onConfirm={() => {
+            setDialog(null);
+            void controller.deleteConversation(conversationId);
+          }}
+          onClose={() => setDialog(null)}
+        >
+          <p data-testid="delete-consequences">
+            This cannot be undone. It disappears for all {conv.memberCount} members, with everything in it: every
+            message and thread, edits, reactions, pins, read receipts, and the files shared only here.
+          </p>
+          <p>To keep it readable but stop all activity, archive it instead.</p>
+        </ConfirmDialog>
       )}
       {dialog === 'leave' && (
         <ConfirmDialog

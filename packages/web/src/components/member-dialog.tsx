@@ -37,7 +37,12 @@ export function MemberDialog({
   const [reason, setReason] = useState('');
   const id = useId();
   if (c === undefined) return null;
-  const seat = { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+  const seat = {
+    kind: c.conversation.kind,
+    postPolicy: c.conversation.postPolicy,
+    role: c.role,
+    archived: c.conversation.archivedAt !== undefined,
+  };
   const muted = member.mutedUntil !== null && member.mutedUntil > Date.now();
   const run = async (work: Promise<boolean>) => {
     if (await work) onClose(true);

@@ -28,7 +28,14 @@ export function MembersPanel({ conversationId }: { conversationId: string }) {
   const [managing, setManaging] = useState<Member | undefined>();
   const [bans, setBans] = useState<Ban[]>([]);
   const seat =
-    c === undefined ? undefined : { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+    c === undefined
+      ? undefined
+      : {
+          kind: c.conversation.kind,
+          postPolicy: c.conversation.postPolicy,
+          role: c.role,
+          archived: c.conversation.archivedAt !== undefined,
+        };
   const moderator = seat !== undefined && can('ban', seat);
 
   const load = useCallback(

@@ -54,7 +54,12 @@ function usePermissions(
 ): MessagePermissions {
   const role = useAppState((s) => s.conversations[conversation.id]?.role);
   const editWindow = useAppState((s) => s.limits?.editWindowSeconds ?? 0);
-  const seat = { kind: conversation.kind, postPolicy: conversation.postPolicy, role };
+  const seat = {
+    kind: conversation.kind,
+    postPolicy: conversation.postPolicy,
+    role,
+    archived: conversation.archivedAt !== undefined,
+  };
   const mine = message.senderId === me;
   // A file message is a message like a text: its caption is what an edit changes.
   const text = message.content.type === 'text' || message.content.type === 'file';

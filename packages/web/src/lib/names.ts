@@ -83,6 +83,10 @@ export function systemLine(message: Message, users: Readonly<Record<string, User
       return [...actor, ' unmuted ', ...targets];
     case 'settings.changed':
       return [...actor, ' changed ', ...settingsWords(content.settings ?? {})];
+    case 'archived':
+      return [...actor, ' archived this conversation: it is read-only'];
+    case 'unarchived':
+      return [...actor, ' unarchived this conversation'];
   }
 }
 

@@ -11,6 +11,8 @@ export interface Seat {
   kind: ConversationKind;
   postPolicy: PostPolicy;
   role: Role | undefined;
+  /** The group or channel is archived: every write is refused (`conversation_archived`). */
+  archived?: boolean;
 }
 
 /** May a member with this role do `action` here? (`targetRole`: the member acted on, who must rank lower.) */

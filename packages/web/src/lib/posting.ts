@@ -7,7 +7,12 @@ import { can } from '../lib/permissions';
 import type { ConversationState } from '../state/app-state';
 
 export function postBlocker(c: ConversationState, now: number): string | undefined {
-  const seat = { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+  const seat = {
+    kind: c.conversation.kind,
+    postPolicy: c.conversation.postPolicy,
+    role: c.role,
+    archived: c.conversation.archivedAt !== undefined,
+  };
   if (c.mutedUntil !== null && c.mutedUntil > now) {
     return `A moderator muted you here for ${formatDuration(c.mutedUntil - now)} (until ${new Date(c.mutedUntil).toLocaleString()}). You can still read and react.`;
   }
@@ -19,7 +24,12 @@ export function postBlocker(c: ConversationState, now: number): string | undefin
 /** Milliseconds until slow mode lets me post again (0: now). */
 export function slowModeWait(c: ConversationState, now: number): number {
   const seconds = c.conversation.slowModeSeconds;
-  const seat = { kind: c.conversation.kind, postPolicy: c.conversation.postPolicy, role: c.role };
+  const seat = {
+    kind: c.conversation.kind,
+    postPolicy: c.conversation.postPolicy,
+    role: c.role,
+    archived: c.conversation.archivedAt !== undefined,
+  };
   if (seconds === 0 || c.lastPostAt === 0 || can('bypassSlowMode', seat)) return 0;
   return Math.max(0, c.lastPostAt + seconds * 1000 - now);
 }

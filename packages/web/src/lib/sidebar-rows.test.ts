@@ -24,6 +24,28 @@ describe('sidebar rows', () => {
     ]);
   });
 
+  it('lists archived groups and channels apart, under "Archived" last, favourites included', () => {
+    const archived = [
+      ...entries,
+      { ...e('c2', 'channel', 8), archived: true },
+      { ...e('g3', 'group', 6), archived: true },
+    ];
+    const rows = sidebarRows(archived, { ...base, favourites: ['c2', 'c1'] });
+    expect(rows.map((r) => r.key)).toEqual([
+      'section-favourites',
+      'c1',
+      'section-groups',
+      'g1',
+      'g2',
+      'section-direct',
+      'd1',
+      'section-archived',
+      'c2',
+      'g3',
+    ]);
+    expect(neighbour(archived, [], 'd1', 1, false)).toBe('c2');
+  });
+
   it('shows only the header of a folded section, with its count and unread mark', () => {
     const rows = sidebarRows(entries, { ...base, folded: new Set(['groups'] as const) });
     expect(rows.map((r) => r.key)).toEqual(['section-channels', 'c1', 'section-groups', 'section-direct', 'd1']);

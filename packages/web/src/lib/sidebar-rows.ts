@@ -9,13 +9,15 @@
  */
 import type { ConversationKind } from '@parley/protocol';
 
-export type SectionId = 'favourites' | 'channels' | 'groups' | 'direct';
+export type SectionId = 'favourites' | 'channels' | 'groups' | 'direct' | 'archived';
 
 export const SECTIONS: readonly { id: SectionId; label: string }[] = [
   { id: 'favourites', label: 'Favourites' },
   { id: 'channels', label: 'Channels' },
   { id: 'groups', label: 'Groups' },
   { id: 'direct', label: 'Direct messages' },
+  // Archived groups and channels (read-only) sit apart from the main list, favourites included.
+  { id: 'archived', label: 'Archived' },
 ];
 
 /** What the rows need to know of one conversation. */
@@ -25,6 +27,8 @@ export interface ListEntry {
   lastActivityAt: number;
   /** Something is unread (messages, or marked unread). */
   unread: boolean;
+  /** An archived group or channel: listed under "Archived" only. */
+  archived?: boolean;
 }
 
 export type SidebarRow =
@@ -51,10 +55,12 @@ export function sectioned(entries: readonly ListEntry[], favourites: readonly st
   const out = new Map<SectionId, ListEntry[]>(SECTIONS.map((s) => [s.id, []]));
   for (const id of favourites) {
     const entry = byId.get(id);
-    if (entry !== undefined) out.get('favourites')?.push(entry);
+    if (entry !== undefined && entry.archived !== true) out.get('favourites')?.push(entry);
   }
-  const rest = entries.filter((e) => !favSet.has(e.id)).sort((a, b) => b.lastActivityAt - a.lastActivityAt);
-  for (const entry of rest) out.get(SECTION_OF[entry.kind])?.push(entry);
+  const rest = entries
+    .filter((e) => !favSet.has(e.id) || e.archived === true)
+    .sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+  for (const entry of rest) out.get(entry.archived === true ? 'archived' : SECTION_OF[entry.kind])?.push(entry);
   return out;
 }
 

@@ -1087,6 +1087,23 @@ export class ChatController {
     await this.attempt(this.client.receipts.markUnread(conversationId, from));
   }
 
+  /** Archives a group or channel: read-only for everyone; every member's list moves it to "Archived". */
+  async archive(conversationId: string): Promise<void> {
+    const conversation = await this.attempt(this.client.conversations.archive(conversationId));
+    if (conversation !== undefined) this.onConversation(conversation);
+  }
+
+  async unarchive(conversationId: string): Promise<void> {
+    const conversation = await this.attempt(this.client.conversations.unarchive(conversationId));
+    if (conversation !== undefined) this.onConversation(conversation);
+  }
+
+  /** Deletes a group or channel for everyone (its owner); it leaves every member's list. */
+  async deleteConversation(conversationId: string): Promise<void> {
+    const done = await this.attempt(this.client.conversations.delete(conversationId).then(() => true));
+    if (done === true) this.update((s) => removeConversation(s, conversationId));
+  }
+
   async leave(conversationId: string): Promise<void> {
     const done = await this.attempt(this.client.conversations.leave(conversationId).then(() => true));
     if (done === true) this.update((s) => removeConversation(s, conversationId));

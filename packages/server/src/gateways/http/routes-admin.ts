@@ -18,6 +18,8 @@ import {
   DeadLetterResponse,
   DeadLettersQuery,
   DeadLettersResponse,
+  ConversationParams,
+  ConversationResponse,
   ErrorResponse,
   RecoveryCodesResponse,
   RevokedResponse,
@@ -239,6 +241,41 @@ export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOpti
       return reply.status(204).send();
     },
   );
+
+  // The options of a route on one conversation (`/v1/admin/conversations/:conversationId...`).
+  const onConversation = (response?: TSchema) => ({
+    schema: {
+      tags,
+      security: secured,
+      params: ConversationParams,
+      response: response ? { 200: response, ...errors } : errors,
+    },
+  });
+  type ConvParams = { Params: Static<typeof ConversationParams> };
+
+  // POST /v1/admin/conversations/:conversationId/archive
+  app.post<ConvParams>(
+    '/v1/admin/conversations/:conversationId/archive',
+    onConversation(ConversationResponse),
+    async (request) => ({
+      conversation: await (await admin(request)).archiveConversation(request.params.conversationId),
+    }),
+  );
+
+  // POST /v1/admin/conversations/:conversationId/unarchive
+  app.post<ConvParams>(
+    '/v1/admin/conversations/:conversationId/unarchive',
+    onConversation(ConversationResponse),
+    async (request) => ({
+      conversation: await (await admin(request)).unarchiveConversation(request.params.conversationId),
+    }),
+  );
+
+  // DELETE /v1/admin/conversations/:conversationId
+  app.delete<ConvParams>('/v1/admin/conversations/:conversationId', onConversation(), async (request, reply) => {
+    await (await admin(request)).deleteConversation(request.params.conversationId);
+    return reply.status(204).send();
+  });
 
   // POST /v1/me/2fa/recovery-codes
   app.post<{ Body: Static<typeof TwoFactorCodeBody> }>(

@@ -136,6 +136,36 @@ export function registerConversationRoutes(app: FastifyInstance, { services }: H
     return reply.status(204).send();
   });
 
+  // POST /v1/conversations/:conversationId/archive
+  app.post<ConvParams>(
+    '/v1/conversations/:conversationId/archive',
+    { schema: { ...conv, response: { 200: ConversationResponse } } },
+    async (request) => ({
+      conversation: await services.lifecycle.archive(
+        await authenticate(services, request),
+        request.params.conversationId,
+      ),
+    }),
+  );
+
+  // POST /v1/conversations/:conversationId/unarchive
+  app.post<ConvParams>(
+    '/v1/conversations/:conversationId/unarchive',
+    { schema: { ...conv, response: { 200: ConversationResponse } } },
+    async (request) => ({
+      conversation: await services.lifecycle.unarchive(
+        await authenticate(services, request),
+        request.params.conversationId,
+      ),
+    }),
+  );
+
+  // DELETE /v1/conversations/:conversationId
+  app.delete<ConvParams>('/v1/conversations/:conversationId', { schema: conv }, async (request, reply) => {
+    await services.lifecycle.delete(await authenticate(services, request), request.params.conversationId);
+    return reply.status(204).send();
+  });
+
   // GET /v1/conversations/:conversationId/messages
   app.get<ConvParams & { Querystring: Static<typeof HistoryQuery> }>(
     '/v1/conversations/:conversationId/messages',

@@ -8,7 +8,7 @@
 import type { Conversation, Message } from '@parley/protocol';
 import { AppError } from '../../domain/errors';
 import type { BusEvent, MessageRoute } from '../../ports/bus-events';
-import { onRemovedFromRoom, onRoomChanged, onRoomNick } from './handlers/muc';
+import { onRemovedFromRoom, onRoomDestroyed, onRoomChanged, onRoomNick } from './handlers/muc';
 import { inviteStanza } from './handlers/muc-admin';
 import { messagePayload } from './handlers/message-changes';
 import { groupchatStanza } from './handlers/muc-messages';
@@ -346,6 +346,10 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'conversation.removed':
       cache(ctx).conversations.delete(event.conversationId);
       onRemovedFromRoom(ctx, event.conversationId);
+      return;
+    case 'conversation.deleted':
+      cache(ctx).conversations.delete(event.conversationId);
+      onRoomDestroyed(ctx, event.conversationId);
       return;
     case 'contacts.changed':
       await onContactsChanged(ctx, event.ownerId, event.contactId, event.added);

@@ -120,6 +120,9 @@ export function toStanzaError(error: unknown): StanzaError | null {
     case 'banned':
     case 'muted':
       return new StanzaError('forbidden', 'auth', error.message);
+    case 'conversation_archived':
+      // An archived room is read-only for every occupant, as a moderated room is for a visitor.
+      return new StanzaError('forbidden', 'auth', error.message);
     case 'edit_window_passed':
       return new StanzaError('not-allowed', 'cancel', error.message);
     case 'limit_reached':

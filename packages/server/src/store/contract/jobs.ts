@@ -143,6 +143,10 @@ export function jobsContract(h: Harness): void {
       const retried = await claim('runner-c', now + 1000);
       expect(retried.map((j) => j.payload)).toEqual([{ n: 1 }]);
       expect(retried[0]).toMatchObject({ attempts: 2, lastError: 'HTTP 500' });
+      // A job that goes on after progress counts its attempts from zero again.
+      expect(await h.store.rescheduleJob(first.id, retried[0]!.leaseToken, now + 1000, null, true)).toBe(true);
+      const resumed = await claim('runner-c', now + 1000);
+      expect(resumed[0]).toMatchObject({ attempts: 1, lastError: null });
       // The other job's lease lapses (its runner died): it is claimed again, and the old holder is refused.
       const second = all.find((j) => (j.payload as { n: number }).n === 2)!;
       const takenOver = await claim('runner-d', now + 11_000);

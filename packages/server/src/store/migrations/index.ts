@@ -28,6 +28,7 @@ import { callsMigration } from './0021-calls';
 import { pushMigration } from './0023-push';
 import { e2eeMigration } from './0022-e2ee';
 import { linkPreviewsMigration } from './0024-link-previews';
+import { archiveMigration } from './0027-archive';
 import { conversationFilesMigration } from './0028-conversation-files';
 import { interactionsMigration } from './0025-interactions';
 
@@ -56,6 +57,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0023-push': pushMigration(dialect),
     '0024-link-previews': linkPreviewsMigration(dialect),
     '0025-interactions': interactionsMigration(dialect),
+    '0027-archive': archiveMigration(dialect),
     '0028-conversation-files': conversationFilesMigration(),
   };
 }

@@ -71,7 +71,13 @@ export async function getConversation(
   id: string,
   options: { members?: boolean } = {},
 ): Promise<Conversation | undefined> {
-  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  // A deleted conversation is gone for every read from the commit that marked it (ADR 0020).
+  const row = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!row) return undefined;
   const listed = row.kind === 'direct' || (row.kind === 'group' && options.members !== false);
   const members = listed ? ((await membersOf(db, [row.id])).get(row.id) ?? []) : [];
@@ -396,9 +402,11 @@ export async function findHeir(db: Db, conversationId: string, exceptUserId: str
 export async function listConversationIds(db: Db, userId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('members')
-    .select('conversation_id')
-    .where('user_id', '=', userId)
-    .orderBy('conversation_id')
+    .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+    .select('members.conversation_id')
+    .where('members.user_id', '=', userId)
+    .where('conversations.deleted_at', 'is', null)
+    .orderBy('members.conversation_id')
     .execute();
   return rows.map((row) => row.conversation_id);
 }
@@ -416,9 +424,11 @@ export async function listMembershipStarts(
   if (conversationIds.length === 0) return starts;
   const rows = await db
     .selectFrom('members')
-    .select(['conversation_id', 'start_seq'])
-    .where('user_id', '=', userId)
-    .where('conversation_id', 'in', [...new Set(conversationIds)])
+    .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+    .select(['members.conversation_id', 'members.start_seq'])
+    .where('members.user_id', '=', userId)
+    .where('members.conversation_id', 'in', [...new Set(conversationIds)])
+    .where('conversations.deleted_at', 'is', null)
     .execute();
   for (const row of rows) starts.set(row.conversation_id, Number(row.start_seq));
   return starts;
@@ -438,6 +448,7 @@ async function partners(db: Db, userId: string, tookPart?: 'mine' | 'theirs'): P
     .distinct()
     .where('mine.user_id', '=', userId)
     .where('conversations.kind', 'in', ['direct', 'group'])
+    .where('conversations.deleted_at', 'is', null)
     .where('other.user_id', '!=', userId);
   if (tookPart === 'mine') query = query.where('mine.took_part_at', 'is not', null);
   if (tookPart === 'theirs') query = query.where('other.took_part_at', 'is not', null);
@@ -501,6 +512,9 @@ export async function listPublicChannels(
     ])
     .where('conversations.kind', '=', 'channel')
     .where('conversations.visibility', '=', 'public')
+    // Archived channels stay for their members but take no one new: not in the directory.
+    .where('conversations.deleted_at', 'is', null)
+    .where('conversations.archived_at', 'is', null)
     .orderBy('conversations.member_count', 'desc')
     .orderBy('conversations.id')
     .limit(limit + 1);

@@ -78,10 +78,17 @@ export async function rescheduleJob(
   leaseToken: string,
   dueAt: number,
   lastError: string | null,
+  progressed = false,
 ): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
-    .set({ due_at: dueAt, lease_until: null, lease_token: null, last_error: lastError })
+    .set({
+      due_at: dueAt,
+      lease_until: null,
+      lease_token: null,
+      last_error: lastError,
+      ...(progressed ? { attempts: 0 } : {}),
+    })
     .where('id', '=', id)
     .where('lease_token', '=', leaseToken)
     .executeTakeFirst();

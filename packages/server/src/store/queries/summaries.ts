@@ -42,6 +42,7 @@ export async function listConversationSummaries(
       'members.muted_until',
     ])
     .where('members.user_id', '=', userId)
+    .where('conversations.deleted_at', 'is', null)
     .orderBy('conversations.last_activity_at', 'desc')
     .orderBy('conversations.id', 'desc')
     .limit(limit)

@@ -63,9 +63,11 @@ export async function listThreads(
       join.onRef('members.conversation_id', '=', 'tp.conversation_id').on('members.user_id', '=', userId),
     )
     .innerJoin('messages', 'messages.id', 'tp.root_id')
+    .innerJoin('conversations', 'conversations.id', 'tp.conversation_id')
     .selectAll('messages')
     .select('tp.read_seq as thread_read_seq')
-    .where('tp.user_id', '=', userId);
+    .where('tp.user_id', '=', userId)
+    .where('conversations.deleted_at', 'is', null);
   if (options.conversationId !== undefined) query = query.where('tp.conversation_id', '=', options.conversationId);
   const rows = await query
     .orderBy('messages.thread_last_reply_at', 'desc')

@@ -47,6 +47,12 @@ export const sqliteSearch: SearchIndex = {
   async remove(db: Kysely<Database>, messageId: string): Promise<void> {
     await sql`delete from search_docs where message_id = ${messageId}`.execute(db);
   },
+  async count(db: Kysely<Database>, messageIds: readonly string[]): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    const result = await sql<{ n: number | string }>`select count(*) as n from search_docs
+      where message_id in (${sql.join([...messageIds])})`.execute(db);
+    return Number(result.rows[0]?.n ?? 0);
+  },
 
   async query(db: Kysely<Database>, query: SearchQuery): Promise<string[]> {
     if (!worthSearching(query)) return [];

@@ -295,6 +295,10 @@ async function roomToJoin(
       if (joinError instanceof AppError && joinError.code === 'banned') throw new StanzaError('forbidden', 'auth');
       // PARLEY_RATE_MEMBERSHIP_PER_MIN: resource-constraint, type wait (retry later).
       if (joinError instanceof AppError && joinError.code === 'rate_limited') throw toStanzaError(joinError) ?? error;
+      // An archived open room takes no one new (ADR 0020): forbidden, with the reason.
+      if (joinError instanceof AppError && joinError.code === 'conversation_archived') {
+        throw toStanzaError(joinError) ?? error;
+      }
       if (joinError instanceof AppError) throw error;
       throw joinError;
     }
@@ -353,6 +357,30 @@ export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): voi
         el('item', { affiliation: 'none', role: 'none' }),
         el('status', { code: '110' }),
         el('status', { code: '321' }),
+      ),
+    ),
+  );
+}
+
+/**
+ * The group or channel was deleted (ADR 0020): the room is destroyed (XEP-0045 10.9). A
+ * resource in the room gets its own unavailable presence carrying `<destroy/>` with the
+ * reason; the room is gone from its joined rooms either way.
+ */
+export function onRoomDestroyed(ctx: XmppContext, conversationId: string): void {
+  const joined = ctx.state.rooms.get(conversationId);
+  if (!joined) return;
+  ctx.state.rooms.delete(conversationId);
+  ctx.send(
+    el(
+      'presence',
+      { from: `${ctx.jids.room(conversationId)}/${joined.nick}`, to: ctx.fullJid, type: 'unavailable' },
+      el(
+        'x',
+        { xmlns: NS_MUC_USER },
+        el('item', { affiliation: 'none', role: 'none' }),
+        el('destroy', {}, el('reason', {}, 'The room was deleted.')),
+        el('status', { code: '110' }),
       ),
     ),
   );
