@@ -98,6 +98,8 @@ async function describeUpdate(message: Message, names: Names): Promise<string> {
       return `${actor} unpinned ${messageId}`;
     case 'call':
       return `call ${messageId} is now ${message.content.call?.status ?? 'changed'}`;
+    case 'expired':
+      return `retention deleted ${message.content.messageIds?.length ?? 1} message(s)`;
   }
 }
 

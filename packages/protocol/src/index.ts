@@ -17,3 +17,4 @@ export * from './permissions';
 export * from './text-rules';
 export * from './admin';
 export * from './bots';
+export * from './retention';

@@ -155,6 +155,7 @@ export const UpdateAction = Type.Union([
   Type.Literal('pinned'),
   Type.Literal('unpinned'),
   Type.Literal('call'),
+  Type.Literal('expired'),
 ]);
 export type UpdateAction = Static<typeof UpdateAction>;
 
@@ -175,6 +176,12 @@ export const UpdateContent = Type.Object({
   emoji: Type.Optional(Type.String()),
   /** `call`: the call record's content as it is now (it replaces the target's content). */
   call: Type.Optional(CallContent),
+  /**
+   * `expired`: the retention policy deleted these messages for good (`messageId` is the first
+   * of them): drop them, they are in no history any more. An entry whose own target was
+   * deleted by retention also becomes `expired` (an edit no longer carries its text).
+   */
+  messageIds: Type.Optional(Type.Array(MessageId, { maxItems: 1000 })),
 });
 export type UpdateContent = Static<typeof UpdateContent>;
 

@@ -23,7 +23,7 @@ function randomPart(length: number): string {
 }
 
 /** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event, kp: key package, w: MLS Welcome, v: call, wh: webhook, wa: webhook attempt, ih: incoming webhook, j: job */
-export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'kp' | 'w' | 'v' | 'wh' | 'wa' | 'ih' | 'j';
+export type IdKind = 'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'kp' | 'w' | 'v' | 'wh' | 'wa' | 'ih' | 'j' | 'lh';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

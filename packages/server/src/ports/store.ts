@@ -33,6 +33,7 @@ import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 import type { JobStore } from './jobs';
 import type { WebhookRecords } from './webhook-records';
+import type { RetentionRecords } from './retention-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -278,7 +279,8 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords {
+export interface Store
+  extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords, RetentionRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

@@ -9,6 +9,11 @@
  * transaction as its write.
  */
 import {
+  type RetentionHold,
+  type RetentionPolicy,
+  type RetentionRunReport,
+  type RetentionStatusResponse,
+  type UpdateRetentionPolicyBody,
   type AdminUser,
   type AuditEntry,
   type ServerViewer,
@@ -31,6 +36,7 @@ import {
 import type { ClientOrigin } from './rate-limits';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
+import type { RetentionService } from './retention';
 
 /** Largest page of users or audit entries. */
 export const ADMIN_PAGE_MAX = 200;
@@ -52,6 +58,7 @@ export class AdminService {
     private readonly accounts: AccountService,
     private readonly settings: ServerSettingsService,
     private readonly twoFactor: TwoFactorService,
+    private readonly retention: RetentionService,
   ) {}
 
   /** Who the caller is to the server (`viewer` of `GET /v1/server`): admin or not, with 2FA or not. */
@@ -77,7 +84,7 @@ export class AdminService {
         'This server requires administrators to use two-factor authentication: turn it on first.',
       );
     }
-    return new AdminOperations(this.deps, this.accounts, this.settings, {
+    return new AdminOperations(this.deps, this.accounts, this.settings, this.retention, {
       id: auth.user.id,
       name: auth.user.username,
       address: origin.address,
@@ -86,7 +93,7 @@ export class AdminService {
 
   /** The operations for the CLI on the server machine (`parley user admin`, `parley audit`). */
   asCli(): AdminOperations {
-    return new AdminOperations(this.deps, this.accounts, this.settings, CLI_ACTOR);
+    return new AdminOperations(this.deps, this.accounts, this.settings, this.retention, CLI_ACTOR);
   }
 }
 
@@ -95,8 +102,27 @@ export class AdminOperations {
     private readonly deps: ServiceDeps,
     private readonly accounts: AccountService,
     private readonly settings: ServerSettingsService,
+    private readonly retention: RetentionService,
     readonly actor: AuditActor,
   ) {}
+
+  // retention and legal holds (services/retention.ts; ADR 0019)
+  retentionStatus(): Promise<RetentionStatusResponse> {
+    return this.retention.status();
+  }
+  setRetentionPolicy(patch: UpdateRetentionPolicyBody): Promise<RetentionPolicy> {
+    return this.retention.setPolicy(this.actor, patch);
+  }
+  addRetentionHold(input: { kind: 'user' | 'conversation'; targetId: string; reason: string }): Promise<RetentionHold> {
+    return this.retention.addHold(this.actor, input);
+  }
+  removeRetentionHold(holdId: string): Promise<RetentionHold> {
+    return this.retention.removeHold(this.actor, holdId);
+  }
+  /** One run now (the periodic job runs the same); `ran: false` when another node holds the lease. */
+  runRetention(): Promise<RetentionRunReport> {
+    return this.retention.run(this.actor);
+  }
 
   private now(): number {
     return this.deps.clock.now();

@@ -494,6 +494,21 @@ export class FileService {
   }
 
   /**
+   * Files that a deletion routine (retention) released: each one no message carries any more
+   * loses its record, its bytes and its thumbnail. Returns how many were deleted.
+   */
+  async deleteReleased(fileIds: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const fileId of fileIds) {
+      const file = await this.deps.store.getFile(fileId);
+      if (!file || (await this.deps.store.listFileConversations(fileId)).length > 0) continue;
+      await this.deleteEverywhere(file);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
+  /**
    * Deletes unfinished uploads and unsent files older than the expiry, and blobs
    * that no record names (a crash between storing and recording). Returns counts.
    */

@@ -3,6 +3,7 @@
  * nothing else: a rule enforced here holds for every way in.
  */
 import { AccountService } from './accounts';
+import { RetentionService, type RetentionOptions } from './retention';
 import { AdminService } from './admin';
 import { ServerSettingsService } from './server-settings';
 import { TwoFactorService } from './two-factor';
@@ -33,6 +34,7 @@ import { UserDirectoryService } from './user-directory';
 export interface Services {
   accounts: AccountService;
   admin: AdminService;
+  retention: RetentionService;
   twoFactor: TwoFactorService;
   contacts: ContactService;
   conversations: ConversationService;
@@ -78,12 +80,22 @@ export const noOutbound: BotDeps = {
   delivery: { timeoutMs: 1000, retry: { baseMs: 1000, maxDelayMs: 1000, maxAttempts: 1, jitter: 0 } },
 };
 
+/** Retention for tests and the admin commands: keep forever until an admin sets a policy. */
+export const defaultRetentionOptions: RetentionOptions = {
+  defaultDays: 0,
+  allowLongerDefault: false,
+  batchSize: 200,
+  leaseMs: 60_000,
+  holder: 'node',
+};
+
 export function createServices(
   deps: ServiceDeps,
   fileDeps: FileDeps,
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
+  retentionOptions: RetentionOptions = defaultRetentionOptions,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -96,9 +108,11 @@ export function createServices(
   const e2ee = new E2eeService(deps, conversations);
   const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
   const bots = new BotService(deps);
+  const retention = new RetentionService(deps, conversations, files, retentionOptions);
   return {
     accounts,
-    admin: new AdminService(deps, accounts, settings, twoFactor),
+    admin: new AdminService(deps, accounts, settings, twoFactor, retention),
+    retention,
     twoFactor,
     contacts,
     conversations,
@@ -127,5 +141,7 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { RetentionOptions } from './retention';
+export { RETENTION_ACTOR } from './retention';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -82,6 +82,8 @@ export interface ConversationsTable {
   avatar_url: Generated<string | null>;
   /** 'mls': end-to-end encrypted (0022); null: not. */
   encryption: 'mls' | null;
+  /** 0026: the conversation's own retention period in days (null: the server's policy). */
+  retention_days: Generated<number | null>;
 }
 
 export interface MembersTable {
@@ -137,6 +139,10 @@ export interface MessagesTable {
   thread_reply_count: Generated<number>;
   thread_last_reply_at: number | null;
   thread_last_reply_seq: Generated<number>;
+  /** 0026: an `update` entry's target (the message it changes); null for other entries. */
+  target_id: Generated<string | null>;
+  /** 0026: the message a reply quotes (`reply_to.messageId`); null when it quotes none. */
+  reply_to_id: Generated<string | null>;
 }
 
 /** Only `message` entries count as unread; `update` entries change an earlier message. */
@@ -435,6 +441,25 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   incoming_webhooks: IncomingWebhooksTable;
+  retention_holds: RetentionHoldsTable;
+  leases: LeasesTable;
+}
+
+/** 0026: a legal hold: the retention job deletes none of a user's messages, or of a conversation. */
+export interface RetentionHoldsTable {
+  id: string;
+  kind: 'user' | 'conversation';
+  target_id: string;
+  reason: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** 0026: a named lease one node holds at a time (the retention job's batches). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  until: number;
 }
 
 /** 0018: run-time settings an admin changes; `value` is JSON. */

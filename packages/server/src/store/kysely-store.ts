@@ -56,6 +56,9 @@ import type * as Wire from '@parley/protocol';
 import { listConversationSummaries } from './queries/summaries';
 import * as admin from './queries/admin';
 import * as audit from './queries/audit';
+import * as retention from './queries/retention';
+import * as purge from './queries/purge';
+import type * as Retention from '../ports/retention-records';
 import type * as AdminPort from '../ports/admin-records';
 
 export interface KyselyStoreOptions {
@@ -158,6 +161,48 @@ export class KyselyStore implements Store {
   }
   rotateEpoch(): Promise<string> {
     return outbox.rotateEpoch(this.db);
+  }
+
+  // retention (ports/retention-records.ts)
+  getConversationRetention(conversationId: string): Promise<number | null | undefined> {
+    return retention.getConversationRetention(this.db, conversationId);
+  }
+  setConversationRetention(conversationId: string, days: number | null): Promise<void> {
+    return retention.setConversationRetention(this.db, conversationId, days);
+  }
+  listConversationRetention(): Promise<{ conversationId: string; days: number }[]> {
+    return retention.listConversationRetention(this.db);
+  }
+  listRetentionHolds(): Promise<Retention.RetentionHoldRecord[]> {
+    return retention.listRetentionHolds(this.db);
+  }
+  addRetentionHold(hold: Retention.RetentionHoldRecord): Promise<boolean> {
+    return retention.addRetentionHold(this.db, hold);
+  }
+  removeRetentionHold(id: string): Promise<Retention.RetentionHoldRecord | undefined> {
+    return retention.removeRetentionHold(this.db, id);
+  }
+  findExpiredMessages(query: Retention.ExpiredQuery): Promise<Retention.ExpiredMessage[]> {
+    return retention.findExpiredMessages(this.db, query);
+  }
+  purgeMessages(ids: readonly string[]): Promise<Retention.PurgeCounts> {
+    if (!this.db.isTransaction) return this.transaction((tx) => tx.purgeMessages(ids));
+    return purge.purgeMessages(this.ctx, ids);
+  }
+  countMessageReferences(ids: readonly string[]): Promise<Record<string, number>> {
+    return purge.countReferences(this.ctx, ids);
+  }
+  pruneContentCopies(before: number): Promise<number> {
+    return retention.pruneContentCopies(this.db, before);
+  }
+  acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean> {
+    return retention.acquireLease(this.db, name, holder, until, now);
+  }
+  releaseLease(name: string, holder: string): Promise<void> {
+    return retention.releaseLease(this.db, name, holder);
+  }
+  reclaimSpace(): Promise<Retention.ReclaimReport> {
+    return this.dialect.reclaim(this.db);
   }
 
   // jobs and dispatch (ports/jobs.ts)

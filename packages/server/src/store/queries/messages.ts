@@ -203,6 +203,10 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           forwarded_from: encodeJson(message.forwardedFrom),
           mentions: encodeJson(message.mentions),
           mention_all: mentionAll ? 1 : 0,
+          // An `expired` entry names messages that are gone: it refers to nothing that stays.
+          target_id:
+            message.content.type === 'update' && message.content.action !== 'expired' ? message.content.messageId : null,
+          reply_to_id: message.replyTo?.messageId ?? null,
         })
         .execute();
       await sideEffects({ db: tx, dialect }, message, seq, Number(bumped.slow_mode_seconds) > 0);

@@ -88,6 +88,8 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   // A call record is a body; its changes correct it (no Jingle: XMPP clients see call history as text).
   if (content.type === 'call') return [el('body', {}, callBody(content))];
   if (content.type !== 'update' || content.action === 'pinned' || content.action === 'unpinned') return null;
+  // Retention deleted the targets: XMPP has no stanza for it; clients keep their own archives (docs/xmpp.md).
+  if (content.action === 'expired') return null;
   let target: Message;
   try {
     target = await ctx.services.messages.get(ctx.auth, content.messageId);
