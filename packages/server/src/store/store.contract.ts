@@ -18,6 +18,7 @@ import { searchContract } from './contract/search';
 import { jobsContract } from './contract/jobs';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
+import { retentionContract } from './contract/retention';
 import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
 import { subscriptionsContract } from './contract/subscriptions';
@@ -51,6 +52,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     e2eeContract(harness);
     jobsContract(harness);
     webhooksContract(harness);
+    retentionContract(harness);
     transactionsContract(harness, makeStore);
   });
 }
