@@ -357,6 +357,14 @@ export class HttpClient {
   updateConversation(conversationId: string, body: Wire.UpdateConversationBody): Promise<ConversationResponseBody> {
     return this.call('PATCH', `/v1/conversations/${seg(conversationId)}`, { body });
   }
+  /** GET /v1/conversations/:conversationId/retention: its own period and the one that applies. */
+  conversationRetention(conversationId: string): Promise<Wire.ConversationRetentionResponse> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/retention`);
+  }
+  /** PUT /v1/conversations/:conversationId/retention (owners and admins; null follows the server). */
+  setConversationRetention(conversationId: string, days: number | null): Promise<Wire.ConversationRetentionResponse> {
+    return this.call('PUT', `/v1/conversations/${seg(conversationId)}/retention`, { body: { days } });
+  }
   /** GET /v1/conversations/:conversationId/members?cursor&limit */
   members(conversationId: string, query: Wire.PageQuery = {}): Promise<Static<typeof Wire.MembersResponse>> {
     return this.call('GET', `/v1/conversations/${seg(conversationId)}/members`, { query: { ...query } });

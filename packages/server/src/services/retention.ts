@@ -133,8 +133,7 @@ export class RetentionService {
     const { store } = this.deps;
     let targetId = input.targetId;
     if (input.kind === 'user') {
-      const user =
-        (await store.getUser(targetId)) ?? (await store.getUserByUsername(normalizeUsername(targetId)));
+      const user = (await store.getUser(targetId)) ?? (await store.getUserByUsername(normalizeUsername(targetId)));
       if (!user) throw new AppError('not_found', `No user ${targetId}.`);
       targetId = user.id;
     } else if ((await store.getConversationRetention(targetId)) === undefined) {
@@ -288,7 +287,8 @@ export class RetentionService {
   private async deleteBatch(batch: readonly ExpiredMessage[], report: RetentionRunReport): Promise<void> {
     const at = this.deps.clock.now();
     const byConversation = new Map<string, string[]>();
-    for (const m of batch) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m.id]);
+    for (const m of batch)
+      byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m.id]);
     const counts = await this.deps.store.transaction(async (tx) => {
       const purged = await tx.purgeMessages(batch.map((m) => m.id));
       for (const [conversationId, ids] of byConversation) {
@@ -302,7 +302,7 @@ export class RetentionService {
           content: { type: 'update', action: 'expired', messageId: first, messageIds: ids },
           createdAt: at,
         });
-        await tx.emit(topics.conversation(conversationId), { v: 1, type: 'message.new', message, });
+        await tx.emit(topics.conversation(conversationId), { v: 1, type: 'message.new', message });
       }
       return purged;
     });

@@ -205,7 +205,9 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           mention_all: mentionAll ? 1 : 0,
           // An `expired` entry names messages that are gone: it refers to nothing that stays.
           target_id:
-            message.content.type === 'update' && message.content.action !== 'expired' ? message.content.messageId : null,
+            message.content.type === 'update' && message.content.action !== 'expired'
+              ? message.content.messageId
+              : null,
           reply_to_id: message.replyTo?.messageId ?? null,
         })
         .execute();

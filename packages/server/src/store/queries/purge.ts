@@ -150,9 +150,9 @@ export async function countReferences(ctx: QueryContext, ids: readonly string[])
   if (ids.length === 0) return {};
   const list = [...ids];
   const count = async (table: string, column: string): Promise<number> => {
-    const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(list)})`.execute(
-      db,
-    );
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(list)})`.execute(db);
     return Number(rows[0]?.n ?? 0);
   };
   return {
