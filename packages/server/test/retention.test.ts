@@ -184,3 +184,111 @@ describe('retention deletes for good, except what legal holds keep', () => {
     }
   }, 60_000);
 });
+
+describe("a conversation's own period, batches and the lease", () => {
+  let t: TestServer;
+  let owner: AuthResponse;
+  let member: AuthResponse;
+  const clients: ParleyClient[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer({ retentionIntervalSeconds: 0, retentionBatch: 2, authAttemptsPerMinute: 1000 });
+    owner = await registerUser(t.url, 'owner');
+    member = await registerUser(t.url, 'member');
+  }, 30_000);
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await t?.stop();
+  });
+
+  const put = (token: string, conversationId: string, days: number | null) =>
+    http<{ days: number | null; effectiveDays: number | null; error?: { code: string } }>(
+      t.url,
+      'PUT',
+      `/v1/conversations/${conversationId}/retention`,
+      { token, body: { days } },
+    );
+
+  it('owners and admins set it within what the server allows; members and direct chats cannot', async () => {
+    const client = createNodeClient({ baseUrl: t.url });
+    clients.push(client);
+    await client.connect(owner.token);
+    const group = await client.conversations.createGroup('short-lived', [member.user.id]);
+    const direct = await client.conversations.createDirect(member.user.id);
+
+    // The server keeps forever: any period is shorter.
+    expect((await put(owner.token, group.id, 400)).body).toEqual({ days: 400, effectiveDays: 400 });
+    expect((await put(member.token, group.id, 1)).body.error?.code).toBe('forbidden');
+    // Direct chats have no settings to change (the matrix's editSettings is not for them).
+    expect((await put(owner.token, direct.id, 1)).body.error?.code).toBe('invalid_operation');
+    expect((await http(t.url, 'GET', `/v1/conversations/${group.id}/retention`, { token: member.token })).body).toEqual(
+      {
+        days: 400,
+        effectiveDays: 400,
+      },
+    );
+
+    // The server keeps 30 days: longer only when it allows it; when it stops allowing, its own applies.
+    await http(t.url, 'PUT', '/v1/admin/retention', { token: owner.token, body: { days: 30 } });
+    expect((await http(t.url, 'GET', `/v1/conversations/${group.id}/retention`, { token: owner.token })).body).toEqual({
+      days: 400,
+      effectiveDays: 30,
+    });
+    const longer = await put(owner.token, group.id, 60);
+    expect(longer.body.error?.code).toBe('invalid_operation');
+    expect((await put(owner.token, group.id, 7)).body).toEqual({ days: 7, effectiveDays: 7 });
+    await http(t.url, 'PUT', '/v1/admin/retention', {
+      token: owner.token,
+      body: { allowLongerInConversations: true },
+    });
+    expect((await put(owner.token, group.id, 60)).body).toEqual({ days: 60, effectiveDays: 60 });
+    expect((await put(owner.token, group.id, null)).body).toEqual({ days: null, effectiveDays: 30 });
+  });
+
+  it('deletes a conversation by its own period, in batches that commit one by one, one run at a time', async () => {
+    const client = createNodeClient({ baseUrl: t.url });
+    clients.push(client);
+    await client.connect(owner.token);
+    await http(t.url, 'PUT', '/v1/admin/retention', { token: owner.token, body: { days: null } });
+    const short = await client.conversations.createGroup('one day', [member.user.id]);
+    const kept = await client.conversations.createGroup('forever', [member.user.id]);
+    for (let i = 0; i < 5; i++) await client.messages.send(short.id, `short ${i}`);
+    await client.messages.send(kept.id, 'kept');
+    expect((await put(owner.token, short.id, 1)).status).toBe(200);
+    t.clock.advance(2 * DAY);
+
+    const store = t.server.services.retention;
+    const remaining = async () => (await client.messages.history(short.id, { limit: 100 })).messages.length;
+    const before = await remaining();
+    expect(before).toBeGreaterThanOrEqual(6); // the creation entry and five messages
+    let batches = 0;
+    const seenAfterBatch: number[] = [];
+    let second: RetentionRunReport | undefined;
+    const report = await store.run(
+      { id: null, name: 'test', address: null },
+      {
+        afterBatch: async () => {
+          batches += 1;
+          // Each batch has committed when the run hands the event loop back.
+          seenAfterBatch.push(await remaining());
+          // A second run meanwhile (another node, or an admin) finds the lease taken.
+          second ??= await store.run({ id: null, name: 'other', address: null });
+        },
+      },
+    );
+    expect(report.ran).toBe(true);
+    expect(second).toMatchObject({ ran: false, messages: 0 });
+    expect(report.batches).toBe(batches);
+    expect(batches).toBe(Math.ceil(report.messages / 2));
+    expect(batches).toBeGreaterThan(1);
+    // What is left shrinks batch by batch (each `expired` entry it adds is fresh and stays).
+    expect(seenAfterBatch).toEqual([...seenAfterBatch].sort((a, b) => b - a));
+    expect(new Set(seenAfterBatch).size).toBe(batches);
+    const left = (await client.messages.history(short.id, { limit: 100 })).messages;
+    expect(left.every((m) => m.content.type === 'update' && m.content.action === 'expired')).toBe(true);
+    expect((await client.messages.history(kept.id, { limit: 100 })).messages.map((m) => m.content)).toContainEqual({
+      type: 'text',
+      text: 'kept',
+    });
+  });
+});

@@ -52,7 +52,7 @@ export interface RetentionOptions {
   batchSize: number;
   /** How long a batch may hold the lease; renewed before every batch. */
   leaseMs: number;
-  /** This node's name on the lease. */
+  /** This node's name on the lease (each run adds its own id). */
   holder: string;
 }
 
@@ -218,7 +218,9 @@ export class RetentionService {
    */
   async run(actor: AuditActor, control: RunControl = {}): Promise<RetentionRunReport> {
     const { store, clock } = this.deps;
-    const { holder, leaseMs, batchSize } = this.options;
+    const { leaseMs, batchSize } = this.options;
+    // Per run, not per node: an admin's run on the node whose schedule is running must wait too.
+    const holder = `${this.options.holder}/${newId('j', clock.now())}`;
     const report: RetentionRunReport = {
       ran: false,
       batches: 0,
