@@ -89,13 +89,10 @@ export class RetentionService {
     const stored = await this.deps.store.getServerSettings();
     const days = stored.get('retentionDays');
     const longer = stored.get('retentionAllowLonger');
+    // null stored: an admin chose forever; nothing stored: the configuration's default.
+    const fallback = this.options.defaultDays > 0 ? this.options.defaultDays : null;
     return {
-      days:
-        days === null || (typeof days === 'number' && days > 0)
-          ? (days as number | null)
-          : this.options.defaultDays > 0
-            ? this.options.defaultDays
-            : null,
+      days: days === null ? null : typeof days === 'number' && days > 0 ? days : fallback,
       allowLongerInConversations: typeof longer === 'boolean' ? longer : this.options.allowLongerDefault,
     };
   }

@@ -73,7 +73,7 @@ export function retentionMigration(dialect: StoreDialect): Migration {
         .addColumn('holder', 'text', (c) => c.notNull())
         .addColumn('until', int64, (c) => c.notNull())
         .execute();
-      await backfill(db as Kysely<Database>);
+      await backfill(db);
       await dialect.search.harden(db);
     },
 

@@ -28,7 +28,8 @@ import { callsMigration } from './0021-calls';
 import { e2eeMigration } from './0022-e2ee';
 import { retentionMigration } from './0026-retention';
 
-function migrations(dialect: StoreDialect): Record<string, Migration> {
+/** Every migration by name (tests migrate up to one of them). */
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-scram': scramMigration(dialect),
