@@ -18,3 +18,4 @@ export * from './text-rules';
 export * from './admin';
 export * from './bots';
 export * from './retention';
+export * from './export';

@@ -23,6 +23,8 @@ import type {
   TwoFactorStatusResponse,
   UpdateServerSettingsBody,
   CreateRetentionHoldBody,
+  ExportLine,
+  ExportQuery,
   RetentionHoldResponse,
   RetentionPolicyResponse,
   RetentionRunReport,
@@ -175,6 +177,18 @@ export class AdminHttpClient extends HttpClient {
   /** POST /v1/admin/retention/run: one run now; `ran: false` when another node is running one. */
   adminRunRetention(): Promise<RetentionRunReport> {
     return this.call('POST', '/v1/admin/retention/run');
+  }
+  /**
+   * GET /v1/admin/export: a conversation (`conversationId`) or every message of a user
+   * (`userId`, id or username), line by line as the server streams it.
+   *
+   * @example
+   * ```ts
+   * for await (const line of admin.adminExport({ conversationId })) out.write(JSON.stringify(line) + '\n');
+   * ```
+   */
+  adminExport(query: ExportQuery): AsyncGenerator<ExportLine> {
+    return this.lines<ExportLine>('/v1/admin/export', { ...query });
   }
   /** GET /v1/admin/audit: newest first; pass `nextCursor` back as `before`. */
   adminAudit(query: AuditQuery = {}): Promise<AuditResponse> {

@@ -45,6 +45,24 @@ function parseDays(raw: string): number | null {
 }
 
 export function registerRetentionCommands(admin: Command, client: Client): void {
+  admin
+    .command('export')
+    .description('Export a conversation or every message of a user as JSON lines (stdout), streamed')
+    .option('--conversation <id>', 'the conversation to export')
+    .option('--user <username|id>', 'the user whose messages to export')
+    .action(async (opts: { conversation?: string; user?: string }, command: Command) => {
+      const { http } = client(command);
+      if ((opts.user === undefined) === (opts.conversation === undefined))
+        throw new CliError('name exactly one of --conversation and --user');
+      const query = opts.conversation !== undefined ? { conversationId: opts.conversation } : { userId: opts.user };
+      for await (const line of http.adminExport(query)) {
+        // Backpressure: wait for stdout when it is slower than the server.
+        if (!process.stdout.write(`${JSON.stringify(line)}\n`)) {
+          await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+        }
+      }
+    });
+
   const retention = admin.command('retention').description('Retention policy, legal holds and runs');
 
   retention

@@ -2,9 +2,10 @@
  * The part of the store port that retention persists (issue 19, docs/adr/0019):
  * conversations' own periods, legal holds, the lease one node holds while it runs a
  * batch, finding what has expired, and the deletion routine itself (`purgeMessages`,
- * store/queries/purge.ts). Only persistence: the retention service decides the policy
- * and who may change it.
+ * store/queries/purge.ts); and what exports read. Only persistence: the retention service
+ * decides the policy and who may change it.
  */
+import type { Message } from '@parley/protocol';
 
 /** What reclaiming space did: SQLite's WAL checkpoint (busy: a reader kept part of the WAL). */
 export interface ReclaimReport {
@@ -81,6 +82,12 @@ export interface RetentionRecords {
   /** Takes (or renews) the named lease until `until` unless another holder has it unexpired. */
   acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Exports: one user's messages (no update or system entries), oldest first, after a (createdAt, id). */
+  listMessagesBySender(
+    senderId: string,
+    after: { createdAt: number; id: string } | undefined,
+    limit: number,
+  ): Promise<Message[]>;
   /** After deleting: see StoreDialect.reclaim. */
   reclaimSpace(): Promise<ReclaimReport>;
 }

@@ -9,6 +9,7 @@
  * transaction as its write.
  */
 import {
+  type ExportLine,
   type RetentionHold,
   type RetentionPolicy,
   type RetentionRunReport,
@@ -37,6 +38,7 @@ import type { ClientOrigin } from './rate-limits';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
 import type { RetentionService } from './retention';
+import { ExportService } from './export';
 
 /** Largest page of users or audit entries. */
 export const ADMIN_PAGE_MAX = 200;
@@ -104,7 +106,11 @@ export class AdminOperations {
     private readonly settings: ServerSettingsService,
     private readonly retention: RetentionService,
     readonly actor: AuditActor,
-  ) {}
+  ) {
+    this.exports = new ExportService(deps);
+  }
+
+  private readonly exports: ExportService;
 
   // retention and legal holds (services/retention.ts; ADR 0019)
   retentionStatus(): Promise<RetentionStatusResponse> {
@@ -119,6 +125,26 @@ export class AdminOperations {
   removeRetentionHold(holdId: string): Promise<RetentionHold> {
     return this.retention.removeHold(this.actor, holdId);
   }
+  /**
+   * An export as lines (services/export.ts), audited before the first line: a conversation by
+   * id, or every message of a user (id or username).
+   */
+  async exportLines(query: { conversationId?: string; userId?: string }): Promise<AsyncIterable<ExportLine>> {
+    const now = this.now();
+    if (query.conversationId !== undefined) {
+      const id = query.conversationId;
+      if (!(await this.deps.store.getConversation(id))) throw new AppError('not_found', 'No such conversation.');
+      await this.deps.store.transaction((tx) => recordAudit(tx, this.actor, now, 'export.conversation', id));
+      return this.exports.conversation(id);
+    }
+    if (query.userId === undefined) throw new AppError('bad_request', 'Name a conversationId or a userId.');
+    const user = await this.findUser(query.userId);
+    await this.deps.store.transaction((tx) =>
+      recordAudit(tx, this.actor, now, 'export.user', user.id, { username: user.username }),
+    );
+    return this.exports.user(user.id);
+  }
+
   /** One run now (the periodic job runs the same); `ran: false` when another node holds the lease. */
   runRetention(): Promise<RetentionRunReport> {
     return this.retention.run(this.actor);

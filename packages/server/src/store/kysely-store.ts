@@ -201,6 +201,13 @@ export class KyselyStore implements Store {
   releaseLease(name: string, holder: string): Promise<void> {
     return retention.releaseLease(this.db, name, holder);
   }
+  listMessagesBySender(
+    senderId: string,
+    after: { createdAt: number; id: string } | undefined,
+    limit: number,
+  ): Promise<Wire.Message[]> {
+    return retention.listMessagesBySender(this.db, senderId, after, limit);
+  }
   reclaimSpace(): Promise<Retention.ReclaimReport> {
     return this.dialect.reclaim(this.db);
   }

@@ -2,14 +2,18 @@
  * Retention over HTTP (ADR 0019): the server's policy, legal holds and runs under
  * `/v1/admin/retention` (server admins: services/admin.ts decides), and a conversation's
  * own period under `/v1/conversations/{id}/retention` (the permission matrix decides, in
- * services/retention.ts). Each handler maps to one service call.
+ * services/retention.ts); and exports (`/v1/admin/export`, JSON lines streamed as the
+ * service's generator yields them). Each handler maps to one service call.
  */
+import { Readable } from 'node:stream';
 import {
   ConversationParams,
   ConversationRetentionBody,
   ConversationRetentionResponse,
   CreateRetentionHoldBody,
   ErrorResponse,
+  ExportQuery,
+  type ExportLine,
   RetentionHoldParams,
   RetentionHoldResponse,
   RetentionPolicyResponse,
@@ -86,6 +90,16 @@ export function registerRetentionRoutes(app: FastifyInstance, { services }: Http
     async (request) => (await admin(request)).runRetention(),
   );
 
+  // GET /v1/admin/export?conversationId= | ?userId= (application/x-ndjson)
+  app.get<{ Querystring: Static<typeof ExportQuery> }>(
+    '/v1/admin/export',
+    { schema: { tags, security: secured, querystring: ExportQuery, response: errors } },
+    async (request, reply) => {
+      const lines = await (await admin(request)).exportLines(request.query);
+      return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(ndjson(lines)));
+    },
+  );
+
   const conv = { tags: ['conversations'], security: secured, params: ConversationParams };
 
   // GET /v1/conversations/:conversationId/retention
@@ -109,4 +123,8 @@ export function registerRetentionRoutes(app: FastifyInstance, { services }: Http
         request.body.days,
       ),
   );
+}
+
+async function* ndjson(lines: AsyncIterable<ExportLine>): AsyncGenerator<string> {
+  for await (const line of lines) yield `${JSON.stringify(line)}\n`;
 }

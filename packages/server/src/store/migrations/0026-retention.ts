@@ -9,7 +9,8 @@
  *   message a reply quotes), both indexed: deleting a message finds the entries that still
  *   carry its text (an edit, a quote's excerpt) by index instead of scanning the conversation.
  *   Existing rows are filled in pages from the JSON they already hold.
- * - messages(created_at): the job finds what is older than a cutoff by index.
+ * - messages(created_at): the job finds what is older than a cutoff by index;
+ *   messages(sender_id, created_at, id): an export pages through one user's messages.
  * - The search index's own hardening (SQLite: FTS5 `secure-delete`, so that a deleted
  *   message's tokens leave the index's pages at once instead of waiting for a merge).
  */
@@ -57,6 +58,12 @@ export function retentionMigration(dialect: StoreDialect): Migration {
       await db.schema.createIndex('messages_target_idx').on('messages').column('target_id').execute();
       await db.schema.createIndex('messages_reply_to_idx').on('messages').column('reply_to_id').execute();
       await db.schema.createIndex('messages_created_idx').on('messages').column('created_at').execute();
+      // Exports of one user's messages page through them in time order.
+      await db.schema
+        .createIndex('messages_sender_created_idx')
+        .on('messages')
+        .columns(['sender_id', 'created_at', 'id'])
+        .execute();
       await db.schema
         .createTable('retention_holds')
         .addColumn('id', key, (c) => c.primaryKey())
@@ -80,6 +87,7 @@ export function retentionMigration(dialect: StoreDialect): Migration {
     async down(db: Kysely<unknown>): Promise<void> {
       await sql`drop table if exists ${sql.table('leases')}`.execute(db);
       await sql`drop table if exists ${sql.table('retention_holds')}`.execute(db);
+      await sql`drop index if exists ${sql.table('messages_sender_created_idx')}`.execute(db);
       await sql`drop index if exists ${sql.table('messages_created_idx')}`.execute(db);
       await sql`drop index if exists ${sql.table('messages_reply_to_idx')}`.execute(db);
       await sql`drop index if exists ${sql.table('messages_target_idx')}`.execute(db);

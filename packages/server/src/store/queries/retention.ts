@@ -2,7 +2,9 @@
  * Retention's records (ports/retention-records.ts): conversations' own periods, legal
  * holds, the named lease and finding what expired. The deletion itself is purge.ts.
  */
+import type { Message } from '@parley/protocol';
 import type { ExpiredMessage, ExpiredQuery, RetentionHoldRecord } from '../../ports/retention-records';
+import { decorate } from './decorate';
 import { affected, type QueryContext } from './context';
 
 type Db = QueryContext['db'];
@@ -131,4 +133,21 @@ export async function acquireLease(db: Db, name: string, holder: string, until: 
 
 export async function releaseLease(db: Db, name: string, holder: string): Promise<void> {
   await db.updateTable('leases').set({ until: 0 }).where('name', '=', name).where('holder', '=', holder).execute();
+}
+
+/** One user's messages (not update or system entries), oldest first, after (createdAt, id). */
+export async function listMessagesBySender(
+  db: Db,
+  senderId: string,
+  after: { createdAt: number; id: string } | undefined,
+  limit: number,
+): Promise<Message[]> {
+  let q = db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('kind', '=', 'message');
+  if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
+  const rows = await q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(Math.max(0, Math.trunc(limit)))
+    .execute();
+  return decorate(db, rows);
 }
