@@ -51,6 +51,15 @@ it('sets the policy, holds a user, runs, and lifts the hold', { timeout: 120_000
   expect(hold.stdout).toMatch(/^held: lh_\S+\s+user/);
   const holdId = /held: (lh_\S+)/.exec(hold.stdout)?.[1] ?? '';
 
+  // Before deleting, the admin exports ben's messages (JSON lines on stdout).
+  const exported = await env.run('root', ['admin', 'export', '--user', 'ben']);
+  const lines = exported.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; message?: { content: { text?: string } } });
+  expect(lines.map((l) => l.type)).toEqual(['export', 'message', 'end']);
+  expect(lines[1]?.message?.content.text).toBe('old words of ben');
+
   const run = await env.run('root', ['admin', 'retention', 'run']);
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^deleted [1-9]\d* message\(s\)/);
