@@ -29,7 +29,7 @@ afterAll(async () => {
   await env.stop();
 });
 
-it('sets the policy, holds a user, runs, and lifts the hold', { timeout: 120_000 }, async () => {
+it('sets the policy, holds a user, runs, and lifts the hold', { timeout: 300_000 }, async () => {
   for (const user of ['root', 'ann', 'ben']) {
     expect((await env.run(user, ['register', user, '--password', PW])).code).toBe(0);
   }

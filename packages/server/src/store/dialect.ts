@@ -40,7 +40,6 @@ export interface StoreDialect {
   reclaim(db: Kysely<Database>): Promise<ReclaimReport>;
 }
 
-
 /**
  * The full-text index of message text. The store calls `put` when a text message is
  * appended or edited and `remove` when it is deleted, inside the same transaction, so
