@@ -55,8 +55,19 @@ export function retentionMigration(dialect: StoreDialect): Migration {
       await db.schema.alterTable('conversations').addColumn('retention_days', int64).execute();
       await db.schema.alterTable('messages').addColumn('target_id', key).execute();
       await db.schema.alterTable('messages').addColumn('reply_to_id', key).execute();
-      await db.schema.createIndex('messages_target_idx').on('messages').column('target_id').execute();
-      await db.schema.createIndex('messages_reply_to_idx').on('messages').column('reply_to_id').execute();
+      // Partial: most rows are neither an update nor a reply, and a post then writes no entry here.
+      await db.schema
+        .createIndex('messages_target_idx')
+        .on('messages')
+        .column('target_id')
+        .where(sql.ref('target_id'), 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('messages_reply_to_idx')
+        .on('messages')
+        .column('reply_to_id')
+        .where(sql.ref('reply_to_id'), 'is not', null)
+        .execute();
       await db.schema.createIndex('messages_created_idx').on('messages').column('created_at').execute();
       // Exports of one user's messages page through them in time order.
       await db.schema
