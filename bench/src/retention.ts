@@ -3,7 +3,7 @@
  * delete N expired messages (default 100,000) on a SQLite file, and how long the event loop
  * waits meanwhile. The messages (texts in one group, with a search entry each) are written
  * straight into a fresh store dated three days back; then a server on that file runs one
- * retention pass with a one-day policy, PARLEY_RETENTION_BATCH = B (default 200). The
+ * retention pass with a one-day policy, PARLEY_RETENTION_BATCH = B (default 50). The
  * report gives the run's duration and rate, each batch's time (from one batch's end to the
  * next's: the query, the deletes and the commit), and the event loop's delay over the run
  * (node:perf_hooks monitorEventLoopDelay, 1 ms resolution): what a request arriving
@@ -21,7 +21,7 @@ import { summarize, type Summary } from './stats';
 
 const USAGE = `usage: npm run bench:retention -- [--messages N] [--batch B] [--json]
   --messages N   expired messages to delete (1000..2000000, default 100000)
-  --batch B      messages per batch (1..1000, default 200)
+  --batch B      messages per batch (1..1000, default 50, as PARLEY_RETENTION_BATCH)
   --json         print the report as JSON`;
 
 const DAY = 86_400_000;
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     options: { messages: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } },
   });
   const messages = bounded('messages', values.messages, 1000, 2_000_000, 100_000);
-  const batch = bounded('batch', values.batch, 1, 1000, 200);
+  const batch = bounded('batch', values.batch, 1, 1000, 50);
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-bench-retention-'));
   const sqlitePath = path.join(dir, 'parley.db');
   try {

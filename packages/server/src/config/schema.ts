@@ -608,7 +608,7 @@ export const configKeys = {
   retentionBatch: {
     env: 'PARLEY_RETENTION_BATCH',
     kind: 'int',
-    default: 200,
+    default: 50,
     min: 1,
     max: 1000,
     doc: 'Messages the retention job deletes in one transaction; between batches it gives the event loop back (SQLite runs on it), so smaller batches keep latency lower and a run longer.',

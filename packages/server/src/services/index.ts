@@ -84,7 +84,7 @@ export const noOutbound: BotDeps = {
 export const defaultRetentionOptions: RetentionOptions = {
   defaultDays: 0,
   allowLongerDefault: false,
-  batchSize: 200,
+  batchSize: 50,
   leaseMs: 60_000,
   holder: 'node',
 };
