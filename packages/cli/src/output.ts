@@ -106,6 +106,8 @@ async function describeUpdate(message: Message, names: Names): Promise<string> {
       return `link previews of ${messageId}: ${(message.content.linkPreviews ?? []).map((p) => p.title ?? p.url).join(', ') || 'none'}`;
     case 'link_previews.removed':
       return `${actor} removed the link previews of ${messageId}`;
+    case 'expired':
+      return `retention deleted ${message.content.messageIds?.length ?? 1} message(s)`;
   }
 }
 

@@ -40,7 +40,11 @@ export interface Running {
 }
 
 /** `overrides`: server settings a test needs (e.g. PARLEY_OUTBOUND_ALLOW for a webhook receiver on loopback). */
-export async function startCliTestEnv(overrides: Partial<Config> = {}): Promise<CliTestEnv> {
+export async function startCliTestEnv(
+  overrides: Partial<Config> = {},
+  /** Start options of the server (a test clock, for one). */
+  startOptions: Parameters<typeof startServer>[1] = {},
+): Promise<CliTestEnv> {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
   const sqlitePath = path.join(dir, 'parley.db');
   const server = await startServer(
@@ -56,6 +60,7 @@ export async function startCliTestEnv(overrides: Partial<Config> = {}): Promise<
         ...overrides,
       },
     ),
+    startOptions,
   );
   const childEnv = (user: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
     const configDir = path.join(dir, 'users', user);

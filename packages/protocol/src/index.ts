@@ -20,3 +20,5 @@ export * from './bots';
 export * from './push';
 export * from './components';
 export * from './interactions';
+export * from './retention';
+export * from './export';

@@ -190,6 +190,7 @@ export const UpdateAction = Type.Union([
   Type.Literal('call'),
   Type.Literal('link_previews.set'),
   Type.Literal('link_previews.removed'),
+  Type.Literal('expired'),
 ]);
 export type UpdateAction = Static<typeof UpdateAction>;
 
@@ -217,6 +218,12 @@ export const UpdateContent = Type.Object({
    * the target's; empty: none). `link_previews.removed`: the sender removed them for good.
    */
   linkPreviews: Type.Optional(Type.Array(LinkPreview)),
+  /**
+   * `expired`: the retention policy deleted these messages for good (`messageId` is the first
+   * of them): drop them, they are in no history any more. An entry whose own target was
+   * deleted by retention also becomes `expired` (an edit no longer carries its text).
+   */
+  messageIds: Type.Optional(Type.Array(MessageId, { maxItems: 1000 })),
 });
 export type UpdateContent = Static<typeof UpdateContent>;
 

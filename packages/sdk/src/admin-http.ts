@@ -24,6 +24,14 @@ import type {
   TwoFactorSetupResponse,
   TwoFactorStatusResponse,
   UpdateServerSettingsBody,
+  CreateRetentionHoldBody,
+  ExportLine,
+  ExportQuery,
+  RetentionHoldResponse,
+  RetentionPolicyResponse,
+  RetentionRunReport,
+  RetentionStatusResponse,
+  UpdateRetentionPolicyBody,
 } from '@parley/protocol';
 import { ParleyError } from './errors';
 import { HttpClient, type AuthResponseBody, type ConversationResponseBody } from './http';
@@ -178,6 +186,38 @@ export class AdminHttpClient extends HttpClient {
   /** PATCH /v1/admin/settings */
   adminUpdateSettings(body: UpdateServerSettingsBody): Promise<ServerSettingsResponse> {
     return this.call('PATCH', '/v1/admin/settings', { body });
+  }
+  /** GET /v1/admin/retention: the policy, legal holds and conversations with their own period. */
+  adminRetention(): Promise<RetentionStatusResponse> {
+    return this.call('GET', '/v1/admin/retention');
+  }
+  /** PUT /v1/admin/retention: `days: null` keeps forever. */
+  adminSetRetention(body: UpdateRetentionPolicyBody): Promise<RetentionPolicyResponse> {
+    return this.call('PUT', '/v1/admin/retention', { body });
+  }
+  /** POST /v1/admin/retention/holds: a legal hold on a user's messages or a conversation. */
+  adminAddRetentionHold(body: CreateRetentionHoldBody): Promise<RetentionHoldResponse> {
+    return this.call('POST', '/v1/admin/retention/holds', { body });
+  }
+  /** DELETE /v1/admin/retention/holds/:holdId */
+  adminRemoveRetentionHold(holdId: string): Promise<RetentionHoldResponse> {
+    return this.call('DELETE', `/v1/admin/retention/holds/${seg(holdId)}`);
+  }
+  /** POST /v1/admin/retention/run: one run now; `ran: false` when another node is running one. */
+  adminRunRetention(): Promise<RetentionRunReport> {
+    return this.call('POST', '/v1/admin/retention/run');
+  }
+  /**
+   * GET /v1/admin/export: a conversation (`conversationId`) or every message of a user
+   * (`userId`, id or username), line by line as the server streams it.
+   *
+   * @example
+   * ```ts
+   * for await (const line of admin.adminExport({ conversationId })) out.write(JSON.stringify(line) + '\n');
+   * ```
+   */
+  adminExport(query: ExportQuery): AsyncGenerator<ExportLine> {
+    return this.lines<ExportLine>('/v1/admin/export', { ...query });
   }
   /** GET /v1/admin/audit: newest first; pass `nextCursor` back as `before`. */
   adminAudit(query: AuditQuery = {}): Promise<AuditResponse> {

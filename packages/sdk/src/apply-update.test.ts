@@ -1,6 +1,6 @@
 import type { Message, UpdateContent } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { applyQuoteDeletion, applyThreadReply, applyUpdate, isUpdate } from './apply-update';
+import { applyQuoteDeletion, applyThreadReply, applyUpdate, expiredMessageIds, isUpdate } from './apply-update';
 
 const target: Message = {
   id: 'm1',
@@ -169,5 +169,18 @@ describe('applyQuoteDeletion and applyThreadReply', () => {
     expect(root.thread?.participantIds).toEqual(['alice', 'dave', 'erin']);
     const next = applyThreadReply(root, { ...reply, id: 'r2', seq: 51, senderId: 'bob', mentions: undefined });
     expect(next.thread?.participantIds).toEqual(['alice', 'dave', 'erin', 'bob']);
+  });
+});
+
+describe('expiredMessageIds', () => {
+  it('lists what an expired entry says retention deleted, and nothing for other entries', () => {
+    const expired = update({ action: 'expired', messageIds: ['m1', 'm7'] }, 'server');
+    expect(expiredMessageIds(expired)).toEqual(['m1', 'm7']);
+    // An emptied edit names its one target.
+    expect(expiredMessageIds(update({ action: 'expired' }, 'server', 'm9'))).toEqual(['m9']);
+    expect(expiredMessageIds(update({ action: 'deleted' }))).toEqual([]);
+    expect(expiredMessageIds(target)).toEqual([]);
+    // Folding it into a target changes nothing: the caller drops the target.
+    expect(applyUpdate(target, expired)).toBe(target);
   });
 });

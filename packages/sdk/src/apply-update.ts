@@ -140,7 +140,27 @@ export function applyUpdate(target: Message, update: Message, options: ApplyOpti
     case 'link_previews.removed':
       // The sender removed them for good.
       return { ...without(base, ['linkPreviews']), linkPreviewsOff: true };
+    case 'expired':
+      // The target is gone for good: the caller drops it (expiredMessageIds), nothing to fold.
+      return target;
   }
+}
+
+/**
+ * The messages an `expired` entry says the retention policy deleted for good: drop them
+ * from whatever the app holds (they are in no history any more). Empty for any other entry.
+ *
+ * @example
+ * ```ts
+ * client.on('message', (m) => {
+ *   for (const id of expiredMessageIds(m)) byId.delete(id);
+ * });
+ * ```
+ */
+export function expiredMessageIds(update: Message): string[] {
+  const change = update.content;
+  if (change.type !== 'update' || change.action !== 'expired') return [];
+  return change.messageIds ?? [change.messageId];
 }
 
 /**

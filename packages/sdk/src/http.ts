@@ -429,6 +429,14 @@ export class HttpClient {
   updateConversation(conversationId: string, body: Wire.UpdateConversationBody): Promise<ConversationResponseBody> {
     return this.call('PATCH', `/v1/conversations/${seg(conversationId)}`, { body });
   }
+  /** GET /v1/conversations/:conversationId/retention: its own period and the one that applies. */
+  conversationRetention(conversationId: string): Promise<Wire.ConversationRetentionResponse> {
+    return this.call('GET', `/v1/conversations/${seg(conversationId)}/retention`);
+  }
+  /** PUT /v1/conversations/:conversationId/retention (owners and admins; null follows the server). */
+  setConversationRetention(conversationId: string, days: number | null): Promise<Wire.ConversationRetentionResponse> {
+    return this.call('PUT', `/v1/conversations/${seg(conversationId)}/retention`, { body: { days } });
+  }
   /** GET /v1/conversations/:conversationId/members?cursor&limit */
   members(conversationId: string, query: Wire.PageQuery = {}): Promise<Static<typeof Wire.MembersResponse>> {
     return this.call('GET', `/v1/conversations/${seg(conversationId)}/members`, { query: { ...query } });
@@ -570,6 +578,45 @@ export class HttpClient {
   /** DELETE /v1/e2ee/welcomes/:welcomeId */
   ackWelcome(welcomeId: string): Promise<void> {
     return this.call('DELETE', `/v1/e2ee/welcomes/${seg(welcomeId)}`);
+  }
+
+  /**
+   * GET of a JSON-lines body, yielded line by line as it arrives (exports): nothing waits
+   * for the whole body. A refusal is thrown as a ParleyError before the first line.
+   */
+  protected async *lines<T>(path: string, query: Record<string, string | undefined> = {}): AsyncGenerator<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+    const token = this.options.getToken?.();
+    if (token === undefined || token === '') throw new ParleyError('unauthenticated', 'no token: log in first');
+    let response: Response;
+    try {
+      response = await this.fetchFn(url.toString(), { headers: { authorization: `Bearer ${token}` } });
+    } catch (cause) {
+      throw localError(
+        'network',
+        `GET ${path} failed: ${cause instanceof Error ? cause.message : 'network error'}`,
+        cause,
+      );
+    }
+    if (!response.ok) throw fromErrorBody(parseJson(await response.text()), response.status);
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffered = '';
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      buffered += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line !== '') yield JSON.parse(line) as T;
+        newline = buffered.indexOf('\n');
+      }
+      if (done) break;
+    }
+    if (buffered.trim() !== '') yield JSON.parse(buffered) as T;
   }
 
   /** Sends one request; resolves with the JSON body (undefined for 204). */

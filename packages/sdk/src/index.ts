@@ -24,7 +24,14 @@ export {
   TypingApi,
   UsersApi,
 } from './client-api';
-export { applyQuoteDeletion, applyThreadReply, applyUpdate, isUpdate, type ApplyOptions } from './apply-update';
+export {
+  applyQuoteDeletion,
+  applyThreadReply,
+  applyUpdate,
+  expiredMessageIds,
+  isUpdate,
+  type ApplyOptions,
+} from './apply-update';
 export { CallsApi, type CallEvents } from './calls-api';
 export { CallPeer, type CallPeerOptions, type CallPeerEvents } from './call-peer';
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';

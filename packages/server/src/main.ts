@@ -34,7 +34,15 @@ import { BusPresenceRegistry } from './presence/presence-registry-bus';
 import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
-import { createServices, FileLinkSigner, noOutbound, urlList, type BotDeps, type Services } from './services';
+import {
+  createServices,
+  FileLinkSigner,
+  noOutbound,
+  RETENTION_ACTOR,
+  urlList,
+  type BotDeps,
+  type Services,
+} from './services';
 import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
@@ -226,11 +234,20 @@ async function buildCore(
       ? noOutbound.outbound
       : new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-LinkPreview/1' }),
     { timeoutMs: config.interactionTimeoutMs, deferMs: config.interactionDeferMs },
+    {
+      defaultDays: config.retentionDays,
+      allowLongerDefault: config.retentionAllowLonger === 'on',
+      batchSize: config.retentionBatch,
+      leaseMs: RETENTION_LEASE_MS,
+      holder: eventOrigin,
+    },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
 
 const MINUTE_MS = 60_000;
+/** A retention batch is a few hundred rows: a minute is ample, and a dead node's lease lapses soon. */
+const RETENTION_LEASE_MS = 60_000;
 
 function rateRules(config: Config): RateLimitRules {
   return {
@@ -455,6 +472,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await services.webhooks.prune(config.webhookRetentionDays * DAY_MS);
     await services.interactions.prune();
   });
+  // Retention (ADR 0019): every node tries; the lease lets one run at a time. Stopping ends it between batches.
+  const retentionMs = config.retentionIntervalSeconds * 1000;
+  const retention: NudgedLoop = new NudgedLoop(clock, retentionMs, () =>
+    services.retention.run(RETENTION_ACTOR, { shouldStop: () => retention.stopped }).then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: error }, 'retention run failed'),
+    ),
+  );
+  if (retentionMs > 0) retention.start(retentionMs);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -465,6 +491,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       callSweep.cancel();
       pruning.cancel();
       previewPruning.cancel();
+      // A batch under way commits before the store closes.
+      await retention.stop();
       // 1012: clients come back after a short random delay instead of all at once.
       const departed = ws.closeAll(CloseCode.serviceRestart, 'server restarting');
       await xmpp.close();

@@ -11,6 +11,7 @@ import { globalOptions, positiveInt, requireSession } from '../context';
 import { CliError } from '../errors';
 import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
+import { registerRetentionCommands } from './admin-retention';
 import { auditLine } from './audit';
 import { checkUsername } from './user';
 
@@ -57,6 +58,7 @@ function userAction(
 
 export function registerAdminCommands(program: Command): void {
   const admin = program.command('admin').description('Administer the server over its admin API (server admins)');
+  registerRetentionCommands(admin, adminClient);
 
   admin
     .command('users')

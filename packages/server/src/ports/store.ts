@@ -37,6 +37,7 @@ import type { LinkPreviewRecords } from './link-preview-records';
 import type { InteractionRecords } from './interaction-records';
 import type { WebhookRecords } from './webhook-records';
 import type { PushRecords } from './push-records';
+import type { RetentionRecords } from './retention-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -305,7 +306,8 @@ export interface Store
     WebhookRecords,
     PushRecords,
     LinkPreviewRecords,
-    InteractionRecords {
+    InteractionRecords,
+    RetentionRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

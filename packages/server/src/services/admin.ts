@@ -9,6 +9,12 @@
  * transaction as its write.
  */
 import {
+  type ExportLine,
+  type RetentionHold,
+  type RetentionPolicy,
+  type RetentionRunReport,
+  type RetentionStatusResponse,
+  type UpdateRetentionPolicyBody,
   type AdminUser,
   type DeadLetter,
   type Conversation,
@@ -34,6 +40,8 @@ import type { ClientOrigin } from './rate-limits';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
 import type { ConversationLifecycle } from './conversation-lifecycle';
+import type { RetentionService } from './retention';
+import { ExportService } from './export';
 
 /** Largest page of users or audit entries. */
 export const ADMIN_PAGE_MAX = 200;
@@ -56,6 +64,7 @@ export class AdminService {
     private readonly settings: ServerSettingsService,
     private readonly twoFactor: TwoFactorService,
     private readonly lifecycle: ConversationLifecycle,
+    private readonly retention: RetentionService,
   ) {}
 
   /** Who the caller is to the server (`viewer` of `GET /v1/server`): admin or not, with 2FA or not. */
@@ -81,7 +90,7 @@ export class AdminService {
         'This server requires administrators to use two-factor authentication: turn it on first.',
       );
     }
-    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, {
+    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, this.retention, {
       id: auth.user.id,
       name: auth.user.username,
       address: origin.address,
@@ -90,7 +99,7 @@ export class AdminService {
 
   /** The operations for the CLI on the server machine (`parley user admin`, `parley audit`). */
   asCli(): AdminOperations {
-    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, CLI_ACTOR);
+    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, this.retention, CLI_ACTOR);
   }
 }
 
@@ -100,8 +109,51 @@ export class AdminOperations {
     private readonly accounts: AccountService,
     private readonly settings: ServerSettingsService,
     private readonly lifecycle: ConversationLifecycle,
+    private readonly retention: RetentionService,
     readonly actor: AuditActor,
-  ) {}
+  ) {
+    this.exports = new ExportService(deps);
+  }
+
+  private readonly exports: ExportService;
+
+  // retention and legal holds (services/retention.ts; ADR 0019)
+  retentionStatus(): Promise<RetentionStatusResponse> {
+    return this.retention.status();
+  }
+  setRetentionPolicy(patch: UpdateRetentionPolicyBody): Promise<RetentionPolicy> {
+    return this.retention.setPolicy(this.actor, patch);
+  }
+  addRetentionHold(input: { kind: 'user' | 'conversation'; targetId: string; reason: string }): Promise<RetentionHold> {
+    return this.retention.addHold(this.actor, input);
+  }
+  removeRetentionHold(holdId: string): Promise<RetentionHold> {
+    return this.retention.removeHold(this.actor, holdId);
+  }
+  /**
+   * An export as lines (services/export.ts), audited before the first line: a conversation by
+   * id, or every message of a user (id or username).
+   */
+  async exportLines(query: { conversationId?: string; userId?: string }): Promise<AsyncIterable<ExportLine>> {
+    const now = this.now();
+    if (query.conversationId !== undefined) {
+      const id = query.conversationId;
+      if (!(await this.deps.store.getConversation(id))) throw new AppError('not_found', 'No such conversation.');
+      await this.deps.store.transaction((tx) => recordAudit(tx, this.actor, now, 'export.conversation', id));
+      return this.exports.conversation(id);
+    }
+    if (query.userId === undefined) throw new AppError('bad_request', 'Name a conversationId or a userId.');
+    const user = await this.findUser(query.userId);
+    await this.deps.store.transaction((tx) =>
+      recordAudit(tx, this.actor, now, 'export.user', user.id, { username: user.username }),
+    );
+    return this.exports.user(user.id);
+  }
+
+  /** One run now (the periodic job runs the same); `ran: false` when another node holds the lease. */
+  runRetention(): Promise<RetentionRunReport> {
+    return this.retention.run(this.actor);
+  }
 
   private now(): number {
     return this.deps.clock.now();

@@ -500,13 +500,13 @@ export class FileService {
   }
 
   /**
-   * Deletes these files (record, blob, thumbnail) if no message carries them: what an
-   * erased conversation's messages carried (ADR 0020). Returns how many went.
+   * Deletes these files (record, blob, thumbnail) if no message carries them any more: what
+   * the messages erased by retention (ADR 0019) or with a deleted conversation (ADR 0020)
+   * carried. A file forwarded elsewhere meanwhile stays. Returns how many went.
    */
   async deleteOrphans(fileIds: readonly string[]): Promise<number> {
     let deleted = 0;
     for (const fileId of fileIds) {
-      // Forwarded into another conversation meanwhile: it stays.
       if ((await this.deps.store.listFileConversations(fileId)).length > 0) continue;
       const file = await this.deps.store.getFile(fileId);
       if (!file) continue;

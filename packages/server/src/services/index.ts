@@ -3,6 +3,7 @@
  * nothing else: a rule enforced here holds for every way in.
  */
 import { AccountService } from './accounts';
+import { RetentionService, type RetentionOptions } from './retention';
 import { AdminService } from './admin';
 import { ServerSettingsService } from './server-settings';
 import { TwoFactorService } from './two-factor';
@@ -41,6 +42,7 @@ import { UserDirectoryService } from './user-directory';
 export interface Services {
   accounts: AccountService;
   admin: AdminService;
+  retention: RetentionService;
   twoFactor: TwoFactorService;
   contacts: ContactService;
   conversations: ConversationService;
@@ -113,6 +115,15 @@ export const noOutbound: BotDeps = {
   delivery: { timeoutMs: 1000, retry: { baseMs: 1000, maxDelayMs: 1000, maxAttempts: 1, jitter: 0 } },
 };
 
+/** Retention for tests and the admin commands: keep forever until an admin sets a policy. */
+export const defaultRetentionOptions: RetentionOptions = {
+  defaultDays: 0,
+  allowLongerDefault: false,
+  batchSize: 50,
+  leaseMs: 60_000,
+  holder: 'node',
+};
+
 export function createServices(
   deps: ServiceDeps,
   fileDeps: FileDeps,
@@ -124,6 +135,7 @@ export function createServices(
   /** Outgoing HTTP for previews (its own User-Agent); the bots' client by default. */
   previewOutbound: OutboundHttp = botDeps.outbound,
   interactionOptions: InteractionOptions = defaultInteractionOptions,
+  retentionOptions: RetentionOptions = defaultRetentionOptions,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -141,9 +153,11 @@ export function createServices(
   const messageChanges = new MessageChangeService(deps, conversations, messages, files);
   const webhooks = new WebhookService(deps, bots, botDeps.outbound);
   const lifecycle = new ConversationLifecycle(deps, conversations);
+  const retention = new RetentionService(deps, conversations, files, retentionOptions);
   return {
     accounts,
-    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle),
+    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
+    retention,
     twoFactor,
     contacts,
     conversations,
@@ -198,5 +212,7 @@ export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
 export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
+export type { RetentionOptions } from './retention';
+export { RETENTION_ACTOR } from './retention';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -86,6 +86,8 @@ export interface ConversationsTable {
   archived_at: Generated<number | null>;
   /** Set when deleted: gone for every read; the purge job erases the rows (0027). */
   deleted_at: Generated<number | null>;
+  /** 0026: the conversation's own retention period in days (null: the server's policy). */
+  retention_days: Generated<number | null>;
 }
 
 export interface MembersTable {
@@ -145,6 +147,10 @@ export interface MessagesTable {
   link_previews: string | null;
   /** 1: the sender wants no link previews on this message. */
   link_previews_off: Generated<number>;
+  /** 0026: an `update` entry's target (the message it changes); null for other entries. */
+  target_id: Generated<string | null>;
+  /** 0026: the message a reply quotes (`reply_to.messageId`); null when it quotes none. */
+  reply_to_id: Generated<string | null>;
 }
 
 /** Only `message` entries count as unread; `update` entries change an earlier message. */
@@ -461,6 +467,8 @@ export interface Database {
   dead_letters: DeadLettersTable;
   bot_commands: BotCommandsTable;
   interactions: InteractionsTable;
+  retention_holds: RetentionHoldsTable;
+  leases: LeasesTable;
 }
 
 /** 0025: an event or job that failed too often (`source`), kept for an admin to retry. */
@@ -503,6 +511,23 @@ export interface InteractionsTable {
   /** JSON: the ephemeral reply, for the invoker only. */
   reply: string | null;
   created_at: number;
+}
+
+/** 0026: a legal hold: the retention job deletes none of a user's messages, or of a conversation. */
+export interface RetentionHoldsTable {
+  id: string;
+  kind: 'user' | 'conversation';
+  target_id: string;
+  reason: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** 0026: a named lease one node holds at a time (the retention job's batches). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  until: number;
 }
 
 /** 0018: run-time settings an admin changes; `value` is JSON. */

@@ -5,6 +5,7 @@
  * may test which dialect it runs on.
  */
 import type { ColumnDataType, Expression, Kysely } from 'kysely';
+import type { ReclaimReport } from '../ports/retention-records';
 import type { SearchQuery } from '../ports/store';
 import type { Database } from './db-schema';
 
@@ -30,6 +31,13 @@ export interface StoreDialect {
   isUniqueViolation(error: unknown): boolean;
   /** Full-text search: SQLite FTS5 or PostgreSQL tsvector, behind one interface. */
   readonly search: SearchIndex;
+  /**
+   * After the retention job deleted rows: makes the database file stop holding them where the
+   * dialect can from a connection (SQLite: checkpoint the WAL into the file and truncate it;
+   * freed pages are already zeroed by `secure_delete`). PostgreSQL: nothing here, VACUUM
+   * (autovacuum) reclaims dead tuples (docs/operations.md).
+   */
+  reclaim(db: Kysely<Database>): Promise<ReclaimReport>;
 }
 
 /**
@@ -40,6 +48,8 @@ export interface StoreDialect {
 export interface SearchIndex {
   /** Creates the index structures, empty (migrations 0003-search and 0008-search-segmentation). */
   create(db: Kysely<unknown>): Promise<void>;
+  /** Makes deletes leave no trace in the index's pages (SQLite FTS5 `secure-delete`; PostgreSQL: nothing to do). */
+  harden(db: Kysely<unknown>): Promise<void>;
   put(db: Kysely<Database>, messageId: string, text: string): Promise<void>;
   remove(db: Kysely<Database>, messageId: string): Promise<void>;
   /** Index entries of these messages (an erased conversation must leave none). */

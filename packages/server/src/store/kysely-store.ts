@@ -45,7 +45,7 @@ import * as accounts from './queries/accounts';
 import * as calls from './queries/calls';
 import type { CallPatch, CallRecord } from '../ports/call-records';
 import * as archive from './queries/archive';
-import * as purge from './queries/conversation-purge';
+import * as conversationPurge from './queries/conversation-purge';
 import * as contacts from './queries/contacts';
 import * as files from './queries/files';
 import * as e2ee from './queries/e2ee';
@@ -64,6 +64,9 @@ import type * as Wire from '@parley/protocol';
 import { listConversationSummaries } from './queries/summaries';
 import * as admin from './queries/admin';
 import * as audit from './queries/audit';
+import * as retention from './queries/retention';
+import * as purge from './queries/purge';
+import type * as Retention from '../ports/retention-records';
 import type * as AdminPort from '../ports/admin-records';
 
 export interface KyselyStoreOptions {
@@ -166,6 +169,55 @@ export class KyselyStore implements Store {
   }
   rotateEpoch(): Promise<string> {
     return outbox.rotateEpoch(this.db);
+  }
+
+  // retention (ports/retention-records.ts)
+  getConversationRetention(conversationId: string): Promise<number | null | undefined> {
+    return retention.getConversationRetention(this.db, conversationId);
+  }
+  setConversationRetention(conversationId: string, days: number | null): Promise<void> {
+    return retention.setConversationRetention(this.db, conversationId, days);
+  }
+  listConversationRetention(): Promise<{ conversationId: string; days: number }[]> {
+    return retention.listConversationRetention(this.db);
+  }
+  listRetentionHolds(): Promise<Retention.RetentionHoldRecord[]> {
+    return retention.listRetentionHolds(this.db);
+  }
+  addRetentionHold(hold: Retention.RetentionHoldRecord): Promise<boolean> {
+    return retention.addRetentionHold(this.db, hold);
+  }
+  removeRetentionHold(id: string): Promise<Retention.RetentionHoldRecord | undefined> {
+    return retention.removeRetentionHold(this.db, id);
+  }
+  findExpiredMessages(query: Retention.ExpiredQuery): Promise<Retention.ExpiredMessage[]> {
+    return retention.findExpiredMessages(this.db, query);
+  }
+  purgeMessages(ids: readonly string[]): Promise<Retention.PurgeCounts> {
+    if (!this.db.isTransaction) return this.transaction((tx) => tx.purgeMessages(ids));
+    return purge.purgeMessages(this.ctx, ids);
+  }
+  countMessageReferences(ids: readonly string[]): Promise<Record<string, number>> {
+    return purge.countReferences(this.ctx, ids);
+  }
+  pruneContentCopies(before: number): Promise<number> {
+    return retention.pruneContentCopies(this.db, before);
+  }
+  acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean> {
+    return retention.acquireLease(this.db, name, holder, until, now);
+  }
+  releaseLease(name: string, holder: string): Promise<void> {
+    return retention.releaseLease(this.db, name, holder);
+  }
+  listMessagesBySender(
+    senderId: string,
+    after: { createdAt: number; id: string } | undefined,
+    limit: number,
+  ): Promise<Wire.Message[]> {
+    return retention.listMessagesBySender(this.db, senderId, after, limit);
+  }
+  reclaimSpace(): Promise<Retention.ReclaimReport> {
+    return this.dialect.reclaim(this.db);
   }
 
   // jobs and dispatch (ports/jobs.ts)
@@ -545,23 +597,23 @@ export class KyselyStore implements Store {
   }
 
   setConversationArchived(id: string, archivedAt: number | null): Promise<boolean> {
-    return purge.setConversationArchived(this.db, id, archivedAt);
+    return conversationPurge.setConversationArchived(this.db, id, archivedAt);
   }
 
   markConversationDeleted(id: string, at: number): Promise<boolean> {
-    return purge.markConversationDeleted(this.db, id, at);
+    return conversationPurge.markConversationDeleted(this.db, id, at);
   }
 
   purgeConversationStep(id: string, limit: number): Promise<Port.PurgeStep> {
-    return purge.purgeConversationStep(this.db, id, limit);
+    return conversationPurge.purgeConversationStep(this.db, id, limit);
   }
 
   listDeletedConversations(limit: number): Promise<string[]> {
-    return purge.listDeletedConversations(this.db, limit);
+    return conversationPurge.listDeletedConversations(this.db, limit);
   }
 
   countConversationRows(id: string, messageIds: readonly string[]): Promise<Record<string, number>> {
-    return purge.countConversationRows(this.ctx, id, messageIds);
+    return conversationPurge.countConversationRows(this.ctx, id, messageIds);
   }
   getMemberRecord(conversationId: string, userId: string): Promise<Port.MemberRecord | undefined> {
     return conversations.getMemberRecord(this.db, conversationId, userId);

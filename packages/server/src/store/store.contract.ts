@@ -22,6 +22,7 @@ import { linkPreviewsContract } from './contract/link-previews';
 import { interactionsContract } from './contract/interactions';
 import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
+import { retentionContract } from './contract/retention';
 import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
 import { subscriptionsContract } from './contract/subscriptions';
@@ -59,6 +60,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     webhooksContract(harness);
     pushContract(harness);
     interactionsContract(harness);
+    retentionContract(harness);
     transactionsContract(harness, makeStore);
   });
 }

@@ -138,6 +138,19 @@ describe('reducers', () => {
     content,
   });
 
+  it('drops the messages an expired entry lists (retention deleted them), and the preview with them', () => {
+    let s = upsertConversation(initialState(me, 'online'), conv('c1'));
+    s = applyMessage(s, msg(1));
+    s = applyMessage(s, msg(2));
+    s = applyMessage(s, msg(3));
+    s = applyMessage(
+      s,
+      update(4, { type: 'update', action: 'expired', messageId: 'mc11', messageIds: ['mc11', 'mc13'] }, 'server'),
+    );
+    expect(s.conversations.c1?.messages.map((m) => m.id)).toEqual(['mc12', 'mc14']);
+    expect(s.conversations.c1?.lastMessage).toBeNull();
+  });
+
   it('folds update entries into their targets and never shows them as rows or previews', () => {
     let s = upsertConversation(initialState(me, 'online'), conv('c1'));
     s = applyMessage(s, msg(1));

@@ -4,7 +4,7 @@
  * timers: the controller calls these and decides what to fetch.
  */
 import type { Conversation, ConversationSummary, EventData, Message, ThreadListing } from '@parley/protocol';
-import { applyQuoteDeletion, applyThreadReply, applyUpdate } from '@parley/sdk';
+import { applyQuoteDeletion, applyThreadReply, applyUpdate, expiredMessageIds } from '@parley/sdk';
 import { mentionsMe } from '../lib/mentions';
 import type { AppState, ConversationState, ThreadState } from './app-state';
 
@@ -57,6 +57,9 @@ export function foldUpdate(target: Message, update: Message, me: string): Messag
 /** Applies an update entry to the copy of its target in a list, and empties quotes of a deleted message. */
 function foldInto(list: readonly Message[], update: Message, me: string): readonly Message[] {
   if (update.content.type !== 'update') return list;
+  const expired = new Set(expiredMessageIds(update));
+  // Retention deleted them for good: they leave the list (a history page would not have them either).
+  if (expired.size > 0) return list.some((m) => expired.has(m.id)) ? list.filter((m) => !expired.has(m.id)) : list;
   const id = update.content.messageId;
   const deleted = update.content.action === 'deleted';
   let copy: Message[] | undefined;
@@ -211,7 +214,8 @@ export function applyMessage(state: AppState, message: Message): AppState {
   let threads = state.threads;
   if (message.content.type === 'update') {
     messages = foldInto(messages, message, me);
-    if (lastMessage !== null && lastMessage.id === message.content.messageId)
+    if (lastMessage !== null && expiredMessageIds(message).includes(lastMessage.id)) lastMessage = null;
+    else if (lastMessage !== null && lastMessage.id === message.content.messageId)
       lastMessage = foldUpdate(lastMessage, message, me);
     threads = foldIntoThreads(threads, message, me);
   } else if (message.threadId !== undefined) {
@@ -274,8 +278,13 @@ function foldIntoThreads(
   let next = threads;
   for (const [rootId, thread] of Object.entries(threads)) {
     if (thread.conversationId !== update.conversationId) continue;
+    const gone = thread.root !== undefined && expiredMessageIds(update).includes(thread.root.id);
     const root =
-      thread.root !== undefined && thread.root.id === target ? foldUpdate(thread.root, update, me) : thread.root;
+      gone || thread.root === undefined
+        ? undefined
+        : thread.root.id === target
+          ? foldUpdate(thread.root, update, me)
+          : thread.root;
     const replies = foldInto(thread.replies, update, me);
     if (root !== thread.root || replies !== thread.replies) next = { ...next, [rootId]: { ...thread, root, replies } };
   }

@@ -20,6 +20,7 @@ import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
 import { registerAdminRoutes } from './routes-admin';
+import { registerRetentionRoutes } from './routes-retention';
 import { registerBotRoutes } from './routes-bots';
 import { registerInteractionRoutes } from './routes-interactions';
 import { registerChannelRoutes } from './routes-channels';
@@ -182,6 +183,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAccountRoutes(app, options);
   registerAvatarRoutes(app, options);
   registerAdminRoutes(app, options);
+  registerRetentionRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
   registerChannelRoutes(app, options);

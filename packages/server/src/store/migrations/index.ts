@@ -31,8 +31,10 @@ import { linkPreviewsMigration } from './0024-link-previews';
 import { archiveMigration } from './0027-archive';
 import { conversationFilesMigration } from './0028-conversation-files';
 import { interactionsMigration } from './0025-interactions';
+import { retentionMigration } from './0026-retention';
 
-function migrations(dialect: StoreDialect): Record<string, Migration> {
+/** Every migration by name (tests migrate up to one of them). */
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-scram': scramMigration(dialect),
@@ -59,6 +61,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0025-interactions': interactionsMigration(dialect),
     '0027-archive': archiveMigration(dialect),
     '0028-conversation-files': conversationFilesMigration(),
+    '0026-retention': retentionMigration(dialect),
   };
 }
 

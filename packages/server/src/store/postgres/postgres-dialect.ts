@@ -17,6 +17,11 @@ export function postgresDialect(schema: string): StoreDialect {
     // The "C" collation compares bytes, like SQLite; locale collations ignore punctuation.
     types: { int64: 'bigint', key: sql`text collate "C"` },
     search: postgresSearch,
+    reclaim() {
+      // Dead tuples are reclaimed by (auto)VACUUM, which cannot run inside the store's
+      // transactions; docs/operations.md says what it does and when.
+      return Promise.resolve({ walCheckpointed: false, walBusy: false });
+    },
     isUniqueViolation(error: unknown): boolean {
       return error instanceof Error && 'code' in error && error.code === UNIQUE_VIOLATION;
     },

@@ -41,6 +41,11 @@ export const postgresSearch: SearchIndex = {
     await sql`create index message_search_document_idx on message_search using gin (document)`.execute(db);
   },
 
+  harden(): Promise<void> {
+    // A deleted row's tsvector stays in its page until VACUUM reclaims it (docs/operations.md).
+    return Promise.resolve();
+  },
+
   async put(db: Kysely<Database>, messageId: string, text: string): Promise<void> {
     const document = tsvectorLiteral(text);
     if (document === '') {

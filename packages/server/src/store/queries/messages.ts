@@ -204,6 +204,12 @@ export async function appendMessage({ db, dialect }: QueryContext, message: NewM
           mentions: encodeJson(message.mentions),
           mention_all: mentionAll ? 1 : 0,
           link_previews_off: message.linkPreviewsOff === true ? 1 : 0,
+          // An `expired` entry names messages that are gone: it refers to nothing that stays.
+          target_id:
+            message.content.type === 'update' && message.content.action !== 'expired'
+              ? message.content.messageId
+              : null,
+          reply_to_id: message.replyTo?.messageId ?? null,
         })
         .execute();
       await sideEffects({ db: tx, dialect }, message, seq, Number(bumped.slow_mode_seconds) > 0);

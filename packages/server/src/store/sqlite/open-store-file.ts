@@ -1,7 +1,7 @@
 /**
  * Opens the SQLite file behind the store with the settings durability depends on:
- * creates its directory, then WAL, the chosen synchronous level, foreign keys and
- * the busy timeout. Used on whichever thread owns the connection: the store's
+ * creates its directory, then WAL, the chosen synchronous level, foreign keys,
+ * secure_delete (deleted rows are zeroed, not left in free space) and the busy timeout. Used on whichever thread owns the connection: the store's
  * worker thread (sqlite-worker.ts) by default, the main thread otherwise.
  */
 import { mkdirSync } from 'node:fs';
@@ -25,6 +25,8 @@ export function openStoreFile(options: SqliteOptions): SqliteConnection {
     if (!inMemory) sqlite.exec('pragma journal_mode = WAL');
     sqlite.exec(`pragma synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     sqlite.exec('pragma foreign_keys = ON');
+    // Deleted content is overwritten with zeros in its pages and freed pages (retention: ADR 0019).
+    sqlite.exec('pragma secure_delete = ON');
     sqlite.exec(`pragma busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
   } catch (error) {
     sqlite.close();

@@ -3,6 +3,7 @@
  * plain INTEGER, and constraint errors carry SQLite's extended result code, as a
  * name (better-sqlite3: `code`) or a number (node:sqlite: `errcode`).
  */
+import { sql } from 'kysely';
 import type { StoreDialect } from '../dialect';
 import { sqliteSearch } from './sqlite-search';
 
@@ -15,6 +16,14 @@ export const sqliteDialect: StoreDialect = {
   // BINARY, SQLite's default collation, already compares bytes.
   types: { int64: 'integer', key: 'text' },
   search: sqliteSearch,
+  async reclaim(db) {
+    // Deleted rows are zeroed in their pages (secure_delete, open-store-file.ts), but the WAL
+    // still holds the pages as they were until a checkpoint copies the new ones into the file;
+    // TRUNCATE then empties the WAL file itself. Busy: a reader (another process) held it back.
+    const { rows } = await sql<{ busy: number; log: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    const row = rows[0];
+    return { walCheckpointed: row !== undefined && Number(row.log) >= 0, walBusy: Number(row?.busy ?? 0) !== 0 };
+  },
   isUniqueViolation(error: unknown): boolean {
     // Duck-typed: a second copy of a driver would defeat instanceof.
     if (!(error instanceof Error)) return false;

@@ -27,9 +27,17 @@ export const sqliteSearch: SearchIndex = {
       message_id text not null unique references messages(id) on delete cascade
     )`.execute(db);
     await sql`create virtual table message_search using fts5(body, tokenize = 'ascii')`.execute(db);
+    await sqliteSearch.harden(db);
     await sql`create trigger search_docs_delete after delete on search_docs begin
       delete from message_search where rowid = old.doc;
     end`.execute(db);
+  },
+
+  async harden(db: Kysely<unknown>): Promise<void> {
+    // FTS5 (SQLite 3.44+) otherwise records a delete as a marker and keeps the old tokens in
+    // its segment pages until a merge; with secure-delete they are removed at once (ADR 0019).
+    // The option is stored in the table's config, so it holds for every connection.
+    await sql`insert into message_search (message_search, rank) values ('secure-delete', 1)`.execute(db);
   },
 
   async put(db: Kysely<Database>, messageId: string, text: string): Promise<void> {

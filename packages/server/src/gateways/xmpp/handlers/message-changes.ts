@@ -99,6 +99,8 @@ export async function messagePayload(ctx: XmppContext, message: Message): Promis
   ) {
     return null;
   }
+  // Retention deleted the targets: XMPP has no stanza for it; clients keep their own archives (docs/xmpp.md).
+  if (content.action === 'expired') return null;
   let target: Message;
   try {
     target = await ctx.services.messages.get(ctx.auth, content.messageId);
