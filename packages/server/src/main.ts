@@ -34,7 +34,16 @@ import { BusPresenceRegistry } from './presence/presence-registry-bus';
 import { LocalPresenceRegistry } from './presence/presence-registry-local';
 import type { Store } from './ports/store';
 import { RealtimeHub } from './realtime/hub';
-import { createServices, FileLinkSigner, noOutbound, urlList, type BotDeps, type Services } from './services';
+import {
+  createServices,
+  FileLinkSigner,
+  noOutbound,
+  parseEmailDomains,
+  urlList,
+  type BotDeps,
+  type Services,
+  type SsoOptions,
+} from './services';
 import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
 import { sqliteDriver } from './store/sqlite/open-sqlite';
@@ -155,6 +164,7 @@ async function buildCore(
             },
           },
         };
+  const sso = ssoOptions(config);
   const services = createServices(
     {
       store,
@@ -174,6 +184,7 @@ async function buildCore(
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,
         maxPins: config.maxPins,
+        passwordLogin: !(sso !== null && config.ssoPasswordLogin === 'off'),
       },
       rates,
     },
@@ -191,11 +202,37 @@ async function buildCore(
       },
     },
     botDeps,
+    sso,
   );
   return { store, files, bus, presence, rates, services, limits };
 }
 
 const MINUTE_MS = 60_000;
+
+/**
+ * PARLEY_SSO_*: null when no issuer is set. Its requests to the provider go through
+ * their own guard (same allow list as webhooks) so that its User-Agent says what it is.
+ * @throws Error when the issuer is set without a client id, or is not a URL.
+ */
+function ssoOptions(config: Config): SsoOptions | null {
+  if (config.ssoIssuer === null) return null;
+  if (config.ssoClientId === null) throw new Error('PARLEY_SSO_ISSUER is set: PARLEY_SSO_CLIENT_ID is required too.');
+  const issuer = new URL(config.ssoIssuer);
+  if (issuer.protocol !== 'https:' && issuer.protocol !== 'http:')
+    throw new Error('PARLEY_SSO_ISSUER must be an https URL.');
+  return {
+    issuer: config.ssoIssuer,
+    clientId: config.ssoClientId,
+    clientSecret: config.ssoClientSecret,
+    scopes: config.ssoScopes,
+    label: config.ssoLabel.slice(0, 64),
+    createAccounts: config.ssoCreateAccounts === 'on',
+    emailDomains: parseEmailDomains(config.ssoEmailDomains),
+    usernameClaim: config.ssoUsernameClaim,
+    loginTimeoutMs: config.ssoLoginTimeoutSeconds * 1000,
+    outbound: new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-SSO/1' }),
+  };
+}
 
 function rateRules(config: Config): RateLimitRules {
   return {

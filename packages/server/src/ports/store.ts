@@ -31,6 +31,7 @@ import type { CallRecords } from './call-records';
 import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
+import type { SsoRecords } from './sso-records';
 import type { JobStore } from './jobs';
 import type { WebhookRecords } from './webhook-records';
 
@@ -278,7 +279,8 @@ export interface Outbox {
   rotateEpoch(): Promise<string>;
 }
 
-export interface Store extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords {
+export interface Store
+  extends FileRecords, E2eeRecords, CallRecords, Outbox, AdminRecords, JobStore, WebhookRecords, SsoRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

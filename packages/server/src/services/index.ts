@@ -6,6 +6,7 @@ import { AccountService } from './accounts';
 import { AdminService } from './admin';
 import { ServerSettingsService } from './server-settings';
 import { TwoFactorService } from './two-factor';
+import { SsoService, type SsoOptions } from './sso';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
 import { BotService } from './bots';
@@ -34,6 +35,8 @@ export interface Services {
   accounts: AccountService;
   admin: AdminService;
   twoFactor: TwoFactorService;
+  /** Single sign-on (OpenID Connect); answers `sso_failed` (not_configured) when it is off. */
+  sso: SsoService;
   contacts: ContactService;
   conversations: ConversationService;
   messages: MessageService;
@@ -84,6 +87,7 @@ export function createServices(
   registry: PresenceRegistry,
   callOptions: CallOptions = defaultCallOptions,
   botDeps: BotDeps = noOutbound,
+  sso: SsoOptions | null = null,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -100,6 +104,7 @@ export function createServices(
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor),
     twoFactor,
+    sso: new SsoService(deps, accounts, sso),
     contacts,
     conversations,
     messages,
@@ -127,5 +132,7 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { SsoOptions } from './sso';
+export { parseEmailDomains } from './sso';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -26,6 +26,7 @@ import { adminAuditMigration } from './0018-admin-audit';
 import { peopleMigration } from './0020-people';
 import { callsMigration } from './0021-calls';
 import { e2eeMigration } from './0022-e2ee';
+import { ssoMigration } from './0029-sso';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -49,6 +50,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0020-people': peopleMigration(dialect),
     '0021-calls': callsMigration(dialect),
     '0022-e2ee': e2eeMigration(dialect),
+    '0029-sso': ssoMigration(dialect),
   };
 }
 
