@@ -20,6 +20,7 @@ import { moderationContract } from './contract/moderation';
 import { outboxContract } from './contract/outbox';
 import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
+import { ssoContract } from './contract/sso';
 import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
 import { threadsContract } from './contract/threads';
@@ -48,6 +49,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     callsContract(harness);
     outboxContract(harness);
     adminContract(harness);
+    ssoContract(harness);
     e2eeContract(harness);
     jobsContract(harness);
     webhooksContract(harness);
