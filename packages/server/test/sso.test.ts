@@ -12,6 +12,7 @@ import type { AuthResponse } from '@parley/protocol';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http as api, startTestServer, type TestServer } from './harness';
+import { rawPlainLogin } from './xmpp-raw-login';
 
 type ErrorBody = { error?: { code: string; details?: Record<string, unknown> } };
 
@@ -157,9 +158,9 @@ beforeAll(async () => {
     outboundAllow: '127.0.0.1',
     authAttemptsPerMinute: 10_000,
   };
-  open = await startTestServer(sso);
+  open = await startTestServer({ ...sso, xmppPort: 0 });
   closed = await startTestServer({ ...sso, ssoCreateAccounts: 'off' });
-  domains = await startTestServer({ ...sso, ssoEmailDomains: 'example.org', ssoPasswordLogin: 'off' });
+  domains = await startTestServer({ ...sso, ssoEmailDomains: 'example.org', ssoPasswordLogin: 'off', xmppPort: 0 });
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -321,5 +322,14 @@ describe('single sign-on (OpenID Connect, code + PKCE)', () => {
     });
     expect(res.body.error?.code).toBe('invalid_credentials');
     expect((res.body.error as { message?: string }).message).toMatch(/single sign-on/);
+  });
+
+  it('refuses XMPP logins of an SSO account, and all of them when SSO only, saying why', async () => {
+    const sso = await rawPlainLogin(open.server.xmppPort!, { username: 'bob', password: 'any password at all' });
+    expect(sso.afterAuth).toContain('<not-authorized/>');
+    expect(sso.afterAuth).toContain('single sign-on and has no password');
+    const only = await rawPlainLogin(domains.server.xmppPort!, { username: 'bob', password: 'any password at all' });
+    expect(only.afterAuth).toContain('<not-authorized/>');
+    expect(only.afterAuth).toContain('single sign-on only');
   });
 });

@@ -105,6 +105,19 @@ export function normalizeUsername(username: string): string {
  */
 export const NO_PASSWORD = '!sso';
 
+/**
+ * The refusal of a password login to an account made by single sign-on, said plainly
+ * (the XMPP gateway shows it in its SASL failure): it has no password to give. It
+ * tells that the account exists, as the user directory does anyway.
+ */
+function noPasswordError(): AppError {
+  return new AppError(
+    'invalid_credentials',
+    'This account signs in with single sign-on and has no password, so it cannot log in with one (XMPP included) until an administrator sets one (`parley user passwd`).',
+    { details: { reason: 'no_password' } },
+  );
+}
+
 /** The display name of a deleted account. */
 export const DELETED_ACCOUNT_NAME = 'Deleted account';
 
@@ -428,13 +441,7 @@ export class AccountService {
     // A bot has no password: it is checked against the dummy hash, in the same time, and refused.
     const hash = user && user.bot !== true ? user.passwordHash : await dummyPasswordHash();
     const ok = await verifyPassword(hash, password);
-    if (user && user.bot !== true && user.passwordHash === NO_PASSWORD) {
-      // Said plainly (the XMPP gateway shows it): such an account has no password to give.
-      throw new AppError(
-        'invalid_credentials',
-        'This account signs in with single sign-on and has no password, so it cannot log in with one (XMPP included) until an administrator sets one (`parley user passwd`).',
-      );
-    }
+    if (user && user.bot !== true && user.passwordHash === NO_PASSWORD) throw noPasswordError();
     if (!user || user.bot === true || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
     this.refuseDeactivated(user);
     return user;
@@ -508,6 +515,7 @@ export class AccountService {
         const user = await this.userByName(input.username);
         const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
         const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
+        if (user && user.bot !== true && user.passwordHash === NO_PASSWORD) throw noPasswordError();
         if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
         this.refuseDeactivated(user);
         return { user, serverSignature };
