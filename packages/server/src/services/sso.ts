@@ -18,9 +18,10 @@
  * Every request to the provider goes through the outgoing-request guard
  * (net/safe-fetch.ts, via openid-client's `customFetch`). Every refusal is
  * `sso_failed` with a `reason`, counted against the address's login budget and
- * written to the audit log (`login.failed`, `via: "sso"`).
+ * written to the audit log (`login.failed`, `via: "sso"`). openid-client is loaded on
+ * first use: a server without SSO never loads it (memory, issue 12).
  */
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { AppError } from '../domain/errors';
 import type { OutboundHttp } from '../ports/outbound-http';
 import type { UserRecord } from '../ports/store';
@@ -29,6 +30,13 @@ import { recordAudit } from './audit';
 import type { ServiceDeps } from './deps';
 import { RateLimits, type ClientOrigin } from './rate-limits';
 import { hashToken, newToken } from './tokens';
+
+let library: Promise<typeof Oidc> | undefined;
+/** openid-client, imported once, when the first SSO login needs it. */
+function openidClient(): Promise<typeof Oidc> {
+  library ??= import('openid-client');
+  return library;
+}
 
 /** How long the web app has to exchange the one-time code the callback hands it. */
 export const SSO_CODE_TTL_MS = 60_000;
@@ -104,7 +112,7 @@ export function usernameFromClaim(value: unknown): string | undefined {
 }
 
 /** openid-client's fetch, answered by the outgoing-request guard (no redirects, bounded, SSRF-checked). */
-export function guardedFetch(outbound: OutboundHttp): oidc.CustomFetch {
+export function guardedFetch(outbound: OutboundHttp): Oidc.CustomFetch {
   return async (url, options) => {
     const method = options.method.toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw new TypeError(`Unexpected method ${method}.`);
@@ -133,7 +141,7 @@ export function guardedFetch(outbound: OutboundHttp): oidc.CustomFetch {
 
 export class SsoService {
   private readonly rates: RateLimits;
-  private configuration: Promise<oidc.Configuration> | undefined;
+  private configuration: Promise<Oidc.Configuration> | undefined;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -190,30 +198,34 @@ export class SsoService {
   }
 
   /** The provider's metadata, discovered once; a failed discovery is tried again by the next login. */
-  private provider(options: SsoOptions): Promise<oidc.Configuration> {
+  private provider(options: SsoOptions): Promise<Oidc.Configuration> {
     if (!this.configuration) {
-      const issuer = new URL(options.issuer);
-      // Plain http only for a provider on this machine (tests, a local proxy).
-      const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(issuer.hostname);
-      const insecure = issuer.protocol === 'http:' && loopback;
-      this.configuration = oidc
-        .discovery(
-          issuer,
-          options.clientId,
-          options.clientSecret ?? undefined,
-          options.clientSecret === null ? oidc.None() : oidc.ClientSecretBasic(options.clientSecret),
-          {
-            [oidc.customFetch]: guardedFetch(options.outbound),
-            timeout: PROVIDER_TIMEOUT_MS / 1000,
-            ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
-          },
-        )
+      this.configuration = openidClient()
+        .then((oidc) => this.discover(oidc, options))
         .catch((error: unknown) => {
           this.configuration = undefined;
           throw error;
         });
     }
     return this.configuration;
+  }
+
+  private discover(oidc: typeof Oidc, options: SsoOptions): Promise<Oidc.Configuration> {
+    const issuer = new URL(options.issuer);
+    // Plain http only for a provider on this machine (tests, a local proxy).
+    const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(issuer.hostname);
+    const insecure = issuer.protocol === 'http:' && loopback;
+    return oidc.discovery(
+      issuer,
+      options.clientId,
+      options.clientSecret ?? undefined,
+      options.clientSecret === null ? oidc.None() : oidc.ClientSecretBasic(options.clientSecret),
+      {
+        [oidc.customFetch]: guardedFetch(options.outbound),
+        timeout: PROVIDER_TIMEOUT_MS / 1000,
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+      },
+    );
   }
 
   /**
@@ -223,13 +235,14 @@ export class SsoService {
    */
   async start(baseUrl: string): Promise<{ url: string; browser: string }> {
     const options = this.required();
-    let config: oidc.Configuration;
+    let config: Oidc.Configuration;
     try {
       config = await this.provider(options);
     } catch (error) {
       this.deps.logger.warn({ err: error, issuer: options.issuer }, 'sso discovery failed');
       throw failure('provider', 'The identity provider cannot be reached: try again later.', error);
     }
+    const oidc = await openidClient();
     const state = oidc.randomState();
     const pending: PendingLogin = {
       nonce: oidc.randomNonce(),
@@ -282,8 +295,9 @@ export class SsoService {
       if (providerError !== null) {
         throw failure('provider', `The identity provider refused the login (${providerError.slice(0, 64)}).`);
       }
-      let claims: oidc.IDToken;
+      let claims: Oidc.IDToken;
       try {
+        const oidc = await openidClient();
         const config = await this.provider(options);
         // The code goes back with the redirect URI it was issued for; the query holds only code and state.
         const answer = new URL(pending.redirectUri);
@@ -343,7 +357,7 @@ export class SsoService {
   }
 
   /** PARLEY_SSO_EMAIL_DOMAINS: a verified address in one of them, at every login. */
-  private checkEmail(options: SsoOptions, claims: oidc.IDToken): void {
+  private checkEmail(options: SsoOptions, claims: Oidc.IDToken): void {
     if (options.emailDomains.length === 0) return;
     const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
     const domain = email.slice(email.lastIndexOf('@') + 1);
@@ -356,7 +370,7 @@ export class SsoService {
   }
 
   /** The account linked to `(iss, sub)`, or a new one (PARLEY_SSO_CREATE_ACCOUNTS). */
-  private async accountFor(options: SsoOptions, claims: oidc.IDToken, origin: ClientOrigin): Promise<UserRecord> {
+  private async accountFor(options: SsoOptions, claims: Oidc.IDToken, origin: ClientOrigin): Promise<UserRecord> {
     const now = this.deps.clock.now();
     const linked = await this.deps.store.getSsoIdentity(claims.iss, claims.sub);
     if (linked) {
