@@ -181,6 +181,18 @@ export const ERROR_CODES = {
     description:
       'The TOTP or recovery code is wrong, already used, or the login challenge expired (`details.reason`: `code`, `challenge`).',
   },
+  sso_failed: {
+    status: 401,
+    retryable: false,
+    description:
+      'A single sign-on login did not finish. `details.reason` says why: `not_configured` (SSO is off), `state` (the login link expired, was used already or was started in another browser: start again), `provider` (the identity provider refused or answered wrongly, e.g. a wrong nonce or signature), `no_account` (no Parley account is linked to this identity and accounts are not created on first login: ask an administrator), `email_domain` (the identity has no verified e-mail address in an allowed domain), `username` (the username claim is missing, unusable or taken by another account), `deactivated` (an administrator deactivated the account), `code` (the one-time login code is unknown, expired or used).',
+  },
+  password_login_disabled: {
+    status: 403,
+    retryable: false,
+    description:
+      'This server allows only single sign-on (PARLEY_SSO_PASSWORD_LOGIN=off): password login, sign-up and XMPP password logins are refused. Use the "Sign in with" button.',
+  },
   admin_required: { status: 403, retryable: false, description: 'Only a server administrator may do this.' },
   admin_two_factor_required: {
     status: 403,

@@ -55,6 +55,16 @@ export const LoginBody = Type.Object(
 );
 export type LoginBody = Static<typeof LoginBody>;
 
+/**
+ * Finishes a single sign-on login: the one-time code the callback handed the web app
+ * (in its address, `#/sso?code=...`), exchanged once, from the browser that started it.
+ */
+export const SsoExchangeBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 128 }), deviceName: Type.Optional(DeviceName) },
+  { additionalProperties: false },
+);
+export type SsoExchangeBody = Static<typeof SsoExchangeBody>;
+
 export const AuthResponse = Type.Object({
   token: Type.String({ description: 'Bearer token for this device; shown once, stored hashed' }),
   user: User,
@@ -110,6 +120,8 @@ export type UserSearchResponse = Static<typeof UserSearchResponse>;
 export const ServerInfoResponse = Type.Object({
   registration: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   hasAccounts: Type.Boolean(),
+  /** Single sign-on (OpenID Connect): on, and the label of its button ("Sign in with <label>"). */
+  sso: Type.Optional(Type.Object({ label: Type.String(), passwordLogin: Type.Boolean() })),
   /** Only when the request carries a valid token: who you are to the server (admin.ts). */
   viewer: Type.Optional(ServerViewer),
 });

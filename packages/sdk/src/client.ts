@@ -13,6 +13,7 @@ import type {
   Message,
   RegisterBody,
   SecondFactorLoginBody,
+  SsoExchangeBody,
   ServerEvent,
   User,
 } from '@parley/protocol';
@@ -308,6 +309,19 @@ export class ParleyClient {
   /** Logs in and keeps the token. */
   async login(body: LoginBody): Promise<AuthResponseBody> {
     return this.adopt(await this.http.login(body));
+  }
+
+  /**
+   * Finishes a single sign-on login (`GET /v1/auth/sso/start` in the browser, then the
+   * provider, then the callback, which puts a one-time code in the web app's address)
+   * and keeps the token.
+   *
+   * @example
+   * const code = new URLSearchParams(location.hash.split('?')[1]).get('code');
+   * if (code) await client.ssoExchange({ code, deviceName: 'Firefox on Linux' });
+   */
+  async ssoExchange(body: SsoExchangeBody): Promise<AuthResponseBody> {
+    return this.adopt(await this.http.ssoExchange(body));
   }
 
   /**

@@ -23,6 +23,7 @@ import type {
   HistoryQuery,
   HistoryResponse,
   LoginBody,
+  SsoExchangeBody,
   PinsResponse,
   PresenceResponse,
   PrivacyResponse,
@@ -116,6 +117,15 @@ export class HttpClient {
   /** POST /v1/auth/login */
   login(body: LoginBody): Promise<AuthResponseBody> {
     return this.call('POST', '/v1/auth/login', { body, auth: false });
+  }
+  /**
+   * POST /v1/auth/sso/exchange: trades the one-time code of a single sign-on login
+   * (the web app finds it in its address, `#/sso?code=...`) for a session. In a
+   * browser it must run in the page of the server's origin: the login cookie set by
+   * `/v1/auth/sso/start` goes with it.
+   */
+  ssoExchange(body: SsoExchangeBody): Promise<AuthResponseBody> {
+    return this.call('POST', '/v1/auth/sso/exchange', { body, auth: false });
   }
   /** POST /v1/auth/logout: revokes the current session. */
   logout(): Promise<void> {

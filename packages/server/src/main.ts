@@ -39,9 +39,11 @@ import {
   FileLinkSigner,
   noOutbound,
   RETENTION_ACTOR,
+  parseEmailDomains,
   urlList,
   type BotDeps,
   type Services,
+  type SsoOptions,
 } from './services';
 import { listenError, listenProblem } from './startup-error';
 import { createStore } from './store/create-store';
@@ -164,6 +166,7 @@ async function buildCore(
             },
           },
         };
+  const sso = ssoOptions(config);
   const services = createServices(
     {
       store,
@@ -185,6 +188,7 @@ async function buildCore(
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,
         maxPins: config.maxPins,
+        passwordLogin: !(sso !== null && config.ssoPasswordLogin === 'off'),
       },
       rates,
     },
@@ -241,6 +245,7 @@ async function buildCore(
       leaseMs: RETENTION_LEASE_MS,
       holder: eventOrigin,
     },
+    sso,
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -248,6 +253,31 @@ async function buildCore(
 const MINUTE_MS = 60_000;
 /** A retention batch is a few hundred rows: a minute is ample, and a dead node's lease lapses soon. */
 const RETENTION_LEASE_MS = 60_000;
+
+/**
+ * PARLEY_SSO_*: null when no issuer is set. Its requests to the provider go through
+ * their own guard (same allow list as webhooks) so that its User-Agent says what it is.
+ * @throws Error when the issuer is set without a client id, or is not a URL.
+ */
+function ssoOptions(config: Config): SsoOptions | null {
+  if (config.ssoIssuer === null) return null;
+  if (config.ssoClientId === null) throw new Error('PARLEY_SSO_ISSUER is set: PARLEY_SSO_CLIENT_ID is required too.');
+  const issuer = new URL(config.ssoIssuer);
+  if (issuer.protocol !== 'https:' && issuer.protocol !== 'http:')
+    throw new Error('PARLEY_SSO_ISSUER must be an https URL.');
+  return {
+    issuer: config.ssoIssuer,
+    clientId: config.ssoClientId,
+    clientSecret: config.ssoClientSecret,
+    scopes: config.ssoScopes,
+    label: config.ssoLabel.slice(0, 64),
+    createAccounts: config.ssoCreateAccounts === 'on',
+    emailDomains: parseEmailDomains(config.ssoEmailDomains),
+    usernameClaim: config.ssoUsernameClaim,
+    loginTimeoutMs: config.ssoLoginTimeoutSeconds * 1000,
+    outbound: new SafeFetch({ allow: parseOutboundAllow(config.outboundAllow), userAgent: 'Parley-SSO/1' }),
+  };
+}
 
 function rateRules(config: Config): RateLimitRules {
   return {

@@ -2,7 +2,8 @@
  * `parley admin ...`: server administration over the admin HTTP API, as the logged-in
  * user (who must be a server admin: the server decides). Users are named by
  * username. The same actions exist in the web app's admin API; on the server
- * machine `parley user ...` and `parley audit ...` work without logging in.
+ * machine `parley user ...` and `parley audit ...` work without logging in, and so does
+ * `parley admin sso status` (it reads the server's own PARLEY_* configuration).
  */
 import type { Command } from 'commander';
 import type { AdminUser } from '@parley/protocol';
@@ -13,7 +14,7 @@ import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
 import { registerRetentionCommands } from './admin-retention';
 import { auditLine } from './audit';
-import { checkUsername } from './user';
+import { checkUsername, withAdmin } from './user';
 
 function adminClient(command: Command): { http: AdminHttpClient; json: boolean } {
   const { server, json } = globalOptions(command);
@@ -213,6 +214,34 @@ export function registerAdminCommands(program: Command): void {
       if (json) return printJson({ settings });
       printLine(`registration: ${settings.registration}`);
       printLine(`require 2FA for admins: ${settings.requireAdminTwoFactor ? 'on' : 'off'}`);
+    });
+
+  admin
+    .command('sso')
+    .description('Single sign-on (on the server machine: reads the PARLEY_* configuration and the store)')
+    .command('status')
+    .description('Show the single sign-on configuration (never the secret) and how many identities are linked')
+    .action(async (_opts: unknown, command: Command) => {
+      const { json } = globalOptions(command);
+      const status = await withAdmin((server) => server.services.sso.status());
+      if (json) return printJson(status);
+      if (!status.enabled) {
+        printLine('single sign-on: off (set PARLEY_SSO_ISSUER and PARLEY_SSO_CLIENT_ID)');
+        printLine(`linked identities: ${status.linkedIdentities}`);
+        return;
+      }
+      printLine('single sign-on: on');
+      printLine(`issuer: ${status.issuer}`);
+      printLine(
+        `client id: ${status.clientId} (${status.clientSecret ? 'with a secret' : 'public client, PKCE only'})`,
+      );
+      printLine(`scopes: ${status.scopes}`);
+      printLine(`button: Sign in with ${status.label}`);
+      printLine(`password login: ${status.passwordLogin ? 'on' : 'off (SSO only)'}`);
+      printLine(`create accounts on first login: ${status.createAccounts ? 'on' : 'off'}`);
+      printLine(`e-mail domains: ${status.emailDomains.length === 0 ? 'any' : status.emailDomains.join(', ')}`);
+      printLine(`username claim: ${status.usernameClaim}`);
+      printLine(`linked identities: ${status.linkedIdentities}`);
     });
 
   admin

@@ -32,6 +32,7 @@ import type { CallRecords } from './call-records';
 import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
+import type { SsoRecords } from './sso-records';
 import type { JobStore } from './jobs';
 import type { LinkPreviewRecords } from './link-preview-records';
 import type { InteractionRecords } from './interaction-records';
@@ -307,7 +308,8 @@ export interface Store
     PushRecords,
     LinkPreviewRecords,
     InteractionRecords,
-    RetentionRecords {
+    RetentionRecords,
+    SsoRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

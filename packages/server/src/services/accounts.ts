@@ -99,6 +99,25 @@ export function normalizeUsername(username: string): string {
   return username.trim().toLowerCase();
 }
 
+/**
+ * The stored password hash of an account made by single sign-on: not a PHC string,
+ * so no password ever verifies against it (verifyPassword reads it as wrong).
+ */
+export const NO_PASSWORD = '!sso';
+
+/**
+ * The refusal of a password login to an account made by single sign-on, said plainly
+ * (the XMPP gateway shows it in its SASL failure): it has no password to give. It
+ * tells that the account exists, as the user directory does anyway.
+ */
+function noPasswordError(): AppError {
+  return new AppError(
+    'invalid_credentials',
+    'This account signs in with single sign-on and has no password, so it cannot log in with one (XMPP included) until an administrator sets one (`parley user passwd`).',
+    { details: { reason: 'no_password' } },
+  );
+}
+
 /** The display name of a deleted account. */
 export const DELETED_ACCOUNT_NAME = 'Deleted account';
 
@@ -245,6 +264,7 @@ export class AccountService {
     input: { username: string; password: string; displayName?: string },
     origin: ClientOrigin,
   ): Promise<UserRecord> {
+    this.refuseWithoutPasswordLogin();
     if ((await this.settings.current()).registration !== 'open') {
       throw new AppError('registration_closed', 'Self sign-up is closed on this server: ask an administrator.');
     }
@@ -259,6 +279,56 @@ export class AccountService {
   ): Promise<Authenticated> {
     const deviceName = this.deviceNameOf(input.deviceName);
     return this.openSession(await this.signUpRecord(input, origin), deviceName);
+  }
+
+  /**
+   * An account made by a single sign-on login (services/sso.ts): no password
+   * ({@link NO_PASSWORD}) and no SCRAM material, whatever the sign-up setting.
+   * @throws AppError('bad_request' | 'username_taken' | 'invalid_text')
+   */
+  async createPasswordlessUser(
+    input: { username: string; displayName?: string },
+    actor: (user: UserRecord) => AuditActor,
+    details: Record<string, unknown>,
+  ): Promise<UserRecord> {
+    const username = normalizeUsername(input.username);
+    if (!checkValue(Username, username).ok) {
+      throw new AppError('bad_request', 'A username has 2-32 characters: a-z, 0-9, "_", "." and "-".');
+    }
+    const now = this.deps.clock.now();
+    const user = await this.deps.store.createUser({
+      id: newId('u', now),
+      username,
+      displayName: this.displayNameOf(input.displayName, username),
+      passwordHash: NO_PASSWORD,
+      createdAt: now,
+    });
+    await this.audit(actor(user), 'user.created', user.id, { username: user.username, ...details });
+    if (user.adminSince !== null) {
+      await this.audit(actor(user), 'admin.granted', user.id, { username: user.username, reason: 'first account' });
+    }
+    return user;
+  }
+
+  /**
+   * A session for an account whose identity provider authenticated it (services/sso.ts
+   * checked the provider's answer). Parley's own second factor is not asked: the
+   * provider's authentication stands for it (ADR 0023).
+   * @throws AppError('account_deactivated')
+   */
+  async openSsoSession(
+    user: UserRecord,
+    input: { deviceName?: string; issuer: string },
+    origin: ClientOrigin,
+  ): Promise<Authenticated> {
+    this.refuseDeactivated(user);
+    const authenticated = await this.openSession(user, this.deviceNameOf(input.deviceName));
+    await this.audit(selfActor(user, origin), 'login', user.id, {
+      via: 'sso',
+      issuer: input.issuer,
+      sessionId: authenticated.session.id,
+    });
+    return authenticated;
   }
 
   /** Creates an account without a session (administration: `parley user add`, the admin API). */
@@ -278,6 +348,7 @@ export class AccountService {
     input: { username: string; password: string; deviceName?: string },
     origin: ClientOrigin,
   ): Promise<Authenticated> {
+    this.refuseWithoutPasswordLogin();
     const deviceName = this.deviceNameOf(input.deviceName);
     const user = await this.auditFailure(input.username, 'http', origin, () =>
       this.attempt(origin, () => this.verifyLogin(input.username, input.password)),
@@ -344,6 +415,16 @@ export class AccountService {
     return authenticated;
   }
 
+  /** PARLEY_SSO_PASSWORD_LOGIN=off: single sign-on is the only way in. */
+  private refuseWithoutPasswordLogin(): void {
+    if (this.deps.limits.passwordLogin === false) {
+      throw new AppError(
+        'password_login_disabled',
+        'This server signs in with single sign-on only: use the "Sign in with" button of the web app.',
+      );
+    }
+  }
+
   private refuseDeactivated(user: UserRecord): void {
     if (user.deactivatedAt !== null) {
       throw new AppError('account_deactivated', 'This account was deactivated by an administrator.');
@@ -360,6 +441,7 @@ export class AccountService {
     // A bot has no password: it is checked against the dummy hash, in the same time, and refused.
     const hash = user && user.bot !== true ? user.passwordHash : await dummyPasswordHash();
     const ok = await verifyPassword(hash, password);
+    if (user && user.bot !== true && user.passwordHash === NO_PASSWORD) throw noPasswordError();
     if (!user || user.bot === true || !ok) throw new AppError('invalid_credentials', 'Wrong username or password.');
     this.refuseDeactivated(user);
     return user;
@@ -388,6 +470,7 @@ export class AccountService {
     input: { username: string; password: string; deviceName: string },
     origin: ClientOrigin,
   ): Promise<AuthContext> {
+    this.refuseWithoutPasswordLogin();
     const user = await this.auditFailure(input.username, 'xmpp', origin, () =>
       this.attempt(origin, () => this.verifyLogin(input.username, input.password)),
     );
@@ -426,11 +509,13 @@ export class AccountService {
     },
     origin: ClientOrigin,
   ): Promise<{ auth: AuthContext; serverSignature: string }> {
+    this.refuseWithoutPasswordLogin();
     const { user, serverSignature } = await this.auditFailure(input.username, 'xmpp', origin, () =>
       this.attempt(origin, async () => {
         const user = await this.userByName(input.username);
         const credential = user && (await this.deps.store.getScramCredential(user.id, input.mechanism));
         const serverSignature = credential ? verifyScramProof(credential, input.authMessage, input.clientProof) : null;
+        if (user && user.bot !== true && user.passwordHash === NO_PASSWORD) throw noPasswordError();
         if (!user || serverSignature === null) throw new AppError('invalid_credentials', 'Wrong username or password.');
         this.refuseDeactivated(user);
         return { user, serverSignature };

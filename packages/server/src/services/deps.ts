@@ -25,6 +25,11 @@ export interface ServiceLimits {
   registrationOpen: boolean;
   /** Who the user directory finds (PARLEY_USER_DIRECTORY; services/user-directory.ts). */
   userDirectory: UserDirectoryScope;
+  /**
+   * PARLEY_SSO_PASSWORD_LOGIN=off with SSO configured: password login (HTTP, XMPP) and
+   * self sign-up are refused (`password_login_disabled`). Absent: allowed.
+   */
+  passwordLogin?: boolean;
   /** PARLEY_ADMIN_2FA=required: the default of the run-time setting (services/server-settings.ts). */
   adminTwoFactorRequired: boolean;
   typingTtlMs: number;

@@ -7,6 +7,7 @@ import { RetentionService, type RetentionOptions } from './retention';
 import { AdminService } from './admin';
 import { ServerSettingsService } from './server-settings';
 import { TwoFactorService } from './two-factor';
+import { SsoService, type SsoOptions } from './sso';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
 import { BotService } from './bots';
@@ -44,6 +45,8 @@ export interface Services {
   admin: AdminService;
   retention: RetentionService;
   twoFactor: TwoFactorService;
+  /** Single sign-on (OpenID Connect); answers `sso_failed` (not_configured) when it is off. */
+  sso: SsoService;
   contacts: ContactService;
   conversations: ConversationService;
   /** Archive, unarchive and delete groups and channels (ADR 0020). */
@@ -136,6 +139,7 @@ export function createServices(
   previewOutbound: OutboundHttp = botDeps.outbound,
   interactionOptions: InteractionOptions = defaultInteractionOptions,
   retentionOptions: RetentionOptions = defaultRetentionOptions,
+  sso: SsoOptions | null = null,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -159,6 +163,7 @@ export function createServices(
     admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
     retention,
     twoFactor,
+    sso: new SsoService(deps, accounts, sso),
     contacts,
     conversations,
     lifecycle,
@@ -214,5 +219,7 @@ export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
 export type { RetentionOptions } from './retention';
 export { RETENTION_ACTOR } from './retention';
+export type { SsoOptions } from './sso';
+export { parseEmailDomains } from './sso';
 export { urlList } from './turn';
 export { FileLinkSigner } from './file-links';

@@ -456,6 +456,8 @@ export interface Database {
   two_factor: TwoFactorTable;
   recovery_codes: RecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_tickets: SsoTicketsTable;
   jobs: JobsTable;
   link_preview_cache: LinkPreviewCacheTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
@@ -599,4 +601,21 @@ export interface PushSubscriptionsTable {
 export interface PushSettingsTable {
   user_id: string;
   dnd_until: number | null;
+}
+
+/** 0029: an OpenID Connect identity and the account it logs into. */
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+  last_login_at: number;
+}
+
+/** 0029: a single-use ticket of a single sign-on login (SHA-256 of its secret; `data` is JSON). */
+export interface SsoTicketsTable {
+  id_hash: string;
+  kind: string;
+  data: string;
+  expires_at: number;
 }

@@ -68,6 +68,8 @@ import * as retention from './queries/retention';
 import * as purge from './queries/purge';
 import type * as Retention from '../ports/retention-records';
 import type * as AdminPort from '../ports/admin-records';
+import * as sso from './queries/sso';
+import type * as SsoPort from '../ports/sso-records';
 
 export interface KyselyStoreOptions {
   /** Most writes one group commit carries (1: no group commit). */
@@ -899,6 +901,28 @@ export class KyselyStore implements Store {
   }
   deleteLoginChallenge(idHash: string): Promise<boolean> {
     return admin.deleteLoginChallenge(this.db, idHash);
+  }
+  // single sign-on (ports/sso-records.ts)
+  getSsoIdentity(issuer: string, subject: string): Promise<SsoPort.SsoIdentityRecord | undefined> {
+    return sso.getSsoIdentity(this.db, issuer, subject);
+  }
+  linkSsoIdentity(identity: SsoPort.SsoIdentityRecord): Promise<boolean> {
+    return sso.linkSsoIdentity(this.db, identity);
+  }
+  touchSsoIdentity(issuer: string, subject: string, at: number): Promise<void> {
+    return sso.touchSsoIdentity(this.db, issuer, subject, at);
+  }
+  countSsoIdentities(): Promise<number> {
+    return sso.countSsoIdentities(this.db);
+  }
+  putSsoTicket(
+    ticket: { kind: SsoPort.SsoTicketKind; idHash: string; data: string; expiresAt: number },
+    now: number,
+  ): Promise<void> {
+    return sso.putSsoTicket(this.db, ticket, now);
+  }
+  takeSsoTicket(kind: SsoPort.SsoTicketKind, idHash: string, now: number): Promise<string | undefined> {
+    return sso.takeSsoTicket(this.db, kind, idHash, now);
   }
   // end-to-end encryption (ports/e2ee-records.ts)
   registerDevice(device: Omit<E2ee.E2eeDeviceRecord, 'active'>): Promise<E2ee.E2eeDeviceRecord> {

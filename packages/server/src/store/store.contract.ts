@@ -25,6 +25,7 @@ import { outboxContract } from './contract/outbox';
 import { retentionContract } from './contract/retention';
 import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
+import { ssoContract } from './contract/sso';
 import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
 import { threadsContract } from './contract/threads';
@@ -54,6 +55,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     callsContract(harness);
     outboxContract(harness);
     adminContract(harness);
+    ssoContract(harness);
     e2eeContract(harness);
     jobsContract(harness);
     linkPreviewsContract(harness);

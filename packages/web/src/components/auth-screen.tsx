@@ -2,7 +2,8 @@
  * Sign in and sign up: one form with two modes. It logs in through a throwaway
  * client to get a token, which ChatApp then uses for its own client. It asks the
  * server first (GET /v1/server): a fresh server with no account opens on "Create the
- * first account", and a server with sign-up closed does not offer it.
+ * first account", a server with sign-up closed does not offer it, and a server with
+ * single sign-on shows "Sign in with <label>" (only that when passwords are off).
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ParleyError } from '@parley/sdk';
@@ -19,6 +20,7 @@ const MESSAGES: Record<string, string> = {
   weak_password: 'That password is too short.',
   rate_limited: 'Too many attempts. Wait a minute and try again.',
   bad_request: 'Usernames are 2-32 lower-case letters, digits, “_”, “.” or “-”.',
+  password_login_disabled: 'This server signs in with single sign-on only: use the button above.',
 };
 
 function describe(error: unknown): string {
@@ -40,20 +42,22 @@ export function AuthScreen({
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   /** What the server said (undefined while asking; an unreachable server leaves the login form). */
-  const [server, setServer] = useState<{ firstRun: boolean; canRegister: boolean } | undefined>();
+  const [server, setServer] = useState<
+    { firstRun: boolean; canRegister: boolean; sso?: { label: string; passwordLogin: boolean } | undefined } | undefined
+  >();
   const id = useId();
 
   useEffect(() => {
     let live = true;
-    const done = (firstRun: boolean, canRegister: boolean) => {
+    const done = (firstRun: boolean, canRegister: boolean, sso?: { label: string; passwordLogin: boolean }) => {
       if (!live) return;
-      setServer({ firstRun, canRegister });
+      setServer({ firstRun, canRegister, sso });
       if (firstRun && canRegister) setMode('register');
     };
     createClient()
       .serverInfo()
       .then(
-        (info) => done(!info.hasAccounts, info.registration === 'open'),
+        (info) => done(!info.hasAccounts, info.registration === 'open', info.sso),
         () => done(false, true),
       );
     return () => {
@@ -86,6 +90,8 @@ export function AuthScreen({
 
   const register = mode === 'register';
   const firstRun = register && server?.firstRun === true;
+  const sso = server?.sso;
+  const passwords = sso?.passwordLogin !== false;
   if (server === undefined) {
     return (
       <div className="auth">
@@ -129,53 +135,64 @@ export function AuthScreen({
             {notice}
           </p>
         )}
-        <form onSubmit={(e) => void submit(e)} noValidate={false}>
-          <label htmlFor={`${id}-user`}>Username</label>
-          <input
-            id={`${id}-user`}
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            minLength={2}
-            maxLength={32}
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-          {register && (
-            <>
-              <label htmlFor={`${id}-name`}>
-                Display name <span className="optional">(optional)</span>
-              </label>
-              <input
-                id={`${id}-name`}
-                name="displayName"
-                autoComplete="name"
-                maxLength={100}
-                value={displayName}
-                onChange={(e) => setDisplayName(e.target.value)}
-              />
-            </>
-          )}
-          <label htmlFor={`${id}-pass`}>Password</label>
-          <input
-            id={`${id}-pass`}
-            name="password"
-            type="password"
-            autoComplete={register ? 'new-password' : 'current-password'}
-            required
-            minLength={register ? 8 : 1}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          {register && <p className="hint">At least 8 characters.</p>}
-          <FormError error={error} />
-          <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
-            {busy ? 'Please wait…' : register ? 'Create account' : 'Log in'}
-          </button>
-        </form>
-        {!firstRun && server.canRegister && (
+        {sso !== undefined && (
+          <>
+            {/* A navigation, not a fetch: the browser goes to the identity provider and comes back. */}
+            <a className="btn btn-primary btn-block auth-sso" href="/v1/auth/sso/start">
+              Sign in with {sso.label}
+            </a>
+            {passwords && <p className="auth-or">or</p>}
+          </>
+        )}
+        {passwords && (
+          <form onSubmit={(e) => void submit(e)} noValidate={false}>
+            <label htmlFor={`${id}-user`}>Username</label>
+            <input
+              id={`${id}-user`}
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              minLength={2}
+              maxLength={32}
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+            {register && (
+              <>
+                <label htmlFor={`${id}-name`}>
+                  Display name <span className="optional">(optional)</span>
+                </label>
+                <input
+                  id={`${id}-name`}
+                  name="displayName"
+                  autoComplete="name"
+                  maxLength={100}
+                  value={displayName}
+                  onChange={(e) => setDisplayName(e.target.value)}
+                />
+              </>
+            )}
+            <label htmlFor={`${id}-pass`}>Password</label>
+            <input
+              id={`${id}-pass`}
+              name="password"
+              type="password"
+              autoComplete={register ? 'new-password' : 'current-password'}
+              required
+              minLength={register ? 8 : 1}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            {register && <p className="hint">At least 8 characters.</p>}
+            <FormError error={error} />
+            <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
+              {busy ? 'Please wait…' : register ? 'Create account' : 'Log in'}
+            </button>
+          </form>
+        )}
+        {passwords && !firstRun && server.canRegister && (
           <p className="auth-switch">
             {register ? 'Already have an account?' : 'New to Parley?'}{' '}
             <button

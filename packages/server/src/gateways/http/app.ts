@@ -36,6 +36,7 @@ import type { DataStore } from '@tus/server';
 import { registerModerationRoutes } from './routes-moderation';
 import { registerOpsRoutes } from './routes-ops';
 import { registerSearchRoutes } from './routes-search';
+import { registerSsoRoutes } from './routes-sso';
 import { registerWebRoutes } from './routes-web';
 
 export interface HttpOptions {
@@ -181,6 +182,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
 
   registerOpsRoutes(app, options);
   registerAccountRoutes(app, options);
+  registerSsoRoutes(app, options);
   registerAvatarRoutes(app, options);
   registerAdminRoutes(app, options);
   registerRetentionRoutes(app, options);

@@ -29,9 +29,14 @@ const UsernameQuery = Type.Object({ username: Type.String({ minLength: 1, maxLen
 
 /** Registration, login and password change count against the client address's budget (services/rate-limits.ts). */
 export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOptions): void {
-  // GET /v1/server (public; with a valid token it adds `viewer`: whether you are a server admin)
+  // GET /v1/server (public; `sso` when single sign-on is on; with a valid token it adds `viewer`: whether you are a server admin)
   app.get('/v1/server', { schema: { tags: ['accounts'], response: { 200: ServerInfoResponse } } }, async (request) => {
-    const info = await services.accounts.serverInfo();
+    const sso = services.sso.publicInfo;
+    const stored = await services.accounts.serverInfo();
+    // SSO only: sign-up with a password is refused, so the app must not offer it.
+    const info = sso
+      ? { ...stored, registration: sso.passwordLogin ? stored.registration : ('closed' as const), sso }
+      : stored;
     if (bearerToken(request) === undefined) return info;
     return { ...info, viewer: await services.admin.viewer(await authenticate(services, request)) };
   });

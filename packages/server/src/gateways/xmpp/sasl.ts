@@ -39,8 +39,13 @@ async function credentialsFailure<T>(attempt: Promise<T>): Promise<T | SaslStep>
   try {
     return await attempt;
   } catch (error) {
+    // An account made by single sign-on has no password to give (ADR 0023): said plainly.
+    if (error instanceof AppError && error.code === 'invalid_credentials' && error.details?.reason === 'no_password')
+      return { kind: 'failure', condition: 'not-authorized', text: error.message };
     if (error instanceof AppError && error.code === 'invalid_credentials')
       return { kind: 'failure', condition: 'not-authorized' };
+    if (error instanceof AppError && error.code === 'password_login_disabled')
+      return { kind: 'failure', condition: 'not-authorized', text: error.message };
     // RFC 6120 6.5.1: the account exists and is disabled.
     if (error instanceof AppError && error.code === 'account_deactivated')
       return { kind: 'failure', condition: 'account-disabled', text: error.message };

@@ -32,6 +32,7 @@ import { archiveMigration } from './0027-archive';
 import { conversationFilesMigration } from './0028-conversation-files';
 import { interactionsMigration } from './0025-interactions';
 import { retentionMigration } from './0026-retention';
+import { ssoMigration } from './0029-sso';
 
 /** Every migration by name (tests migrate up to one of them). */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -59,9 +60,10 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0023-push': pushMigration(dialect),
     '0024-link-previews': linkPreviewsMigration(dialect),
     '0025-interactions': interactionsMigration(dialect),
+    '0026-retention': retentionMigration(dialect),
     '0027-archive': archiveMigration(dialect),
     '0028-conversation-files': conversationFilesMigration(),
-    '0026-retention': retentionMigration(dialect),
+    '0029-sso': ssoMigration(dialect),
   };
 }
 
