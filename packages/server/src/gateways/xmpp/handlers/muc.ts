@@ -339,11 +339,8 @@ function leave(ctx: XmppContext, stanza: XmlElement): Promise<void> {
   return Promise.resolve();
 }
 
-/**
- * The user is no longer a member: a joined resource that has not already been told by
- * the system message (roomSystemPresence) is out of the room (321: no longer a member).
- */
-export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): void {
+/** Takes the room out of the joined ones and sends the resource its own unavailable presence. */
+function leaveJoinedRoom(ctx: XmppContext, conversationId: string, ...statusAndReason: XmlElement[]): void {
   const joined = ctx.state.rooms.get(conversationId);
   if (!joined) return;
   ctx.state.rooms.delete(conversationId);
@@ -351,15 +348,17 @@ export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): voi
     el(
       'presence',
       { from: `${ctx.jids.room(conversationId)}/${joined.nick}`, to: ctx.fullJid, type: 'unavailable' },
-      el(
-        'x',
-        { xmlns: NS_MUC_USER },
-        el('item', { affiliation: 'none', role: 'none' }),
-        el('status', { code: '110' }),
-        el('status', { code: '321' }),
-      ),
+      el('x', { xmlns: NS_MUC_USER }, el('item', { affiliation: 'none', role: 'none' }), ...statusAndReason),
     ),
   );
+}
+
+/**
+ * The user is no longer a member: a joined resource that has not already been told by
+ * the system message (roomSystemPresence) is out of the room (321: no longer a member).
+ */
+export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): void {
+  leaveJoinedRoom(ctx, conversationId, el('status', { code: '110' }), el('status', { code: '321' }));
 }
 
 /**
@@ -368,21 +367,11 @@ export function onRemovedFromRoom(ctx: XmppContext, conversationId: string): voi
  * reason; the room is gone from its joined rooms either way.
  */
 export function onRoomDestroyed(ctx: XmppContext, conversationId: string): void {
-  const joined = ctx.state.rooms.get(conversationId);
-  if (!joined) return;
-  ctx.state.rooms.delete(conversationId);
-  ctx.send(
-    el(
-      'presence',
-      { from: `${ctx.jids.room(conversationId)}/${joined.nick}`, to: ctx.fullJid, type: 'unavailable' },
-      el(
-        'x',
-        { xmlns: NS_MUC_USER },
-        el('item', { affiliation: 'none', role: 'none' }),
-        el('destroy', {}, el('reason', {}, 'The room was deleted.')),
-        el('status', { code: '110' }),
-      ),
-    ),
+  leaveJoinedRoom(
+    ctx,
+    conversationId,
+    el('destroy', {}, el('reason', {}, 'The room was deleted.')),
+    el('status', { code: '110' }),
   );
 }
 
