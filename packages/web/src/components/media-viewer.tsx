@@ -18,6 +18,7 @@ import {
 import { useFileUrl } from '../state/use-file-url';
 import '../styles/media-viewer.css';
 import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, ZoomInIcon, ZoomOutIcon } from './icons';
+import { useModalDialog } from './modal';
 import { UserText } from './user-text';
 
 export interface MediaViewerProps {
@@ -166,32 +167,13 @@ function DownloadLink({ item }: { item: FileContent }) {
 }
 
 export default function MediaViewer({ items, start, onClose }: MediaViewerProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, close } = useModalDialog(onClose);
   const titleId = useId();
   const [index, setIndex] = useState(() => Math.min(Math.max(0, start), Math.max(0, items.length - 1)));
   const [view, setView] = useState<View>(FIT);
-  const close = useRef(onClose);
-  close.current = onClose;
   const item = items[index];
   const several = items.length > 1;
   const isImage = item?.kind === 'image';
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog === null) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    const onCancel = (event: Event) => {
-      event.preventDefault();
-      close.current();
-    };
-    dialog.addEventListener('cancel', onCancel);
-    return () => {
-      dialog.removeEventListener('cancel', onCancel);
-      if (dialog.open) dialog.close();
-      opener?.focus();
-    };
-  }, []);
 
   const go = (step: number) => {
     setIndex((i) => Math.min(items.length - 1, Math.max(0, i + step)));
@@ -209,7 +191,7 @@ export default function MediaViewer({ items, start, onClose }: MediaViewerProps)
       // panel the gallery sits in would close on it too.
       event.preventDefault();
       event.stopPropagation();
-      close.current();
+      close();
       return;
     }
     if (event.key === 'Tab') {
@@ -302,13 +284,7 @@ export default function MediaViewer({ items, start, onClose }: MediaViewerProps)
               </div>
             )}
             <DownloadLink key={`dl-${index}`} item={item} />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Close viewer"
-              onClick={() => close.current()}
-              autoFocus
-            >
+            <button type="button" className="icon-button" aria-label="Close viewer" onClick={() => close()} autoFocus>
               <CloseIcon />
             </button>
           </header>
