@@ -294,12 +294,9 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
     await expect.poll(() => tiles.count()).toBe(32);
     expect(await tiles.last().getByRole('button').getAttribute('aria-label')).toBe('Open image shot1.png');
     expect(await gallery.getByRole('button', { name: 'Show more' }).count()).toBe(0);
-    expect(
-      await gallery
-        .getByRole('tab', { name: 'Files' })
-        .click()
-        .then(() => gallery.textContent()),
-    ).toContain('No files yet.');
+    // The Files tab loads its own page: wait for it rather than read it at once ("Loading…").
+    await gallery.getByRole('tab', { name: 'Files' }).click();
+    await expect.poll(() => gallery.textContent()).toContain('No files yet.');
     await bob.page.getByRole('button', { name: 'Details' }).click();
   });
 
