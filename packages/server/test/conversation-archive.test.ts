@@ -279,17 +279,18 @@ describe('deleting a channel', () => {
     expect(await removed).toBe(id);
     expect(laptop.cursors()[id]).toBeUndefined();
 
-    // The job erases it in batches (3 rows, 2 batches a run here): nothing of it is left.
-    const rows = await waitFor(
-      'the erasure',
-      () => store.countConversationRows(id, messageIds),
-      (counts) => Object.values(counts).every((n) => n === 0),
+    // The job erases it in batches (3 rows, 2 batches a run here): nothing of it is left. The
+    // files and the picture go after the last rows, and the job ends after that: wait for the end.
+    await waitFor(
+      'the erasure job to finish',
+      () => store.countJobs('conversation.purge'),
+      (jobs) => jobs === 0,
     );
+    const rows = await store.countConversationRows(id, messageIds);
     expect(Object.entries(rows).filter(([, n]) => n > 0)).toEqual([]);
     expect(await store.getFile(fileId)).toBeUndefined();
     expect(blobsOf(fileId)).toEqual([]);
     expect(pictures()).toEqual([]);
-    expect(await store.countJobs('conversation.purge')).toBe(0);
     const audit = await t.server.services.admin.asCli().listAudit({ action: 'conversation.deleted' });
     expect(audit.entries.map((e) => [e.target, e.actorId])).toContainEqual([id, c.owner.user.id]);
   });
