@@ -17,7 +17,7 @@ class FakePeerConnection {
   onicecandidate: ((event: { candidate: { toJSON(): unknown } | null }) => void) | null = null;
   ontrack = null;
   onconnectionstatechange = null;
-  onnegotiationneeded = null;
+  onnegotiationneeded: (() => void) | null = null;
   addTrack(): void {}
   setLocalDescription(): Promise<void> {
     const type = this.remoteDescription?.type === 'offer' ? 'answer' : 'offer';
@@ -142,5 +142,26 @@ describe('CallPeer candidate order', () => {
     expect(bob.pc.added).toEqual(['offer-candidate']);
     expect(kinds(bob.sent)).toEqual(['answer', 'answer-candidate']);
     expect(bob.errors).toEqual([]);
+  });
+
+  it("lets the callee renegotiate only after the first answer (an early offer would cross the caller's)", async () => {
+    FakePeerConnection.candidateBeforeSettle = false;
+    const alice = peerFor('alice-device');
+    const bob = peerFor('bob-device');
+    alice.peer.start();
+    bob.peer.start();
+    // The callee's tracks ask for a negotiation as soon as it starts: it must wait for the offer.
+    bob.pc.onnegotiationneeded?.();
+    await settle();
+    expect(kinds(bob.sent)).toEqual([]);
+    for (const signal of alice.sent) bob.deliver(signal);
+    await settle();
+    expect(kinds(bob.sent)).toEqual(['answer', 'answer-candidate']);
+    // Once negotiated, a change on either side (an ICE restart, a new track) makes a new offer.
+    bob.sent.length = 0;
+    bob.pc.remoteDescription = null;
+    bob.pc.onnegotiationneeded?.();
+    await settle();
+    expect(kinds(bob.sent)).toEqual(['offer', 'offer-candidate']);
   });
 });

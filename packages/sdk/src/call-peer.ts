@@ -63,6 +63,8 @@ export class CallPeer {
   private readonly stops: Unsubscribe[] = [];
   private closed = false;
   private started = false;
+  /** The first offer and answer are done: from then on either side may renegotiate. */
+  private negotiated = false;
   /** Local candidates held while a description is made (null: send them at once). */
   private heldLocal: CallSignalCandidate[] | null = null;
   /** Remote candidates that arrived before any remote description. */
@@ -94,8 +96,12 @@ export class CallPeer {
       if (this.pc.connectionState === 'failed' && !this.polite) this.pc.restartIce();
     };
     this.pc.onnegotiationneeded = () => {
-      // The caller makes the first offer (start); later changes from either side.
-      if (this.started) void this.offer();
+      // The caller makes the first offer (start); later changes from either side. Before the
+      // first answer, the callee's own tracks also ask for a negotiation: an offer from it then
+      // crosses the caller's, the (impolite) caller ignores it with its candidates, and if the
+      // browser gathers no new ones for the answer the call has no path. The browser asks again
+      // once the state is stable if it still needs to.
+      if (this.started && this.negotiated) void this.offer();
     };
     for (const signal of options.pending ?? []) this.enqueue(signal);
     this.stops.push(
@@ -213,6 +219,7 @@ export class CallPeer {
         this.earlyRemote = [];
         for (const candidate of early) await this.addCandidate(candidate);
         if (signal.kind === 'offer') await this.describe('answer');
+        this.negotiated = true;
         return;
       }
     }

@@ -127,7 +127,7 @@ describe.skipIf(skip !== undefined)('channels and moderation in the browser', ()
     await manage.getByLabel('Reason (optional)').fill('Spam');
     await manage.getByRole('button', { name: 'Ban', exact: true }).click();
     const list = carol.page.getByRole('navigation', { name: 'Conversations' });
-    await list.getByRole('button', { name: /Releases/ }).waitFor({ state: 'detached' });
+    await list.getByRole('button', { name: /^Releases/ }).waitFor({ state: 'detached' });
     await carol.page.getByRole('button', { name: 'Channels', exact: true }).click();
     const directory = carol.page.getByRole('dialog', { name: 'Browse channels' });
     await directory.getByRole('button', { name: 'Join Releases' }).click();
@@ -179,13 +179,17 @@ describe.skipIf(skip !== undefined)('channels and moderation in the browser', ()
     await openDetails(bob);
     const panel = bob.page.getByRole('complementary', { name: 'Details' });
     await panel.getByLabel(/^Muted/).check();
-    const entry = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Releases/ });
+    const entry = bob.page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /^Releases/ });
     await entry.locator('.muted-icon').waitFor();
     await panel.getByRole('button', { name: 'Mark as unread' }).click();
     await entry.getByTestId('unread-badge').waitFor();
     // The server kept it: a reload shows it still unread and muted.
     await bob.page.reload();
-    const again = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Releases/ });
+    const again = bob.page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /^Releases/ });
     await again.getByTestId('unread-badge').waitFor();
     await again.locator('.muted-icon').waitFor();
     // A mention shows its own badge, apart from the unread count, even when muted.
