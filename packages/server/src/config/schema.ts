@@ -666,7 +666,7 @@ export const configKeys = {
     default: 20,
     min: 0,
     max: 1000,
-    doc: "How long a node's committed events may wait before the dispatcher takes them for the durable consumers (webhooks): the events of that time share one write. 0 dispatches after every commit, which costs a second commit (and fsync) per message when the server is not busy.",
+    doc: "How long a node's committed events may wait before the dispatcher takes them for the durable consumers (webhooks, pushes, link previews): the events of that time share one write. 0 dispatches after every commit, which costs a second commit (and fsync) per message when the server is not busy.",
   },
   vapidPublicKey: {
     env: 'PARLEY_VAPID_PUBLIC_KEY',
