@@ -74,10 +74,12 @@ export interface RetentionRecords {
   /** Tests and audits: rows that still refer to these message ids, per table. */
   countMessageReferences(ids: readonly string[]): Promise<Record<string, number>>;
   /**
-   * Copies of content kept for delivery, older than `before`: outbox rows and webhook
-   * deliveries (with their attempts). Returns how many rows went.
+   * Copies of content kept for delivery, older than `before`: outbox rows, webhook
+   * deliveries (with their attempts), dead letters, pending jobs of `jobKinds` (those whose
+   * payload has content, such as a push's text), bot interactions and cached link previews.
+   * Returns how many rows went.
    */
-  pruneContentCopies(before: number): Promise<number>;
+  pruneContentCopies(before: number, jobKinds: readonly string[]): Promise<number>;
 
   /** Takes (or renews) the named lease until `until` unless another holder has it unexpired. */
   acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean>;

@@ -35,6 +35,10 @@ import { recordAudit, type AuditActor } from './audit';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
+import { PUSH_JOB } from './push';
+
+/** Job kinds whose payload carries message content: a push's text (the others carry ids). */
+const CONTENT_JOB_KINDS = [PUSH_JOB];
 
 export const DAY_MS = 86_400_000;
 const LEASE = 'retention';
@@ -268,7 +272,7 @@ export class RetentionService {
       if (targets.length > 0) {
         // Copies of content kept for delivery: by age, the shortest period in force (held or not: ADR 0019).
         const shortest = Math.min(...targets.map((t) => t.days));
-        report.copies = await store.pruneContentCopies(now - shortest * DAY_MS);
+        report.copies = await store.pruneContentCopies(now - shortest * DAY_MS, CONTENT_JOB_KINDS);
       }
       report.conversations = touched.size;
       if (report.messages > 0 || report.copies > 0) {

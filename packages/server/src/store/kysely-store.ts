@@ -202,8 +202,8 @@ export class KyselyStore implements Store {
   countMessageReferences(ids: readonly string[]): Promise<Record<string, number>> {
     return purge.countReferences(this.ctx, ids);
   }
-  pruneContentCopies(before: number): Promise<number> {
-    return retention.pruneContentCopies(this.db, before);
+  pruneContentCopies(before: number, jobKinds: readonly string[]): Promise<number> {
+    return retention.pruneContentCopies(this.db, before, jobKinds);
   }
   acquireLease(name: string, holder: string, until: number, now: number): Promise<boolean> {
     return retention.acquireLease(this.db, name, holder, until, now);

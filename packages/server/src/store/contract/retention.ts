@@ -134,6 +134,66 @@ export function retentionContract(h: Harness): void {
       expect(await h.store.findExpiredMessages({ ...query, limit: 1 })).toHaveLength(1);
     });
 
+    it('prunes the copies of content made for delivery by age: dead letters, content jobs, interactions, previews', async () => {
+      const [me, bot] = await newUsers(h.store, 2);
+      if (!me || !bot) throw new Error('fixture');
+      const group = await newGroup(h.store, me, [bot]);
+      // Negative times: older than anything another test (or file sharing the database) writes.
+      const [old, cutoff, fresh] = [-3_000_000, -2_000_000, -1_000_000];
+      const contentKind = uid('push');
+      const otherKind = uid('purge');
+      const job = (kind: string, at: number) => ({
+        id: uid('j'),
+        kind,
+        payload: { text: 'x' },
+        dueAt: at,
+        createdAt: at,
+      });
+      const oldContentJob = job(contentKind, old);
+      await h.store.enqueueJob(oldContentJob);
+      await h.store.enqueueJob(job(contentKind, fresh));
+      await h.store.enqueueJob(job(otherKind, old));
+      // A dead letter that was a content job: claimed, then given up on.
+      const deadKind = uid('dead');
+      const dead = job(deadKind, old);
+      await h.store.enqueueJob(dead);
+      const token = uid('lease');
+      await h.store.claimJobs({ now: old, leaseUntil: old + 10_000, leaseToken: token, limit: 1, kinds: [deadKind] });
+      expect(await h.store.deadLetterJob(dead.id, token, 'broken', old)).toBe(true);
+      const interaction = (at: number) => ({
+        id: uid('ia'),
+        kind: 'command' as const,
+        botId: bot.id,
+        userId: me.id,
+        conversationId: group.id,
+        messageId: null,
+        data: { command: { name: 'remind', args: { text: 'secret' } } },
+        status: 'pending' as const,
+        deadlineAt: at + 3000,
+        expiresAt: Number.MAX_SAFE_INTEGER,
+        reply: null,
+        createdAt: at,
+      });
+      const oldInteraction = interaction(old);
+      const freshInteraction = interaction(fresh);
+      await h.store.createInteraction(oldInteraction);
+      await h.store.createInteraction(freshInteraction);
+      const oldUrl = `https://example.com/${uid('old')}`;
+      const freshUrl = `https://example.com/${uid('fresh')}`;
+      await h.store.putCachedLinkPreview({ url: oldUrl, preview: null, fetchedAt: old });
+      await h.store.putCachedLinkPreview({ url: freshUrl, preview: null, fetchedAt: fresh });
+
+      expect(await h.store.pruneContentCopies(cutoff, [contentKind])).toBeGreaterThanOrEqual(4);
+
+      expect(await h.store.countJobs(contentKind)).toBe(1);
+      expect(await h.store.countJobs(otherKind)).toBe(1);
+      expect((await h.store.listDeadLetters(1000)).map((d) => d.id)).not.toContain(dead.id);
+      expect(await h.store.getInteraction(oldInteraction.id)).toBeUndefined();
+      expect(await h.store.getInteraction(freshInteraction.id)).toBeDefined();
+      expect(await h.store.getCachedLinkPreview(oldUrl)).toBeUndefined();
+      expect(await h.store.getCachedLinkPreview(freshUrl)).toBeDefined();
+    });
+
     it('keeps legal holds, one per target', async () => {
       const [me] = await newUsers(h.store, 1);
       if (!me) throw new Error('fixture');

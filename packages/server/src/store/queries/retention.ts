@@ -108,12 +108,26 @@ export async function findExpiredMessages(db: Db, query: ExpiredQuery): Promise<
   return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, seq: Number(r.seq) }));
 }
 
-export async function pruneContentCopies(db: Db, before: number): Promise<number> {
+export async function pruneContentCopies(db: Db, before: number, jobKinds: readonly string[]): Promise<number> {
   const outbox = await db.deleteFrom('outbox').where('created_at', '<', before).executeTakeFirst();
   const old = db.selectFrom('webhook_deliveries').select('id').where('created_at', '<', before);
   const attempts = await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', old).executeTakeFirst();
   const deliveries = await db.deleteFrom('webhook_deliveries').where('created_at', '<', before).executeTakeFirst();
-  return [outbox, attempts, deliveries].reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+  // Failed events and jobs keep their payload (a message.new event has the text) until an admin acts.
+  const deadLetters = await db.deleteFrom('dead_letters').where('created_at', '<', before).executeTakeFirst();
+  const jobs = await db
+    .deleteFrom('jobs')
+    .where('kind', 'in', jobKinds.length > 0 ? [...jobKinds] : [''])
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  // What members typed into a bot's command and the bot's ephemeral reply.
+  const interactions = await db.deleteFrom('interactions').where('created_at', '<', before).executeTakeFirst();
+  // Addresses taken from messages, with the title and description fetched for them.
+  const previews = await db.deleteFrom('link_preview_cache').where('fetched_at', '<', before).executeTakeFirst();
+  return [outbox, attempts, deliveries, deadLetters, jobs, interactions, previews].reduce(
+    (sum, r) => sum + Number(r.numDeletedRows),
+    0,
+  );
 }
 
 export async function acquireLease(db: Db, name: string, holder: string, until: number, now: number): Promise<boolean> {
