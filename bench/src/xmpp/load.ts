@@ -64,6 +64,11 @@ export interface XmppRunResult {
   serverCpuS: number | null;
   /** Largest client-side send buffer seen (bytes): a server that stops reading makes it grow. */
   maxClientBufferKB: number;
+  /**
+   * The load generator's own CPU over the same window, in % of one core. Near 100 the
+   * generator (one thread) is the bottleneck, and the run says nothing about the server.
+   */
+  generatorCpuPct: number;
 }
 
 const TICK_MS = 5;
@@ -87,6 +92,12 @@ export function readCpuS(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** This process's CPU (user + system) since `start`, in % of one core over `wallMs`. */
+export function cpuPercentSince(start: NodeJS.CpuUsage, wallMs: number): number {
+  const used = process.cpuUsage(start);
+  return wallMs > 0 ? ((used.user + used.system) / 1000 / wallMs) * 100 : Number.NaN;
 }
 
 const toMB = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
@@ -223,6 +234,7 @@ export async function runXmppLoad(
     let maxBuffer = 0;
     counters.other = 0;
     const cpuStart = readCpuS(endpoint.pid());
+    const generatorStart = process.cpuUsage();
     const start = now();
     let sent = 0;
     const sampler = setInterval(() => {
@@ -249,6 +261,7 @@ export async function runXmppLoad(
       clearInterval(sampler);
     }
     const cpuEnd = readCpuS(endpoint.pid());
+    const generatorCpuPct = cpuPercentSince(generatorStart, now() - start);
     peak = Math.max(peak, readRss(endpoint.pid()) ?? 0);
     const end = Math.max(counters.lastDeliveryAt, start + 1);
     const serverCpuS = cpuStart === undefined || cpuEnd === undefined ? null : cpuEnd - cpuStart;
@@ -278,6 +291,7 @@ export async function runXmppLoad(
       serverCpuSPer1000:
         serverCpuS === null || counters.delivered === 0 ? null : (serverCpuS / counters.delivered) * 1000,
       maxClientBufferKB: maxBuffer / 1024,
+      generatorCpuPct,
     };
   } finally {
     for (const c of clients) c?.close();

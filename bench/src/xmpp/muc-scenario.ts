@@ -4,15 +4,24 @@
  * the instant-room form (10.1.2), grants the others membership one `muc#admin`
  * request at a time (9.3), then all of them join with `<history maxstanzas='0'/>`,
  * `concurrency` at a time; a join ends with the joiner's self-presence (status
- * 110). Finally the owner posts one message and every occupant must receive it.
- * Every phase is bounded in time; the server's RSS is sampled throughout.
+ * 110). Then the owner posts one message and every occupant must receive it.
+ * With a `steady` rate, occupants in turn then post M messages per second for T
+ * seconds (each reaches all K occupants, the sender's own echo included: M x K
+ * deliveries per second); every delivery's latency is measured (the body carries
+ * its send time; one process, one clock), with the server's CPU per 1,000
+ * deliveries and the generator's own CPU. Every phase is bounded in time; the
+ * server's RSS is sampled throughout.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { mapLimit } from '../fleet';
+import { now } from '../recorder';
+import { summarize, type Summary } from '../stats';
 import { child, XmppClient, type Element, type Mechanism } from './client';
+import { cpuPercentSince, readCpuS } from './load';
 import type { Account } from './servers';
-import { escapeXml, parseVmRssBytes } from './wire';
+import { escapeXml, messageBody, messageNumberOf, parseVmRssBytes, sentAtOf } from './wire';
 
 const NS_MUC = 'http://jabber.org/protocol/muc';
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
@@ -37,6 +46,25 @@ export interface MucOptions {
   room: string;
   /** Runs after the joins, before the post (a test adds occupants of its own here). */
   beforePost?: (roomJid: string) => Promise<void>;
+  /** Posts per second into the room after the first post, for `durationS`; none when absent. */
+  steady?: { rate: number; durationS: number; graceS: number };
+}
+
+export interface SteadyResult {
+  rate: number;
+  durationS: number;
+  sent: number;
+  /** Deliveries expected: every post to every occupant (its sender's echo included). */
+  expected: number;
+  delivered: number;
+  duplicates: number;
+  lost: number;
+  deliveriesPerS: number;
+  latencyMs: Summary;
+  serverCpuS: number | null;
+  serverCpuSPer1000Deliveries: number | null;
+  /** The generator's CPU in % of one core (near 100: the generator, not the server, is the limit). */
+  generatorCpuPct: number;
 }
 
 export interface MucRunResult {
@@ -56,6 +84,7 @@ export interface MucRunResult {
   /** The body of the post every occupant must receive. */
   body: string;
   rssMB: { afterLogin: number | null; peak: number | null; end: number | null };
+  steady?: SteadyResult;
   failure?: string;
 }
 
@@ -74,6 +103,8 @@ function readRss(pid: number | undefined): number | undefined {
 class Occupant {
   readonly client: XmppClient;
   stanzas = 0;
+  /** Set during the steady phase: counts its groupchat deliveries. */
+  onGroupchat: ((body: string) => void) | undefined;
   private waiters: { match: (s: Element) => boolean; resolve: (s: Element) => void }[] = [];
   closed: string | undefined;
 
@@ -81,6 +112,10 @@ class Occupant {
     this.client = new XmppClient(options);
     this.client.onStanza = (stanza) => {
       this.stanzas++;
+      if (this.onGroupchat && stanza.name === 'message' && stanza.attrs.type === 'groupchat') {
+        const body = child(stanza, 'body')?.text;
+        if (body !== undefined) this.onGroupchat(body);
+      }
       const found = this.waiters.findIndex((w) => w.match(stanza));
       if (found >= 0) this.waiters.splice(found, 1)[0]?.resolve(stanza);
     };
@@ -242,6 +277,10 @@ export async function runMucScenario(
       owner.client.write(`<message type='groupchat' to='${roomJid}' id='post1'><body>${body}</body></message>`);
       await Promise.all(all);
     });
+    if (options.steady) {
+      const steady = options.steady;
+      result.steady = await steadyPhase(endpoint, occupants, roomJid, steady, log);
+    }
   } catch (error) {
     result.failure = error instanceof Error ? error.message : String(error);
     log(`${endpoint.name}: FAILED: ${result.failure}`);
@@ -252,4 +291,87 @@ export async function runMucScenario(
     for (const o of occupants) o.client.close();
   }
   return result;
+}
+
+const TICK_MS = 5;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Occupants post in turn, open loop, at `rate` per second; every occupant counts what it receives. */
+async function steadyPhase(
+  endpoint: MucEndpoint,
+  occupants: readonly Occupant[],
+  roomJid: string,
+  options: { rate: number; durationS: number; graceS: number },
+  log: (line: string) => void,
+): Promise<SteadyResult> {
+  const tag = `r${randomBytes(4).toString('hex')}`;
+  const total = Math.round(options.rate * options.durationS);
+  const expected = total * occupants.length;
+  // One bit per (post, occupant): a second copy is a duplicate.
+  const seen = new Uint8Array(expected);
+  const latencies: number[] = [];
+  let delivered = 0;
+  let duplicates = 0;
+  occupants.forEach((occupant, index) => {
+    occupant.onGroupchat = (body) => {
+      const sentAt = sentAtOf(body, tag);
+      const n = messageNumberOf(body);
+      if (sentAt === undefined || n === undefined || n >= total) return;
+      const slot = n * occupants.length + index;
+      if (seen[slot]) {
+        duplicates++;
+        return;
+      }
+      seen[slot] = 1;
+      delivered++;
+      latencies.push(now() - sentAt);
+    };
+  });
+  const cpuStart = readCpuS(endpoint.pid());
+  const generatorStart = process.cpuUsage();
+  const start = now();
+  let sent = 0;
+  const progress = setInterval(
+    () =>
+      log(
+        `${endpoint.name}: steady t=${((now() - start) / 1000).toFixed(0)}s posted=${sent}/${total} delivered=${delivered}/${sent * occupants.length}`,
+      ),
+    2000,
+  );
+  try {
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((now() - start) / 1000) * options.rate));
+      while (sent < due) {
+        const n = sent++;
+        const occupant = occupants[n % occupants.length];
+        const body = escapeXml(messageBody(tag, n, now()));
+        occupant?.client.write(
+          `<message type='groupchat' to='${roomJid}' id='${tag}-${n}'><body>${body}</body></message>`,
+        );
+      }
+      await sleep(TICK_MS);
+    }
+    const sendEnd = now();
+    while (delivered < expected && now() - sendEnd < options.graceS * 1000) await sleep(50);
+  } finally {
+    clearInterval(progress);
+    for (const occupant of occupants) occupant.onGroupchat = undefined;
+  }
+  const wallMs = now() - start;
+  const cpuEnd = readCpuS(endpoint.pid());
+  const serverCpuS = cpuStart === undefined || cpuEnd === undefined ? null : cpuEnd - cpuStart;
+  return {
+    rate: options.rate,
+    durationS: options.durationS,
+    sent,
+    expected,
+    delivered,
+    duplicates,
+    lost: expected - delivered,
+    deliveriesPerS: delivered / (wallMs / 1000),
+    latencyMs: summarize(latencies),
+    serverCpuS,
+    serverCpuSPer1000Deliveries: serverCpuS === null || delivered === 0 ? null : (serverCpuS / delivered) * 1000,
+    generatorCpuPct: cpuPercentSince(generatorStart, wallMs),
+  };
 }

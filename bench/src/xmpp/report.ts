@@ -80,14 +80,14 @@ const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : '-');
 
 export function runTable(runs: readonly (XmppRunResult & { round: number })[]): string {
   const head =
-    '| round | server | sent / delivered / lost / dup | other stanzas | delivered/s | e2e p50 / p95 / p99 / max (ms) | errors | server CPU s (per 1k msgs) | RSS before / after login / peak (MB) | RSS per conn (KB) | login s | load avg |';
-  const sep = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
+    '| round | server | sent / delivered / lost / dup | other stanzas | delivered/s | e2e p50 / p95 / p99 / max (ms) | errors | server CPU s (per 1k msgs) | RSS before / after login / peak (MB) | RSS per conn (KB) | login s | generator CPU % | load avg |';
+  const sep = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
   const rows = runs.map((r) => {
     const errors = Object.entries(r.errors)
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ');
     const l = r.latencyMs;
-    return `| ${r.round} | ${r.server} | ${r.sent} / ${r.delivered} / ${r.lost} / ${r.duplicates} | ${r.otherStanzas} | ${f(r.deliveredPerS, 0)} | ${f(l.p50)} / ${f(l.p95)} / ${f(l.p99)} / ${f(l.max)} | ${errors || 'none'} | ${f(r.serverCpuS)} (${f(r.serverCpuSPer1000, 2)}) | ${f(r.rss.beforeLoginMB)} / ${f(r.rss.afterLoginMB)} / ${f(r.rss.peakMB)} | ${f(r.rss.perConnectionKB)} | ${f(r.loginS)} | ${r.loadAverage[0] ?? '-'} |`;
+    return `| ${r.round} | ${r.server} | ${r.sent} / ${r.delivered} / ${r.lost} / ${r.duplicates} | ${r.otherStanzas} | ${f(r.deliveredPerS, 0)} | ${f(l.p50)} / ${f(l.p95)} / ${f(l.p99)} / ${f(l.max)} | ${errors || 'none'} | ${f(r.serverCpuS)} (${f(r.serverCpuSPer1000, 2)}) | ${f(r.rss.beforeLoginMB)} / ${f(r.rss.afterLoginMB)} / ${f(r.rss.peakMB)} | ${f(r.rss.perConnectionKB)} | ${f(r.loginS)} | ${f(r.generatorCpuPct, 0)} | ${r.loadAverage[0] ?? '-'} |`;
   });
   return [head, sep, ...rows].join('\n');
 }

@@ -320,7 +320,7 @@ modules:
   mod_privacy: {}
   mod_roster: {}
   mod_stream_mgmt: {}
-${o.archive ? '  mod_mam:\n    db_type: mnesia\n    default: always\n' : ''}${o.muc ? EJABBERD_MUC : ''}`;
+${o.archive ? '  mod_mam:\n    db_type: mnesia\n    default: always\n' : ''}${o.muc ? EJABBERD_MUC : ''}${o.muc && o.archive ? EJABBERD_MUC_ARCHIVE : ''}`;
 }
 
 /** XEP-0045 at conference.<domain> (bench:xmpp-muc): rooms of up to 2000 occupants (a room's default is 200: past it a join gets resource-constraint). */
@@ -333,6 +333,9 @@ const EJABBERD_MUC = `  mod_muc:
     history_size: 20
     default_room_options:
       max_users: 2000
+`;
+/** Rooms archive every message (mod_mam serves rooms whose `mam` option is on), as Parley keeps every post. */
+const EJABBERD_MUC_ARCHIVE = `      mam: true
 `;
 
 export async function startEjabberd(
@@ -494,7 +497,7 @@ modules_enabled = {
 }
 ${o.archive ? 'default_archive_policy = true\n' : ''}ssl = { certificate = ${q(o.certFile)}, key = ${q(o.keyFile)} }
 VirtualHost ${q(o.domain)}
-${o.muc ? `Component ${q(`conference.${o.domain}`)} "muc"\nmax_history_messages = 20\n` : ''}`;
+${o.muc ? `Component ${q(`conference.${o.domain}`)} "muc"\nmax_history_messages = 20\n${o.archive ? 'modules_enabled = { "muc_mam" }\nmuc_log_by_default = true\nmuc_log_all_rooms = true\n' : ''}` : ''}`;
 }
 
 export async function startProsody(

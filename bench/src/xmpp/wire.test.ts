@@ -114,6 +114,7 @@ describe('report', () => {
     serverCpuS: 1,
     serverCpuSPer1000: 10,
     maxClientBufferKB: 0,
+    generatorCpuPct: 12,
   });
 
   it('takes medians over rounds and orients ratios so that above 1 favours Parley', () => {
