@@ -89,6 +89,12 @@ const SYSTEM_PROMPT = (name: string) =>
 const SUMMARY_TASK =
   'Summarise the messages above for the person who asked: the topics, decisions and open questions, in a few short points.';
 
+/** The answer when it is still being written (it ends with the mark); undefined once finished. */
+function unfinished(message: Message): Message | undefined {
+  const content = message.content;
+  return content.type === 'text' && content.text.endsWith(STREAMING_MARK) ? message : undefined;
+}
+
 export class AssistantService implements EventConsumer, JobHandler {
   readonly name = 'assistant';
   readonly kind = ASSISTANT_JOB;
@@ -297,18 +303,23 @@ export class AssistantService implements EventConsumer, JobHandler {
    * Undefined when an earlier run already finished it.
    */
   private async post(auth: AuthContext, payload: AnswerPayload, text: string): Promise<Message | undefined> {
+    const clientId = `as-${payload.requestId}`;
+    // An earlier run of this job posted it already (and may have written part of it since).
+    const earlier = await this.messages.getByClientId(auth, auth.user.id, clientId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return undefined;
+      throw error;
+    });
+    if (earlier) return unfinished(earlier);
     const question = payload.messageId === undefined ? undefined : await this.deps.store.getMessage(payload.messageId);
     const sent = await this.messages.send(auth, {
       conversationId: payload.conversationId,
-      clientId: `as-${payload.requestId}`,
+      clientId,
       content: { type: 'text', text },
       linkPreviews: false,
       ...(payload.threadId === undefined ? {} : { threadId: payload.threadId }),
       ...(payload.threadId === undefined && question ? { replyTo: question.id } : {}),
     });
-    if (!sent.duplicate) return sent.message;
-    const current = sent.message.content;
-    return current.type === 'text' && current.text.endsWith(STREAMING_MARK) ? sent.message : undefined;
+    return sent.duplicate ? unfinished(sent.message) : sent.message;
   }
 
   /**
