@@ -27,27 +27,27 @@ export const SHRUG = '¯\\_(ツ)_/¯';
 const COMMANDS: readonly BotCommand[] = [
   {
     name: 'me',
-    description: 'Say what you are doing: /me waves',
+    description: 'Say what you do: /me waves',
     options: [{ name: 'action', description: 'What you do', type: 'string', required: true }],
   },
   {
     name: 'shrug',
-    description: `Send a message with ${SHRUG} at its end`,
+    description: `Add ${SHRUG} to a message`,
     options: [{ name: 'text', description: 'Your message', type: 'string' }],
   },
   {
     name: 'topic',
-    description: 'Set the topic of this conversation (none: clear it)',
+    description: 'Set the topic (empty: clear it)',
     options: [{ name: 'text', description: 'The new topic', type: 'string' }],
   },
   {
     name: 'invite',
-    description: 'Add someone to this conversation',
+    description: 'Add someone here',
     options: [{ name: 'user', description: 'Who', type: 'user', required: true }],
   },
   {
     name: 'mute',
-    description: 'Mute notifications of this conversation (/mute off: unmute)',
+    description: 'Mute this conversation (off: unmute)',
     options: [{ name: 'state', description: 'on or off', type: 'choice', choices: ['on', 'off'] }],
   },
   { name: 'leave', description: 'Leave this conversation', options: [] },
@@ -55,7 +55,7 @@ const COMMANDS: readonly BotCommand[] = [
 
 const SUMMARIZE: BotCommand = {
   name: 'summarize',
-  description: 'Summary by the assistant: of this thread, or of your unread messages',
+  description: 'Summary of this thread, or of your unread',
   options: [],
 };
 

@@ -114,8 +114,9 @@ export class InteractionService implements JobHandler {
     conversationId: string,
     body: InvokeCommandBody,
   ): Promise<{ id: string; deadlineAt: number; update?: InteractionUpdate }> {
-    const builtin = body.botId === undefined ? this.builtins.find(body.command) : undefined;
-    if (builtin) {
+    const builtin = this.builtins.find(body.command);
+    // Without a bot named, or naming the built-in's own (the assistant's /summarize).
+    if (builtin && (body.botId === undefined || body.botId === builtin.botId)) {
       // Each built-in is authorized by the service it calls (leaving and muting need no `post`).
       await this.conversations.authorize(auth, conversationId, 'read', {}, { members: false });
       const args = await this.checkedArgs(builtin, body);
