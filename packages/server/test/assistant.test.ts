@@ -5,7 +5,8 @@
  * the model, `stream: true`, the key and the conversation, and a question in a thread sends
  * the thread and nothing of other conversations; `/summarize` posts a summary in the thread;
  * a 500, a 429, a stall and a stream cut off end the answer with the documented note; an
- * endpoint on an internal address is refused unless the operator allowed it.
+ * endpoint on an internal address is refused unless the operator allowed it, and a person
+ * over the rate limit gets a note instead of an answer.
  */
 import { createNodeClient, type Conversation, type Message, type ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -161,6 +162,23 @@ it('/summarize in a thread posts the summary there', async () => {
   expect(messages.at(-1)?.content).toMatch(/^Summarise the messages above/);
 });
 
+it("/summarize outside threads sums up the caller's unread messages", async () => {
+  const group = await alice.conversations.createGroup('Unread', [bob.user!.id, assistantId]);
+  const seen = await bob.messages.send(group.id, 'Old news, already read');
+  await alice.receipts.markRead(group.id, seen.seq);
+  await bob.messages.send(group.id, 'The build is green');
+  await bob.messages.send(group.id, 'Deploy at five');
+  fake.script.push({ type: 'stream', pieces: ['Green build, deploy at five.'] });
+  const watch = watchAnswer(alice, group.id);
+  await alice.commands.invoke(group.id, 'summarize');
+  expect(await watch.until(finished)).toBe(
+    `Summary of your 2 unread messages, @${alice.user!.username}:\n\nGreen build, deploy at five.`,
+  );
+  const sent = (fake.requests.at(-1)!.body.messages ?? []).map((m) => m.content).join('\n');
+  expect(sent).toContain('Deploy at five');
+  expect(sent).not.toContain('Old news');
+});
+
 it.each([
   ['a 500', { type: 'status', status: 500 } as const, NOTES.failed(500)],
   ['a 429', { type: 'status', status: 429 } as const, NOTES.busy],
@@ -175,7 +193,7 @@ it.each([
   watch.off();
 });
 
-it('a bot of its own refuses an endpoint on an internal address unless allowed', async () => {
+it('refuses an endpoint on an internal address unless the operator allowed it', async () => {
   const guarded = await startTestServer({
     jobPollMs: 50,
     dispatchDelayMs: 0,
@@ -198,5 +216,37 @@ it('a bot of its own refuses an endpoint on an internal address unless allowed',
   } finally {
     carol.close();
     await guarded.stop();
+  }
+});
+
+it('answers a person over the rate limit with a note, without asking the model', async () => {
+  const limited = await startTestServer({
+    jobPollMs: 50,
+    dispatchDelayMs: 0,
+    assistantBaseUrl: fake.baseUrl,
+    assistantModel: MODEL,
+    assistantApiKey: KEY,
+    assistantAllowInternal: 'on',
+    assistantPerMinute: 1,
+  });
+  const dan = createNodeClient({ baseUrl: limited.url });
+  try {
+    await dan.register({ username: `asdan${stamp}`, password: 'correct horse battery' });
+    await dan.connect();
+    const [found] = await dan.users.findByUsername('assistant');
+    const direct = await dan.conversations.createDirect(found!.id);
+    fake.script.push({ type: 'stream', pieces: ['First answer'] });
+    const first = watchAnswer(dan, direct.id, found!.id);
+    await dan.messages.send(direct.id, 'One');
+    expect(await first.until(finished)).toBe('First answer');
+    first.off();
+    const before = fake.requests.length;
+    const second = watchAnswer(dan, direct.id, found!.id);
+    await dan.messages.send(direct.id, 'Two');
+    expect(await second.until(finished)).toBe(NOTES.rateLimited);
+    expect(fake.requests.length).toBe(before);
+  } finally {
+    dan.close();
+    await limited.stop();
   }
 });
