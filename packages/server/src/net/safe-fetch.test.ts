@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboundError } from '../ports/outbound-http';
-import { isInternalAddress, SafeFetch } from './safe-fetch';
+import { guardedFetch, isInternalAddress, SafeFetch } from './safe-fetch';
 
 let server: Server;
 let port = 0;
@@ -139,5 +139,34 @@ describe('SafeFetch', () => {
     const fetcher = new SafeFetch({ allow: ['loopback'] });
     expect(await reason(fetcher.send(post('ftp://127.0.0.1/')))).toBe('bad_url');
     expect(await reason(fetcher.send(post(`http://user:pw@127.0.0.1:${port}/`)))).toBe('bad_url');
+  });
+});
+
+describe('guardedFetch', () => {
+  it('refuses loopback unless allowed, like send', async () => {
+    const fetchBlocked = guardedFetch(new SafeFetch({ allow: [] }), 1000);
+    const before = seen.length;
+    await expect(fetchBlocked(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ reason: 'refused_address' });
+    expect(seen.length).toBe(before);
+  });
+
+  it('posts the body with its headers and hands back the response as it streams', async () => {
+    const fetchAllowed = guardedFetch(new SafeFetch({ allow: ['loopback'] }), 1000);
+    const response = await fetchAllowed(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-answer')).toBe('yes');
+    expect(await response.text()).toBe('hello');
+    const request = seen.at(-1)!;
+    expect(request.method).toBe('POST');
+    expect(request.headers.authorization).toBe('Bearer k');
+  });
+
+  it('gives up when no answer comes within the time limit', async () => {
+    const fetchAllowed = guardedFetch(new SafeFetch({ allow: ['loopback'] }), 300);
+    await expect(fetchAllowed(`http://127.0.0.1:${port}/slow`)).rejects.toMatchObject({ reason: 'timeout' });
   });
 });
