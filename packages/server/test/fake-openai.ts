@@ -17,12 +17,12 @@ export interface SeenRequest {
 
 export type Behaviour =
   /** Streams `pieces`; with `gateAfter`, sends that many, then waits for `gate` before the rest. */
-  | { type: 'stream'; pieces: string[]; gateAfter?: number; gate?: Promise<void> }
+  | { type: 'stream'; pieces: readonly string[]; gateAfter?: number; gate?: Promise<void> }
   | { type: 'status'; status: number }
   /** Sends the headers and `pieces`, then nothing more (the client must give up). */
-  | { type: 'stall'; pieces: string[] }
+  | { type: 'stall'; pieces: readonly string[] }
   /** Sends `pieces`, then breaks the connection without the end of the stream. */
-  | { type: 'cut'; pieces: string[] };
+  | { type: 'cut'; pieces: readonly string[] };
 
 export interface FakeOpenAi {
   /** The base URL (`http://127.0.0.1:PORT/v1`). */

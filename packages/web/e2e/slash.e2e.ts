@@ -90,12 +90,8 @@ describe.skipIf(skip !== undefined)('slash commands and buttons', () => {
     const list = page.getByRole('listbox', { name: 'Suggestions' });
     // The built-in commands first, then the bot's.
     await expect
-      .poll(() => list.getByRole('option').allTextContents())
-      .toEqual(
-        ['/me', '/shrug', '/topic', '/invite', '/mute', '/leave', '/roll', '/secret'].map((name) =>
-          expect.stringContaining(name),
-        ),
-      );
+      .poll(() => list.locator('.suggestion-label').allTextContents())
+      .toEqual(['/me', '/shrug', '/topic', '/invite', '/mute', '/leave', '/roll', '/secret']);
     await expect.poll(() => list.getByRole('option').first().textContent()).toContain('built-in');
     await expect.poll(() => list.getByRole('option').nth(6).textContent()).toContain('Roll a die');
     expect(await axeScan(page)).toEqual([]);
