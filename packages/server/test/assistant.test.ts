@@ -6,8 +6,12 @@
  * the thread and nothing of other conversations; `/summarize` posts a summary in the thread;
  * a 500, a 429, a stall and a stream cut off end the answer with the documented note; an
  * endpoint on an internal address is refused unless the operator allowed it, and a person
- * over the rate limit gets a note instead of an answer.
+ * over the rate limit gets a note instead of an answer. Switched off, an assistant account
+ * left from before answers that it is not configured.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createNodeClient, type Conversation, type Message, type ParleyClient } from '@parley/sdk/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { STREAMING_MARK } from '../src/domain/assistant-context';
@@ -248,5 +252,38 @@ it('answers a person over the rate limit with a note, without asking the model',
   } finally {
     dan.close();
     await limited.stop();
+  }
+});
+
+it('refuses politely when its account is left from a run with the assistant on, and it is off now', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-assistant-off-'));
+  const place = { dataDir: dir, sqlitePath: path.join(dir, 'parley.db'), jobPollMs: 50, dispatchDelayMs: 0 };
+  const on = await startTestServer({ ...place, assistantBaseUrl: fake.baseUrl, assistantModel: MODEL });
+  const erin = createNodeClient({ baseUrl: on.url });
+  const left = await (async () => {
+    try {
+      const { token } = await erin.register({ username: `aserin${stamp}`, password: 'correct horse battery' });
+      const [found] = await erin.users.findByUsername('assistant');
+      return { token, id: found!.id, direct: (await erin.conversations.createDirect(found!.id)).id };
+    } finally {
+      erin.close();
+      await on.stop();
+    }
+  })();
+  const { token, id, direct } = left;
+  const off = await startTestServer(place);
+  const again = createNodeClient({ baseUrl: off.url, token });
+  try {
+    await again.connect();
+    const before = fake.requests.length;
+    const watch = watchAnswer(again, direct, id);
+    await again.messages.send(direct, 'Are you there?');
+    expect(await watch.until(finished)).toBe(NOTES.notConfigured);
+    expect(fake.requests.length).toBe(before);
+    expect((await again.commands.list(direct)).some((c) => c.name === 'summarize')).toBe(false);
+  } finally {
+    again.close();
+    await off.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
