@@ -15,6 +15,9 @@ beforeAll(async () => {
       res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' }).end();
     } else if (req.url === '/big') {
       res.writeHead(200).end('x'.repeat(100_000));
+    } else if (req.url === '/cut') {
+      res.writeHead(200);
+      res.write('partial', () => res.socket?.destroy());
     } else if (req.url === '/slow') {
       setTimeout(() => res.writeHead(200).end('late'), 2000).unref();
     } else {
@@ -163,6 +166,24 @@ describe('guardedFetch', () => {
     const request = seen.at(-1)!;
     expect(request.method).toBe('POST');
     expect(request.headers.authorization).toBe('Bearer k');
+  });
+
+  it('hands over every byte that came before the body broke off, then the error', async () => {
+    const fetchAllowed = guardedFetch(new SafeFetch({ allow: ['loopback'] }), 2000);
+    const response = await fetchAllowed(`http://127.0.0.1:${port}/cut`);
+    const reader = response.body!.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    await expect(
+      (async () => {
+        for (let i = 0; i < 100; i += 1) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          text += decoder.decode(value);
+        }
+      })(),
+    ).rejects.toMatchObject({ reason: 'network' });
+    expect(text).toBe('partial');
   });
 
   it('gives up when no answer comes within the time limit', async () => {

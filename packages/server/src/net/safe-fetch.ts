@@ -12,10 +12,9 @@
  * meant to reuse it. Knows nothing of services.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
 import proxyaddr from '@fastify/proxy-addr';
 import { OutboundError, type OutboundHttp, type OutboundRequest, type OutboundResponse } from '../ports/outbound-http';
 
@@ -261,8 +260,7 @@ export function guardedFetch(guard: SafeFetch, timeoutMs: number): typeof fetch 
             if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(', ') : value);
           }
           const status = res.statusCode ?? 0;
-          // A body that breaks off (reset, deadline) errors the stream its reader holds.
-          const stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
+          const stream = bodyStream(res, deadline);
           resolve(new Response(status === 204 || status === 304 ? null : stream, { status, headers: out }));
         },
       );
@@ -271,6 +269,61 @@ export function guardedFetch(guard: SafeFetch, timeoutMs: number): typeof fetch 
       req.end();
     });
   };
+}
+
+/** Chunks held while the reader is slower than the sender; past it the socket is paused. */
+const HELD_CHUNKS = 16;
+
+/**
+ * The response body as a web stream that hands its reader every byte that came before a
+ * break (reset, deadline) and only then the error: a stream that errors at once drops what
+ * its reader had not read yet, and the assistant's answer would lose its last words.
+ */
+function bodyStream(res: IncomingMessage, deadline: AbortSignal): ReadableStream<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  let broken: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  res.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    if (chunks.length >= HELD_CHUNKS) res.pause();
+    notify();
+  });
+  res.on('end', () => {
+    ended = true;
+    notify();
+  });
+  res.on('error', (error) => {
+    broken ??= error;
+    notify();
+  });
+  res.on('close', () => {
+    if (!ended) broken ??= new Error('the response ended early');
+    notify();
+  });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        while (chunks.length === 0 && !ended && broken === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+        const next = chunks.shift();
+        if (next !== undefined) {
+          controller.enqueue(new Uint8Array(next));
+          if (chunks.length < HELD_CHUNKS) res.resume();
+        } else if (ended) controller.close();
+        else controller.error(failure(broken, deadline));
+      },
+      cancel() {
+        res.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function failure(error: unknown, deadline: AbortSignal): OutboundError {
