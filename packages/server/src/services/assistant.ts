@@ -283,7 +283,8 @@ export class AssistantService implements EventConsumer, JobHandler {
     }
     const context = await this.context(auth, payload);
     if (context.messages.length === 0) {
-      await this.post(auth, payload, NOTES.noUnread);
+      // Nothing to summarise; a question with no readable text (deleted meanwhile) gets no answer.
+      if (payload.kind === 'summarize') await this.post(auth, payload, NOTES.noUnread);
       return;
     }
     const turns = fitContext(
