@@ -282,6 +282,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The message carries no component with that id (or a select option with that value).',
   },
+  assistant_unavailable: {
+    status: 409,
+    retryable: false,
+    description:
+      'The AI assistant cannot answer here: `details.reason` is `not_configured` (this server has no assistant endpoint) or `not_member` (add the assistant to the conversation first; it reads only conversations it is a member of).',
+  },
   interaction_closed: {
     status: 409,
     retryable: false,

@@ -73,13 +73,21 @@ export type SetBotCommandsBody = Static<typeof SetBotCommandsBody>;
 export const BotCommandsResponse = Type.Object({ commands: Type.Array(BotCommand) });
 export type BotCommandsResponse = Static<typeof BotCommandsResponse>;
 
-/** A command offered in a conversation: the bot's, with the bot's id and username. */
+/**
+ * A command offered in a conversation: a bot's, with the bot's id and username, or a
+ * built-in one (`builtin: true`: `/me`, `/shrug`, `/topic`, `/invite`, `/mute`, `/leave`,
+ * and `/summarize` when the AI assistant is on), which the server carries out itself. A
+ * built-in has no bot, except `/summarize`, which names the assistant that answers it.
+ */
 export const ConversationCommand = Type.Object({
   name: Name,
   description: Description,
   options: Type.Array(CommandOption),
-  botId: UserId,
-  botUsername: Type.String(),
+  /** The bot that answers (absent for a built-in the server answers alone). */
+  botId: Type.Optional(UserId),
+  botUsername: Type.Optional(Type.String()),
+  /** Carried out by the server; invoked without `botId`, it wins over a bot's command of the same name. */
+  builtin: Type.Optional(Type.Literal(true)),
 });
 export type ConversationCommand = Static<typeof ConversationCommand>;
 export const ConversationCommandsResponse = Type.Object({ commands: Type.Array(ConversationCommand) });
@@ -92,8 +100,13 @@ export type ArgumentValue = Static<typeof ArgumentValue>;
 export const InvokeCommandBody = Type.Object(
   {
     command: Name,
-    /** Needed only when two bots of the conversation have a command of this name. */
+    /**
+     * Needed only when two bots of the conversation have a command of this name; without it
+     * a built-in command of that name is the one invoked.
+     */
     botId: Type.Optional(UserId),
+    /** Invoked from a thread: built-ins that post (`/me`, `/shrug`, `/summarize`) answer in it. */
+    threadId: Type.Optional(MessageId),
     args: Type.Optional(Type.Record(Type.String({ maxLength: 32 }), ArgumentValue)),
   },
   { additionalProperties: false },
@@ -184,7 +197,8 @@ export type InteractionResponseBody = Static<typeof InteractionResponseBody>;
 export const InteractionUpdate = Type.Object({
   interactionId: InteractionId,
   conversationId: ConversationId,
-  botId: UserId,
+  /** The bot (absent for a built-in command, which the server answers itself). */
+  botId: Type.Optional(UserId),
   status: InteractionStatus,
   /** `answered` with an ephemeral reply. */
   ephemeral: Type.Optional(EphemeralReply),
@@ -195,9 +209,14 @@ export const InteractionUpdate = Type.Object({
 });
 export type InteractionUpdate = Static<typeof InteractionUpdate>;
 
-/** The answer of an invocation or a click: the interaction's id and deadline. */
+/**
+ * The answer of an invocation or a click: the interaction's id and deadline (202). A
+ * built-in command is carried out before the answer (200), which then carries its outcome
+ * in `update` (no `interaction.updated` event follows).
+ */
 export const InteractionCreatedResponse = Type.Object({
   interaction: Type.Object({ id: InteractionId, deadlineAt: Timestamp }),
+  update: Type.Optional(InteractionUpdate),
 });
 export type InteractionCreatedResponse = Static<typeof InteractionCreatedResponse>;
 export const InteractionParams = Type.Object({ interactionId: InteractionId });

@@ -69,7 +69,7 @@ export class CommandsApi {
     private readonly timers: Timers,
   ) {}
 
-  /** The commands of the conversation's bots (what a composer offers after `/`). */
+  /** The commands offered here: the built-in ones, then those of the conversation's bots (what a composer offers after `/`). */
   async list(conversationId: string): Promise<ConversationCommand[]> {
     return (await this.ctx.http.conversationCommands(conversationId)).commands;
   }
@@ -90,13 +90,16 @@ export class CommandsApi {
     conversationId: string,
     command: string,
     args: Record<string, ArgumentValue> = {},
-    options: { botId?: string } = {},
+    options: { botId?: string | undefined; threadId?: string | undefined } = {},
   ): Promise<InteractionUpdate> {
-    const { interaction } = await this.ctx.http.invokeCommand(conversationId, {
+    const { interaction, update } = await this.ctx.http.invokeCommand(conversationId, {
       command,
       args,
       ...(options.botId === undefined ? {} : { botId: options.botId }),
+      ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
     });
+    // A built-in command (`/me`, `/topic`, ...) is carried out before the HTTP answer, which says how.
+    if (update) return update;
     return this.tracker.wait(interaction.id, interaction.deadlineAt, this.timers);
   }
 

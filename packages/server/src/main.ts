@@ -12,7 +12,8 @@ import { defaultRelayOptions, EventRelay, type RelayOptions } from './events/rel
 import { EventDispatcher } from './events/dispatcher';
 import { JobRunner } from './events/job-runner';
 import { NudgedLoop } from './events/nudged-loop';
-import { parseOutboundAllow, SafeFetch } from './net/safe-fetch';
+import { guardedFetch, parseOutboundAllow, SafeFetch } from './net/safe-fetch';
+import { OpenAiChatModel } from './net/chat-openai';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
@@ -41,6 +42,7 @@ import {
   RETENTION_ACTOR,
   parseEmailDomains,
   urlList,
+  type AssistantOptions,
   type BotDeps,
   type Services,
   type SsoOptions,
@@ -246,11 +248,43 @@ async function buildCore(
       holder: eventOrigin,
     },
     sso,
+    eventOrigin === 'admin' ? null : assistantOptions(config),
   );
   return { store, files, bus, presence, rates, services, limits };
 }
 
 const MINUTE_MS = 60_000;
+
+/**
+ * PARLEY_ASSISTANT_*: the model when a base URL is set (else the assistant is off). Its
+ * requests go through their own guard: the operator's allow list, or every address when
+ * PARLEY_ASSISTANT_ALLOW_INTERNAL=on (a model server on this machine or the local network).
+ */
+function assistantOptions(config: Config): AssistantOptions {
+  const timeoutMs = Math.min(config.assistantTimeoutMs, Math.floor(config.jobLeaseMs / 2));
+  // Every address (the allow list takes no /0: two halves each).
+  const everywhere = ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1'];
+  const allow = config.assistantAllowInternal === 'on' ? everywhere : parseOutboundAllow(config.outboundAllow);
+  const guard = new SafeFetch({ allow, userAgent: 'Parley-Assistant/1' });
+  return {
+    username: config.assistantUsername,
+    model:
+      config.assistantBaseUrl === null || config.assistantModel === null
+        ? null
+        : new OpenAiChatModel({
+            baseUrl: config.assistantBaseUrl,
+            model: config.assistantModel,
+            apiKey: config.assistantApiKey,
+            fetch: guardedFetch(guard, timeoutMs),
+          }),
+    maxContextTokens: config.assistantMaxContextTokens,
+    maxAnswerTokens: config.assistantMaxAnswerTokens,
+    timeoutMs,
+    editIntervalMs: config.assistantEditIntervalMs,
+    historyMessages: Math.min(100, config.historyPageMax),
+  };
+}
+
 /** A retention batch is a few hundred rows: a minute is ample, and a dead node's lease lapses soon. */
 const RETENTION_LEASE_MS = 60_000;
 
@@ -287,6 +321,7 @@ function rateRules(config: Config): RateLimitRules {
     incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
     keyPackages: { points: config.keyPackageClaimsPerMinute, durationMs: MINUTE_MS },
     interaction: { points: config.interactionsPerMinute, durationMs: MINUTE_MS },
+    assistant: { points: config.assistantPerMinute, durationMs: MINUTE_MS },
   };
 }
 
@@ -365,6 +400,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // A configured VAPID pair that cannot be read stops the start; a stored one is read (or made) once.
   await services.push.keys.get();
   jobs.register(services.linkPreviews);
+  jobs.register(services.assistant);
+  // The assistant's account exists before the first question can be dispatched.
+  await services.assistant.start();
   jobs.register(services.interactions);
   jobs.register(services.conversationPurge);
   const dispatcher = new EventDispatcher(
@@ -380,6 +418,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   dispatcher.register(services.webhooks);
   dispatcher.register(services.push);
   dispatcher.register(services.linkPreviews);
+  dispatcher.register(services.assistant);
   dispatcher.onDispatched(() => jobs.nudge());
   // An interaction writes its jobs (webhook deliveries, the deadline) itself: run them at once.
   const unlistenInteractions = store.onEventsCommitted((events) => {

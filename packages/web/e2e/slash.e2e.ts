@@ -3,8 +3,10 @@
  * SDK registers commands in a group; Ann types `/`, gets the commands as a listbox she
  * moves through with the keyboard, picks one, sees its argument hint, and sends it: the
  * bot's ephemeral reply shows for her alone. A command answered in public brings a
- * message with buttons; her click reaches the bot, which updates the message. Axe scans
- * the open list and the buttons.
+ * message with buttons; her click reaches the bot, which updates the message. The
+ * built-in commands come first in the list and are carried out by the server: `/me` shows
+ * as an action, `/topic` answers with a note, a bad argument with its error. Axe scans the
+ * open list and the buttons.
  */
 import type { ParleyClient } from '@parley/sdk/node';
 import { createNodeClient } from '@parley/sdk/node';
@@ -86,11 +88,17 @@ describe.skipIf(skip !== undefined)('slash commands and buttons', () => {
     const { page } = ann;
     await composer(ann).fill('/');
     const list = page.getByRole('listbox', { name: 'Suggestions' });
+    // The built-in commands first, then the bot's.
+    await expect
+      .poll(() => list.locator('.suggestion-label').allTextContents())
+      .toEqual(['/me', '/shrug', '/topic', '/invite', '/mute', '/leave', '/roll', '/secret']);
+    await expect.poll(() => list.getByRole('option').first().textContent()).toContain('built-in');
+    await expect.poll(() => list.getByRole('option').nth(6).textContent()).toContain('Roll a die');
+    expect(await axeScan(page)).toEqual([]);
+    await composer(ann).fill('/s');
     await expect
       .poll(() => list.getByRole('option').allTextContents())
-      .toEqual([expect.stringContaining('/roll'), expect.stringContaining('/secret')]);
-    await expect.poll(() => list.getByRole('option').first().textContent()).toContain('Roll a die');
-    expect(await axeScan(page)).toEqual([]);
+      .toEqual([expect.stringContaining('/shrug'), expect.stringContaining('/secret')]);
     await composer(ann).press('ArrowDown');
     await expect.poll(() => list.getByRole('option', { selected: true }).textContent()).toContain('/secret');
     await composer(ann).press('Enter');
@@ -115,6 +123,33 @@ describe.skipIf(skip !== undefined)('slash commands and buttons', () => {
     await expect.poll(() => messageTexts(ann)).toEqual(['Rolled again for Ann']);
     await expect.poll(() => actions.getByRole('button', { name: 'Rolled' }).isDisabled()).toBe(true);
     expect(await actions.getByRole('button', { name: 'Keep' }).count()).toBe(0);
+    expect(ann.problems).toEqual([]);
+  });
+
+  it('carries out the built-in commands: /me as an action, /shrug, /mute, and refusals (/topic, /invite)', async () => {
+    const { page } = ann;
+    await composer(ann).fill('/me waves');
+    await expect.poll(() => page.getByTestId('command-hint').textContent()).toContain('/me action:string');
+    await composer(ann).press('Enter');
+    const action = page.getByTestId('msg-action').last();
+    await expect.poll(() => action.locator('.msg-action-actor').textContent()).toBe('* Ann');
+    await expect.poll(() => action.locator('.msg-text').textContent()).toBe('waves');
+    await composer(ann).fill('/shrug fine');
+    await composer(ann).press('Enter');
+    await expect.poll(async () => (await messageTexts(ann)).at(-1)).toBe('fine ¯\\_(ツ)_/¯');
+    expect(await page.locator('[data-testid="message"] .msg-text em').count()).toBe(0);
+    // Ann is a plain member of Olga's group: the permission matrix does not let her set the topic.
+    await composer(ann).fill('/topic Dice night');
+    await composer(ann).press('Enter');
+    await expect.poll(() => page.getByTestId('command-note').textContent()).toContain('not allowed');
+    await composer(ann).fill('/mute '); // past the name: Enter sends instead of picking
+    await composer(ann).press('Enter');
+    await expect
+      .poll(() => page.getByTestId('command-note').textContent())
+      .toContain('This conversation is muted for you.');
+    await composer(ann).fill('/invite @nobody-here');
+    await composer(ann).press('Enter');
+    await expect.poll(() => page.getByTestId('command-note').textContent()).toContain('no user');
     expect(ann.problems).toEqual([]);
   });
 });

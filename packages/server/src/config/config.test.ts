@@ -49,6 +49,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_VAPID_PUBLIC_KEY: 'B'.repeat(87) })).toThrow(/set together/);
     expect(() => loadConfig({ PARLEY_VAPID_SUBJECT: 'admin@example.org' })).toThrow(/PARLEY_VAPID_SUBJECT/);
     expect(() => loadConfig({ PARLEY_PG_SCHEMA: 'drop table' })).toThrow(/PARLEY_PG_SCHEMA/);
+    expect(() => loadConfig({ PARLEY_ASSISTANT_BASE_URL: 'http://127.0.0.1:8081/v1' })).toThrow(
+      /needs PARLEY_ASSISTANT_MODEL/,
+    );
+    expect(() => loadConfig({ PARLEY_ASSISTANT_BASE_URL: 'ftp://x', PARLEY_ASSISTANT_MODEL: 'm' })).toThrow(
+      /not an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ PARLEY_ASSISTANT_MAX_ANSWER_TOKENS: '3000' })).toThrow(/at most half/);
     // A job gives up on its own (the webhook schedule) before the dead letters take it.
     expect(() => loadConfig({ PARLEY_JOB_MAX_ATTEMPTS: '14' })).toThrow(/PARLEY_JOB_MAX_ATTEMPTS=14 must exceed/);
     expect(() => loadConfig({ PARLEY_RATE_LIMIT_BACKEND: 'postgres' })).toThrow(

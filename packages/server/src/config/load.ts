@@ -126,6 +126,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `PARLEY_JOB_MAX_ATTEMPTS=${result.jobMaxAttempts} must exceed PARLEY_WEBHOOK_MAX_ATTEMPTS=${result.webhookMaxAttempts} (a delivery gives up on its own first)`,
     );
   }
+  if (result.assistantBaseUrl !== null) {
+    if (result.assistantModel === null) problems.push('PARLEY_ASSISTANT_BASE_URL needs PARLEY_ASSISTANT_MODEL');
+    if (!/^https?:\/\/[^\s]+$/.test(result.assistantBaseUrl)) {
+      problems.push(`PARLEY_ASSISTANT_BASE_URL=${result.assistantBaseUrl} is not an http(s) URL`);
+    }
+  }
+  if (result.assistantMaxAnswerTokens * 2 > result.assistantMaxContextTokens) {
+    problems.push(
+      `PARLEY_ASSISTANT_MAX_ANSWER_TOKENS=${result.assistantMaxAnswerTokens} must be at most half of PARLEY_ASSISTANT_MAX_CONTEXT_TOKENS=${result.assistantMaxContextTokens}`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   result.nodeId ??= `n${randomBytes(6).toString('hex')}`;
   result.sqlitePath ??= path.join(result.dataDir, 'parley.db');

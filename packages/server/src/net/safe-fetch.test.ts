@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboundError } from '../ports/outbound-http';
-import { isInternalAddress, SafeFetch } from './safe-fetch';
+import { guardedFetch, isInternalAddress, SafeFetch } from './safe-fetch';
 
 let server: Server;
 let port = 0;
@@ -15,6 +15,9 @@ beforeAll(async () => {
       res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' }).end();
     } else if (req.url === '/big') {
       res.writeHead(200).end('x'.repeat(100_000));
+    } else if (req.url === '/cut') {
+      res.writeHead(200);
+      res.write('partial', () => res.socket?.destroy());
     } else if (req.url === '/slow') {
       setTimeout(() => res.writeHead(200).end('late'), 2000).unref();
     } else {
@@ -139,5 +142,52 @@ describe('SafeFetch', () => {
     const fetcher = new SafeFetch({ allow: ['loopback'] });
     expect(await reason(fetcher.send(post('ftp://127.0.0.1/')))).toBe('bad_url');
     expect(await reason(fetcher.send(post(`http://user:pw@127.0.0.1:${port}/`)))).toBe('bad_url');
+  });
+});
+
+describe('guardedFetch', () => {
+  it('refuses loopback unless allowed, like send', async () => {
+    const fetchBlocked = guardedFetch(new SafeFetch({ allow: [] }), 1000);
+    const before = seen.length;
+    await expect(fetchBlocked(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ reason: 'refused_address' });
+    expect(seen.length).toBe(before);
+  });
+
+  it('posts the body with its headers and hands back the response as it streams', async () => {
+    const fetchAllowed = guardedFetch(new SafeFetch({ allow: ['loopback'] }), 1000);
+    const response = await fetchAllowed(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-answer')).toBe('yes');
+    expect(await response.text()).toBe('hello');
+    const request = seen.at(-1)!;
+    expect(request.method).toBe('POST');
+    expect(request.headers.authorization).toBe('Bearer k');
+  });
+
+  it('hands over every byte that came before the body broke off, then the error', async () => {
+    const fetchAllowed = guardedFetch(new SafeFetch({ allow: ['loopback'] }), 2000);
+    const response = await fetchAllowed(`http://127.0.0.1:${port}/cut`);
+    const reader = response.body!.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    await expect(
+      (async () => {
+        for (let i = 0; i < 100; i += 1) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          text += decoder.decode(value);
+        }
+      })(),
+    ).rejects.toMatchObject({ reason: 'network' });
+    expect(text).toBe('partial');
+  });
+
+  it('gives up when no answer comes within the time limit', async () => {
+    const fetchAllowed = guardedFetch(new SafeFetch({ allow: ['loopback'] }), 300);
+    await expect(fetchAllowed(`http://127.0.0.1:${port}/slow`)).rejects.toMatchObject({ reason: 'timeout' });
   });
 });

@@ -12,7 +12,7 @@
  * meant to reuse it. Knows nothing of services.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import proxyaddr from '@fastify/proxy-addr';
@@ -144,10 +144,15 @@ export class SafeFetch implements OutboundHttp {
     return { address, family: isIP(address) === 6 ? 6 : 4 };
   }
 
-  async send(request: OutboundRequest): Promise<OutboundResponse> {
+  /** Parses and checks the URL, and returns a lookup that answers with the checked address only. */
+  async prepare(
+    text: string,
+    deadline: AbortSignal,
+    timeoutMs: number,
+  ): Promise<{ url: URL; lookup: LookupFunction; transport: typeof http | typeof https }> {
     let url: URL;
     try {
-      url = new URL(request.url);
+      url = new URL(text);
     } catch (error) {
       throw new OutboundError('bad_url', 'The URL cannot be parsed.', { cause: error });
     }
@@ -157,8 +162,7 @@ export class SafeFetch implements OutboundHttp {
     if (url.username !== '' || url.password !== '') {
       throw new OutboundError('bad_url', 'A URL must not carry credentials.');
     }
-    const deadline = AbortSignal.timeout(request.timeoutMs);
-    const target = await withDeadline(this.checkHost(url.hostname), deadline, request.timeoutMs);
+    const target = await withDeadline(this.checkHost(url.hostname), deadline, timeoutMs);
     // The socket connects to the address just checked, whatever a resolver would say now.
     const lookup: LookupFunction = (_host, options, callback) => {
       if ((options as { all?: boolean }).all === true) {
@@ -167,7 +171,12 @@ export class SafeFetch implements OutboundHttp {
         ]);
       } else callback(null, target.address, target.family);
     };
-    const transport = url.protocol === 'https:' ? https : http;
+    return { url, lookup, transport: url.protocol === 'https:' ? https : http };
+  }
+
+  async send(request: OutboundRequest): Promise<OutboundResponse> {
+    const deadline = AbortSignal.timeout(request.timeoutMs);
+    const { url, lookup, transport } = await this.prepare(request.url, deadline, request.timeoutMs);
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent ?? 'Parley-Webhooks',
       ...request.headers,
@@ -221,6 +230,100 @@ export class SafeFetch implements OutboundHttp {
       req.end();
     });
   }
+}
+
+/**
+ * A `fetch` for clients that take one (the AI assistant's OpenAI client): the same checks as
+ * `send`, but the response body streams (server-sent events) instead of being buffered. The
+ * caller's signal and `timeoutMs` both end the exchange, the body included.
+ */
+export function guardedFetch(guard: SafeFetch, timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const target = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
+    const signals = [AbortSignal.timeout(timeoutMs), ...(init?.signal ? [init.signal] : [])];
+    const deadline = AbortSignal.any(signals);
+    const { url, lookup, transport } = await guard.prepare(target, deadline, timeoutMs);
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    if (init?.body != null && body === undefined) throw new OutboundError('bad_url', 'Only text bodies are sent.');
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    return new Promise<Response>((resolve, reject) => {
+      const req = transport.request(
+        url,
+        { method: init?.method ?? 'GET', headers, lookup, agent: false, signal: deadline },
+        (res) => {
+          const out = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          const status = res.statusCode ?? 0;
+          const stream = bodyStream(res, deadline);
+          resolve(new Response(status === 204 || status === 304 ? null : stream, { status, headers: out }));
+        },
+      );
+      req.on('error', (error) => reject(failure(error, deadline)));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  };
+}
+
+/** Chunks held while the reader is slower than the sender; past it the socket is paused. */
+const HELD_CHUNKS = 16;
+
+/**
+ * The response body as a web stream that hands its reader every byte that came before a
+ * break (reset, deadline) and only then the error: a stream that errors at once drops what
+ * its reader had not read yet, and the assistant's answer would lose its last words.
+ */
+function bodyStream(res: IncomingMessage, deadline: AbortSignal): ReadableStream<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  let broken: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  res.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    if (chunks.length >= HELD_CHUNKS) res.pause();
+    notify();
+  });
+  res.on('end', () => {
+    ended = true;
+    notify();
+  });
+  res.on('error', (error) => {
+    broken ??= error;
+    notify();
+  });
+  res.on('close', () => {
+    if (!ended) broken ??= new Error('the response ended early');
+    notify();
+  });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        while (chunks.length === 0 && !ended && broken === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+        const next = chunks.shift();
+        if (next !== undefined) {
+          controller.enqueue(new Uint8Array(next));
+          if (chunks.length < HELD_CHUNKS) res.resume();
+        } else if (ended) controller.close();
+        else controller.error(failure(broken, deadline));
+      },
+      cancel() {
+        res.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function failure(error: unknown, deadline: AbortSignal): OutboundError {

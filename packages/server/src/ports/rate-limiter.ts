@@ -16,7 +16,8 @@
  * `keyPackages`: MLS key packages claimed per account (services/e2ee.ts).
  * `interaction`: slash commands and component clicks per account (services/interactions.ts).
  */
-export type RateLimitName = 'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages' | 'interaction';
+export type RateLimitName =
+  'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages' | 'interaction' | 'assistant';
 
 export interface RateLimitRule {
   /** Points in one window. */

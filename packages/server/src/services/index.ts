@@ -11,6 +11,8 @@ import { SsoService, type SsoOptions } from './sso';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
 import { BotService } from './bots';
+import { AssistantService, type AssistantOptions } from './assistant';
+import { BuiltinCommands } from './builtin-commands';
 import { IncomingWebhookService } from './incoming-webhooks';
 import { InteractionService, defaultInteractionOptions, type InteractionOptions } from './interactions';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
@@ -79,6 +81,8 @@ export interface Services {
   pushDelivery: PushDeliveryHandler;
   /** Link previews: a durable consumer and a job handler (main.ts registers both). */
   linkPreviews: LinkPreviewService;
+  /** The AI assistant: a durable consumer and a job handler (main.ts registers both and starts it). */
+  assistant: AssistantService;
 }
 
 /** Web Push settings (PARLEY_VAPID_*, PARLEY_PUSH_*). */
@@ -140,6 +144,8 @@ export function createServices(
   interactionOptions: InteractionOptions = defaultInteractionOptions,
   retentionOptions: RetentionOptions = defaultRetentionOptions,
   sso: SsoOptions | null = null,
+  /** The AI assistant; null: off (no account is created). */
+  assistantOptions: AssistantOptions | null = null,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -158,6 +164,7 @@ export function createServices(
   const webhooks = new WebhookService(deps, bots, botDeps.outbound);
   const lifecycle = new ConversationLifecycle(deps, conversations);
   const retention = new RetentionService(deps, conversations, files, retentionOptions);
+  const assistant = new AssistantService(deps, messages, messageChanges, assistantOptions);
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
@@ -196,6 +203,7 @@ export function createServices(
       messages,
       messageChanges,
       webhooks,
+      new BuiltinCommands(deps, conversations, messages, assistant),
       interactionOptions,
     ),
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
@@ -207,6 +215,7 @@ export function createServices(
       blobs: fileDeps.blobs,
       options: previewOptions,
     }),
+    assistant,
   };
 }
 
@@ -217,6 +226,7 @@ export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
 export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
+export type { AssistantOptions } from './assistant';
 export type { RetentionOptions } from './retention';
 export { RETENTION_ACTOR } from './retention';
 export type { SsoOptions } from './sso';

@@ -30,6 +30,7 @@ import type { JobHandler, JobOutcome, JobRecord } from '../ports/jobs';
 import type { Store } from '../ports/store';
 import { normalizeUsername, toUser, type AuthContext } from './accounts';
 import type { BotService } from './bots';
+import type { BuiltinCommands } from './builtin-commands';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { MessageChangeService } from './message-changes';
@@ -68,6 +69,7 @@ export class InteractionService implements JobHandler {
     private readonly messages: MessageService,
     private readonly changes: MessageChangeService,
     private readonly webhooks: WebhookService,
+    private readonly builtins: BuiltinCommands,
     private readonly options: InteractionOptions = defaultInteractionOptions,
   ) {}
 
@@ -91,23 +93,42 @@ export class InteractionService implements JobHandler {
     return this.deps.store.listBotCommands(bot.id);
   }
 
-  /** The commands a member may invoke here: those of the bots that are members. */
+  /** The commands a member may invoke here: the built-in ones, then those of the bots that are members. */
   async conversationCommands(auth: AuthContext, conversationId: string): Promise<ConversationCommand[]> {
     await this.conversations.authorize(auth, conversationId, 'read', {}, { members: false });
     const bots = await this.deps.store.listBotMembers(conversationId);
     const names = new Map(bots.map((b) => [b.id, b.username]));
     const entries = await this.deps.store.listCommandsOfBots(bots.map((b) => b.id));
-    return entries.map(({ botId, command }) => ({ ...command, botId, botUsername: names.get(botId) ?? '' }));
+    return [
+      ...this.builtins.list(),
+      ...entries.map(({ botId, command }) => ({ ...command, botId, botUsername: names.get(botId) ?? '' })),
+    ];
   }
 
-  /** Checks the invocation and sends the interaction to the bot. */
-  async invoke(auth: AuthContext, conversationId: string, body: InvokeCommandBody): Promise<Interaction> {
+  /**
+   * A built-in command (without `botId`) is carried out at once and its outcome returned in
+   * `update`; any other sends the interaction to its bot, which answers later.
+   */
+  async invoke(
+    auth: AuthContext,
+    conversationId: string,
+    body: InvokeCommandBody,
+  ): Promise<{ id: string; deadlineAt: number; update?: InteractionUpdate }> {
+    const builtin = this.builtins.find(body.command);
+    // Without a bot named, or naming the built-in's own (the assistant's /summarize).
+    if (builtin && (body.botId === undefined || body.botId === builtin.botId)) {
+      // Each built-in is authorized by the service it calls (leaving and muting need no `post`).
+      await this.conversations.authorize(auth, conversationId, 'read', {}, { members: false });
+      const args = await this.checkedArgs(builtin, body);
+      const update = await this.builtins.run(auth, conversationId, builtin.name, args, body.threadId);
+      return { id: update.interactionId, deadlineAt: this.deps.clock.now(), update };
+    }
     await this.messages.checkMayPost(auth, conversationId);
     const offered = (await this.conversationCommands(auth, conversationId)).filter(
-      (c) => c.name === body.command && (body.botId === undefined || c.botId === body.botId),
+      (c) => c.builtin !== true && c.name === body.command && (body.botId === undefined || c.botId === body.botId),
     );
     const [command, ...others] = offered;
-    if (!command) {
+    if (command?.botId === undefined) {
       throw new AppError('unknown_command', `No bot here has the command /${body.command}.`, {
         details: { command: body.command },
       });
@@ -117,6 +138,18 @@ export class InteractionService implements JobHandler {
         details: { botIds: offered.map((c) => c.botId) },
       });
     }
+    const args = await this.checkedArgs(command, body);
+    const interaction = await this.create(auth, command.botId, conversationId, null, 'command', {
+      command: { name: command.name, args },
+    });
+    return { id: interaction.id, deadlineAt: interaction.deadlineAt };
+  }
+
+  /** The arguments checked against the command's options, `user` ones as user ids. */
+  private async checkedArgs(
+    command: ConversationCommand,
+    body: InvokeCommandBody,
+  ): Promise<Record<string, string | number>> {
     const checked = checkArguments(command, body.args ?? {});
     if (!checked.ok) {
       throw new AppError(
@@ -140,9 +173,7 @@ export class InteractionService implements JobHandler {
       }
       args[name] = user.id;
     }
-    return this.create(auth, command.botId, conversationId, null, 'command', {
-      command: { name: command.name, args },
-    });
+    return args;
   }
 
   // ---- components --------------------------------------------------------------

@@ -23,7 +23,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import type { ConversationCommand } from '@parley/sdk';
-import { commandArgs, commandHint, commandMatches, commandQuery, invokedCommand } from '../lib/commands';
+import { commandArgs, commandHint, commandMatches, commandQuery, commandSource, invokedCommand } from '../lib/commands';
 import { shortcodeMatches } from '../lib/emoji';
 import { formatDuration } from '../lib/format-time';
 import { activeToken, insertCompletion, mentionCandidates } from '../lib/mentions';
@@ -98,7 +98,7 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
   const listId = useId();
   const token = activeToken(text, caret);
   const people = usePeople(id, token?.kind === 'mention');
-  const slash = threadId === undefined && text.startsWith('/');
+  const slash = text.startsWith('/');
   const commands = useCommands(id, slash);
   const typedCommand = slash ? commandQuery(text, caret) : undefined;
   const invoked = slash ? invokedCommand(text, commands) : undefined;
@@ -144,10 +144,10 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
     if (typedCommand !== undefined) {
       if (dismissed === -1) return [];
       return commandMatches(typedCommand, commands).map((command) => ({
-        key: `${command.botId}/${command.name}`,
+        key: `${command.botId ?? 'builtin'}/${command.name}`,
         insert: `/${command.name} `,
         label: `/${command.name}`,
-        detail: `${command.description} · @${command.botUsername}`,
+        detail: `${command.description} · ${commandSource(command)}`,
       }));
     }
     if (token === undefined || token.start === dismissed) return [];
@@ -216,8 +216,8 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
     if (wait > 0) return;
     if (invoked !== undefined && staged === 0) {
       run(
-        controller.invokeCommand(id, invoked.command, commandArgs(invoked.command, invoked.rest)),
-        `@${invoked.command.botUsername}`,
+        controller.invokeCommand(id, invoked.command, commandArgs(invoked.command, invoked.rest), threadId),
+        invoked.command.botUsername === undefined ? 'Parley' : `@${invoked.command.botUsername}`,
       );
       setText('');
       setCaret(0);
@@ -322,7 +322,11 @@ export function Composer({ id, threadId }: { id: string; threadId?: string }) {
     <div className="composer-wrap">
       {threadId === undefined && <ReplyPreview conversationId={id} />}
       <AttachmentTray conversationId={id} {...(threadId === undefined ? {} : { threadId })} />
-      {threadId === undefined && <InteractionNote note={note} onDismiss={dismiss} testId="command-note" />}
+      <InteractionNote
+        note={note}
+        onDismiss={dismiss}
+        testId={threadId === undefined ? 'command-note' : 'thread-command-note'}
+      />
       {invoked !== undefined && (
         <div className="command-hint" id={`${inputId}-command`} data-testid="command-hint">
           <code>{commandHint(invoked.command)}</code> {invoked.command.description}

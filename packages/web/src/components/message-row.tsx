@@ -27,6 +27,7 @@ import { PhoneIcon, PinIcon, VideoIcon } from './icons';
 import { MessageActions, type MessagePermissions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { mentionContext, MessageText } from './message-text';
+import { meAction } from '../lib/commands';
 import { MessageComponents } from './message-components';
 import { ReactionBar } from './reaction-bar';
 import { ReplyQuote } from './reply-quote';
@@ -165,7 +166,15 @@ export const MessageRow = memo(function MessageRow({
             <MessageEditor messageId={message.id} text={content.text} />
           ) : (
             <>
-              <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+              {meAction(content.text) === undefined ? (
+                <MessageText text={content.text} mentions={mentionContext(users, meUser)} />
+              ) : (
+                // "/me waves" (IRC, XMPP's XEP-0245): an action, shown as "* Alice waves".
+                <div className="msg-action" data-testid="msg-action">
+                  <span className="msg-action-actor">* {userName(users, message.senderId)}</span>
+                  <MessageText text={meAction(content.text) ?? ''} mentions={mentionContext(users, meUser)} />
+                </div>
+              )}
               {content.components !== undefined && content.components.length > 0 && (
                 <MessageComponents message={message} components={content.components} />
               )}

@@ -1,8 +1,10 @@
 /**
  * The composer's suggestions while typing `@name` or `:code`: a listbox under the
  * caret's line; the composer keeps the focus and moves the active option with the
- * arrow keys (aria-activedescendant). A click picks without taking the focus.
+ * arrow keys (aria-activedescendant), and the active option is scrolled into view. A
+ * click picks without taking the focus.
  */
+import { useEffect, useRef } from 'react';
 import { UserText } from './user-text';
 
 export interface Suggestion {
@@ -24,8 +26,13 @@ export function SuggestionList({
   active: number;
   onPick: (item: Suggestion) => void;
 }) {
+  const list = useRef<HTMLUListElement>(null);
+  // The list scrolls when long (the built-in and bot commands): the active option stays in view.
+  useEffect(() => {
+    list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [active, items]);
   return (
-    <ul id={id} className="suggestions" role="listbox" aria-label="Suggestions">
+    <ul ref={list} id={id} className="suggestions" role="listbox" aria-label="Suggestions">
       {items.map((item, i) => (
         <li
           key={item.key}

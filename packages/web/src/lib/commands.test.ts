@@ -1,6 +1,14 @@
 import type { ConversationCommand } from '@parley/sdk';
 import { describe, expect, it } from 'vitest';
-import { commandArgs, commandHint, commandMatches, commandQuery, invokedCommand } from './commands';
+import {
+  commandArgs,
+  commandHint,
+  commandMatches,
+  commandQuery,
+  commandSource,
+  invokedCommand,
+  meAction,
+} from './commands';
 
 const roll: ConversationCommand = {
   name: 'roll',
@@ -44,5 +52,18 @@ describe('slash commands in the composer', () => {
     expect(commandArgs(roll, 'colour:blue 6')).toEqual({ colour: 'blue', sides: '6' });
     expect(commandArgs(say, '@ann hello there "you"')).toEqual({ to: '@ann', text: 'hello there you' });
     expect(commandArgs(roll, '1 red extra')).toEqual({ sides: '1', colour: 'red', _extra: 'extra' });
+  });
+
+  it('names who answers: the bot, or built-in', () => {
+    const builtin: ConversationCommand = { name: 'me', description: 'Act', options: [], builtin: true };
+    expect(commandSource(builtin)).toBe('built-in');
+    expect(commandSource({ ...builtin, builtin: undefined, botId: 'u_1', botUsername: 'dice' })).toBe('@dice');
+  });
+
+  it('reads the action of a /me message, and nothing else', () => {
+    expect(meAction('/me waves at you')).toBe('waves at you');
+    expect(meAction('/me ')).toBeUndefined();
+    expect(meAction('/meow')).toBeUndefined();
+    expect(meAction('I said /me waves')).toBeUndefined();
   });
 });

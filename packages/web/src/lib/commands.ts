@@ -19,6 +19,11 @@ export function commandMatches(query: string, commands: readonly ConversationCom
   return commands.filter((c) => c.name.startsWith(query.toLowerCase())).slice(0, 20);
 }
 
+/** Who answers a command, as the list shows it: the bot (`@dicebot`), or `built-in`. */
+export function commandSource(command: ConversationCommand): string {
+  return command.botUsername === undefined ? 'built-in' : `@${command.botUsername}`;
+}
+
 /** `/roll sides:number [colour:red|blue]`: required options plain, optional ones in brackets. */
 export function commandHint(command: ConversationCommand): string {
   const parts = command.options.map((o) => {
@@ -66,4 +71,9 @@ export function commandArgs(command: ConversationCommand, rest: string): Record<
   if (positional.length > open.length && open.at(-1)?.type !== 'string')
     args['_extra'] = positional.slice(open.length).join(' ');
   return args;
+}
+
+/** The action of a `/me` message ("/me waves": "waves"), the convention of IRC and XMPP (XEP-0245); undefined for any other text. */
+export function meAction(text: string): string | undefined {
+  return text.startsWith('/me ') && text.slice(4).trim() !== '' ? text.slice(4) : undefined;
 }

@@ -23,6 +23,11 @@ describe('markdown subset', () => {
     ]);
   });
 
+  it('opens no emphasis right after a backslash (the shrug stays whole)', () => {
+    expect(parseInline('who knows ¯\\_(ツ)_/¯')).toEqual([{ t: 'text', text: 'who knows ¯\\_(ツ)_/¯' }]);
+    expect(parseInline('_(ツ)_')).toEqual([{ t: 'italic', children: [{ t: 'text', text: '(ツ)' }] }]);
+  });
+
   it('nests emphasis and keeps links whole (underscores in URLs are not italics)', () => {
     expect(parseInline('**see https://x.example/a_b_c**')).toEqual([
       {

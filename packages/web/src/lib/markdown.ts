@@ -3,7 +3,8 @@
  * React elements (never HTML): fenced code blocks, block quotes, and inline bold,
  * italic, strike-through, code, links (the linkify rules: http, https and mailto
  * only), @mentions and `:shortcode:` emoji. Anything else stays plain text, and
- * every character of the input is shown (markers that do not pair stay visible).
+ * every character of the input is shown (markers that do not pair stay visible, and a
+ * marker right after a backslash opens nothing, for the shrug ¯\_(ツ)_/¯).
  */
 import { replaceShortcodes } from './emoji';
 import { linkify } from './linkify';
@@ -129,7 +130,12 @@ export function parseInline(text: string, depth = 0): Inline[] {
           : ch === '*' || ch === '_'
             ? ch
             : '';
-      const opens = pair !== '' && !isSpace(text[i + pair.length]) && !(pair === '_' && isWord(text[i - 1]));
+      // A marker right after a backslash is plain text (the backslash stays visible): ¯\_(ツ)_/¯ is no italic.
+      const opens =
+        pair !== '' &&
+        text[i - 1] !== '\\' &&
+        !isSpace(text[i + pair.length]) &&
+        !(pair === '_' && isWord(text[i - 1]));
       if (opens) {
         const j = findClose(pair, i + pair.length);
         if (j > i + pair.length) {

@@ -668,14 +668,21 @@ export class ChatController {
     return this.client.commands.list(conversationId).catch(() => []);
   }
 
-  /** Invokes a command; settles with the bot's first answer (rejects with the server's refusal). */
+  /**
+   * Invokes a command (from a thread: `threadId`); settles with the bot's first answer, or a
+   * built-in's outcome (rejects with the server's refusal).
+   */
   invokeCommand(
     conversationId: string,
     command: ConversationCommand,
     args: Record<string, string>,
+    threadId?: string,
   ): Promise<InteractionUpdate> {
     this.stopTyping(conversationId);
-    return this.client.commands.invoke(conversationId, command.name, args, { botId: command.botId });
+    return this.client.commands.invoke(conversationId, command.name, args, {
+      botId: command.builtin === true ? undefined : command.botId,
+      threadId,
+    });
   }
 
   /** Clicks a button (or picks a menu option) of a bot's message; settles like `invokeCommand`. */

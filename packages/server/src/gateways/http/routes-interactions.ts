@@ -77,16 +77,18 @@ export function registerInteractionRoutes(app: FastifyInstance, { services }: Ht
         ...schema,
         params: ConversationParams,
         body: InvokeCommandBody,
-        response: { 202: InteractionCreatedResponse, ...errors },
+        response: { 200: InteractionCreatedResponse, 202: InteractionCreatedResponse, ...errors },
       },
     },
     async (request, reply) => {
-      const interaction = await services.interactions.invoke(
+      const { id, deadlineAt, update } = await services.interactions.invoke(
         await authenticate(services, request),
         request.params.conversationId,
         request.body,
       );
-      return reply.status(202).send({ interaction: { id: interaction.id, deadlineAt: interaction.deadlineAt } });
+      // A built-in command is done already (200, with its outcome); a bot's is on its way (202).
+      if (update) return reply.status(200).send({ interaction: { id, deadlineAt }, update });
+      return reply.status(202).send({ interaction: { id, deadlineAt } });
     },
   );
 
