@@ -108,7 +108,8 @@ it('sets aside a job whose handler always throws after maxAttempts runs, while o
   let runs = 0;
   const runner = new JobRunner(
     { store, clock: systemClock, logger: silentLogger() },
-    { pollMs: 10, leaseMs: 20, concurrency: 2, maxAttempts: 3 },
+    // The lease is also the retry delay; 20 ms let a slow run (a loaded machine) lose its lease and run twice.
+    { pollMs: 10, leaseMs: 250, concurrency: 2, maxAttempts: 3 },
   );
   runner.register({
     kind: 'test.picky',
