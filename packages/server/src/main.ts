@@ -188,6 +188,7 @@ async function buildCore(
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,
         maxPins: config.maxPins,
+        maxFavourites: config.maxFavourites,
         passwordLogin: !(sso !== null && config.ssoPasswordLogin === 'off'),
       },
       rates,

@@ -56,6 +56,7 @@ const summary = (
   notifyLevel: 'all',
   markedUnread: false,
   mutedUntil: null,
+  favouritePosition: null,
 });
 const msg = (seq: number, senderId = 'u_bob', conversationId = 'c1'): Message => ({
   id: `m${conversationId}${seq}`,
