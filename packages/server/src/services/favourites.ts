@@ -5,7 +5,8 @@
  * `member.updated` with `favouritePosition` on the user's topic (their other devices).
  */
 import { AppError } from '../domain/errors';
-import { changedPlaces, placeFavourite } from '../domain/favourites';
+import { placeFavourite } from '@parley/protocol';
+import { changedPlaces } from '../domain/favourites';
 import { topics } from '../ports/bus';
 import type { AuthContext } from './accounts';
 import type { ConversationService } from './conversations';
