@@ -213,10 +213,8 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     try {
       // An earlier version kept favourites in this browser: Bob's chat moves to the server once, last.
       const key = `parley.sidebar.${adaId}`;
-      await laptop.page.evaluate(
-        ([k, v]) => localStorage.setItem(k, v),
-        [key, JSON.stringify({ favourites: [bobChat], folded: ['groups'], unreadOnly: false })],
-      );
+      const legacy = JSON.stringify({ favourites: [bobChat], folded: ['groups'], unreadOnly: false });
+      await laptop.page.evaluate(({ k, v }) => localStorage.setItem(k, v), { k: key, v: legacy });
       await logIn(laptop, adaName);
       const order = ['Town square', 'Carol Sharp', 'Bob Builder'];
       await expect.poll(() => rowTitles(laptop.page, 'favourites')).toEqual(order);
