@@ -135,7 +135,7 @@ export const ERROR_CODES = {
     status: 409,
     retryable: false,
     description:
-      'A limit on the target is reached: distinct reactions on a message (`PARLEY_MAX_REACTIONS_PER_MESSAGE`) or pins in a conversation (`PARLEY_MAX_PINS`); `details.limit` says which and `details.max` how many.',
+      'A limit on the target is reached: distinct reactions on a message (`PARLEY_MAX_REACTIONS_PER_MESSAGE`), pins in a conversation (`PARLEY_MAX_PINS`) or your favourites (`PARLEY_MAX_FAVOURITES`); `details.limit` says which and `details.max` how many.',
   },
   file_too_large: {
     status: 413,

@@ -20,6 +20,7 @@ import {
   User,
   Conversation,
   SearchHit,
+  FavouritePosition,
   NotifyLevel,
   Report,
 } from './models';
@@ -332,12 +333,16 @@ export const EventSchemas = {
   'contact.updated': event('contact.updated', Type.Object({ contact: Contact })),
   /** You removed a contact (on any device). */
   'contact.removed': event('contact.removed', Type.Object({ userId: UserId })),
-  /** Your own per-conversation state changed on another device (notification level, marked unread, thread read). */
+  /**
+   * Your own per-conversation state changed on another device (notification level, marked
+   * unread, thread read, place in your favourites: one event per conversation whose place moved).
+   */
   'member.updated': event(
     'member.updated',
     Type.Object({
       conversationId: ConversationId,
       notifyLevel: Type.Optional(NotifyLevel),
+      favouritePosition: Type.Optional(FavouritePosition),
       markedUnread: Type.Optional(Type.Boolean()),
       thread: Type.Optional(Type.Object({ threadId: MessageId, readSeq: Seq })),
     }),

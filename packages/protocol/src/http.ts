@@ -274,6 +274,12 @@ export const InvitePreviewResponse = Type.Object({ channel: ChannelListing, kind
 
 export const MemberSettingsBody = Type.Object({ notifyLevel: NotifyLevel }, { additionalProperties: false });
 export type MemberSettingsBody = Static<typeof MemberSettingsBody>;
+/**
+ * `PUT /v1/conversations/:id/favourite`: makes the conversation a favourite of yours, or moves
+ * it, placed before `before` (another favourite of yours) or last when `before` is absent.
+ */
+export const FavouriteBody = Type.Object({ before: Type.Optional(ConversationId) }, { additionalProperties: false });
+export type FavouriteBody = Static<typeof FavouriteBody>;
 
 export const PinsResponse = Type.Object({ messages: Type.Array(Message) });
 export const ThreadsQuery = Type.Object({ conversationId: Type.Optional(ConversationId) });

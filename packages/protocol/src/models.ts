@@ -114,6 +114,12 @@ export type PostPolicy = Static<typeof PostPolicy>;
 export const NotifyLevel = Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('muted')]);
 export type NotifyLevel = Static<typeof NotifyLevel>;
 
+/** Your place in your own favourites (0 first, dense); null: not a favourite. Follows you to every device. */
+export const FavouritePosition = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+  description: 'Your place in your favourites (0 first); null: not a favourite',
+});
+export type FavouritePosition = Static<typeof FavouritePosition>;
+
 export const Member = Type.Object({
   userId: UserId,
   role: Role,
@@ -411,6 +417,7 @@ export const ConversationSummary = Type.Object({
   notifyLevel: NotifyLevel,
   markedUnread: Type.Boolean({ description: 'You marked the conversation unread; reading it clears this' }),
   mutedUntil: Type.Union([Timestamp, Type.Null()], { description: 'Set while a moderator has muted you here' }),
+  favouritePosition: FavouritePosition,
 });
 export type ConversationSummary = Static<typeof ConversationSummary>;
 

@@ -309,6 +309,23 @@ export class ConversationsApi {
   setNotifyLevel(conversationId: string, level: NotifyLevel): Promise<void> {
     return this.ctx.http.setMemberSettings(conversationId, { notifyLevel: level });
   }
+  /**
+   * Makes the conversation one of your favourites, or moves it: before `before` (another of
+   * your favourites), or last. Favourites follow you: every device of yours gets
+   * `member.updated` with `favouritePosition` for each conversation whose place changed, and
+   * `ConversationSummary.favouritePosition` on the next sync.
+   *
+   * @example
+   * await client.conversations.favourite(channelId); // last
+   * await client.conversations.favourite(dmId, { before: channelId }); // first
+   */
+  favourite(conversationId: string, place: { before?: string } = {}): Promise<void> {
+    return this.ctx.http.placeFavourite(conversationId, place.before === undefined ? {} : { before: place.before });
+  }
+  /** No longer one of your favourites (your devices get `member.updated` with `favouritePosition: null`). */
+  unfavourite(conversationId: string): Promise<void> {
+    return this.ctx.http.removeFavourite(conversationId);
+  }
 }
 
 /** Typing notifications (WebSocket; rejects with a retryable error when offline). */

@@ -455,6 +455,14 @@ export class HttpClient {
   setMemberSettings(conversationId: string, body: Wire.MemberSettingsBody): Promise<void> {
     return this.call('PUT', `/v1/conversations/${seg(conversationId)}/settings`, { body });
   }
+  /** PUT /v1/conversations/:conversationId/favourite */
+  placeFavourite(conversationId: string, body: Wire.FavouriteBody): Promise<void> {
+    return this.call('PUT', `/v1/conversations/${seg(conversationId)}/favourite`, { body });
+  }
+  /** DELETE /v1/conversations/:conversationId/favourite */
+  removeFavourite(conversationId: string): Promise<void> {
+    return this.call('DELETE', `/v1/conversations/${seg(conversationId)}/favourite`);
+  }
   /** POST /v1/conversations/:conversationId/bans */
   ban(conversationId: string, body: Wire.BanBody): Promise<void> {
     return this.call('POST', `/v1/conversations/${seg(conversationId)}/bans`, { body });

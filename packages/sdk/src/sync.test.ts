@@ -33,6 +33,7 @@ function summary(id: string, lastSeq: number): ConversationSummary {
     notifyLevel: 'all',
     markedUnread: false,
     mutedUntil: null,
+    favouritePosition: null,
   };
 }
 

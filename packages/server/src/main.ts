@@ -190,6 +190,7 @@ async function buildCore(
         editWindowSeconds: config.editWindowSeconds,
         maxReactionsPerMessage: config.maxReactionsPerMessage,
         maxPins: config.maxPins,
+        maxFavourites: config.maxFavourites,
         passwordLogin: !(sso !== null && config.ssoPasswordLogin === 'off'),
       },
       rates,

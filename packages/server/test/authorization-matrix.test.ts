@@ -116,6 +116,7 @@ const OPERATIONS: { name: string; prepare?: Run; run: Run; discussion: string; b
   { name: 'history', run: (c) => frame(c.actor, 'history', { conversationId: c.conversationId, limit: 10 }), discussion: 'ok ok ok ok ok not_member banned ok' },
   { name: 'pins', run: (c) => call(c.actor, 'GET', conv(c, '/pins')), discussion: 'ok ok ok ok ok not_member banned ok' },
   { name: 'media and files', run: (c) => call(c.actor, 'GET', conv(c, '/files?kind=media')), discussion: 'ok ok ok ok ok not_member banned ok' },
+  { name: 'favourite', run: (c) => call(c.actor, 'PUT', conv(c, '/favourite'), {}), discussion: 'ok ok ok ok ok not_member banned ok' },
   { name: 'join', run: (c) => call(c.actor, 'POST', conv(c, '/join')), discussion: 'ok ok ok ok ok ok banned ok', group: 'ok ok ok ok ok invalid_operation invalid_operation ok' },
   { name: 'unban', prepare: (c) => call(owner, 'POST', conv(c, '/bans'), { userId: c.victim.auth.user.id }), run: (c) => call(c.actor, 'DELETE', conv(c, `/bans/${c.victim.auth.user.id}`)), discussion: 'ok ok ok forbidden forbidden not_member banned forbidden' },
   { name: 'read receipt', run: (c) => frame(c.actor, 'receipt.set', { conversationId: c.conversationId, kind: 'read', seq: c.victimMessage.seq }), discussion: 'ok ok ok ok ok not_member banned ok' },

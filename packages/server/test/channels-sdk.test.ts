@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from './harness';
 let t: TestServer;
 const open: ParleyClient[] = [];
 beforeAll(async () => {
-  t = await startTestServer({ authAttemptsPerMinute: 1000 });
+  t = await startTestServer({ authAttemptsPerMinute: 1000, maxFavourites: 3 });
 });
 afterAll(async () => {
   open.forEach((c) => c.close());
@@ -71,6 +71,60 @@ describe('the SDK surface for channels and moderation', () => {
     const synced = next<{ conversationId: string; notifyLevel?: string }>((h) => laptop.on('member.updated', h));
     await bob.conversations.setNotifyLevel(channel.id, 'muted');
     expect(await synced).toEqual({ conversationId: channel.id, notifyLevel: 'muted' });
+  });
+
+  it('keeps favourites in order on the server, live on other devices and in the next list', async () => {
+    const ann = await person('ann');
+    const bob = await person('bob');
+    const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((t) => ann.conversations.createGroup(t, [bob.user!.id])));
+    const laptop = await device(ann);
+    const seen: { conversationId: string; favouritePosition?: number | null }[] = [];
+    laptop.on('member.updated', (data) => {
+      if (data.favouritePosition !== undefined) seen.push(data);
+    });
+    const places = async () =>
+      new Map((await laptop.conversations.list()).map((s) => [s.conversation.title, s.favouritePosition]));
+
+    await ann.conversations.favourite(a!.id);
+    await ann.conversations.favourite(b!.id);
+    await ann.conversations.favourite(c!.id, { before: a!.id });
+    expect(await places()).toEqual(
+      new Map([
+        ['C', 0],
+        ['A', 1],
+        ['B', 2],
+      ]),
+    );
+    // Live: one event per place that changed (A, then B, then C first with A and B moving down).
+    await expect.poll(() => seen.length).toBe(5);
+    expect(seen.slice(2)).toEqual([
+      { conversationId: c!.id, favouritePosition: 0 },
+      { conversationId: a!.id, favouritePosition: 1 },
+      { conversationId: b!.id, favouritePosition: 2 },
+    ]);
+
+    // PARLEY_MAX_FAVOURITES (3 here): a fourth is refused, moving one of the three is not.
+    const d = await ann.conversations.createGroup('D', [bob.user!.id]);
+    await expect(ann.conversations.favourite(d.id)).rejects.toMatchObject({
+      code: 'limit_reached',
+      details: { limit: 'favourites', max: 3 },
+    });
+    await ann.conversations.favourite(c!.id, { before: a!.id });
+
+    await ann.conversations.unfavourite(c!.id);
+    expect(await places()).toEqual(
+      new Map([
+        ['D', null],
+        ['C', null],
+        ['A', 0],
+        ['B', 1],
+      ]),
+    );
+    // Bob's favourites are his own.
+    expect((await bob.conversations.list()).map((s) => s.favouritePosition)).toEqual([null, null, null, null]);
+    // Only what you may read can be a favourite.
+    const other = await bob.conversations.createGroup('Not Ann', []);
+    await expect(ann.conversations.favourite(other.id)).rejects.toMatchObject({ code: 'not_member' });
   });
 
   it('moderates: reports reach moderators as events; bans, mutes and invites work end to end', async () => {

@@ -87,8 +87,11 @@ describe.skipIf(skip !== undefined)('files in the browser', () => {
     const card = bob.page.getByTestId('file-card');
     await card.waitFor();
     await expect.poll(() => card.textContent()).toContain('minutes.pdf');
-    const href = await card.getByRole('link', { name: /Download/ }).getAttribute('href');
+    const download = card.getByRole('link', { name: /Download/ });
+    const href = await download.getAttribute('href');
     expect(href).toMatch(/download=1$/);
+    // As every other link: no opener handed to what it opens, no referrer.
+    expect(await download.getAttribute('rel')).toBe('noopener noreferrer');
     const res = await fetch(new URL(href!, app.url));
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(res.headers.get('content-type')).toBe('application/pdf');

@@ -183,7 +183,9 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
     await expect.poll(() => count.textContent()).toContain('2 of 3');
 
     // Download: the original, as an attachment.
-    const href = await viewer(bob).getByRole('link', { name: 'Download hills.png' }).getAttribute('href');
+    const download = viewer(bob).getByRole('link', { name: 'Download hills.png' });
+    expect(await download.getAttribute('rel')).toBe('noopener noreferrer');
+    const href = await download.getAttribute('href');
     expect(href).toMatch(/\/v1\/files\/f_\w+\?exp=\d+&sig=\w+.*&download=1$/);
     const res = await fetch(new URL(href!, app.url));
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
@@ -265,6 +267,7 @@ describe.skipIf(skip !== undefined)('media in the browser', () => {
     const file = gallery.getByTestId('gallery-file');
     await expect.poll(() => file.count()).toBe(1);
     expect(await file.textContent()).toContain('plan.txt');
+    expect(await file.getByRole('link', { name: /Download/ }).getAttribute('rel')).toBe('noopener noreferrer');
     const href = await file.getByRole('link', { name: /Download/ }).getAttribute('href');
     const res = await fetch(new URL(href!, app.url));
     expect(await res.text()).toBe('day 1: beach\nday 2: hills\n');

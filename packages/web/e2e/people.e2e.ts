@@ -184,8 +184,62 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await blockedList.getByText('Alice Cooper').waitFor();
     await blockedList.getByRole('button', { name: 'Unblock' }).click();
     await page.getByText('You have not blocked anyone.').waitFor();
+    await page.keyboard.press('Escape');
+    // The card's "Message" opens (here: starts) the direct chat with the person.
+    await page.locator('.chat-main .msg-sender').getByRole('button', { name: 'Alice Cooper' }).first().click();
+    await page.getByRole('dialog', { name: 'Alice Cooper' }).getByRole('button', { name: 'Message' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Alice Cooper', exact: true }).waitFor();
     expect(bob.problems).toEqual([]);
     expect(alice.problems).toEqual([]);
+  });
+
+  it('creates a channel with people added at once; one of them leaves it', async () => {
+    const { page } = alice;
+    await page.getByRole('button', { name: 'New channel' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New channel' });
+    await dialog.getByLabel('Channel name').fill('Book club');
+    await dialog.getByRole('combobox', { name: 'Name or username' }).fill('Marley');
+    await dialog.getByRole('option', { name: /Bob Marley/ }).click();
+    await dialog.getByRole('button', { name: 'Create channel with 1' }).click();
+    await page.getByRole('heading', { level: 2, name: /Book club/ }).waitFor();
+    // Bob has it at once, and leaves it from its details.
+    await openConversation(bob, 'Book club');
+    await bob.page.getByRole('button', { name: /^Details/ }).click();
+    await bob.page.getByRole('button', { name: 'Leave', exact: true }).click();
+    await bob.page.getByRole('dialog', { name: 'Leave conversation?' }).getByRole('button', { name: 'Leave' }).click();
+    await bob.page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /^Book club/ })
+      .waitFor({ state: 'detached' });
+    await page
+      .locator('.chat-main')
+      .getByText(/Marley left/)
+      .waitFor();
+    expect(bob.problems).toEqual([]);
+  });
+
+  it('changes the password in settings: the old one stops working, the new one logs in', async () => {
+    const eve = { ...(await openPerson(app, 'Eve Changing')), username: uniqueName('eve') };
+    await signUp(eve);
+    const { page } = eve;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByLabel('Current password').fill('correct horse battery');
+    await settings.getByLabel('New password').fill('a brand new secret');
+    await settings.getByRole('button', { name: 'Change password' }).click();
+    await settings.getByText('Password changed. Your other devices were logged out.').waitFor();
+    const device = createNodeClient({ baseUrl: app.url });
+    try {
+      await expect(device.login({ username: eve.username, password: 'correct horse battery' })).rejects.toMatchObject({
+        code: 'invalid_credentials',
+      });
+      await device.login({ username: eve.username, password: 'a brand new secret' });
+      expect(device.user?.username).toBe(eve.username);
+    } finally {
+      device.close();
+    }
+    expect(eve.problems).toEqual([]);
+    await eve.context.close();
   });
 
   it('deletes an account from settings, with the password, and lands on the sign-in screen', async () => {

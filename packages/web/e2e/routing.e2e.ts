@@ -205,6 +205,17 @@ describe.skipIf(skip !== undefined)('addresses, first run and the app frame', ()
         .map((el) => el.textContent);
     });
     expect(stuck).toEqual(['Today']);
+    // With a day's start at the top, its label sits above the day's first line, never over it.
+    const overlap = await p.page.evaluate(() => {
+      const scroller = document.querySelector('.message-scroll');
+      const today = [...document.querySelectorAll('.day-group')].pop();
+      const label = today?.querySelector('.day-separator');
+      const first = label?.nextElementSibling;
+      if (!scroller || !today || !label || !first) return Number.POSITIVE_INFINITY;
+      scroller.scrollTop += today.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+      return label.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
+    });
+    expect(overlap).toBeLessThanOrEqual(0);
     // The copied link works the same way.
     await p.page.goto(link);
     await p.page.getByRole('heading', { level: 2, name: 'Bob Builder', exact: true }).waitFor();

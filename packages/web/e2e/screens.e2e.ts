@@ -94,6 +94,9 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
     await adaClient.connect();
     await adaClient.messages.send(dm.id, 'Reading them now. Section 3 is great 👏');
     await adaClient.channels.join(news.id);
+    // A favourite (the sidebar's first section) and a pin (the bar over the group).
+    await adaClient.conversations.favourite(news.id);
+    await adaClient.messages.pin(standup.id);
     adaClient.close();
   });
 
@@ -260,6 +263,58 @@ describe.skipIf(skip !== undefined)('screens, accessibility and screenshots', ()
     expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await p.context.close();
   });
+
+  // The everyday screens of issue 13, in both themes and at both sizes: the sidebar's sections
+  // with a favourite, the pinned bar, a profile card, the group's edit dialog, the type-ahead of
+  // "New chat", the emoji picker and the shortcuts dialog.
+  for (const theme of ['light', 'dark'] as const) {
+    for (const size of ['desktop', 'phone'] as const) {
+      it(`sidebar sections, pins, profile card, group edit, people search, emoji and shortcuts: ${theme}, ${size}`, async () => {
+        const p = await person(theme, size);
+        const { page } = p;
+        await logIn(p, ada);
+        const list = page.getByRole('navigation', { name: 'Conversations' });
+        // Escape closes a dialog (a first one may only close a suggestion list inside it).
+        const close = async (name: string) => {
+          const dialog = page.getByRole('dialog', { name });
+          for (let i = 0; i < 3 && (await dialog.count()) > 0; i++) await page.keyboard.press('Escape');
+          await dialog.waitFor({ state: 'detached' });
+        };
+        await list.locator('button.section-header', { hasText: 'Favourites' }).waitFor();
+        await expectAccessible(p);
+        await page.getByRole('button', { name: 'New chat' }).click();
+        const newChat = page.getByRole('dialog', { name: 'New chat' });
+        await newChat.getByRole('combobox', { name: 'Name or username' }).fill('gra');
+        await newChat.getByRole('option', { name: /Grace Hopper/ }).waitFor();
+        await expectAccessible(p);
+        await close('New chat');
+        await page.keyboard.press('Control+/');
+        await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+        await expectAccessible(p);
+        await close('Keyboard shortcuts');
+
+        await openConversation(p, 'Compiler team');
+        await page.getByTestId('pinned-bar').waitFor();
+        await expectAccessible(p);
+        await page.getByRole('button', { name: 'Insert emoji' }).click();
+        await page.getByRole('dialog', { name: 'Emoji' }).getByRole('searchbox', { name: 'Search emoji' }).waitFor();
+        await expectAccessible(p);
+        await close('Emoji');
+        await page.locator('.chat-main .msg-sender').getByRole('button', { name: 'Margaret Hamilton' }).first().click();
+        await page.getByRole('dialog', { name: 'Margaret Hamilton' }).getByRole('listitem').first().waitFor();
+        await expectAccessible(p);
+        await close('Margaret Hamilton');
+        await page.getByRole('button', { name: /^Details/ }).click();
+        await page.getByRole('button', { name: 'Edit group' }).click();
+        await page.getByRole('dialog', { name: 'Edit group' }).waitFor();
+        await expectAccessible(p);
+        await close('Edit group');
+        if (size === 'phone')
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        await p.context.close();
+      });
+    }
+  }
 
   it('is usable from the keyboard alone', async () => {
     const p = await person('light', 'desktop');

@@ -2,7 +2,8 @@
  * Everyday comfort, in Chromium, on one server with 500 conversations: pins that can be
  * seen (a bar over the conversation and a "pinned a message" line, as another member
  * pins), a sidebar that scales (sections that fold and stay folded, favourites marked,
- * reordered by keyboard and by dragging, an unread-only filter, Alt+Shift+Up/Down to the
+ * reordered by keyboard and by dragging, kept by the server so that a second browser of the
+ * same user gets them and each follows the other live, an unread-only filter, Alt+Shift+Up/Down to the
  * next unread, a shortcuts dialog, and a virtualized list that renders a bounded number
  * of rows and scrolls to its end), and a sound for new messages that its setting and
  * do-not-disturb silence (counted at HTMLMediaElement.play), and the full emoji picker
@@ -34,6 +35,8 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
   const suffix = String(process.pid % 1000);
   const adaName = `adas${suffix}`;
   let board = '';
+  let adaId = '';
+  let bobChat = '';
   const rules: string[] = [];
 
   const list = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
@@ -64,7 +67,7 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     const adaClient = await sdkUser(app, adaName, 'Ada Lovelace', false);
     bob = await sdkUser(app, `bobs${suffix}`, 'Bob Builder');
     carol = await sdkUser(app, `carols${suffix}`, 'Carol Sharp');
-    const adaId = adaClient.user?.id ?? '';
+    adaId = adaClient.user?.id ?? '';
     // The crowd first (oldest activity, at the bottom), in parallel batches, by someone with
     // no socket open (nothing to fan out to while seeding).
     const dave = await sdkUser(app, `daves${suffix}`, 'Dave Crowd', false);
@@ -81,6 +84,7 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
     for (const text of ['First rule', 'Second rule', 'Third rule'])
       rules.push((await bob.messages.send(board, text)).id);
     const dm = await bob.conversations.createDirect(adaId);
+    bobChat = dm.id;
     await bob.messages.send(dm.id, 'Hi Ada');
     const withCarol = await carol.conversations.createDirect(adaId);
     await carol.messages.send(withCarol.id, 'Carol here');
@@ -201,6 +205,60 @@ describe.skipIf(skip !== undefined)('pins, sidebar sections and shortcuts', () =
       .toEqual(['Carol Sharp', 'Pin board', 'Bob Builder']);
     await scan(page);
     await list(page).getByRole('button', { name: 'Unread only' }).click();
+  });
+
+  it('keeps favourites on the server: another browser of the same user gets them, and each follows the other live', async () => {
+    const { page } = ada;
+    const laptop = await openPerson(app, 'Ada Lovelace');
+    try {
+      // An earlier version kept favourites in this browser: Bob's chat moves to the server once, last.
+      const key = `parley.sidebar.${adaId}`;
+      const legacy = JSON.stringify({ favourites: [bobChat], folded: ['groups'], unreadOnly: false });
+      await laptop.page.evaluate(({ k, v }) => localStorage.setItem(k, v), { k: key, v: legacy });
+      await logIn(laptop, adaName);
+      const order = ['Town square', 'Carol Sharp', 'Bob Builder'];
+      await expect.poll(() => rowTitles(laptop.page, 'favourites')).toEqual(order);
+      await expect.poll(() => rowTitles(page, 'favourites')).toEqual(order);
+      const stored = () =>
+        laptop.page.evaluate(
+          (k) => (JSON.parse(localStorage.getItem(k) ?? '{}') as { favourites?: string[] }).favourites,
+          key,
+        );
+      expect(await stored()).toEqual([]);
+      // The folded section is this browser's own.
+      expect(await section(laptop.page, 'Groups').getAttribute('aria-expanded')).toBe('false');
+      expect(await section(page, 'Groups').getAttribute('aria-expanded')).toBe('true');
+
+      // Moved on the laptop (keyboard, to the top): the first browser follows without a reload.
+      await list(laptop.page)
+        .getByRole('button', { name: /^Bob Builder/ })
+        .focus();
+      await laptop.page.keyboard.press('Control+Shift+ArrowUp');
+      await expect
+        .poll(() => rowTitles(laptop.page, 'favourites'))
+        .toEqual(['Town square', 'Bob Builder', 'Carol Sharp']);
+      await laptop.page.keyboard.press('Control+Shift+ArrowUp');
+      const moved = ['Bob Builder', 'Town square', 'Carol Sharp'];
+      await expect.poll(() => rowTitles(page, 'favourites')).toEqual(moved);
+      // A reload asks the server, not this browser's storage.
+      await page.reload();
+      await section(page, 'Favourites').waitFor();
+      await expect.poll(() => rowTitles(page, 'favourites')).toEqual(moved);
+
+      // Removed and reordered in the first browser (dragging): the laptop follows.
+      await list(page).getByRole('button', { name: 'Favourite: Bob Builder' }).click();
+      const fav = (title: RegExp) => page.locator('.conversation-rows > li[draggable="true"]', { hasText: title });
+      await fav(/Carol Sharp/).dragTo(fav(/Town square/));
+      await expect.poll(() => rowTitles(laptop.page, 'favourites')).toEqual(['Carol Sharp', 'Town square']);
+      await list(page)
+        .getByRole('button', { name: /^Town square/ })
+        .focus();
+      await page.keyboard.press('Control+Shift+ArrowUp');
+      await expect.poll(() => rowTitles(laptop.page, 'favourites')).toEqual(['Town square', 'Carol Sharp']);
+      expect(laptop.problems).toEqual([]);
+    } finally {
+      await laptop.context.close();
+    }
   });
 
   it('jumps to the next unread with Alt+Shift+Down and lists the shortcuts', async () => {

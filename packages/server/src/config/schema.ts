@@ -230,6 +230,14 @@ export const configKeys = {
     max: 10_000,
     doc: 'Pinned messages per conversation; pinning one more is refused (`limit_reached`).',
   },
+  maxFavourites: {
+    env: 'PARLEY_MAX_FAVOURITES',
+    kind: 'int',
+    default: 200,
+    min: 1,
+    max: 5_000,
+    doc: "Favourite conversations per user (the sidebar's first section, in the user's order, on every device); one more is refused (`limit_reached`). Moving a favourite renumbers the user's favourites in one write, so this bounds that write.",
+  },
   sendBufferBytes: {
     env: 'PARLEY_SEND_BUFFER_BYTES',
     kind: 'int',

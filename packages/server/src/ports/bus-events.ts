@@ -110,6 +110,8 @@ export type EventBody =
       userId: string;
       conversationId: string;
       notifyLevel?: NotifyLevel;
+      /** The conversation's place in the member's favourites (null: no longer a favourite). */
+      favouritePosition?: number | null;
       markedUnread?: boolean;
       thread?: { threadId: string; readSeq: number };
     }

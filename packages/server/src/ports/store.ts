@@ -27,6 +27,7 @@ import type {
   User,
   Visibility,
 } from '@parley/protocol';
+import type { FavouritePlace } from '../domain/favourites';
 import type { BusEvent, EventBody } from './bus-events';
 import type { CallRecords } from './call-records';
 import type { E2eeRecords } from './e2ee-records';
@@ -491,6 +492,13 @@ export interface Store
   findHeir(conversationId: string, exceptUserId: string): Promise<Member | undefined>;
   setMemberMute(conversationId: string, userId: string, until: number | null): Promise<void>;
   setNotifyLevel(conversationId: string, userId: string, level: NotifyLevel): Promise<void>;
+  /**
+   * The user's favourite conversations in their order (deleted ones left out), locked until the
+   * transaction ends so that two devices moving favourites at once apply one after the other.
+   */
+  lockFavourites(userId: string): Promise<string[]>;
+  /** Sets the user's place in each of these conversations' favourites (null: not a favourite). */
+  setFavouritePositions(userId: string, places: readonly FavouritePlace[]): Promise<void>;
   /** Marks unread from `seq` on (null clears); reading past it clears it too (advanceReadCursor). */
   setMarkedUnread(conversationId: string, userId: string, seq: number | null): Promise<void>;
   /** Public channels whose title or topic contains `query` (case-insensitive), most members first. */

@@ -51,12 +51,13 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
     case 'room.nick': // native clients show display names, not room nicknames
       return null; // only the XMPP gateway (roster pushes, subscription requests) uses them so far
     case 'member.updated': {
-      const { notifyLevel, markedUnread, thread, conversationId } = event;
+      const { notifyLevel, favouritePosition, markedUnread, thread, conversationId } = event;
       return {
         type: 'member.updated',
         data: {
           conversationId,
           ...(notifyLevel === undefined ? {} : { notifyLevel }),
+          ...(favouritePosition === undefined ? {} : { favouritePosition }),
           ...(markedUnread === undefined ? {} : { markedUnread }),
           ...(thread === undefined ? {} : { thread }),
         },

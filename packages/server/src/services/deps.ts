@@ -37,6 +37,8 @@ export interface ServiceLimits {
   editWindowSeconds: number;
   maxReactionsPerMessage: number;
   maxPins: number;
+  /** PARLEY_MAX_FAVOURITES: favourite conversations per user. */
+  maxFavourites: number;
 }
 
 export interface ServiceDeps {

@@ -39,6 +39,7 @@ import { ReceiptService } from './receipts';
 import { SearchService } from './search';
 import { SyncService } from './sync';
 import { ThreadService } from './threads';
+import { FavouriteService } from './favourites';
 import { ConversationFileService } from './conversation-files';
 import { UserDirectoryService } from './user-directory';
 
@@ -58,6 +59,8 @@ export interface Services {
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
+  /** Your favourite conversations, in your order, on every device (ADR 0024). */
+  favourites: FavouriteService;
   conversationFiles: ConversationFileService;
   moderation: ModerationService;
   receipts: ReceiptService;
@@ -181,6 +184,7 @@ export function createServices(
     messages,
     messageChanges,
     threads: new ThreadService(deps, conversations),
+    favourites: new FavouriteService(deps, conversations),
     conversationFiles: new ConversationFileService(deps, conversations),
     moderation: new ModerationService(deps, conversations),
     receipts: new ReceiptService(deps, conversations, messages, (tx, userId, sessionId, conversationId, seq) =>

@@ -114,6 +114,8 @@ export interface MembersTable {
   nick: Generated<string | null>;
   /** `nick` case-folded (domain/room-nick.ts), unique per conversation. */
   nick_fold: Generated<string | null>;
+  /** The member's place in their own favourites, 0 first (migration 0030); null: not a favourite. */
+  favourite_position: Generated<number | null>;
 }
 
 export interface MessagesTable {

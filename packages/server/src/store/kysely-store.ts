@@ -39,6 +39,7 @@ import type { InteractionRecord } from '../ports/interaction-records';
 import type { ClaimJobsOptions, DeadLetter, JobRecord, NewJob } from '../ports/jobs';
 import type * as Hooks from '../ports/webhook-records';
 import { newEventId } from '../domain/ids';
+import type { FavouritePlace } from '../domain/favourites';
 import { isDispatched, type EventBody } from '../ports/bus-events';
 import { migrateToLatest } from './migrations';
 import * as accounts from './queries/accounts';
@@ -52,6 +53,7 @@ import * as e2ee from './queries/e2ee';
 import type * as E2ee from '../ports/e2ee-records';
 import type { QueryContext } from './queries/context';
 import * as conversations from './queries/conversations';
+import * as favourites from './queries/favourites';
 import * as changes from './queries/message-changes';
 import * as decorate from './queries/decorate';
 import * as messages from './queries/messages';
@@ -634,6 +636,12 @@ export class KyselyStore implements Store {
   }
   setNotifyLevel(conversationId: string, userId: string, level: Wire.NotifyLevel): Promise<void> {
     return conversations.setNotifyLevel(this.db, conversationId, userId, level);
+  }
+  lockFavourites(userId: string): Promise<string[]> {
+    return favourites.lockFavourites(this.db, userId);
+  }
+  setFavouritePositions(userId: string, places: readonly FavouritePlace[]): Promise<void> {
+    return favourites.setFavouritePositions(this.db, userId, places);
   }
   setMarkedUnread(conversationId: string, userId: string, seq: number | null): Promise<void> {
     return conversations.setMarkedUnread(this.db, conversationId, userId, seq);

@@ -12,6 +12,7 @@ import { callsContract } from './contract/calls';
 import { conversationsContract } from './contract/conversations';
 import { conversationPurgeContract } from './contract/conversation-purge';
 import { e2eeContract } from './contract/e2ee';
+import { favouritesContract } from './contract/favourites';
 import { filesContract } from './contract/files';
 import { type MakeStore, useStore } from './contract/harness';
 import { messagesContract } from './contract/messages';
@@ -48,6 +49,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     archiveContract(harness);
     moderationContract(harness);
     summariesContract(harness);
+    favouritesContract(harness);
     updatesContract(harness);
     threadsContract(harness);
     searchContract(harness);

@@ -5,15 +5,17 @@
  * only the rows near the view (a short one renders every row). Up/Down move between
  * entries; Ctrl+Shift+Up/Down (or dragging) reorders favourites; Alt+Up/Down and
  * Alt+Shift+Up/Down open the previous/next (unread) conversation from anywhere; Ctrl+/
- * or ? lists the shortcuts. Preferences are per device (lib/sidebar-prefs.ts).
+ * or ? lists the shortcuts. Favourites are kept by the server for every device of the user
+ * (state/favourites.ts); folded sections and the filter are per device (lib/sidebar-prefs.ts).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { conversationTitle, peerId } from '../lib/names';
-import { toggleFavourite, toggleFolded, updateSidebarPrefs, useSidebarPrefs } from '../lib/sidebar-prefs';
+import { toggleFolded, updateSidebarPrefs, useSidebarPrefs } from '../lib/sidebar-prefs';
 import { neighbour, reorder, sidebarRows, type ListEntry, type SectionId, type SidebarRow } from '../lib/sidebar-rows';
 import { useAppState, useController } from '../state/context';
+import { favouriteOrder } from '../state/favourites';
 import { DndChip } from './attention-settings';
 import { ConversationItem } from './conversation-item';
 import { ShortcutsDialog } from './shortcuts-dialog';
@@ -61,21 +63,18 @@ export function ConversationList({ query, onNewChat }: { query: string; onNewCha
     }
     return found;
   }, [conversations, users, me, needle]);
+  // My favourites in my order (kept by the server, the same on every device of mine).
+  const favourites = useMemo(() => favouriteOrder(conversations), [conversations]);
   const rows = useMemo(
     () =>
       sidebarRows(entries, {
-        favourites: prefs.favourites,
+        favourites,
         folded: new Set(prefs.folded),
         unreadOnly: prefs.unreadOnly,
         activeId,
         ...(matches === undefined ? {} : { matches }),
       }),
-    [entries, prefs, activeId, matches],
-  );
-  // Favourites that still exist, in order (what moving and dropping reorder).
-  const favourites = useMemo(
-    () => prefs.favourites.filter((id) => conversations[id] !== undefined),
-    [prefs.favourites, conversations],
+    [entries, favourites, prefs, activeId, matches],
   );
 
   const virtualizer = useVirtualizer({
@@ -135,11 +134,17 @@ export function ConversationList({ query, onNewChat }: { query: string; onNewCha
     const from = favourites.indexOf(id);
     const to = from + delta;
     if (from === -1 || to < 0 || to >= favourites.length) return;
-    updateSidebarPrefs(me, (p) => ({ ...p, favourites: reorder(favourites, id, to) }));
+    moveTo(id, to);
     const title = conversations[id] === undefined ? '' : conversationTitle(conversations[id].conversation, users, me);
     setAnnounce(`${title} moved to position ${to + 1} of ${favourites.length} in favourites`);
     const rowIndex = rows.findIndex((r) => r.kind === 'conversation' && r.id === id) + delta;
     requestAnimationFrame(() => focusRow(rowIndex));
+  };
+
+  /** Moves a favourite to index `to` of the favourites, as the server's "before the next one". */
+  const moveTo = (id: string, to: number) => {
+    const order = reorder(favourites, id, to);
+    void controller.placeFavourite(id, order[order.indexOf(id) + 1]);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -161,7 +166,7 @@ export function ConversationList({ query, onNewChat }: { query: string; onNewCha
     const id = event.dataTransfer.getData(DRAG_TYPE);
     if (id === '' || id === target) return;
     event.preventDefault();
-    updateSidebarPrefs(me, (p) => ({ ...p, favourites: reorder(favourites, id, favourites.indexOf(target)) }));
+    moveTo(id, favourites.indexOf(target));
   };
 
   const toolbar = (
@@ -284,6 +289,7 @@ function SectionHeader({
 }
 
 function FavouriteButton({ id, on }: { id: string; on: boolean }) {
+  const controller = useController();
   const me = useAppState((s) => s.me.id);
   const title = useAppState((s) => {
     const c = s.conversations[id];
@@ -296,7 +302,7 @@ function FavouriteButton({ id, on }: { id: string; on: boolean }) {
       aria-label={`Favourite: ${title}`}
       aria-pressed={on}
       title={on ? 'Remove from favourites' : 'Add to favourites'}
-      onClick={() => toggleFavourite(me, id)}
+      onClick={() => void (on ? controller.removeFavourite(id) : controller.placeFavourite(id))}
     >
       <StarIcon filled={on} />
     </button>

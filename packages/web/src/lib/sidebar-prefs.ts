@@ -1,13 +1,15 @@
 /**
- * The sidebar's preferences, kept per user on this device (localStorage): favourite
- * conversations in the user's order, folded sections, and the "unread only" filter. The
- * server has no per-member setting for favourites yet, so they do not follow the user to
- * another device. A small store components subscribe to (useSyncExternalStore).
+ * The sidebar's preferences that describe this screen, kept per user on this device
+ * (localStorage): folded sections and the "unread only" filter. Favourites are the user's own
+ * and live on the server (state/favourites.ts); earlier versions kept them here, and
+ * `legacyFavourites` hands those over once. A small store components subscribe to
+ * (useSyncExternalStore).
  */
 import { useSyncExternalStore } from 'react';
 import { SECTIONS, type SectionId } from './sidebar-rows';
 
 export interface SidebarPrefs {
+  /** Only in what earlier versions stored: favourites not yet moved to the server. */
   favourites: readonly string[];
   folded: readonly SectionId[];
   unreadOnly: boolean;
@@ -65,13 +67,17 @@ export function useSidebarPrefs(userId: string): SidebarPrefs {
   );
 }
 
-export function toggleFavourite(userId: string, conversationId: string): void {
-  updateSidebarPrefs(userId, (p) => ({
-    ...p,
-    favourites: p.favourites.includes(conversationId)
-      ? p.favourites.filter((x) => x !== conversationId)
-      : [...p.favourites, conversationId],
-  }));
+/**
+ * Favourites an earlier version kept on this device, in their order, not yet moved to the server
+ * (an empty list once they are: see `forgetLegacyFavourites`).
+ */
+export function legacyFavourites(userId: string): readonly string[] {
+  return sidebarPrefs(userId).favourites;
+}
+
+/** Keeps only `remaining` of the legacy favourites (those moved to the server are dropped here). */
+export function forgetLegacyFavourites(userId: string, remaining: readonly string[]): void {
+  updateSidebarPrefs(userId, (p) => ({ ...p, favourites: remaining }));
 }
 
 export function toggleFolded(userId: string, section: SectionId): void {

@@ -28,6 +28,8 @@ export interface ConversationState {
   notifyLevel: NotifyLevel;
   /** I marked the conversation unread (reading it clears this). */
   markedUnread: boolean;
+  /** My place for it in my favourites (0 first), kept by the server for all my devices; null: not one. */
+  favouritePosition: number | null;
   /** My role here (undefined until the server's list says; direct and group members carry it too). */
   role: Role | undefined;
   /** A moderator muted me here until then. */

@@ -25,6 +25,7 @@ import type {
   User,
   Visibility,
 } from '@parley/protocol';
+import { placeFavourite } from '@parley/protocol';
 import {
   newClientId,
   type ClientState,
@@ -58,6 +59,8 @@ import { Store } from './store';
 import { Trays } from './trays';
 import { Uploads, type MediaHints } from './uploads';
 import { CallController } from './calls';
+import { favouriteOrder, withFavouriteOrder } from './favourites';
+import { forgetLegacyFavourites, legacyFavourites } from '../lib/sidebar-prefs';
 
 /** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
 function usersOf(messages: readonly Message[]): string[] {
@@ -112,6 +115,8 @@ export class ChatController {
   private readPending = new Map<string, number>();
   private readonly readSent = new Map<string, number>();
   private toastNonce = 0;
+  /** Favourites this device kept before they lived on the server: looked for once per start. */
+  private legacyFavouritesChecked = false;
 
   constructor(
     readonly client: ParleyClient,
@@ -288,6 +293,10 @@ export class ChatController {
   }
 
   private afterListChange(): void {
+    if (this.state.listLoaded && !this.legacyFavouritesChecked) {
+      this.legacyFavouritesChecked = true;
+      void this.moveLegacyFavourites();
+    }
     const ids = this.knownUserIds();
     this.ensureUsers(ids);
     const unknown = ids.filter((id) => this.state.presence[id] === undefined);
@@ -1080,6 +1089,46 @@ export class ChatController {
     const done = await this.attempt(this.client.conversations.setNotifyLevel(conversationId, level).then(() => true));
     if (done !== true && before !== undefined)
       this.update((s) => applyMemberUpdate(s, { conversationId, notifyLevel: before }));
+  }
+
+  /**
+   * Adds or moves a favourite: before `before` (another favourite) or last. Shown at once; the
+   * server keeps it for every device of mine (they get `member.updated`); undone if refused.
+   */
+  placeFavourite(conversationId: string, before?: string): Promise<boolean> {
+    const order = placeFavourite(favouriteOrder(this.state.conversations), conversationId, { before });
+    return this.changeFavourites(order, () =>
+      this.client.conversations.favourite(conversationId, before === undefined ? {} : { before }),
+    );
+  }
+
+  removeFavourite(conversationId: string): Promise<boolean> {
+    const order = placeFavourite(favouriteOrder(this.state.conversations), conversationId, null);
+    return this.changeFavourites(order, () => this.client.conversations.unfavourite(conversationId));
+  }
+
+  private async changeFavourites(order: readonly string[], send: () => Promise<void>): Promise<boolean> {
+    const before = favouriteOrder(this.state.conversations);
+    this.update((s) => withFavouriteOrder(s, order));
+    const done = (await this.attempt(send().then(() => true))) === true;
+    if (!done) this.update((s) => withFavouriteOrder(s, before));
+    return done;
+  }
+
+  /**
+   * Favourites an earlier version kept in this browser move to the server once, in their order
+   * after the server's own; one that fails stays here for the next start.
+   */
+  private async moveLegacyFavourites(): Promise<void> {
+    const me = this.state.me.id;
+    const pending = [...legacyFavourites(me)];
+    while (pending.length > 0) {
+      const id = pending[0] ?? '';
+      const c = this.state.conversations[id];
+      if (c !== undefined && c.favouritePosition === null && !(await this.placeFavourite(id))) return;
+      pending.shift();
+      forgetLegacyFavourites(me, pending);
+    }
   }
 
   /** Marks a conversation unread from one message (or its last), and leaves it so that it stays unread. */

@@ -1,6 +1,7 @@
 import type { Conversation, ConversationSummary, Message } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { initialState } from './app-state';
+import { favouriteOrder, withFavouriteOrder } from './favourites';
 import {
   anyThreadUnread,
   applyBlock,
@@ -56,6 +57,7 @@ const summary = (
   notifyLevel: 'all',
   markedUnread: false,
   mutedUntil: null,
+  favouritePosition: null,
 });
 const msg = (seq: number, senderId = 'u_bob', conversationId = 'c1'): Message => ({
   id: `m${conversationId}${seq}`,
@@ -252,6 +254,30 @@ describe('reducers', () => {
     expect(totalUnread(s.conversations)).toBe(0);
     s = applyReceipt(s, { conversationId: 'c1', userId: 'u_me', kind: 'read', seq: 3 });
     expect(s.conversations.c1?.mentions).toBe(0);
+  });
+
+  it('keeps my favourites in the order the server gives, live and after a sync', () => {
+    let s = initialState(me, 'online');
+    for (const id of ['c1', 'c2', 'c3']) s = upsertConversation(s, conv(id));
+    expect(favouriteOrder(s.conversations)).toEqual([]);
+    s = applySummaries(s, [
+      { ...summary(conv('c1'), null, 0), favouritePosition: 1 },
+      { ...summary(conv('c2'), null, 0), favouritePosition: null },
+      { ...summary(conv('c3'), null, 0), favouritePosition: 0 },
+    ]);
+    expect(favouriteOrder(s.conversations)).toEqual(['c3', 'c1']);
+    // Another device moved c2 first: one event per place that changed.
+    s = applyMemberUpdate(s, { conversationId: 'c2', favouritePosition: 0 });
+    s = applyMemberUpdate(s, { conversationId: 'c3', favouritePosition: 1 });
+    s = applyMemberUpdate(s, { conversationId: 'c1', favouritePosition: 2 });
+    expect(favouriteOrder(s.conversations)).toEqual(['c2', 'c3', 'c1']);
+    // An event about something else leaves the place alone.
+    s = applyMemberUpdate(s, { conversationId: 'c2', notifyLevel: 'muted' });
+    expect(s.conversations.c2?.favouritePosition).toBe(0);
+    // The order shown at once for a local move, before the server confirms it.
+    s = withFavouriteOrder(s, ['c1', 'c2']);
+    expect(favouriteOrder(s.conversations)).toEqual(['c1', 'c2']);
+    expect(s.conversations.c3?.favouritePosition).toBeNull();
   });
 
   it('counts no mention from someone I blocked (as the server does), but their messages as unread', () => {

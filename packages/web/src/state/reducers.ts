@@ -112,6 +112,7 @@ export function newConversationState(conversation: Conversation, me = ''): Conve
     mentions: 0,
     notifyLevel: 'all',
     markedUnread: false,
+    favouritePosition: null,
     role: conversation.members.find((m) => m.userId === me)?.role,
     mutedUntil: null,
     lastPostAt: 0,
@@ -181,6 +182,7 @@ export function applySummaries(state: AppState, summaries: readonly Conversation
       mentions: summary.mentionCount,
       notifyLevel: summary.notifyLevel,
       markedUnread: summary.markedUnread,
+      favouritePosition: summary.favouritePosition,
       role: summary.role,
       mutedUntil: summary.mutedUntil,
       countedThrough: Math.max(summary.conversation.lastSeq, current.countedThrough),
@@ -410,6 +412,7 @@ export function applyMemberUpdate(state: AppState, data: EventData<'member.updat
       ...current,
       notifyLevel: data.notifyLevel ?? current.notifyLevel,
       markedUnread: data.markedUnread ?? current.markedUnread,
+      favouritePosition: data.favouritePosition === undefined ? current.favouritePosition : data.favouritePosition,
     });
   }
   if (data.thread !== undefined) next = applyThreadRead(next, data.thread.threadId, data.thread.readSeq);

@@ -1,6 +1,6 @@
 /**
  * Channels over HTTP: create, the public directory, joining, the paged member list
- * and your own per-conversation settings. Settings of the conversation itself are
+ * and your own per-conversation settings and favourites. Settings of the conversation itself are
  * `PATCH /v1/conversations/:id` (routes-conversations.ts).
  */
 import {
@@ -9,6 +9,7 @@ import {
   CreateChannelBody,
   DirectoryQuery,
   DirectoryResponse,
+  FavouriteBody,
   MemberSettingsBody,
   MembersResponse,
   PageQuery,
@@ -78,4 +79,21 @@ export function registerChannelRoutes(app: FastifyInstance, { services }: HttpOp
       return reply.status(204).send();
     },
   );
+
+  // PUT /v1/conversations/:conversationId/favourite
+  app.put<ConvParams & { Body: Static<typeof FavouriteBody> }>(
+    '/v1/conversations/:conversationId/favourite',
+    { schema: { ...conv, tags: ['conversations'], body: FavouriteBody } },
+    async (request, reply) => {
+      const auth = await authenticate(services, request);
+      await services.favourites.place(auth, request.params.conversationId, request.body.before);
+      return reply.status(204).send();
+    },
+  );
+
+  // DELETE /v1/conversations/:conversationId/favourite
+  app.delete<ConvParams>('/v1/conversations/:conversationId/favourite', { schema: conv }, async (request, reply) => {
+    await services.favourites.remove(await authenticate(services, request), request.params.conversationId);
+    return reply.status(204).send();
+  });
 }

@@ -40,6 +40,7 @@ export async function listConversationSummaries(
       'members.notify_level',
       'members.marked_unread_seq',
       'members.muted_until',
+      'members.favourite_position',
     ])
     .where('members.user_id', '=', userId)
     .where('conversations.deleted_at', 'is', null)
@@ -134,5 +135,7 @@ export async function listConversationSummaries(
     notifyLevel: row.notify_level,
     markedUnread: row.marked_unread_seq !== null,
     mutedUntil: row.muted_until,
+    // PostgreSQL returns bigint as a string.
+    favouritePosition: row.favourite_position === null ? null : Number(row.favourite_position),
   }));
 }
