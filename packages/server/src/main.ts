@@ -13,6 +13,7 @@ import { EventDispatcher } from './events/dispatcher';
 import { JobRunner } from './events/job-runner';
 import { NudgedLoop } from './events/nudged-loop';
 import { parseOutboundAllow, SafeFetch } from './net/safe-fetch';
+import { JanusSfu } from './sfu/sfu-janus';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
@@ -246,11 +247,30 @@ async function buildCore(
       holder: eventOrigin,
     },
     sso,
+    {
+      // The admin commands never join calls: no connection to Janus from them.
+      sfu:
+        config.janusUrl === null || eventOrigin === 'admin'
+          ? null
+          : new JanusSfu(
+              {
+                url: config.janusUrl,
+                apiSecret: config.janusApiSecret,
+                timeoutMs: config.janusTimeoutMs,
+                keepaliveMs: JANUS_KEEPALIVE_MS,
+                bitrate: config.groupCallBitrate,
+              },
+              logger,
+            ),
+      maxParticipants: config.groupCallMaxParticipants,
+    },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
 
 const MINUTE_MS = 60_000;
+/** Below Janus' default session_timeout (60 s), with room for a slow answer. */
+const JANUS_KEEPALIVE_MS = 25_000;
 /** A retention batch is a few hundred rows: a minute is ample, and a dead node's lease lapses soon. */
 const RETENTION_LEASE_MS = 60_000;
 
@@ -531,6 +551,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Every closed connection's last-seen write is stored (in shared commits) before the store closes.
       await departed;
       await ws.close();
+      // This node's devices leave their group calls (the others see them go) before the bus closes.
+      await services.groupCalls.stop();
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
       // Jobs under way finish and record their outcome; what is left waits in the store for any node.

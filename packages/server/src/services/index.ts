@@ -10,6 +10,7 @@ import { TwoFactorService } from './two-factor';
 import { SsoService, type SsoOptions } from './sso';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
+import { GroupCallService, type GroupCallOptions } from './group-calls';
 import { BotService } from './bots';
 import { IncomingWebhookService } from './incoming-webhooks';
 import { InteractionService, defaultInteractionOptions, type InteractionOptions } from './interactions';
@@ -67,6 +68,8 @@ export interface Services {
   directory: UserDirectoryService;
   e2ee: E2eeService;
   calls: CallService;
+  /** Group calls through the SFU (ADR 0029); main.ts stops it (its devices leave their calls). */
+  groupCalls: GroupCallService;
   bots: BotService;
   webhooks: WebhookService;
   incomingWebhooks: IncomingWebhookService;
@@ -102,6 +105,9 @@ export const defaultCallOptions: CallOptions = {
   reconnectMs: 30_000,
   turn: { turnUrls: [], secret: null, ttlSeconds: 3600, stunUrls: [], relayOnly: false },
 };
+
+/** Group calls without configuration: no SFU (unavailable, `not_configured`). */
+export const noGroupCalls: GroupCallOptions = { sfu: null, maxParticipants: 50 };
 
 /** What bots and webhooks need beyond the common ports. */
 export interface BotDeps {
@@ -140,6 +146,7 @@ export function createServices(
   interactionOptions: InteractionOptions = defaultInteractionOptions,
   retentionOptions: RetentionOptions = defaultRetentionOptions,
   sso: SsoOptions | null = null,
+  groupCallOptions: GroupCallOptions = noGroupCalls,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -187,6 +194,7 @@ export function createServices(
     directory: new UserDirectoryService(deps),
     e2ee,
     calls: new CallService(deps, messages, registry, callOptions),
+    groupCalls: new GroupCallService(deps, conversations, messages, groupCallOptions),
     bots,
     webhooks,
     interactions: new InteractionService(
@@ -215,6 +223,7 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { GroupCallOptions } from './group-calls';
 export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
 export type { RetentionOptions } from './retention';
