@@ -555,7 +555,7 @@ export const configKeys = {
     env: 'PARLEY_JANUS_URL',
     kind: 'string',
     default: null,
-    doc: "The WebSocket API of the Janus SFU for group calls (`ws://127.0.0.1:8188`: Janus' `janus.transport.websockets`, on loopback or a private network; clients never reach it, only Parley does). Unset: group calls are unavailable (`group_call_unavailable`, reason `not_configured`) and 1:1 calls work as before. docs/operations.md, \"Group calls\".",
+    doc: 'The WebSocket API of the Janus SFU for group calls (`ws://127.0.0.1:8188`: Janus\' `janus.transport.websockets`, on loopback or a private network; clients never reach it, only Parley does). Unset: group calls are unavailable (`group_call_unavailable`, reason `not_configured`) and 1:1 calls work as before. docs/operations.md, "Group calls".',
   },
   janusApiSecret: {
     env: 'PARLEY_JANUS_API_SECRET',
@@ -577,7 +577,7 @@ export const configKeys = {
     default: 50,
     min: 2,
     max: 500,
-    doc: 'Most participants in one group call (each publishes one feed and receives the others\': n × (n − 1) streams through the SFU). A join past it gets `group_call_full`.',
+    doc: "Most participants in one group call (each publishes one feed and receives the others': n × (n − 1) streams through the SFU). A join past it gets `group_call_full`.",
   },
   groupCallBitrate: {
     env: 'PARLEY_GROUP_CALL_BITRATE',
