@@ -205,7 +205,9 @@ export class GroupCallService {
     this.local.delete(sessionId);
     for (const handle of mine.subscriptions.values()) await sfu.close(handle);
     await sfu.close(mine.publisher);
-    const participants = await this.participants(mine.room);
+    // Janus takes a detached feed out of the room a moment after it answers the detach:
+    // the one leaving is not in the call any more, whatever the list still says.
+    const participants = (await this.participants(mine.room)).filter((p) => p.feedId !== mine.participant.feedId);
     // The last one out ends the call. A join racing this destroy re-creates the room (see join).
     if (participants.length === 0) await sfu.destroyRoom(mine.room);
     await this.announce(mine.conversationId, 'left', mine.participant, participants);
