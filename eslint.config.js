@@ -76,6 +76,7 @@ export default tseslint.config(
       'packages/server/src/bus/**/*.ts',
       'packages/server/src/rate-limit/**/*.ts',
       'packages/server/src/net/**/*.ts',
+      'packages/server/src/sfu/**/*.ts',
     ],
     ignores: ['**/*.test.ts'],
     rules: {

@@ -253,6 +253,30 @@ export const ERROR_CODES = {
     description:
       'The call is no longer ringing (answered on another device, declined, cancelled or missed) or is over: `details.call` is the call as it is now.',
   },
+  group_call_unavailable: {
+    status: 503,
+    retryable: false,
+    description:
+      'Group calls cannot be joined here: `details.reason` is `not_configured` (the server has no SFU: PARLEY_JANUS_URL is unset), `unreachable` (the SFU does not answer; try later) or `direct` (a direct conversation: start a 1:1 call instead).',
+  },
+  group_call_full: {
+    status: 409,
+    retryable: false,
+    description:
+      'The group call already has PARLEY_GROUP_CALL_MAX_PARTICIPANTS participants (`details.maxParticipants`).',
+  },
+  group_call_feed_not_ready: {
+    status: 409,
+    retryable: true,
+    description:
+      'The participant joined but their media has not reached the SFU yet (`details.feedId`): subscribe again in a moment (the SDK retries).',
+  },
+  not_in_group_call: {
+    status: 409,
+    retryable: false,
+    description:
+      'This device is not in the group call of that conversation (join first), or the subscription it names is not its own.',
+  },
   url_not_allowed: {
     status: 400,
     retryable: false,

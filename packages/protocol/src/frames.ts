@@ -36,6 +36,18 @@ import {
   IceServersData,
   IceServersResult,
 } from './calls';
+import {
+  GroupCallAnswerData,
+  GroupCallConversationData,
+  GroupCallJoinData,
+  GroupCallJoinResult,
+  GroupCallMediaData,
+  GroupCallStateResult,
+  GroupCallSubscribeData,
+  GroupCallSubscribeResult,
+  GroupCallUnsubscribeData,
+  GroupCallUpdatedData,
+} from './group-calls';
 import { Interaction, InteractionUpdate } from './interactions';
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64, description: 'Client-chosen request id' });
@@ -195,6 +207,13 @@ export const ClientFrameSchemas = {
   'call.signal': request('call.signal', CallSignalData),
   'call.ice_servers': request('call.ice_servers', IceServersData),
   'call.list': request('call.list', IceServersData),
+  'group_call.get': request('group_call.get', GroupCallConversationData),
+  'group_call.join': request('group_call.join', GroupCallJoinData),
+  'group_call.subscribe': request('group_call.subscribe', GroupCallSubscribeData),
+  'group_call.answer': request('group_call.answer', GroupCallAnswerData),
+  'group_call.unsubscribe': request('group_call.unsubscribe', GroupCallUnsubscribeData),
+  'group_call.media': request('group_call.media', GroupCallMediaData),
+  'group_call.leave': request('group_call.leave', GroupCallConversationData),
 } as const;
 
 export type ClientFrameType = keyof typeof ClientFrameSchemas;
@@ -278,6 +297,13 @@ export const ResultSchemas = {
   'call.signal': EmptyResult,
   'call.ice_servers': IceServersResult,
   'call.list': CallListResult,
+  'group_call.get': GroupCallStateResult,
+  'group_call.join': GroupCallJoinResult,
+  'group_call.subscribe': GroupCallSubscribeResult,
+  'group_call.answer': EmptyResult,
+  'group_call.unsubscribe': EmptyResult,
+  'group_call.media': EmptyResult,
+  'group_call.leave': EmptyResult,
 } as const satisfies Record<ClientFrameType, TSchema>;
 
 export type ResultOf<K extends ClientFrameType> = Static<(typeof ResultSchemas)[K]>;
@@ -356,6 +382,11 @@ export const EventSchemas = {
   'call.updated': event('call.updated', CallUpdatedData),
   /** The other device in your call sent a session description, an ICE candidate or its media state. */
   'call.signal': event('call.signal', CallSignalEventData),
+  /**
+   * The group call of a conversation you are a member of changed: someone joined, left or
+   * changed their media. docs/protocol.md, "Group calls".
+   */
+  'group_call.updated': event('group_call.updated', GroupCallUpdatedData),
   /** To a bot: a user invoked one of its commands or clicked one of its components; answer before `deadlineAt`. */
   'interaction.new': event('interaction.new', Type.Object({ interaction: Interaction })),
   /**

@@ -10,6 +10,7 @@ export * from './models';
 export * from './files';
 export * from './e2ee';
 export * from './calls';
+export * from './group-calls';
 export * from './frames';
 export * from './http';
 export * from './validate';

@@ -7,6 +7,7 @@
  * (an app can persist `cursors()` and the token and pass them back in).
  */
 import { CallsApi } from './calls-api';
+import { GroupCallsApi } from './group-calls-api';
 import type {
   Conversation,
   LoginBody,
@@ -123,6 +124,8 @@ export class ParleyClient {
   readonly files: FilesApi;
   /** 1:1 call signalling with typed events (`client.calls.on('incoming', ...)`). */
   readonly calls: CallsApi;
+  /** Group call signalling in groups and channels (`client.groupCalls.on('joined', ...)`); media: {@link GroupCall}. */
+  readonly groupCalls: GroupCallsApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly http: AdminHttpClient;
@@ -236,6 +239,9 @@ export class ParleyClient {
     this.files = new FilesApi(this.http);
     this.calls = new CallsApi(this.connection, (error) =>
       this.emitter.emit('error', new ParleyError('internal', 'a call event handler threw', { cause: error })),
+    );
+    this.groupCalls = new GroupCallsApi(this.connection, (error) =>
+      this.emitter.emit('error', new ParleyError('internal', 'a group call event handler threw', { cause: error })),
     );
   }
 
@@ -522,6 +528,9 @@ export class ParleyClient {
         return;
       case 'call.signal':
         this.calls.handleSignal(event.data);
+        return;
+      case 'group_call.updated':
+        this.groupCalls.handleUpdated(event.data);
         return;
       case 'sync.required':
         // The server may have missed events for us: resume from our cursors.

@@ -34,6 +34,8 @@ export {
 } from './apply-update';
 export { CallsApi, type CallEvents } from './calls-api';
 export { CallPeer, type CallPeerOptions, type CallPeerEvents } from './call-peer';
+export { GroupCallsApi, type GroupCallEvents, type GroupCallChange } from './group-calls-api';
+export { GroupCall, type GroupCallOptions, type GroupCallMediaEvents, type RemoteFeed } from './group-call';
 export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { BotsApi, WebhooksApi } from './bots-api';

@@ -14,6 +14,7 @@ import { JobRunner } from './events/job-runner';
 import { NudgedLoop } from './events/nudged-loop';
 import { guardedFetch, parseOutboundAllow, SafeFetch } from './net/safe-fetch';
 import { OpenAiChatModel } from './net/chat-openai';
+import { JanusSfu } from './sfu/sfu-janus';
 import { parseAllowedTypes } from './media/sniff';
 import type { Config } from './config/schema';
 import { loadConfig } from './config/load';
@@ -250,6 +251,23 @@ async function buildCore(
     },
     sso,
     eventOrigin === 'admin' ? null : assistantOptions(config),
+    {
+      // The admin commands never join calls: no connection to Janus from them.
+      sfu:
+        config.janusUrl === null || eventOrigin === 'admin'
+          ? null
+          : new JanusSfu(
+              {
+                url: config.janusUrl,
+                apiSecret: config.janusApiSecret,
+                timeoutMs: config.janusTimeoutMs,
+                keepaliveMs: JANUS_KEEPALIVE_MS,
+                bitrate: config.groupCallBitrate,
+              },
+              logger,
+            ),
+      maxParticipants: config.groupCallMaxParticipants,
+    },
   );
   return { store, files, bus, presence, rates, services, limits };
 }
@@ -286,6 +304,8 @@ function assistantOptions(config: Config): AssistantOptions {
   };
 }
 
+/** Below Janus' default session_timeout (60 s), with room for a slow answer. */
+const JANUS_KEEPALIVE_MS = 25_000;
 /** A retention batch is a few hundred rows: a minute is ample, and a dead node's lease lapses soon. */
 const RETENTION_LEASE_MS = 60_000;
 
@@ -571,6 +591,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Every closed connection's last-seen write is stored (in shared commits) before the store closes.
       await departed;
       await ws.close();
+      // This node's devices leave their group calls (the others see them go) before the bus closes.
+      await services.groupCalls.stop();
       // Events of the last writes reach the bus before it goes (what cannot stays in the outbox).
       await relay.stop();
       // Jobs under way finish and record their outcome; what is left waits in the store for any node.

@@ -9,6 +9,7 @@
 import type {
   Call,
   CallSignal,
+  GroupCallParticipant,
   Interaction,
   InteractionUpdate,
   Contact,
@@ -121,6 +122,15 @@ export type EventBody =
   | { v: 1; type: 'call.updated'; call: Call }
   /** A signal from one device in a call to the other: on that device's topic only (ephemeral). */
   | { v: 1; type: 'call.signal'; callId: string; fromUserId: string; signal: CallSignal }
+  /** A group call changed (joined, left, media): on the conversation topic (ephemeral, like typing). */
+  | {
+      v: 1;
+      type: 'group_call.updated';
+      conversationId: string;
+      change: 'joined' | 'left' | 'media';
+      participant: GroupCallParticipant;
+      participants: GroupCallParticipant[];
+    }
   /** To the bot's user topic: someone invoked its command or clicked its component (ADR 0018). */
   | { v: 1; type: 'interaction.new'; interaction: Interaction }
   /** To the invoking user's topic: the bot deferred, answered (ephemerally, for them alone) or timed out. */

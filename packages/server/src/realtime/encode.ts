@@ -76,6 +76,10 @@ export function toServerEvent(event: BusEvent): ServerEvent | null {
         type: 'call.signal',
         data: { callId: event.callId, fromUserId: event.fromUserId, signal: event.signal },
       };
+    case 'group_call.updated': {
+      const { conversationId, change, participant, participants } = event;
+      return { type: 'group_call.updated', data: { conversationId, change, participant, participants } };
+    }
     case 'node.devices':
     case 'node.heartbeat':
     case 'node.hello':

@@ -10,6 +10,7 @@ import { TwoFactorService } from './two-factor';
 import { SsoService, type SsoOptions } from './sso';
 import { AudienceChanges } from './audience-changes';
 import { CallService, type CallOptions } from './calls';
+import { GroupCallService, type GroupCallOptions } from './group-calls';
 import { BotService } from './bots';
 import { AssistantService, type AssistantOptions } from './assistant';
 import { BuiltinCommands } from './builtin-commands';
@@ -72,6 +73,8 @@ export interface Services {
   directory: UserDirectoryService;
   e2ee: E2eeService;
   calls: CallService;
+  /** Group calls through the SFU (ADR 0029); main.ts stops it (its devices leave their calls). */
+  groupCalls: GroupCallService;
   bots: BotService;
   webhooks: WebhookService;
   incomingWebhooks: IncomingWebhookService;
@@ -109,6 +112,9 @@ export const defaultCallOptions: CallOptions = {
   reconnectMs: 30_000,
   turn: { turnUrls: [], secret: null, ttlSeconds: 3600, stunUrls: [], relayOnly: false },
 };
+
+/** Group calls without configuration: no SFU (unavailable, `not_configured`). */
+export const noGroupCalls: GroupCallOptions = { sfu: null, maxParticipants: 50 };
 
 /** What bots and webhooks need beyond the common ports. */
 export interface BotDeps {
@@ -149,6 +155,7 @@ export function createServices(
   sso: SsoOptions | null = null,
   /** The AI assistant; null: off (no account is created). */
   assistantOptions: AssistantOptions | null = null,
+  groupCallOptions: GroupCallOptions = noGroupCalls,
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -198,6 +205,7 @@ export function createServices(
     directory: new UserDirectoryService(deps),
     e2ee,
     calls: new CallService(deps, messages, registry, callOptions),
+    groupCalls: new GroupCallService(deps, conversations, messages, groupCallOptions),
     bots,
     webhooks,
     interactions: new InteractionService(
@@ -228,6 +236,7 @@ export type { ServiceDeps, ServiceLimits } from './deps';
 export type { ClientOrigin } from './rate-limits';
 export type { FileDeps, FileLimits, Download } from './files';
 export type { CallOptions } from './calls';
+export type { GroupCallOptions } from './group-calls';
 export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
 export type { AssistantOptions } from './assistant';

@@ -16,6 +16,7 @@ import { Router } from '../state/router';
 import { createClient, type SavedSession } from '../state/session';
 import { useSelector } from '../state/store';
 import { CallScreen } from './call-screen';
+import { GroupCallScreen } from './group-call-screen';
 import { ChatPane } from './chat-pane';
 import { ConnectionBanner } from './connection-banner';
 import { InviteDialog } from './invite-dialog';
@@ -126,6 +127,7 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
         </ProfileCardProvider>
         <Toast />
         <CallScreen />
+        <GroupCallScreen />
         {invite !== undefined && <InviteDialog key={invite} code={invite} onClose={closeInvite} />}
       </main>
     </ControllerContext.Provider>

@@ -3,12 +3,16 @@
  * the subtitle: presence and status text for a direct chat, member count and how
  * many are online for a group, the member count and topic for a channel. Buttons
  * search the conversation and open the pinned messages and the details pane; in a
- * direct chat, two more start a voice or a video call.
+ * direct chat, two more start a voice or a video call; in a group or channel, one
+ * joins (or starts) its group call, disabled with the reason when the server cannot
+ * hold one, and a line says who is in a call in progress.
  */
-import { useState } from 'react';
-import { conversationTitle, peerId, type Line } from '../lib/names';
+import { useEffect, useState } from 'react';
+import { conversationTitle, peerId, userName, type Line } from '../lib/names';
 import { presenceLabel } from '../lib/presence-label';
 import { useAppState, useController, useNow } from '../state/context';
+import { unavailableText } from '../state/group-calls';
+import { useSelector } from '../state/store';
 import { Avatar } from './avatar';
 import { PersonButton } from './profile-card';
 import { BackIcon, BellOffIcon, InfoIcon, LockIcon, PhoneIcon, PinIcon, SearchIcon, VideoIcon } from './icons';
@@ -26,7 +30,15 @@ export function ChatHeader({ id }: { id: string }) {
   const me = useAppState((s) => s.me.id);
   const now = useNow();
   const [search, setSearch] = useState(false);
+  const groupCall = useSelector(controller.groupCalls.store, (s) => s.byConversation[id]);
+  const inCall = useSelector(controller.groupCalls.store, (s) => s.view !== null || s.joining);
+  const kind = conversation?.kind;
+  useEffect(() => {
+    if (kind !== undefined && kind !== 'direct') void controller.groupCalls.refresh(id);
+  }, [controller, id, kind]);
   if (conversation === undefined) return null;
+  const inProgress = groupCall?.participants ?? [];
+  const unavailable = groupCall !== undefined && !groupCall.available;
 
   const title = conversationTitle(conversation, users, me);
   const peer = peerId(conversation, me);
@@ -93,6 +105,14 @@ export function ChatHeader({ id }: { id: string }) {
         <p className="chat-subtitle" data-testid="chat-subtitle">
           <LineText line={subtitle} />
         </p>
+        {inProgress.length > 0 && (
+          <p className="chat-subtitle group-call-banner" data-testid="group-call-banner">
+            Call in progress:{' '}
+            <LineText
+              line={inProgress.flatMap((p, i) => [...(i > 0 ? [', '] : []), { user: userName(users, p.userId) }])}
+            />
+          </p>
+        )}
       </div>
       <div className="chat-header-actions">
         {conversation.kind === 'direct' && peer !== undefined && (
@@ -115,6 +135,26 @@ export function ChatHeader({ id }: { id: string }) {
             >
               <VideoIcon />
             </button>
+          </>
+        )}
+        {conversation.kind !== 'direct' && (
+          <>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={inProgress.length > 0 ? 'Join the group call' : 'Start a group call'}
+              aria-describedby={unavailable ? 'group-call-unavailable' : undefined}
+              title={unavailable ? unavailableText(groupCall.reason) : 'Group call'}
+              disabled={unavailable || inCall}
+              onClick={() => void controller.groupCalls.join(id)}
+            >
+              <VideoIcon />
+            </button>
+            {unavailable && (
+              <span id="group-call-unavailable" className="visually-hidden" data-testid="group-call-unavailable">
+                {unavailableText(groupCall.reason)}
+              </span>
+            )}
           </>
         )}
         <button

@@ -61,6 +61,7 @@ import { Uploads, type MediaHints } from './uploads';
 import { CallController } from './calls';
 import { favouriteOrder, withFavouriteOrder } from './favourites';
 import { forgetLegacyFavourites, legacyFavourites } from '../lib/sidebar-prefs';
+import { GroupCallController } from './group-calls';
 
 /** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
 function usersOf(messages: readonly Message[]): string[] {
@@ -107,6 +108,8 @@ export class ChatController {
   readonly trays: Trays;
   /** 1:1 calls: the call screen's state and actions. */
   readonly calls: CallController;
+  /** Group calls in groups and channels: availability per conversation, the call screen's state. */
+  readonly groupCalls: GroupCallController;
   private readonly offs: (() => void)[] = [];
   private readonly usersInFlight = new Set<string>();
   private readonly orphans = new Map<string, Message[]>();
@@ -131,6 +134,7 @@ export class ChatController {
       (text) => this.notify(text),
       (call) => hooks.onRing?.(call, this.state),
     );
+    this.groupCalls = new GroupCallController(client, (text) => this.notify(text));
   }
 
   get state(): AppState {
@@ -144,6 +148,7 @@ export class ChatController {
   start(): void {
     const c = this.client;
     this.calls.start();
+    this.groupCalls.start();
     this.offs.push(
       c.on('state', (s) => this.onState(s)),
       c.on('synced', ({ conversations }) => {
@@ -204,6 +209,7 @@ export class ChatController {
   stop(): void {
     for (const off of this.offs.splice(0)) off();
     this.calls.stop();
+    this.groupCalls.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

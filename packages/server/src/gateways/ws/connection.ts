@@ -134,6 +134,10 @@ export class WsConnection implements RealtimeConnection {
     this.departure = this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
       this.log.error({ err: error }, 'presence update failed');
     });
+    // A device that drops leaves its group call: its SFU handles live on this node only.
+    this.options.services.groupCalls.disconnected(auth.session.id).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'leaving the group call failed');
+    });
   }
 
   /** Resolves when what the connection's end writes (the user's last seen) is stored. */

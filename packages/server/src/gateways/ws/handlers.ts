@@ -68,4 +68,23 @@ export const handlers: Handlers = {
   },
   'call.ice_servers': (ctx) => Promise.resolve(ctx.services.calls.iceServers(ctx.auth)),
   'call.list': async (ctx) => ({ calls: await ctx.services.calls.open(ctx.auth) }),
+  'group_call.get': async (ctx, data) => ({ call: await ctx.services.groupCalls.get(ctx.auth, data.conversationId) }),
+  'group_call.join': (ctx, data) => ctx.services.groupCalls.join(ctx.auth, data.conversationId, data.sdp, data.media),
+  'group_call.subscribe': (ctx, data) => ctx.services.groupCalls.subscribe(ctx.auth, data.conversationId, data.feedId),
+  'group_call.answer': async (ctx, data) => {
+    await ctx.services.groupCalls.answer(ctx.auth, data.conversationId, data.subscriptionId, data.sdp);
+    return {};
+  },
+  'group_call.unsubscribe': async (ctx, data) => {
+    await ctx.services.groupCalls.unsubscribe(ctx.auth, data.conversationId, data.subscriptionId);
+    return {};
+  },
+  'group_call.media': async (ctx, data) => {
+    await ctx.services.groupCalls.setMedia(ctx.auth, data.conversationId, data.media);
+    return {};
+  },
+  'group_call.leave': async (ctx, data) => {
+    await ctx.services.groupCalls.leave(ctx.auth, data.conversationId);
+    return {};
+  },
 };

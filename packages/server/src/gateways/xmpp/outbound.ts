@@ -376,6 +376,7 @@ export async function handleEvent(ctx: XmppContext, target: OutboundTarget, even
     case 'node.leaving':
     case 'call.updated': // no Jingle yet: XMPP clients see calls as their record messages
     case 'call.signal':
+    case 'group_call.updated': // XMPP clients cannot join: media goes through Parley's signalling only
     case 'interaction.new': // bots have no XMPP login
     case 'interaction.updated': // XMPP clients invoke no commands: a `/roll` goes out as text
       return;
