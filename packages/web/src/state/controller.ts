@@ -58,6 +58,7 @@ import { Store } from './store';
 import { Trays } from './trays';
 import { Uploads, type MediaHints } from './uploads';
 import { CallController } from './calls';
+import { reportFocus } from './focus-reporter';
 
 /** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
 function usersOf(messages: readonly Message[]): string[] {
@@ -184,6 +185,8 @@ export class ChatController {
     };
     document.addEventListener('visibilitychange', onVisible);
     this.offs.push(() => document.removeEventListener('visibilitychange', onVisible));
+    // No pushes of the conversation in front of the user, on any of their devices.
+    this.offs.push(reportFocus(c, this.store));
 
     // The list over HTTP first, so the sidebar fills even before the socket is up.
     c.conversations.list().then((summaries) => {
