@@ -175,6 +175,17 @@ export const ReceiptSetData = Type.Object(
 
 export const PresenceSetData = Type.Object({ status: SettablePresence }, { additionalProperties: false });
 
+/**
+ * Which conversation this device shows in front of its user (focused window, visible
+ * page), or null. While it holds, nobody's pushes for that conversation reach any of the
+ * user's devices (docs/notifications.md); it lapses after `expiresInMs` unless sent
+ * again, and when the connection closes.
+ */
+export const FocusSetData = Type.Object(
+  { conversationId: Type.Union([ConversationId, Type.Null()]) },
+  { additionalProperties: false },
+);
+
 export const PresenceGetData = Type.Object(
   { userIds: Type.Array(UserId, { maxItems: 500 }) },
   { additionalProperties: false },
@@ -192,6 +203,7 @@ export const ClientFrameSchemas = {
   'receipt.set': request('receipt.set', ReceiptSetData),
   'presence.set': request('presence.set', PresenceSetData),
   'presence.get': request('presence.get', PresenceGetData),
+  'focus.set': request('focus.set', FocusSetData),
   'message.edit': request('message.edit', MessageEditData),
   'message.delete': request('message.delete', MessageDeleteData),
   'reaction.set': request('reaction.set', ReactionSetData),
@@ -266,6 +278,12 @@ export const HistoryResult = Type.Object({
 });
 export const EmptyResult = Type.Object({});
 export const PresenceGetResult = Type.Object({ presences: Type.Array(Presence) });
+export const FocusSetResult = Type.Object({
+  expiresInMs: Type.Integer({
+    minimum: 1,
+    description: 'The focus lapses after this long: send `focus.set` again before then while it holds',
+  }),
+});
 export const MessageResult = Type.Object({ message: Message });
 export const SearchResult = Type.Object({
   hits: Type.Array(SearchHit),
@@ -282,6 +300,7 @@ export const ResultSchemas = {
   'receipt.set': EmptyResult,
   'presence.set': EmptyResult,
   'presence.get': PresenceGetResult,
+  'focus.set': FocusSetResult,
   'message.edit': MessageResult,
   'message.delete': MessageResult,
   'reaction.set': MessageResult,

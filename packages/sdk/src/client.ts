@@ -49,6 +49,7 @@ import { SyncRunner } from './sync';
 import { Timeline } from './timeline';
 import { lazyGlobalWebSocket, pick, stopError } from './client-support';
 import { realTimers, type TimerHandle, type Timers } from './timers';
+import { FocusTracker } from './focus';
 import { globalWebSocket, webSocketUrl } from './websocket';
 
 interface Waiter {
@@ -91,6 +92,13 @@ export class ParleyClient {
   readonly threads: ThreadsApi;
   /** Presence. */
   readonly presence: PresenceApi;
+  /**
+   * The conversation this device shows in front of its user: no pushes of it reach your
+   * devices while it is set (the client repeats it to the server as needed).
+   * @example document.addEventListener('visibilitychange', () =>
+   *   void client.focus.set(document.visibilityState === 'visible' ? openId : null));
+   */
+  readonly focus: FocusTracker;
   /** User lookup. */
   readonly users: UsersApi;
   /** Contacts. */
@@ -222,6 +230,7 @@ export class ParleyClient {
     this.receipts = new ReceiptsApi(ctx);
     this.threads = new ThreadsApi(ctx);
     this.presence = new PresenceApi(ctx);
+    this.focus = new FocusTracker(this.connection, this.timers, (error) => this.emitter.emit('error', error));
     this.users = new UsersApi(ctx);
     this.contacts = new ContactsApi(ctx);
     this.blocks = new BlocksApi(ctx);
@@ -454,6 +463,7 @@ export class ParleyClient {
       () => {
         if (generation !== this.generation || !this.connection.isOpen) return;
         this.outbox.setOnline(true);
+        this.focus.setOnline(true);
         this.setState({ state: 'connected', user: auth.user, sessionId: auth.sessionId, limits: auth.limits });
         this.settleWaiters();
         // A call that rang or was answered while this device was away is announced now.
@@ -593,6 +603,7 @@ export class ParleyClient {
 
   private goOffline(): void {
     this.outbox.setOnline(false);
+    this.focus.setOnline(false);
     this.receiptBatcher.stop();
     if (this.gapTimer !== undefined) this.timers.clearTimeout(this.gapTimer);
     this.gapTimer = undefined;

@@ -383,6 +383,22 @@ export class HttpClient {
   setDoNotDisturb(body: Wire.DoNotDisturbBody): Promise<Wire.DoNotDisturbBody> {
     return this.call('PUT', '/v1/me/do-not-disturb', { body });
   }
+  /** GET /v1/me/quiet-hours */
+  quietHours(): Promise<Wire.QuietHoursBody> {
+    return this.call('GET', '/v1/me/quiet-hours');
+  }
+  /** PUT /v1/me/quiet-hours */
+  setQuietHours(body: Wire.QuietHoursBody): Promise<Wire.QuietHoursBody> {
+    return this.call('PUT', '/v1/me/quiet-hours', { body });
+  }
+  /** GET /v1/me/push-decisions */
+  pushDecisions(): Promise<Wire.PushDecisionsResponse> {
+    return this.call('GET', '/v1/me/push-decisions');
+  }
+  /** POST /v1/me/push-test */
+  pushTest(): Promise<{ queued: number }> {
+    return this.call('POST', '/v1/me/push-test');
+  }
   /** POST /v1/webhooks */
   createWebhook(body: Wire.CreateWebhookBody): Promise<Wire.CreatedWebhookResponse> {
     return this.call('POST', '/v1/webhooks', { body });

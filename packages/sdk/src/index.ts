@@ -40,6 +40,7 @@ export { SearchApi, type SearchPage, type SearchParams } from './search-api';
 export { ChannelsApi, InvitesApi, ModerationApi, type Page } from './channels-api';
 export { BotsApi, WebhooksApi } from './bots-api';
 export { PushApi } from './push-api';
+export { FocusTracker } from './focus';
 export { CommandsApi, InteractionsApi, InteractionTracker } from './interactions-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';

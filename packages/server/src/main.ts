@@ -218,6 +218,7 @@ async function buildCore(
       vapidSubject: config.vapidSubject,
       content: config.pushContent,
       ttlSeconds: config.pushTtlSeconds,
+      focusTtlMs: config.pushFocusTtlMs,
       delivery: {
         // A push must end within its job's lease: a short lease (tests, webhooks tuned) bounds it.
         timeoutMs: Math.min(config.pushTimeoutMs, Math.floor(config.jobLeaseMs / 2)),

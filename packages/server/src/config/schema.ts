@@ -777,6 +777,14 @@ export const configKeys = {
     max: 50,
     doc: 'Attempts of one push (the first and its retries); then it is dropped. A 404 or 410 answer deletes the subscription at once.',
   },
+  pushFocusTtlMs: {
+    env: 'PARLEY_PUSH_FOCUS_TTL_MS',
+    kind: 'int',
+    default: 60_000,
+    min: 5_000,
+    max: 600_000,
+    doc: "How long a device's report that it shows a conversation (`focus.set`) holds back that conversation's pushes to all the user's devices; the app repeats the report at half this while the conversation stays in front, and a closed connection ends it at once. A node that dies leaves a focus that lapses after this time.",
+  },
   linkPreviews: {
     env: 'PARLEY_LINK_PREVIEWS',
     kind: 'enum',

@@ -20,6 +20,7 @@ import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-d
 import { WebhookService } from './webhooks';
 import { PushService, type PushOptions } from './push';
 import { PushDeliveryHandler, type PushDeliveryOptions } from './push-delivery';
+import { PushPreferencesService } from './push-preferences';
 import { VapidKeys, type VapidKeyPair } from './push-keys';
 import type { OutboundHttp } from '../ports/outbound-http';
 import { ContactService } from './contacts';
@@ -83,6 +84,8 @@ export interface Services {
   /** The job handler that sends webhook deliveries (main.ts registers it with the job runner). */
   webhookDelivery: WebhookDeliveryHandler;
   push: PushService;
+  /** Quiet hours, device focus, the decision record and the test push. */
+  pushPreferences: PushPreferencesService;
   /** The job handler that sends pushes (main.ts registers it with the job runner). */
   pushDelivery: PushDeliveryHandler;
   /** Link previews: a durable consumer and a job handler (main.ts registers both). */
@@ -103,6 +106,7 @@ export const defaultPushDeps: PushDeps = {
   vapidSubject: 'mailto:postmaster@localhost',
   content: 'full',
   ttlSeconds: 86_400,
+  focusTtlMs: 60_000,
   delivery: { timeoutMs: 10_000, retry: { baseMs: 30_000, maxDelayMs: 600_000, maxAttempts: 6, jitter: 0.2 } },
 };
 
@@ -221,6 +225,7 @@ export function createServices(
     incomingWebhooks: new IncomingWebhookService(deps, bots, messages),
     webhookDelivery: new WebhookDeliveryHandler(deps, botDeps.outbound, botDeps.delivery),
     push,
+    pushPreferences: new PushPreferencesService(deps, conversations, pushDeps),
     pushDelivery: new PushDeliveryHandler(deps, vapid, botDeps.outbound, pushDeps.delivery),
     linkPreviews: new LinkPreviewService(deps, {
       outbound: previewOutbound,

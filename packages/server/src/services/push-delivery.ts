@@ -8,7 +8,8 @@
  * with exponential backoff and jitter, honouring `Retry-After`, up to
  * PARLEY_PUSH_MAX_ATTEMPTS; any other answer (400, 403, 413) is logged and dropped.
  * Every attempt carries the same `Topic` (the job's id), so a push service that still
- * holds an undelivered copy replaces it rather than delivering two.
+ * holds an undelivered copy replaces it rather than delivering two. The outcome is written
+ * on the push's decision (its id is the job's), which the user sees in their settings.
  */
 import webpush from 'web-push';
 import type { JobHandler, JobOutcome, JobRecord } from '../ports/jobs';
@@ -39,7 +40,10 @@ export class PushDeliveryHandler implements JobHandler {
     const input = job.payload as PushJobPayload;
     const { store, clock, logger } = this.deps;
     const subscription = await store.getPushSubscription(input.subscriptionId);
-    if (!subscription) return { done: true };
+    if (!subscription) {
+      await store.setPushDelivery(job.id, 'gone');
+      return { done: true };
+    }
     const vapid = await this.keys.get();
     const details = webpush.generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
@@ -76,17 +80,20 @@ export class PushDeliveryHandler implements JobHandler {
       if (caught.reason === 'bad_url' || caught.reason === 'refused_address') {
         logger.warn({ subscriptionId: subscription.id, reason: caught.reason }, 'push endpoint refused; dropping push');
         this.stats.dropped += 1;
+        await store.setPushDelivery(job.id, 'failed');
         return { done: true };
       }
       failure = caught.reason;
     }
     if (status !== null && status >= 200 && status < 300) {
       this.stats.delivered += 1;
+      await store.setPushDelivery(job.id, 'delivered');
       return { done: true };
     }
     if (status === 404 || status === 410) {
       // RFC 8030 7.3: the subscription expired or was cancelled: never push to it again.
       await store.deletePushSubscription(subscription.id);
+      await store.setPushDelivery(job.id, 'gone');
       this.stats.gone += 1;
       return { done: true };
     }
@@ -98,6 +105,7 @@ export class PushDeliveryHandler implements JobHandler {
         'push not delivered; dropping it',
       );
       this.stats.dropped += 1;
+      await store.setPushDelivery(job.id, 'failed');
       return { done: true };
     }
     const wait =

@@ -6,14 +6,18 @@
  * that should hear of the message: the member's level for the conversation (all,
  * mentions only, muted; direct messages count as mentions), never the sender's own
  * devices, nobody who blocked the sender or whom the sender blocked, nobody in
- * do-not-disturb. The job carries the push's JSON, built once, so every attempt sends the
- * same notification under the same `Topic` (the job's id). Reading a conversation on one
- * device queues a low-urgency "clear" push to the user's other devices. The job runner
- * sends them (services/push-delivery.ts). No network here.
+ * do-not-disturb or quiet hours, nobody with a device that shows the conversation
+ * (domain/push-decision.ts). Each decision about a device is recorded (bounded per user)
+ * so the user can see why they were or were not notified. The job carries the push's
+ * JSON, built once, so every attempt sends the same notification under the same `Topic`
+ * (the job's id). Reading a conversation on one device queues a low-urgency "clear" push
+ * to the user's other devices. The job runner sends them (services/push-delivery.ts).
+ * Quiet hours, focus and the test push: services/push-preferences.ts. No network here.
  */
 import { createHash } from 'node:crypto';
 import {
   MAX_PUSH_SUBSCRIPTIONS_PER_SESSION,
+  PUSH_DECISIONS_KEPT,
   PUSH_TEXT_MAX_CHARS,
   type Conversation,
   type CreatePushSubscriptionBody,
@@ -23,9 +27,10 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import { decidePush } from '../domain/push-decision';
 import type { EventConsumer } from '../ports/jobs';
 import { OutboundError } from '../ports/outbound-http';
-import type { PushRecipient, PushSubscriptionRecord } from '../ports/push-records';
+import type { PushDecisionRecord, PushSubscriptionRecord } from '../ports/push-records';
 import type { OutboxRecord, Store } from '../ports/store';
 import type { AuthContext } from './accounts';
 import type { ServiceDeps } from './deps';
@@ -49,6 +54,8 @@ export interface PushOptions {
   /** PARLEY_PUSH_CONTENT: `none` sends ids only. */
   content: 'full' | 'none';
   ttlSeconds: number;
+  /** PARLEY_PUSH_FOCUS_TTL_MS: how long a device's `focus.set` holds. */
+  focusTtlMs: number;
 }
 
 /** Clearing pushes matter only while the notification is on screen. */
@@ -56,7 +63,7 @@ const CLEAR_TTL_SECONDS = 3600;
 const NAME_MAX_CHARS = 100;
 
 /** A job id that is also a valid Topic (RFC 8030 5.4: at most 32 base64url characters). */
-function pushJobId(...parts: string[]): string {
+export function pushJobId(...parts: string[]): string {
   return createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 32);
 }
 
@@ -187,6 +194,7 @@ export class PushService implements EventConsumer {
   /** Inside the dispatcher's transaction: one push job per subscription that should hear of each message; how many. */
   async consume(events: readonly OutboxRecord[], tx: Store): Promise<number> {
     let written = 0;
+    const decisions: PushDecisionRecord[] = [];
     for (const record of events) {
       if (record.event.type !== 'message.new') continue;
       const message = record.event.message;
@@ -200,13 +208,37 @@ export class PushService implements EventConsumer {
       if (!conversation) continue;
       const sender = await tx.getUser(message.senderId);
       const now = this.deps.clock.now();
+      const focused = new Set(await tx.listFocusedUsers(message.conversationId, now));
       for (const recipient of recipients) {
-        const userId = recipient.subscription.userId;
+        const { subscription } = recipient;
+        const userId = subscription.userId;
+        // A block is nobody's business but the blocker's: no push, and no decision to show either side.
+        if (blocked.has(userId)) continue;
         const mention = conversation.kind === 'direct' || mentions(message, userId);
-        if (blocked.has(userId) || !this.wants(recipient, mention, now)) continue;
-        const id = pushJobId('message', message.id, recipient.subscription.id);
+        const reason = decidePush(
+          {
+            level: recipient.notifyLevel,
+            mention,
+            dndUntil: recipient.dndUntil,
+            quietHours: recipient.quietHours,
+            focused: focused.has(userId),
+          },
+          now,
+        );
+        const id = pushJobId('message', message.id, subscription.id);
+        decisions.push({
+          id,
+          userId,
+          subscriptionId: subscription.id,
+          conversationId: message.conversationId,
+          messageId: message.id,
+          at: now,
+          reason,
+          delivery: reason === 'notify' ? 'pending' : null,
+        });
+        if (reason !== 'notify') continue;
         const payload: PushJobPayload = {
-          subscriptionId: recipient.subscription.id,
+          subscriptionId: subscription.id,
           topic: id,
           urgency: mention ? 'high' : 'normal',
           ttlSeconds: this.options.ttlSeconds,
@@ -216,13 +248,8 @@ export class PushService implements EventConsumer {
         written += 1;
       }
     }
+    if (decisions.length > 0) await tx.recordPushDecisions(decisions, PUSH_DECISIONS_KEPT);
     return written;
-  }
-
-  private wants(recipient: PushRecipient, mention: boolean, now: number): boolean {
-    if (recipient.notifyLevel === 'muted') return false;
-    if (recipient.notifyLevel === 'mentions' && !mention) return false;
-    return recipient.dndUntil === null || recipient.dndUntil <= now;
   }
 
   private payload(

@@ -9,7 +9,7 @@
  * every table and to the front of each unique key; keep every query going
  * through the functions in queries/ so that there is one place to add it.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { ConversationKind, NotifyLevel, PostPolicy, PresenceVisibility, Role, Visibility } from '@parley/protocol';
 
 export interface UsersTable {
@@ -468,6 +468,8 @@ export interface Database {
   incoming_webhooks: IncomingWebhooksTable;
   push_subscriptions: PushSubscriptionsTable;
   push_settings: PushSettingsTable;
+  device_focus: DeviceFocusTable;
+  push_decisions: PushDecisionsTable;
   dead_letters: DeadLettersTable;
   bot_commands: BotCommandsTable;
   interactions: InteractionsTable;
@@ -599,10 +601,34 @@ export interface PushSubscriptionsTable {
   created_at: number;
 }
 
-/** 0023: a user's notification settings (do-not-disturb until). */
+/** 0023: a user's notification settings (do-not-disturb until); 0034: quiet hours. */
 export interface PushSettingsTable {
   user_id: string;
   dnd_until: number | null;
+  quiet_start: ColumnType<number | null, number | null | undefined, number | null>;
+  quiet_end: ColumnType<number | null, number | null | undefined, number | null>;
+  quiet_time_zone: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** 0034: the conversation a device shows, until it lapses or its connection closes. */
+export interface DeviceFocusTable {
+  session_id: string;
+  user_id: string;
+  conversation_id: string;
+  connection_id: string;
+  expires_at: number;
+}
+
+/** 0034: the latest push decisions about a user's devices. */
+export interface PushDecisionsTable {
+  id: string;
+  user_id: string;
+  subscription_id: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  at: number;
+  reason: string;
+  delivery: string | null;
 }
 
 /** 0029: an OpenID Connect identity and the account it logs into. */

@@ -4,7 +4,16 @@
  * root instance, or a transaction for the Store passed to `transaction`'s fn).
  * It must stay dialect-agnostic: anything that differs goes through StoreDialect.
  */
-import type { Conversation, ConversationSummary, LinkPreview, Member, Message, Role } from '@parley/protocol';
+import type {
+  Conversation,
+  ConversationSummary,
+  LinkPreview,
+  Member,
+  Message,
+  PushDelivery,
+  Role,
+} from '@parley/protocol';
+import type { QuietWindow } from '../domain/quiet-hours';
 import type { Kysely } from 'kysely';
 import type {
   AppendResult,
@@ -321,6 +330,30 @@ export class KyselyStore implements Store {
   }
   setDoNotDisturb(userId: string, until: number | null): Promise<void> {
     return push.setDoNotDisturb(this.db, userId, until);
+  }
+  getQuietHours(userId: string): Promise<QuietWindow | null> {
+    return push.getQuietHours(this.db, userId);
+  }
+  setQuietHours(userId: string, window: QuietWindow | null): Promise<void> {
+    return push.setQuietHours(this.db, userId, window);
+  }
+  setDeviceFocus(focus: Parameters<Push.PushRecords['setDeviceFocus']>[0]): Promise<void> {
+    return push.setDeviceFocus(this.db, focus);
+  }
+  clearDeviceFocus(sessionId: string, connectionId?: string): Promise<void> {
+    return push.clearDeviceFocus(this.db, sessionId, connectionId);
+  }
+  listFocusedUsers(conversationId: string, now: number): Promise<string[]> {
+    return push.listFocusedUsers(this.db, conversationId, now);
+  }
+  recordPushDecisions(decisions: readonly Push.PushDecisionRecord[], keepPerUser: number): Promise<void> {
+    return this.transaction((tx) => push.recordPushDecisions((tx as KyselyStore).db, decisions, keepPerUser));
+  }
+  setPushDelivery(decisionId: string, delivery: PushDelivery): Promise<void> {
+    return push.setPushDelivery(this.db, decisionId, delivery);
+  }
+  listPushDecisions(userId: string, limit: number): Promise<Push.PushDecisionRecord[]> {
+    return push.listPushDecisions(this.db, userId, limit);
   }
   initServerSetting(key: string, value: unknown, at: number): Promise<unknown> {
     return push.initServerSetting(this.db, key, value, at);

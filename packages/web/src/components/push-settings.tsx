@@ -1,11 +1,15 @@
 /**
- * "Notifications on this device": Web Push for this browser (pwa/push-device.ts), so
- * that messages are announced while Parley is closed. Shown only where the browser can
- * (a service worker, a push manager, notifications).
+ * Push notifications: "Notifications on this device", Web Push for this browser
+ * (pwa/push-device.ts), so that messages are announced while Parley is closed (offered
+ * only where the browser can: a service worker, a push manager, notifications); the
+ * quiet hours and the decision record with its test button apply to all of the user's
+ * devices, so they are shown on every one.
  */
 import { useEffect, useId, useState } from 'react';
 import { disablePush, enablePush, pushEnabled, pushSupported } from '../pwa/push-device';
 import { useController } from '../state/context';
+import { PushDecisions } from './push-decisions';
+import { QuietHoursSettings } from './quiet-hours-settings';
 
 export function PushSettings() {
   const controller = useController();
@@ -16,7 +20,6 @@ export function PushSettings() {
   useEffect(() => {
     if (pushSupported()) void pushEnabled().then(setEnabled, () => setEnabled(false));
   }, []);
-  if (!pushSupported()) return null;
 
   const toggle = async (on: boolean) => {
     setBusy(true);
@@ -47,21 +50,32 @@ export function PushSettings() {
       <h3 id={`${id}-title`} className="section-title">
         Push notifications
       </h3>
-      <label className="check-row">
-        <input
-          type="checkbox"
-          checked={enabled === true}
-          disabled={busy || enabled === undefined}
-          onChange={(e) => void toggle(e.target.checked)}
-        />
-        Notifications on this device
-      </label>
-      <p className="muted">Messages are announced even when Parley is closed; muted conversations stay silent.</p>
+      {pushSupported() ? (
+        <>
+          <label className="check-row">
+            <input
+              type="checkbox"
+              checked={enabled === true}
+              disabled={busy || enabled === undefined}
+              onChange={(e) => void toggle(e.target.checked)}
+            />
+            Notifications on this device
+          </label>
+          <p className="muted">
+            Messages are announced even when Parley is closed; muted conversations stay silent, and so does a
+            conversation while one of your devices shows it.
+          </p>
+        </>
+      ) : (
+        <p className="muted">This browser cannot receive push notifications; your other devices still can.</p>
+      )}
       {status !== undefined && (
         <p className="muted" role="status">
           {status}
         </p>
       )}
+      <QuietHoursSettings />
+      <PushDecisions />
     </section>
   );
 }

@@ -75,6 +75,11 @@ interface ClearPush {
   conversationId: string;
   seq: number;
 }
+/** The settings' "send test notification" button. */
+interface TestPush {
+  v: 1;
+  type: 'test';
+}
 /** What a notification keeps, to group the next message and to open the right one. */
 interface NotificationData {
   conversationId: string;
@@ -198,14 +203,24 @@ async function clear(push: ClearPush): Promise<void> {
 }
 
 worker.addEventListener('push', (event) => {
-  let push: MessagePush | ClearPush;
+  let push: MessagePush | ClearPush | TestPush;
   try {
-    push = event.data?.json() as MessagePush | ClearPush;
+    push = event.data?.json() as MessagePush | ClearPush | TestPush;
   } catch {
     return;
   }
   if (push?.type === 'message') event.waitUntil(showMessage(push));
   else if (push?.type === 'clear') event.waitUntil(clear(push));
+  else if (push?.type === 'test') {
+    event.waitUntil(
+      worker.registration.showNotification('Test notification', {
+        body: 'Notifications reach this device.',
+        tag: 'parley-test',
+        icon: '/icons/icon-192.png',
+        badge: '/icons/badge-96.png',
+      }),
+    );
+  }
 });
 
 worker.addEventListener('notificationclick', (event) => {

@@ -62,6 +62,7 @@ import { CallController } from './calls';
 import { favouriteOrder, withFavouriteOrder } from './favourites';
 import { forgetLegacyFavourites, legacyFavourites } from '../lib/sidebar-prefs';
 import { GroupCallController } from './group-calls';
+import { reportFocus } from './focus-reporter';
 
 /** Every user a message names: sender, quoted sender, reactors, thread participants, mentioned people. */
 function usersOf(messages: readonly Message[]): string[] {
@@ -194,6 +195,8 @@ export class ChatController {
     };
     document.addEventListener('visibilitychange', onVisible);
     this.offs.push(() => document.removeEventListener('visibilitychange', onVisible));
+    // No pushes of the conversation in front of the user, on any of their devices.
+    this.offs.push(reportFocus(c, this.store));
 
     // The list over HTTP first, so the sidebar fills even before the socket is up.
     c.conversations.list().then((summaries) => {

@@ -1,4 +1,7 @@
-/** Web Push over HTTP (docs/notifications.md): the VAPID key, this device's subscriptions, do-not-disturb. */
+/**
+ * Web Push over HTTP (docs/notifications.md): the VAPID key, this device's subscriptions,
+ * do-not-disturb, quiet hours, the recent push decisions and the test push.
+ */
 import {
   CreatePushSubscriptionBody,
   DoNotDisturbBody,
@@ -7,6 +10,10 @@ import {
   PushSubscriptionParams,
   PushSubscriptionResponse,
   PushSubscriptionsResponse,
+  PushDecisionsResponse,
+  PushTestResponse,
+  QuietHoursBody,
+  QuietHoursResponse,
   VapidPublicKeyResponse,
 } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -73,5 +80,41 @@ export function registerPushRoutes(app: FastifyInstance, { services }: HttpOptio
     async (request) => ({
       until: await services.push.setDoNotDisturb(await authenticate(services, request), request.body.until),
     }),
+  );
+
+  // GET /v1/me/quiet-hours
+  app.get('/v1/me/quiet-hours', { schema: { ...schema, response: { 200: QuietHoursResponse } } }, async (request) => ({
+    quietHours: await services.pushPreferences.quietHours(await authenticate(services, request)),
+  }));
+
+  // PUT /v1/me/quiet-hours
+  app.put<{ Body: Static<typeof QuietHoursBody> }>(
+    '/v1/me/quiet-hours',
+    { schema: { ...schema, body: QuietHoursBody, response: { 200: QuietHoursResponse, 400: ErrorResponse } } },
+    async (request) => ({
+      quietHours: await services.pushPreferences.setQuietHours(
+        await authenticate(services, request),
+        request.body.quietHours,
+      ),
+    }),
+  );
+
+  // GET /v1/me/push-decisions
+  app.get(
+    '/v1/me/push-decisions',
+    { schema: { ...schema, response: { 200: PushDecisionsResponse } } },
+    async (request) => ({
+      decisions: await services.pushPreferences.decisions(await authenticate(services, request)),
+    }),
+  );
+
+  // POST /v1/me/push-test
+  app.post(
+    '/v1/me/push-test',
+    { schema: { ...schema, response: { 202: PushTestResponse, 429: ErrorResponse } } },
+    async (request, reply) => {
+      const queued = await services.pushPreferences.sendTest(await authenticate(services, request));
+      return reply.status(202).send({ queued });
+    },
   );
 }

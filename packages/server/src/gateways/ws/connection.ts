@@ -131,11 +131,18 @@ export class WsConnection implements RealtimeConnection {
     this.auth = undefined;
     this.options.hub.detach(this);
     this.options.metrics.connections.dec();
-    this.departure = this.options.services.presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
-      this.log.error({ err: error }, 'presence update failed');
-    });
+    const { presence, pushPreferences, groupCalls } = this.options.services;
+    this.departure = Promise.all([
+      presence.disconnected(auth.user.id, this.id).catch((error: unknown) => {
+        this.log.error({ err: error }, 'presence update failed');
+      }),
+      // What this connection showed no longer holds pushes back (it would lapse on its own).
+      pushPreferences.disconnected(auth.session.id, this.id).catch((error: unknown) => {
+        this.log.error({ err: error }, 'clearing the device focus failed');
+      }),
+    ]).then(() => undefined);
     // A device that drops leaves its group call: its SFU handles live on this node only.
-    this.options.services.groupCalls.disconnected(auth.session.id).catch((error: unknown) => {
+    groupCalls.disconnected(auth.session.id).catch((error: unknown) => {
       this.log.warn({ err: error }, 'leaving the group call failed');
     });
   }

@@ -32,6 +32,7 @@ export const handlers: Handlers = {
     return {};
   },
   'presence.get': async (ctx, data) => ({ presences: await ctx.services.presence.get(ctx.auth, data.userIds) }),
+  'focus.set': (ctx, data) => ctx.services.pushPreferences.setFocus(ctx.auth, ctx.connectionId, data.conversationId),
   'message.edit': async (ctx, data) => ({
     message: await ctx.services.messageChanges.edit(ctx.auth, data.messageId, data.text),
   }),

@@ -2,11 +2,13 @@
  * Contract: Web Push records (0023). A subscription belongs to a session and goes with
  * it; the same endpoint registered again replaces the row; only the owner deletes one;
  * the recipients of a conversation are its members' subscriptions, the sender's left
- * out, with each member's level and do-not-disturb time; a write-once server setting
- * keeps its first value.
+ * out, with each member's level, do-not-disturb time and quiet hours; a write-once server
+ * setting keeps its first value. A device's focus lapses, is replaced by the session's next
+ * report, and is cleared only by the connection that set it. Push decisions are kept to
+ * the newest N per user and follow their delivery.
  */
 import { describe, expect, it } from 'vitest';
-import type { PushSubscriptionRecord } from '../../ports/push-records';
+import type { PushDecisionRecord, PushSubscriptionRecord } from '../../ports/push-records';
 import type { Store } from '../../ports/store';
 import { type Harness, newGroup, newUsers, tick, uid } from './harness';
 
@@ -51,8 +53,18 @@ export function pushContract(h: Harness): void {
       const recipients = await h.store.listPushRecipients(group.id, alice!.id);
       const byId = new Map(recipients.map((r) => [r.subscription.id, r]));
       expect([...byId.keys()].sort()).toEqual([b.id, c.id].sort());
-      expect(byId.get(b.id)).toEqual({ subscription: b, notifyLevel: 'all', dndUntil: 12345 });
-      expect(byId.get(c.id)).toEqual({ subscription: c, notifyLevel: 'muted', dndUntil: null });
+      expect(byId.get(b.id)).toEqual({ subscription: b, notifyLevel: 'all', dndUntil: 12345, quietHours: null });
+      expect(byId.get(c.id)).toEqual({ subscription: c, notifyLevel: 'muted', dndUntil: null, quietHours: null });
+      const night = { startMinute: 1320, endMinute: 420, timeZone: 'Europe/Paris' };
+      await h.store.setQuietHours(carol!.id, night);
+      await h.store.setQuietHours(bob!.id, night);
+      await h.store.setQuietHours(bob!.id, null);
+      expect(await h.store.getQuietHours(carol!.id)).toEqual(night);
+      expect(await h.store.getQuietHours(bob!.id)).toBeNull();
+      // Quiet hours and do-not-disturb live in one row: setting one keeps the other.
+      expect(await h.store.getDoNotDisturb(bob!.id)).toBe(12345);
+      const again = await h.store.listPushRecipients(group.id, alice!.id);
+      expect(again.find((r) => r.subscription.id === c.id)?.quietHours).toEqual(night);
       expect((await h.store.listPushRecipients(group.id, bob!.id)).map((r) => r.subscription.id).sort()).toEqual(
         [a.id, c.id].sort(),
       );
@@ -75,6 +87,57 @@ export function pushContract(h: Harness): void {
       expect(await h.store.getPushSubscription(other.id)).toBeUndefined();
       expect(await h.store.deletePushSubscription(moved.id, alice!.id)).toBe(true);
       expect(await h.store.listPushSubscriptionsOfUser(alice!.id)).toEqual([]);
+    });
+
+    it('keeps a device focus until it lapses, the session reports again, or its connection clears it', async () => {
+      const [alice, bob] = await newUsers(h.store, 2);
+      const group = await newGroup(h.store, alice!, [bob!]);
+      const phone = await session(h.store, bob!.id);
+      const laptop = await session(h.store, bob!.id);
+      const focus = (sessionId: string, connectionId: string, conversationId: string, expiresAt: number) =>
+        h.store.setDeviceFocus({ sessionId, userId: bob!.id, conversationId, connectionId, expiresAt });
+      await focus(phone, 'c1', group.id, 1000);
+      await focus(laptop, 'c2', group.id, 2000);
+      expect(await h.store.listFocusedUsers(group.id, 999)).toEqual([bob!.id]);
+      expect(await h.store.listFocusedUsers(group.id, 2000)).toEqual([]);
+      // Another connection's clear leaves it; its own clears it.
+      await h.store.clearDeviceFocus(laptop, 'other');
+      expect(await h.store.listFocusedUsers(group.id, 1500)).toEqual([bob!.id]);
+      await h.store.clearDeviceFocus(laptop, 'c2');
+      expect(await h.store.listFocusedUsers(group.id, 500)).toEqual([bob!.id]);
+      // The session's next report replaces its focus.
+      await focus(phone, 'c3', uid('c'), 5000);
+      expect(await h.store.listFocusedUsers(group.id, 500)).toEqual([]);
+      await h.store.clearDeviceFocus(phone);
+      await focus(phone, 'c4', group.id, 5000);
+      expect(await h.store.deleteSession(phone)).toBe(true);
+      expect(await h.store.listFocusedUsers(group.id, 500)).toEqual([]);
+    });
+
+    it('keeps the newest push decisions of each user and follows their delivery', async () => {
+      const [alice, bob] = await newUsers(h.store, 2);
+      const decision = (userId: string, n: number): PushDecisionRecord => ({
+        id: `${userId}-d${String(n).padStart(3, '0')}`,
+        userId,
+        subscriptionId: 'ps1',
+        conversationId: null,
+        messageId: null,
+        at: 1000 + n,
+        reason: n % 2 === 0 ? 'notify' : 'muted',
+        delivery: n % 2 === 0 ? 'pending' : null,
+      });
+      await h.store.recordPushDecisions(
+        Array.from({ length: 7 }, (_, n) => decision(alice!.id, n)),
+        5,
+      );
+      await h.store.recordPushDecisions([decision(bob!.id, 0)], 5);
+      await h.store.recordPushDecisions([decision(alice!.id, 7), decision(alice!.id, 6)], 5);
+      const kept = await h.store.listPushDecisions(alice!.id, 50);
+      expect(kept.map((d) => d.at)).toEqual([1007, 1006, 1005, 1004, 1003]);
+      expect(await h.store.listPushDecisions(alice!.id, 2)).toEqual([decision(alice!.id, 7), decision(alice!.id, 6)]);
+      await h.store.setPushDelivery(decision(alice!.id, 6).id, 'delivered');
+      expect((await h.store.listPushDecisions(alice!.id, 2))[1]!.delivery).toBe('delivered');
+      expect(await h.store.listPushDecisions(bob!.id, 50)).toEqual([decision(bob!.id, 0)]);
     });
 
     it('writes a server setting once and returns the stored value to later writers', async () => {

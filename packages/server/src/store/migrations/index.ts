@@ -34,6 +34,7 @@ import { interactionsMigration } from './0025-interactions';
 import { retentionMigration } from './0026-retention';
 import { ssoMigration } from './0029-sso';
 import { favouritesMigration } from './0030-favourites';
+import { pushDecisionsMigration } from './0034-push-decisions';
 
 /** Every migration by name (tests migrate up to one of them). */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -66,6 +67,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0028-conversation-files': conversationFilesMigration(),
     '0029-sso': ssoMigration(dialect),
     '0030-favourites': favouritesMigration(dialect),
+    '0034-push-decisions': pushDecisionsMigration(dialect),
   };
 }
 

@@ -1,7 +1,12 @@
-/** Push subscriptions and do-not-disturb (0023), and write-once server settings. */
+/**
+ * Push subscriptions and do-not-disturb (0023), quiet hours, device focus and push
+ * decisions (0034), and write-once server settings.
+ */
+import type { PushDecisionReason, PushDelivery } from '@parley/protocol';
 import type { Kysely, Selectable } from 'kysely';
-import type { PushRecipient, PushSubscriptionRecord } from '../../ports/push-records';
-import type { Database, PushSubscriptionsTable } from '../db-schema';
+import type { QuietWindow } from '../../domain/quiet-hours';
+import type { PushDecisionRecord, PushRecipient, PushSubscriptionRecord } from '../../ports/push-records';
+import type { Database, PushDecisionsTable, PushSubscriptionsTable } from '../db-schema';
 
 type Db = Kysely<Database>;
 
@@ -75,7 +80,7 @@ export async function listPushRecipients(
     .innerJoin('members as m', (join) => join.onRef('m.user_id', '=', 's.user_id'))
     .leftJoin('push_settings as p', 'p.user_id', 's.user_id')
     .selectAll('s')
-    .select(['m.notify_level', 'p.dnd_until'])
+    .select(['m.notify_level', 'p.dnd_until', 'p.quiet_start', 'p.quiet_end', 'p.quiet_time_zone'])
     .where('m.conversation_id', '=', conversationId)
     .where('s.user_id', '!=', exceptUserId)
     .orderBy('s.id')
@@ -84,7 +89,145 @@ export async function listPushRecipients(
     subscription: toSubscription(row),
     notifyLevel: row.notify_level,
     dndUntil: row.dnd_until === null ? null : Number(row.dnd_until),
+    quietHours: toQuietWindow(row),
   }));
+}
+
+function toQuietWindow(row: {
+  quiet_start: number | null;
+  quiet_end: number | null;
+  quiet_time_zone: string | null;
+}): QuietWindow | null {
+  if (row.quiet_start === null || row.quiet_end === null || row.quiet_time_zone === null) return null;
+  return { startMinute: Number(row.quiet_start), endMinute: Number(row.quiet_end), timeZone: row.quiet_time_zone };
+}
+
+export async function getQuietHours(db: Db, userId: string): Promise<QuietWindow | null> {
+  const row = await db
+    .selectFrom('push_settings')
+    .select(['quiet_start', 'quiet_end', 'quiet_time_zone'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row ? toQuietWindow(row) : null;
+}
+
+export async function setQuietHours(db: Db, userId: string, window: QuietWindow | null): Promise<void> {
+  const values = {
+    quiet_start: window?.startMinute ?? null,
+    quiet_end: window?.endMinute ?? null,
+    quiet_time_zone: window?.timeZone ?? null,
+  };
+  await db
+    .insertInto('push_settings')
+    .values({ user_id: userId, dnd_until: null, ...values })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+    .execute();
+}
+
+export async function setDeviceFocus(
+  db: Db,
+  focus: { sessionId: string; userId: string; conversationId: string; connectionId: string; expiresAt: number },
+): Promise<void> {
+  const values = {
+    conversation_id: focus.conversationId,
+    connection_id: focus.connectionId,
+    expires_at: focus.expiresAt,
+  };
+  await db
+    .insertInto('device_focus')
+    .values({ session_id: focus.sessionId, user_id: focus.userId, ...values })
+    .onConflict((oc) => oc.column('session_id').doUpdateSet(values))
+    .execute();
+}
+
+export async function clearDeviceFocus(db: Db, sessionId: string, connectionId?: string): Promise<void> {
+  let query = db.deleteFrom('device_focus').where('session_id', '=', sessionId);
+  if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
+  await query.execute();
+}
+
+export async function listFocusedUsers(db: Db, conversationId: string, now: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('device_focus')
+    .select('user_id')
+    .distinct()
+    .where('conversation_id', '=', conversationId)
+    .where('expires_at', '>', now)
+    .execute();
+  return rows.map((row) => row.user_id);
+}
+
+function toDecision(row: Selectable<PushDecisionsTable>): PushDecisionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    subscriptionId: row.subscription_id,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    at: Number(row.at),
+    reason: row.reason as PushDecisionReason,
+    delivery: row.delivery as PushDelivery | null,
+  };
+}
+
+/** Rows per insert: well under SQLite's 32766 bound variables (8 columns each). */
+const DECISION_BATCH = 500;
+
+export async function recordPushDecisions(
+  db: Db,
+  decisions: readonly PushDecisionRecord[],
+  keepPerUser: number,
+): Promise<void> {
+  for (let i = 0; i < decisions.length; i += DECISION_BATCH) {
+    await db
+      .insertInto('push_decisions')
+      .values(
+        decisions.slice(i, i + DECISION_BATCH).map((d) => ({
+          id: d.id,
+          user_id: d.userId,
+          subscription_id: d.subscriptionId,
+          conversation_id: d.conversationId,
+          message_id: d.messageId,
+          at: d.at,
+          reason: d.reason,
+          delivery: d.delivery,
+        })),
+      )
+      // A decision is made once per (message, device); a repeat (a retried dispatch) keeps the first.
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+  for (const userId of new Set(decisions.map((d) => d.userId))) {
+    await db
+      .deleteFrom('push_decisions')
+      .where('user_id', '=', userId)
+      .where('id', 'not in', (eb) =>
+        eb
+          .selectFrom('push_decisions')
+          .select('id')
+          .where('user_id', '=', userId)
+          .orderBy('at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(keepPerUser),
+      )
+      .execute();
+  }
+}
+
+export async function setPushDelivery(db: Db, decisionId: string, delivery: PushDelivery): Promise<void> {
+  await db.updateTable('push_decisions').set({ delivery }).where('id', '=', decisionId).execute();
+}
+
+export async function listPushDecisions(db: Db, userId: string, limit: number): Promise<PushDecisionRecord[]> {
+  const rows = await db
+    .selectFrom('push_decisions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toDecision);
 }
 
 export async function getDoNotDisturb(db: Db, userId: string): Promise<number | null> {
