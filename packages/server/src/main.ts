@@ -287,6 +287,7 @@ function rateRules(config: Config): RateLimitRules {
     incomingWebhook: { points: config.incomingWebhookPerMinute, durationMs: MINUTE_MS },
     keyPackages: { points: config.keyPackageClaimsPerMinute, durationMs: MINUTE_MS },
     interaction: { points: config.interactionsPerMinute, durationMs: MINUTE_MS },
+    export: { points: config.exportsPerHour, durationMs: 60 * MINUTE_MS },
   };
 }
 
@@ -367,6 +368,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   jobs.register(services.linkPreviews);
   jobs.register(services.interactions);
   jobs.register(services.conversationPurge);
+  jobs.register(services.accountErasure);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     {

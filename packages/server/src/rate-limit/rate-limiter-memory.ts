@@ -15,6 +15,7 @@ export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): 
       incomingWebhook: memoryLimiter('incomingWebhook', rules.incomingWebhook),
       keyPackages: memoryLimiter('keyPackages', rules.keyPackages),
       interaction: memoryLimiter('interaction', rules.interaction),
+      export: memoryLimiter('export', rules.export),
     },
     rules,
     logger,

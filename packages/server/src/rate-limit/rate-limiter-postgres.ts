@@ -65,6 +65,7 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
       incomingWebhook: limiter('incomingWebhook', options.rules.incomingWebhook),
       keyPackages: limiter('keyPackages', options.rules.keyPackages),
       interaction: limiter('interaction', options.rules.interaction),
+      export: limiter('export', options.rules.export),
     },
     options.rules,
     options.logger,

@@ -20,6 +20,7 @@ const rules = (points: number, durationMs = 60_000): RateLimitRules => ({
   incomingWebhook: { points, durationMs },
   keyPackages: { points, durationMs },
   interaction: { points, durationMs },
+  export: { points, durationMs },
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

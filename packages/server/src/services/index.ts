@@ -23,6 +23,7 @@ import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import { ConversationLifecycle } from './conversation-lifecycle';
 import { ConversationPurgeHandler } from './conversation-purge';
+import { AccountErasureHandler } from './account-erasure';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
@@ -53,6 +54,7 @@ export interface Services {
   lifecycle: ConversationLifecycle;
   /** The job handler that erases deleted conversations (main.ts registers it with the job runner). */
   conversationPurge: ConversationPurgeHandler;
+  accountErasure: AccountErasureHandler;
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
@@ -158,6 +160,7 @@ export function createServices(
   const webhooks = new WebhookService(deps, bots, botDeps.outbound);
   const lifecycle = new ConversationLifecycle(deps, conversations);
   const retention = new RetentionService(deps, conversations, files, retentionOptions);
+  const purgeOptions = { batchRows: deps.limits.purgeBatchRows, batchesPerRun: deps.limits.purgeBatchesPerRun };
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
@@ -167,10 +170,9 @@ export function createServices(
     contacts,
     conversations,
     lifecycle,
-    conversationPurge: new ConversationPurgeHandler(deps, files, {
-      batchRows: deps.limits.purgeBatchRows,
-      batchesPerRun: deps.limits.purgeBatchesPerRun,
-    }),
+    conversationPurge: new ConversationPurgeHandler(deps, files, purgeOptions),
+    // Batches the size of retention's: each message erased costs what an expired one does (ADR 0019).
+    accountErasure: new AccountErasureHandler(deps, files, { ...purgeOptions, batchRows: retentionOptions.batchSize }),
     messages,
     messageChanges,
     threads: new ThreadService(deps, conversations),

@@ -119,6 +119,8 @@ export function AccountSettings() {
 function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
   const controller = useController();
   const [password, setPassword] = useState('');
+  const [withContent, setWithContent] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -127,7 +129,7 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     setBusy(true);
     // Success logs this device out: the app goes back to the sign-in screen by itself.
-    const refused = await controller.deleteAccount(password);
+    const refused = await controller.deleteAccount(password, withContent);
     setBusy(false);
     if (refused !== undefined) setError(refused);
   };
@@ -137,9 +139,33 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
       <form onSubmit={(e) => void remove(e)}>
         <p>
           This cannot be undone. You will be logged out everywhere, your name and picture will be replaced by “Deleted
-          account”, and nobody will find you any more. Your messages stay in their conversations. Your username stays
-          reserved.
+          account”, and nobody will find you any more. Your username stays reserved.
         </p>
+        <fieldset className="delete-account-mode">
+          <legend>Your messages</legend>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              checked={!withContent}
+              onChange={() => {
+                setWithContent(false);
+                setConfirmed(false);
+              }}
+            />{' '}
+            Keep them in their conversations, shown as sent by “Deleted account”
+          </label>
+          <label>
+            <input type="radio" name={`${id}-mode`} checked={withContent} onChange={() => setWithContent(true)} /> Erase
+            everything I sent: messages, edits, reactions and files, for everyone
+          </label>
+        </fieldset>
+        {withContent && (
+          <label>
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I understand
+            that my messages and files disappear from every conversation and cannot be recovered
+          </label>
+        )}
         <label htmlFor={`${id}-password`}>Your password, to confirm</label>
         <input
           id={`${id}-password`}
@@ -156,8 +182,12 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-danger" disabled={busy || password === ''}>
-            Delete my account
+          <button
+            type="submit"
+            className="btn btn-danger"
+            disabled={busy || password === '' || (withContent && !confirmed)}
+          >
+            {withContent ? 'Delete my account and everything I sent' : 'Delete my account'}
           </button>
         </div>
       </form>

@@ -588,10 +588,13 @@ export class ChatController {
     }
   }
 
-  /** Deletes my account; this device is then signed out by the server. The refusal's words, or undefined. */
-  async deleteAccount(password: string): Promise<string | undefined> {
+  /**
+   * Deletes my account (with everything I sent when `withContent`); this device is then
+   * signed out by the server. The refusal's words, or undefined.
+   */
+  async deleteAccount(password: string, withContent = false): Promise<string | undefined> {
     try {
-      await this.client.account.deleteAccount(password);
+      await this.client.account.deleteAccount(password, { withContent });
       return undefined;
     } catch (error) {
       return errorText(error);
