@@ -520,6 +520,19 @@ export class AccountApi {
   deleteAccount(password: string, options: { withContent?: boolean } = {}): Promise<void> {
     return this.ctx.http.deleteAccount({ password, ...(options.withContent === true ? { withContent: true } : {}) });
   }
+  /**
+   * Everything of yours (profile, contacts, conversations, the messages and files you
+   * sent) as a tar archive, streamed (docs/export-format.md). Limited to a few per hour.
+   *
+   * @example
+   * ```ts
+   * const body = await client.account.exportData();
+   * await pipeline(Readable.fromWeb(body), createWriteStream('parley-export.tar'));
+   * ```
+   */
+  exportData(): Promise<ReadableStream<Uint8Array>> {
+    return this.ctx.http.exportMyData();
+  }
   /** Changes your password; the server may revoke your other sessions. */
   changePassword(currentPassword: string, newPassword: string): Promise<void> {
     return this.ctx.http.changePassword({ currentPassword, newPassword });

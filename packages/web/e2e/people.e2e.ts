@@ -219,7 +219,18 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     erinDevice.close();
     const { page } = erin;
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Delete my account' }).click();
+    // First a copy of her data: the archive downloads from settings.
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      settings.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('parley-export.tar');
+    const saved = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of saved) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).includes('words that will go')).toBe(true);
+    await settings.getByRole('button', { name: 'Delete my account' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete your account?' });
     await confirm.getByRole('radio', { name: /Erase everything I sent/ }).check();
     await confirm.getByLabel('Your password, to confirm').fill('correct horse battery');

@@ -24,6 +24,7 @@ import { ConversationService } from './conversations';
 import { ConversationLifecycle } from './conversation-lifecycle';
 import { ConversationPurgeHandler } from './conversation-purge';
 import { AccountErasureHandler } from './account-erasure';
+import { UserExportService } from './user-export';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
@@ -45,6 +46,7 @@ export interface Services {
   accounts: AccountService;
   admin: AdminService;
   retention: RetentionService;
+  userExport: UserExportService;
   twoFactor: TwoFactorService;
   /** Single sign-on (OpenID Connect); answers `sso_failed` (not_configured) when it is off. */
   sso: SsoService;
@@ -165,6 +167,7 @@ export function createServices(
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
     retention,
+    userExport: new UserExportService(deps, files),
     twoFactor,
     sso: new SsoService(deps, accounts, sso),
     contacts,

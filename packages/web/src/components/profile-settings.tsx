@@ -106,6 +106,7 @@ export function AccountSettings() {
           {message?.text ?? ''}
         </p>
       </form>
+      <ExportData />
       <div className="danger-zone">
         <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
           Delete my account
@@ -113,6 +114,40 @@ export function AccountSettings() {
       </div>
       {deleting && <DeleteAccountDialog onClose={() => setDeleting(false)} />}
     </section>
+  );
+}
+
+/** Downloads everything of mine as a tar archive (profile, contacts, conversations, my messages and files). */
+function ExportData() {
+  const controller = useController();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  const download = async () => {
+    setBusy(true);
+    setError(undefined);
+    const result = await controller.exportData();
+    setBusy(false);
+    if (typeof result === 'string') return setError(result);
+    const url = URL.createObjectURL(result);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = 'parley-export.tar';
+    link.click();
+    // Later, not at once: the browser reads the URL after the click returns.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+
+  return (
+    <div className="export-data">
+      <p className="hint">
+        A copy of your profile, contacts, conversations and the messages and files you sent, as a tar archive.
+      </p>
+      <button type="button" className="btn" disabled={busy} onClick={() => void download()}>
+        {busy ? 'Preparing…' : 'Download my data'}
+      </button>
+      <FormError error={error} />
+    </div>
   );
 }
 

@@ -589,6 +589,18 @@ export class ChatController {
   }
 
   /**
+   * Everything of mine as the export archive (docs/export-format.md), for the browser to
+   * save. The browser holds it as a Blob until saved. The refusal's words, or the Blob.
+   */
+  async exportData(): Promise<Blob | string> {
+    try {
+      return await new Response(await this.client.account.exportData()).blob();
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /**
    * Deletes my account (with everything I sent when `withContent`); this device is then
    * signed out by the server. The refusal's words, or undefined.
    */
