@@ -85,6 +85,12 @@ export const AdminResetPasswordBody = Type.Object({ newPassword: Password }, { a
 export type AdminResetPasswordBody = Static<typeof AdminResetPasswordBody>;
 export const AdminSetAdminBody = Type.Object({ isAdmin: Type.Boolean() }, { additionalProperties: false });
 export type AdminSetAdminBody = Static<typeof AdminSetAdminBody>;
+/** `DELETE /v1/admin/users/:userId`: `withContent` also erases everything the account sent. */
+export const AdminDeleteUserBody = Type.Object(
+  { withContent: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type AdminDeleteUserBody = Static<typeof AdminDeleteUserBody>;
 /** How many sessions an action ended. */
 export const RevokedResponse = Type.Object({ revokedSessions: Type.Integer({ minimum: 0 }) });
 export type RevokedResponse = Static<typeof RevokedResponse>;

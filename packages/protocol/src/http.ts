@@ -90,8 +90,16 @@ export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
 
 export const UserResponse = Type.Object({ user: User });
 
-/** Deletes your account (`DELETE /v1/me`): your password confirms it. */
-export const DeleteAccountBody = Type.Object({ password: Password }, { additionalProperties: false });
+/**
+ * Deletes your account (`DELETE /v1/me`): your password confirms it. `withContent`: also
+ * erase every message you sent (with its edits, reactions, search entries and the files no
+ * other message carries), in batches after the answer; without it your messages stay,
+ * shown under "Deleted account".
+ */
+export const DeleteAccountBody = Type.Object(
+  { password: Password, withContent: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
 export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
 
 /** Most people one directory page holds (`GET /v1/users/search`). */

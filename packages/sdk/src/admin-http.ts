@@ -175,6 +175,15 @@ export class AdminHttpClient extends HttpClient {
   adminSetAdmin(userId: string, isAdmin: boolean): Promise<AdminUserResponse> {
     return this.call('PUT', `/v1/admin/users/${seg(userId)}/admin`, { body: { isAdmin } });
   }
+  /**
+   * DELETE /v1/admin/users/:userId: deletes someone else's account (not an admin's);
+   * `withContent` also erases everything it sent, in batches after the answer. Audited.
+   */
+  async adminDeleteUser(userId: string, options: { withContent?: boolean } = {}): Promise<void> {
+    await this.call('DELETE', `/v1/admin/users/${seg(userId)}`, {
+      body: { withContent: options.withContent === true },
+    });
+  }
   /** DELETE /v1/admin/users/:userId/2fa: for someone who lost their authenticator and recovery codes. */
   adminResetTwoFactor(userId: string): Promise<void> {
     return this.call('DELETE', `/v1/admin/users/${seg(userId)}/2fa`);

@@ -524,10 +524,31 @@ export class AccountApi {
   }
   /**
    * Deletes your account, confirmed by your password: every device is logged out, your
-   * profile becomes "Deleted account"; your messages stay; the username stays taken.
+   * profile becomes "Deleted account"; the username stays taken. Your messages stay under
+   * that name, unless `withContent`: then the server erases everything you sent (edits,
+   * reactions, files no other message carries) in batches after answering, and every
+   * device drops those messages through `expired` update entries.
+   *
+   * @example
+   * ```ts
+   * await client.account.deleteAccount(password, { withContent: true });
+   * ```
    */
-  deleteAccount(password: string): Promise<void> {
-    return this.ctx.http.deleteAccount({ password });
+  deleteAccount(password: string, options: { withContent?: boolean } = {}): Promise<void> {
+    return this.ctx.http.deleteAccount({ password, ...(options.withContent === true ? { withContent: true } : {}) });
+  }
+  /**
+   * Everything of yours (profile, contacts, conversations, the messages and files you
+   * sent) as a tar archive, streamed (docs/export-format.md). Limited to a few per hour.
+   *
+   * @example
+   * ```ts
+   * const body = await client.account.exportData();
+   * await pipeline(Readable.fromWeb(body), createWriteStream('parley-export.tar'));
+   * ```
+   */
+  exportData(): Promise<ReadableStream<Uint8Array>> {
+    return this.ctx.http.exportMyData();
   }
   /** Changes your password; the server may revoke your other sessions. */
   changePassword(currentPassword: string, newPassword: string): Promise<void> {

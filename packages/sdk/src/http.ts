@@ -615,10 +615,13 @@ export class HttpClient {
   }
 
   /**
-   * GET of a JSON-lines body, yielded line by line as it arrives (exports): nothing waits
-   * for the whole body. A refusal is thrown as a ParleyError before the first line.
+   * GET of a streamed body (exports): resolves once the answer starts, with its bytes as
+   * they arrive. A refusal is thrown as a ParleyError before any byte.
    */
-  protected async *lines<T>(path: string, query: Record<string, string | undefined> = {}): AsyncGenerator<T> {
+  protected async stream(
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<ReadableStream<Uint8Array>> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
     const token = this.options.getToken?.();
@@ -634,10 +637,26 @@ export class HttpClient {
       );
     }
     if (!response.ok) throw fromErrorBody(parseJson(await response.text()), response.status);
-    if (!response.body) return;
+    return response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  }
+
+  /**
+   * GET /v1/me/export: everything of yours as a tar archive (docs/export-format.md),
+   * streamed; `rate_limited` when you exported recently.
+   */
+  exportMyData(): Promise<ReadableStream<Uint8Array>> {
+    return this.stream('/v1/me/export');
+  }
+
+  /**
+   * GET of a JSON-lines body, yielded line by line as it arrives (exports): nothing waits
+   * for the whole body. A refusal is thrown as a ParleyError before the first line.
+   */
+  protected async *lines<T>(path: string, query: Record<string, string | undefined> = {}): AsyncGenerator<T> {
+    const body = await this.stream(path, query);
     const decoder = new TextDecoder();
     let buffered = '';
-    const reader = response.body.getReader();
+    const reader = body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       buffered += done ? decoder.decode() : decoder.decode(value, { stream: true });

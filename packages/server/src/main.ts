@@ -344,6 +344,7 @@ function rateRules(config: Config): RateLimitRules {
     keyPackages: { points: config.keyPackageClaimsPerMinute, durationMs: MINUTE_MS },
     interaction: { points: config.interactionsPerMinute, durationMs: MINUTE_MS },
     assistant: { points: config.assistantPerMinute, durationMs: MINUTE_MS },
+    export: { points: config.exportsPerHour, durationMs: 60 * MINUTE_MS },
   };
 }
 
@@ -427,6 +428,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await services.assistant.start();
   jobs.register(services.interactions);
   jobs.register(services.conversationPurge);
+  jobs.register(services.accountErasure);
   const dispatcher = new EventDispatcher(
     { store, clock, logger },
     {

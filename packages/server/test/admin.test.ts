@@ -98,6 +98,7 @@ const ROUTES: Route[] = [
   { name: 'make admin', method: 'PUT', path: (id) => `/v1/admin/users/${id}/admin`, body: { isAdmin: true }, undo: (id) => t.server.services.admin.asCli().setAdmin(id, false) },
   { name: 'revoke admin', method: 'PUT', path: (id) => `/v1/admin/users/${id}/admin`, body: { isAdmin: false } },
   { name: 'reset 2fa', method: 'DELETE', path: (id) => `/v1/admin/users/${id}/2fa` },
+  { name: 'delete user with content', method: 'DELETE', path: (id) => `/v1/admin/users/${id}`, body: { withContent: true } },
   { name: 'get settings', method: 'GET', path: () => '/v1/admin/settings' },
   { name: 'change settings', method: 'PATCH', path: () => '/v1/admin/settings', body: { registration: 'open' } },
   { name: 'search audit', method: 'GET', path: () => '/v1/admin/audit?limit=5' },

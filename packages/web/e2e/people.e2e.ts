@@ -260,6 +260,50 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     await dora.context.close();
   });
 
+  it('deletes an account with everything it sent, after a second confirmation', async () => {
+    const erin = { ...(await openPerson(app, 'Erin Erased')), username: uniqueName('erin') };
+    await signUp(erin);
+    // Erin's messages, sent from a second device of hers into a group with Alice.
+    const erinDevice = createNodeClient({ baseUrl: app.url });
+    await erinDevice.login({ username: erin.username, password: 'correct horse battery' });
+    await erinDevice.connect();
+    const [aliceUser] = await erinDevice.users.findByUsername(alice.username);
+    const group = await erinDevice.conversations.createGroup('Erased soon', [aliceUser!.id]);
+    const sent = await erinDevice.messages.send(group.id, 'words that will go');
+    erinDevice.close();
+    const { page } = erin;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    // First a copy of her data: the archive downloads from settings.
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      settings.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('parley-export.tar');
+    const saved = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of saved) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).includes('words that will go')).toBe(true);
+    await settings.getByRole('button', { name: 'Delete my account' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete your account?' });
+    await confirm.getByRole('radio', { name: /Erase everything I sent/ }).check();
+    await confirm.getByLabel('Your password, to confirm').fill('correct horse battery');
+    const remove = confirm.getByRole('button', { name: 'Delete my account and everything I sent' });
+    // The second confirmation is required before the button works.
+    expect(await remove.isDisabled()).toBe(true);
+    await confirm.getByRole('checkbox', { name: /cannot be recovered/ }).check();
+    await expectAccessibleInBothThemes(page);
+    await remove.click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    // The erasure runs in batches after the answer: Alice's history loses the message.
+    await expect
+      .poll(async () => (await aliceDevice.messages.history(group.id, { limit: 50 })).messages.map((m) => m.id), {
+        timeout: 15_000,
+      })
+      .not.toContain(sent.id);
+    await erin.context.close();
+  });
+
   async function bobId(): Promise<string> {
     const [user] = await aliceDevice.users.findByUsername(bob.username);
     if (user === undefined) throw new Error('Bob is not found');

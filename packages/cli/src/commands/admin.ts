@@ -139,6 +139,35 @@ export function registerAdminCommands(program: Command): void {
     return { json: { ok: true }, line: 'two-factor authentication turned off; they log in with their password alone' };
   });
 
+  const user = admin.command('user').description('Delete an account (audited)');
+  user
+    .command('delete <username>')
+    .description("Delete someone's account: logged out everywhere, profile wiped, name kept (cannot be undone)")
+    .option('--with-content', 'also erase every message, edit, reaction and file it sent, for everyone')
+    .option('--yes', 'confirm')
+    .action(async (rawName: string, opts: { withContent?: boolean; yes?: boolean }, command: Command) => {
+      const withContent = opts.withContent === true;
+      if (opts.yes !== true) {
+        throw new CliError(
+          withContent
+            ? `deleting ${rawName} with --with-content erases everything they sent, for every member`
+            : `deleting ${rawName} wipes the profile; their messages stay, shown as "Deleted account"`,
+          'run it again with --yes to confirm',
+          'bad_request',
+        );
+      }
+      const { http, json } = adminClient(command);
+      const id = await userIdOf(http, rawName);
+      await http.adminDeleteUser(id, { withContent });
+      if (json) printJson({ deleted: id, withContent });
+      else
+        printLine(
+          withContent
+            ? `deleted ${rawName}; everything they sent is being erased`
+            : `deleted ${rawName}; their messages stay as "Deleted account"`,
+        );
+    });
+
   const conversation = admin
     .command('conversation')
     .description('Archive, unarchive or delete any group or channel (audited)');

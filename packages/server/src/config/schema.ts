@@ -655,7 +655,7 @@ export const configKeys = {
     default: 20,
     min: 1,
     max: 1000,
-    doc: 'Batches one run of the erasure job does (yielding to other work between batches) before it lets other due jobs run and continues.',
+    doc: 'Batches one run of an erasure job (a deleted conversation, or a deleted account with its content) does (yielding to other work between batches) before it lets other due jobs run and continues.',
   },
   retentionDays: {
     env: 'PARLEY_RETENTION_DAYS',
@@ -686,7 +686,7 @@ export const configKeys = {
     default: 50,
     min: 1,
     max: 1000,
-    doc: 'Messages the retention job deletes in one transaction; between batches it gives the event loop back (SQLite runs on it), so smaller batches keep latency lower and a run longer.',
+    doc: 'Messages the retention job (and the erasure of a deleted account with its content) deletes in one transaction; between batches it gives the event loop back (SQLite runs on it), so smaller batches keep latency lower and a run longer.',
   },
   jobLeaseMs: {
     env: 'PARLEY_JOB_LEASE_MS',
@@ -863,6 +863,14 @@ export const configKeys = {
     min: 1000,
     max: 24 * 3_600_000,
     doc: 'Time a bot that answered "thinking..." (deferred) has to complete its answer.',
+  },
+  exportsPerHour: {
+    env: 'PARLEY_RATE_EXPORTS_PER_HOUR',
+    kind: 'int',
+    default: 3,
+    min: 1,
+    max: 1000,
+    doc: "Exports of one's own data (`GET /v1/me/export`, `parley export`) per hour of one account, all nodes together; past it `rate_limited` (HTTP 429 with `Retry-After`). An export reads every message the account sent and every file it owns.",
   },
   interactionsPerMinute: {
     env: 'PARLEY_RATE_INTERACTIONS_PER_MIN',

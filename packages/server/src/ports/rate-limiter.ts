@@ -15,9 +15,10 @@
  * `incomingWebhook`: posts per incoming webhook (services/incoming-webhooks.ts).
  * `keyPackages`: MLS key packages claimed per account (services/e2ee.ts).
  * `interaction`: slash commands and component clicks per account (services/interactions.ts).
+ * `export`: a user's own exports of their data (services/user-export.ts).
  */
 export type RateLimitName =
-  'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages' | 'interaction' | 'assistant';
+  'auth' | 'membership' | 'directory' | 'incomingWebhook' | 'keyPackages' | 'interaction' | 'assistant' | 'export';
 
 export interface RateLimitRule {
   /** Points in one window. */

@@ -40,6 +40,7 @@ import type { InteractionRecords } from './interaction-records';
 import type { WebhookRecords } from './webhook-records';
 import type { PushRecords } from './push-records';
 import type { RetentionRecords } from './retention-records';
+import type { AccountDataRecords } from './account-data-records';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -310,6 +311,7 @@ export interface Store
     LinkPreviewRecords,
     InteractionRecords,
     RetentionRecords,
+    AccountDataRecords,
     SsoRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;

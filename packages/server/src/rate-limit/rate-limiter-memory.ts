@@ -16,6 +16,7 @@ export function createMemoryRateLimiter(rules: RateLimitRules, logger: Logger): 
       keyPackages: memoryLimiter('keyPackages', rules.keyPackages),
       interaction: memoryLimiter('interaction', rules.interaction),
       assistant: memoryLimiter('assistant', rules.assistant),
+      export: memoryLimiter('export', rules.export),
     },
     rules,
     logger,

@@ -38,6 +38,7 @@ describe.runIf(available)('postgres rate limiter', () => {
       keyPackages: { points: 2, durationMs: 60_000 },
       interaction: { points: 2, durationMs: 60_000 },
       assistant: { points: 2, durationMs: 60_000 },
+      export: { points: 2, durationMs: 60_000 },
     };
     const make = () => createPostgresRateLimiter({ databaseUrl: pgTestUrl(), schema, rules, logger: silentLogger() });
     const [one, two] = [make(), make()];
@@ -69,6 +70,7 @@ describe.runIf(available)('postgres rate limiter', () => {
       keyPackages: { points: 2, durationMs: 60_000 },
       interaction: { points: 2, durationMs: 60_000 },
       assistant: { points: 2, durationMs: 60_000 },
+      export: { points: 2, durationMs: 60_000 },
     };
     const limiter = createPostgresRateLimiter({
       databaseUrl: 'postgres://postgres@127.0.0.1:1/nothing',

@@ -66,6 +66,7 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
       keyPackages: limiter('keyPackages', options.rules.keyPackages),
       interaction: limiter('interaction', options.rules.interaction),
       assistant: limiter('assistant', options.rules.assistant),
+      export: limiter('export', options.rules.export),
     },
     options.rules,
     options.logger,

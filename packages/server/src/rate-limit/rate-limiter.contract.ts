@@ -21,6 +21,7 @@ const rules = (points: number, durationMs = 60_000): RateLimitRules => ({
   keyPackages: { points, durationMs },
   interaction: { points, durationMs },
   assistant: { points, durationMs },
+  export: { points, durationMs },
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

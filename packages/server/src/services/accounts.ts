@@ -28,6 +28,7 @@ import { presenceAudience, profileOnlyAudience, profilesFor, withoutPresence } f
 import { RateLimits, type ClientOrigin } from './rate-limits';
 import { deriveAllScram, SCRAM_ITERATIONS, verifyScramProof, type ScramMechanism } from './scram';
 import { CLI_ACTOR, recordAudit, type AuditActor } from './audit';
+import { checkErasable, enqueueAccountErasure } from './account-erasure';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
 
@@ -712,32 +713,51 @@ export class AccountService {
 
   /**
    * Deletes the account (`DELETE /v1/me`), confirmed by its password (a wrong one counts
-   * as a failed login): the profile becomes DELETED_ACCOUNT_NAME without avatar or status,
-   * no password verifies any more, every device is logged out, contacts and presence go,
-   * and the directory no longer finds it. Messages stay in their conversations under
-   * that name, and the username stays taken so that nobody can pass for the old owner.
-   * Everyone who saw the profile gets the change. Returns the old avatar URL, for the
+   * as a failed login); see {@link removeAccount}. Returns the old avatar URL, for the
    * caller to drop the stored picture.
    */
-  async deleteAccount(auth: AuthContext, password: string, origin: ClientOrigin): Promise<string | null> {
+  async deleteAccount(
+    auth: AuthContext,
+    password: string,
+    origin: ClientOrigin,
+    options: { withContent?: boolean } = {},
+  ): Promise<string | null> {
     await this.attempt(origin, async () => {
       if (!(await verifyPassword(auth.user.passwordHash, password))) {
         throw new AppError('invalid_credentials', 'The password is wrong.');
       }
     });
-    const id = auth.user.id;
+    return this.removeAccount(auth.user, selfActor(auth.user, origin), options.withContent === true);
+  }
+
+  /**
+   * Deletes an account, for its owner or an admin (services/admin.ts): the profile becomes
+   * DELETED_ACCOUNT_NAME without avatar or status, no password verifies any more, every
+   * device is logged out, contacts and presence go, and the directory no longer finds it;
+   * the username stays taken so that nobody can pass for the old owner. Without content
+   * its messages stay in their conversations under that name; with content the
+   * `account.erase` job erases everything it sent, in batches, after the commit
+   * (account-erasure.ts; refused while the account is on legal hold). Everyone who saw the
+   * profile gets the change; the audit log gets `account.deleted`. Returns the old avatar URL.
+   */
+  async removeAccount(user: UserRecord, actor: AuditActor, withContent: boolean): Promise<string | null> {
+    const id = user.id;
+    if (withContent) await checkErasable(this.deps.store, id);
     const audience = await presenceAudience(this.deps.store, id);
     const others = await profileOnlyAudience(this.deps.store, id, audience);
     const before = await this.deps.store.getUser(id);
-    await this.deps.store.write(`user:${id}`, async (tx) => {
-      const sessions = await tx.deleteAccount(id, this.deps.clock.now(), DELETED_ACCOUNT_NAME);
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      const sessions = await tx.deleteAccount(id, now, DELETED_ACCOUNT_NAME);
       await emitRevoked(tx, id, sessions);
       const deleted = await tx.getUser(id);
-      if (!deleted) throw new AppError('not_found', 'Your account no longer exists.');
+      if (!deleted) throw new AppError('not_found', 'This account no longer exists.');
       const everyone = [...new Set([...audience, ...others])];
       if (everyone.length > 0) {
         await tx.emit(topics.presence, { v: 1, type: 'user.updated', user: toUser(deleted), audience: everyone });
       }
+      if (withContent) await enqueueAccountErasure(tx, { userId: id, actor }, newId('j', now), now);
+      await recordAudit(tx, actor, now, 'account.deleted', id, { username: user.username, withContent });
     });
     return before?.avatarUrl ?? null;
   }

@@ -281,6 +281,24 @@ export class AdminOperations {
     return this.getUser(userId);
   }
 
+  /**
+   * Deletes someone else's account (accounts.ts: removeAccount), with everything it sent
+   * when `withContent` (erased in batches by the `account.erase` job). Not your own (the
+   * settings do that, with your password) and not another admin's (revoke the role first,
+   * so that the server always keeps an admin). Returns the old avatar URL to drop.
+   */
+  async deleteUser(userId: string, options: { withContent: boolean }): Promise<string | null> {
+    const user = await this.userById(userId);
+    if (this.actor.id === user.id) {
+      throw new AppError('invalid_operation', 'Delete your own account from your settings, with your password.');
+    }
+    if (user.adminSince !== null) {
+      throw new AppError('invalid_operation', `${user.username} is an administrator: revoke the role first.`);
+    }
+    if (user.deletedAt !== null && !options.withContent) return null;
+    return this.accounts.removeAccount(user, this.actor, options.withContent);
+  }
+
   /** Sets a new password and logs out every device; returns how many sessions ended. */
   async resetPassword(userId: string, newPassword: string): Promise<number> {
     return this.accounts.resetPasswordOf(await this.userById(userId), newPassword, this.actor);

@@ -27,6 +27,8 @@ import { ContactService } from './contacts';
 import { ConversationService } from './conversations';
 import { ConversationLifecycle } from './conversation-lifecycle';
 import { ConversationPurgeHandler } from './conversation-purge';
+import { AccountErasureHandler } from './account-erasure';
+import { UserExportService } from './user-export';
 import type { ServiceDeps } from './deps';
 import { E2eeService } from './e2ee';
 import { FileService, type FileDeps } from './files';
@@ -49,6 +51,7 @@ export interface Services {
   accounts: AccountService;
   admin: AdminService;
   retention: RetentionService;
+  userExport: UserExportService;
   twoFactor: TwoFactorService;
   /** Single sign-on (OpenID Connect); answers `sso_failed` (not_configured) when it is off. */
   sso: SsoService;
@@ -58,6 +61,7 @@ export interface Services {
   lifecycle: ConversationLifecycle;
   /** The job handler that erases deleted conversations (main.ts registers it with the job runner). */
   conversationPurge: ConversationPurgeHandler;
+  accountErasure: AccountErasureHandler;
   messages: MessageService;
   messageChanges: MessageChangeService;
   threads: ThreadService;
@@ -179,19 +183,20 @@ export function createServices(
   const lifecycle = new ConversationLifecycle(deps, conversations);
   const retention = new RetentionService(deps, conversations, files, retentionOptions);
   const assistant = new AssistantService(deps, messages, messageChanges, assistantOptions);
+  const purgeOptions = { batchRows: deps.limits.purgeBatchRows, batchesPerRun: deps.limits.purgeBatchesPerRun };
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
     retention,
+    userExport: new UserExportService(deps, files),
     twoFactor,
     sso: new SsoService(deps, accounts, sso),
     contacts,
     conversations,
     lifecycle,
-    conversationPurge: new ConversationPurgeHandler(deps, files, {
-      batchRows: deps.limits.purgeBatchRows,
-      batchesPerRun: deps.limits.purgeBatchesPerRun,
-    }),
+    conversationPurge: new ConversationPurgeHandler(deps, files, purgeOptions),
+    // Batches the size of retention's: each message erased costs what an expired one does (ADR 0019).
+    accountErasure: new AccountErasureHandler(deps, files, { ...purgeOptions, batchRows: retentionOptions.batchSize }),
     messages,
     messageChanges,
     threads: new ThreadService(deps, conversations),

@@ -10,7 +10,7 @@
  * later becomes shorter than a conversation's longer period and longer ones are not allowed,
  * the server's applies.
  *
- * A batch is one transaction: `purgeMessages` (store/queries/purge.ts) and, per
+ * A batch is one transaction (services/message-erasure.ts): `purgeMessages` (store/queries/purge.ts) and, per
  * conversation touched, one `expired` update entry listing the deleted ids, appended to the
  * conversation's sequence and published like any entry, so that devices drop them live or
  * when they sync (P5). Between batches the run yields to the event loop (ADR 0010: SQLite
@@ -27,7 +27,6 @@ import type {
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
-import { topics } from '../ports/bus';
 import type { ExpiredMessage, RetentionHoldRecord } from '../ports/retention-records';
 import type { AuthContext } from './accounts';
 import { normalizeUsername } from './accounts';
@@ -35,6 +34,7 @@ import { recordAudit, type AuditActor } from './audit';
 import type { ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
+import { eraseMessages } from './message-erasure';
 import { PUSH_JOB } from './push';
 
 /** Job kinds whose payload carries message content: a push's text (the others carry ids). */
@@ -44,8 +44,6 @@ export const DAY_MS = 86_400_000;
 const LEASE = 'retention';
 /** The scheduled job in the audit log (an admin's run names the admin). */
 export const RETENTION_ACTOR: AuditActor = { id: null, name: 'retention', address: null };
-/** The sender of `expired` entries: the server itself, not a user. */
-export const RETENTION_SENDER = 'server';
 
 export interface RetentionOptions {
   /** PARLEY_RETENTION_DAYS (0: keep forever): the policy until an admin sets one. */
@@ -288,32 +286,11 @@ export class RetentionService {
   }
 
   private async deleteBatch(batch: readonly ExpiredMessage[], report: RetentionRunReport): Promise<void> {
-    const at = this.deps.clock.now();
-    const byConversation = new Map<string, string[]>();
-    for (const m of batch)
-      byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m.id]);
-    const counts = await this.deps.store.transaction(async (tx) => {
-      const purged = await tx.purgeMessages(batch.map((m) => m.id));
-      for (const [conversationId, ids] of byConversation) {
-        const first = ids[0];
-        if (first === undefined) continue;
-        const { message } = await tx.appendMessage({
-          id: newId('m', at),
-          conversationId,
-          senderId: RETENTION_SENDER,
-          clientId: newId('u', at),
-          content: { type: 'update', action: 'expired', messageId: first, messageIds: ids },
-          createdAt: at,
-        });
-        await tx.emit(topics.conversation(conversationId), { v: 1, type: 'message.new', message });
-      }
-      return purged;
-    });
+    const counts = await eraseMessages(this.deps, this.files, batch);
     report.batches += 1;
     report.messages += counts.messages;
     report.edits += counts.edits;
     report.reactions += counts.reactions;
-    // After the commit: nobody can reach these files any more; their bytes go now.
-    report.files += await this.files.deleteOrphans(counts.releasedFileIds);
+    report.files += counts.files;
   }
 }

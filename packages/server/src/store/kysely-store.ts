@@ -77,6 +77,8 @@ import * as admin from './queries/admin';
 import * as audit from './queries/audit';
 import * as retention from './queries/retention';
 import * as purge from './queries/purge';
+import * as accountData from './queries/account-data';
+import type { SentMessagesQuery } from '../ports/account-data-records';
 import type * as Retention from '../ports/retention-records';
 import type * as AdminPort from '../ports/admin-records';
 import * as sso from './queries/sso';
@@ -231,6 +233,17 @@ export class KyselyStore implements Store {
   }
   reclaimSpace(): Promise<Retention.ReclaimReport> {
     return this.dialect.reclaim(this.db);
+  }
+
+  // an account's own data (ports/account-data-records.ts)
+  findMessagesSentBy(query: SentMessagesQuery): Promise<Retention.ExpiredMessage[]> {
+    return accountData.findMessagesSentBy(this.db, query);
+  }
+  deleteReactionsBy(userId: string): Promise<number> {
+    return accountData.deleteReactionsBy(this.db, userId);
+  }
+  listFileIdsOwnedBy(ownerId: string, afterId: string | undefined, limit: number): Promise<string[]> {
+    return accountData.listFileIdsOwnedBy(this.db, ownerId, afterId, limit);
   }
 
   // jobs and dispatch (ports/jobs.ts)

@@ -11,6 +11,7 @@ import { archiveContract } from './contract/archive';
 import { callsContract } from './contract/calls';
 import { conversationsContract } from './contract/conversations';
 import { conversationPurgeContract } from './contract/conversation-purge';
+import { accountDataContract } from './contract/account-data';
 import { e2eeContract } from './contract/e2ee';
 import { favouritesContract } from './contract/favourites';
 import { filesContract } from './contract/files';
@@ -45,6 +46,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     subscriptionsContract(harness);
     conversationsContract(harness);
     conversationPurgeContract(harness);
+    accountDataContract(harness);
     messagesContract(harness);
     archiveContract(harness);
     moderationContract(harness);

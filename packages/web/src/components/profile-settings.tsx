@@ -106,6 +106,7 @@ export function AccountSettings() {
           {message?.text ?? ''}
         </p>
       </form>
+      <ExportData />
       <div className="danger-zone">
         <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
           Delete my account
@@ -116,9 +117,45 @@ export function AccountSettings() {
   );
 }
 
+/** Downloads everything of mine as a tar archive (profile, contacts, conversations, my messages and files). */
+function ExportData() {
+  const controller = useController();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  const download = async () => {
+    setBusy(true);
+    setError(undefined);
+    const result = await controller.exportData();
+    setBusy(false);
+    if (typeof result === 'string') return setError(result);
+    const url = URL.createObjectURL(result);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = 'parley-export.tar';
+    link.click();
+    // Later, not at once: the browser reads the URL after the click returns.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+
+  return (
+    <div className="export-data">
+      <p className="hint">
+        A copy of your profile, contacts, conversations and the messages and files you sent, as a tar archive.
+      </p>
+      <button type="button" className="btn" disabled={busy} onClick={() => void download()}>
+        {busy ? 'Preparing…' : 'Download my data'}
+      </button>
+      <FormError error={error} />
+    </div>
+  );
+}
+
 function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
   const controller = useController();
   const [password, setPassword] = useState('');
+  const [withContent, setWithContent] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -127,7 +164,7 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     setBusy(true);
     // Success logs this device out: the app goes back to the sign-in screen by itself.
-    const refused = await controller.deleteAccount(password);
+    const refused = await controller.deleteAccount(password, withContent);
     setBusy(false);
     if (refused !== undefined) setError(refused);
   };
@@ -137,9 +174,33 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
       <form onSubmit={(e) => void remove(e)}>
         <p>
           This cannot be undone. You will be logged out everywhere, your name and picture will be replaced by “Deleted
-          account”, and nobody will find you any more. Your messages stay in their conversations. Your username stays
-          reserved.
+          account”, and nobody will find you any more. Your username stays reserved.
         </p>
+        <fieldset className="delete-account-mode">
+          <legend>Your messages</legend>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              checked={!withContent}
+              onChange={() => {
+                setWithContent(false);
+                setConfirmed(false);
+              }}
+            />{' '}
+            Keep them in their conversations, shown as sent by “Deleted account”
+          </label>
+          <label>
+            <input type="radio" name={`${id}-mode`} checked={withContent} onChange={() => setWithContent(true)} /> Erase
+            everything I sent: messages, edits, reactions and files, for everyone
+          </label>
+        </fieldset>
+        {withContent && (
+          <label>
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I understand
+            that my messages and files disappear from every conversation and cannot be recovered
+          </label>
+        )}
         <label htmlFor={`${id}-password`}>Your password, to confirm</label>
         <input
           id={`${id}-password`}
@@ -156,8 +217,12 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-danger" disabled={busy || password === ''}>
-            Delete my account
+          <button
+            type="submit"
+            className="btn btn-danger"
+            disabled={busy || password === '' || (withContent && !confirmed)}
+          >
+            {withContent ? 'Delete my account and everything I sent' : 'Delete my account'}
           </button>
         </div>
       </form>

@@ -606,10 +606,25 @@ export class ChatController {
     }
   }
 
-  /** Deletes my account; this device is then signed out by the server. The refusal's words, or undefined. */
-  async deleteAccount(password: string): Promise<string | undefined> {
+  /**
+   * Everything of mine as the export archive (docs/export-format.md), for the browser to
+   * save. The browser holds it as a Blob until saved. The refusal's words, or the Blob.
+   */
+  async exportData(): Promise<Blob | string> {
     try {
-      await this.client.account.deleteAccount(password);
+      return await new Response(await this.client.account.exportData()).blob();
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /**
+   * Deletes my account (with everything I sent when `withContent`); this device is then
+   * signed out by the server. The refusal's words, or undefined.
+   */
+  async deleteAccount(password: string, withContent = false): Promise<string | undefined> {
+    try {
+      await this.client.account.deleteAccount(password, { withContent });
       return undefined;
     } catch (error) {
       return errorText(error);

@@ -114,13 +114,15 @@ export function registerAccountRoutes(app: FastifyInstance, { services }: HttpOp
     }),
   );
 
-  // DELETE /v1/me (password in the body)
+  // DELETE /v1/me ({ password, withContent? } in the body)
   app.delete<{ Body: Static<typeof DeleteAccountBody> }>(
     '/v1/me',
     { schema: { tags: ['accounts'], security: secured, body: DeleteAccountBody, response: errors } },
     async (request, reply) => {
       const auth = await authenticate(services, request);
-      const avatar = await services.accounts.deleteAccount(auth, request.body.password, originOf(request));
+      const avatar = await services.accounts.deleteAccount(auth, request.body.password, originOf(request), {
+        withContent: request.body.withContent === true,
+      });
       if (avatar !== null) await services.files.dropAvatar(auth, new URL(avatar, 'http://x').pathname);
       return reply.status(204).send();
     },

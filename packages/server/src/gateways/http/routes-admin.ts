@@ -5,6 +5,7 @@
  */
 import {
   AdminCreateUserBody,
+  AdminDeleteUserBody,
   AdminResetPasswordBody,
   AdminSetAdminBody,
   AdminUserParams,
@@ -111,6 +112,20 @@ export function registerAdminRoutes(app: FastifyInstance, { services }: HttpOpti
     async (request) => ({
       user: await (await admin(request)).setAdmin(request.params.userId, request.body.isAdmin),
     }),
+  );
+
+  // DELETE /v1/admin/users/:userId ({ withContent } in the body, optional)
+  app.delete<UserParams & { Body: Static<typeof AdminDeleteUserBody> | undefined }>(
+    '/v1/admin/users/:userId',
+    { schema: { tags, security: secured, params: AdminUserParams, body: AdminDeleteUserBody, response: errors } },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const avatar = await (
+        await admin(request)
+      ).deleteUser(userId, { withContent: request.body?.withContent === true });
+      if (avatar !== null) await services.files.dropOwnedAvatar(userId, new URL(avatar, 'http://x').pathname);
+      return reply.status(204).send();
+    },
   );
 
   // DELETE /v1/admin/users/:userId/2fa
