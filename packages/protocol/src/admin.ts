@@ -11,8 +11,12 @@ import { User, Username } from './models';
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
 const DeviceName = Type.String({ minLength: 1, maxLength: 100 });
 
-/** Self sign-up as the server applies it now (a stored setting overrides PARLEY_REGISTRATION). */
-export const RegistrationPolicy = Type.Union([Type.Literal('open'), Type.Literal('closed')]);
+/**
+ * Self sign-up as the server applies it now (a stored setting overrides PARLEY_REGISTRATION):
+ * `open` to anyone, `invite` only with a server invite code an admin made (admin-console.ts),
+ * `closed` to nobody (admins create accounts).
+ */
+export const RegistrationPolicy = Type.Union([Type.Literal('open'), Type.Literal('invite'), Type.Literal('closed')]);
 export type RegistrationPolicy = Static<typeof RegistrationPolicy>;
 
 /** Settings an admin changes at run time (stored, shared by every node). */

@@ -66,6 +66,12 @@ export const ERROR_CODES = {
     description:
       'Self sign-up is closed on this server (`PARLEY_REGISTRATION=closed`): an administrator creates accounts.',
   },
+  invite_required: {
+    status: 403,
+    retryable: false,
+    description:
+      'Sign-up on this server needs a server invite code (registration `invite`): ask an administrator for one.',
+  },
   weak_password: { status: 400, retryable: false, description: 'The password is shorter than the configured minimum.' },
   forbidden: {
     status: 403,
@@ -114,7 +120,8 @@ export const ERROR_CODES = {
   invite_invalid: {
     status: 404,
     retryable: false,
-    description: 'The invite code is unknown, revoked, expired or used up (`details.reason`).',
+    description:
+      'The invite code (of a conversation, or a server invite at sign-up) is unknown, revoked, expired or used up (`details.reason`).',
   },
   not_found: {
     status: 404,

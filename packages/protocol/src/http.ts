@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { ConversationId, UserId, ClientMessageId, MessageId } from './ids';
 import { WireErrorSchema } from './frames';
-import { ServerViewer } from './admin';
+import { RegistrationPolicy, ServerViewer } from './admin';
 import { Encryption, Epoch } from './e2ee';
 import {
   Ban,
@@ -44,6 +44,8 @@ export const RegisterBody = Type.Object(
     password: Password,
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     deviceName: Type.Optional(DeviceName),
+    /** A server invite code: required when registration is `invite` (ignored when `open`). */
+    inviteCode: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   },
   { additionalProperties: false },
 );
@@ -126,7 +128,7 @@ export type UserSearchResponse = Static<typeof UserSearchResponse>;
  * opens on "Create the first account").
  */
 export const ServerInfoResponse = Type.Object({
-  registration: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  registration: RegistrationPolicy,
   hasAccounts: Type.Boolean(),
   /** Single sign-on (OpenID Connect): on, and the label of its button ("Sign in with <label>"). */
   sso: Type.Optional(Type.Object({ label: Type.String(), passwordLogin: Type.Boolean() })),

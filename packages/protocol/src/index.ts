@@ -17,6 +17,7 @@ export * from './validate';
 export * from './permissions';
 export * from './text-rules';
 export * from './admin';
+export * from './admin-console';
 export * from './bots';
 export * from './push';
 export * from './components';

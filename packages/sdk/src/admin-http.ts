@@ -6,6 +6,18 @@
  * ParleyError (`admin_required`, `admin_two_factor_required`, ...).
  */
 import type {
+  AdminConversationsQuery,
+  AdminConversationsResponse,
+  AdminReportsQuery,
+  AdminReportsResponse,
+  CreateServerInviteBody,
+  CreateServerInviteResponse,
+  Member,
+  PageQuery,
+  Report,
+  ServerInviteResponse,
+  ServerInvitesResponse,
+  StorageResponse,
   AdminCreateUserBody,
   AdminUserResponse,
   AdminUsersQuery,
@@ -34,6 +46,7 @@ import type {
   UpdateRetentionPolicyBody,
 } from '@parley/protocol';
 import { ParleyError } from './errors';
+import { parsePrometheusText, type MetricSample } from './prometheus-text';
 import { HttpClient, type AuthResponseBody, type ConversationResponseBody } from './http';
 
 const seg = encodeURIComponent;
@@ -232,4 +245,52 @@ export class AdminHttpClient extends HttpClient {
   adminAudit(query: AuditQuery = {}): Promise<AuditResponse> {
     return this.call('GET', '/v1/admin/audit', { query: { ...query } });
   }
+
+  // ---- the administration console (admin-console.ts of the protocol) ----
+  /** GET /v1/admin/invites: server invites, newest first (never their codes). */
+  adminInvites(): Promise<ServerInvitesResponse> {
+    return this.call('GET', '/v1/admin/invites');
+  }
+  /** POST /v1/admin/invites: the answer carries the code, this once. */
+  adminCreateInvite(body: CreateServerInviteBody = {}): Promise<CreateServerInviteResponse> {
+    return this.call('POST', '/v1/admin/invites', { body });
+  }
+  /** DELETE /v1/admin/invites/:inviteId: revoked (still listed). */
+  adminRevokeInvite(inviteId: string): Promise<ServerInviteResponse> {
+    return this.call('DELETE', `/v1/admin/invites/${seg(inviteId)}`);
+  }
+  /** GET /v1/admin/conversations: groups and channels, newest first; pass `nextCursor` back as `cursor`. */
+  adminConversations(query: AdminConversationsQuery = {}): Promise<AdminConversationsResponse> {
+    return this.call('GET', '/v1/admin/conversations', { query: { ...query } });
+  }
+  /** GET /v1/admin/conversations/:conversationId/members */
+  adminConversationMembers(conversationId: string, query: PageQuery = {}): Promise<MembersPage> {
+    return this.call('GET', `/v1/admin/conversations/${seg(conversationId)}/members`, { query: { ...query } });
+  }
+  /** POST /v1/admin/conversations/:conversationId/owner: the member becomes owner, the old owners admins. */
+  adminTransferOwnership(conversationId: string, userId: string): Promise<ConversationResponseBody> {
+    return this.call('POST', `/v1/admin/conversations/${seg(conversationId)}/owner`, { body: { userId } });
+  }
+  /** GET /v1/admin/reports: every conversation's reports in one queue (open ones by default). */
+  adminReports(query: AdminReportsQuery = {}): Promise<AdminReportsResponse> {
+    return this.call('GET', '/v1/admin/reports', { query: { ...query } });
+  }
+  /** POST /v1/admin/reports/:reportId/resolve (`resolved` or `dismissed`) */
+  adminResolveReport(reportId: string, outcome: 'resolved' | 'dismissed'): Promise<{ report: Report }> {
+    return this.call('POST', `/v1/admin/reports/${seg(reportId)}/resolve`, { body: { outcome } });
+  }
+  /** GET /v1/admin/storage: accounts, conversations, files and their bytes. */
+  adminStorage(): Promise<StorageResponse> {
+    return this.call('GET', '/v1/admin/storage');
+  }
+  /** GET /v1/admin/metrics: the node's Prometheus figures, parsed ({@link parsePrometheusText}). */
+  async adminMetrics(): Promise<MetricSample[]> {
+    return parsePrometheusText(await this.call<string>('GET', '/v1/admin/metrics', { text: true }));
+  }
+}
+
+/** A page of members (`GET .../members`). */
+export interface MembersPage {
+  members: Member[];
+  nextCursor: string | null;
 }

@@ -91,6 +91,8 @@ export interface RequestOptions {
   raw?: { data: Blob | Uint8Array; type: string };
   query?: Record<string, string | number | undefined>;
   auth?: boolean;
+  /** Resolve with the body's text rather than its JSON (`GET /v1/admin/metrics`). */
+  text?: boolean;
 }
 
 const seg = encodeURIComponent;
@@ -678,7 +680,7 @@ export class HttpClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: options.text === true ? 'text/plain' : 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.raw !== undefined) headers['content-type'] = options.raw.type;
     if (options.auth !== false) {
@@ -709,7 +711,7 @@ export class HttpClient {
     }
     const body = parseJson(text);
     if (!response.ok) throw fromErrorBody(body, response.status);
-    return body as T;
+    return (options.text === true ? text : body) as T;
   }
 }
 

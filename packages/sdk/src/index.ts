@@ -44,7 +44,8 @@ export { FocusTracker } from './focus';
 export { CommandsApi, InteractionsApi, InteractionTracker } from './interactions-api';
 export { ParleyError, type LocalFailure, type ParleyErrorOptions } from './errors';
 export { HttpClient, type HttpClientOptions, type FetchFn } from './http';
-export { AdminHttpClient, secondFactorChallenge } from './admin-http';
+export { AdminHttpClient, secondFactorChallenge, type MembersPage } from './admin-http';
+export { parsePrometheusText, sumSamples, type MetricSample } from './prometheus-text';
 export {
   FilesApi,
   uploadFile,

@@ -184,7 +184,7 @@ async function buildCore(
         historyPageMax: config.historyPageMax,
         sessionTtlMs: config.sessionTtlDays * DAY_MS,
         minPasswordLength: config.minPasswordLength,
-        registrationOpen: config.registration === 'open',
+        registration: config.registration,
         userDirectory: config.userDirectory,
         adminTwoFactorRequired: config.adminTwoFactor === 'required',
         typingTtlMs: config.typingTtlMs,

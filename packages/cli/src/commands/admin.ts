@@ -6,12 +6,13 @@
  * `parley admin sso status` (it reads the server's own PARLEY_* configuration).
  */
 import type { Command } from 'commander';
-import type { AdminUser } from '@parley/protocol';
+import type { AdminUser, UpdateServerSettingsBody } from '@parley/protocol';
 import { AdminHttpClient } from '@parley/sdk/node';
 import { globalOptions, positiveInt, requireSession } from '../context';
 import { CliError } from '../errors';
 import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
+import { registerConsoleCommands } from './admin-console';
 import { registerRetentionCommands } from './admin-retention';
 import { auditLine } from './audit';
 import { checkUsername, withAdmin } from './user';
@@ -170,7 +171,8 @@ export function registerAdminCommands(program: Command): void {
 
   const conversation = admin
     .command('conversation')
-    .description('Archive, unarchive or delete any group or channel (audited)');
+    .description('List, archive, unarchive, delete or hand over any group or channel (audited)');
+  registerConsoleCommands(admin, conversation, adminClient, userIdOf);
   conversation
     .command('archive <conversationId>')
     .description('Make a group or channel read-only for everyone (members still read and search it)')
@@ -223,14 +225,14 @@ export function registerAdminCommands(program: Command): void {
   admin
     .command('settings')
     .description('Show or change the run-time settings')
-    .option('--registration <policy>', 'self sign-up: open or closed')
+    .option('--registration <policy>', 'self sign-up: open, invite (a server invite code) or closed')
     .option('--require-admin-2fa <on|off>', 'administrators must use two-factor authentication')
     .action(async (opts: { registration?: string; requireAdmin2fa?: string }, command: Command) => {
       const { http, json } = adminClient(command);
-      const patch: { registration?: 'open' | 'closed'; requireAdminTwoFactor?: boolean } = {};
+      const patch: UpdateServerSettingsBody = {};
       if (opts.registration !== undefined) {
-        if (opts.registration !== 'open' && opts.registration !== 'closed')
-          throw new CliError(`--registration ${opts.registration}: use open or closed`);
+        if (opts.registration !== 'open' && opts.registration !== 'invite' && opts.registration !== 'closed')
+          throw new CliError(`--registration ${opts.registration}: use open, invite or closed`);
         patch.registration = opts.registration;
       }
       if (opts.requireAdmin2fa !== undefined) {

@@ -172,8 +172,8 @@ export const configKeys = {
     env: 'PARLEY_REGISTRATION',
     kind: 'enum',
     default: 'open',
-    values: ['open', 'closed'],
-    doc: 'Self sign-up: `open` lets anyone create an account (`POST /v1/auth/register`, the web app, `parley register`, and XMPP in-band registration, XEP-0077, offered only then); `closed` refuses it everywhere with `registration_closed` (accounts are made by `parley user add`). The default until an admin changes the setting at run time (`PATCH /v1/admin/settings`, `parley admin settings`).',
+    values: ['open', 'invite', 'closed'],
+    doc: 'Self sign-up: `open` lets anyone create an account (`POST /v1/auth/register`, the web app, `parley register`, and XMPP in-band registration, XEP-0077, offered only then); `invite` asks for a server invite code an admin made (`POST /v1/admin/invites`, `parley admin invites create`, the web console), else `invite_required` / `invite_invalid` (XMPP in-band registration is not offered); `closed` refuses it everywhere with `registration_closed` (accounts are made by `parley user add`). Single sign-on creates accounts by its own setting (`PARLEY_SSO_CREATE_ACCOUNTS`). The default until an admin changes the setting at run time (`PATCH /v1/admin/settings`, `parley admin settings`, the web console).',
   },
   adminTwoFactor: {
     env: 'PARLEY_ADMIN_2FA',

@@ -28,7 +28,7 @@ export function createMetrics() {
     }),
     messagesSent: new Counter({
       name: 'parley_messages_sent_total',
-      help: 'Messages stored (not counting idempotent repeats)',
+      help: 'Messages stored through the native API, WebSocket and HTTP (not counting idempotent repeats)',
       registers: [registry],
     }),
     slowDisconnects: new Counter({

@@ -34,6 +34,7 @@ import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 import type { SsoRecords } from './sso-records';
+import type { ConsoleRecords } from './console-records';
 import type { JobStore } from './jobs';
 import type { LinkPreviewRecords } from './link-preview-records';
 import type { InteractionRecords } from './interaction-records';
@@ -312,7 +313,8 @@ export interface Store
     InteractionRecords,
     RetentionRecords,
     AccountDataRecords,
-    SsoRecords {
+    SsoRecords,
+    ConsoleRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

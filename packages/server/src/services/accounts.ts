@@ -5,7 +5,7 @@
  * closes that device's connections (also when the CLI's admin commands revoke).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { SecondFactorChallenge } from '@parley/protocol';
+import type { RegistrationPolicy, SecondFactorChallenge } from '@parley/protocol';
 import {
   checkValue,
   findRefusedInName,
@@ -31,6 +31,7 @@ import { CLI_ACTOR, recordAudit, type AuditActor } from './audit';
 import { checkErasable, enqueueAccountErasure } from './account-erasure';
 import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
+import type { ServerInviteService } from './server-invites';
 
 /** How long the challenge between a right password and the second factor lives. */
 export const SECOND_FACTOR_CHALLENGE_MS = 5 * 60_000;
@@ -132,6 +133,7 @@ export class AccountService {
     private readonly deps: ServiceDeps,
     private readonly settings: ServerSettingsService,
     private readonly twoFactor: TwoFactorService,
+    private readonly serverInvites: ServerInviteService,
   ) {
     this.rates = new RateLimits(deps.rates, deps.logger);
   }
@@ -230,8 +232,9 @@ export class AccountService {
   }
 
   /**
-   * Self sign-up is open (the stored setting, else PARLEY_REGISTRATION): gateways offer
-   * it only then (XMPP: XEP-0077). The last value read: signUp itself reads the store.
+   * Self sign-up is open to anyone (the stored setting, else PARLEY_REGISTRATION): gateways
+   * that cannot carry a server invite code offer it only then (XMPP: XEP-0077). The last
+   * value read: signUp itself reads the store.
    */
   get registrationOpen(): boolean {
     return this.settings.cachedSettings.registration === 'open';
@@ -242,7 +245,7 @@ export class AccountService {
    * account exists yet (one indexed row read), so that a fresh server's app offers
    * "Create the first account".
    */
-  async serverInfo(): Promise<{ registration: 'open' | 'closed'; hasAccounts: boolean }> {
+  async serverInfo(): Promise<{ registration: RegistrationPolicy; hasAccounts: boolean }> {
     const first = await this.deps.store.listUsers({ limit: 1 });
     // The stored setting (an admin may have changed it at run time), read now.
     return { registration: (await this.settings.current()).registration, hasAccounts: first.length > 0 };
@@ -251,31 +254,39 @@ export class AccountService {
   /**
    * Self sign-up, for every way in (HTTP `register`, XMPP in-band registration): refused
    * when closed; every registration counts against the address's budget
-   * (PARLEY_RATE_AUTH_PER_MIN), then the username rules and the password policy apply.
-   * @throws AppError('registration_closed' | 'rate_limited' | 'bad_request' | 'weak_password' | 'username_taken' | 'invalid_text')
+   * (PARLEY_RATE_AUTH_PER_MIN), so guessed invite codes count too; when invite-only, one
+   * use of a valid server invite is spent (given back if the account is not created);
+   * then the username rules and the password policy apply.
+   * @throws AppError('registration_closed' | 'invite_required' | 'invite_invalid' | 'rate_limited' | 'bad_request' | 'weak_password' | 'username_taken' | 'invalid_text')
    */
   async signUp(
-    input: { username: string; password: string; displayName?: string },
+    input: { username: string; password: string; displayName?: string; inviteCode?: string },
     origin: ClientOrigin,
   ): Promise<User> {
     return toUser(await this.signUpRecord(input, origin));
   }
 
   private async signUpRecord(
-    input: { username: string; password: string; displayName?: string },
+    input: { username: string; password: string; displayName?: string; inviteCode?: string },
     origin: ClientOrigin,
   ): Promise<UserRecord> {
     this.refuseWithoutPasswordLogin();
-    if ((await this.settings.current()).registration !== 'open') {
+    const policy = (await this.settings.current()).registration;
+    if (policy === 'closed') {
       throw new AppError('registration_closed', 'Self sign-up is closed on this server: ask an administrator.');
     }
     await this.rates.authAttempt(origin);
-    return this.insertUser(input, (user) => selfActor(user, origin));
+    const { inviteCode, ...account } = input;
+    if (policy === 'open') return this.insertUser(account, (user) => selfActor(user, origin));
+    const { result } = await this.serverInvites.signUpWith(inviteCode, () =>
+      this.insertUser(account, (user) => selfActor(user, origin)),
+    );
+    return result;
   }
 
   /** Self sign-up over HTTP ({@link signUp}), logged in on this device. */
   async register(
-    input: { username: string; password: string; displayName?: string; deviceName?: string },
+    input: { username: string; password: string; displayName?: string; deviceName?: string; inviteCode?: string },
     origin: ClientOrigin,
   ): Promise<Authenticated> {
     const deviceName = this.deviceNameOf(input.deviceName);

@@ -2,6 +2,7 @@
  * What every service receives from main.ts: the ports and the limits it enforces.
  * Services never construct adapters themselves.
  */
+import type { RegistrationPolicy } from '@parley/protocol';
 import type { Clock } from '../ports/clock';
 import type { EphemeralEvents } from '../ports/events';
 import type { Logger } from '../ports/logger';
@@ -21,8 +22,8 @@ export interface ServiceLimits {
   historyPageMax: number;
   sessionTtlMs: number;
   minPasswordLength: number;
-  /** Self sign-up (native and XMPP in-band registration) is open. */
-  registrationOpen: boolean;
+  /** Self sign-up (PARLEY_REGISTRATION) until an admin sets it at run time (services/server-settings.ts). */
+  registration: RegistrationPolicy;
   /** Who the user directory finds (PARLEY_USER_DIRECTORY; services/user-directory.ts). */
   userDirectory: UserDirectoryScope;
   /**

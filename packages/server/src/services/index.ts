@@ -5,6 +5,8 @@
 import { AccountService } from './accounts';
 import { RetentionService, type RetentionOptions } from './retention';
 import { AdminService } from './admin';
+import { AdminConsoleService } from './admin-console';
+import { ServerInviteService } from './server-invites';
 import { ServerSettingsService } from './server-settings';
 import { TwoFactorService } from './two-factor';
 import { SsoService, type SsoOptions } from './sso';
@@ -50,6 +52,7 @@ import { UserDirectoryService } from './user-directory';
 export interface Services {
   accounts: AccountService;
   admin: AdminService;
+  adminConsole: AdminConsoleService;
   retention: RetentionService;
   userExport: UserExportService;
   twoFactor: TwoFactorService;
@@ -167,7 +170,8 @@ export function createServices(
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
-  const accounts = new AccountService(deps, settings, twoFactor);
+  const serverInvites = new ServerInviteService(deps);
+  const accounts = new AccountService(deps, settings, twoFactor, serverInvites);
   const presence = new PresenceService(deps, registry);
   const audience = new AudienceChanges(deps, presence);
   const contacts = new ContactService(deps, audience);
@@ -187,6 +191,7 @@ export function createServices(
   return {
     accounts,
     admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
+    adminConsole: new AdminConsoleService(deps, conversations, lifecycle, serverInvites),
     retention,
     userExport: new UserExportService(deps, files),
     twoFactor,

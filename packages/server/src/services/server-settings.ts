@@ -22,7 +22,7 @@ export class ServerSettingsService {
 
   private defaults(): ServerSettings {
     return {
-      registration: this.deps.limits.registrationOpen ? 'open' : 'closed',
+      registration: this.deps.limits.registration,
       requireAdminTwoFactor: this.deps.limits.adminTwoFactorRequired,
     };
   }
@@ -32,7 +32,9 @@ export class ServerSettingsService {
     const stored = await this.deps.store.getServerSettings();
     const settings = this.defaults();
     const registration = stored.get('registration');
-    if (registration === 'open' || registration === 'closed') settings.registration = registration;
+    if (registration === 'open' || registration === 'invite' || registration === 'closed') {
+      settings.registration = registration;
+    }
     const require2fa = stored.get('requireAdminTwoFactor');
     if (typeof require2fa === 'boolean') settings.requireAdminTwoFactor = require2fa;
     this.cached = settings;

@@ -460,6 +460,7 @@ export interface Database {
   login_challenges: LoginChallengesTable;
   sso_identities: SsoIdentitiesTable;
   sso_tickets: SsoTicketsTable;
+  server_invites: ServerInvitesTable;
   jobs: JobsTable;
   link_preview_cache: LinkPreviewCacheTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
@@ -646,4 +647,17 @@ export interface SsoTicketsTable {
   kind: string;
   data: string;
   expires_at: number;
+}
+
+/** Server invites for registration `invite` (migration 0031): only the code's SHA-256 is kept. */
+export interface ServerInvitesTable {
+  id: string;
+  code_hash: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: number | null;
+  note: Generated<string>;
 }

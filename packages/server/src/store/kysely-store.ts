@@ -83,6 +83,9 @@ import type * as Retention from '../ports/retention-records';
 import type * as AdminPort from '../ports/admin-records';
 import * as sso from './queries/sso';
 import type * as SsoPort from '../ports/sso-records';
+import * as serverInvites from './queries/server-invites';
+import * as adminConsole from './queries/admin-console';
+import type * as ConsolePort from '../ports/console-records';
 
 export interface KyselyStoreOptions {
   /** Most writes one group commit carries (1: no group commit). */
@@ -977,6 +980,39 @@ export class KyselyStore implements Store {
   }
   takeSsoTicket(kind: SsoPort.SsoTicketKind, idHash: string, now: number): Promise<string | undefined> {
     return sso.takeSsoTicket(this.db, kind, idHash, now);
+  }
+  // the administration console (ports/console-records.ts)
+  createServerInvite(invite: ConsolePort.NewServerInvite): Promise<Wire.ServerInvite> {
+    return serverInvites.createServerInvite(this.db, invite);
+  }
+  listServerInvites(limit: number): Promise<Wire.ServerInvite[]> {
+    return serverInvites.listServerInvites(this.db, limit);
+  }
+  revokeServerInvite(id: string, at: number): Promise<{ invite: Wire.ServerInvite; changed: boolean } | undefined> {
+    return serverInvites.revokeServerInvite(this.db, id, at);
+  }
+  useServerInvite(codeHash: string, now: number): Promise<ConsolePort.UseServerInviteResult> {
+    return serverInvites.useServerInvite(this.db, codeHash, now);
+  }
+  releaseServerInvite(id: string): Promise<void> {
+    return serverInvites.releaseServerInvite(this.db, id);
+  }
+  adminSearchConversations(options: {
+    query?: string;
+    kind?: 'group' | 'channel';
+    beforeId?: string;
+    limit: number;
+  }): Promise<Conversation[]> {
+    return adminConsole.adminSearchConversations(this.db, options);
+  }
+  listAllReports(options: { open: boolean; limit: number }): Promise<Wire.Report[]> {
+    return adminConsole.listAllReports(this.db, options);
+  }
+  resolveReportAs(id: string, by: string | null, at: number): Promise<Wire.Report | undefined> {
+    return adminConsole.resolveReportAs(this.db, id, by, at);
+  }
+  storageTotals(topUsers: number): Promise<Wire.StorageResponse> {
+    return adminConsole.storageTotals(this.db, topUsers);
   }
   // end-to-end encryption (ports/e2ee-records.ts)
   registerDevice(device: Omit<E2ee.E2eeDeviceRecord, 'active'>): Promise<E2ee.E2eeDeviceRecord> {

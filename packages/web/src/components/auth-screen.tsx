@@ -21,6 +21,9 @@ const MESSAGES: Record<string, string> = {
   rate_limited: 'Too many attempts. Wait a minute and try again.',
   bad_request: 'Usernames are 2-32 lower-case letters, digits, “_”, “.” or “-”.',
   password_login_disabled: 'This server signs in with single sign-on only: use the button above.',
+  registration_closed: 'Sign-up is closed on this server: ask an administrator for an account.',
+  invite_required: 'This server needs an invite code to sign up: ask an administrator for one.',
+  invite_invalid: 'That invite code does not work (unknown, revoked, expired or used up).',
 };
 
 function describe(error: unknown): string {
@@ -39,26 +42,39 @@ export function AuthScreen({
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
+  const [inviteCode, setInviteCode] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   /** What the server said (undefined while asking; an unreachable server leaves the login form). */
   const [server, setServer] = useState<
-    { firstRun: boolean; canRegister: boolean; sso?: { label: string; passwordLogin: boolean } | undefined } | undefined
+    | {
+        firstRun: boolean;
+        canRegister: boolean;
+        /** Registration `invite`: a sign-up asks for a server invite code. */
+        needsInvite: boolean;
+        sso?: { label: string; passwordLogin: boolean } | undefined;
+      }
+    | undefined
   >();
   const id = useId();
 
   useEffect(() => {
     let live = true;
-    const done = (firstRun: boolean, canRegister: boolean, sso?: { label: string; passwordLogin: boolean }) => {
+    const done = (
+      firstRun: boolean,
+      registration: 'open' | 'invite' | 'closed',
+      sso?: { label: string; passwordLogin: boolean },
+    ) => {
       if (!live) return;
-      setServer({ firstRun, canRegister, sso });
+      const canRegister = registration !== 'closed';
+      setServer({ firstRun, canRegister, needsInvite: registration === 'invite', sso });
       if (firstRun && canRegister) setMode('register');
     };
     createClient()
       .serverInfo()
       .then(
-        (info) => done(!info.hasAccounts, info.registration === 'open', info.sso),
-        () => done(false, true),
+        (info) => done(!info.hasAccounts, info.registration, info.sso),
+        () => done(false, 'open'),
       );
     return () => {
       live = false;
@@ -80,6 +96,7 @@ export function AuthScreen({
               password,
               deviceName: deviceName(),
               ...(displayName.trim() === '' ? {} : { displayName: displayName.trim() }),
+              ...(inviteCode.trim() === '' ? {} : { inviteCode: inviteCode.trim() }),
             });
       onSignedIn({ token: result.token, user: result.user });
     } catch (e) {
@@ -186,6 +203,25 @@ export function AuthScreen({
               onChange={(e) => setPassword(e.target.value)}
             />
             {register && <p className="hint">At least 8 characters.</p>}
+            {register && server.needsInvite && (
+              <>
+                <label htmlFor={`${id}-invite`}>Invite code</label>
+                <input
+                  id={`${id}-invite`}
+                  name="inviteCode"
+                  autoComplete="off"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  maxLength={128}
+                  aria-describedby={`${id}-invite-hint`}
+                  value={inviteCode}
+                  onChange={(e) => setInviteCode(e.target.value)}
+                />
+                <p className="hint" id={`${id}-invite-hint`}>
+                  Sign-up on this server is by invitation: an administrator gives you the code.
+                </p>
+              </>
+            )}
             <FormError error={error} />
             <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
               {busy ? 'Please wait…' : register ? 'Create account' : 'Log in'}

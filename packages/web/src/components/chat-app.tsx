@@ -4,7 +4,8 @@
  * notifications for hidden tabs, and lays out the sidebar and the chat pane.
  */
 import { fileSummary, isolateText } from '@parley/protocol';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { AdminHttpClient } from '@parley/sdk';
 import { alertIncoming } from '../lib/attention';
 import { plainText } from '../lib/markdown';
 import { conversationTitle } from '../lib/names';
@@ -25,6 +26,11 @@ import { RouteNotice } from './route-notice';
 import { Sidebar } from './sidebar';
 import { Toast } from './toast';
 import { forgetPushToken } from '../pwa/push-device';
+
+// The administration console is its own chunk: only server admins ever load it.
+const AdminConsole = lazy(() => import('./admin/admin-console').then((m) => ({ default: m.AdminConsole })));
+
+const isAdminHash = () => /^#\/admin\/?$/.test(location.hash);
 
 /** The invite code in `/#/invite/<code>`, if the address holds one. */
 function inviteFromHash(): string | undefined {
@@ -107,6 +113,27 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
     if (inviteFromHash() !== undefined) history.replaceState(null, '', location.pathname + location.search);
   };
 
+  // Whether this account is a server admin (GET /v1/server's viewer): the console's entry shows
+  // only then; the server refuses its routes to anyone else in any case.
+  const [isAdmin, setIsAdmin] = useState(false);
+  useEffect(() => {
+    let live = true;
+    new AdminHttpClient({ baseUrl: window.location.origin, getToken: () => session.token }).serverViewer().then(
+      (info) => live && setIsAdmin(info.viewer?.isAdmin === true),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [session.token]);
+  const [adminOpen, setAdminOpen] = useState(isAdminHash);
+  useEffect(() => {
+    const onHash = () => setAdminOpen(isAdminHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const showAdmin = adminOpen && isAdmin;
+
   const hasActive = useSelector(controller.store, (s) => s.activeId !== null);
   const logout = async () => {
     await controller.client.logout().catch(() => undefined);
@@ -122,8 +149,16 @@ export function ChatApp({ session, onSignedOut }: { session: SavedSession; onSig
         <ProfileCardProvider>
           <ConnectionBanner />
           <RouteNotice router={router} />
-          <Sidebar onLogout={() => void logout()} onInvite={setInvite} />
-          <ChatPane />
+          {showAdmin ? (
+            <Suspense fallback={<div className="app-loading" role="status" aria-label="Loading administration" />}>
+              <AdminConsole token={session.token} onClose={() => (location.hash = '#/')} />
+            </Suspense>
+          ) : (
+            <>
+              <Sidebar onLogout={() => void logout()} onInvite={setInvite} isAdmin={isAdmin} />
+              <ChatPane />
+            </>
+          )}
         </ProfileCardProvider>
         <Toast />
         <CallScreen />

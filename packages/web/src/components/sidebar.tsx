@@ -10,7 +10,7 @@ import { useAppState } from '../state/context';
 import { Avatar } from './avatar';
 import { ChannelDirectoryDialog } from './channel-directory-dialog';
 import { ConversationList } from './conversation-list';
-import { CompassIcon, EditIcon, HashIcon, SearchIcon, SettingsIcon, ThreadIcon, UsersIcon } from './icons';
+import { CompassIcon, EditIcon, HashIcon, SearchIcon, SettingsIcon, ShieldIcon, ThreadIcon, UsersIcon } from './icons';
 import { NewChannelDialog } from './new-channel-dialog';
 import { NewChatDialog } from './new-chat-dialog';
 import { NewGroupDialog } from './new-group-dialog';
@@ -24,7 +24,16 @@ type Dialog = 'chat' | 'group' | 'settings' | 'channel' | 'directory' | 'search'
 
 const STATUS_WORDS = { online: 'Online', away: 'Away', busy: 'Busy' } as const;
 
-export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite: (code: string) => void }) {
+export function Sidebar({
+  onLogout,
+  onInvite,
+  isAdmin = false,
+}: {
+  onLogout: () => void;
+  onInvite: (code: string) => void;
+  /** A server admin: the Administration entry shows (the server enforces it either way). */
+  isAdmin?: boolean;
+}) {
   const me = useAppState((s) => s.me);
   const unreadThreads = useAppState(anyThreadUnread);
   const myStatus = useAppState((s) => s.myStatus);
@@ -67,6 +76,11 @@ export function Sidebar({ onLogout, onInvite }: { onLogout: () => void; onInvite
         </button>
         <div className="sidebar-actions">
           <ThemeToggle />
+          {isAdmin && (
+            <a className="icon-button" href="#/admin" aria-label="Administration" title="Administration">
+              <ShieldIcon />
+            </a>
+          )}
           <button
             type="button"
             className="icon-button"

@@ -7,6 +7,7 @@
  * - `#/c/<conversationId>/t/<rootId>` a conversation with a thread open beside it
  * - `#/c/<conversationId>/m/<messageId>` one message (a thread reply opens its thread), scrolled to and flashed
  * - `#/invite/<code>` an invite link (handled by the invite dialog)
+ * - `#/admin` the administration console (server admins; the server refuses anyone else)
  *
  * Pure: parsing and printing only; state/use-routing.ts keeps the address and the app in step.
  */
@@ -16,7 +17,8 @@ export type Route =
   | { kind: 'conversation'; conversationId: string }
   | { kind: 'thread'; conversationId: string; rootId: string }
   | { kind: 'message'; conversationId: string; messageId: string }
-  | { kind: 'invite'; code: string };
+  | { kind: 'invite'; code: string }
+  | { kind: 'admin' };
 
 /** Ids are opaque strings: anything but a slash, percent-decoded. */
 function part(value: string | undefined): string | undefined {
@@ -33,6 +35,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/[?].*$/, '');
   const parts = path.split('/').filter((p) => p !== '');
   const [head, id, sub, subId, ...rest] = parts;
+  if (head === 'admin' && id === undefined) return { kind: 'admin' };
   if (head === 'invite') {
     const code = part(id);
     return code === undefined ? { kind: 'home' } : { kind: 'invite', code };
@@ -61,6 +64,8 @@ export function routeHash(route: Route): string {
       return `#/c/${e(route.conversationId)}/m/${e(route.messageId)}`;
     case 'invite':
       return `#/invite/${e(route.code)}`;
+    case 'admin':
+      return '#/admin';
   }
 }
 

@@ -100,6 +100,7 @@ export class Router {
       case 'message':
         return state.activeId === route.conversationId && (thread === null || thread === this.messageThread);
       case 'invite':
+      case 'admin':
         return true;
     }
   }
@@ -136,6 +137,7 @@ export class Router {
         c.open(null);
         return;
       case 'invite':
+      case 'admin':
         return;
       case 'conversation':
       case 'thread': {

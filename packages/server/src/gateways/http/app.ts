@@ -20,6 +20,7 @@ import { toWireError } from '../errors';
 import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
 import { registerAdminRoutes } from './routes-admin';
+import { registerAdminConsoleRoutes } from './routes-admin-console';
 import { registerRetentionRoutes } from './routes-retention';
 import { registerExportRoutes } from './routes-export';
 import { registerBotRoutes } from './routes-bots';
@@ -186,6 +187,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerSsoRoutes(app, options);
   registerAvatarRoutes(app, options);
   registerAdminRoutes(app, options);
+  registerAdminConsoleRoutes(app, options);
   registerRetentionRoutes(app, options);
   registerExportRoutes(app, options);
   registerContactRoutes(app, options);

@@ -24,7 +24,7 @@ import { authenticate, secured } from './auth';
 
 type ConvParams = { Params: Static<typeof ConversationParams> };
 
-export function registerConversationRoutes(app: FastifyInstance, { services }: HttpOptions): void {
+export function registerConversationRoutes(app: FastifyInstance, { services, metrics }: HttpOptions): void {
   const tags = ['conversations'];
   const conv = { tags, security: secured, params: ConversationParams };
 
@@ -181,11 +181,14 @@ export function registerConversationRoutes(app: FastifyInstance, { services }: H
   app.post<ConvParams & { Body: Static<typeof SendMessageBody> }>(
     '/v1/conversations/:conversationId/messages',
     { schema: { ...conv, body: SendMessageBody, response: { 200: SendMessageResponse } } },
-    async (request) =>
-      services.messages.send(await authenticate(services, request), {
+    async (request) => {
+      const result = await services.messages.send(await authenticate(services, request), {
         conversationId: request.params.conversationId,
         ...request.body,
-      }),
+      });
+      if (!result.duplicate) metrics.messagesSent.inc();
+      return result;
+    },
   );
 
   // GET /v1/presence?userIds=a,b

@@ -194,6 +194,9 @@ export class WsConnection implements RealtimeConnection {
     const started = performance.now();
     try {
       const data = await this.dispatch(frame);
+      if (frame.type === 'message.send' && (data as { duplicate?: boolean }).duplicate === false) {
+        this.options.metrics.messagesSent.inc();
+      }
       this.send(JSON.stringify({ type: 'result', re: frame.id, data }));
     } catch (error) {
       const wire = toWireError(error, this.log, { frame: frame.type });

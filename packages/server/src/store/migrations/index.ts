@@ -35,6 +35,7 @@ import { retentionMigration } from './0026-retention';
 import { ssoMigration } from './0029-sso';
 import { favouritesMigration } from './0030-favourites';
 import { pushDecisionsMigration } from './0034-push-decisions';
+import { serverInvitesMigration } from './0031-server-invites';
 
 /** Every migration by name (tests migrate up to one of them). */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -68,6 +69,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0029-sso': ssoMigration(dialect),
     '0030-favourites': favouritesMigration(dialect),
     '0034-push-decisions': pushDecisionsMigration(dialect),
+    '0031-server-invites': serverInvitesMigration(dialect),
   };
 }
 

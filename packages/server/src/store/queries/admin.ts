@@ -36,7 +36,7 @@ export async function hasUsers(db: Db): Promise<boolean> {
 }
 
 /** `%` and `_` in the query are matched literally. */
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -36,7 +36,7 @@ function toInvite(row: Selectable<InvitesTable>): Invite {
   };
 }
 
-async function toReport(db: Db, row: Selectable<ReportsTable>): Promise<Report> {
+export async function toReport(db: Db, row: Selectable<ReportsTable>): Promise<Report> {
   const message = await getMessage(db, row.message_id);
   return {
     id: row.id,
