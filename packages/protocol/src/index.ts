@@ -22,3 +22,4 @@ export * from './components';
 export * from './interactions';
 export * from './retention';
 export * from './export';
+export * from './presend-hooks';

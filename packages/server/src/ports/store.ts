@@ -33,6 +33,7 @@ import type { E2eeRecords } from './e2ee-records';
 import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 import type { SsoRecords } from './sso-records';
+import type { PresendHookRecords } from './presend-hook-records';
 import type { JobStore } from './jobs';
 import type { LinkPreviewRecords } from './link-preview-records';
 import type { InteractionRecords } from './interaction-records';
@@ -309,7 +310,8 @@ export interface Store
     LinkPreviewRecords,
     InteractionRecords,
     RetentionRecords,
-    SsoRecords {
+    SsoRecords,
+    PresendHookRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

@@ -15,6 +15,8 @@ import { IncomingWebhookService } from './incoming-webhooks';
 import { InteractionService, defaultInteractionOptions, type InteractionOptions } from './interactions';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
 import { WebhookService } from './webhooks';
+import { PresendHookService } from './presend-hooks';
+import { defaultPresendOptions, PresendReview, type PresendOptions } from './presend-review';
 import { PushService, type PushOptions } from './push';
 import { PushDeliveryHandler, type PushDeliveryOptions } from './push-delivery';
 import { VapidKeys, type VapidKeyPair } from './push-keys';
@@ -79,6 +81,16 @@ export interface Services {
   pushDelivery: PushDeliveryHandler;
   /** Link previews: a durable consumer and a job handler (main.ts registers both). */
   linkPreviews: LinkPreviewService;
+  /** Pre-send hooks as configured (admins reach them through `admin`). */
+  presendHooks: PresendHookService;
+  /** Runs new messages past the pre-send hooks (MessageService calls it). */
+  presendReview: PresendReview;
+}
+
+/** Pre-send hooks (ADR 0030): their own keep-alive outbound client and their limits. */
+export interface PresendDeps {
+  outbound: OutboundHttp & { checkHost?(host: string): Promise<unknown> };
+  options: PresendOptions;
 }
 
 /** Web Push settings (PARLEY_VAPID_*, PARLEY_PUSH_*). */
@@ -140,6 +152,7 @@ export function createServices(
   interactionOptions: InteractionOptions = defaultInteractionOptions,
   retentionOptions: RetentionOptions = defaultRetentionOptions,
   sso: SsoOptions | null = null,
+  presendDeps: PresendDeps = { outbound: noOutbound.outbound, options: defaultPresendOptions },
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -150,7 +163,9 @@ export function createServices(
   const conversations = new ConversationService(deps, contacts, audience);
   const files = new FileService(deps, fileDeps);
   const e2ee = new E2eeService(deps, conversations);
-  const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
+  const presendReview = new PresendReview(deps, presendDeps.outbound, presendDeps.options);
+  const presendHooks = new PresendHookService(deps, presendDeps.outbound, presendReview);
+  const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee, presendReview);
   const bots = new BotService(deps);
   const vapid = new VapidKeys(deps, pushDeps.vapid, pushDeps.vapidSubject);
   const push = new PushService(deps, vapid, botDeps.outbound.checkHost?.bind(botDeps.outbound), pushDeps);
@@ -160,7 +175,7 @@ export function createServices(
   const retention = new RetentionService(deps, conversations, files, retentionOptions);
   return {
     accounts,
-    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
+    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention, presendHooks),
     retention,
     twoFactor,
     sso: new SsoService(deps, accounts, sso),
@@ -207,6 +222,8 @@ export function createServices(
       blobs: fileDeps.blobs,
       options: previewOptions,
     }),
+    presendHooks,
+    presendReview,
   };
 }
 
@@ -218,6 +235,7 @@ export type { CallOptions } from './calls';
 export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
 export type { RetentionOptions } from './retention';
+export type { PresendOptions, PresendOutcome } from './presend-review';
 export { RETENTION_ACTOR } from './retention';
 export type { SsoOptions } from './sso';
 export { parseEmailDomains } from './sso';

@@ -458,6 +458,8 @@ export interface Database {
   login_challenges: LoginChallengesTable;
   sso_identities: SsoIdentitiesTable;
   sso_tickets: SsoTicketsTable;
+  presend_hooks: PresendHooksTable;
+  presend_changes: PresendChangesTable;
   jobs: JobsTable;
   link_preview_cache: LinkPreviewCacheTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
@@ -618,4 +620,26 @@ export interface SsoTicketsTable {
   kind: string;
   data: string;
   expires_at: number;
+}
+
+/** 0036: a pre-send hook (ADR 0030). */
+export interface PresendHooksTable {
+  id: string;
+  url: string;
+  secret: string;
+  conversation_ids: string | null;
+  content_types: string;
+  deadline_ms: number;
+  policy: string;
+  enabled: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** 0036: the digest of what a sender sent when a pre-send hook changed it. */
+export interface PresendChangesTable {
+  sender_id: string;
+  client_id: string;
+  digest: string;
+  created_at: number;
 }

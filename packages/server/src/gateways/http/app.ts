@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './routes-accounts';
 import { registerAvatarRoutes } from './routes-avatars';
 import { registerAdminRoutes } from './routes-admin';
 import { registerRetentionRoutes } from './routes-retention';
+import { registerPresendHookRoutes } from './routes-presend-hooks';
 import { registerBotRoutes } from './routes-bots';
 import { registerInteractionRoutes } from './routes-interactions';
 import { registerChannelRoutes } from './routes-channels';
@@ -186,6 +187,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAvatarRoutes(app, options);
   registerAdminRoutes(app, options);
   registerRetentionRoutes(app, options);
+  registerPresendHookRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
   registerChannelRoutes(app, options);

@@ -33,6 +33,7 @@ import { conversationFilesMigration } from './0028-conversation-files';
 import { interactionsMigration } from './0025-interactions';
 import { retentionMigration } from './0026-retention';
 import { ssoMigration } from './0029-sso';
+import { presendHooksMigration } from './0036-presend-hooks';
 
 /** Every migration by name (tests migrate up to one of them). */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -64,6 +65,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0027-archive': archiveMigration(dialect),
     '0028-conversation-files': conversationFilesMigration(),
     '0029-sso': ssoMigration(dialect),
+    '0036-presend-hooks': presendHooksMigration(dialect),
   };
 }
 
