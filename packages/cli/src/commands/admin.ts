@@ -13,6 +13,7 @@ import { CliError } from '../errors';
 import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
 import { registerRetentionCommands } from './admin-retention';
+import { registerHookCommands } from './admin-hooks';
 import { auditLine } from './audit';
 import { checkUsername, withAdmin } from './user';
 
@@ -60,6 +61,7 @@ function userAction(
 export function registerAdminCommands(program: Command): void {
   const admin = program.command('admin').description('Administer the server over its admin API (server admins)');
   registerRetentionCommands(admin, adminClient);
+  registerHookCommands(admin, adminClient);
 
   admin
     .command('users')

@@ -555,7 +555,7 @@ export const configKeys = {
     env: 'PARLEY_OUTBOUND_ALLOW',
     kind: 'string',
     default: null,
-    doc: 'Internal addresses that outgoing requests (webhook deliveries, link previews) may reach after all, comma-separated: addresses, CIDR ranges (`10.1.0.0/16`, `fd00::/8`) or `loopback`, `linklocal`, `uniquelocal`. Unset: every loopback, private, link-local, CGNAT, multicast, unspecified and reserved address (IPv4-mapped and NAT64 forms included) is refused, whatever a host name resolves to.',
+    doc: 'Internal addresses that outgoing requests (webhook deliveries, pre-send hooks, link previews) may reach after all, comma-separated: addresses, CIDR ranges (`10.1.0.0/16`, `fd00::/8`) or `loopback`, `linklocal`, `uniquelocal`. Unset: every loopback, private, link-local, CGNAT, multicast, unspecified and reserved address (IPv4-mapped and NAT64 forms included) is refused, whatever a host name resolves to.',
   },
   presendDeadlineMs: {
     env: 'PARLEY_PRESEND_DEADLINE_MS',
