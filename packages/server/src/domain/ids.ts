@@ -24,7 +24,25 @@ function randomPart(length: number): string {
 
 /** u: user, c: conversation, m: message, s: session, k: connection, r: report, f: file, e: bus event, kp: key package, w: MLS Welcome, v: call, wh: webhook, wa: webhook attempt, ih: incoming webhook, j: job, ps: push subscription, i: interaction, lh: legal hold */
 export type IdKind =
-  'u' | 'c' | 'm' | 's' | 'k' | 'r' | 'f' | 'e' | 'kp' | 'w' | 'v' | 'wh' | 'wa' | 'ih' | 'j' | 'ps' | 'i' | 'lh' | 'ph';
+  | 'u'
+  | 'c'
+  | 'm'
+  | 's'
+  | 'k'
+  | 'r'
+  | 'f'
+  | 'e'
+  | 'kp'
+  | 'w'
+  | 'v'
+  | 'wh'
+  | 'wa'
+  | 'ih'
+  | 'j'
+  | 'ps'
+  | 'i'
+  | 'lh'
+  | 'ph';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

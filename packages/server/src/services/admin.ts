@@ -95,16 +95,32 @@ export class AdminService {
         'This server requires administrators to use two-factor authentication: turn it on first.',
       );
     }
-    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, this.retention, this.presendHooks, {
-      id: auth.user.id,
-      name: auth.user.username,
-      address: origin.address,
-    });
+    return new AdminOperations(
+      this.deps,
+      this.accounts,
+      this.settings,
+      this.lifecycle,
+      this.retention,
+      this.presendHooks,
+      {
+        id: auth.user.id,
+        name: auth.user.username,
+        address: origin.address,
+      },
+    );
   }
 
   /** The operations for the CLI on the server machine (`parley user admin`, `parley audit`). */
   asCli(): AdminOperations {
-    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, this.retention, this.presendHooks, CLI_ACTOR);
+    return new AdminOperations(
+      this.deps,
+      this.accounts,
+      this.settings,
+      this.lifecycle,
+      this.retention,
+      this.presendHooks,
+      CLI_ACTOR,
+    );
   }
 }
 

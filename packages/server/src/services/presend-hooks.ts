@@ -87,7 +87,8 @@ export class PresendHookService {
 
   async update(actor: AuditActor, id: string, input: UpdatePresendHookBody): Promise<PresendHook> {
     const patch: PresendHookPatch = {};
-    if (input.conversationIds !== undefined) patch.conversationIds = input.conversationIds && [...input.conversationIds];
+    if (input.conversationIds !== undefined)
+      patch.conversationIds = input.conversationIds && [...input.conversationIds];
     if (input.contentTypes !== undefined) patch.contentTypes = [...input.contentTypes];
     if (input.deadlineMs !== undefined) patch.deadlineMs = input.deadlineMs;
     if (input.policy !== undefined) patch.policy = input.policy;
