@@ -331,6 +331,18 @@ export const ERROR_CODES = {
     description:
       "A message's components break a rule: only bots send them, at most 5 buttons and one select menu, ids unique (`details.reason`).",
   },
+  message_rejected: {
+    status: 422,
+    retryable: false,
+    description:
+      'A pre-send hook of the server refused the message: `details.reason` is its reason, shown to the sender. Nothing was stored; the same client id may be sent again (changed).',
+  },
+  presend_unavailable: {
+    status: 503,
+    retryable: true,
+    description:
+      'A pre-send hook that must approve the message (policy `closed`) did not answer in time, failed, or is paused by its circuit breaker. Nothing was stored: retry later with the same client id.',
+  },
   rate_limited: {
     status: 429,
     retryable: true,

@@ -25,3 +25,4 @@ export * from './interactions';
 export * from './retention';
 export * from './export';
 export * from './favourites';
+export * from './presend-hooks';

@@ -24,6 +24,11 @@ import type {
   AdminUsersResponse,
   AuditQuery,
   AuditResponse,
+  CreatePresendHookBody,
+  CreatedPresendHookResponse,
+  PresendHookResponse,
+  PresendHooksResponse,
+  UpdatePresendHookBody,
   DeadLetterResponse,
   DeadLettersResponse,
   LoginBody,
@@ -89,6 +94,31 @@ export class AdminHttpClient extends HttpClient {
   /** DELETE /v1/admin/dead-letters/:id: drops it for good. */
   async adminDeleteDeadLetter(id: string): Promise<void> {
     await this.call('DELETE', `/v1/admin/dead-letters/${seg(id)}`);
+  }
+
+  /** GET /v1/admin/hooks: the pre-send hooks, in the order they run (never their secrets). */
+  adminPresendHooks(): Promise<PresendHooksResponse> {
+    return this.call('GET', '/v1/admin/hooks');
+  }
+
+  /**
+   * POST /v1/admin/hooks: adds a pre-send hook; the answer carries its signing secret,
+   * shown this once.
+   * @example
+   * const { hook, secret } = await admin.adminAddPresendHook({ url: 'https://dlp.example/check', policy: 'closed' });
+   */
+  adminAddPresendHook(body: CreatePresendHookBody): Promise<CreatedPresendHookResponse> {
+    return this.call('POST', '/v1/admin/hooks', { body });
+  }
+
+  /** PATCH /v1/admin/hooks/:id: changes its filters, deadline, policy or whether it is enabled. */
+  adminUpdatePresendHook(id: string, body: UpdatePresendHookBody): Promise<PresendHookResponse> {
+    return this.call('PATCH', `/v1/admin/hooks/${seg(id)}`, { body });
+  }
+
+  /** DELETE /v1/admin/hooks/:id: removes it. */
+  async adminRemovePresendHook(id: string): Promise<void> {
+    await this.call('DELETE', `/v1/admin/hooks/${seg(id)}`);
   }
 
   /** GET /v1/server with your token: adds `viewer` (whether you are a server admin, whether you use 2FA). */

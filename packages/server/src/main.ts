@@ -23,7 +23,7 @@ import { WsGateway } from './gateways/ws/server';
 import { XmppGateway } from './gateways/xmpp/server';
 import { loadTlsContext } from './gateways/xmpp/tls';
 import { createLogger, silentLogger } from './observability/logger';
-import { createMetrics, registerClusterMetrics } from './observability/metrics';
+import { createMetrics, registerClusterMetrics, type Metrics } from './observability/metrics';
 import { releaseStartupMemory } from './observability/startup-memory';
 import { compileProxyTrust, parseTrustedProxies } from './net/client-address';
 import type { RateLimiter, RateLimitRules } from './ports/rate-limiter';
@@ -45,6 +45,7 @@ import {
   urlList,
   type AssistantOptions,
   type BotDeps,
+  type PresendOutcome,
   type Services,
   type SsoOptions,
 } from './services';
@@ -78,6 +79,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Core {
   store: Store;
+  /** The pre-send hooks' keep-alive client, closed last. */
+  presendOutbound: { close(): void };
   files: FileStorage;
   bus: Bus;
   presence: PresenceRegistry;
@@ -98,6 +101,7 @@ async function buildCore(
   eventOrigin: string,
   injectedBus?: Bus,
   injected?: Store,
+  metrics?: Metrics,
 ): Promise<Core> {
   const bus = injectedBus ?? (await configuredBus(config, logger, eventOrigin));
   const store =
@@ -170,6 +174,21 @@ async function buildCore(
           },
         };
   const sso = ssoOptions(config);
+  // Keep-alive: a hook sits on every send's path, and a new connection per message would cost more than the hook.
+  const presendOutbound =
+    eventOrigin === 'admin'
+      ? { ...noOutbound.outbound, close: () => undefined }
+      : new SafeFetch({
+          allow: parseOutboundAllow(config.outboundAllow),
+          userAgent: 'Parley-PresendHook/1',
+          keepAlive: true,
+        });
+  const observe = metrics
+    ? (hook: string, outcome: PresendOutcome, seconds: number) => {
+        metrics.presendOutcomes.inc({ hook, outcome });
+        if (outcome !== 'breaker_open') metrics.presendSeconds.observe({ hook }, seconds);
+      }
+    : undefined;
   const services = createServices(
     {
       store,
@@ -269,8 +288,17 @@ async function buildCore(
             ),
       maxParticipants: config.groupCallMaxParticipants,
     },
+    {
+      outbound: presendOutbound,
+      options: {
+        defaultDeadlineMs: config.presendDeadlineMs,
+        breakerFailures: config.presendBreakerFailures,
+        breakerOpenMs: config.presendBreakerOpenMs,
+        ...(observe ? { observe } : {}),
+      },
+    },
   );
-  return { store, files, bus, presence, rates, services, limits };
+  return { store, files, bus, presence, rates, services, limits, presendOutbound };
 }
 
 const MINUTE_MS = 60_000;
@@ -400,13 +428,15 @@ export async function openAdmin(config: Config): Promise<Admin> {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { store, files, bus, presence, rates, services, limits } = await buildCore(
+  const metrics = createMetrics();
+  const { store, files, bus, presence, rates, services, limits, presendOutbound } = await buildCore(
     config,
     logger,
     clock,
     config.nodeId ?? 'node',
     options.bus,
     options.store,
+    metrics,
   );
   const hub = new RealtimeHub(bus, logger);
   await hub.start();
@@ -450,7 +480,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   dispatcher.start();
   jobs.start();
-  const metrics = createMetrics();
   let busGaps = 0;
   const stopCountingGaps = bus.onGap?.(() => (busGaps += 1));
   registerClusterMetrics(metrics, {
@@ -610,6 +639,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await rates.stop();
       await store.close();
       files.close();
+      presendOutbound.close();
       logger.info({}, 'stopped');
     })();
     return stopped;

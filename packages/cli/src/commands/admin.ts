@@ -14,6 +14,7 @@ import { printJson, printLine } from '../output';
 import { readPassword } from '../password';
 import { registerConsoleCommands } from './admin-console';
 import { registerRetentionCommands } from './admin-retention';
+import { registerHookCommands } from './admin-hooks';
 import { auditLine } from './audit';
 import { checkUsername, withAdmin } from './user';
 
@@ -61,6 +62,7 @@ function userAction(
 export function registerAdminCommands(program: Command): void {
   const admin = program.command('admin').description('Administer the server over its admin API (server admins)');
   registerRetentionCommands(admin, adminClient);
+  registerHookCommands(admin, adminClient);
 
   admin
     .command('users')

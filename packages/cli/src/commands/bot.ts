@@ -1,6 +1,6 @@
 /**
- * `parley bot create|list` and `parley bot token create|list|revoke`: bots you own and
- * their tokens (docs/bots.md). A token is printed once, when it is created; the server
+ * `parley bot create|list`, `parley bot token create|list|revoke` and `parley bot commands ...`
+ * (bot-commands.ts): bots you own, their tokens and slash commands (docs/bots.md). A token is printed once, when it is created; the server
  * keeps only its hash. A bot is named by its id or its @username.
  */
 import type { Bot, WebhookEventType } from '@parley/protocol';
@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { globalOptions, positiveInt, requireSession, usernameOf, type Session } from '../context';
 import { CliError } from '../errors';
 import { formatTime, printJson, printLine } from '../output';
+import { registerBotCommandCommands } from './bot-commands';
 
 /** One of your bots, by id or @username. */
 export async function requireBot(session: Session, target: string): Promise<Bot> {
@@ -50,6 +51,8 @@ export function registerBotCommands(program: Command): void {
       if (bots.length === 0) return printLine('(no bots)');
       for (const b of bots) printLine(`${b.user.id}  @${b.user.username}  ${b.user.displayName}`);
     });
+
+  registerBotCommandCommands(bot);
 
   const token = bot.command('token').description("A bot's tokens: create (shown once), list, revoke");
 

@@ -42,7 +42,8 @@ export type IdKind =
   | 'ps'
   | 'i'
   | 'lh'
-  | 'si';
+  | 'si'
+  | 'ph';
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${randomPart(12)}`;

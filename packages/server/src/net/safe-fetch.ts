@@ -7,7 +7,11 @@
  * then connects to exactly the address it checked (the socket's lookup answers with
  * it), so a second DNS answer cannot point the connection elsewhere (rebinding). It
  * follows no redirect (a 3xx is returned as is), sends no cookie, and bounds the whole
- * exchange in time and the response body in bytes. Used by webhooks and link previews
+ * exchange in time and the response body in bytes. With `keepAlive` it keeps
+ * connections open for the next request to the same host and port (pre-send hooks,
+ * which sit on every send's path); the address is still checked before every request,
+ * and a kept socket stays connected to the address checked when it opened. Used by
+ * webhooks, pre-send hooks and link previews
  * (which follow redirects themselves, each hop checked here again); push endpoints are
  * meant to reuse it. Knows nothing of services.
  */
@@ -92,7 +96,13 @@ export interface SafeFetchOptions {
   resolve?: (host: string) => Promise<string[]>;
   /** Sent as User-Agent. */
   userAgent?: string;
+  /** Reuse connections (keep-alive); close() ends them. Off: one connection per request. */
+  keepAlive?: boolean;
 }
+
+/** Idle kept connections per host: enough for a burst of sends, bounded. */
+const KEEP_ALIVE_FREE_SOCKETS = 16;
+const KEEP_ALIVE_MAX_SOCKETS = 64;
 
 async function systemResolve(host: string): Promise<string[]> {
   const answers = await dnsLookup(host, { all: true, verbatim: true });
@@ -110,12 +120,21 @@ export function parseOutboundAllow(value: string | null): string[] {
 export class SafeFetch implements OutboundHttp {
   private readonly allowed: (address: string) => boolean;
   private readonly resolve: (host: string) => Promise<string[]>;
+  private readonly agents: { http: http.Agent; https: https.Agent } | undefined;
 
   /** @throws TypeError when an allow entry is not an address, range or keyword. */
   constructor(private readonly options: SafeFetchOptions) {
     const trust = options.allow.length > 0 ? proxyaddr.compile([...options.allow]) : undefined;
     this.allowed = (address) => trust?.(unmapAddress(address), 0) === true || trust?.(address, 0) === true;
     this.resolve = options.resolve ?? systemResolve;
+    const pool = { keepAlive: true, maxSockets: KEEP_ALIVE_MAX_SOCKETS, maxFreeSockets: KEEP_ALIVE_FREE_SOCKETS };
+    this.agents = options.keepAlive ? { http: new http.Agent(pool), https: new https.Agent(pool) } : undefined;
+  }
+
+  /** Ends the kept connections (nothing to do without keep-alive). */
+  close(): void {
+    this.agents?.http.destroy();
+    this.agents?.https.destroy();
   }
 
   /** The address to connect to for `host`, after every answer passed the check. */
@@ -177,6 +196,7 @@ export class SafeFetch implements OutboundHttp {
   async send(request: OutboundRequest): Promise<OutboundResponse> {
     const deadline = AbortSignal.timeout(request.timeoutMs);
     const { url, lookup, transport } = await this.prepare(request.url, deadline, request.timeoutMs);
+    const agent = this.agents ? (url.protocol === 'https:' ? this.agents.https : this.agents.http) : false;
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent ?? 'Parley-Webhooks',
       ...request.headers,
@@ -185,7 +205,7 @@ export class SafeFetch implements OutboundHttp {
     return new Promise<OutboundResponse>((resolve, reject) => {
       const req = transport.request(
         url,
-        { method: request.method, headers, lookup, agent: false, signal: deadline },
+        { method: request.method, headers, lookup, agent, signal: deadline },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;

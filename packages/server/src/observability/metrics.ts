@@ -48,6 +48,19 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    presendSeconds: new Histogram({
+      name: 'parley_presend_hook_seconds',
+      help: 'Time a pre-send hook took to answer (or to fail), by hook (ADR 0030)',
+      labelNames: ['hook'] as const,
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    presendOutcomes: new Counter({
+      name: 'parley_presend_hook_outcomes_total',
+      help: 'Pre-send hook turns by hook and outcome: allow, change, reject, timeout, error, breaker_open',
+      labelNames: ['hook', 'outcome'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -35,6 +35,7 @@ import type { FileRecords } from './file-records';
 import type { AdminRecords } from './admin-records';
 import type { SsoRecords } from './sso-records';
 import type { ConsoleRecords } from './console-records';
+import type { PresendHookRecords } from './presend-hook-records';
 import type { JobStore } from './jobs';
 import type { LinkPreviewRecords } from './link-preview-records';
 import type { InteractionRecords } from './interaction-records';
@@ -314,7 +315,8 @@ export interface Store
     RetentionRecords,
     AccountDataRecords,
     SsoRecords,
-    ConsoleRecords {
+    ConsoleRecords,
+    PresendHookRecords {
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

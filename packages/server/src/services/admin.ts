@@ -15,6 +15,9 @@ import {
   type RetentionRunReport,
   type RetentionStatusResponse,
   type UpdateRetentionPolicyBody,
+  type CreatePresendHookBody,
+  type PresendHook,
+  type UpdatePresendHookBody,
   type AdminUser,
   type DeadLetter,
   type Conversation,
@@ -41,6 +44,7 @@ import type { ServerSettingsService } from './server-settings';
 import type { TwoFactorService } from './two-factor';
 import type { ConversationLifecycle } from './conversation-lifecycle';
 import type { RetentionService } from './retention';
+import type { PresendHookService } from './presend-hooks';
 import { ExportService } from './export';
 
 /** Largest page of users or audit entries. */
@@ -65,6 +69,7 @@ export class AdminService {
     private readonly twoFactor: TwoFactorService,
     private readonly lifecycle: ConversationLifecycle,
     private readonly retention: RetentionService,
+    private readonly presendHooks: PresendHookService,
   ) {}
 
   /** Who the caller is to the server (`viewer` of `GET /v1/server`): admin or not, with 2FA or not. */
@@ -90,16 +95,32 @@ export class AdminService {
         'This server requires administrators to use two-factor authentication: turn it on first.',
       );
     }
-    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, this.retention, {
-      id: auth.user.id,
-      name: auth.user.username,
-      address: origin.address,
-    });
+    return new AdminOperations(
+      this.deps,
+      this.accounts,
+      this.settings,
+      this.lifecycle,
+      this.retention,
+      this.presendHooks,
+      {
+        id: auth.user.id,
+        name: auth.user.username,
+        address: origin.address,
+      },
+    );
   }
 
   /** The operations for the CLI on the server machine (`parley user admin`, `parley audit`). */
   asCli(): AdminOperations {
-    return new AdminOperations(this.deps, this.accounts, this.settings, this.lifecycle, this.retention, CLI_ACTOR);
+    return new AdminOperations(
+      this.deps,
+      this.accounts,
+      this.settings,
+      this.lifecycle,
+      this.retention,
+      this.presendHooks,
+      CLI_ACTOR,
+    );
   }
 }
 
@@ -110,12 +131,27 @@ export class AdminOperations {
     private readonly settings: ServerSettingsService,
     private readonly lifecycle: ConversationLifecycle,
     private readonly retention: RetentionService,
+    private readonly presendHooks: PresendHookService,
     readonly actor: AuditActor,
   ) {
     this.exports = new ExportService(deps);
   }
 
   private readonly exports: ExportService;
+
+  // pre-send hooks (services/presend-hooks.ts; ADR 0030)
+  addPresendHook(input: CreatePresendHookBody): Promise<{ hook: PresendHook; secret: string }> {
+    return this.presendHooks.create(this.actor, input);
+  }
+  listPresendHooks(): Promise<PresendHook[]> {
+    return this.presendHooks.list();
+  }
+  updatePresendHook(id: string, patch: UpdatePresendHookBody): Promise<PresendHook> {
+    return this.presendHooks.update(this.actor, id, patch);
+  }
+  removePresendHook(id: string): Promise<void> {
+    return this.presendHooks.remove(this.actor, id);
+  }
 
   // retention and legal holds (services/retention.ts; ADR 0019)
   retentionStatus(): Promise<RetentionStatusResponse> {

@@ -20,6 +20,8 @@ import { IncomingWebhookService } from './incoming-webhooks';
 import { InteractionService, defaultInteractionOptions, type InteractionOptions } from './interactions';
 import { WebhookDeliveryHandler, type WebhookDeliveryOptions } from './webhook-delivery';
 import { WebhookService } from './webhooks';
+import { PresendHookService } from './presend-hooks';
+import { defaultPresendOptions, PresendReview, type PresendOptions } from './presend-review';
 import { PushService, type PushOptions } from './push';
 import { PushDeliveryHandler, type PushDeliveryOptions } from './push-delivery';
 import { PushPreferencesService } from './push-preferences';
@@ -99,6 +101,16 @@ export interface Services {
   linkPreviews: LinkPreviewService;
   /** The AI assistant: a durable consumer and a job handler (main.ts registers both and starts it). */
   assistant: AssistantService;
+  /** Pre-send hooks as configured (admins reach them through `admin`). */
+  presendHooks: PresendHookService;
+  /** Runs new messages past the pre-send hooks (MessageService calls it). */
+  presendReview: PresendReview;
+}
+
+/** Pre-send hooks (ADR 0030): their own keep-alive outbound client and their limits. */
+export interface PresendDeps {
+  outbound: OutboundHttp & { checkHost?(host: string): Promise<unknown> };
+  options: PresendOptions;
 }
 
 /** Web Push settings (PARLEY_VAPID_*, PARLEY_PUSH_*). */
@@ -167,6 +179,7 @@ export function createServices(
   /** The AI assistant; null: off (no account is created). */
   assistantOptions: AssistantOptions | null = null,
   groupCallOptions: GroupCallOptions = noGroupCalls,
+  presendDeps: PresendDeps = { outbound: noOutbound.outbound, options: defaultPresendOptions },
 ): Services {
   const settings = new ServerSettingsService(deps);
   const twoFactor = new TwoFactorService(deps);
@@ -178,7 +191,9 @@ export function createServices(
   const conversations = new ConversationService(deps, contacts, audience);
   const files = new FileService(deps, fileDeps);
   const e2ee = new E2eeService(deps, conversations);
-  const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee);
+  const presendReview = new PresendReview(deps, presendDeps.outbound, presendDeps.options);
+  const presendHooks = new PresendHookService(deps, presendDeps.outbound, presendReview);
+  const messages = new MessageService(deps, conversations, contacts, files, audience, e2ee, presendReview);
   const bots = new BotService(deps);
   const vapid = new VapidKeys(deps, pushDeps.vapid, pushDeps.vapidSubject);
   const push = new PushService(deps, vapid, botDeps.outbound.checkHost?.bind(botDeps.outbound), pushDeps);
@@ -190,7 +205,7 @@ export function createServices(
   const purgeOptions = { batchRows: deps.limits.purgeBatchRows, batchesPerRun: deps.limits.purgeBatchesPerRun };
   return {
     accounts,
-    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention),
+    admin: new AdminService(deps, accounts, settings, twoFactor, lifecycle, retention, presendHooks),
     adminConsole: new AdminConsoleService(deps, conversations, lifecycle, serverInvites),
     retention,
     userExport: new UserExportService(deps, files),
@@ -243,6 +258,8 @@ export function createServices(
       options: previewOptions,
     }),
     assistant,
+    presendHooks,
+    presendReview,
   };
 }
 
@@ -256,6 +273,7 @@ export type { LinkPreviewOptions } from './link-previews';
 export type { InteractionOptions } from './interactions';
 export type { AssistantOptions } from './assistant';
 export type { RetentionOptions } from './retention';
+export type { PresendOptions, PresendOutcome } from './presend-review';
 export { RETENTION_ACTOR } from './retention';
 export type { SsoOptions } from './sso';
 export { parseEmailDomains } from './sso';

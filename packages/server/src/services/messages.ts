@@ -6,8 +6,11 @@
  * with its `message.new` event in the outbox; the relay publishes the event only
  * after the commit, so nobody sees a message that could still be lost, and a bus
  * error after the commit delays the event instead of losing it (guarantees 1, 3
- * and 6). Changes to sent messages are in message-changes.ts.
+ * and 6). Between the two, outside any transaction, the pre-send hooks may allow,
+ * change or reject the message (services/presend-review.ts, ADR 0030). Changes to
+ * sent messages are in message-changes.ts.
  */
+import { createHash } from 'node:crypto';
 import {
   fileSummary,
   isBlank,
@@ -39,6 +42,7 @@ import type { Access, ConversationService } from './conversations';
 import type { ServiceDeps } from './deps';
 import type { FileService } from './files';
 import { nativeResource } from './presence';
+import type { PresendReview } from './presend-review';
 
 const encoder = new TextEncoder();
 
@@ -96,7 +100,16 @@ export interface ArchiveInput {
 type Prepared = Pick<NewMessage, 'content' | 'replyTo' | 'threadId' | 'forwardedFrom' | 'mentions' | 'firstPost'> & {
   /** The other members of a direct or group conversation, told of the sender's presence on a first post. */
   partners?: string[];
+  /** Who a text (or caption) mentions, for a text a pre-send hook changed. */
+  mentionsOf?: (text: string) => Promise<Mentions | undefined>;
+  /** A pre-send hook changed the content: the digest of what was sent (ADR 0030). */
+  changedDigest?: string;
 };
+
+/** What was sent under a client id, as a digest (a hook's change is recognised on a retry). */
+function contentDigest(content: SendableContent): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+}
 
 function sameContent(existing: Message, input: SendInput): boolean {
   const a = existing.content;
@@ -128,6 +141,7 @@ export class MessageService {
     private readonly files: FileService,
     private readonly audience: AudienceChanges,
     private readonly e2ee: E2eeService,
+    private readonly presend?: PresendReview,
   ) {}
 
   /**
@@ -236,6 +250,7 @@ export class MessageService {
       // (mentions: a text or caption; the encrypted branch above never gets here)
       const mentions = await this.mentions(text, conversation, member);
       if (mentions) prepared.mentions = mentions;
+      prepared.mentionsOf = (changed) => this.mentions(changed, conversation, member);
     }
     if (input.threadId !== undefined) {
       const root = await this.deps.store.getMessage(input.threadId);
@@ -341,10 +356,58 @@ export class MessageService {
     const existing = await this.deps.store.getMessageByClientId(auth.user.id, input.clientId);
     if (existing) return this.repeatAck(existing, input);
     const prepared = await this.checkSend(auth, input);
+    // Before the write and outside it: a slow hook holds no transaction (ADR 0030).
+    await this.applyHooks(auth, input, prepared);
     return this.doSend(auth, input, prepared, route);
   }
 
-  private repeatAck(existing: Message, input: SendInput): SendResult {
+  /**
+   * The pre-send hooks' verdict on a text or a file's caption (never on encrypted
+   * content): a change replaces the text, is checked by the text rules and its mentions
+   * are worked out again; a reject throws `message_rejected`.
+   */
+  private async applyHooks(auth: AuthContext, input: SendInput, prepared: Prepared): Promise<void> {
+    const content = prepared.content;
+    if (!this.presend || (content.type !== 'text' && content.type !== 'file')) return;
+    const verdict = await this.presend.review(
+      {
+        conversationId: input.conversationId,
+        sender: { id: auth.user.id, username: auth.user.username, bot: auth.user.bot === true },
+        clientId: input.clientId,
+        contentType: content.type,
+        text: content.type === 'text' ? content.text : (content.caption ?? ''),
+        ...(content.type === 'file' ? { fileName: content.name } : {}),
+        ...(prepared.threadId ? { threadId: prepared.threadId } : {}),
+        ...(prepared.replyTo ? { replyTo: prepared.replyTo.messageId } : {}),
+        forwarded: prepared.forwardedFrom !== undefined,
+      },
+      (text) => (content.type === 'text' ? this.checkText(text) : this.checkCaption(text)),
+    );
+    if (verdict.text === undefined) return;
+    prepared.content =
+      content.type === 'text' ? { ...content, text: verdict.text } : { ...content, caption: verdict.text };
+    const mentions = await prepared.mentionsOf?.(verdict.text);
+    if (mentions) prepared.mentions = mentions;
+    else delete prepared.mentions;
+    prepared.changedDigest = contentDigest(input.content);
+  }
+
+  /** A file's caption as stored: the text rules and the size limit; it may be empty. */
+  private checkCaption(raw: string): string {
+    const caption = cleanText('caption', raw);
+    this.checkSize(caption);
+    return caption;
+  }
+
+  private async repeatAck(existing: Message, input: SendInput): Promise<SendResult> {
+    // A pre-send hook changed what was sent: the retry carries the text before the change.
+    const changedFrom =
+      existing.conversationId === input.conversationId && !sameContent(existing, input)
+        ? await this.deps.store.getPresendChange(existing.senderId, input.clientId)
+        : undefined;
+    if (changedFrom !== undefined && changedFrom === contentDigest(input.content)) {
+      return { message: existing, duplicate: true };
+    }
     if (existing.conversationId !== input.conversationId || !sameContent(existing, input)) {
       throw new AppError(
         'client_id_conflict',
@@ -377,6 +440,14 @@ export class MessageService {
     if (input.linkPreviews === false) entry.linkPreviewsOff = true;
     const result = await this.deps.store.write(input.conversationId, async (tx) => {
       const appended = await tx.appendMessage(entry);
+      if (!appended.duplicate && prepared.changedDigest !== undefined) {
+        await tx.recordPresendChange({
+          senderId: auth.user.id,
+          clientId: input.clientId,
+          digest: prepared.changedDigest,
+          at: now,
+        });
+      }
       if (!appended.duplicate) {
         await tx.emit(topics.conversation(input.conversationId), {
           v: 1,

@@ -8,7 +8,7 @@
  * takes it, gives up after the retry schedule, or the receiver answers 410. Owners list
  * deliveries and every attempt, and ask for a redelivery.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   MAX_WEBHOOKS_PER_BOT,
   type CreateWebhookBody,
@@ -22,12 +22,13 @@ import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { classifyEntry } from '../domain/webhook-events';
 import type { EventConsumer } from '../ports/jobs';
-import { OutboundError, type OutboundHttp } from '../ports/outbound-http';
+import type { OutboundHttp } from '../ports/outbound-http';
 import type { OutboxRecord, Store } from '../ports/store';
 import type { WebhookAttemptRecord, WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../ports/webhook-records';
 import type { AuthContext } from './accounts';
 import type { BotService } from './bots';
 import type { ServiceDeps } from './deps';
+import { checkTargetUrl, newSigningSecret } from './outbound-targets';
 
 export const WEBHOOK_JOB = 'webhook.delivery';
 
@@ -99,27 +100,6 @@ export class WebhookService implements EventConsumer {
     return record;
   }
 
-  private async checkUrl(raw: string): Promise<string> {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new AppError('url_not_allowed', 'The URL cannot be parsed.');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new AppError('url_not_allowed', 'Only http and https URLs are allowed.');
-    if (url.username !== '' || url.password !== '')
-      throw new AppError('url_not_allowed', 'A webhook URL must not carry credentials.');
-    // Checked again at every delivery (DNS can change); this catches the obvious mistakes now.
-    try {
-      await this.outbound.checkHost?.(url.hostname);
-    } catch (error) {
-      if (error instanceof OutboundError) throw new AppError('url_not_allowed', error.message);
-      throw error;
-    }
-    return url.toString();
-  }
-
   /**
    * Subscribes a bot's URL (by the bot or its owner). With conversations, the bot must
    * be a member of each; without, it gets events of every conversation it is in.
@@ -130,7 +110,7 @@ export class WebhookService implements EventConsumer {
     input: CreateWebhookBody,
   ): Promise<{ subscription: WebhookSubscription; secret: string }> {
     const bot = await this.bots.manageable(auth, input.botId, true);
-    const url = await this.checkUrl(input.url);
+    const url = await checkTargetUrl(input.url, this.outbound);
     for (const conversationId of input.conversationIds ?? []) {
       if (!(await this.deps.store.getMember(conversationId, bot.id))) {
         throw new AppError('not_member', 'The bot is not a member of this conversation.', {
@@ -145,7 +125,7 @@ export class WebhookService implements EventConsumer {
       });
     }
     const now = this.deps.clock.now();
-    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const secret = newSigningSecret();
     const record: WebhookSubscriptionRecord = {
       id: newId('wh', now),
       botId: bot.id,

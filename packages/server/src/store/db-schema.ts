@@ -461,6 +461,8 @@ export interface Database {
   sso_identities: SsoIdentitiesTable;
   sso_tickets: SsoTicketsTable;
   server_invites: ServerInvitesTable;
+  presend_hooks: PresendHooksTable;
+  presend_changes: PresendChangesTable;
   jobs: JobsTable;
   link_preview_cache: LinkPreviewCacheTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
@@ -660,4 +662,26 @@ export interface ServerInvitesTable {
   uses: Generated<number>;
   revoked_at: number | null;
   note: Generated<string>;
+}
+
+/** 0036: a pre-send hook (ADR 0030). */
+export interface PresendHooksTable {
+  id: string;
+  url: string;
+  secret: string;
+  conversation_ids: string | null;
+  content_types: string;
+  deadline_ms: number;
+  policy: string;
+  enabled: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** 0036: the digest of what a sender sent when a pre-send hook changed it. */
+export interface PresendChangesTable {
+  sender_id: string;
+  client_id: string;
+  digest: string;
+  created_at: number;
 }

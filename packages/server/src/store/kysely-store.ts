@@ -82,6 +82,8 @@ import type { SentMessagesQuery } from '../ports/account-data-records';
 import type * as Retention from '../ports/retention-records';
 import type * as AdminPort from '../ports/admin-records';
 import * as sso from './queries/sso';
+import * as presend from './queries/presend-hooks';
+import type * as PresendPort from '../ports/presend-hook-records';
 import type * as SsoPort from '../ports/sso-records';
 import * as serverInvites from './queries/server-invites';
 import * as adminConsole from './queries/admin-console';
@@ -958,6 +960,31 @@ export class KyselyStore implements Store {
   }
   deleteLoginChallenge(idHash: string): Promise<boolean> {
     return admin.deleteLoginChallenge(this.db, idHash);
+  }
+  // pre-send hooks (ports/presend-hook-records.ts)
+  createPresendHook(record: PresendPort.PresendHookRecord): Promise<void> {
+    return presend.createPresendHook(this.db, record);
+  }
+  listPresendHooks(): Promise<PresendPort.PresendHookRecord[]> {
+    return presend.listPresendHooks(this.db);
+  }
+  getPresendHook(id: string): Promise<PresendPort.PresendHookRecord | undefined> {
+    return presend.getPresendHook(this.db, id);
+  }
+  updatePresendHook(
+    id: string,
+    patch: PresendPort.PresendHookPatch,
+  ): Promise<PresendPort.PresendHookRecord | undefined> {
+    return presend.updatePresendHook(this.db, id, patch);
+  }
+  deletePresendHook(id: string): Promise<PresendPort.PresendHookRecord | undefined> {
+    return presend.deletePresendHook(this.db, id);
+  }
+  recordPresendChange(change: { senderId: string; clientId: string; digest: string; at: number }): Promise<void> {
+    return presend.recordPresendChange(this.db, change);
+  }
+  getPresendChange(senderId: string, clientId: string): Promise<string | undefined> {
+    return presend.getPresendChange(this.db, senderId, clientId);
   }
   // single sign-on (ports/sso-records.ts)
   getSsoIdentity(issuer: string, subject: string): Promise<SsoPort.SsoIdentityRecord | undefined> {

@@ -28,6 +28,7 @@ import { retentionContract } from './contract/retention';
 import { privacyContract } from './contract/privacy';
 import { socialContract } from './contract/social';
 import { ssoContract } from './contract/sso';
+import { presendHooksContract } from './contract/presend-hooks';
 import { subscriptionsContract } from './contract/subscriptions';
 import { summariesContract } from './contract/summaries';
 import { threadsContract } from './contract/threads';
@@ -60,6 +61,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     outboxContract(harness);
     adminContract(harness);
     ssoContract(harness);
+    presendHooksContract(harness);
     e2eeContract(harness);
     jobsContract(harness);
     linkPreviewsContract(harness);

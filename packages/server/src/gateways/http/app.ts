@@ -23,6 +23,7 @@ import { registerAdminRoutes } from './routes-admin';
 import { registerAdminConsoleRoutes } from './routes-admin-console';
 import { registerRetentionRoutes } from './routes-retention';
 import { registerExportRoutes } from './routes-export';
+import { registerPresendHookRoutes } from './routes-presend-hooks';
 import { registerBotRoutes } from './routes-bots';
 import { registerInteractionRoutes } from './routes-interactions';
 import { registerChannelRoutes } from './routes-channels';
@@ -190,6 +191,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerAdminConsoleRoutes(app, options);
   registerRetentionRoutes(app, options);
   registerExportRoutes(app, options);
+  registerPresendHookRoutes(app, options);
   registerContactRoutes(app, options);
   registerConversationRoutes(app, options);
   registerChannelRoutes(app, options);

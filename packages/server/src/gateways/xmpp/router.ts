@@ -135,6 +135,11 @@ export function toStanzaError(error: unknown): StanzaError | null {
       return new StanzaError('forbidden', 'auth', error.message);
     case 'rate_limited':
       return new StanzaError('resource-constraint', 'wait', error.message);
+    case 'message_rejected':
+      // A pre-send hook refused it: the text carries the hook's reason (ADR 0030).
+      return new StanzaError('policy-violation', 'cancel', error.message);
+    case 'presend_unavailable':
+      return new StanzaError('service-unavailable', 'wait', error.message);
     case 'message_too_large':
       return new StanzaError('policy-violation', 'modify', error.message);
     case 'client_id_conflict':

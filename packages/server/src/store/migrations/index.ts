@@ -34,8 +34,9 @@ import { interactionsMigration } from './0025-interactions';
 import { retentionMigration } from './0026-retention';
 import { ssoMigration } from './0029-sso';
 import { favouritesMigration } from './0030-favourites';
-import { pushDecisionsMigration } from './0034-push-decisions';
 import { serverInvitesMigration } from './0031-server-invites';
+import { pushDecisionsMigration } from './0034-push-decisions';
+import { presendHooksMigration } from './0036-presend-hooks';
 
 /** Every migration by name (tests migrate up to one of them). */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -68,8 +69,9 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0028-conversation-files': conversationFilesMigration(),
     '0029-sso': ssoMigration(dialect),
     '0030-favourites': favouritesMigration(dialect),
-    '0034-push-decisions': pushDecisionsMigration(dialect),
     '0031-server-invites': serverInvitesMigration(dialect),
+    '0034-push-decisions': pushDecisionsMigration(dialect),
+    '0036-presend-hooks': presendHooksMigration(dialect),
   };
 }
 
