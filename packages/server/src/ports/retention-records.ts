@@ -76,8 +76,8 @@ export interface RetentionRecords {
   /**
    * Copies of content kept for delivery, older than `before`: outbox rows, webhook
    * deliveries (with their attempts), dead letters, pending jobs of `jobKinds` (those whose
-   * payload has content, such as a push's text), bot interactions and cached link previews.
-   * Returns how many rows went.
+   * payload has content, such as a push's text), bot interactions, cached link previews and
+   * the digests pre-send hooks keep. Returns how many rows went.
    */
   pruneContentCopies(before: number, jobKinds: readonly string[]): Promise<number>;
 

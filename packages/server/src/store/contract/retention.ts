@@ -134,7 +134,7 @@ export function retentionContract(h: Harness): void {
       expect(await h.store.findExpiredMessages({ ...query, limit: 1 })).toHaveLength(1);
     });
 
-    it('prunes the copies of content made for delivery by age: dead letters, content jobs, interactions, previews', async () => {
+    it('prunes the copies of content made for delivery by age: dead letters, content jobs, interactions, previews, pre-send digests', async () => {
       const [me, bot] = await newUsers(h.store, 2);
       if (!me || !bot) throw new Error('fixture');
       const group = await newGroup(h.store, me, [bot]);
@@ -183,7 +183,12 @@ export function retentionContract(h: Harness): void {
       await h.store.putCachedLinkPreview({ url: oldUrl, preview: null, fetchedAt: old });
       await h.store.putCachedLinkPreview({ url: freshUrl, preview: null, fetchedAt: fresh });
 
-      expect(await h.store.pruneContentCopies(cutoff, [contentKind])).toBeGreaterThanOrEqual(4);
+      const oldChange = { senderId: me.id, clientId: uid('c'), digest: 'd1', at: old };
+      const freshChange = { senderId: me.id, clientId: uid('c'), digest: 'd2', at: fresh };
+      await h.store.recordPresendChange(oldChange);
+      await h.store.recordPresendChange(freshChange);
+
+      expect(await h.store.pruneContentCopies(cutoff, [contentKind])).toBeGreaterThanOrEqual(5);
 
       expect(await h.store.countJobs(contentKind)).toBe(1);
       expect(await h.store.countJobs(otherKind)).toBe(1);
@@ -192,6 +197,8 @@ export function retentionContract(h: Harness): void {
       expect(await h.store.getInteraction(freshInteraction.id)).toBeDefined();
       expect(await h.store.getCachedLinkPreview(oldUrl)).toBeUndefined();
       expect(await h.store.getCachedLinkPreview(freshUrl)).toBeDefined();
+      expect(await h.store.getPresendChange(me.id, oldChange.clientId)).toBeUndefined();
+      expect(await h.store.getPresendChange(me.id, freshChange.clientId)).toBe('d2');
     });
 
     it('keeps legal holds, one per target', async () => {

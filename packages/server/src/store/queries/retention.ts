@@ -124,7 +124,9 @@ export async function pruneContentCopies(db: Db, before: number, jobKinds: reado
   const interactions = await db.deleteFrom('interactions').where('created_at', '<', before).executeTakeFirst();
   // Addresses taken from messages, with the title and description fetched for them.
   const previews = await db.deleteFrom('link_preview_cache').where('fetched_at', '<', before).executeTakeFirst();
-  return [outbox, attempts, deliveries, deadLetters, jobs, interactions, previews].reduce(
+  // The digest of what a sender typed before a pre-send hook changed it (kept for idempotent resends).
+  const presend = await db.deleteFrom('presend_changes').where('created_at', '<', before).executeTakeFirst();
+  return [outbox, attempts, deliveries, deadLetters, jobs, interactions, previews, presend].reduce(
     (sum, r) => sum + Number(r.numDeletedRows),
     0,
   );
