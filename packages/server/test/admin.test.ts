@@ -202,6 +202,23 @@ describe('deactivation', () => {
       'invalid_operation',
     );
   });
+  it('counts no deleted account as an admin: the last one cannot delete their account, another admin can', async () => {
+    const deleteSelf = (token: string) => http(t.url, 'DELETE', '/v1/me', { token, body: { password: PASSWORD } });
+    expect(code(await deleteSelf(admin.token))).toBe('invalid_operation');
+    const second = await registerUser(t.url, 'admin');
+    const grant = await http(t.url, 'PUT', `/v1/admin/users/${second.user.id}/admin`, {
+      token: admin.token,
+      body: { isAdmin: true },
+    });
+    expect(code(grant)).toBe('ok');
+    expect(code(await deleteSelf(second.token))).toBe('ok');
+    // The deleted admin does not count: the first one is the last again.
+    const revoke = await http(t.url, 'PUT', `/v1/admin/users/${admin.user.id}/admin`, {
+      token: admin.token,
+      body: { isAdmin: false },
+    });
+    expect(code(revoke)).toBe('invalid_operation');
+  });
 });
 
 describe('admin search and settings', () => {

@@ -769,6 +769,14 @@ export class AccountService {
       }
       if (withContent) await enqueueAccountErasure(tx, { userId: id, actor }, newId('j', now), now);
       await recordAudit(tx, actor, now, 'account.deleted', id, { username: user.username, withContent });
+      // Last, after the audit entry has locked the log's head (as AdminService.keepOneAdmin):
+      // a deleted account is no admin, and the server must keep one.
+      if (user.adminSince !== null && user.deactivatedAt === null && (await tx.countActiveAdmins()) < 1) {
+        throw new AppError(
+          'invalid_operation',
+          'You are the last active administrator: make someone else an administrator before deleting your account.',
+        );
+      }
     });
     return before?.avatarUrl ?? null;
   }

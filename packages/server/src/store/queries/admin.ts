@@ -27,6 +27,7 @@ export async function countActiveAdmins(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('admin_since', 'is not', null)
     .where('deactivated_at', 'is', null)
+    .where('deleted_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
