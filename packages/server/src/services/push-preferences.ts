@@ -33,6 +33,12 @@ function toDecision(record: PushDecisionRecord): PushDecision {
 }
 
 export class PushPreferencesService {
+  /**
+   * Connections of this node that have reported a focus: only their end writes. A write per
+   * closing connection would be one commit each (a restart closes them all at once).
+   */
+  private readonly focused = new Set<string>();
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly conversations: ConversationService,
@@ -79,9 +85,11 @@ export class PushPreferencesService {
     const expiresInMs = this.options.focusTtlMs;
     if (conversationId === null) {
       await store.clearDeviceFocus(auth.session.id, connectionId);
+      this.focused.delete(connectionId);
       return { expiresInMs };
     }
     await this.conversations.authorize(auth, conversationId, 'read', {}, { members: false });
+    this.focused.add(connectionId);
     await store.setDeviceFocus({
       sessionId: auth.session.id,
       userId: auth.user.id,
@@ -94,6 +102,7 @@ export class PushPreferencesService {
 
   /** The connection closed: what it reported no longer holds. */
   async disconnected(sessionId: string, connectionId: string): Promise<void> {
+    if (!this.focused.delete(connectionId)) return;
     await this.deps.store.clearDeviceFocus(sessionId, connectionId);
   }
 
