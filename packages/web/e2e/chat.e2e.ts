@@ -82,11 +82,11 @@ describe.skipIf(skip !== undefined)('two people chat in the browser', () => {
     await settings.getByText('Busy', { exact: true }).click();
     await expect.poll(() => subtitle.textContent()).toBe('busy');
     await settings.getByLabel('Status message').fill('In a meeting');
-    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => subtitle.textContent()).toBe('busy · In a meeting');
     await settings.getByText('Online', { exact: true }).click();
     await settings.getByLabel('Status message').fill('');
-    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
     await bob.page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => subtitle.textContent()).toBe('online');
   });

@@ -188,7 +188,10 @@ describe.skipIf(skip !== undefined)('people in the browser', () => {
     // The card's "Message" opens (here: starts) the direct chat with the person.
     await page.locator('.chat-main .msg-sender').getByRole('button', { name: 'Alice Cooper' }).first().click();
     await page.getByRole('dialog', { name: 'Alice Cooper' }).getByRole('button', { name: 'Message' }).click();
-    await page.getByRole('heading', { level: 2, name: 'Alice Cooper', exact: true }).waitFor();
+    await page
+      .getByRole('region', { name: 'Chat' })
+      .getByRole('heading', { level: 2, name: 'Alice Cooper', exact: true })
+      .waitFor();
     expect(bob.problems).toEqual([]);
     expect(alice.problems).toEqual([]);
   });
