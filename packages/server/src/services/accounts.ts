@@ -74,6 +74,18 @@ export interface Authenticated {
 /** Sliding expiry is written at most this often per session, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+/**
+ * Inside the transaction that revokes, deactivates or deletes `user`, last: refuses (rolling
+ * it all back) if no active admin is left. The transaction's audit entry, written before,
+ * locks the audit log's head row, so two admins removed at once are serialized and the
+ * second transaction counts after the first one committed.
+ */
+export async function keepOneAdmin(tx: Store, user: UserRecord, message: string): Promise<void> {
+  if (user.adminSince !== null && user.deactivatedAt === null && (await tx.countActiveAdmins()) < 1) {
+    throw new AppError('invalid_operation', message);
+  }
+}
+
 export function toUser(record: UserRecord): User {
   return {
     id: record.id,
@@ -769,14 +781,12 @@ export class AccountService {
       }
       if (withContent) await enqueueAccountErasure(tx, { userId: id, actor }, newId('j', now), now);
       await recordAudit(tx, actor, now, 'account.deleted', id, { username: user.username, withContent });
-      // Last, after the audit entry has locked the log's head (as AdminService.keepOneAdmin):
-      // a deleted account is no admin, and the server must keep one.
-      if (user.adminSince !== null && user.deactivatedAt === null && (await tx.countActiveAdmins()) < 1) {
-        throw new AppError(
-          'invalid_operation',
-          'You are the last active administrator: make someone else an administrator before deleting your account.',
-        );
-      }
+      // A deleted account is no admin, and the server must keep one.
+      await keepOneAdmin(
+        tx,
+        user,
+        'You are the last active administrator: make someone else an administrator before deleting your account.',
+      );
     });
     return before?.avatarUrl ?? null;
   }

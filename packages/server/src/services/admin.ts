@@ -28,9 +28,16 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import type { AuditRecord } from '../ports/admin-records';
-import type { Store, UserRecord } from '../ports/store';
+import type { UserRecord } from '../ports/store';
 import type { ServiceDeps } from './deps';
-import { emitRevoked, normalizeUsername, toUser, type AccountService, type AuthContext } from './accounts';
+import {
+  emitRevoked,
+  keepOneAdmin,
+  normalizeUsername,
+  toUser,
+  type AccountService,
+  type AuthContext,
+} from './accounts';
 import {
   CLI_ACTOR,
   recordAudit,
@@ -257,21 +264,6 @@ export class AdminOperations {
     return this.getUser(created.id);
   }
 
-  /**
-   * Inside the transaction that revokes or deactivates `user`, last: refuses (rolling it
-   * all back) if no active admin is left. The transaction's audit entry, written before,
-   * locks the audit log's head row, so two admins removed at once are serialized and the
-   * second transaction counts after the first one committed.
-   */
-  private async keepOneAdmin(tx: Store, user: UserRecord, what: string): Promise<void> {
-    if (user.adminSince !== null && user.deactivatedAt === null && (await tx.countActiveAdmins()) < 1) {
-      throw new AppError(
-        'invalid_operation',
-        `${user.username} is the last active administrator: ${what} would leave none.`,
-      );
-    }
-  }
-
   async setAdmin(userId: string, isAdmin: boolean): Promise<AdminUser> {
     const user = await this.userById(userId);
     if ((user.adminSince !== null) === isAdmin) return this.getUser(userId);
@@ -281,7 +273,7 @@ export class AdminOperations {
       await recordAudit(tx, this.actor, now, isAdmin ? 'admin.granted' : 'admin.revoked', user.id, {
         username: user.username,
       });
-      if (!isAdmin) await this.keepOneAdmin(tx, user, 'revoking the role');
+      if (!isAdmin) await keepOneAdmin(tx, user, lastAdmin(user, 'revoking the role'));
     });
     return this.getUser(userId);
   }
@@ -300,7 +292,7 @@ export class AdminOperations {
         username: user.username,
         revokedSessions: ids.length,
       });
-      await this.keepOneAdmin(tx, user, 'deactivating them');
+      await keepOneAdmin(tx, user, lastAdmin(user, 'deactivating them'));
       return ids.length;
     });
     return { user: await this.getUser(userId), revokedSessions: revoked };
@@ -478,3 +470,6 @@ export class AdminOperations {
     return verifyAuditChain(this.deps.store, anchor);
   }
 }
+
+const lastAdmin = (user: UserRecord, what: string) =>
+  `${user.username} is the last active administrator: ${what} would leave none.`;
